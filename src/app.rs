@@ -1,0 +1,51 @@
+//! Shared state of a running gateway: the database, signing keys, the GraphQL schema and a cache
+//! of merchant slugs (tokens name their merchant by slug; merchants are never deleted).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::RwLock;
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::merchants;
+use crate::error::{Error, Result};
+use crate::graphql::AppSchema;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub jwt: Arc<JwtKeys>,
+    pub schema: AppSchema,
+    merchant_ids: Arc<RwLock<HashMap<String, i64>>>,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: Db) -> Self {
+        let jwt = JwtKeys::new(&config.jwt);
+        if jwt.generated {
+            tracing::warn!(
+                kid = %jwt.kid(),
+                "no JWT_SECRET or JWT_KEY_FILE configured: generated a signing key for this process; \
+                 tokens will not survive a restart nor be accepted by other nodes"
+            );
+        }
+        let schema = crate::graphql::build_schema(&config);
+        Self { config: Arc::new(config), db, jwt: Arc::new(jwt), schema, merchant_ids: Default::default() }
+    }
+
+    /// The internal key of the merchant a token names.
+    pub async fn merchant_id(&self, slug: &str) -> Result<i64> {
+        if let Some(id) = self.merchant_ids.read().await.get(slug) {
+            return Ok(*id);
+        }
+        let mut conn = self.db.conn().await?;
+        let merchant = merchants::find_by_slug(&mut conn, slug)
+            .await
+            .map_err(|_| Error::unauthenticated("the token's merchant does not exist"))?;
+        self.merchant_ids.write().await.insert(slug.to_owned(), merchant.id);
+        Ok(merchant.id)
+    }
+}

@@ -1,0 +1,97 @@
+//! Who is calling: the merchant every query is scoped to and the scopes granted. Built once per
+//! request from the `Authorization`, `x-spree-api-key` or `X-AC-Auth-Token` header.
+
+use axum::http::HeaderMap;
+
+use super::credentials;
+use super::scopes::{Scope, ScopeSet};
+use crate::app::AppState;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub merchant_id: i64,
+    pub merchant_slug: String,
+    pub scopes: ScopeSet,
+    /// `client:<client_id>` or `api_key:<prefix>`, for logs.
+    pub subject: String,
+}
+
+impl Principal {
+    pub fn require(&self, scope: Scope) -> Result<()> {
+        if self.scopes.allows(scope) {
+            Ok(())
+        } else {
+            Err(Error::forbidden(format!("this operation requires the `{scope}` scope")))
+        }
+    }
+}
+
+/// The credential a request presents, before it is checked.
+enum Presented<'a> {
+    Jwt(&'a str),
+    ApiKey(&'a str),
+}
+
+fn presented(headers: &HeaderMap) -> Result<Option<Presented<'_>>> {
+    let header = |name: &str| -> Result<Option<&str>> {
+        match headers.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .to_str()
+                .map(|s| Some(s.trim()))
+                .map_err(|_| Error::unauthenticated(format!("the {name} header is not valid text"))),
+        }
+    };
+    if let Some(auth) = header("authorization")? {
+        let token = auth
+            .strip_prefix("Bearer ")
+            .or_else(|| auth.strip_prefix("bearer "))
+            .ok_or_else(|| Error::unauthenticated("the Authorization header must be `Bearer <token>`"))?
+            .trim();
+        return Ok(Some(if token.starts_with("sk_") { Presented::ApiKey(token) } else { Presented::Jwt(token) }));
+    }
+    for name in ["x-spree-api-key", "x-ac-auth-token"] {
+        if let Some(key) = header(name)? {
+            return Ok(Some(Presented::ApiKey(key)));
+        }
+    }
+    Ok(None)
+}
+
+/// Authenticates a request. `Ok(None)` when it carries no credential at all.
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Principal>> {
+    match presented(headers)? {
+        None => Ok(None),
+        Some(Presented::Jwt(token)) => {
+            let claims = state.jwt.verify(token).map_err(Error::unauthenticated)?;
+            let merchant_id = state.merchant_id(&claims.merchant).await?;
+            Ok(Some(Principal {
+                merchant_id,
+                merchant_slug: claims.merchant,
+                scopes: ScopeSet::from_strings(&claims.scope.split(' ').map(String::from).collect::<Vec<_>>()),
+                subject: format!("client:{}", claims.sub),
+            }))
+        }
+        Some(Presented::ApiKey(key)) => {
+            let mut conn = state.db.conn().await?;
+            let grant = credentials::authenticate_api_key(&mut conn, key)
+                .await?
+                .ok_or_else(|| Error::unauthenticated("the API key is invalid or revoked"))?;
+            credentials::touch_api_key(&mut conn, &grant).await?;
+            Ok(Some(Principal {
+                merchant_id: grant.merchant_id,
+                merchant_slug: grant.merchant_slug,
+                scopes: grant.scopes,
+                subject: format!("api_key:{}", key.get(..10).unwrap_or("sk_")),
+            }))
+        }
+    }
+}
+
+/// Like [`authenticate`], but a request without credentials is refused.
+pub async fn require(state: &AppState, headers: &HeaderMap) -> Result<Principal> {
+    authenticate(state, headers)
+        .await?
+        .ok_or_else(|| Error::unauthenticated("missing credentials: send `Authorization: Bearer <token>` or an API key header"))
+}

@@ -1,0 +1,125 @@
+//! Typed configuration, from CLI flags and environment variables. Secrets are never logged:
+//! `Config`'s `Debug` prints them redacted.
+
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+
+/// Default database when neither `--database-url` nor `DATABASE_URL` is given.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/commerce_gateway";
+
+#[derive(Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    /// Where the embedded PostgreSQL cluster lives when no server is reachable.
+    pub data_dir: PathBuf,
+    pub pool_size: usize,
+    pub jwt: JwtConfig,
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+    /// Maximum query depth and complexity accepted by the GraphQL executor.
+    pub max_depth: usize,
+    pub max_complexity: usize,
+}
+
+#[derive(Clone)]
+pub struct JwtConfig {
+    /// HMAC secret used to sign new tokens. `None`: generate one at start.
+    pub secret: Option<String>,
+    /// Older secrets still accepted for verification while clients roll over.
+    pub previous_secrets: Vec<String>,
+    pub issuer: String,
+    pub audience: String,
+    pub ttl: Duration,
+}
+
+impl Default for JwtConfig {
+    fn default() -> Self {
+        Self {
+            secret: None,
+            previous_secrets: Vec::new(),
+            issuer: "commerce-gateway".into(),
+            audience: "commerce-gateway".into(),
+            ttl: Duration::from_secs(3600),
+        }
+    }
+}
+
+impl Config {
+    /// A configuration with defaults for everything but the database.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: database_url.into(),
+            data_dir: PathBuf::from(".data"),
+            pool_size: 16,
+            jwt: JwtConfig::default(),
+            request_timeout: Duration::from_secs(30),
+            body_limit_bytes: 8 * 1024 * 1024,
+            max_depth: 12,
+            max_complexity: 20_000,
+        }
+    }
+
+    /// Reads the JWT settings from `JWT_SECRET` / `JWT_KEY_FILE` / `JWT_PREVIOUS_SECRETS` /
+    /// `JWT_ISSUER` / `JWT_AUDIENCE` / `JWT_TTL_SECONDS`.
+    pub fn jwt_from_env() -> anyhow::Result<JwtConfig> {
+        let mut jwt = JwtConfig::default();
+        if let Ok(secret) = std::env::var("JWT_SECRET") {
+            if !secret.is_empty() {
+                jwt.secret = Some(secret);
+            }
+        }
+        if jwt.secret.is_none() {
+            if let Ok(path) = std::env::var("JWT_KEY_FILE") {
+                let secret = std::fs::read_to_string(&path)
+                    .map_err(|e| anyhow::anyhow!("cannot read JWT_KEY_FILE {path}: {e}"))?;
+                jwt.secret = Some(secret.trim().to_owned());
+            }
+        }
+        if let Some(secret) = &jwt.secret {
+            anyhow::ensure!(secret.len() >= 32, "the JWT secret must be at least 32 bytes long");
+        }
+        if let Ok(list) = std::env::var("JWT_PREVIOUS_SECRETS") {
+            jwt.previous_secrets =
+                list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        }
+        if let Ok(v) = std::env::var("JWT_ISSUER") {
+            jwt.issuer = v;
+        }
+        if let Ok(v) = std::env::var("JWT_AUDIENCE") {
+            jwt.audience = v;
+        }
+        if let Ok(v) = std::env::var("JWT_TTL_SECONDS") {
+            let secs: u64 = v.parse().map_err(|_| anyhow::anyhow!("JWT_TTL_SECONDS must be a number of seconds"))?;
+            jwt.ttl = Duration::from_secs(secs.clamp(60, 86_400));
+        }
+        Ok(jwt)
+    }
+}
+
+/// The URL without its password, for logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "<unparseable database url>".into(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("pool_size", &self.pool_size)
+            .field("jwt_secret", &self.jwt.secret.as_ref().map(|_| "***"))
+            .field("jwt_issuer", &self.jwt.issuer)
+            .field("request_timeout", &self.request_timeout)
+            .finish()
+    }
+}

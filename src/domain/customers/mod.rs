@@ -1,0 +1,6 @@
+//! Customers: people who buy from the merchant, with tags, groups, addresses and store credit.
+
+pub mod models;
+pub mod queries;
+
+pub use models::{Customer, CustomerStats};

@@ -1,0 +1,68 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types;
+use rust_decimal::Decimal;
+
+use crate::db::schema::customers;
+use crate::domain::filter::{Listable, SortColumn, SortKind, SortValue};
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = customers, check_for_backend(diesel::pg::Pg))]
+pub struct Customer {
+    pub merchant_id: i64,
+    pub id: i64,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub phone: Option<String>,
+    pub accepts_marketing: bool,
+    pub marketing_opt_in_at: Option<DateTime<Utc>>,
+    pub tags: Vec<String>,
+    pub metadata: serde_json::Value,
+    pub external_id: Option<String>,
+    pub store_credit: Decimal,
+    pub store_credit_currency: String,
+    pub notes: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub const SORT_CREATED_AT: SortColumn = SortColumn { name: "createdAt", sql: "created_at", kind: SortKind::Time };
+pub const SORT_UPDATED_AT: SortColumn = SortColumn { name: "updatedAt", sql: "updated_at", kind: SortKind::Time };
+pub const SORT_EMAIL: SortColumn = SortColumn { name: "email", sql: "email", kind: SortKind::Text };
+
+impl Listable for Customer {
+    const TABLE: &'static str = "customers";
+    const SEARCH: &'static [&'static str] = &["email", "first_name", "last_name", "(first_name || ' ' || last_name)"];
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn sort_value(&self, column: SortColumn) -> SortValue {
+        match column.sql {
+            "updated_at" => SortValue::Time(self.updated_at),
+            "email" => SortValue::Text(self.email.clone()),
+            _ => SortValue::Time(self.created_at),
+        }
+    }
+}
+
+/// Figures derived from a customer's completed orders.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct CustomerStats {
+    #[diesel(sql_type = sql_types::BigInt)]
+    pub customer_id: i64,
+    #[diesel(sql_type = sql_types::BigInt)]
+    pub orders_count: i64,
+    #[diesel(sql_type = sql_types::Numeric)]
+    pub total_spent: Decimal,
+    #[diesel(sql_type = sql_types::Nullable<sql_types::Timestamptz>)]
+    pub last_order_completed_at: Option<DateTime<Utc>>,
+}
+
+impl CustomerStats {
+    pub fn empty(customer_id: i64) -> Self {
+        Self { customer_id, orders_count: 0, total_spent: Decimal::ZERO, last_order_completed_at: None }
+    }
+}

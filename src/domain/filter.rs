@@ -1,0 +1,273 @@
+//! Filters and keyset pages shared by every list query.
+//!
+//! The GraphQL layer turns typed filter inputs into [`Predicate`]s on columns that each domain
+//! module whitelists (a column name never comes from the client). The domain then builds one
+//! SQL statement, always scoped by merchant first.
+
+use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
+use diesel::QueryableByName;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rust_decimal::Decimal;
+
+use crate::db::sql::{like_escape, Bind, Count, Sql};
+use crate::error::{Error, Result};
+
+/// One comparison on one whitelisted column (an SQL expression chosen by the domain).
+#[derive(Debug, Clone)]
+pub struct Predicate {
+    pub column: &'static str,
+    pub op: Op,
+}
+
+#[derive(Debug, Clone)]
+pub enum Op {
+    Eq(Bind),
+    Ne(Bind),
+    /// `= ANY(array)`; the bind must be an array.
+    In(Bind),
+    Gt(Bind),
+    Gte(Bind),
+    Lt(Bind),
+    Lte(Bind),
+    /// Case-insensitive substring.
+    Contains(String),
+    /// Case-insensitive prefix.
+    StartsWith(String),
+    IsNull(bool),
+    /// Array column holds all of these values.
+    HasAll(Vec<String>),
+    /// Array column holds at least one of these values.
+    HasAny(Vec<String>),
+    /// Equality ignoring case (emails).
+    EqIgnoreCase(String),
+}
+
+/// A conjunction of predicates plus an optional free-text search over `search_columns`.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub predicates: Vec<Predicate>,
+    pub search: Option<String>,
+}
+
+impl Filter {
+    pub fn push(&mut self, column: &'static str, op: Op) {
+        self.predicates.push(Predicate { column, op });
+    }
+
+    /// Appends ` AND …` for every predicate to `sql`.
+    pub fn write(&self, sql: &mut Sql, search_columns: &[&str]) {
+        for p in &self.predicates {
+            sql.push(" AND ");
+            let c = p.column;
+            match &p.op {
+                Op::Eq(v) => sql.push(&format!("{c} = ")).bind(v.clone()),
+                Op::Ne(v) => sql.push(&format!("{c} IS DISTINCT FROM ")).bind(v.clone()),
+                Op::In(v) => sql.push(&format!("{c} = ANY(")).bind(v.clone()).push(")"),
+                Op::Gt(v) => sql.push(&format!("{c} > ")).bind(v.clone()),
+                Op::Gte(v) => sql.push(&format!("{c} >= ")).bind(v.clone()),
+                Op::Lt(v) => sql.push(&format!("{c} < ")).bind(v.clone()),
+                Op::Lte(v) => sql.push(&format!("{c} <= ")).bind(v.clone()),
+                Op::Contains(s) => {
+                    sql.push(&format!("{c} ILIKE ")).bind(Bind::Text(format!("%{}%", like_escape(s))))
+                }
+                Op::StartsWith(s) => {
+                    sql.push(&format!("{c} ILIKE ")).bind(Bind::Text(format!("{}%", like_escape(s))))
+                }
+                Op::IsNull(true) => sql.push(&format!("{c} IS NULL")),
+                Op::IsNull(false) => sql.push(&format!("{c} IS NOT NULL")),
+                Op::HasAll(v) => sql.push(&format!("{c} @> ")).bind(Bind::Texts(v.clone())),
+                Op::HasAny(v) => sql.push(&format!("{c} && ")).bind(Bind::Texts(v.clone())),
+                Op::EqIgnoreCase(s) => sql.push(&format!("lower({c}) = lower(")).bind(Bind::Text(s.clone())).push(")"),
+            };
+        }
+        if let Some(term) = self.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = format!("%{}%", like_escape(term));
+            sql.push(" AND (");
+            for (i, col) in search_columns.iter().enumerate() {
+                if i > 0 {
+                    sql.push(" OR ");
+                }
+                sql.push(&format!("{col} ILIKE ")).bind(Bind::Text(pattern.clone()));
+            }
+            sql.push(")");
+        }
+    }
+}
+
+/// The value of the sort column of one row, as stored in a cursor.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortValue {
+    Time(DateTime<Utc>),
+    Text(String),
+    Decimal(Decimal),
+}
+
+impl SortValue {
+    fn bind(&self) -> Bind {
+        match self {
+            SortValue::Time(t) => Bind::Time(*t),
+            SortValue::Text(s) => Bind::Text(s.clone()),
+            SortValue::Decimal(d) => Bind::Decimal(*d),
+        }
+    }
+}
+
+/// A sortable column: its SQL and the kind of value cursors hold for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortColumn {
+    pub name: &'static str,
+    pub sql: &'static str,
+    pub kind: SortKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKind {
+    Time,
+    Text,
+    Decimal,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+/// Position after/before which a page starts: the sort value and key of a row.
+#[derive(Debug, Clone)]
+pub struct Cursor {
+    pub value: SortValue,
+    pub id: i64,
+}
+
+/// Which page to read. `first` and `last` are validated (1..=max) by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    pub first: Option<usize>,
+    pub after: Option<Cursor>,
+    pub last: Option<usize>,
+    pub before: Option<Cursor>,
+}
+
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+}
+
+/// A row that can be listed with keyset pagination.
+pub trait Listable: QueryableByName<Pg> + Send + 'static {
+    /// The table (or view) the rows come from.
+    const TABLE: &'static str;
+    /// Columns the free-text `search` looks in.
+    const SEARCH: &'static [&'static str] = &[];
+    fn id(&self) -> i64;
+    fn sort_value(&self, column: SortColumn) -> SortValue;
+}
+
+/// Reads one keyset page: `WHERE merchant AND filter AND (sort, id) beyond the cursor
+/// ORDER BY sort, id LIMIT n+1`. The extra row tells whether another page exists.
+pub async fn fetch_page<T: Listable>(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    filter: &Filter,
+    sort: Sort,
+    page: &PageRequest,
+) -> Result<Page<T>> {
+    let backward = page.last.is_some() && page.first.is_none();
+    let limit = if backward { page.last } else { page.first }.unwrap_or(25);
+    // Reading backwards walks the index the other way and flips the rows afterwards.
+    let descending = sort.descending != backward;
+    let mut sql = Sql::new(&format!("SELECT * FROM {} WHERE merchant_id = ", T::TABLE));
+    sql.bind(Bind::I64(merchant_id));
+    filter.write(&mut sql, T::SEARCH);
+    let cmp = |desc: bool| if desc { "<" } else { ">" };
+    let col = sort.column.sql;
+    if let Some(c) = &page.after {
+        sql.push(&format!(" AND ({col}, id) {} (", cmp(sort.descending)))
+            .bind(c.value.bind())
+            .push(", ")
+            .bind(Bind::I64(c.id))
+            .push(")");
+    }
+    if let Some(c) = &page.before {
+        sql.push(&format!(" AND ({col}, id) {} (", cmp(!sort.descending)))
+            .bind(c.value.bind())
+            .push(", ")
+            .bind(Bind::I64(c.id))
+            .push(")");
+    }
+    let dir = if descending { "DESC" } else { "ASC" };
+    sql.push(&format!(" ORDER BY {col} {dir}, id {dir} LIMIT {}", limit + 1));
+    let mut items: Vec<T> = sql.into_query().load(conn).await?;
+    let more = items.len() > limit;
+    items.truncate(limit);
+    if backward {
+        items.reverse();
+        Ok(Page { items, has_next_page: page.before.is_some(), has_previous_page: more })
+    } else {
+        Ok(Page { items, has_next_page: more, has_previous_page: page.after.is_some() })
+    }
+}
+
+/// `count(*)` of the rows a filter matches.
+pub async fn count<T: Listable>(conn: &mut AsyncPgConnection, merchant_id: i64, filter: &Filter) -> Result<i64> {
+    let mut sql = Sql::new(&format!("SELECT count(*) AS count FROM {} WHERE merchant_id = ", T::TABLE));
+    sql.bind(Bind::I64(merchant_id));
+    filter.write(&mut sql, T::SEARCH);
+    let rows: Vec<Count> = sql.into_query().load(conn).await?;
+    Ok(rows.into_iter().next().map(|c| c.count).unwrap_or(0))
+}
+
+/// The rows of `ids` that belong to the merchant, in no particular order.
+pub async fn by_ids<T: Listable>(conn: &mut AsyncPgConnection, merchant_id: i64, ids: &[i64]) -> Result<Vec<T>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    by_column(conn, merchant_id, "id", ids).await
+}
+
+/// The rows whose `column` (a whitelisted foreign key) is one of `keys`.
+pub async fn by_column<T: Listable>(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    column: &'static str,
+    keys: &[i64],
+) -> Result<Vec<T>> {
+    let mut sql = Sql::new(&format!("SELECT * FROM {} WHERE merchant_id = ", T::TABLE));
+    sql.bind(Bind::I64(merchant_id))
+        .push(&format!(" AND {column} = ANY("))
+        .bind(Bind::I64s(keys.to_vec()))
+        .push(") ORDER BY id");
+    Ok(sql.into_query().load(conn).await?)
+}
+
+/// Parses the text form of a cursor value of a column of `kind`.
+pub fn parse_sort_value(kind: SortKind, raw: &str) -> Result<SortValue> {
+    let bad = || Error::bad_input("cursor", "the cursor is invalid");
+    Ok(match kind {
+        SortKind::Time => SortValue::Time(DateTime::parse_from_rfc3339(raw).map_err(|_| bad())?.with_timezone(&Utc)),
+        SortKind::Text => SortValue::Text(raw.to_owned()),
+        SortKind::Decimal => SortValue::Decimal(raw.parse().map_err(|_| bad())?),
+    })
+}
+
+impl SortValue {
+    pub fn to_raw(&self) -> String {
+        match self {
+            SortValue::Time(t) => t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            SortValue::Text(s) => s.clone(),
+            SortValue::Decimal(d) => d.to_string(),
+        }
+    }
+}
+
+/// `count(*)` of a merchant's rows in a whitelisted table.
+pub async fn count_table(conn: &mut AsyncPgConnection, table: &'static str, merchant_id: i64) -> Result<i64> {
+    let mut sql = Sql::new(&format!("SELECT count(*) AS count FROM {table} WHERE merchant_id = "));
+    sql.bind(Bind::I64(merchant_id));
+    let rows: Vec<Count> = sql.into_query().load(conn).await?;
+    Ok(rows.into_iter().next().map(|c| c.count).unwrap_or(0))
+}

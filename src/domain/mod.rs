@@ -1,0 +1,11 @@
+//! The commerce domain: models, queries and commands per aggregate. Nothing here knows HTTP or
+//! GraphQL; every function takes the merchant it acts for.
+
+pub mod catalog;
+pub mod channels;
+pub mod customers;
+pub mod filter;
+pub mod merchants;
+pub mod orders;
+pub mod seed;
+pub mod stores;

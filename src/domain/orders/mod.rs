@@ -1,0 +1,7 @@
+//! Orders across every channel and store, with their line items, payments, fulfillments and
+//! discounts.
+
+pub mod models;
+pub mod queries;
+
+pub use models::{LineItem, Order};

@@ -1,0 +1,77 @@
+//! Stores (physical or virtual locations), in the Fire spark integrations shape: external id,
+//! brand, contact, location, per-channel fulfillment configuration, payments, scheduled overrides.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::db::schema::{brands, stores};
+use crate::domain::filter::{Listable, SortColumn, SortKind, SortValue};
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = stores, check_for_backend(diesel::pg::Pg))]
+pub struct Store {
+    pub merchant_id: i64,
+    pub id: i64,
+    pub external_id: String,
+    pub brand_id: Option<i64>,
+    pub name: String,
+    pub status: String,
+    pub timezone: String,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_name: Option<String>,
+    pub latitude: Option<Decimal>,
+    pub longitude: Option<Decimal>,
+    pub address_line_1: Option<String>,
+    pub address_line_2: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub postal_code: Option<String>,
+    pub business_name: Option<String>,
+    pub unit_number: Option<String>,
+    pub orderable: bool,
+    pub cms_template_id: Option<uuid::Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = brands, check_for_backend(diesel::pg::Pg))]
+pub struct Brand {
+    pub merchant_id: i64,
+    pub id: i64,
+    pub external_id: String,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub const SORT_NAME: SortColumn = SortColumn { name: "name", sql: "name", kind: SortKind::Text };
+
+impl Listable for Store {
+    const TABLE: &'static str = "stores";
+    const SEARCH: &'static [&'static str] = &["name", "external_id", "city"];
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn sort_value(&self, column: SortColumn) -> SortValue {
+        match column.sql {
+            "name" => SortValue::Text(self.name.clone()),
+            _ => SortValue::Time(self.created_at),
+        }
+    }
+}
+
+impl Listable for Brand {
+    const TABLE: &'static str = "brands";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn sort_value(&self, _column: SortColumn) -> SortValue {
+        SortValue::Time(self.created_at)
+    }
+}

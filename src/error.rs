@@ -1,0 +1,99 @@
+//! The one edge error type. Domain functions return it; the GraphQL layer turns it into an error
+//! with a stable `extensions.code`, the HTTP layer into a status. Internal causes are logged where
+//! they are converted and never returned to the caller.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{message}")]
+    NotFound { message: String },
+    #[error("{field}: {message}")]
+    BadInput { field: String, message: String },
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{field}: {message}")]
+    Conflict { field: String, message: String },
+    #[error("the database is unavailable, retry shortly")]
+    Unavailable,
+    #[error("internal error")]
+    Internal,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Error::NotFound { message: message.into() }
+    }
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::BadInput { field: field.into(), message: message.into() }
+    }
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Conflict { field: field.into(), message: message.into() }
+    }
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Error::Unauthenticated(message.into())
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Error::Forbidden(message.into())
+    }
+    /// Logs the cause and returns an opaque internal error.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Error::Internal
+    }
+
+    /// The stable machine-readable code (GraphQL `extensions.code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound { .. } => "NOT_FOUND",
+            Error::BadInput { .. } => "BAD_USER_INPUT",
+            Error::Unauthenticated(_) => "UNAUTHENTICATED",
+            Error::Forbidden(_) => "FORBIDDEN",
+            Error::Conflict { .. } => "CONFLICT",
+            Error::Unavailable => "SERVICE_UNAVAILABLE",
+            Error::Internal => "INTERNAL",
+        }
+    }
+
+    /// The HTTP status this error maps to.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::NotFound { .. } => 404,
+            Error::BadInput { .. } => 400,
+            Error::Unauthenticated(_) => 401,
+            Error::Forbidden(_) => 403,
+            Error::Conflict { .. } => 409,
+            Error::Unavailable => 503,
+            Error::Internal => 500,
+        }
+    }
+}
+
+impl From<DieselError> for Error {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => Error::not_found("not found"),
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Error::conflict(
+                info.constraint_name().unwrap_or("input"),
+                "a record with this value already exists",
+            ),
+            DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info) => Error::bad_input(
+                info.constraint_name().unwrap_or("input"),
+                "a value is out of its allowed range",
+            ),
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Error::Unavailable,
+            other => Error::internal(other),
+        }
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for Error {
+    fn from(e: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        tracing::warn!(error = %e, "database pool error");
+        Error::Unavailable
+    }
+}

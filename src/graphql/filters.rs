@@ -1,0 +1,218 @@
+//! Typed filter inputs shared by every list. Each turns into [`Predicate`]s on a column the
+//! domain whitelisted; a field that does not exist is refused by GraphQL validation itself.
+
+use async_graphql::{Enum, InputObject, ID};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use super::errors::{bad_id, bad_input, GqlResult};
+use crate::db::sql::Bind;
+use crate::domain::filter::{Filter, Op};
+use crate::ids::{self, Kind};
+
+/// Longest list accepted by an `in` operator.
+const MAX_IN: usize = 1000;
+
+fn check_in_len(path: &str, n: usize) -> GqlResult<()> {
+    if n > MAX_IN {
+        return Err(bad_input(&format!("{path}.in"), format!("at most {MAX_IN} values")));
+    }
+    Ok(())
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum SortDirection {
+    Asc,
+    #[default]
+    Desc,
+}
+
+/// Conditions on a text field. Text matching is case-insensitive for `contains`/`startsWith`.
+#[derive(InputObject, Default, Debug)]
+pub struct StringFilter {
+    /// Exactly equal.
+    pub eq: Option<String>,
+    /// Not equal.
+    pub ne: Option<String>,
+    /// Equal to one of these values (at most 1000).
+    #[graphql(name = "in")]
+    pub in_: Option<Vec<String>>,
+    /// Contains this text, ignoring case.
+    pub contains: Option<String>,
+    /// Starts with this text, ignoring case.
+    pub starts_with: Option<String>,
+    /// `true`: the field has no value; `false`: it has one.
+    pub is_null: Option<bool>,
+}
+
+impl StringFilter {
+    pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
+        if let Some(v) = &self.eq {
+            f.push(column, Op::Eq(Bind::Text(v.clone())));
+        }
+        if let Some(v) = &self.ne {
+            f.push(column, Op::Ne(Bind::Text(v.clone())));
+        }
+        if let Some(v) = &self.in_ {
+            check_in_len(path, v.len())?;
+            f.push(column, Op::In(Bind::Texts(v.clone())));
+        }
+        if let Some(v) = &self.contains {
+            f.push(column, Op::Contains(v.clone()));
+        }
+        if let Some(v) = &self.starts_with {
+            f.push(column, Op::StartsWith(v.clone()));
+        }
+        if let Some(v) = self.is_null {
+            f.push(column, Op::IsNull(v));
+        }
+        Ok(())
+    }
+
+    /// Like [`apply`](Self::apply) but `eq`/`in` ignore case (emails).
+    pub fn apply_ci(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
+        if let Some(v) = &self.eq {
+            f.push(column, Op::EqIgnoreCase(v.clone()));
+        }
+        let rest = StringFilter { eq: None, in_: None, ..self.clone_fields() };
+        rest.apply(f, column, path)?;
+        if let Some(v) = &self.in_ {
+            check_in_len(path, v.len())?;
+            let lowered: &'static str = match column {
+                "email" => "lower(email)",
+                other => other,
+            };
+            f.push(lowered, Op::In(Bind::Texts(v.iter().map(|s| s.to_lowercase()).collect())));
+        }
+        Ok(())
+    }
+
+    fn clone_fields(&self) -> Self {
+        Self {
+            eq: self.eq.clone(),
+            ne: self.ne.clone(),
+            in_: self.in_.clone(),
+            contains: self.contains.clone(),
+            starts_with: self.starts_with.clone(),
+            is_null: self.is_null,
+        }
+    }
+}
+
+/// Conditions on a reference to another object, by its public ID.
+#[derive(InputObject, Default, Debug)]
+pub struct IdFilter {
+    /// The ID equals this one.
+    pub eq: Option<ID>,
+    /// The ID is one of these (at most 1000).
+    #[graphql(name = "in")]
+    pub in_: Option<Vec<ID>>,
+    /// `true`: there is no reference; `false`: there is one.
+    pub is_null: Option<bool>,
+}
+
+impl IdFilter {
+    pub fn apply(&self, f: &mut Filter, column: &'static str, kind: Kind, path: &str) -> GqlResult<()> {
+        if let Some(id) = &self.eq {
+            let key = ids::decode(kind, id).map_err(|e| bad_id(&format!("{path}.eq"), e))?;
+            f.push(column, Op::Eq(Bind::I64(key)));
+        }
+        if let Some(list) = &self.in_ {
+            check_in_len(path, list.len())?;
+            let keys = list
+                .iter()
+                .map(|id| ids::decode(kind, id))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| bad_id(&format!("{path}.in"), e))?;
+            f.push(column, Op::In(Bind::I64s(keys)));
+        }
+        if let Some(v) = self.is_null {
+            f.push(column, Op::IsNull(v));
+        }
+        Ok(())
+    }
+}
+
+/// Conditions on a point in time (ISO 8601 with offset).
+#[derive(InputObject, Default, Debug)]
+pub struct DateTimeFilter {
+    pub eq: Option<DateTime<Utc>>,
+    /// Strictly after.
+    pub gt: Option<DateTime<Utc>>,
+    /// At or after.
+    pub gte: Option<DateTime<Utc>>,
+    /// Strictly before.
+    pub lt: Option<DateTime<Utc>>,
+    /// At or before.
+    pub lte: Option<DateTime<Utc>>,
+    /// `true`: the field has no value; `false`: it has one.
+    pub is_null: Option<bool>,
+}
+
+impl DateTimeFilter {
+    pub fn apply(&self, f: &mut Filter, column: &'static str) {
+        for (v, op) in [
+            (self.eq, Op::Eq as fn(Bind) -> Op),
+            (self.gt, Op::Gt),
+            (self.gte, Op::Gte),
+            (self.lt, Op::Lt),
+            (self.lte, Op::Lte),
+        ] {
+            if let Some(t) = v {
+                f.push(column, op(Bind::Time(t)));
+            }
+        }
+        if let Some(v) = self.is_null {
+            f.push(column, Op::IsNull(v));
+        }
+    }
+}
+
+/// Conditions on an amount.
+#[derive(InputObject, Default, Debug)]
+pub struct DecimalFilter {
+    pub eq: Option<Decimal>,
+    pub gt: Option<Decimal>,
+    pub gte: Option<Decimal>,
+    pub lt: Option<Decimal>,
+    pub lte: Option<Decimal>,
+}
+
+impl DecimalFilter {
+    pub fn apply(&self, f: &mut Filter, column: &'static str) {
+        for (v, op) in [
+            (self.eq, Op::Eq as fn(Bind) -> Op),
+            (self.gt, Op::Gt),
+            (self.gte, Op::Gte),
+            (self.lt, Op::Lt),
+            (self.lte, Op::Lte),
+        ] {
+            if let Some(d) = v {
+                f.push(column, op(Bind::Decimal(d)));
+            }
+        }
+    }
+}
+
+/// Conditions on a list of tags.
+#[derive(InputObject, Default, Debug)]
+pub struct TagsFilter {
+    /// Has every one of these tags.
+    pub has_all: Option<Vec<String>>,
+    /// Has at least one of these tags.
+    pub has_any: Option<Vec<String>>,
+}
+
+impl TagsFilter {
+    pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
+        if let Some(v) = &self.has_all {
+            check_in_len(path, v.len())?;
+            f.push(column, Op::HasAll(v.clone()));
+        }
+        if let Some(v) = &self.has_any {
+            check_in_len(path, v.len())?;
+            f.push(column, Op::HasAny(v.clone()));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,191 @@
+//! Per-request DataLoaders, one per (entity, key). Each is created with the caller's merchant, so
+//! a batch can only ever read that merchant's rows; together they make the number of statements
+//! of a request depend on the depth of the query, never on the number of rows.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, Request};
+
+use super::errors::{gql, GqlResult};
+use crate::db::Db;
+use crate::domain::catalog::{Product, Variant};
+use crate::domain::channels::Channel;
+use crate::domain::customers::{queries as customer_queries, Customer, CustomerStats};
+use crate::domain::filter::{self, Listable};
+use crate::domain::orders::{queries as order_queries, LineItem, Order};
+use crate::domain::stores::{Brand, Store};
+
+/// Loads rows of `T` by primary key.
+pub struct ById<T> {
+    db: Db,
+    merchant_id: i64,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T: Listable + Clone + Sync> Loader<i64> for ById<T> {
+    type Value = T;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, T>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        let rows: Vec<T> = filter::by_ids(&mut conn, self.merchant_id, keys).await.map_err(gql)?;
+        Ok(rows.into_iter().map(|r| (r.id(), r)).collect())
+    }
+}
+
+/// A row that belongs to a parent through a foreign key column.
+pub trait ChildOf: Listable + Clone + Sync {
+    const PARENT_COLUMN: &'static str;
+    fn parent_id(&self) -> i64;
+}
+
+impl ChildOf for LineItem {
+    const PARENT_COLUMN: &'static str = "order_id";
+    fn parent_id(&self) -> i64 {
+        self.order_id
+    }
+}
+
+impl ChildOf for Variant {
+    const PARENT_COLUMN: &'static str = "product_id";
+    fn parent_id(&self) -> i64 {
+        self.product_id
+    }
+}
+
+/// Loads all children of each parent key, in key order.
+pub struct ByParent<T> {
+    db: Db,
+    merchant_id: i64,
+    _t: PhantomData<fn() -> T>,
+}
+
+impl<T: ChildOf> Loader<i64> for ByParent<T> {
+    type Value = Vec<T>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Vec<T>>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        let rows: Vec<T> = filter::by_column(&mut conn, self.merchant_id, T::PARENT_COLUMN, keys).await.map_err(gql)?;
+        let mut map: HashMap<i64, Vec<T>> = HashMap::new();
+        for r in rows {
+            map.entry(r.parent_id()).or_default().push(r);
+        }
+        Ok(map)
+    }
+}
+
+/// Derived order figures of customers.
+pub struct CustomerStatsLoader {
+    db: Db,
+    merchant_id: i64,
+}
+
+impl Loader<i64> for CustomerStatsLoader {
+    type Value = CustomerStats;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, CustomerStats>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        let rows = customer_queries::stats_by_ids(&mut conn, self.merchant_id, keys).await.map_err(gql)?;
+        Ok(rows.into_iter().map(|s| (s.customer_id, s)).collect())
+    }
+}
+
+/// The most recent orders of customers, keyed by (customer, how many).
+pub struct RecentOrdersLoader {
+    db: Db,
+    merchant_id: i64,
+}
+
+impl Loader<(i64, i64)> for RecentOrdersLoader {
+    type Value = Vec<Order>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[(i64, i64)]) -> Result<HashMap<(i64, i64), Vec<Order>>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        // Keys asking for different page sizes are batched per size.
+        let mut by_limit: HashMap<i64, Vec<i64>> = HashMap::new();
+        for (customer, limit) in keys {
+            by_limit.entry(*limit).or_default().push(*customer);
+        }
+        let mut out: HashMap<(i64, i64), Vec<Order>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        for (limit, customers) in by_limit {
+            let rows = order_queries::recent_by_customers(&mut conn, self.merchant_id, &customers, limit)
+                .await
+                .map_err(gql)?;
+            for o in rows {
+                if let Some(c) = o.customer_id {
+                    out.entry((c, limit)).or_default().push(o);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn by_id<T>(db: &Db, merchant_id: i64) -> DataLoader<ById<T>>
+where
+    T: Listable + Clone + Sync,
+{
+    DataLoader::new(ById { db: db.clone(), merchant_id, _t: PhantomData }, tokio::spawn)
+}
+
+fn by_parent<T: ChildOf>(db: &Db, merchant_id: i64) -> DataLoader<ByParent<T>> {
+    DataLoader::new(ByParent { db: db.clone(), merchant_id, _t: PhantomData }, tokio::spawn)
+}
+
+/// Adds a fresh set of loaders for `merchant_id` to a request.
+pub fn attach(request: Request, db: &Db, merchant_id: i64) -> Request {
+    request
+        .data(by_id::<Customer>(db, merchant_id))
+        .data(by_id::<Order>(db, merchant_id))
+        .data(by_id::<LineItem>(db, merchant_id))
+        .data(by_id::<Store>(db, merchant_id))
+        .data(by_id::<Brand>(db, merchant_id))
+        .data(by_id::<Channel>(db, merchant_id))
+        .data(by_id::<Product>(db, merchant_id))
+        .data(by_id::<Variant>(db, merchant_id))
+        .data(by_parent::<LineItem>(db, merchant_id))
+        .data(by_parent::<Variant>(db, merchant_id))
+        .data(DataLoader::new(CustomerStatsLoader { db: db.clone(), merchant_id }, tokio::spawn))
+        .data(DataLoader::new(RecentOrdersLoader { db: db.clone(), merchant_id }, tokio::spawn))
+}
+
+/// Loads one row by key through the request's loader; `None` when absent (or another merchant's).
+pub async fn load<T>(ctx: &Context<'_>, id: i64) -> GqlResult<Option<T>>
+where
+    T: Listable + Clone + Sync,
+{
+    ctx.data::<DataLoader<ById<T>>>()?.load_one(id).await
+}
+
+/// Loads the optional row a nullable foreign key points at.
+pub async fn load_opt<T>(ctx: &Context<'_>, id: Option<i64>) -> GqlResult<Option<T>>
+where
+    T: Listable + Clone + Sync,
+{
+    match id {
+        Some(id) => load(ctx, id).await,
+        None => Ok(None),
+    }
+}
+
+/// Loads the children of one parent.
+pub async fn children<T: ChildOf>(ctx: &Context<'_>, parent: i64) -> GqlResult<Vec<T>> {
+    Ok(ctx.data::<DataLoader<ByParent<T>>>()?.load_one(parent).await?.unwrap_or_default())
+}
+
+pub async fn customer_stats(ctx: &Context<'_>, customer: i64) -> GqlResult<CustomerStats> {
+    Ok(ctx
+        .data::<DataLoader<CustomerStatsLoader>>()?
+        .load_one(customer)
+        .await?
+        .unwrap_or_else(|| CustomerStats::empty(customer)))
+}
+
+pub async fn recent_orders(ctx: &Context<'_>, customer: i64, limit: i64) -> GqlResult<Vec<Order>> {
+    Ok(ctx.data::<DataLoader<RecentOrdersLoader>>()?.load_one((customer, limit)).await?.unwrap_or_default())
+}

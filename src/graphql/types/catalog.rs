@@ -1,0 +1,71 @@
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+
+use crate::domain::catalog as d;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::loaders;
+use crate::ids::{self, Kind};
+
+/// Something the merchant sells; bought through its variants.
+pub struct Product(pub d::Product);
+
+#[Object]
+impl Product {
+    /// Public ID (`prod_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Product, self.0.id))
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// URL-friendly name, unique per merchant.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// draft, active or archived.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The purchasable versions of the product.
+    async fn variants(&self, ctx: &Context<'_>) -> GqlResult<Vec<Variant>> {
+        Ok(loaders::children::<d::Variant>(ctx, self.0.id).await?.into_iter().map(Variant).collect())
+    }
+}
+
+/// A purchasable version of a product (size, colour…), identified by its SKU.
+pub struct Variant(pub d::Variant);
+
+#[Object]
+impl Variant {
+    /// Public ID (`variant_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Variant, self.0.id))
+    }
+    /// Stock keeping unit, unique per merchant.
+    async fn sku(&self) -> Option<&str> {
+        self.0.sku.as_deref()
+    }
+    /// Option values as text ("Size: M").
+    async fn options_text(&self) -> &str {
+        &self.0.options_text
+    }
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+    /// Whether this is the product's default variant.
+    async fn is_master(&self) -> bool {
+        self.0.is_master
+    }
+    async fn product(&self, ctx: &Context<'_>) -> GqlResult<Option<Product>> {
+        Ok(loaders::load(ctx, self.0.product_id).await?.map(Product))
+    }
+}

@@ -1,0 +1,98 @@
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use super::money;
+use super::order::Order;
+use crate::auth::Scope;
+use crate::domain::customers as dc;
+use crate::graphql::connection::MAX_PAGE;
+use crate::graphql::errors::{bad_input, GqlResult};
+use crate::graphql::guards::RequireScope;
+use crate::graphql::loaders;
+use crate::ids::{self, Kind};
+
+/// A person who buys from the merchant.
+pub struct Customer(pub dc::Customer);
+
+#[Object]
+impl Customer {
+    /// Public ID (`cus_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Customer, self.0.id))
+    }
+    /// Email address, unique per merchant (case-insensitive).
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn first_name(&self) -> Option<&str> {
+        self.0.first_name.as_deref()
+    }
+    async fn last_name(&self) -> Option<&str> {
+        self.0.last_name.as_deref()
+    }
+    /// First and last name joined, or null when neither is known.
+    async fn full_name(&self) -> Option<String> {
+        let parts: Vec<&str> = [&self.0.first_name, &self.0.last_name].into_iter().flatten().map(String::as_str).collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    /// Whether the customer agreed to receive marketing.
+    async fn accepts_marketing(&self) -> bool {
+        self.0.accepts_marketing
+    }
+    /// Free-form labels used for segmentation.
+    async fn tags(&self) -> &[String] {
+        &self.0.tags
+    }
+    /// Arbitrary key/value data attached by integrations.
+    async fn metadata(&self) -> &serde_json::Value {
+        &self.0.metadata
+    }
+    /// The customer's identifier in a legacy system or CRM.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
+    }
+    /// Balance of store credit.
+    async fn store_credit(&self) -> Decimal {
+        money(self.0.store_credit)
+    }
+    /// Currency of the store credit balance.
+    async fn store_credit_currency(&self) -> &str {
+        &self.0.store_credit_currency
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Number of completed (or returned) orders.
+    async fn orders_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        Ok(loaders::customer_stats(ctx, self.0.id).await?.orders_count)
+    }
+    /// Sum of the totals of completed (or returned) orders.
+    async fn total_spent(&self, ctx: &Context<'_>) -> GqlResult<Decimal> {
+        Ok(money(loaders::customer_stats(ctx, self.0.id).await?.total_spent))
+    }
+    /// When the customer's last order was completed.
+    async fn last_order_completed_at(&self, ctx: &Context<'_>) -> GqlResult<Option<DateTime<Utc>>> {
+        Ok(loaders::customer_stats(ctx, self.0.id).await?.last_order_completed_at)
+    }
+    /// The customer's most recent orders, newest first (requires `orders:read`).
+    #[graphql(guard = "RequireScope(Scope::OrdersRead)", complexity = "first.unwrap_or(10).max(1) as usize * child_complexity")]
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many orders, 1 to 250.", default = 10)] first: Option<i32>,
+    ) -> GqlResult<Vec<Order>> {
+        let n = first.unwrap_or(10);
+        if !(1..=MAX_PAGE).contains(&n) {
+            return Err(bad_input("first", format!("`first` must be between 1 and {MAX_PAGE}, got {n}")));
+        }
+        Ok(loaders::recent_orders(ctx, self.0.id, n as i64).await?.into_iter().map(Order).collect())
+    }
+}
+

@@ -1,0 +1,20 @@
+use async_graphql::{Interface, ID};
+
+use super::catalog::{Product, Variant};
+use super::customer::Customer;
+use super::order::{LineItem, Order};
+use super::store::{Brand, Channel, Store};
+
+/// Any object with a global, prefixed ID, fetchable with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Public prefixed ID."))]
+pub enum Node {
+    Customer(Customer),
+    Order(Order),
+    LineItem(LineItem),
+    Store(Store),
+    Brand(Brand),
+    Channel(Channel),
+    Product(Product),
+    Variant(Variant),
+}

@@ -1,0 +1,176 @@
+use async_graphql::{Context, Enum, Object, ID};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use super::catalog::Variant;
+use super::customer::Customer;
+use super::money;
+use super::store::{Channel, Store};
+use crate::auth::Scope;
+use crate::domain::orders as d;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::RequireScope;
+use crate::graphql::loaders;
+use crate::ids::{self, Kind};
+
+/// Where an order is in its life.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum OrderStatus {
+    /// Being built; not yet placed.
+    Draft,
+    /// Placed.
+    Complete,
+    /// Canceled after it was placed.
+    Canceled,
+    /// Returned after it was placed.
+    Returned,
+}
+
+impl OrderStatus {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            OrderStatus::Draft => "draft",
+            OrderStatus::Complete => "complete",
+            OrderStatus::Canceled => "canceled",
+            OrderStatus::Returned => "returned",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Self {
+        match s {
+            "complete" => OrderStatus::Complete,
+            "canceled" => OrderStatus::Canceled,
+            "returned" => OrderStatus::Returned,
+            _ => OrderStatus::Draft,
+        }
+    }
+}
+
+/// An order placed through any channel or store.
+pub struct Order(pub d::Order);
+
+#[Object]
+impl Order {
+    /// Public ID (`or_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Order, self.0.id))
+    }
+    /// Human-facing order number, unique per merchant.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    async fn status(&self) -> OrderStatus {
+        OrderStatus::from_db(&self.0.status)
+    }
+    /// pending, paid, partially_paid, refunded, void or failed.
+    async fn payment_status(&self) -> &str {
+        &self.0.payment_status
+    }
+    /// unfulfilled, partial, fulfilled or canceled.
+    async fn fulfillment_status(&self) -> &str {
+        &self.0.fulfillment_status
+    }
+    /// Contact email of the order.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// ISO 4217 currency of every amount of the order.
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    /// Number of units across line items.
+    async fn item_count(&self) -> i32 {
+        self.0.item_count
+    }
+    /// Sum of line item totals before order-level discounts.
+    async fn item_total(&self) -> Decimal {
+        money(self.0.item_total)
+    }
+    /// Sum of discounts.
+    async fn discount_total(&self) -> Decimal {
+        money(self.0.discount_total)
+    }
+    async fn tax_total(&self) -> Decimal {
+        money(self.0.tax_total)
+    }
+    async fn delivery_total(&self) -> Decimal {
+        money(self.0.delivery_total)
+    }
+    /// Amount due: items − discounts + tax + delivery.
+    async fn total(&self) -> Decimal {
+        money(self.0.total)
+    }
+    /// The order's identifier in a legacy system.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
+    }
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// When the order was placed.
+    async fn completed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.completed_at
+    }
+    async fn canceled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.canceled_at
+    }
+    async fn approved_at(&self) -> Option<DateTime<Utc>> {
+        self.0.approved_at
+    }
+    /// The buyer, if known (requires `customers:read`).
+    #[graphql(guard = "RequireScope(Scope::CustomersRead)")]
+    async fn customer(&self, ctx: &Context<'_>) -> GqlResult<Option<Customer>> {
+        Ok(loaders::load_opt(ctx, self.0.customer_id).await?.map(Customer))
+    }
+    /// The store that took or fulfils the order.
+    async fn store(&self, ctx: &Context<'_>) -> GqlResult<Option<Store>> {
+        Ok(loaders::load_opt(ctx, self.0.store_id).await?.map(Store))
+    }
+    /// The sales channel the order came through.
+    async fn channel(&self, ctx: &Context<'_>) -> GqlResult<Option<Channel>> {
+        Ok(loaders::load_opt(ctx, self.0.channel_id).await?.map(Channel))
+    }
+    /// What was bought.
+    async fn line_items(&self, ctx: &Context<'_>) -> GqlResult<Vec<LineItem>> {
+        Ok(loaders::children::<d::LineItem>(ctx, self.0.id).await?.into_iter().map(LineItem).collect())
+    }
+}
+
+/// One variant bought in an order, with its quantity and price.
+pub struct LineItem(pub d::LineItem);
+
+#[Object]
+impl LineItem {
+    /// Public ID (`li_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::LineItem, self.0.id))
+    }
+    async fn quantity(&self) -> i32 {
+        self.0.quantity
+    }
+    /// Unit price.
+    async fn price(&self) -> Decimal {
+        money(self.0.price)
+    }
+    /// Discounts applied to this line.
+    async fn discount_total(&self) -> Decimal {
+        money(self.0.discount_total)
+    }
+    /// quantity × price.
+    async fn total(&self) -> Decimal {
+        money(self.0.total)
+    }
+    /// The order this line belongs to.
+    async fn order(&self, ctx: &Context<'_>) -> GqlResult<Option<Order>> {
+        Ok(loaders::load(ctx, self.0.order_id).await?.map(Order))
+    }
+    async fn variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
+        Ok(loaders::load(ctx, self.0.variant_id).await?.map(Variant))
+    }
+}

@@ -1,0 +1,116 @@
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use crate::domain::{channels as dch, stores as d};
+use crate::graphql::errors::GqlResult;
+use crate::graphql::loaders;
+use crate::ids::{self, Kind};
+
+/// A location of the merchant, as synced from its POS or RMS.
+pub struct Store(pub d::Store);
+
+#[Object]
+impl Store {
+    /// Public ID (`st_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Store, self.0.id))
+    }
+    /// The POS/RMS identifier: the upsert key, immutable.
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// ACTIVE or INACTIVE.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    /// IANA timezone.
+    async fn timezone(&self) -> &str {
+        &self.0.timezone
+    }
+    async fn contact_email(&self) -> Option<&str> {
+        self.0.contact_email.as_deref()
+    }
+    /// E.164 phone number.
+    async fn contact_phone(&self) -> Option<&str> {
+        self.0.contact_phone.as_deref()
+    }
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+    async fn country(&self) -> Option<&str> {
+        self.0.country.as_deref()
+    }
+    async fn postal_code(&self) -> Option<&str> {
+        self.0.postal_code.as_deref()
+    }
+    async fn latitude(&self) -> Option<Decimal> {
+        self.0.latitude.map(|d| d.normalize())
+    }
+    async fn longitude(&self) -> Option<Decimal> {
+        self.0.longitude.map(|d| d.normalize())
+    }
+    /// Whether the store currently accepts orders.
+    async fn orderable(&self) -> bool {
+        self.0.orderable
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The brand the store trades under.
+    async fn brand(&self, ctx: &Context<'_>) -> GqlResult<Option<Brand>> {
+        Ok(loaders::load_opt(ctx, self.0.brand_id).await?.map(Brand))
+    }
+}
+
+/// A brand of the merchant.
+pub struct Brand(pub d::Brand);
+
+#[Object]
+impl Brand {
+    /// Public ID (`br_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Brand, self.0.id))
+    }
+    /// External brand identifier (the `x-brand-id` of integrations).
+    async fn external_id(&self) -> &str {
+        &self.0.external_id
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
+/// A sales channel: APP, WEB, KIOSK, POS…
+pub struct Channel(pub dch::Channel);
+
+#[Object]
+impl Channel {
+    /// Public ID (`ch_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Channel, self.0.id))
+    }
+    /// Upper-case code, unique per merchant.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+    /// Whether orders without a channel are attributed to this one.
+    async fn is_default(&self) -> bool {
+        self.0.is_default
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}

@@ -1,0 +1,44 @@
+//! Liveness, readiness and Prometheus metrics.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::json;
+
+use crate::app::AppState;
+
+/// The process is up.
+pub async fn get_healthz() -> impl IntoResponse {
+    Json(json!({ "status": "ok" }))
+}
+
+/// The database answers.
+pub async fn get_readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" }))),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": "unreachable" })))
+        }
+    }
+}
+
+pub async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let (size, available) = state.db.pool_status();
+    let body = format!(
+        "# HELP gateway_sql_statements_total SQL statements sent to PostgreSQL.\n\
+         # TYPE gateway_sql_statements_total counter\n\
+         gateway_sql_statements_total {}\n\
+         # HELP gateway_db_pool_connections Open pooled connections.\n\
+         # TYPE gateway_db_pool_connections gauge\n\
+         gateway_db_pool_connections {}\n\
+         # HELP gateway_db_pool_available Idle pooled connections.\n\
+         # TYPE gateway_db_pool_available gauge\n\
+         gateway_db_pool_available {}\n",
+        state.db.statements(),
+        size,
+        available
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+}

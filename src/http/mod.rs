@@ -1,0 +1,41 @@
+//! The HTTP surface: routes and the tower layers every request goes through (request id,
+//! tracing, timeout, body limit, CORS, compression).
+
+pub mod graphql;
+pub mod health;
+
+use axum::http::{HeaderName, StatusCode};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::app::AppState;
+use crate::auth::token::create_token;
+
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let timeout = state.config.request_timeout;
+    let body_limit = state.config.body_limit_bytes;
+    Router::new()
+        .route("/graphql", post(graphql::post_graphql).get(graphql::get_graphql))
+        .route("/oauth/token", post(create_token))
+        .route("/healthz", get(health::get_healthz))
+        .route("/readyz", get(health::get_readyz))
+        .route("/metrics", get(health::get_metrics))
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}

@@ -1,0 +1,37 @@
+//! # commerce-gateway
+//!
+//! One GraphQL API over a merchant's back office (customers, orders, stores, channels, catalog,
+//! pricing, promotions), with REST compatibility routes that translate onto the same resolvers.
+//!
+//! Data flows one way: HTTP ([`http`]) → auth ([`auth::Principal`]) → GraphQL executor
+//! ([`graphql`]) → resolver → domain function ([`domain`]) → SQL ([`db`]). Nothing below
+//! `graphql` knows HTTP; nothing in `domain` knows GraphQL.
+//!
+//! Where to look:
+//! - a route: [`http::router`]; the token endpoint: [`auth::token`];
+//! - a GraphQL field: `graphql/queries/<aggregate>.rs` (roots) and `graphql/types/` (objects);
+//! - SQL: `domain/<aggregate>/` (models next to their queries, big statements in `.sql` files);
+//! - the schema of the database: `migrations/` (and the generated `db/schema.rs`).
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod ids;
+
+use axum::Router;
+
+pub use app::AppState;
+pub use config::Config;
+
+/// Prepares the database (creating and migrating it) and builds the application.
+pub async fn build_app(config: Config) -> anyhow::Result<(Router, AppState)> {
+    let url = db::prepare(&config.database_url, &config.data_dir).await?;
+    let db = db::Db::connect(&url, config.pool_size)?;
+    let state = AppState::new(config, db);
+    Ok((http::router(state.clone()), state))
+}

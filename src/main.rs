@@ -1,0 +1,233 @@
+//! The `commerce-gateway` command line. Subcommands a script reads print JSON on stdout; logs go
+//! to stderr.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use commerce_gateway::auth::{credentials, ScopeSet};
+use commerce_gateway::config::{Config, DEFAULT_DATABASE_URL};
+use commerce_gateway::domain::{merchants, seed};
+use commerce_gateway::{build_app, db};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+#[derive(Parser)]
+#[command(name = "commerce-gateway", version, about = "One GraphQL API over a merchant's commerce back office")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// PostgreSQL URL; the database is created when missing.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+    /// Where the embedded PostgreSQL cluster lives when no server is reachable.
+    #[arg(long, env = "DATA_DIR", default_value = ".data")]
+    data_dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (creates and migrates the database first).
+    Serve {
+        #[arg(long, env = "BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Load the deterministic demo merchant and print working credentials.
+        #[arg(long)]
+        demo: bool,
+        /// Connections in the pool.
+        #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16)]
+        pool_size: usize,
+    },
+    /// Create the database if needed and apply pending migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Load deterministic demo data (re-running tops up, never duplicates).
+    Seed {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, default_value = "demo")]
+        merchant: String,
+        #[arg(long, default_value_t = 500)]
+        customers: i64,
+        #[arg(long, default_value_t = 2000)]
+        orders: i64,
+    },
+    /// Print the GraphQL SDL.
+    Schema,
+    /// OAuth 2.0 API clients (client credentials).
+    Clients {
+        #[command(subcommand)]
+        action: CredentialAction,
+    },
+    /// Secret API keys (`sk_…`) for header authentication.
+    ApiKeys {
+        #[command(subcommand)]
+        action: CredentialAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum CredentialAction {
+    /// Create a credential; prints it once as JSON.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Merchant slug (created on first mention).
+        #[arg(long)]
+        merchant: String,
+        /// Comma-separated scopes, canonical (`customers:read`) or Spree (`read_customers`).
+        #[arg(long)]
+        scopes: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Revoke a credential (client_id, or API key / its prefix).
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        merchant: String,
+        /// The client_id, or the API key or its first 10 characters.
+        id: String,
+    },
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
+    let json = std::env::var("LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn connect(args: &DbArgs) -> anyhow::Result<AsyncPgConnection> {
+    let url = db::prepare(&args.database_url, &args.data_dir).await?;
+    AsyncPgConnection::establish(&url).await.context("connecting to the database")
+}
+
+fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+async fn credentials_command(action: CredentialAction, api_keys: bool) -> anyhow::Result<()> {
+    match action {
+        CredentialAction::Create { db, merchant, scopes, name } => {
+            let scopes = ScopeSet::parse(&scopes).map_err(anyhow::Error::msg)?;
+            anyhow::ensure!(!scopes.is_empty(), "--scopes must name at least one scope");
+            let mut conn = connect(&db).await?;
+            let m = merchants::find_or_create(&mut conn, &merchant).await?;
+            if api_keys {
+                print_json(&credentials::create_api_key(&mut conn, m.id, &m.slug, &name, &scopes).await?)
+            } else {
+                print_json(&credentials::create_client(&mut conn, m.id, &m.slug, &name, &scopes).await?)
+            }
+        }
+        CredentialAction::Revoke { db, merchant, id } => {
+            let mut conn = connect(&db).await?;
+            let m = merchants::find_by_slug(&mut conn, &merchant).await?;
+            let revoked = if api_keys {
+                credentials::revoke_api_key(&mut conn, m.id, &id).await?
+            } else {
+                credentials::revoke_client(&mut conn, m.id, &id).await?
+            };
+            print_json(&serde_json::json!({ "revoked": revoked }))?;
+            anyhow::ensure!(revoked, "no active credential `{id}` for merchant `{merchant}`");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(bind: SocketAddr, db: DbArgs, demo: bool, pool_size: usize) -> anyhow::Result<()> {
+    let mut config = Config::new(db.database_url.clone());
+    config.bind = bind;
+    config.data_dir = db.data_dir.clone();
+    config.pool_size = pool_size;
+    config.jwt = Config::jwt_from_env()?;
+    tracing::info!(?config, "starting");
+    let (app, _state) = build_app(config).await?;
+    if demo {
+        let mut conn = connect(&db).await?;
+        let opts = seed::SeedOptions { merchant: "demo".into(), customers: 500, orders: 2000 };
+        let summary = seed::run(&mut conn, &opts).await?;
+        let m = merchants::find_by_slug(&mut conn, "demo").await?;
+        let all = ScopeSet::parse(
+            &commerce_gateway::auth::Scope::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","),
+        )
+        .map_err(anyhow::Error::msg)?;
+        let client = credentials::create_client(&mut conn, m.id, &m.slug, "demo", &all).await?;
+        let key = credentials::create_api_key(&mut conn, m.id, &m.slug, "demo", &all).await?;
+        print_json(&serde_json::json!({
+            "demo": summary,
+            "graphql": format!("http://{bind}/graphql"),
+            "client_id": client.client_id,
+            "client_secret": client.client_secret,
+            "api_key": key.key,
+            "try": format!(
+                "curl -s http://{bind}/graphql -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' \
+                 -d '{{\"query\":\"{{ orders(first: 5) {{ totalCount nodes {{ number total customer {{ email }} }} }} }}\"}}'",
+                key.key
+            ),
+        }))?;
+    }
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
+    tracing::info!(address = %listener.local_addr()?, "listening");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: draining in-flight requests");
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if !matches!(cli.command, Command::Schema) {
+        init_tracing();
+    }
+    match cli.command {
+        Command::Serve { bind, db, demo, pool_size } => serve(bind, db, demo, pool_size).await,
+        Command::Migrate { db } => {
+            db::prepare(&db.database_url, &db.data_dir).await?;
+            print_json(&serde_json::json!({ "migrated": true }))
+        }
+        Command::Seed { db, merchant, customers, orders } => {
+            anyhow::ensure!(customers >= 0 && orders >= 0, "--customers and --orders must not be negative");
+            let mut conn = connect(&db).await?;
+            let summary = seed::run(&mut conn, &seed::SeedOptions { merchant, customers, orders }).await?;
+            print_json(&summary)
+        }
+        Command::Schema => {
+            print!("{}", commerce_gateway::graphql::sdl());
+            Ok(())
+        }
+        Command::Clients { action } => credentials_command(action, false).await,
+        Command::ApiKeys { action } => credentials_command(action, true).await,
+    }
+}
