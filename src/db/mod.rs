@@ -43,6 +43,9 @@ impl Db {
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
         let mut config = ManagerConfig::<AsyncPgConnection>::default();
+        // `Verified` would send a `SELECT 1` on every checkout; a broken connection surfaces
+        // as an error on first use instead, which maps to 503.
+        config.recycling_method = diesel_async::pooled_connection::RecyclingMethod::Fast;
         config.custom_setup = Box::new(move |url| {
             let counter = counter.clone();
             async move {

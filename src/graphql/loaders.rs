@@ -8,6 +8,7 @@ use std::marker::PhantomData;
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, Request};
 
+use super::batch::BatchQueue;
 use super::errors::{gql, GqlResult};
 use crate::db::Db;
 use crate::domain::catalog::{Product, Variant};
@@ -126,32 +127,45 @@ impl Loader<(i64, i64)> for RecentOrdersLoader {
     }
 }
 
-fn by_id<T>(db: &Db, merchant_id: i64) -> DataLoader<ById<T>>
-where
-    T: Listable + Clone + Sync,
-{
-    DataLoader::new(ById { db: db.clone(), merchant_id, _t: PhantomData }, tokio::spawn)
+/// Builds the loaders of one request: all scoped to its merchant, all batching through `queue`.
+struct Factory<'a> {
+    db: &'a Db,
+    merchant_id: i64,
+    queue: &'a BatchQueue,
 }
 
-fn by_parent<T: ChildOf>(db: &Db, merchant_id: i64) -> DataLoader<ByParent<T>> {
-    DataLoader::new(ByParent { db: db.clone(), merchant_id, _t: PhantomData }, tokio::spawn)
+impl Factory<'_> {
+    fn loader<L: Send + Sync + 'static>(&self, loader: L) -> DataLoader<L> {
+        // The queue decides when batches run; no extra timer delay is needed.
+        DataLoader::new(loader, self.queue.spawner()).delay(std::time::Duration::ZERO)
+    }
+
+    fn by_id<T: Listable + Clone + Sync>(&self) -> DataLoader<ById<T>> {
+        self.loader(ById { db: self.db.clone(), merchant_id: self.merchant_id, _t: PhantomData })
+    }
+
+    fn by_parent<T: ChildOf>(&self) -> DataLoader<ByParent<T>> {
+        self.loader(ByParent { db: self.db.clone(), merchant_id: self.merchant_id, _t: PhantomData })
+    }
 }
 
-/// Adds a fresh set of loaders for `merchant_id` to a request.
-pub fn attach(request: Request, db: &Db, merchant_id: i64) -> Request {
+/// Adds a fresh set of loaders for `merchant_id` to a request. The request must be executed
+/// inside `queue.run(…)`.
+pub fn attach(request: Request, db: &Db, merchant_id: i64, queue: &BatchQueue) -> Request {
+    let f = Factory { db, merchant_id, queue };
     request
-        .data(by_id::<Customer>(db, merchant_id))
-        .data(by_id::<Order>(db, merchant_id))
-        .data(by_id::<LineItem>(db, merchant_id))
-        .data(by_id::<Store>(db, merchant_id))
-        .data(by_id::<Brand>(db, merchant_id))
-        .data(by_id::<Channel>(db, merchant_id))
-        .data(by_id::<Product>(db, merchant_id))
-        .data(by_id::<Variant>(db, merchant_id))
-        .data(by_parent::<LineItem>(db, merchant_id))
-        .data(by_parent::<Variant>(db, merchant_id))
-        .data(DataLoader::new(CustomerStatsLoader { db: db.clone(), merchant_id }, tokio::spawn))
-        .data(DataLoader::new(RecentOrdersLoader { db: db.clone(), merchant_id }, tokio::spawn))
+        .data(f.by_id::<Customer>())
+        .data(f.by_id::<Order>())
+        .data(f.by_id::<LineItem>())
+        .data(f.by_id::<Store>())
+        .data(f.by_id::<Brand>())
+        .data(f.by_id::<Channel>())
+        .data(f.by_id::<Product>())
+        .data(f.by_id::<Variant>())
+        .data(f.by_parent::<LineItem>())
+        .data(f.by_parent::<Variant>())
+        .data(f.loader(CustomerStatsLoader { db: db.clone(), merchant_id }))
+        .data(f.loader(RecentOrdersLoader { db: db.clone(), merchant_id }))
 }
 
 /// Loads one row by key through the request's loader; `None` when absent (or another merchant's).

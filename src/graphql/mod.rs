@@ -1,6 +1,7 @@
 //! The GraphQL schema: a library the transports (`/graphql`, the REST adapters) execute with a
 //! [`context::RequestCtx`] and a fresh set of [`loaders`].
 
+pub mod batch;
 pub mod connection;
 pub mod context;
 pub mod errors;
@@ -36,4 +37,20 @@ pub fn build_schema(config: &Config) -> AppSchema {
 /// The SDL of the schema (what `commerce-gateway schema` prints and `schema.graphql` holds).
 pub fn sdl() -> String {
     build_schema(&Config::new("postgres://unused/unused")).sdl()
+}
+
+/// Executes `request` for `principal`: fresh loaders scoped to its merchant, batches driven on
+/// this task (see [`batch`]), and every error given a code.
+pub async fn execute(
+    schema: &AppSchema,
+    db: &crate::db::Db,
+    principal: crate::auth::Principal,
+    request: async_graphql::Request,
+) -> async_graphql::Response {
+    let queue = batch::BatchQueue::default();
+    let request = loaders::attach(request, db, principal.merchant_id, &queue)
+        .data(context::RequestCtx { principal, db: db.clone() });
+    let mut response = queue.run(Schema::execute(schema, request)).await;
+    errors::ensure_codes(&mut response.errors);
+    response
 }

@@ -2,7 +2,7 @@
 //! caller, executes on the shared schema with fresh loaders, and gives every error a code.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{Request, Response as GqlResponse, Schema};
+use async_graphql::{Request, Response as GqlResponse};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -10,9 +10,6 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::auth::principal;
-use crate::graphql::context::RequestCtx;
-use crate::graphql::errors::ensure_codes;
-use crate::graphql::loaders;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -30,8 +27,7 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
     res
 }
 
-fn render(headers: &HeaderMap, mut response: GqlResponse) -> Response {
-    ensure_codes(&mut response.errors);
+fn render(headers: &HeaderMap, response: GqlResponse) -> Response {
     let graphql_response = wants_graphql_response(headers);
     // With application/graphql-response+json, a request that never executed is a 400
     // (GraphQL over HTTP §6.4.2); with application/json every GraphQL result is a 200.
@@ -59,9 +55,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: Request) -> Res
             return error_response(status, e.code(), &e.to_string());
         }
     };
-    let merchant_id = principal.merchant_id;
-    let request = loaders::attach(request, &state.db, merchant_id).data(RequestCtx { principal, db: state.db.clone() });
-    let response = Schema::execute(&state.schema, request).await;
+    let response = crate::graphql::execute(&state.schema, &state.db, principal, request).await;
     render(headers, response)
 }
 
@@ -101,13 +95,3 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
     }
     execute(&state, &headers, request).await
 }
-
-/// Executes a request for a known principal (REST adapters and tests use this road).
-pub async fn execute_as(state: &AppState, principal: crate::auth::Principal, request: Request) -> GqlResponse {
-    let merchant_id = principal.merchant_id;
-    let request = loaders::attach(request, &state.db, merchant_id).data(RequestCtx { principal, db: state.db.clone() });
-    let mut response = Schema::execute(&state.schema, request).await;
-    ensure_codes(&mut response.errors);
-    response
-}
-

@@ -93,7 +93,7 @@ pub struct CustomerQuery;
 #[Object]
 impl CustomerQuery {
     /// The merchant's customers, filtered, sorted and paginated (keyset cursors; at most 250 a page).
-    #[graphql(guard = "RequireScope(Scope::CustomersRead)", complexity = "first.or(last).unwrap_or(25).max(1) as usize * child_complexity")]
+    #[graphql(guard = "RequireScope(Scope::CustomersRead)", complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity")]
     #[allow(clippy::too_many_arguments)]
     async fn customers(
         &self,

@@ -117,7 +117,7 @@ pub struct OrderQuery;
 impl OrderQuery {
     /// Orders across every channel and store, filtered, sorted and paginated (keyset cursors;
     /// at most 250 a page).
-    #[graphql(guard = "RequireScope(Scope::OrdersRead)", complexity = "first.or(last).unwrap_or(25).max(1) as usize * child_complexity")]
+    #[graphql(guard = "RequireScope(Scope::OrdersRead)", complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity")]
     #[allow(clippy::too_many_arguments)]
     async fn orders(
         &self,

@@ -82,7 +82,7 @@ impl Customer {
         Ok(loaders::customer_stats(ctx, self.0.id).await?.last_order_completed_at)
     }
     /// The customer's most recent orders, newest first (requires `orders:read`).
-    #[graphql(guard = "RequireScope(Scope::OrdersRead)", complexity = "first.unwrap_or(10).max(1) as usize * child_complexity")]
+    #[graphql(guard = "RequireScope(Scope::OrdersRead)", complexity = "first.unwrap_or(10).clamp(1, 250) as usize * child_complexity")]
     async fn orders(
         &self,
         ctx: &Context<'_>,

@@ -1,0 +1,37 @@
+//! The number of SQL statements of a request depends on the depth of the query, never on the
+//! number of rows (every association goes through a per-request DataLoader).
+
+mod common;
+
+use common::spawn;
+use serde_json::json;
+
+const DASHBOARD: &str = "query($n: Int!) { orders(first: $n) { nodes { number total
+    customer { email ordersCount } store { name } channel { code }
+    lineItems { quantity variant { sku product { name } } } } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dashboard_query_sends_the_same_statements_for_5_50_and_250_orders() {
+    let app = spawn().await;
+    app.seed("acme", 300, 600).await;
+    // A JWT: authenticating it needs no statement, so the count is the query's alone.
+    let token = app.token("acme", "customers:read,orders:read").await;
+    // Warm the merchant cache (one lookup per slug per process).
+    app.data(&token, "{ viewer { scopes } }", json!({})).await;
+
+    // Warm the pool so no connection set-up falls inside a measurement.
+    app.data(&token, DASHBOARD, json!({ "n": 250 })).await;
+    let mut counts = Vec::new();
+    for n in [5, 50, 250] {
+        let before = app.statements();
+        let d = app.data(&token, DASHBOARD, json!({ "n": n })).await;
+        let after = app.statements();
+        assert_eq!(d["orders"]["nodes"].as_array().unwrap().len(), n);
+        counts.push(after - before);
+    }
+    println!("statements per request for 5, 50, 250 orders: {counts:?}");
+    assert_eq!(counts[0], counts[1], "statements per request: {counts:?}");
+    assert_eq!(counts[1], counts[2], "statements per request: {counts:?}");
+    // orders, customers, customer stats, stores, channels, line items, variants, products.
+    assert!(counts[0] <= 8, "statements per request: {counts:?}");
+}
