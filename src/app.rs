@@ -33,7 +33,13 @@ impl AppState {
             );
         }
         let schema = crate::graphql::build_schema(&config);
-        Self { config: Arc::new(config), db, jwt: Arc::new(jwt), schema, merchant_ids: Default::default() }
+        Self {
+            config: Arc::new(config),
+            db,
+            jwt: Arc::new(jwt),
+            schema,
+            merchant_ids: Default::default(),
+        }
     }
 
     /// The internal key of the merchant a token names.
@@ -45,7 +51,10 @@ impl AppState {
         let merchant = merchants::find_by_slug(&mut conn, slug)
             .await
             .map_err(|_| Error::unauthenticated("the token's merchant does not exist"))?;
-        self.merchant_ids.write().await.insert(slug.to_owned(), merchant.id);
+        self.merchant_ids
+            .write()
+            .await
+            .insert(slug.to_owned(), merchant.id);
         Ok(merchant.id)
     }
 }

@@ -77,11 +77,18 @@ impl Config {
             }
         }
         if let Some(secret) = &jwt.secret {
-            anyhow::ensure!(secret.len() >= 32, "the JWT secret must be at least 32 bytes long");
+            anyhow::ensure!(
+                secret.len() >= 32,
+                "the JWT secret must be at least 32 bytes long"
+            );
         }
         if let Ok(list) = std::env::var("JWT_PREVIOUS_SECRETS") {
-            jwt.previous_secrets =
-                list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+            jwt.previous_secrets = list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
         }
         if let Ok(v) = std::env::var("JWT_ISSUER") {
             jwt.issuer = v;
@@ -90,7 +97,9 @@ impl Config {
             jwt.audience = v;
         }
         if let Ok(v) = std::env::var("JWT_TTL_SECONDS") {
-            let secs: u64 = v.parse().map_err(|_| anyhow::anyhow!("JWT_TTL_SECONDS must be a number of seconds"))?;
+            let secs: u64 = v
+                .parse()
+                .map_err(|_| anyhow::anyhow!("JWT_TTL_SECONDS must be a number of seconds"))?;
             jwt.ttl = Duration::from_secs(secs.clamp(60, 86_400));
         }
         Ok(jwt)

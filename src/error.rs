@@ -26,13 +26,21 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn not_found(message: impl Into<String>) -> Self {
-        Error::NotFound { message: message.into() }
+        Error::NotFound {
+            message: message.into(),
+        }
     }
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::BadInput { field: field.into(), message: message.into() }
+        Error::BadInput {
+            field: field.into(),
+            message: message.into(),
+        }
     }
     pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Conflict { field: field.into(), message: message.into() }
+        Error::Conflict {
+            field: field.into(),
+            message: message.into(),
+        }
     }
     pub fn unauthenticated(message: impl Into<String>) -> Self {
         Error::Unauthenticated(message.into())
@@ -77,15 +85,21 @@ impl From<DieselError> for Error {
     fn from(e: DieselError) -> Self {
         match e {
             DieselError::NotFound => Error::not_found("not found"),
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => Error::conflict(
-                info.constraint_name().unwrap_or("input"),
-                "a record with this value already exists",
-            ),
-            DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info) => Error::bad_input(
-                info.constraint_name().unwrap_or("input"),
-                "a value is out of its allowed range",
-            ),
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Error::Unavailable,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Error::conflict(
+                    info.constraint_name().unwrap_or("input"),
+                    "a record with this value already exists",
+                )
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
+                Error::bad_input(
+                    info.constraint_name().unwrap_or("input"),
+                    "a value is out of its allowed range",
+                )
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                Error::Unavailable
+            }
             other => Error::internal(other),
         }
     }

@@ -140,7 +140,11 @@ fn codec() -> &'static Sqids {
     CODEC.get_or_init(|| {
         // A fixed shuffle: IDs must stay the same across nodes and restarts.
         Sqids::builder()
-            .alphabet("k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt".chars().collect())
+            .alphabet(
+                "k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt"
+                    .chars()
+                    .collect(),
+            )
             .min_length(10)
             .build()
             .unwrap_or_default()
@@ -203,9 +207,21 @@ mod tests {
             let public = encode(Kind::Customer, id);
             assert!(public.starts_with("cus_"), "{public}");
             assert_eq!(decode(Kind::Customer, &public), Ok(id));
-            assert!(matches!(decode(Kind::Order, &public), Err(IdError::WrongKind { .. })));
+            assert!(matches!(
+                decode(Kind::Order, &public),
+                Err(IdError::WrongKind { .. })
+            ));
         }
-        for bad in ["", "cus_", "cus", "nope_abc", "cus_!!!", "cus_1", "1234", "or_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"] {
+        for bad in [
+            "",
+            "cus_",
+            "cus",
+            "nope_abc",
+            "cus_!!!",
+            "cus_1",
+            "1234",
+            "or_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+        ] {
             assert!(decode_any(bad).is_err(), "{bad} should be rejected");
         }
         // The prefix is part of the key space: `variant_` and `prod_` differ.

@@ -13,7 +13,11 @@ use commerce_gateway::{build_app, db};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 #[derive(Parser)]
-#[command(name = "commerce-gateway", version, about = "One GraphQL API over a merchant's commerce back office")]
+#[command(
+    name = "commerce-gateway",
+    version,
+    about = "One GraphQL API over a merchant's commerce back office"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -104,7 +108,9 @@ fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=info"));
     let json = std::env::var("LOG_FORMAT").is_ok_and(|v| v == "json");
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -114,7 +120,9 @@ fn init_tracing() {
 
 async fn connect(args: &DbArgs) -> anyhow::Result<AsyncPgConnection> {
     let url = db::prepare(&args.database_url, &args.data_dir).await?;
-    AsyncPgConnection::establish(&url).await.context("connecting to the database")
+    AsyncPgConnection::establish(&url)
+        .await
+        .context("connecting to the database")
 }
 
 fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
@@ -124,15 +132,24 @@ fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
 
 async fn credentials_command(action: CredentialAction, api_keys: bool) -> anyhow::Result<()> {
     match action {
-        CredentialAction::Create { db, merchant, scopes, name } => {
+        CredentialAction::Create {
+            db,
+            merchant,
+            scopes,
+            name,
+        } => {
             let scopes = ScopeSet::parse(&scopes).map_err(anyhow::Error::msg)?;
             anyhow::ensure!(!scopes.is_empty(), "--scopes must name at least one scope");
             let mut conn = connect(&db).await?;
             let m = merchants::find_or_create(&mut conn, &merchant).await?;
             if api_keys {
-                print_json(&credentials::create_api_key(&mut conn, m.id, &m.slug, &name, &scopes).await?)
+                print_json(
+                    &credentials::create_api_key(&mut conn, m.id, &m.slug, &name, &scopes).await?,
+                )
             } else {
-                print_json(&credentials::create_client(&mut conn, m.id, &m.slug, &name, &scopes).await?)
+                print_json(
+                    &credentials::create_client(&mut conn, m.id, &m.slug, &name, &scopes).await?,
+                )
             }
         }
         CredentialAction::Revoke { db, merchant, id } => {
@@ -144,7 +161,10 @@ async fn credentials_command(action: CredentialAction, api_keys: bool) -> anyhow
                 credentials::revoke_client(&mut conn, m.id, &id).await?
             };
             print_json(&serde_json::json!({ "revoked": revoked }))?;
-            anyhow::ensure!(revoked, "no active credential `{id}` for merchant `{merchant}`");
+            anyhow::ensure!(
+                revoked,
+                "no active credential `{id}` for merchant `{merchant}`"
+            );
             Ok(())
         }
     }
@@ -160,11 +180,19 @@ async fn serve(bind: SocketAddr, db: DbArgs, demo: bool, pool_size: usize) -> an
     let (app, _state) = build_app(config).await?;
     if demo {
         let mut conn = connect(&db).await?;
-        let opts = seed::SeedOptions { merchant: "demo".into(), customers: 500, orders: 2000 };
+        let opts = seed::SeedOptions {
+            merchant: "demo".into(),
+            customers: 500,
+            orders: 2000,
+        };
         let summary = seed::run(&mut conn, &opts).await?;
         let m = merchants::find_by_slug(&mut conn, "demo").await?;
         let all = ScopeSet::parse(
-            &commerce_gateway::auth::Scope::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","),
+            &commerce_gateway::auth::Scope::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
         )
         .map_err(anyhow::Error::msg)?;
         let client = credentials::create_client(&mut conn, m.id, &m.slug, "demo", &all).await?;
@@ -182,9 +210,13 @@ async fn serve(bind: SocketAddr, db: DbArgs, demo: bool, pool_size: usize) -> an
             ),
         }))?;
     }
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("binding {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("binding {bind}"))?;
     tracing::info!(address = %listener.local_addr()?, "listening");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -195,7 +227,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -212,15 +245,36 @@ async fn main() -> anyhow::Result<()> {
         init_tracing();
     }
     match cli.command {
-        Command::Serve { bind, db, demo, pool_size } => serve(bind, db, demo, pool_size).await,
+        Command::Serve {
+            bind,
+            db,
+            demo,
+            pool_size,
+        } => serve(bind, db, demo, pool_size).await,
         Command::Migrate { db } => {
             db::prepare(&db.database_url, &db.data_dir).await?;
             print_json(&serde_json::json!({ "migrated": true }))
         }
-        Command::Seed { db, merchant, customers, orders } => {
-            anyhow::ensure!(customers >= 0 && orders >= 0, "--customers and --orders must not be negative");
+        Command::Seed {
+            db,
+            merchant,
+            customers,
+            orders,
+        } => {
+            anyhow::ensure!(
+                customers >= 0 && orders >= 0,
+                "--customers and --orders must not be negative"
+            );
             let mut conn = connect(&db).await?;
-            let summary = seed::run(&mut conn, &seed::SeedOptions { merchant, customers, orders }).await?;
+            let summary = seed::run(
+                &mut conn,
+                &seed::SeedOptions {
+                    merchant,
+                    customers,
+                    orders,
+                },
+            )
+            .await?;
             print_json(&summary)
         }
         Command::Schema => {

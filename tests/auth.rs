@@ -15,7 +15,11 @@ async fn client_credentials_issue_a_jwt_from_form_json_and_basic_bodies() {
     let form = app
         .http
         .post(app.url("/oauth/token"))
-        .form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret)])
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &id),
+            ("client_secret", &secret),
+        ])
         .send()
         .await
         .unwrap();
@@ -29,13 +33,23 @@ async fn client_credentials_issue_a_jwt_from_form_json_and_basic_bodies() {
     // The token names its signing key so keys can rotate.
     let header = token.split('.').next().unwrap();
     use base64::Engine;
-    let header: Value =
-        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
-    assert!(header["kid"].as_str().is_some_and(|k| !k.is_empty()), "{header}");
+    let header: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(header)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        header["kid"].as_str().is_some_and(|k| !k.is_empty()),
+        "{header}"
+    );
 
     let data = app.data(token, VIEWER, json!({})).await;
     assert_eq!(data["viewer"]["merchant"]["slug"], "acme");
-    assert_eq!(data["viewer"]["scopes"], json!(["customers:read", "orders:read"]));
+    assert_eq!(
+        data["viewer"]["scopes"],
+        json!(["customers:read", "orders:read"])
+    );
 
     let json_body = app
         .http
@@ -67,7 +81,12 @@ async fn scope_parameter_narrows_but_never_widens() {
         let url = app.url("/oauth/token");
         async move {
             http.post(url)
-                .form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret), ("scope", scope)])
+                .form(&[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", &id),
+                    ("client_secret", &secret),
+                    ("scope", scope),
+                ])
                 .send()
                 .await
                 .unwrap()
@@ -78,17 +97,29 @@ async fn scope_parameter_narrows_but_never_widens() {
     let body: Value = narrowed.json().await.unwrap();
     assert_eq!(body["scope"], "orders:read");
     // The narrowed token really lost customers:read.
-    let res = app.gql(body["access_token"].as_str().unwrap(), "{ customers(first: 1) { totalCount } }", json!({})).await;
+    let res = app
+        .gql(
+            body["access_token"].as_str().unwrap(),
+            "{ customers(first: 1) { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&res), "FORBIDDEN");
 
     let widened = token("orders:write").await;
     assert_eq!(widened.status(), 400);
-    assert_eq!(widened.json::<Value>().await.unwrap()["error"], "invalid_scope");
+    assert_eq!(
+        widened.json::<Value>().await.unwrap()["error"],
+        "invalid_scope"
+    );
     let unknown = token("orders:admin").await;
     assert_eq!(unknown.status(), 400);
     let body: Value = unknown.json().await.unwrap();
     assert_eq!(body["error"], "invalid_scope");
-    assert!(body["error_description"].as_str().unwrap().contains("orders:admin"));
+    assert!(body["error_description"]
+        .as_str()
+        .unwrap()
+        .contains("orders:admin"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -108,7 +139,10 @@ async fn token_endpoint_rejects_bad_requests_with_oauth_errors() {
     ])
     .await;
     assert_eq!(wrong_secret.status(), 401);
-    assert_eq!(wrong_secret.json::<Value>().await.unwrap()["error"], "invalid_client");
+    assert_eq!(
+        wrong_secret.json::<Value>().await.unwrap()["error"],
+        "invalid_client"
+    );
 
     let unknown_client = post_form(vec![
         ("grant_type", "client_credentials".into()),
@@ -118,17 +152,28 @@ async fn token_endpoint_rejects_bad_requests_with_oauth_errors() {
     .await;
     assert_eq!(unknown_client.status(), 401);
 
-    let grant = post_form(vec![("grant_type", "password".into()), ("client_id", id.clone()), ("client_secret", secret.clone())]).await;
+    let grant = post_form(vec![
+        ("grant_type", "password".into()),
+        ("client_id", id.clone()),
+        ("client_secret", secret.clone()),
+    ])
+    .await;
     assert_eq!(grant.status(), 400);
     let body: Value = grant.json().await.unwrap();
     assert_eq!(body["error"], "unsupported_grant_type");
-    assert!(body["error_description"].as_str().unwrap().contains("password"));
+    assert!(body["error_description"]
+        .as_str()
+        .unwrap()
+        .contains("password"));
 
     let missing = post_form(vec![("grant_type", "client_credentials".into())]).await;
     assert_eq!(missing.status(), 400);
     let body: Value = missing.json().await.unwrap();
     assert_eq!(body["error"], "invalid_request");
-    assert!(body["error_description"].as_str().unwrap().contains("client_id"));
+    assert!(body["error_description"]
+        .as_str()
+        .unwrap()
+        .contains("client_id"));
 
     let malformed = app
         .http
@@ -139,7 +184,10 @@ async fn token_endpoint_rejects_bad_requests_with_oauth_errors() {
         .await
         .unwrap();
     assert_eq!(malformed.status(), 400);
-    assert_eq!(malformed.json::<Value>().await.unwrap()["error"], "invalid_request");
+    assert_eq!(
+        malformed.json::<Value>().await.unwrap()["error"],
+        "invalid_request"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -147,25 +195,49 @@ async fn api_keys_work_in_every_dialect_header_and_can_be_revoked() {
     let app = spawn().await;
     let key = app.api_key("acme", "customers:read").await;
     for header in ["x-spree-api-key", "X-AC-Auth-Token"] {
-        let res = app.http.post(app.url("/graphql")).header(header, &key).json(&json!({ "query": VIEWER })).send().await.unwrap();
+        let res = app
+            .http
+            .post(app.url("/graphql"))
+            .header(header, &key)
+            .json(&json!({ "query": VIEWER }))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "{header}");
         let body: Value = res.json().await.unwrap();
-        assert_eq!(body["data"]["viewer"]["merchant"]["slug"], "acme", "{header}");
-        assert!(body["data"]["viewer"]["subject"].as_str().unwrap().starts_with("api_key:sk_"));
+        assert_eq!(
+            body["data"]["viewer"]["merchant"]["slug"], "acme",
+            "{header}"
+        );
+        assert!(body["data"]["viewer"]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("api_key:sk_"));
     }
     let data = app.data(&key, VIEWER, json!({})).await;
     assert_eq!(data["viewer"]["scopes"], json!(["customers:read"]));
 
     // Stored hashed: the database never holds the key itself.
     let mut conn = app.conn().await;
-    let stored: Vec<Stored> = diesel_async::RunQueryDsl::load(diesel::sql_query("SELECT key_hash, last_used_at IS NOT NULL AS used FROM api_keys"), &mut conn).await.unwrap();
+    let stored: Vec<Stored> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query("SELECT key_hash, last_used_at IS NOT NULL AS used FROM api_keys"),
+        &mut conn,
+    )
+    .await
+    .unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0].key_hash, key);
     assert_eq!(stored[0].key_hash.len(), 64);
     assert!(stored[0].used, "last use is recorded");
 
-    let m = commerce_gateway::domain::merchants::find_by_slug(&mut conn, "acme").await.unwrap();
-    assert!(commerce_gateway::auth::credentials::revoke_api_key(&mut conn, m.id, &key[..10]).await.unwrap());
+    let m = commerce_gateway::domain::merchants::find_by_slug(&mut conn, "acme")
+        .await
+        .unwrap();
+    assert!(
+        commerce_gateway::auth::credentials::revoke_api_key(&mut conn, m.id, &key[..10])
+            .await
+            .unwrap()
+    );
     let (status, body) = app.gql_status(&key, VIEWER, json!({})).await;
     assert_eq!(status, 401);
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
@@ -182,12 +254,22 @@ struct Stored {
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_or_invalid_credentials_are_401_and_missing_scopes_forbidden() {
     let app = spawn().await;
-    let res = app.http.post(app.url("/graphql")).json(&json!({ "query": VIEWER })).send().await.unwrap();
+    let res = app
+        .http
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": VIEWER }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
     assert!(res.headers().contains_key("www-authenticate"));
     assert_eq!(error_code(&res.json().await.unwrap()), "UNAUTHENTICATED");
 
-    for bad in ["garbage", "sk_not_a_real_key", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"] {
+    for bad in [
+        "garbage",
+        "sk_not_a_real_key",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
+    ] {
         let (status, body) = app.gql_status(bad, VIEWER, json!({})).await;
         assert_eq!(status, 401, "{bad}");
         assert_eq!(error_code(&body), "UNAUTHENTICATED");
@@ -203,12 +285,20 @@ async fn missing_or_invalid_credentials_are_401_and_missing_scopes_forbidden() {
     assert_eq!(status, 401);
 
     let key = app.api_key("acme", "customers:read").await;
-    let body = app.gql(&key, "{ orders(first: 1) { totalCount } }", json!({})).await;
+    let body = app
+        .gql(&key, "{ orders(first: 1) { totalCount } }", json!({}))
+        .await;
     assert_eq!(error_code(&body), "FORBIDDEN");
     assert!(common::error_message(&body).contains("orders:read"));
     // A field guarded by another scope is refused while the rest of the query resolves.
     app.seed("acme", 3, 3).await;
     let key = app.api_key("acme", "customers:read").await;
-    let body = app.gql(&key, "{ customers(first: 1) { nodes { email orders { number } } } }", json!({})).await;
+    let body = app
+        .gql(
+            &key,
+            "{ customers(first: 1) { nodes { email orders { number } } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&body), "FORBIDDEN");
 }

@@ -19,11 +19,21 @@ async fn pages_walk_forward_and_backward_without_gaps_or_duplicates() {
         customers(first: $first, after: $after, last: $last, before: $before, sort: $sort) {
           totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
           edges { cursor node { id email createdAt } } } }";
-    for sort in [json!(null), json!({ "field": "EMAIL", "direction": "ASC" }), json!({ "field": "UPDATED_AT" })] {
+    for sort in [
+        json!(null),
+        json!({ "field": "EMAIL", "direction": "ASC" }),
+        json!({ "field": "UPDATED_AT" }),
+    ] {
         let mut seen = Vec::new();
         let mut after = Value::Null;
         loop {
-            let d = app.data(&key, q, json!({ "first": 10, "after": after, "sort": sort })).await;
+            let d = app
+                .data(
+                    &key,
+                    q,
+                    json!({ "first": 10, "after": after, "sort": sort }),
+                )
+                .await;
             let c = &d["customers"];
             assert_eq!(c["totalCount"], 57);
             for e in c["edges"].as_array().unwrap() {
@@ -35,7 +45,11 @@ async fn pages_walk_forward_and_backward_without_gaps_or_duplicates() {
             after = c["pageInfo"]["endCursor"].clone();
         }
         assert_eq!(seen.len(), 57, "sort {sort}");
-        assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 57, "no duplicates with sort {sort}");
+        assert_eq!(
+            seen.iter().collect::<HashSet<_>>().len(),
+            57,
+            "no duplicates with sort {sort}"
+        );
         if sort["field"] == "EMAIL" {
             let mut sorted = seen.clone();
             sorted.sort();
@@ -45,17 +59,30 @@ async fn pages_walk_forward_and_backward_without_gaps_or_duplicates() {
         let mut back = Vec::new();
         let mut before = Value::Null;
         loop {
-            let d = app.data(&key, q, json!({ "last": 10, "before": before, "sort": sort })).await;
+            let d = app
+                .data(
+                    &key,
+                    q,
+                    json!({ "last": 10, "before": before, "sort": sort }),
+                )
+                .await;
             let c = &d["customers"];
-            let page: Vec<String> =
-                c["edges"].as_array().unwrap().iter().map(|e| e["node"]["email"].as_str().unwrap().to_owned()).collect();
+            let page: Vec<String> = c["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["email"].as_str().unwrap().to_owned())
+                .collect();
             back.splice(0..0, page);
             if !c["pageInfo"]["hasPreviousPage"].as_bool().unwrap() {
                 break;
             }
             before = c["pageInfo"]["startCursor"].clone();
         }
-        assert_eq!(back, seen, "backward walk matches forward walk for sort {sort}");
+        assert_eq!(
+            back, seen,
+            "backward walk matches forward walk for sort {sort}"
+        );
     }
 }
 
@@ -67,7 +94,10 @@ async fn customers_filter_search_and_derived_fields() {
     let d = app
         .data(&key, r#"{ customers(first: 50, filter: { tags: { hasAll: ["vip"] } }) { totalCount nodes { email tags } } }"#, json!({}))
         .await;
-    assert_eq!(d["customers"]["totalCount"], 2, "customers 20 and 40 are VIP");
+    assert_eq!(
+        d["customers"]["totalCount"], 2,
+        "customers 20 and 40 are VIP"
+    );
     for n in d["customers"]["nodes"].as_array().unwrap() {
         assert!(n["tags"].as_array().unwrap().contains(&json!("vip")));
     }
@@ -87,12 +117,40 @@ async fn customers_filter_search_and_derived_fields() {
         .await;
     let nodes = all["orders"]["nodes"].as_array().unwrap();
     assert_eq!(c["ordersCount"], json!(nodes.len()));
-    let sum: rust_decimal::Decimal = nodes.iter().map(|n| n["total"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap()).sum();
-    assert_eq!(c["totalSpent"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap(), sum);
-    assert_eq!(c["storeCredit"], "0.00", "money is a canonical decimal string");
+    let sum: rust_decimal::Decimal = nodes
+        .iter()
+        .map(|n| {
+            n["total"]
+                .as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(
+        c["totalSpent"]
+            .as_str()
+            .unwrap()
+            .parse::<rust_decimal::Decimal>()
+            .unwrap(),
+        sum
+    );
+    assert_eq!(
+        c["storeCredit"], "0.00",
+        "money is a canonical decimal string"
+    );
 
-    let d = app.data(&key, r#"{ customers(search: "customer3", first: 50) { totalCount } }"#, json!({})).await;
-    assert_eq!(d["customers"]["totalCount"], 11, "customer3 and customer30..39");
+    let d = app
+        .data(
+            &key,
+            r#"{ customers(search: "customer3", first: 50) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        d["customers"]["totalCount"], 11,
+        "customer3 and customer30..39"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -108,8 +166,14 @@ async fn orders_expose_their_associations_and_filters() {
         .await;
     let nodes = d["orders"]["nodes"].as_array().unwrap();
     assert_eq!(nodes.len(), 5);
-    let totals: Vec<rust_decimal::Decimal> = nodes.iter().map(|n| n["total"].as_str().unwrap().parse().unwrap()).collect();
-    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "sorted by total desc: {totals:?}");
+    let totals: Vec<rust_decimal::Decimal> = nodes
+        .iter()
+        .map(|n| n["total"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(
+        totals.windows(2).all(|w| w[0] >= w[1]),
+        "sorted by total desc: {totals:?}"
+    );
     for n in nodes {
         assert_eq!(n["status"], "COMPLETE");
         assert!(n["id"].as_str().unwrap().starts_with("or_"));
@@ -117,8 +181,24 @@ async fn orders_expose_their_associations_and_filters() {
         assert!(n["channel"]["id"].as_str().unwrap().starts_with("ch_"));
         let items = n["lineItems"].as_array().unwrap();
         assert!(!items.is_empty());
-        let item_total: rust_decimal::Decimal = items.iter().map(|i| i["total"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap()).sum();
-        assert_eq!(n["itemTotal"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap(), item_total);
+        let item_total: rust_decimal::Decimal = items
+            .iter()
+            .map(|i| {
+                i["total"]
+                    .as_str()
+                    .unwrap()
+                    .parse::<rust_decimal::Decimal>()
+                    .unwrap()
+            })
+            .sum();
+        assert_eq!(
+            n["itemTotal"]
+                .as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap(),
+            item_total
+        );
         assert!(items[0]["variant"]["sku"].as_str().is_some());
         assert!(items[0]["variant"]["product"]["name"].as_str().is_some());
     }
@@ -132,7 +212,12 @@ async fn orders_expose_their_associations_and_filters() {
     let d = app
         .data(&key, "query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }", json!({ "ids": [first["id"], first["customer"]["id"], first["store"]["id"], first["lineItems"][0]["variant"]["product"]["id"]] }))
         .await;
-    let types: Vec<&str> = d["nodes"].as_array().unwrap().iter().map(|n| n["__typename"].as_str().unwrap()).collect();
+    let types: Vec<&str> = d["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["__typename"].as_str().unwrap())
+        .collect();
     assert_eq!(types, ["Order", "Customer", "Store", "Product"]);
 
     let channel = first["channel"]["id"].clone();
@@ -140,9 +225,19 @@ async fn orders_expose_their_associations_and_filters() {
         .data(&key, "query($ch: ID!) { orders(first: 250, filter: { channelId: { eq: $ch } }) { totalCount nodes { channel { id } } } }", json!({ "ch": channel }))
         .await;
     assert!(d["orders"]["totalCount"].as_i64().unwrap() > 0);
-    assert!(d["orders"]["nodes"].as_array().unwrap().iter().all(|n| n["channel"]["id"] == channel));
+    assert!(d["orders"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["channel"]["id"] == channel));
 
-    let d = app.data(&key, r#"{ orders(search: "R00000001", first: 50) { totalCount } }"#, json!({})).await;
+    let d = app
+        .data(
+            &key,
+            r#"{ orders(search: "R00000001", first: 50) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(d["orders"]["totalCount"], 10, "R000000010..R000000019");
     let d = app.data(&key, r#"{ orders(filter: { total: { gte: "30", lt: "40" } }, first: 250) { nodes { total } } }"#, json!({})).await;
     for n in d["orders"]["nodes"].as_array().unwrap() {
@@ -157,20 +252,60 @@ async fn bad_arguments_are_bad_user_input_naming_the_problem() {
     app.seed("acme", 5, 5).await;
     let key = app.api_key("acme", ALL).await;
     let cases: Vec<(&str, Value, &str)> = vec![
-        ("{ customers(first: 100000) { totalCount } }", json!({}), "first"),
+        (
+            "{ customers(first: 100000) { totalCount } }",
+            json!({}),
+            "first",
+        ),
         ("{ customers(first: 0) { totalCount } }", json!({}), "first"),
-        ("{ customers(first: 2, last: 2) { totalCount } }", json!({}), "first"),
+        (
+            "{ customers(first: 2, last: 2) { totalCount } }",
+            json!({}),
+            "first",
+        ),
         ("{ orders(last: 251) { totalCount } }", json!({}), "last"),
-        (r#"{ customers(after: "bm90LWEtY3Vyc29y") { totalCount } }"#, json!({}), "after"),
-        (r#"{ customers(before: "!!!") { totalCount } }"#, json!({}), "before"),
+        (
+            r#"{ customers(after: "bm90LWEtY3Vyc29y") { totalCount } }"#,
+            json!({}),
+            "after",
+        ),
+        (
+            r#"{ customers(before: "!!!") { totalCount } }"#,
+            json!({}),
+            "before",
+        ),
         (r#"{ customer(id: "nope") { id } }"#, json!({}), "id"),
-        (r#"{ customer(id: "or_LHcWhmuWsv") { id } }"#, json!({}), "customer"),
+        (
+            r#"{ customer(id: "or_LHcWhmuWsv") { id } }"#,
+            json!({}),
+            "customer",
+        ),
         (r#"{ node(id: "cus_") { id } }"#, json!({}), "id"),
-        (r#"{ orders(filter: { customerId: { eq: "garbage" } }) { totalCount } }"#, json!({}), "filter.customerId.eq"),
-        (r#"{ customers(filter: { nickname: { eq: "x" } }) { totalCount } }"#, json!({}), "nickname"),
-        (r#"{ customers(sort: { field: PHONE }) { totalCount } }"#, json!({}), "PHONE"),
-        (r#"{ orders(filter: { total: { gt: "lots" } }) { totalCount } }"#, json!({}), "Decimal"),
-        (r#"{ orders(first: "ten") { totalCount } }"#, json!({}), "first"),
+        (
+            r#"{ orders(filter: { customerId: { eq: "garbage" } }) { totalCount } }"#,
+            json!({}),
+            "filter.customerId.eq",
+        ),
+        (
+            r#"{ customers(filter: { nickname: { eq: "x" } }) { totalCount } }"#,
+            json!({}),
+            "nickname",
+        ),
+        (
+            r#"{ customers(sort: { field: PHONE }) { totalCount } }"#,
+            json!({}),
+            "PHONE",
+        ),
+        (
+            r#"{ orders(filter: { total: { gt: "lots" } }) { totalCount } }"#,
+            json!({}),
+            "Decimal",
+        ),
+        (
+            r#"{ orders(first: "ten") { totalCount } }"#,
+            json!({}),
+            "first",
+        ),
         ("{ customers { nodes { nope } } }", json!({}), "nope"),
         ("{ customers(", json!({}), ""),
     ];
@@ -179,18 +314,35 @@ async fn bad_arguments_are_bad_user_input_naming_the_problem() {
         assert_eq!(status, 200, "{query}: {body}");
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
         let msg = error_message(&body);
-        assert!(msg.contains(needle) || body.to_string().contains(needle), "{query}: `{needle}` not in {body}");
+        assert!(
+            msg.contains(needle) || body.to_string().contains(needle),
+            "{query}: `{needle}` not in {body}"
+        );
     }
 
     // A cursor made for one sort cannot be used with another.
-    let d = app.data(&key, "{ customers(first: 1) { pageInfo { endCursor } } }", json!({})).await;
+    let d = app
+        .data(
+            &key,
+            "{ customers(first: 1) { pageInfo { endCursor } } }",
+            json!({}),
+        )
+        .await;
     let cursor = d["customers"]["pageInfo"]["endCursor"].clone();
     let body = app.gql(&key, "query($c: String) { customers(first: 1, after: $c, sort: { field: EMAIL }) { totalCount } }", json!({ "c": cursor })).await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
     assert!(error_message(&body).contains("sorting"), "{body}");
 
     // Malformed request bodies are 400s with a JSON error, never a 500.
-    let res = app.http.post(app.url("/graphql")).bearer_auth(&key).header("content-type", "application/json").body("{\"query\": ").send().await.unwrap();
+    let res = app
+        .http
+        .post(app.url("/graphql"))
+        .bearer_auth(&key)
+        .header("content-type", "application/json")
+        .body("{\"query\": ")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 400);
     let body: Value = res.json().await.unwrap();
     assert_eq!(error_code(&body), "BAD_REQUEST");
@@ -204,9 +356,20 @@ async fn bad_arguments_are_bad_user_input_naming_the_problem() {
 #[tokio::test(flavor = "multi_thread")]
 async fn graphiql_is_served_to_browsers_and_get_runs_queries() {
     let app = spawn().await;
-    let res = app.http.get(app.url("/graphql")).header("accept", "text/html").send().await.unwrap();
+    let res = app
+        .http
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.text().await.unwrap().to_lowercase().contains("graphiql"));
+    assert!(res
+        .text()
+        .await
+        .unwrap()
+        .to_lowercase()
+        .contains("graphiql"));
 
     let key = app.api_key("acme", ALL).await;
     let res = app
@@ -218,5 +381,8 @@ async fn graphiql_is_served_to_browsers_and_get_runs_queries() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<Value>().await.unwrap()["data"]["viewer"]["merchant"]["slug"], "acme");
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["data"]["viewer"]["merchant"]["slug"],
+        "acme"
+    );
 }

@@ -39,26 +39,48 @@ async fn another_merchants_ids_are_not_found_anywhere() {
 
     // Single lookups of A's IDs are null, not errors that would confirm they exist.
     let d = app
-        .data(&b, "query($o: ID!, $c: ID!) { order(id: $o) { id } customer(id: $c) { id } }", json!({ "o": a_ids[0], "c": a_ids[1] }))
+        .data(
+            &b,
+            "query($o: ID!, $c: ID!) { order(id: $o) { id } customer(id: $c) { id } }",
+            json!({ "o": a_ids[0], "c": a_ids[1] }),
+        )
         .await;
     assert_eq!(d["order"], Value::Null);
     assert_eq!(d["customer"], Value::Null);
     for id in &a_ids {
-        let d = app.data(&b, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": id })).await;
+        let d = app
+            .data(
+                &b,
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": id }),
+            )
+            .await;
         assert_eq!(d["node"], Value::Null, "node({id}) leaked");
     }
-    let d = app.data(&b, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", json!({ "ids": a_ids })).await;
-    assert!(d["nodes"].as_array().unwrap().iter().all(Value::is_null), "{d}");
+    let d = app
+        .data(
+            &b,
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            json!({ "ids": a_ids }),
+        )
+        .await;
+    assert!(
+        d["nodes"].as_array().unwrap().iter().all(Value::is_null),
+        "{d}"
+    );
 
     // Filters by A's IDs match nothing.
     let d = app
-        .data(&b, "query($c: ID!, $s: ID!, $ch: ID!, $o: ID!) {
+        .data(
+            &b,
+            "query($c: ID!, $s: ID!, $ch: ID!, $o: ID!) {
             byCustomer: orders(filter: { customerId: { eq: $c } }) { totalCount }
             byStore: orders(filter: { storeId: { in: [$s] } }) { totalCount }
             byChannel: orders(filter: { channelId: { eq: $ch } }) { totalCount }
             byId: orders(filter: { id: { eq: $o } }) { totalCount }
             customers(filter: { id: { eq: $c } }) { totalCount } }",
-            json!({ "c": a_ids[1], "s": a_ids[2], "ch": a_ids[4], "o": a_ids[0] }))
+            json!({ "c": a_ids[1], "s": a_ids[2], "ch": a_ids[4], "o": a_ids[0] }),
+        )
         .await;
     for k in ["byCustomer", "byStore", "byChannel", "byId"] {
         assert_eq!(d[k]["totalCount"], 0, "{k}");
@@ -66,19 +88,52 @@ async fn another_merchants_ids_are_not_found_anywhere() {
     assert_eq!(d["customers"]["totalCount"], 0);
 
     // A cursor minted by A replays nothing of A's for B.
-    let page = app.data(&a, "{ orders(first: 2) { pageInfo { endCursor } } }", json!({})).await;
-    let d = app
-        .data(&b, "query($c: String) { orders(first: 250, after: $c) { nodes { number } } }", json!({ "c": page["orders"]["pageInfo"]["endCursor"] }))
+    let page = app
+        .data(
+            &a,
+            "{ orders(first: 2) { pageInfo { endCursor } } }",
+            json!({}),
+        )
         .await;
-    let a_numbers = app.data(&a, "{ orders(first: 250) { nodes { id number } } }", json!({})).await;
-    let b_ids = app.data(&b, "{ orders(first: 250) { nodes { id } } }", json!({})).await;
+    let d = app
+        .data(
+            &b,
+            "query($c: String) { orders(first: 250, after: $c) { nodes { number } } }",
+            json!({ "c": page["orders"]["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    let a_numbers = app
+        .data(
+            &a,
+            "{ orders(first: 250) { nodes { id number } } }",
+            json!({}),
+        )
+        .await;
+    let b_ids = app
+        .data(&b, "{ orders(first: 250) { nodes { id } } }", json!({}))
+        .await;
     for n in b_ids["orders"]["nodes"].as_array().unwrap() {
-        assert!(!a_numbers["orders"]["nodes"].as_array().unwrap().iter().any(|x| x["id"] == n["id"]));
+        assert!(!a_numbers["orders"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == n["id"]));
     }
     assert!(d["orders"]["nodes"].as_array().unwrap().len() <= 4);
 
     // B's customers' nested orders and derived figures are B's alone.
-    let d = app.data(&b, "{ customers(first: 10) { nodes { ordersCount orders(first: 250) { id } } } }", json!({})).await;
-    let nested: usize = d["customers"]["nodes"].as_array().unwrap().iter().map(|c| c["orders"].as_array().unwrap().len()).sum();
+    let d = app
+        .data(
+            &b,
+            "{ customers(first: 10) { nodes { ordersCount orders(first: 250) { id } } } }",
+            json!({}),
+        )
+        .await;
+    let nested: usize = d["customers"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["orders"].as_array().unwrap().len())
+        .sum();
     assert!(nested <= 4);
 }

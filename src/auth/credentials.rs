@@ -55,7 +55,12 @@ pub async fn create_client(
         ))
         .execute(conn)
         .await?;
-    Ok(NewClient { client_id, client_secret, merchant: merchant_slug.to_owned(), scopes: scopes.to_strings() })
+    Ok(NewClient {
+        client_id,
+        client_secret,
+        merchant: merchant_slug.to_owned(),
+        scopes: scopes.to_strings(),
+    })
 }
 
 pub async fn create_api_key(
@@ -76,13 +81,23 @@ pub async fn create_api_key(
         ))
         .execute(conn)
         .await?;
-    Ok(NewApiKey { key, merchant: merchant_slug.to_owned(), scopes: scopes.to_strings() })
+    Ok(NewApiKey {
+        key,
+        merchant: merchant_slug.to_owned(),
+        scopes: scopes.to_strings(),
+    })
 }
 
 type GrantRow = (i64, String, i64, Vec<String>, Option<DateTime<Utc>>);
 
 fn grant((merchant_id, merchant_slug, credential_id, scopes, last_used_at): GrantRow) -> Grant {
-    Grant { merchant_id, merchant_slug, credential_id, scopes: ScopeSet::from_strings(&scopes), last_used_at }
+    Grant {
+        merchant_id,
+        merchant_slug,
+        credential_id,
+        scopes: ScopeSet::from_strings(&scopes),
+        last_used_at,
+    }
 }
 
 /// Verifies a client's secret; `None` for an unknown, revoked or wrongly authenticated client.
@@ -96,7 +111,13 @@ pub async fn authenticate_client(
         .filter(api_clients::client_id.eq(client_id))
         .filter(api_clients::revoked_at.is_null())
         .select((
-            (api_clients::merchant_id, merchants::slug, api_clients::id, api_clients::scopes, api_clients::last_used_at),
+            (
+                api_clients::merchant_id,
+                merchants::slug,
+                api_clients::id,
+                api_clients::scopes,
+                api_clients::last_used_at,
+            ),
             api_clients::secret_hash,
         ))
         .first(conn)
@@ -120,12 +141,21 @@ pub async fn authenticate_client(
 }
 
 /// Looks an API key up by its digest; `None` when unknown or revoked.
-pub async fn authenticate_api_key(conn: &mut AsyncPgConnection, key: &str) -> Result<Option<Grant>> {
+pub async fn authenticate_api_key(
+    conn: &mut AsyncPgConnection,
+    key: &str,
+) -> Result<Option<Grant>> {
     let row: Option<GrantRow> = api_keys::table
         .inner_join(merchants::table.on(merchants::id.eq(api_keys::merchant_id)))
         .filter(api_keys::key_hash.eq(secrets::digest(key)))
         .filter(api_keys::revoked_at.is_null())
-        .select((api_keys::merchant_id, merchants::slug, api_keys::id, api_keys::scopes, api_keys::last_used_at))
+        .select((
+            api_keys::merchant_id,
+            merchants::slug,
+            api_keys::id,
+            api_keys::scopes,
+            api_keys::last_used_at,
+        ))
         .first(conn)
         .await
         .optional()?;
@@ -135,7 +165,9 @@ pub async fn authenticate_api_key(conn: &mut AsyncPgConnection, key: &str) -> Re
 /// Records the use of an API key, at most once a minute per key so that reads do not turn
 /// into a write per request.
 pub async fn touch_api_key(conn: &mut AsyncPgConnection, grant: &Grant) -> Result<()> {
-    let stale = grant.last_used_at.is_none_or(|t| Utc::now() - t > chrono::Duration::seconds(60));
+    let stale = grant
+        .last_used_at
+        .is_none_or(|t| Utc::now() - t > chrono::Duration::seconds(60));
     if stale {
         diesel::update(api_keys::table)
             .filter(api_keys::merchant_id.eq(grant.merchant_id))
@@ -148,7 +180,11 @@ pub async fn touch_api_key(conn: &mut AsyncPgConnection, grant: &Grant) -> Resul
 }
 
 /// Revokes a client by its public client_id; returns whether one was revoked.
-pub async fn revoke_client(conn: &mut AsyncPgConnection, merchant_id: i64, client_id: &str) -> Result<bool> {
+pub async fn revoke_client(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    client_id: &str,
+) -> Result<bool> {
     let n = diesel::update(api_clients::table)
         .filter(api_clients::merchant_id.eq(merchant_id))
         .filter(api_clients::client_id.eq(client_id))
@@ -160,10 +196,18 @@ pub async fn revoke_client(conn: &mut AsyncPgConnection, merchant_id: i64, clien
 }
 
 /// Revokes an API key by its full value or its displayed prefix.
-pub async fn revoke_api_key(conn: &mut AsyncPgConnection, merchant_id: i64, key_or_prefix: &str) -> Result<bool> {
+pub async fn revoke_api_key(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    key_or_prefix: &str,
+) -> Result<bool> {
     let n = diesel::update(api_keys::table)
         .filter(api_keys::merchant_id.eq(merchant_id))
-        .filter(api_keys::key_hash.eq(secrets::digest(key_or_prefix)).or(api_keys::key_prefix.eq(key_or_prefix)))
+        .filter(
+            api_keys::key_hash
+                .eq(secrets::digest(key_or_prefix))
+                .or(api_keys::key_prefix.eq(key_or_prefix)),
+        )
         .filter(api_keys::revoked_at.is_null())
         .set(api_keys::revoked_at.eq(diesel::dsl::now))
         .execute(conn)

@@ -51,9 +51,15 @@ impl JwtKeys {
             Some(s) => (s.clone(), false),
             None => (super::secrets::random_token(64), true),
         };
-        let mut verify = vec![Key { kid: kid_of(secret.as_bytes()), decoding: DecodingKey::from_secret(secret.as_bytes()) }];
+        let mut verify = vec![Key {
+            kid: kid_of(secret.as_bytes()),
+            decoding: DecodingKey::from_secret(secret.as_bytes()),
+        }];
         for old in &config.previous_secrets {
-            verify.push(Key { kid: kid_of(old.as_bytes()), decoding: DecodingKey::from_secret(old.as_bytes()) });
+            verify.push(Key {
+                kid: kid_of(old.as_bytes()),
+                decoding: DecodingKey::from_secret(old.as_bytes()),
+            });
         }
         Self {
             kid: kid_of(secret.as_bytes()),
@@ -75,7 +81,12 @@ impl JwtKeys {
     }
 
     /// Issues a token for `subject` of `merchant` with `scope` (space-separated).
-    pub fn issue(&self, subject: &str, merchant: &str, scope: &str) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        subject: &str,
+        merchant: &str,
+        scope: &str,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             iss: self.issuer.clone(),
@@ -94,7 +105,8 @@ impl JwtKeys {
 
     /// Verifies signature, issuer, audience and expiry. The error text is safe to show.
     pub fn verify(&self, token: &str) -> Result<Claims, String> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| "the access token is malformed".to_owned())?;
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| "the access token is malformed".to_owned())?;
         if header.alg != Algorithm::HS256 {
             return Err("the access token uses an unsupported algorithm".into());
         }
@@ -111,7 +123,9 @@ impl JwtKeys {
         jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation)
             .map(|d| d.claims)
             .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => "the access token has expired".to_owned(),
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    "the access token has expired".to_owned()
+                }
                 _ => "the access token is invalid".to_owned(),
             })
     }
@@ -123,13 +137,23 @@ mod tests {
 
     #[test]
     fn issues_verifies_and_rotates() {
-        let old = JwtConfig { secret: Some("o".repeat(40)), ..JwtConfig::default() };
+        let old = JwtConfig {
+            secret: Some("o".repeat(40)),
+            ..JwtConfig::default()
+        };
         let old_keys = JwtKeys::new(&old);
         let token = old_keys.issue("cli_x", "demo", "customers:read").unwrap();
-        let new = JwtConfig { secret: Some("n".repeat(40)), previous_secrets: vec!["o".repeat(40)], ..JwtConfig::default() };
+        let new = JwtConfig {
+            secret: Some("n".repeat(40)),
+            previous_secrets: vec!["o".repeat(40)],
+            ..JwtConfig::default()
+        };
         let keys = JwtKeys::new(&new);
         assert_eq!(keys.verify(&token).unwrap().merchant, "demo");
-        let other = JwtKeys::new(&JwtConfig { secret: Some("x".repeat(40)), ..JwtConfig::default() });
+        let other = JwtKeys::new(&JwtConfig {
+            secret: Some("x".repeat(40)),
+            ..JwtConfig::default()
+        });
         assert!(other.verify(&token).is_err());
         assert!(keys.verify("not.a.token").is_err());
     }

@@ -22,7 +22,9 @@ impl Principal {
         if self.scopes.allows(scope) {
             Ok(())
         } else {
-            Err(Error::forbidden(format!("this operation requires the `{scope}` scope")))
+            Err(Error::forbidden(format!(
+                "this operation requires the `{scope}` scope"
+            )))
         }
     }
 }
@@ -37,19 +39,24 @@ fn presented(headers: &HeaderMap) -> Result<Option<Presented<'_>>> {
     let header = |name: &str| -> Result<Option<&str>> {
         match headers.get(name) {
             None => Ok(None),
-            Some(v) => v
-                .to_str()
-                .map(|s| Some(s.trim()))
-                .map_err(|_| Error::unauthenticated(format!("the {name} header is not valid text"))),
+            Some(v) => v.to_str().map(|s| Some(s.trim())).map_err(|_| {
+                Error::unauthenticated(format!("the {name} header is not valid text"))
+            }),
         }
     };
     if let Some(auth) = header("authorization")? {
         let token = auth
             .strip_prefix("Bearer ")
             .or_else(|| auth.strip_prefix("bearer "))
-            .ok_or_else(|| Error::unauthenticated("the Authorization header must be `Bearer <token>`"))?
+            .ok_or_else(|| {
+                Error::unauthenticated("the Authorization header must be `Bearer <token>`")
+            })?
             .trim();
-        return Ok(Some(if token.starts_with("sk_") { Presented::ApiKey(token) } else { Presented::Jwt(token) }));
+        return Ok(Some(if token.starts_with("sk_") {
+            Presented::ApiKey(token)
+        } else {
+            Presented::Jwt(token)
+        }));
     }
     for name in ["x-spree-api-key", "x-ac-auth-token"] {
         if let Some(key) = header(name)? {
@@ -69,7 +76,13 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
             Ok(Some(Principal {
                 merchant_id,
                 merchant_slug: claims.merchant,
-                scopes: ScopeSet::from_strings(&claims.scope.split(' ').map(String::from).collect::<Vec<_>>()),
+                scopes: ScopeSet::from_strings(
+                    &claims
+                        .scope
+                        .split(' ')
+                        .map(String::from)
+                        .collect::<Vec<_>>(),
+                ),
                 subject: format!("client:{}", claims.sub),
             }))
         }
@@ -91,7 +104,9 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
 
 /// Like [`authenticate`], but a request without credentials is refused.
 pub async fn require(state: &AppState, headers: &HeaderMap) -> Result<Principal> {
-    authenticate(state, headers)
-        .await?
-        .ok_or_else(|| Error::unauthenticated("missing credentials: send `Authorization: Bearer <token>` or an API key header"))
+    authenticate(state, headers).await?.ok_or_else(|| {
+        Error::unauthenticated(
+            "missing credentials: send `Authorization: Bearer <token>` or an API key header",
+        )
+    })
 }

@@ -111,7 +111,11 @@ impl ScopeSet {
     /// Parses a comma- or space-separated list; an unknown name is an error naming it.
     pub fn parse(list: &str) -> Result<Self, String> {
         let mut set = BTreeSet::new();
-        for name in list.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
+        for name in list
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             let scopes = parse_one(name).ok_or_else(|| format!("unknown scope `{name}`"))?;
             set.extend(scopes);
         }
@@ -119,7 +123,13 @@ impl ScopeSet {
     }
 
     pub fn from_strings(names: &[String]) -> Self {
-        Self(names.iter().filter_map(|n| parse_one(n)).flatten().collect())
+        Self(
+            names
+                .iter()
+                .filter_map(|n| parse_one(n))
+                .flatten()
+                .collect(),
+        )
     }
 
     /// Whether the set grants `scope`, directly or through the write scope that implies it.
@@ -160,6 +170,8 @@ mod tests {
         assert!(s.allows(Scope::OrdersRead));
         assert!(!s.allows(Scope::OrdersWrite));
         assert!(s.allows(Scope::PricingWrite));
-        assert!(ScopeSet::parse("customers:admin").unwrap_err().contains("customers:admin"));
+        assert!(ScopeSet::parse("customers:admin")
+            .unwrap_err()
+            .contains("customers:admin"));
     }
 }

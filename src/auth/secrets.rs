@@ -16,7 +16,10 @@ pub fn digest(secret: &str) -> String {
 
 /// Compares a presented secret with a stored digest in constant time.
 pub fn verify(secret: &str, stored_digest: &str) -> bool {
-    digest(secret).as_bytes().ct_eq(stored_digest.as_bytes()).into()
+    digest(secret)
+        .as_bytes()
+        .ct_eq(stored_digest.as_bytes())
+        .into()
 }
 
 pub fn new_api_key() -> String {

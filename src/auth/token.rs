@@ -24,21 +24,41 @@ struct TokenRequest {
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let mut res = (status, Json(json!({ "error": error, "error_description": description }))).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    let mut res = (
+        status,
+        Json(json!({ "error": error, "error_description": description })),
+    )
+        .into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     if status == StatusCode::UNAUTHORIZED {
-        res.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Basic realm=\"commerce-gateway\""));
+        res.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Basic realm=\"commerce-gateway\""),
+        );
     }
     res
 }
 
-fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<TokenRequest, Response> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let bad = |what: String| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", &what);
+fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<TokenRequest, Box<Response>> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let bad = |what: String| {
+        Box::new(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &what,
+        ))
+    };
     if content_type.starts_with("application/json") {
         serde_json::from_slice(body).map_err(|e| bad(format!("the JSON body is invalid: {e}")))
-    } else if content_type.starts_with("application/x-www-form-urlencoded") || content_type.is_empty() {
+    } else if content_type.starts_with("application/x-www-form-urlencoded")
+        || content_type.is_empty()
+    {
         let mut req = TokenRequest::default();
         for (k, v) in url::form_urlencoded::parse(body) {
             let v = Some(v.into_owned());
@@ -62,18 +82,30 @@ fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<TokenRequest, Respons
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let encoded = value.strip_prefix("Basic ")?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
-    let id = url::form_urlencoded::parse(format!("a={id}").as_bytes()).next()?.1.into_owned();
-    let secret = url::form_urlencoded::parse(format!("a={secret}").as_bytes()).next()?.1.into_owned();
+    let id = url::form_urlencoded::parse(format!("a={id}").as_bytes())
+        .next()?
+        .1
+        .into_owned();
+    let secret = url::form_urlencoded::parse(format!("a={secret}").as_bytes())
+        .next()?
+        .1
+        .into_owned();
     Some((id, secret))
 }
 
-pub async fn create_token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn create_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let req = match parse_body(&headers, &body) {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     match req.grant_type.as_deref() {
         Some("client_credentials") => {}
@@ -81,17 +113,40 @@ pub async fn create_token(State(state): State<AppState>, headers: HeaderMap, bod
             return oauth_error(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
-                &format!("grant_type `{}` is not supported; use client_credentials", other.chars().take(64).collect::<String>()),
+                &format!(
+                    "grant_type `{}` is not supported; use client_credentials",
+                    other.chars().take(64).collect::<String>()
+                ),
             )
         }
-        None => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required"),
+        None => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "grant_type is required",
+            )
+        }
     }
-    let (client_id, client_secret) = match (basic_credentials(&headers), req.client_id, req.client_secret) {
+    let (client_id, client_secret) = match (
+        basic_credentials(&headers),
+        req.client_id,
+        req.client_secret,
+    ) {
         (Some(pair), _, _) => pair,
         (None, Some(id), Some(secret)) => (id, secret),
-        (None, None, _) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "client_id is required"),
+        (None, None, _) => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "client_id is required",
+            )
+        }
         (None, Some(_), None) => {
-            return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "client_secret is required")
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "client_secret is required",
+            )
         }
     };
     let requested = match req.scope.as_deref().map(ScopeSet::parse).transpose() {
@@ -99,12 +154,20 @@ pub async fn create_token(State(state): State<AppState>, headers: HeaderMap, bod
         Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", &e),
     };
     let grant = match state.db.conn().await {
-        Ok(mut conn) => credentials::authenticate_client(&mut conn, &client_id, &client_secret).await,
+        Ok(mut conn) => {
+            credentials::authenticate_client(&mut conn, &client_id, &client_secret).await
+        }
         Err(e) => Err(e),
     };
     let grant = match grant {
         Ok(Some(g)) => g,
-        Ok(None) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "client authentication failed"),
+        Ok(None) => {
+            return oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "client authentication failed",
+            )
+        }
         Err(e) => {
             return oauth_error(
                 StatusCode::from_u16(e.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
@@ -137,12 +200,19 @@ pub async fn create_token(State(state): State<AppState>, headers: HeaderMap, bod
                 "scope": scope,
             }))
             .into_response();
-            res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+            res.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            );
             res
         }
         Err(e) => {
             tracing::error!(error = %e, "signing a token failed");
-            oauth_error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the token could not be issued")
+            oauth_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "the token could not be issued",
+            )
         }
     }
 }

@@ -10,7 +10,9 @@ use anyhow::Context;
 
 pub fn is_connection_refused(e: &diesel::ConnectionError) -> bool {
     let text = e.to_string().to_lowercase();
-    text.contains("connection refused") || text.contains("no such file") || text.contains("error connecting")
+    text.contains("connection refused")
+        || text.contains("no such file")
+        || text.contains("error connecting")
 }
 
 /// Directory holding `initdb` and `pg_ctl`: on PATH, or the newest Debian-style install.
@@ -52,7 +54,10 @@ fn run(bin: &Path, args: &[&str], as_postgres: bool) -> anyhow::Result<()> {
     } else {
         Command::new(bin)
     };
-    let out = cmd.args(args).output().with_context(|| format!("running {}", bin.display()))?;
+    let out = cmd
+        .args(args)
+        .output()
+        .with_context(|| format!("running {}", bin.display()))?;
     anyhow::ensure!(
         out.status.success(),
         "{} failed: {}",
@@ -81,14 +86,34 @@ pub async fn start(url: &str, data_dir: &Path) -> anyhow::Result<()> {
     if !pgdata.join("PG_VERSION").exists() {
         std::fs::create_dir_all(&pgdata)?;
         if as_postgres {
-            run(Path::new("chown"), &["-R", "postgres:postgres", &pgdata_s], false)?;
+            run(
+                Path::new("chown"),
+                &["-R", "postgres:postgres", &pgdata_s],
+                false,
+            )?;
         }
         tracing::warn!(dir = %pgdata.display(), "initialising an embedded PostgreSQL cluster");
-        run(&bin.join("initdb"), &["-D", &pgdata_s, "-U", "postgres", "--auth=trust", "-E", "UTF8"], as_postgres)?;
+        run(
+            &bin.join("initdb"),
+            &[
+                "-D",
+                &pgdata_s,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+            ],
+            as_postgres,
+        )?;
     }
     let opts = format!("-p {port} -c listen_addresses=127.0.0.1 -k {pgdata_s}");
     let log = pgdata.join("server.log").to_string_lossy().to_string();
-    run(&bin.join("pg_ctl"), &["-D", &pgdata_s, "-o", &opts, "-l", &log, "-w", "start"], as_postgres)?;
+    run(
+        &bin.join("pg_ctl"),
+        &["-D", &pgdata_s, "-o", &opts, "-l", &log, "-w", "start"],
+        as_postgres,
+    )?;
     tracing::warn!(
         dir = %pgdata.display(), port = %port,
         "no PostgreSQL server was reachable: started the embedded cluster (stop it with `pg_ctl -D {} stop`)",

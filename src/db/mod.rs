@@ -112,10 +112,16 @@ pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
         .collect();
     if exists.is_empty() {
         let quoted = name.replace('"', "\"\"");
-        match conn.batch_execute(&format!("CREATE DATABASE \"{quoted}\"")).await {
+        match conn
+            .batch_execute(&format!("CREATE DATABASE \"{quoted}\""))
+            .await
+        {
             Ok(()) => tracing::info!(database = %name, "created database"),
             // Another node created it between our check and our CREATE.
-            Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {}
+            Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => {}
             Err(e) if e.to_string().contains("already exists") => {}
             Err(e) => return Err(e).context("creating the database"),
         }
@@ -132,8 +138,11 @@ struct One {
 /// Applies pending migrations. Safe to run from several nodes at once: they serialize on an
 /// advisory lock. Needs a multi-thread Tokio runtime (the harness uses `block_in_place`).
 pub async fn run_migrations(url: &str) -> anyhow::Result<Vec<String>> {
-    let mut conn = AsyncPgConnection::establish(url).await.context("connecting to run migrations")?;
-    conn.batch_execute("SELECT pg_advisory_lock(727274)").await?;
+    let mut conn = AsyncPgConnection::establish(url)
+        .await
+        .context("connecting to run migrations")?;
+    conn.batch_execute("SELECT pg_advisory_lock(727274)")
+        .await?;
     let mut harness = diesel_async::AsyncMigrationHarness::new(conn);
     let applied = harness
         .run_pending_migrations(MIGRATIONS)
@@ -152,7 +161,10 @@ pub async fn prepare(url: &str, data_dir: &std::path::Path) -> anyhow::Result<St
     let (admin_url, _) = maintenance_url(url)?;
     if let Err(e) = AsyncPgConnection::establish(&admin_url).await {
         if !embedded::is_connection_refused(&e) {
-            return Err(anyhow::anyhow!("cannot connect to {}: {e}", crate::config::redact_url(url)));
+            return Err(anyhow::anyhow!(
+                "cannot connect to {}: {e}",
+                crate::config::redact_url(url)
+            ));
         }
         embedded::start(url, data_dir).await?;
     }

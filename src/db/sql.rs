@@ -27,12 +27,18 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Self { text: text.to_owned(), binds: Vec::new() }
+        Self {
+            text: text.to_owned(),
+            binds: Vec::new(),
+        }
     }
 
     /// A statement whose text already holds `$1…$n` for `binds` (a sibling `.sql` file).
     pub fn with_binds(text: &str, binds: Vec<Bind>) -> Self {
-        Self { text: text.to_owned(), binds }
+        Self {
+            text: text.to_owned(),
+            binds,
+        }
     }
 
     /// Appends literal SQL. Never pass user input here.

@@ -68,27 +68,36 @@ impl Filter {
                 Op::Gte(v) => sql.push(&format!("{c} >= ")).bind(v.clone()),
                 Op::Lt(v) => sql.push(&format!("{c} < ")).bind(v.clone()),
                 Op::Lte(v) => sql.push(&format!("{c} <= ")).bind(v.clone()),
-                Op::Contains(s) => {
-                    sql.push(&format!("{c} ILIKE ")).bind(Bind::Text(format!("%{}%", like_escape(s))))
-                }
-                Op::StartsWith(s) => {
-                    sql.push(&format!("{c} ILIKE ")).bind(Bind::Text(format!("{}%", like_escape(s))))
-                }
+                Op::Contains(s) => sql
+                    .push(&format!("{c} ILIKE "))
+                    .bind(Bind::Text(format!("%{}%", like_escape(s)))),
+                Op::StartsWith(s) => sql
+                    .push(&format!("{c} ILIKE "))
+                    .bind(Bind::Text(format!("{}%", like_escape(s)))),
                 Op::IsNull(true) => sql.push(&format!("{c} IS NULL")),
                 Op::IsNull(false) => sql.push(&format!("{c} IS NOT NULL")),
                 Op::HasAll(v) => sql.push(&format!("{c} @> ")).bind(Bind::Texts(v.clone())),
                 Op::HasAny(v) => sql.push(&format!("{c} && ")).bind(Bind::Texts(v.clone())),
-                Op::EqIgnoreCase(s) => sql.push(&format!("lower({c}) = lower(")).bind(Bind::Text(s.clone())).push(")"),
+                Op::EqIgnoreCase(s) => sql
+                    .push(&format!("lower({c}) = lower("))
+                    .bind(Bind::Text(s.clone()))
+                    .push(")"),
             };
         }
-        if let Some(term) = self.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(term) = self
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             let pattern = format!("%{}%", like_escape(term));
             sql.push(" AND (");
             for (i, col) in search_columns.iter().enumerate() {
                 if i > 0 {
                     sql.push(" OR ");
                 }
-                sql.push(&format!("{col} ILIKE ")).bind(Bind::Text(pattern.clone()));
+                sql.push(&format!("{col} ILIKE "))
+                    .bind(Bind::Text(pattern.clone()));
             }
             sql.push(")");
         }
@@ -200,21 +209,39 @@ pub async fn fetch_page<T: Listable>(
             .push(")");
     }
     let dir = if descending { "DESC" } else { "ASC" };
-    sql.push(&format!(" ORDER BY {col} {dir}, id {dir} LIMIT {}", limit + 1));
+    sql.push(&format!(
+        " ORDER BY {col} {dir}, id {dir} LIMIT {}",
+        limit + 1
+    ));
     let mut items: Vec<T> = sql.into_query().load(conn).await?;
     let more = items.len() > limit;
     items.truncate(limit);
     if backward {
         items.reverse();
-        Ok(Page { items, has_next_page: page.before.is_some(), has_previous_page: more })
+        Ok(Page {
+            items,
+            has_next_page: page.before.is_some(),
+            has_previous_page: more,
+        })
     } else {
-        Ok(Page { items, has_next_page: more, has_previous_page: page.after.is_some() })
+        Ok(Page {
+            items,
+            has_next_page: more,
+            has_previous_page: page.after.is_some(),
+        })
     }
 }
 
 /// `count(*)` of the rows a filter matches.
-pub async fn count<T: Listable>(conn: &mut AsyncPgConnection, merchant_id: i64, filter: &Filter) -> Result<i64> {
-    let mut sql = Sql::new(&format!("SELECT count(*) AS count FROM {} WHERE merchant_id = ", T::TABLE));
+pub async fn count<T: Listable>(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    filter: &Filter,
+) -> Result<i64> {
+    let mut sql = Sql::new(&format!(
+        "SELECT count(*) AS count FROM {} WHERE merchant_id = ",
+        T::TABLE
+    ));
     sql.bind(Bind::I64(merchant_id));
     filter.write(&mut sql, T::SEARCH);
     let rows: Vec<Count> = sql.into_query().load(conn).await?;
@@ -222,7 +249,11 @@ pub async fn count<T: Listable>(conn: &mut AsyncPgConnection, merchant_id: i64, 
 }
 
 /// The rows of `ids` that belong to the merchant, in no particular order.
-pub async fn by_ids<T: Listable>(conn: &mut AsyncPgConnection, merchant_id: i64, ids: &[i64]) -> Result<Vec<T>> {
+pub async fn by_ids<T: Listable>(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    ids: &[i64],
+) -> Result<Vec<T>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -248,7 +279,11 @@ pub async fn by_column<T: Listable>(
 pub fn parse_sort_value(kind: SortKind, raw: &str) -> Result<SortValue> {
     let bad = || Error::bad_input("cursor", "the cursor is invalid");
     Ok(match kind {
-        SortKind::Time => SortValue::Time(DateTime::parse_from_rfc3339(raw).map_err(|_| bad())?.with_timezone(&Utc)),
+        SortKind::Time => SortValue::Time(
+            DateTime::parse_from_rfc3339(raw)
+                .map_err(|_| bad())?
+                .with_timezone(&Utc),
+        ),
         SortKind::Text => SortValue::Text(raw.to_owned()),
         SortKind::Decimal => SortValue::Decimal(raw.parse().map_err(|_| bad())?),
     })
@@ -265,8 +300,14 @@ impl SortValue {
 }
 
 /// `count(*)` of a merchant's rows in a whitelisted table.
-pub async fn count_table(conn: &mut AsyncPgConnection, table: &'static str, merchant_id: i64) -> Result<i64> {
-    let mut sql = Sql::new(&format!("SELECT count(*) AS count FROM {table} WHERE merchant_id = "));
+pub async fn count_table(
+    conn: &mut AsyncPgConnection,
+    table: &'static str,
+    merchant_id: i64,
+) -> Result<i64> {
+    let mut sql = Sql::new(&format!(
+        "SELECT count(*) AS count FROM {table} WHERE merchant_id = "
+    ));
     sql.bind(Bind::I64(merchant_id));
     let rows: Vec<Count> = sql.into_query().load(conn).await?;
     Ok(rows.into_iter().next().map(|c| c.count).unwrap_or(0))

@@ -18,12 +18,20 @@ pub struct Merchant {
 pub fn validate_slug(slug: &str) -> Result<()> {
     let ok = !slug.is_empty()
         && slug.len() <= 64
-        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && slug.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && slug
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
     if ok {
         Ok(())
     } else {
-        Err(Error::bad_input("merchant", "a merchant slug is 1–64 of a-z, 0-9, '-' and '_'"))
+        Err(Error::bad_input(
+            "merchant",
+            "a merchant slug is 1–64 of a-z, 0-9, '-' and '_'",
+        ))
     }
 }
 

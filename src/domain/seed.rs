@@ -46,7 +46,12 @@ pub async fn run(conn: &mut AsyncPgConnection, opts: &SeedOptions) -> Result<See
     let mut from = 1;
     while from <= opts.customers {
         let to = (from + CHUNK - 1).min(opts.customers);
-        exec(conn, include_str!("seed/customers.sql"), vec![Bind::I64(m), Bind::I64(from), Bind::I64(to)]).await?;
+        exec(
+            conn,
+            include_str!("seed/customers.sql"),
+            vec![Bind::I64(m), Bind::I64(from), Bind::I64(to)],
+        )
+        .await?;
         from = to + 1;
     }
     let customer_count = count(conn, "customers", m).await?;
@@ -72,7 +77,8 @@ pub async fn run(conn: &mut AsyncPgConnection, opts: &SeedOptions) -> Result<See
             }
             from = to + 1;
         }
-        conn.batch_execute("ANALYZE customers, orders, line_items").await?;
+        conn.batch_execute("ANALYZE customers, orders, line_items")
+            .await?;
     }
 
     Ok(SeedSummary {
@@ -90,16 +96,27 @@ pub async fn run(conn: &mut AsyncPgConnection, opts: &SeedOptions) -> Result<See
 
 async fn exec(conn: &mut AsyncPgConnection, text: &str, binds: Vec<Bind>) -> Result<()> {
     // The seed files hold several statements sharing the same binds; run them one by one.
-    for stmt in text.split(";\n").map(str::trim).filter(|s| !s.is_empty() && !is_comment_only(s)) {
+    for stmt in text
+        .split(";\n")
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && !is_comment_only(s))
+    {
         // PostgreSQL wants exactly the parameters a statement names ($1…$n, contiguous).
-        let used = (1..=binds.len()).rev().find(|i| stmt.contains(&format!("${i}"))).unwrap_or(0);
-        Sql::with_binds(stmt, binds[..used].to_vec()).into_query().execute(conn).await?;
+        let used = (1..=binds.len())
+            .rev()
+            .find(|i| stmt.contains(&format!("${i}")))
+            .unwrap_or(0);
+        Sql::with_binds(stmt, binds[..used].to_vec())
+            .into_query()
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }
 
 fn is_comment_only(stmt: &str) -> bool {
-    stmt.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with("--"))
+    stmt.lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with("--"))
 }
 
 async fn count(conn: &mut AsyncPgConnection, table: &'static str, merchant_id: i64) -> Result<i64> {

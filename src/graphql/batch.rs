@@ -50,8 +50,15 @@ impl BatchQueue {
 
     /// Runs `fut` (the execution of the request) together with the batches it queues.
     pub async fn run<F: Future>(&self, fut: F) -> F::Output {
-        let driver = Driver { inner: self.inner.clone(), running: FuturesUnordered::new() };
-        Run { fut: Box::pin(fut), driver }.await
+        let driver = Driver {
+            inner: self.inner.clone(),
+            running: FuturesUnordered::new(),
+        };
+        Run {
+            fut: Box::pin(fut),
+            driver,
+        }
+        .await
     }
 }
 
@@ -77,7 +84,10 @@ impl<F: Future> Future for Run<F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let flag = Arc::new(FlagWaker { woke: AtomicBool::new(false), waker: cx.waker().clone() });
+        let flag = Arc::new(FlagWaker {
+            woke: AtomicBool::new(false),
+            waker: cx.waker().clone(),
+        });
         let waker = waker(flag.clone());
         if let Poll::Ready(out) = self.fut.as_mut().poll(&mut Context::from_waker(&waker)) {
             return Poll::Ready(out);

@@ -37,16 +37,31 @@ struct CursorData {
 }
 
 pub fn encode_cursor<T: Listable>(row: &T, column: SortColumn, kind: Kind) -> String {
-    let data = CursorData { s: column.name.to_owned(), v: row.sort_value(column).to_raw(), id: ids::encode(kind, row.id()) };
+    let data = CursorData {
+        s: column.name.to_owned(),
+        v: row.sort_value(column).to_raw(),
+        id: ids::encode(kind, row.id()),
+    };
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&data).unwrap_or_default())
 }
 
 fn decode_cursor(arg: &str, raw: &str, column: SortColumn, kind: Kind) -> GqlResult<Cursor> {
-    let bad = || bad_input(arg, "the cursor is invalid: pass a cursor returned by this list");
+    let bad = || {
+        bad_input(
+            arg,
+            "the cursor is invalid: pass a cursor returned by this list",
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
     let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad())?;
     if data.s != column.name {
-        return Err(bad_input(arg, format!("the cursor was made for sorting by `{}`, not `{}`", data.s, column.name)));
+        return Err(bad_input(
+            arg,
+            format!(
+                "the cursor was made for sorting by `{}`, not `{}`",
+                data.s, column.name
+            ),
+        ));
     }
     let id = ids::decode(kind, &data.id).map_err(|_| bad())?;
     let value = filter::parse_sort_value(column.kind, &data.v).map_err(|_| bad())?;
@@ -57,28 +72,55 @@ impl PageArgs {
     /// Validates the arguments and decodes the cursors.
     pub fn to_request(&self, column: SortColumn, kind: Kind) -> GqlResult<PageRequest> {
         if self.first.is_some() && self.last.is_some() {
-            return Err(bad_input("first", "pass either `first` or `last`, not both"));
+            return Err(bad_input(
+                "first",
+                "pass either `first` or `last`, not both",
+            ));
         }
         let size = |arg: &str, v: Option<i32>| -> GqlResult<Option<usize>> {
             match v {
                 None => Ok(None),
                 Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(Some(n as usize)),
-                Some(n) => Err(bad_input(arg, format!("`{arg}` must be between 1 and {MAX_PAGE}, got {n}"))),
+                Some(n) => Err(bad_input(
+                    arg,
+                    format!("`{arg}` must be between 1 and {MAX_PAGE}, got {n}"),
+                )),
             }
         };
         let first = size("first", self.first)?;
         let last = size("last", self.last)?;
-        let after = self.after.as_deref().map(|c| decode_cursor("after", c, column, kind)).transpose()?;
-        let before = self.before.as_deref().map(|c| decode_cursor("before", c, column, kind)).transpose()?;
-        let first = if first.is_none() && last.is_none() { Some(DEFAULT_PAGE) } else { first };
-        Ok(PageRequest { first, after, last, before })
+        let after = self
+            .after
+            .as_deref()
+            .map(|c| decode_cursor("after", c, column, kind))
+            .transpose()?;
+        let before = self
+            .before
+            .as_deref()
+            .map(|c| decode_cursor("before", c, column, kind))
+            .transpose()?;
+        let first = if first.is_none() && last.is_none() {
+            Some(DEFAULT_PAGE)
+        } else {
+            first
+        };
+        Ok(PageRequest {
+            first,
+            after,
+            last,
+            before,
+        })
     }
 }
 
 /// Fields every connection has besides edges, nodes and pageInfo.
 pub struct ConnectionTotals {
     merchant_id: i64,
-    count: fn(&mut AsyncPgConnection, i64, Filter) -> futures_util::future::BoxFuture<'_, crate::error::Result<i64>>,
+    count: fn(
+        &mut AsyncPgConnection,
+        i64,
+        Filter,
+    ) -> futures_util::future::BoxFuture<'_, crate::error::Result<i64>>,
     filter: Filter,
 }
 
@@ -87,7 +129,9 @@ impl ConnectionTotals {
     /// Number of items matching the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
         let mut conn = conn(ctx).await?;
-        (self.count)(&mut conn, self.merchant_id, self.filter.clone()).await.gql()
+        (self.count)(&mut conn, self.merchant_id, self.filter.clone())
+            .await
+            .gql()
     }
 }
 
@@ -118,10 +162,17 @@ where
     let merchant_id = merchant_id(ctx)?;
     let page: Page<T> = {
         let mut conn = conn(ctx).await?;
-        filter::fetch_page::<T>(&mut conn, merchant_id, &filter, sort, &request).await.gql()?
+        filter::fetch_page::<T>(&mut conn, merchant_id, &filter, sort, &request)
+            .await
+            .gql()?
     };
-    let totals = ConnectionTotals { merchant_id, count: count_of::<T>, filter };
-    let mut connection = Connection::with_additional_fields(page.has_previous_page, page.has_next_page, totals);
+    let totals = ConnectionTotals {
+        merchant_id,
+        count: count_of::<T>,
+        filter,
+    };
+    let mut connection =
+        Connection::with_additional_fields(page.has_previous_page, page.has_next_page, totals);
     connection.edges = page
         .items
         .into_iter()

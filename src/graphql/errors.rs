@@ -48,17 +48,25 @@ impl<T> IntoGql<T> for crate::error::Result<T> {
 /// (BAD_USER_INPUT), except depth and complexity limits (MAX_COST_EXCEEDED).
 pub fn ensure_codes(errors: &mut [ServerError]) {
     for e in errors {
-        let has_code = e.extensions.as_ref().is_some_and(|x| x.get("code").is_some());
+        let has_code = e
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
         if has_code {
             continue;
         }
-        let code = if e.message.contains("too complex") || e.message.contains("too deep") || e.message.contains("nested too deep") {
+        let code = if e.message.contains("too complex")
+            || e.message.contains("too deep")
+            || e.message.contains("nested too deep")
+        {
             "MAX_COST_EXCEEDED"
         } else if e.message == "internal error" {
             "INTERNAL"
         } else {
             "BAD_USER_INPUT"
         };
-        e.extensions.get_or_insert_with(Default::default).set("code", code);
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
     }
 }

@@ -15,7 +15,10 @@ const MAX_IN: usize = 1000;
 
 fn check_in_len(path: &str, n: usize) -> GqlResult<()> {
     if n > MAX_IN {
-        return Err(bad_input(&format!("{path}.in"), format!("at most {MAX_IN} values")));
+        return Err(bad_input(
+            &format!("{path}.in"),
+            format!("at most {MAX_IN} values"),
+        ));
     }
     Ok(())
 }
@@ -74,7 +77,11 @@ impl StringFilter {
         if let Some(v) = &self.eq {
             f.push(column, Op::EqIgnoreCase(v.clone()));
         }
-        let rest = StringFilter { eq: None, in_: None, ..self.clone_fields() };
+        let rest = StringFilter {
+            eq: None,
+            in_: None,
+            ..self.clone_fields()
+        };
         rest.apply(f, column, path)?;
         if let Some(v) = &self.in_ {
             check_in_len(path, v.len())?;
@@ -82,7 +89,10 @@ impl StringFilter {
                 "email" => "lower(email)",
                 other => other,
             };
-            f.push(lowered, Op::In(Bind::Texts(v.iter().map(|s| s.to_lowercase()).collect())));
+            f.push(
+                lowered,
+                Op::In(Bind::Texts(v.iter().map(|s| s.to_lowercase()).collect())),
+            );
         }
         Ok(())
     }
@@ -112,7 +122,13 @@ pub struct IdFilter {
 }
 
 impl IdFilter {
-    pub fn apply(&self, f: &mut Filter, column: &'static str, kind: Kind, path: &str) -> GqlResult<()> {
+    pub fn apply(
+        &self,
+        f: &mut Filter,
+        column: &'static str,
+        kind: Kind,
+        path: &str,
+    ) -> GqlResult<()> {
         if let Some(id) = &self.eq {
             let key = ids::decode(kind, id).map_err(|e| bad_id(&format!("{path}.eq"), e))?;
             f.push(column, Op::Eq(Bind::I64(key)));

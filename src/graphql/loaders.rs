@@ -31,7 +31,9 @@ impl<T: Listable + Clone + Sync> Loader<i64> for ById<T> {
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, T>, Self::Error> {
         let mut conn = self.db.conn().await.map_err(gql)?;
-        let rows: Vec<T> = filter::by_ids(&mut conn, self.merchant_id, keys).await.map_err(gql)?;
+        let rows: Vec<T> = filter::by_ids(&mut conn, self.merchant_id, keys)
+            .await
+            .map_err(gql)?;
         Ok(rows.into_iter().map(|r| (r.id(), r)).collect())
     }
 }
@@ -69,7 +71,9 @@ impl<T: ChildOf> Loader<i64> for ByParent<T> {
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Vec<T>>, Self::Error> {
         let mut conn = self.db.conn().await.map_err(gql)?;
-        let rows: Vec<T> = filter::by_column(&mut conn, self.merchant_id, T::PARENT_COLUMN, keys).await.map_err(gql)?;
+        let rows: Vec<T> = filter::by_column(&mut conn, self.merchant_id, T::PARENT_COLUMN, keys)
+            .await
+            .map_err(gql)?;
         let mut map: HashMap<i64, Vec<T>> = HashMap::new();
         for r in rows {
             map.entry(r.parent_id()).or_default().push(r);
@@ -90,7 +94,9 @@ impl Loader<i64> for CustomerStatsLoader {
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, CustomerStats>, Self::Error> {
         let mut conn = self.db.conn().await.map_err(gql)?;
-        let rows = customer_queries::stats_by_ids(&mut conn, self.merchant_id, keys).await.map_err(gql)?;
+        let rows = customer_queries::stats_by_ids(&mut conn, self.merchant_id, keys)
+            .await
+            .map_err(gql)?;
         Ok(rows.into_iter().map(|s| (s.customer_id, s)).collect())
     }
 }
@@ -105,18 +111,23 @@ impl Loader<(i64, i64)> for RecentOrdersLoader {
     type Value = Vec<Order>;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[(i64, i64)]) -> Result<HashMap<(i64, i64), Vec<Order>>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[(i64, i64)],
+    ) -> Result<HashMap<(i64, i64), Vec<Order>>, Self::Error> {
         let mut conn = self.db.conn().await.map_err(gql)?;
         // Keys asking for different page sizes are batched per size.
         let mut by_limit: HashMap<i64, Vec<i64>> = HashMap::new();
         for (customer, limit) in keys {
             by_limit.entry(*limit).or_default().push(*customer);
         }
-        let mut out: HashMap<(i64, i64), Vec<Order>> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        let mut out: HashMap<(i64, i64), Vec<Order>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
         for (limit, customers) in by_limit {
-            let rows = order_queries::recent_by_customers(&mut conn, self.merchant_id, &customers, limit)
-                .await
-                .map_err(gql)?;
+            let rows =
+                order_queries::recent_by_customers(&mut conn, self.merchant_id, &customers, limit)
+                    .await
+                    .map_err(gql)?;
             for o in rows {
                 if let Some(c) = o.customer_id {
                     out.entry((c, limit)).or_default().push(o);
@@ -141,18 +152,30 @@ impl Factory<'_> {
     }
 
     fn by_id<T: Listable + Clone + Sync>(&self) -> DataLoader<ById<T>> {
-        self.loader(ById { db: self.db.clone(), merchant_id: self.merchant_id, _t: PhantomData })
+        self.loader(ById {
+            db: self.db.clone(),
+            merchant_id: self.merchant_id,
+            _t: PhantomData,
+        })
     }
 
     fn by_parent<T: ChildOf>(&self) -> DataLoader<ByParent<T>> {
-        self.loader(ByParent { db: self.db.clone(), merchant_id: self.merchant_id, _t: PhantomData })
+        self.loader(ByParent {
+            db: self.db.clone(),
+            merchant_id: self.merchant_id,
+            _t: PhantomData,
+        })
     }
 }
 
 /// Adds a fresh set of loaders for `merchant_id` to a request. The request must be executed
 /// inside `queue.run(…)`.
 pub fn attach(request: Request, db: &Db, merchant_id: i64, queue: &BatchQueue) -> Request {
-    let f = Factory { db, merchant_id, queue };
+    let f = Factory {
+        db,
+        merchant_id,
+        queue,
+    };
     request
         .data(f.by_id::<Customer>())
         .data(f.by_id::<Order>())
@@ -164,8 +187,14 @@ pub fn attach(request: Request, db: &Db, merchant_id: i64, queue: &BatchQueue) -
         .data(f.by_id::<Variant>())
         .data(f.by_parent::<LineItem>())
         .data(f.by_parent::<Variant>())
-        .data(f.loader(CustomerStatsLoader { db: db.clone(), merchant_id }))
-        .data(f.loader(RecentOrdersLoader { db: db.clone(), merchant_id }))
+        .data(f.loader(CustomerStatsLoader {
+            db: db.clone(),
+            merchant_id,
+        }))
+        .data(f.loader(RecentOrdersLoader {
+            db: db.clone(),
+            merchant_id,
+        }))
 }
 
 /// Loads one row by key through the request's loader; `None` when absent (or another merchant's).
@@ -189,7 +218,11 @@ where
 
 /// Loads the children of one parent.
 pub async fn children<T: ChildOf>(ctx: &Context<'_>, parent: i64) -> GqlResult<Vec<T>> {
-    Ok(ctx.data::<DataLoader<ByParent<T>>>()?.load_one(parent).await?.unwrap_or_default())
+    Ok(ctx
+        .data::<DataLoader<ByParent<T>>>()?
+        .load_one(parent)
+        .await?
+        .unwrap_or_default())
 }
 
 pub async fn customer_stats(ctx: &Context<'_>, customer: i64) -> GqlResult<CustomerStats> {
@@ -201,5 +234,9 @@ pub async fn customer_stats(ctx: &Context<'_>, customer: i64) -> GqlResult<Custo
 }
 
 pub async fn recent_orders(ctx: &Context<'_>, customer: i64, limit: i64) -> GqlResult<Vec<Order>> {
-    Ok(ctx.data::<DataLoader<RecentOrdersLoader>>()?.load_one((customer, limit)).await?.unwrap_or_default())
+    Ok(ctx
+        .data::<DataLoader<RecentOrdersLoader>>()?
+        .load_one((customer, limit))
+        .await?
+        .unwrap_or_default())
 }

@@ -48,8 +48,11 @@ pub async fn execute(
     request: async_graphql::Request,
 ) -> async_graphql::Response {
     let queue = batch::BatchQueue::default();
-    let request = loaders::attach(request, db, principal.merchant_id, &queue)
-        .data(context::RequestCtx { principal, db: db.clone() });
+    let request =
+        loaders::attach(request, db, principal.merchant_id, &queue).data(context::RequestCtx {
+            principal,
+            db: db.clone(),
+        });
     let mut response = queue.run(Schema::execute(schema, request)).await;
     errors::ensure_codes(&mut response.errors);
     response

@@ -14,15 +14,20 @@ use crate::auth::principal;
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
 fn wants_graphql_response(headers: &HeaderMap) -> bool {
-    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains(GRAPHQL_RESPONSE))
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains(GRAPHQL_RESPONSE))
 }
 
 /// A response made of one error, before any execution.
 fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let body =
+        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     let mut res = (status, axum::Json(body)).into_response();
     if status == StatusCode::UNAUTHORIZED {
-        res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
     res
 }
@@ -31,19 +36,28 @@ fn render(headers: &HeaderMap, response: GqlResponse) -> Response {
     let graphql_response = wants_graphql_response(headers);
     // With application/graphql-response+json, a request that never executed is a 400
     // (GraphQL over HTTP §6.4.2); with application/json every GraphQL result is a 200.
-    let status = if graphql_response && response.data == async_graphql::Value::Null && response.is_err() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status =
+        if graphql_response && response.data == async_graphql::Value::Null && response.is_err() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
     let body = match serde_json::to_vec(&response) {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "serializing a GraphQL response failed");
-            return error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error");
+            return error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error",
+            );
         }
     };
-    let content_type = if graphql_response { GRAPHQL_RESPONSE } else { "application/json" };
+    let content_type = if graphql_response {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    };
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
@@ -59,9 +73,19 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: Request) -> Res
     render(headers, response)
 }
 
-pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !content_type.is_empty() && !content_type.starts_with("application/json") && !content_type.starts_with("application/graphql") {
+pub async fn post_graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.is_empty()
+        && !content_type.starts_with("application/json")
+        && !content_type.starts_with("application/graphql")
+    {
         return error_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "BAD_REQUEST",
@@ -71,26 +95,54 @@ pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, bod
     let request: Request = match serde_json::from_slice(&body) {
         Ok(r) => r,
         Err(e) => {
-            return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("the request body is not a valid GraphQL JSON request: {e}"))
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("the request body is not a valid GraphQL JSON request: {e}"),
+            )
         }
     };
     execute(&state, &headers, request).await
 }
 
-pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
-    let accepts_html = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
+pub async fn get_graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let accepts_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
     let query = query.unwrap_or_default();
     if accepts_html && !query.contains("query=") {
-        return Html(GraphiQLSource::build().endpoint("/graphql").title("commerce-gateway").finish()).into_response();
+        return Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("commerce-gateway")
+                .finish(),
+        )
+        .into_response();
     }
     let request = match async_graphql::http::parse_query_string(&query) {
         Ok(r) => r,
-        Err(e) => return error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("invalid GraphQL GET request: {e}")),
+        Err(e) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("invalid GraphQL GET request: {e}"),
+            )
+        }
     };
     // GET must not change anything (GraphQL over HTTP §6.3): only queries run over GET.
     if request.query.trim_start().starts_with("mutation") {
-        let mut res = error_response(StatusCode::METHOD_NOT_ALLOWED, "BAD_REQUEST", "mutations must be sent with POST");
-        res.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        let mut res = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_REQUEST",
+            "mutations must be sent with POST",
+        );
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return res;
     }
     execute(&state, &headers, request).await

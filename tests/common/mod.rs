@@ -17,7 +17,8 @@ use sha2::{Digest, Sha256};
 pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
 
 fn server_url() -> String {
-    std::env::var("TEST_DATABASE_SERVER").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("TEST_DATABASE_SERVER")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 /// Hash of every migration file: a new migration means a new template.
@@ -33,7 +34,10 @@ fn migrations_hash() -> String {
         }
     }
     let mut files = Vec::new();
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"), &mut files);
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"),
+        &mut files,
+    );
     files.sort();
     let mut h = Sha256::new();
     for f in files {
@@ -45,10 +49,16 @@ fn migrations_hash() -> String {
 
 async fn template() -> String {
     let name = format!("cg_template_{}", migrations_hash());
-    let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await.expect("connect to PostgreSQL");
-    admin.batch_execute("SELECT pg_advisory_lock(424242)").await.expect("lock");
+    let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
+        .await
+        .expect("connect to PostgreSQL");
+    admin
+        .batch_execute("SELECT pg_advisory_lock(424242)")
+        .await
+        .expect("lock");
     let exists = diesel_async::RunQueryDsl::load::<Exists>(
-        diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1").bind::<diesel::sql_types::Text, _>(&name),
+        diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+            .bind::<diesel::sql_types::Text, _>(&name),
         &mut admin,
     )
     .await
@@ -57,12 +67,26 @@ async fn template() -> String {
         > 0;
     if !exists {
         let building = format!("{name}_building");
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {building}")).await.expect("drop");
-        admin.batch_execute(&format!("CREATE DATABASE {building}")).await.expect("create template");
-        commerce_gateway::db::run_migrations(&format!("{}/{building}", server_url())).await.expect("migrate template");
-        admin.batch_execute(&format!("ALTER DATABASE {building} RENAME TO {name}")).await.expect("rename template");
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {building}"))
+            .await
+            .expect("drop");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {building}"))
+            .await
+            .expect("create template");
+        commerce_gateway::db::run_migrations(&format!("{}/{building}", server_url()))
+            .await
+            .expect("migrate template");
+        admin
+            .batch_execute(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+            .await
+            .expect("rename template");
     }
-    admin.batch_execute("SELECT pg_advisory_unlock(424242)").await.expect("unlock");
+    admin
+        .batch_execute("SELECT pg_advisory_unlock(424242)")
+        .await
+        .expect("unlock");
     name
 }
 
@@ -82,19 +106,34 @@ pub struct TestApp {
 pub async fn spawn() -> TestApp {
     let template = template().await;
     let db = format!("cg_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await.expect("connect");
-    admin.batch_execute(&format!("CREATE DATABASE {db} TEMPLATE {template}")).await.expect("clone template");
+    let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
+        .await
+        .expect("connect");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db} TEMPLATE {template}"))
+        .await
+        .expect("clone template");
     let db_url = format!("{}/{db}", server_url());
     let mut config = Config::new(db_url.clone());
     config.pool_size = 8;
-    config.jwt = JwtConfig { secret: Some(JWT_SECRET.into()), ..JwtConfig::default() };
+    config.jwt = JwtConfig {
+        secret: Some(JWT_SECRET.into()),
+        ..JwtConfig::default()
+    };
     let (router, state) = build_app(config).await.expect("build app");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
         axum::serve(listener, router).await.expect("serve");
     });
-    TestApp { addr, state, db_url, http: reqwest::Client::new() }
+    TestApp {
+        addr,
+        state,
+        db_url,
+        http: reqwest::Client::new(),
+    }
 }
 
 impl TestApp {
@@ -103,23 +142,34 @@ impl TestApp {
     }
 
     pub async fn conn(&self) -> AsyncPgConnection {
-        AsyncPgConnection::establish(&self.db_url).await.expect("connect")
+        AsyncPgConnection::establish(&self.db_url)
+            .await
+            .expect("connect")
     }
 
     /// A new API key for `merchant` (created if needed) with `scopes`.
     pub async fn api_key(&self, merchant: &str, scopes: &str) -> String {
         let mut conn = self.conn().await;
-        let m = merchants::find_or_create(&mut conn, merchant).await.expect("merchant");
+        let m = merchants::find_or_create(&mut conn, merchant)
+            .await
+            .expect("merchant");
         let scopes = ScopeSet::parse(scopes).expect("scopes");
-        credentials::create_api_key(&mut conn, m.id, &m.slug, "test", &scopes).await.expect("key").key
+        credentials::create_api_key(&mut conn, m.id, &m.slug, "test", &scopes)
+            .await
+            .expect("key")
+            .key
     }
 
     /// A new OAuth client (client_id, client_secret).
     pub async fn client(&self, merchant: &str, scopes: &str) -> (String, String) {
         let mut conn = self.conn().await;
-        let m = merchants::find_or_create(&mut conn, merchant).await.expect("merchant");
+        let m = merchants::find_or_create(&mut conn, merchant)
+            .await
+            .expect("merchant");
         let scopes = ScopeSet::parse(scopes).expect("scopes");
-        let c = credentials::create_client(&mut conn, m.id, &m.slug, "test", &scopes).await.expect("client");
+        let c = credentials::create_client(&mut conn, m.id, &m.slug, "test", &scopes)
+            .await
+            .expect("client");
         (c.client_id, c.client_secret)
     }
 
@@ -129,22 +179,43 @@ impl TestApp {
         let res = self
             .http
             .post(self.url("/oauth/token"))
-            .form(&[("grant_type", "client_credentials"), ("client_id", &id), ("client_secret", &secret)])
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+            ])
             .send()
             .await
             .expect("token request");
         assert_eq!(res.status(), 200);
         let body: Value = res.json().await.expect("json");
-        body["access_token"].as_str().expect("access_token").to_owned()
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
     }
 
     pub async fn seed(&self, merchant: &str, customers: i64, orders: i64) -> seed::SeedSummary {
         let mut conn = self.conn().await;
-        seed::run(&mut conn, &seed::SeedOptions { merchant: merchant.into(), customers, orders }).await.expect("seed")
+        seed::run(
+            &mut conn,
+            &seed::SeedOptions {
+                merchant: merchant.into(),
+                customers,
+                orders,
+            },
+        )
+        .await
+        .expect("seed")
     }
 
     /// POSTs a GraphQL request with a bearer credential; returns (status, body).
-    pub async fn gql_status(&self, credential: &str, query: &str, variables: Value) -> (u16, Value) {
+    pub async fn gql_status(
+        &self,
+        credential: &str,
+        query: &str,
+        variables: Value,
+    ) -> (u16, Value) {
         let res = self
             .http
             .post(self.url("/graphql"))
@@ -177,9 +248,15 @@ impl TestApp {
 
 /// The `extensions.code` of the first error of a GraphQL response.
 pub fn error_code(body: &Value) -> String {
-    body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {body}")).to_owned()
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body}"))
+        .to_owned()
 }
 
 pub fn error_message(body: &Value) -> String {
-    body["errors"][0]["message"].as_str().unwrap_or_default().to_owned()
+    body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }

@@ -33,8 +33,16 @@ pub struct Variant {
     pub updated_at: DateTime<Utc>,
 }
 
-pub const SORT_CREATED_AT: SortColumn = SortColumn { name: "createdAt", sql: "created_at", kind: SortKind::Time };
-pub const SORT_NAME: SortColumn = SortColumn { name: "name", sql: "name", kind: SortKind::Text };
+pub const SORT_CREATED_AT: SortColumn = SortColumn {
+    name: "createdAt",
+    sql: "created_at",
+    kind: SortKind::Time,
+};
+pub const SORT_NAME: SortColumn = SortColumn {
+    name: "name",
+    sql: "name",
+    kind: SortKind::Text,
+};
 
 impl Listable for Product {
     const TABLE: &'static str = "products";

@@ -19,7 +19,11 @@ pub struct Channel {
     pub updated_at: DateTime<Utc>,
 }
 
-pub const SORT_CODE: SortColumn = SortColumn { name: "code", sql: "code", kind: SortKind::Text };
+pub const SORT_CODE: SortColumn = SortColumn {
+    name: "code",
+    sql: "code",
+    kind: SortKind::Text,
+};
 
 impl Listable for Channel {
     const TABLE: &'static str = "channels";

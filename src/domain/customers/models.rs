@@ -27,13 +27,30 @@ pub struct Customer {
     pub updated_at: DateTime<Utc>,
 }
 
-pub const SORT_CREATED_AT: SortColumn = SortColumn { name: "createdAt", sql: "created_at", kind: SortKind::Time };
-pub const SORT_UPDATED_AT: SortColumn = SortColumn { name: "updatedAt", sql: "updated_at", kind: SortKind::Time };
-pub const SORT_EMAIL: SortColumn = SortColumn { name: "email", sql: "email", kind: SortKind::Text };
+pub const SORT_CREATED_AT: SortColumn = SortColumn {
+    name: "createdAt",
+    sql: "created_at",
+    kind: SortKind::Time,
+};
+pub const SORT_UPDATED_AT: SortColumn = SortColumn {
+    name: "updatedAt",
+    sql: "updated_at",
+    kind: SortKind::Time,
+};
+pub const SORT_EMAIL: SortColumn = SortColumn {
+    name: "email",
+    sql: "email",
+    kind: SortKind::Text,
+};
 
 impl Listable for Customer {
     const TABLE: &'static str = "customers";
-    const SEARCH: &'static [&'static str] = &["email", "first_name", "last_name", "(first_name || ' ' || last_name)"];
+    const SEARCH: &'static [&'static str] = &[
+        "email",
+        "first_name",
+        "last_name",
+        "(first_name || ' ' || last_name)",
+    ];
 
     fn id(&self) -> i64 {
         self.id
@@ -63,6 +80,11 @@ pub struct CustomerStats {
 
 impl CustomerStats {
     pub fn empty(customer_id: i64) -> Self {
-        Self { customer_id, orders_count: 0, total_spent: Decimal::ZERO, last_order_completed_at: None }
+        Self {
+            customer_id,
+            orders_count: 0,
+            total_spent: Decimal::ZERO,
+            last_order_completed_at: None,
+        }
     }
 }

@@ -34,10 +34,26 @@ pub struct Order {
     pub updated_at: DateTime<Utc>,
 }
 
-pub const SORT_CREATED_AT: SortColumn = SortColumn { name: "createdAt", sql: "created_at", kind: SortKind::Time };
-pub const SORT_UPDATED_AT: SortColumn = SortColumn { name: "updatedAt", sql: "updated_at", kind: SortKind::Time };
-pub const SORT_NUMBER: SortColumn = SortColumn { name: "number", sql: "number", kind: SortKind::Text };
-pub const SORT_TOTAL: SortColumn = SortColumn { name: "total", sql: "total", kind: SortKind::Decimal };
+pub const SORT_CREATED_AT: SortColumn = SortColumn {
+    name: "createdAt",
+    sql: "created_at",
+    kind: SortKind::Time,
+};
+pub const SORT_UPDATED_AT: SortColumn = SortColumn {
+    name: "updatedAt",
+    sql: "updated_at",
+    kind: SortKind::Time,
+};
+pub const SORT_NUMBER: SortColumn = SortColumn {
+    name: "number",
+    sql: "number",
+    kind: SortKind::Text,
+};
+pub const SORT_TOTAL: SortColumn = SortColumn {
+    name: "total",
+    sql: "total",
+    kind: SortKind::Decimal,
+};
 
 impl Listable for Order {
     const TABLE: &'static str = "orders";

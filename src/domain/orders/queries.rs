@@ -14,7 +14,11 @@ pub async fn recent_by_customers(
 ) -> Result<Vec<Order>> {
     let sql = Sql::with_binds(
         include_str!("recent_by_customers.sql"),
-        vec![Bind::I64(merchant_id), Bind::I64s(customer_ids.to_vec()), Bind::I64(limit)],
+        vec![
+            Bind::I64(merchant_id),
+            Bind::I64s(customer_ids.to_vec()),
+            Bind::I64(limit),
+        ],
     );
     Ok(sql.into_query().load(conn).await?)
 }

@@ -46,7 +46,11 @@ pub struct Brand {
     pub created_at: DateTime<Utc>,
 }
 
-pub const SORT_NAME: SortColumn = SortColumn { name: "name", sql: "name", kind: SortKind::Text };
+pub const SORT_NAME: SortColumn = SortColumn {
+    name: "name",
+    sql: "name",
+    kind: SortKind::Text,
+};
 
 impl Listable for Store {
     const TABLE: &'static str = "stores";

@@ -29,7 +29,10 @@ pub struct CustomerFilter {
 
 impl CustomerFilter {
     fn to_filter(&self, search: Option<String>) -> GqlResult<Filter> {
-        let mut f = Filter { search, ..Filter::default() };
+        let mut f = Filter {
+            search,
+            ..Filter::default()
+        };
         if let Some(x) = &self.id {
             x.apply(&mut f, "id", Kind::Customer, "filter.id")?;
         }
@@ -50,7 +53,10 @@ impl CustomerFilter {
             x.apply(&mut f, "tags", "filter.tags")?;
         }
         if let Some(v) = self.accepts_marketing {
-            f.push("accepts_marketing", crate::domain::filter::Op::Eq(crate::db::sql::Bind::Bool(v)));
+            f.push(
+                "accepts_marketing",
+                crate::domain::filter::Op::Eq(crate::db::sql::Bind::Bool(v)),
+            );
         }
         if let Some(x) = &self.created_at {
             x.apply(&mut f, "created_at");
@@ -78,13 +84,18 @@ pub struct CustomerSort {
 }
 
 fn sort(s: Option<CustomerSort>) -> Sort {
-    let (field, direction) = s.map(|s| (s.field, s.direction)).unwrap_or((CustomerSortField::CreatedAt, SortDirection::Desc));
+    let (field, direction) = s
+        .map(|s| (s.field, s.direction))
+        .unwrap_or((CustomerSortField::CreatedAt, SortDirection::Desc));
     let column = match field {
         CustomerSortField::CreatedAt => m::SORT_CREATED_AT,
         CustomerSortField::UpdatedAt => m::SORT_UPDATED_AT,
         CustomerSortField::Email => m::SORT_EMAIL,
     };
-    Sort { column, descending: direction == SortDirection::Desc }
+    Sort {
+        column,
+        descending: direction == SortDirection::Desc,
+    }
 }
 
 #[derive(Default)]
@@ -93,7 +104,10 @@ pub struct CustomerQuery;
 #[Object]
 impl CustomerQuery {
     /// The merchant's customers, filtered, sorted and paginated (keyset cursors; at most 250 a page).
-    #[graphql(guard = "RequireScope(Scope::CustomersRead)", complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity")]
+    #[graphql(
+        guard = "RequireScope(Scope::CustomersRead)",
+        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn customers(
         &self,
@@ -103,12 +117,27 @@ impl CustomerQuery {
         last: Option<i32>,
         before: Option<String>,
         filter: Option<CustomerFilter>,
-        #[graphql(desc = "Free text matched against email, first and last name.")] search: Option<String>,
+        #[graphql(desc = "Free text matched against email, first and last name.")] search: Option<
+            String,
+        >,
         sort: Option<CustomerSort>,
     ) -> GqlResult<GqlConnection<Customer>> {
         let filter = filter.unwrap_or_default().to_filter(search)?;
-        let args = PageArgs { first, after, last, before };
-        connection::list::<Row, Customer>(ctx, Kind::Customer, filter, self::sort(sort), &args, Customer).await
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        connection::list::<Row, Customer>(
+            ctx,
+            Kind::Customer,
+            filter,
+            self::sort(sort),
+            &args,
+            Customer,
+        )
+        .await
     }
 
     /// One customer by ID; null when there is none for this merchant.

@@ -28,18 +28,38 @@ fn scope_for(kind: Kind) -> Option<Scope> {
 
 async fn resolve(ctx: &Context<'_>, field: &str, id: &ID) -> GqlResult<Option<Node>> {
     let (kind, key) = ids::decode_any(id).map_err(|e| bad_id(field, e))?;
-    let scope = scope_for(kind)
-        .ok_or_else(|| bad_input(field, format!("{} objects cannot be fetched with node(id:)", kind.noun())))?;
+    let scope = scope_for(kind).ok_or_else(|| {
+        bad_input(
+            field,
+            format!("{} objects cannot be fetched with node(id:)", kind.noun()),
+        )
+    })?;
     principal(ctx)?.require(scope).map_err(gql)?;
     Ok(match kind {
-        Kind::Customer => load::<customers::Customer>(ctx, key).await?.map(|r| Node::Customer(Customer(r))),
-        Kind::Order => load::<orders::Order>(ctx, key).await?.map(|r| Node::Order(Order(r))),
-        Kind::LineItem => load::<orders::LineItem>(ctx, key).await?.map(|r| Node::LineItem(LineItem(r))),
-        Kind::Store => load::<stores::Store>(ctx, key).await?.map(|r| Node::Store(Store(r))),
-        Kind::Brand => load::<stores::Brand>(ctx, key).await?.map(|r| Node::Brand(Brand(r))),
-        Kind::Channel => load::<channels::Channel>(ctx, key).await?.map(|r| Node::Channel(Channel(r))),
-        Kind::Product => load::<catalog::Product>(ctx, key).await?.map(|r| Node::Product(Product(r))),
-        Kind::Variant => load::<catalog::Variant>(ctx, key).await?.map(|r| Node::Variant(Variant(r))),
+        Kind::Customer => load::<customers::Customer>(ctx, key)
+            .await?
+            .map(|r| Node::Customer(Customer(r))),
+        Kind::Order => load::<orders::Order>(ctx, key)
+            .await?
+            .map(|r| Node::Order(Order(r))),
+        Kind::LineItem => load::<orders::LineItem>(ctx, key)
+            .await?
+            .map(|r| Node::LineItem(LineItem(r))),
+        Kind::Store => load::<stores::Store>(ctx, key)
+            .await?
+            .map(|r| Node::Store(Store(r))),
+        Kind::Brand => load::<stores::Brand>(ctx, key)
+            .await?
+            .map(|r| Node::Brand(Brand(r))),
+        Kind::Channel => load::<channels::Channel>(ctx, key)
+            .await?
+            .map(|r| Node::Channel(Channel(r))),
+        Kind::Product => load::<catalog::Product>(ctx, key)
+            .await?
+            .map(|r| Node::Product(Product(r))),
+        Kind::Variant => load::<catalog::Variant>(ctx, key)
+            .await?
+            .map(|r| Node::Variant(Variant(r))),
         _ => None,
     })
 }
@@ -61,7 +81,10 @@ impl NodeQuery {
         if ids.len() > MAX_NODES {
             return Err(bad_input("ids", format!("at most {MAX_NODES} IDs")));
         }
-        let lookups = ids.iter().enumerate().map(|(i, id)| async move { resolve(ctx, &format!("ids.{i}"), id).await });
+        let lookups = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| async move { resolve(ctx, &format!("ids.{i}"), id).await });
         futures_util::future::try_join_all(lookups).await
     }
 }

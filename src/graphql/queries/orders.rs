@@ -6,7 +6,9 @@ use crate::domain::filter::{Filter, Op, Sort};
 use crate::domain::orders::{models as m, Order as Row};
 use crate::graphql::connection::{self, GqlConnection, PageArgs};
 use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{DateTimeFilter, DecimalFilter, IdFilter, SortDirection, StringFilter};
+use crate::graphql::filters::{
+    DateTimeFilter, DecimalFilter, IdFilter, SortDirection, StringFilter,
+};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::types::order::{Order, OrderStatus};
@@ -39,12 +41,25 @@ pub struct OrderFilter {
 
 impl OrderFilter {
     fn to_filter(&self, search: Option<String>) -> GqlResult<Filter> {
-        let mut f = Filter { search, ..Filter::default() };
+        let mut f = Filter {
+            search,
+            ..Filter::default()
+        };
         for (x, col, kind, path) in [
             (&self.id, "id", Kind::Order, "filter.id"),
-            (&self.customer_id, "customer_id", Kind::Customer, "filter.customerId"),
+            (
+                &self.customer_id,
+                "customer_id",
+                Kind::Customer,
+                "filter.customerId",
+            ),
             (&self.store_id, "store_id", Kind::Store, "filter.storeId"),
-            (&self.channel_id, "channel_id", Kind::Channel, "filter.channelId"),
+            (
+                &self.channel_id,
+                "channel_id",
+                Kind::Channel,
+                "filter.channelId",
+            ),
         ] {
             if let Some(x) = x {
                 x.apply(&mut f, col, kind, path)?;
@@ -64,7 +79,12 @@ impl OrderFilter {
                 f.push("status", Op::Eq(Bind::Text(v.as_db().into())));
             }
             if let Some(v) = &s.in_ {
-                f.push("status", Op::In(Bind::Texts(v.iter().map(|s| s.as_db().to_owned()).collect())));
+                f.push(
+                    "status",
+                    Op::In(Bind::Texts(
+                        v.iter().map(|s| s.as_db().to_owned()).collect(),
+                    )),
+                );
             }
         }
         if let Some(x) = &self.total {
@@ -100,14 +120,19 @@ pub struct OrderSort {
 }
 
 fn sort(s: Option<OrderSort>) -> Sort {
-    let (field, direction) = s.map(|s| (s.field, s.direction)).unwrap_or((OrderSortField::CreatedAt, SortDirection::Desc));
+    let (field, direction) = s
+        .map(|s| (s.field, s.direction))
+        .unwrap_or((OrderSortField::CreatedAt, SortDirection::Desc));
     let column = match field {
         OrderSortField::CreatedAt => m::SORT_CREATED_AT,
         OrderSortField::UpdatedAt => m::SORT_UPDATED_AT,
         OrderSortField::Number => m::SORT_NUMBER,
         OrderSortField::Total => m::SORT_TOTAL,
     };
-    Sort { column, descending: direction == SortDirection::Desc }
+    Sort {
+        column,
+        descending: direction == SortDirection::Desc,
+    }
 }
 
 #[derive(Default)]
@@ -117,7 +142,10 @@ pub struct OrderQuery;
 impl OrderQuery {
     /// Orders across every channel and store, filtered, sorted and paginated (keyset cursors;
     /// at most 250 a page).
-    #[graphql(guard = "RequireScope(Scope::OrdersRead)", complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity")]
+    #[graphql(
+        guard = "RequireScope(Scope::OrdersRead)",
+        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn orders(
         &self,
@@ -127,12 +155,20 @@ impl OrderQuery {
         last: Option<i32>,
         before: Option<String>,
         filter: Option<OrderFilter>,
-        #[graphql(desc = "Free text matched against the order number and email.")] search: Option<String>,
+        #[graphql(desc = "Free text matched against the order number and email.")] search: Option<
+            String,
+        >,
         sort: Option<OrderSort>,
     ) -> GqlResult<GqlConnection<Order>> {
         let filter = filter.unwrap_or_default().to_filter(search)?;
-        let args = PageArgs { first, after, last, before };
-        connection::list::<Row, Order>(ctx, Kind::Order, filter, self::sort(sort), &args, Order).await
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        connection::list::<Row, Order>(ctx, Kind::Order, filter, self::sort(sort), &args, Order)
+            .await
     }
 
     /// One order by ID; null when there is none for this merchant.

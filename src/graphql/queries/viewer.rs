@@ -29,7 +29,9 @@ impl ViewerQuery {
     async fn viewer(&self, ctx: &Context<'_>) -> GqlResult<Viewer> {
         let p = principal(ctx)?;
         Ok(Viewer {
-            merchant: ViewerMerchant { slug: p.merchant_slug.clone() },
+            merchant: ViewerMerchant {
+                slug: p.merchant_slug.clone(),
+            },
             scopes: p.scopes.to_strings(),
             subject: p.subject.clone(),
         })

@@ -37,7 +37,11 @@ impl Product {
     }
     /// The purchasable versions of the product.
     async fn variants(&self, ctx: &Context<'_>) -> GqlResult<Vec<Variant>> {
-        Ok(loaders::children::<d::Variant>(ctx, self.0.id).await?.into_iter().map(Variant).collect())
+        Ok(loaders::children::<d::Variant>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Variant)
+            .collect())
     }
 }
 

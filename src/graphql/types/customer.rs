@@ -33,7 +33,11 @@ impl Customer {
     }
     /// First and last name joined, or null when neither is known.
     async fn full_name(&self) -> Option<String> {
-        let parts: Vec<&str> = [&self.0.first_name, &self.0.last_name].into_iter().flatten().map(String::as_str).collect();
+        let parts: Vec<&str> = [&self.0.first_name, &self.0.last_name]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         (!parts.is_empty()).then(|| parts.join(" "))
     }
     async fn phone(&self) -> Option<&str> {
@@ -75,14 +79,21 @@ impl Customer {
     }
     /// Sum of the totals of completed (or returned) orders.
     async fn total_spent(&self, ctx: &Context<'_>) -> GqlResult<Decimal> {
-        Ok(money(loaders::customer_stats(ctx, self.0.id).await?.total_spent))
+        Ok(money(
+            loaders::customer_stats(ctx, self.0.id).await?.total_spent,
+        ))
     }
     /// When the customer's last order was completed.
     async fn last_order_completed_at(&self, ctx: &Context<'_>) -> GqlResult<Option<DateTime<Utc>>> {
-        Ok(loaders::customer_stats(ctx, self.0.id).await?.last_order_completed_at)
+        Ok(loaders::customer_stats(ctx, self.0.id)
+            .await?
+            .last_order_completed_at)
     }
     /// The customer's most recent orders, newest first (requires `orders:read`).
-    #[graphql(guard = "RequireScope(Scope::OrdersRead)", complexity = "first.unwrap_or(10).clamp(1, 250) as usize * child_complexity")]
+    #[graphql(
+        guard = "RequireScope(Scope::OrdersRead)",
+        complexity = "first.unwrap_or(10).clamp(1, 250) as usize * child_complexity"
+    )]
     async fn orders(
         &self,
         ctx: &Context<'_>,
@@ -90,9 +101,15 @@ impl Customer {
     ) -> GqlResult<Vec<Order>> {
         let n = first.unwrap_or(10);
         if !(1..=MAX_PAGE).contains(&n) {
-            return Err(bad_input("first", format!("`first` must be between 1 and {MAX_PAGE}, got {n}")));
+            return Err(bad_input(
+                "first",
+                format!("`first` must be between 1 and {MAX_PAGE}, got {n}"),
+            ));
         }
-        Ok(loaders::recent_orders(ctx, self.0.id, n as i64).await?.into_iter().map(Order).collect())
+        Ok(loaders::recent_orders(ctx, self.0.id, n as i64)
+            .await?
+            .into_iter()
+            .map(Order)
+            .collect())
     }
 }
-

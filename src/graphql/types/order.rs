@@ -126,7 +126,9 @@ impl Order {
     /// The buyer, if known (requires `customers:read`).
     #[graphql(guard = "RequireScope(Scope::CustomersRead)")]
     async fn customer(&self, ctx: &Context<'_>) -> GqlResult<Option<Customer>> {
-        Ok(loaders::load_opt(ctx, self.0.customer_id).await?.map(Customer))
+        Ok(loaders::load_opt(ctx, self.0.customer_id)
+            .await?
+            .map(Customer))
     }
     /// The store that took or fulfils the order.
     async fn store(&self, ctx: &Context<'_>) -> GqlResult<Option<Store>> {
@@ -134,11 +136,17 @@ impl Order {
     }
     /// The sales channel the order came through.
     async fn channel(&self, ctx: &Context<'_>) -> GqlResult<Option<Channel>> {
-        Ok(loaders::load_opt(ctx, self.0.channel_id).await?.map(Channel))
+        Ok(loaders::load_opt(ctx, self.0.channel_id)
+            .await?
+            .map(Channel))
     }
     /// What was bought.
     async fn line_items(&self, ctx: &Context<'_>) -> GqlResult<Vec<LineItem>> {
-        Ok(loaders::children::<d::LineItem>(ctx, self.0.id).await?.into_iter().map(LineItem).collect())
+        Ok(loaders::children::<d::LineItem>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(LineItem)
+            .collect())
     }
 }
 
