@@ -166,13 +166,17 @@ pub struct Page<T> {
     pub has_previous_page: bool,
 }
 
-/// A row that can be listed with keyset pagination.
-pub trait Listable: QueryableByName<Pg> + Send + 'static {
+/// A row of a merchant-scoped table, loadable by key.
+pub trait Row: QueryableByName<Pg> + Send + 'static {
     /// The table (or view) the rows come from.
     const TABLE: &'static str;
+    fn id(&self) -> i64;
+}
+
+/// A row that can be listed with keyset pagination.
+pub trait Listable: Row {
     /// Columns the free-text `search` looks in.
     const SEARCH: &'static [&'static str] = &[];
-    fn id(&self) -> i64;
     fn sort_value(&self, column: SortColumn) -> SortValue;
 }
 
@@ -249,7 +253,7 @@ pub async fn count<T: Listable>(
 }
 
 /// The rows of `ids` that belong to the merchant, in no particular order.
-pub async fn by_ids<T: Listable>(
+pub async fn by_ids<T: Row>(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     ids: &[i64],
@@ -261,7 +265,7 @@ pub async fn by_ids<T: Listable>(
 }
 
 /// The rows whose `column` (a whitelisted foreign key) is one of `keys`.
-pub async fn by_column<T: Listable>(
+pub async fn by_column<T: Row>(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     column: &'static str,
@@ -311,4 +315,17 @@ pub async fn count_table(
     sql.bind(Bind::I64(merchant_id));
     let rows: Vec<Count> = sql.into_query().load(conn).await?;
     Ok(rows.into_iter().next().map(|c| c.count).unwrap_or(0))
+}
+
+/// Implements [`Row`] for a model whose key field is `id`.
+#[macro_export]
+macro_rules! impl_row {
+    ($t:ty, $table:literal) => {
+        impl $crate::domain::filter::Row for $t {
+            const TABLE: &'static str = $table;
+            fn id(&self) -> i64 {
+                self.id
+            }
+        }
+    };
 }

@@ -19,7 +19,12 @@ use crate::config::Config;
 #[derive(MergedObject, Default)]
 pub struct Query(
     queries::customers::CustomerQuery,
+    queries::customers::CustomerGroupQuery,
     queries::orders::OrderQuery,
+    queries::stores::StoreQuery,
+    queries::catalog::CatalogQuery,
+    queries::pricing::PricingQuery,
+    queries::promotions::PromotionQuery,
     queries::node::NodeQuery,
     queries::viewer::ViewerQuery,
 );

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::{products, variants};
-use crate::domain::filter::{Listable, SortColumn, SortKind, SortValue};
+use crate::domain::filter::{Listable, Row, SortColumn, SortKind, SortValue};
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = products, check_for_backend(diesel::pg::Pg))]
@@ -44,31 +44,73 @@ pub const SORT_NAME: SortColumn = SortColumn {
     kind: SortKind::Text,
 };
 
-impl Listable for Product {
+impl Row for Product {
     const TABLE: &'static str = "products";
-    const SEARCH: &'static [&'static str] = &["name", "slug"];
 
     fn id(&self) -> i64 {
         self.id
     }
+}
+
+impl Listable for Product {
+    const SEARCH: &'static [&'static str] = &["name", "slug"];
 
     fn sort_value(&self, column: SortColumn) -> SortValue {
         match column.sql {
             "name" => SortValue::Text(self.name.clone()),
+            "updated_at" => SortValue::Time(self.updated_at),
             _ => SortValue::Time(self.created_at),
         }
     }
 }
 
-impl Listable for Variant {
+impl Row for Variant {
     const TABLE: &'static str = "variants";
-    const SEARCH: &'static [&'static str] = &["sku", "options_text"];
 
     fn id(&self) -> i64 {
         self.id
     }
+}
 
-    fn sort_value(&self, _column: SortColumn) -> SortValue {
-        SortValue::Time(self.created_at)
+impl Listable for Variant {
+    const SEARCH: &'static [&'static str] = &["sku", "options_text"];
+
+    fn sort_value(&self, column: SortColumn) -> SortValue {
+        match column.name {
+            "sku" => SortValue::Text(self.sku.clone().unwrap_or_default()),
+            _ => SortValue::Time(self.created_at),
+        }
     }
+}
+
+pub const SORT_UPDATED_AT: SortColumn = SortColumn {
+    name: "updatedAt",
+    sql: "updated_at",
+    kind: SortKind::Time,
+};
+pub const SORT_SKU: SortColumn = SortColumn {
+    name: "sku",
+    sql: "coalesce(sku, '')",
+    kind: SortKind::Text,
+};
+
+/// Variants with their products, in one join: a line item almost always shows both.
+pub async fn variants_with_products(
+    conn: &mut diesel_async::AsyncPgConnection,
+    merchant_id: i64,
+    ids: &[i64],
+) -> crate::error::Result<Vec<(Variant, Product)>> {
+    Ok(diesel_async::RunQueryDsl::load(
+        variants::table
+            .inner_join(
+                products::table.on(products::merchant_id
+                    .eq(variants::merchant_id)
+                    .and(products::id.eq(variants::product_id))),
+            )
+            .filter(variants::merchant_id.eq(merchant_id))
+            .filter(variants::id.eq_any(ids))
+            .select((Variant::as_select(), Product::as_select())),
+        conn,
+    )
+    .await?)
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::schema::channels;
-use crate::domain::filter::{Listable, SortColumn, SortKind, SortValue};
+use crate::domain::filter::{Listable, Row, SortColumn, SortKind, SortValue};
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = channels, check_for_backend(diesel::pg::Pg))]
@@ -25,17 +25,21 @@ pub const SORT_CODE: SortColumn = SortColumn {
     kind: SortKind::Text,
 };
 
-impl Listable for Channel {
+impl Row for Channel {
     const TABLE: &'static str = "channels";
-    const SEARCH: &'static [&'static str] = &["code", "name"];
 
     fn id(&self) -> i64 {
         self.id
     }
+}
+
+impl Listable for Channel {
+    const SEARCH: &'static [&'static str] = &["code", "name"];
 
     fn sort_value(&self, column: SortColumn) -> SortValue {
         match column.sql {
             "code" => SortValue::Text(self.code.clone()),
+            "name" => SortValue::Text(self.name.clone()),
             _ => SortValue::Time(self.created_at),
         }
     }

@@ -3,4 +3,4 @@
 pub mod models;
 pub mod queries;
 
-pub use models::{Customer, CustomerStats};
+pub use models::{Address, Customer, CustomerGroup, CustomerStats};

@@ -4,7 +4,7 @@ use diesel::sql_types;
 use rust_decimal::Decimal;
 
 use crate::db::schema::customers;
-use crate::domain::filter::{Listable, SortColumn, SortKind, SortValue};
+use crate::domain::filter::{Listable, Row, SortColumn, SortKind, SortValue};
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = customers, check_for_backend(diesel::pg::Pg))]
@@ -43,18 +43,21 @@ pub const SORT_EMAIL: SortColumn = SortColumn {
     kind: SortKind::Text,
 };
 
-impl Listable for Customer {
+impl Row for Customer {
     const TABLE: &'static str = "customers";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl Listable for Customer {
     const SEARCH: &'static [&'static str] = &[
         "email",
         "first_name",
         "last_name",
         "(first_name || ' ' || last_name)",
     ];
-
-    fn id(&self) -> i64 {
-        self.id
-    }
 
     fn sort_value(&self, column: SortColumn) -> SortValue {
         match column.sql {
@@ -85,6 +88,57 @@ impl CustomerStats {
             orders_count: 0,
             total_spent: Decimal::ZERO,
             last_order_completed_at: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = crate::db::schema::addresses, check_for_backend(diesel::pg::Pg))]
+pub struct Address {
+    pub merchant_id: i64,
+    pub id: i64,
+    pub customer_id: i64,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    pub address1: String,
+    pub address2: Option<String>,
+    pub city: String,
+    pub zipcode: Option<String>,
+    pub state_name: Option<String>,
+    pub country_code: String,
+    pub phone: Option<String>,
+    pub is_default_billing: bool,
+    pub is_default_shipping: bool,
+    pub created_at: DateTime<Utc>,
+}
+crate::impl_row!(Address, "addresses");
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = crate::db::schema::customer_groups, check_for_backend(diesel::pg::Pg))]
+pub struct CustomerGroup {
+    pub merchant_id: i64,
+    pub id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+crate::impl_row!(CustomerGroup, "customer_groups");
+
+pub const GROUP_SORT_NAME: SortColumn = SortColumn {
+    name: "name",
+    sql: "name",
+    kind: SortKind::Text,
+};
+
+impl Listable for CustomerGroup {
+    const SEARCH: &'static [&'static str] = &["name"];
+
+    fn sort_value(&self, column: SortColumn) -> SortValue {
+        match column.sql {
+            "name" => SortValue::Text(self.name.clone()),
+            _ => SortValue::Time(self.created_at),
         }
     }
 }

@@ -4,4 +4,4 @@
 pub mod models;
 pub mod queries;
 
-pub use models::{LineItem, Order};
+pub use models::{Adjustment, Fulfillment, LineItem, Order, Payment};

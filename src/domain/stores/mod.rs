@@ -1,12 +1,14 @@
 //! Stores (physical or virtual locations), in the Fire spark integrations shape: external id,
 //! brand, contact, location, per-channel fulfillment configuration, payments, scheduled overrides.
 
+pub mod config;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::db::schema::{brands, stores};
-use crate::domain::filter::{Listable, SortColumn, SortKind, SortValue};
+use crate::domain::filter::{Listable, Row, SortColumn, SortKind, SortValue};
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = stores, check_for_backend(diesel::pg::Pg))]
@@ -52,30 +54,54 @@ pub const SORT_NAME: SortColumn = SortColumn {
     kind: SortKind::Text,
 };
 
-impl Listable for Store {
+impl Row for Store {
     const TABLE: &'static str = "stores";
-    const SEARCH: &'static [&'static str] = &["name", "external_id", "city"];
 
     fn id(&self) -> i64 {
         self.id
     }
+}
+
+impl Listable for Store {
+    const SEARCH: &'static [&'static str] = &["name", "external_id", "city"];
 
     fn sort_value(&self, column: SortColumn) -> SortValue {
         match column.sql {
             "name" => SortValue::Text(self.name.clone()),
+            "external_id" => SortValue::Text(self.external_id.clone()),
+            "updated_at" => SortValue::Time(self.updated_at),
             _ => SortValue::Time(self.created_at),
         }
     }
 }
 
-impl Listable for Brand {
+impl Row for Brand {
     const TABLE: &'static str = "brands";
 
     fn id(&self) -> i64 {
         self.id
     }
+}
 
-    fn sort_value(&self, _column: SortColumn) -> SortValue {
-        SortValue::Time(self.created_at)
+pub const SORT_CREATED_AT: SortColumn = SortColumn {
+    name: "createdAt",
+    sql: "created_at",
+    kind: SortKind::Time,
+};
+pub const SORT_EXTERNAL_ID: SortColumn = SortColumn {
+    name: "externalId",
+    sql: "external_id",
+    kind: SortKind::Text,
+};
+
+impl Listable for Brand {
+    const SEARCH: &'static [&'static str] = &["external_id", "name"];
+
+    fn sort_value(&self, column: SortColumn) -> SortValue {
+        match column.sql {
+            "external_id" => SortValue::Text(self.external_id.clone()),
+            "name" => SortValue::Text(self.name.clone()),
+            _ => SortValue::Time(self.created_at),
+        }
     }
 }

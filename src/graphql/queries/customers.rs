@@ -8,7 +8,7 @@ use crate::graphql::errors::{bad_id, GqlResult};
 use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFilter, TagsFilter};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
-use crate::graphql::types::customer::Customer;
+use crate::graphql::types::customer::{Customer, CustomerGroup};
 use crate::ids::{self, Kind};
 
 /// Conditions on customers; all given conditions must hold.
@@ -145,5 +145,96 @@ impl CustomerQuery {
     async fn customer(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Customer>> {
         let key = ids::decode(Kind::Customer, &id).map_err(|e| bad_id("id", e))?;
         Ok(loaders::load::<Row>(ctx, key).await?.map(Customer))
+    }
+}
+
+/// Conditions on customer groups.
+#[derive(InputObject, Default)]
+pub struct CustomerGroupFilter {
+    pub id: Option<IdFilter>,
+    pub name: Option<StringFilter>,
+    pub created_at: Option<DateTimeFilter>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum CustomerGroupSortField {
+    CreatedAt,
+    Name,
+}
+
+/// Order of a customer group list.
+#[derive(InputObject)]
+pub struct CustomerGroupSort {
+    pub field: CustomerGroupSortField,
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+#[derive(Default)]
+pub struct CustomerGroupQuery;
+
+#[Object]
+impl CustomerGroupQuery {
+    /// The merchant's customer groups.
+    #[graphql(
+        guard = "RequireScope(Scope::CustomersRead)",
+        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn customer_groups(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CustomerGroupFilter>,
+        sort: Option<CustomerGroupSort>,
+    ) -> GqlResult<GqlConnection<CustomerGroup>> {
+        let input = filter.unwrap_or_default();
+        let mut f = Filter::default();
+        if let Some(x) = &input.id {
+            x.apply(&mut f, "id", Kind::CustomerGroup, "filter.id")?;
+        }
+        if let Some(x) = &input.name {
+            x.apply(&mut f, "name", "filter.name")?;
+        }
+        if let Some(x) = &input.created_at {
+            x.apply(&mut f, "created_at");
+        }
+        let (field, direction) = sort
+            .map(|s| (s.field, s.direction))
+            .unwrap_or((CustomerGroupSortField::Name, SortDirection::Asc));
+        let column = match field {
+            CustomerGroupSortField::CreatedAt => m::SORT_CREATED_AT,
+            CustomerGroupSortField::Name => m::GROUP_SORT_NAME,
+        };
+        let sort = Sort {
+            column,
+            descending: direction == SortDirection::Desc,
+        };
+        connection::list::<m::CustomerGroup, CustomerGroup>(
+            ctx,
+            Kind::CustomerGroup,
+            f,
+            sort,
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            CustomerGroup,
+        )
+        .await
+    }
+
+    /// One customer group by ID (`cg_…`).
+    #[graphql(guard = "RequireScope(Scope::CustomersRead)")]
+    async fn customer_group(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<CustomerGroup>> {
+        let key = ids::decode(Kind::CustomerGroup, &id).map_err(|e| bad_id("id", e))?;
+        Ok(loaders::load::<m::CustomerGroup>(ctx, key)
+            .await?
+            .map(CustomerGroup))
     }
 }

@@ -1,6 +1,10 @@
 //! Root query fields, one object per aggregate, merged into `Query`.
 
+pub mod catalog;
 pub mod customers;
 pub mod node;
 pub mod orders;
+pub mod pricing;
+pub mod promotions;
+pub mod stores;
 pub mod viewer;

@@ -1,14 +1,16 @@
 use async_graphql::{Context, Object, ID};
 
 use crate::auth::Scope;
-use crate::domain::{catalog, channels, customers, orders, stores};
+use crate::domain::{catalog, channels, customers, orders, pricing, promotions, stores};
 use crate::graphql::context::principal;
 use crate::graphql::errors::{bad_id, bad_input, gql, GqlResult};
 use crate::graphql::loaders::load;
 use crate::graphql::types::catalog::{Product, Variant};
-use crate::graphql::types::customer::Customer;
+use crate::graphql::types::customer::{Customer, CustomerGroup};
 use crate::graphql::types::node::Node;
 use crate::graphql::types::order::{LineItem, Order};
+use crate::graphql::types::pricing::{Price, PriceList};
+use crate::graphql::types::promotion::{CouponCode, Promotion};
 use crate::graphql::types::store::{Brand, Channel, Store};
 use crate::ids::{self, Kind};
 
@@ -18,7 +20,9 @@ const MAX_NODES: usize = 250;
 /// The scope needed to read objects of `kind`.
 fn scope_for(kind: Kind) -> Option<Scope> {
     Some(match kind {
-        Kind::Customer => Scope::CustomersRead,
+        Kind::Customer | Kind::CustomerGroup => Scope::CustomersRead,
+        Kind::PriceList | Kind::Price => Scope::PricingRead,
+        Kind::Promotion | Kind::CouponCode => Scope::PromotionsRead,
         Kind::Order | Kind::LineItem => Scope::OrdersRead,
         Kind::Store | Kind::Brand | Kind::Channel => Scope::StoresRead,
         Kind::Product | Kind::Variant => Scope::CatalogRead,
@@ -59,7 +63,22 @@ async fn resolve(ctx: &Context<'_>, field: &str, id: &ID) -> GqlResult<Option<No
             .map(|r| Node::Product(Product(r))),
         Kind::Variant => load::<catalog::Variant>(ctx, key)
             .await?
-            .map(|r| Node::Variant(Variant(r))),
+            .map(|r| Node::Variant(Variant::from(r))),
+        Kind::CustomerGroup => load::<customers::CustomerGroup>(ctx, key)
+            .await?
+            .map(|r| Node::CustomerGroup(CustomerGroup(r))),
+        Kind::PriceList => load::<pricing::PriceList>(ctx, key)
+            .await?
+            .map(|r| Node::PriceList(PriceList(r))),
+        Kind::Price => load::<pricing::Price>(ctx, key)
+            .await?
+            .map(|r| Node::Price(Price(r))),
+        Kind::Promotion => load::<promotions::Promotion>(ctx, key)
+            .await?
+            .map(|r| Node::Promotion(Promotion(r))),
+        Kind::CouponCode => load::<promotions::CouponCode>(ctx, key)
+            .await?
+            .map(|r| Node::CouponCode(CouponCode(r))),
         _ => None,
     })
 }

@@ -109,6 +109,8 @@ pub enum OrderSortField {
     UpdatedAt,
     Number,
     Total,
+    /// Placed orders by completion time; drafts sort as the oldest.
+    CompletedAt,
 }
 
 /// Order of an order list.
@@ -128,6 +130,7 @@ fn sort(s: Option<OrderSort>) -> Sort {
         OrderSortField::UpdatedAt => m::SORT_UPDATED_AT,
         OrderSortField::Number => m::SORT_NUMBER,
         OrderSortField::Total => m::SORT_TOTAL,
+        OrderSortField::CompletedAt => m::SORT_COMPLETED_AT,
     };
     Sort {
         column,

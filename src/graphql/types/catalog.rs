@@ -1,8 +1,12 @@
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
+use super::pricing::Price;
+use crate::auth::Scope;
 use crate::domain::catalog as d;
+use crate::domain::pricing as dp;
 use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
 
@@ -40,36 +44,58 @@ impl Product {
         Ok(loaders::children::<d::Variant>(ctx, self.0.id)
             .await?
             .into_iter()
-            .map(Variant)
+            .map(Variant::from)
             .collect())
     }
 }
 
 /// A purchasable version of a product (size, colour…), identified by its SKU.
-pub struct Variant(pub d::Variant);
+pub struct Variant {
+    pub row: d::Variant,
+    /// The product, when it was loaded together with the variant.
+    pub product: Option<d::Product>,
+}
+
+impl From<d::Variant> for Variant {
+    fn from(row: d::Variant) -> Self {
+        Self { row, product: None }
+    }
+}
 
 #[Object]
 impl Variant {
     /// Public ID (`variant_…`).
     pub async fn id(&self) -> ID {
-        ID(ids::encode(Kind::Variant, self.0.id))
+        ID(ids::encode(Kind::Variant, self.row.id))
     }
     /// Stock keeping unit, unique per merchant.
     async fn sku(&self) -> Option<&str> {
-        self.0.sku.as_deref()
+        self.row.sku.as_deref()
     }
     /// Option values as text ("Size: M").
     async fn options_text(&self) -> &str {
-        &self.0.options_text
+        &self.row.options_text
     }
     async fn position(&self) -> i32 {
-        self.0.position
+        self.row.position
     }
     /// Whether this is the product's default variant.
     async fn is_master(&self) -> bool {
-        self.0.is_master
+        self.row.is_master
     }
     async fn product(&self, ctx: &Context<'_>) -> GqlResult<Option<Product>> {
-        Ok(loaders::load(ctx, self.0.product_id).await?.map(Product))
+        if let Some(p) = &self.product {
+            return Ok(Some(Product(p.clone())));
+        }
+        Ok(loaders::load(ctx, self.row.product_id).await?.map(Product))
+    }
+    /// Base prices and price-list prices of this variant (requires `pricing:read`).
+    #[graphql(guard = "RequireScope(Scope::PricingRead)")]
+    async fn prices(&self, ctx: &Context<'_>) -> GqlResult<Vec<Price>> {
+        Ok(loaders::children::<dp::Price>(ctx, self.row.id)
+            .await?
+            .into_iter()
+            .map(Price)
+            .collect())
     }
 }

@@ -89,6 +89,23 @@ impl Customer {
             .await?
             .last_order_completed_at)
     }
+    /// Groups the customer belongs to, by name.
+    async fn customer_groups(&self, ctx: &Context<'_>) -> GqlResult<Vec<CustomerGroup>> {
+        Ok(loaders::via::<loaders::GroupsOfCustomer, _>(ctx, self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(CustomerGroup)
+            .collect())
+    }
+    /// Saved addresses.
+    async fn addresses(&self, ctx: &Context<'_>) -> GqlResult<Vec<Address>> {
+        Ok(loaders::children::<dc::Address>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Address)
+            .collect())
+    }
     /// The customer's most recent orders, newest first (requires `orders:read`).
     #[graphql(
         guard = "RequireScope(Scope::OrdersRead)",
@@ -111,5 +128,95 @@ impl Customer {
             .into_iter()
             .map(Order)
             .collect())
+    }
+}
+
+/// A segment of customers (VIP, Wholesale…), used by price rules and promotions.
+pub struct CustomerGroup(pub dc::CustomerGroup);
+
+#[Object]
+impl CustomerGroup {
+    /// Public ID (`cg_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::CustomerGroup, self.0.id))
+    }
+    /// Unique per merchant (case-insensitive).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Members of the group (the first `first`, oldest member first).
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 250) as usize * child_complexity")]
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, 1 to 250.", default = 50)] first: Option<i32>,
+    ) -> GqlResult<Vec<Customer>> {
+        let n = super::store::page_size(first, 50)?;
+        Ok(
+            loaders::via::<loaders::CustomersOfGroup, _>(ctx, (self.0.id, n))
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .map(Customer)
+                .collect(),
+        )
+    }
+}
+
+/// A saved postal address of a customer.
+pub struct Address(pub dc::Address);
+
+#[Object]
+impl Address {
+    /// Public ID (`addr_…`).
+    async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Address, self.0.id))
+    }
+    async fn first_name(&self) -> Option<&str> {
+        self.0.first_name.as_deref()
+    }
+    async fn last_name(&self) -> Option<&str> {
+        self.0.last_name.as_deref()
+    }
+    async fn company(&self) -> Option<&str> {
+        self.0.company.as_deref()
+    }
+    async fn address1(&self) -> &str {
+        &self.0.address1
+    }
+    async fn address2(&self) -> Option<&str> {
+        self.0.address2.as_deref()
+    }
+    async fn city(&self) -> &str {
+        &self.0.city
+    }
+    async fn zipcode(&self) -> Option<&str> {
+        self.0.zipcode.as_deref()
+    }
+    /// State or province name.
+    async fn state_name(&self) -> Option<&str> {
+        self.0.state_name.as_deref()
+    }
+    /// ISO 3166-1 alpha-2 country code.
+    async fn country_code(&self) -> &str {
+        &self.0.country_code
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn is_default_billing(&self) -> bool {
+        self.0.is_default_billing
+    }
+    async fn is_default_shipping(&self) -> bool {
+        self.0.is_default_shipping
     }
 }

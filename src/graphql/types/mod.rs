@@ -5,7 +5,10 @@ pub mod catalog;
 pub mod customer;
 pub mod node;
 pub mod order;
+pub mod pricing;
+pub mod promotion;
 pub mod store;
+pub mod store_config;
 
 use rust_decimal::Decimal;
 

@@ -1,8 +1,10 @@
 use async_graphql::{Interface, ID};
 
 use super::catalog::{Product, Variant};
-use super::customer::Customer;
+use super::customer::{Customer, CustomerGroup};
 use super::order::{LineItem, Order};
+use super::pricing::{Price, PriceList};
+use super::promotion::{CouponCode, Promotion};
 use super::store::{Brand, Channel, Store};
 
 /// Any object with a global, prefixed ID, fetchable with `node(id:)`.
@@ -17,4 +19,9 @@ pub enum Node {
     Channel(Channel),
     Product(Product),
     Variant(Variant),
+    CustomerGroup(CustomerGroup),
+    PriceList(PriceList),
+    Price(Price),
+    Promotion(Promotion),
+    CouponCode(CouponCode),
 }

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use super::catalog::Variant;
 use super::customer::Customer;
 use super::money;
+use super::promotion::{CouponCode, Promotion};
 use super::store::{Channel, Store};
 use crate::auth::Scope;
 use crate::domain::orders as d;
@@ -148,6 +149,30 @@ impl Order {
             .map(LineItem)
             .collect())
     }
+    /// Payments taken or attempted.
+    async fn payments(&self, ctx: &Context<'_>) -> GqlResult<Vec<Payment>> {
+        Ok(loaders::children::<d::Payment>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Payment)
+            .collect())
+    }
+    /// Deliveries and pickups.
+    async fn fulfillments(&self, ctx: &Context<'_>) -> GqlResult<Vec<Fulfillment>> {
+        Ok(loaders::children::<d::Fulfillment>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Fulfillment)
+            .collect())
+    }
+    /// Discounts applied, with the promotion that gave each.
+    async fn discounts(&self, ctx: &Context<'_>) -> GqlResult<Vec<Discount>> {
+        Ok(loaders::children::<d::Adjustment>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(Discount)
+            .collect())
+    }
 }
 
 /// One variant bought in an order, with its quantity and price.
@@ -179,6 +204,104 @@ impl LineItem {
         Ok(loaders::load(ctx, self.0.order_id).await?.map(Order))
     }
     async fn variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
-        Ok(loaders::load(ctx, self.0.variant_id).await?.map(Variant))
+        // Loaded with its product in one join: line items almost always show both.
+        let found = loaders::via::<loaders::VariantWithProduct, _>(ctx, self.0.variant_id).await?;
+        Ok(found.map(|(row, product)| Variant {
+            row,
+            product: Some(product),
+        }))
+    }
+}
+
+/// A payment of an order.
+pub struct Payment(pub d::Payment);
+
+#[Object]
+impl Payment {
+    /// Public ID (`pay_…`).
+    async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Payment, self.0.id))
+    }
+    /// CREDIT, DEBIT, CASH, BANK_TRANSFER, STORE_CREDIT or OTHER.
+    async fn method(&self) -> &str {
+        &self.0.method
+    }
+    /// pending, processing, completed, failed, void or refunded.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn amount(&self) -> Decimal {
+        money(self.0.amount)
+    }
+    /// Processor reference.
+    async fn reference(&self) -> Option<&str> {
+        self.0.reference.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A delivery or pickup of an order.
+pub struct Fulfillment(pub d::Fulfillment);
+
+#[Object]
+impl Fulfillment {
+    /// Public ID (`ful_…`).
+    async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Fulfillment, self.0.id))
+    }
+    /// DELIVERY, PICKUP…
+    #[graphql(name = "type")]
+    async fn fulfillment_type(&self) -> &str {
+        &self.0.fulfillment_type
+    }
+    /// pending, ready, shipped, delivered or canceled.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn tracking_number(&self) -> Option<&str> {
+        self.0.tracking_number.as_deref()
+    }
+    async fn fulfilled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.fulfilled_at
+    }
+}
+
+/// A discount on an order or one of its lines.
+pub struct Discount(pub d::Adjustment);
+
+#[Object]
+impl Discount {
+    /// Public ID (`adj_…`).
+    async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Adjustment, self.0.id))
+    }
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+    /// Amount taken off (positive).
+    async fn amount(&self) -> Decimal {
+        money(self.0.amount)
+    }
+    /// The line it applies to; null for an order-level discount.
+    async fn line_item(&self, ctx: &Context<'_>) -> GqlResult<Option<LineItem>> {
+        Ok(loaders::load_opt(ctx, self.0.line_item_id)
+            .await?
+            .map(LineItem))
+    }
+    /// The promotion that gave the discount (requires `promotions:read`).
+    #[graphql(guard = "RequireScope(Scope::PromotionsRead)")]
+    async fn promotion(&self, ctx: &Context<'_>) -> GqlResult<Option<Promotion>> {
+        Ok(loaders::load_opt(ctx, self.0.promotion_id)
+            .await?
+            .map(Promotion))
+    }
+    /// The coupon code used, if any (requires `promotions:read`).
+    #[graphql(guard = "RequireScope(Scope::PromotionsRead)")]
+    async fn coupon_code(&self, ctx: &Context<'_>) -> GqlResult<Option<CouponCode>> {
+        Ok(loaders::load_opt(ctx, self.0.coupon_code_id)
+            .await?
+            .map(CouponCode))
     }
 }

@@ -2,7 +2,15 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
+use super::catalog::Product;
+use super::store_config::{
+    self as cfg, StoreChannelConfig, StoreContact, StoreLocation, StorePayments,
+    StoreScheduledOverride,
+};
+use crate::domain::stores::config as dcfg;
 use crate::domain::{channels as dch, stores as d};
+use crate::graphql::connection::MAX_PAGE;
+use crate::graphql::errors::bad_input;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
@@ -67,6 +75,41 @@ impl Store {
     async fn brand(&self, ctx: &Context<'_>) -> GqlResult<Option<Brand>> {
         Ok(loaders::load_opt(ctx, self.0.brand_id).await?.map(Brand))
     }
+    /// Email, E.164 phone and name; null when none was synced.
+    async fn contact(&self) -> Option<StoreContact> {
+        cfg::contact(&self.0)
+    }
+    /// Address and coordinates; null when none was synced.
+    async fn location(&self) -> Option<StoreLocation> {
+        cfg::location(&self.0)
+    }
+    /// Per-channel fulfillment configuration.
+    async fn channels(&self, ctx: &Context<'_>) -> GqlResult<Vec<StoreChannelConfig>> {
+        Ok(loaders::children::<dcfg::StoreChannel>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(StoreChannelConfig)
+            .collect())
+    }
+    /// Payment methods and whether the store accepts orders.
+    async fn payments(&self) -> StorePayments<'_> {
+        StorePayments(&self.0)
+    }
+    /// CMS template assigned to the store.
+    async fn cms_template_id(&self) -> Option<uuid::Uuid> {
+        self.0.cms_template_id
+    }
+    /// Field changes scheduled for time windows (past, running and future).
+    async fn scheduled_overrides(
+        &self,
+        ctx: &Context<'_>,
+    ) -> GqlResult<Vec<StoreScheduledOverride>> {
+        Ok(loaders::children::<dcfg::ScheduledOverride>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(StoreScheduledOverride)
+            .collect())
+    }
 }
 
 /// A brand of the merchant.
@@ -113,4 +156,36 @@ impl Channel {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Products published on this channel (the first `first` by creation).
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 250) as usize * child_complexity")]
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, 1 to 250.", default = 50)] first: Option<i32>,
+    ) -> GqlResult<Vec<Product>> {
+        let n = page_size(first, 50)?;
+        Ok(
+            loaders::via::<loaders::ProductsOfChannel, _>(ctx, (self.0.id, n))
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .map(Product)
+                .collect(),
+        )
+    }
+}
+
+/// Validates the `first` of a nested list.
+pub fn page_size(first: Option<i32>, default: i32) -> GqlResult<i64> {
+    let n = first.unwrap_or(default);
+    if !(1..=MAX_PAGE).contains(&n) {
+        return Err(bad_input(
+            "first",
+            format!("`first` must be between 1 and {MAX_PAGE}, got {n}"),
+        ));
+    }
+    Ok(n as i64)
 }

@@ -1,0 +1,94 @@
+//! Batched reads of associations for many parents at once: "top N children per parent"
+//! (LATERAL joins) and many-to-many links. Each is one statement for any number of parents.
+
+use diesel::sql_types;
+use diesel::QueryableByName;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::db::sql::{Bind, Sql};
+use crate::domain::catalog::Product;
+use crate::domain::customers::{Customer, CustomerGroup};
+use crate::domain::filter::Row;
+use crate::error::Result;
+
+/// A row tagged with the parent it was loaded for.
+#[derive(QueryableByName)]
+pub struct Tagged<T: QueryableByName<diesel::pg::Pg>> {
+    #[diesel(sql_type = sql_types::BigInt)]
+    pub parent_id: i64,
+    #[diesel(embed)]
+    pub row: T,
+}
+
+/// The first `limit` rows (by id) of `T` whose `column` is each of `parents`.
+pub async fn top_children<T: Row>(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    column: &'static str,
+    parents: &[i64],
+    limit: i64,
+) -> Result<Vec<Tagged<T>>> {
+    let text = format!(
+        "SELECT p.id AS parent_id, t.* FROM unnest($2::bigint[]) AS p(id) \
+         CROSS JOIN LATERAL (SELECT * FROM {table} WHERE merchant_id = $1 AND {column} = p.id ORDER BY id LIMIT $3) AS t",
+        table = T::TABLE
+    );
+    let sql = Sql::with_binds(
+        &text,
+        vec![
+            Bind::I64(merchant_id),
+            Bind::I64s(parents.to_vec()),
+            Bind::I64(limit),
+        ],
+    );
+    Ok(sql.into_query().load(conn).await?)
+}
+
+/// The groups of each customer.
+pub async fn groups_of_customers(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    customers: &[i64],
+) -> Result<Vec<Tagged<CustomerGroup>>> {
+    let sql = Sql::with_binds(
+        "SELECT m.customer_id AS parent_id, g.* FROM customer_group_memberships m \
+         JOIN customer_groups g ON g.merchant_id = m.merchant_id AND g.id = m.customer_group_id \
+         WHERE m.merchant_id = $1 AND m.customer_id = ANY($2) ORDER BY g.name",
+        vec![Bind::I64(merchant_id), Bind::I64s(customers.to_vec())],
+    );
+    Ok(sql.into_query().load(conn).await?)
+}
+
+/// The first `limit` customers (by id) of each group.
+pub async fn customers_of_groups(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    groups: &[i64],
+    limit: i64,
+) -> Result<Vec<Tagged<Customer>>> {
+    let sql = Sql::with_binds(
+        "SELECT g.id AS parent_id, c.* FROM unnest($2::bigint[]) AS g(id) CROSS JOIN LATERAL ( \
+           SELECT c.* FROM customer_group_memberships m \
+           JOIN customers c ON c.merchant_id = m.merchant_id AND c.id = m.customer_id \
+           WHERE m.merchant_id = $1 AND m.customer_group_id = g.id ORDER BY m.customer_id LIMIT $3) AS c",
+        vec![Bind::I64(merchant_id), Bind::I64s(groups.to_vec()), Bind::I64(limit)],
+    );
+    Ok(sql.into_query().load(conn).await?)
+}
+
+/// The first `limit` products (by id) published on each channel.
+pub async fn products_of_channels(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    channels: &[i64],
+    limit: i64,
+) -> Result<Vec<Tagged<Product>>> {
+    let sql = Sql::with_binds(
+        "SELECT ch.id AS parent_id, p.* FROM unnest($2::bigint[]) AS ch(id) CROSS JOIN LATERAL ( \
+           SELECT p.* FROM product_publications pp \
+           JOIN products p ON p.merchant_id = pp.merchant_id AND p.id = pp.product_id \
+           WHERE pp.merchant_id = $1 AND pp.channel_id = ch.id ORDER BY pp.product_id LIMIT $3) AS p",
+        vec![Bind::I64(merchant_id), Bind::I64s(channels.to_vec()), Bind::I64(limit)],
+    );
+    Ok(sql.into_query().load(conn).await?)
+}

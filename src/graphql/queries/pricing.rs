@@ -1,0 +1,229 @@
+use async_graphql::{Context, Enum, InputObject, Object, ID};
+
+use crate::auth::Scope;
+use crate::db::sql::Bind;
+use crate::domain::filter::{Filter, Op, Sort};
+use crate::domain::pricing::{self as d, Price as PriceRow, PriceList as PriceListRow};
+use crate::graphql::connection::{self, GqlConnection, PageArgs};
+use crate::graphql::errors::{bad_id, GqlResult};
+use crate::graphql::filters::{
+    DateTimeFilter, DecimalFilter, IdFilter, SortDirection, StringFilter,
+};
+use crate::graphql::guards::RequireScope;
+use crate::graphql::loaders;
+use crate::graphql::types::pricing::{Price, PriceList, PriceListStatus};
+use crate::ids::{self, Kind};
+
+/// Conditions on price lists.
+#[derive(InputObject, Default)]
+pub struct PriceListFilter {
+    pub id: Option<IdFilter>,
+    pub name: Option<StringFilter>,
+    /// One of these statuses.
+    pub status: Option<Vec<PriceListStatus>>,
+    pub starts_at: Option<DateTimeFilter>,
+    pub ends_at: Option<DateTimeFilter>,
+    pub created_at: Option<DateTimeFilter>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum PriceListSortField {
+    CreatedAt,
+    Name,
+    Position,
+}
+
+/// Order of a price list list.
+#[derive(InputObject)]
+pub struct PriceListSort {
+    pub field: PriceListSortField,
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Conditions on prices.
+#[derive(InputObject, Default)]
+pub struct PriceFilter {
+    pub id: Option<IdFilter>,
+    pub variant_id: Option<IdFilter>,
+    /// `isNull: true` selects base prices.
+    pub price_list_id: Option<IdFilter>,
+    pub currency: Option<StringFilter>,
+    pub amount: Option<DecimalFilter>,
+    pub updated_at: Option<DateTimeFilter>,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum PriceSortField {
+    CreatedAt,
+    Amount,
+}
+
+/// Order of a price list.
+#[derive(InputObject)]
+pub struct PriceSort {
+    pub field: PriceSortField,
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+#[derive(Default)]
+pub struct PricingQuery;
+
+#[Object]
+impl PricingQuery {
+    /// The merchant's price lists.
+    #[graphql(
+        guard = "RequireScope(Scope::PricingRead)",
+        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn price_lists(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<PriceListFilter>,
+        #[graphql(desc = "Free text matched against name and description.")] search: Option<String>,
+        sort: Option<PriceListSort>,
+    ) -> GqlResult<GqlConnection<PriceList>> {
+        let input = filter.unwrap_or_default();
+        let mut f = Filter {
+            search,
+            ..Filter::default()
+        };
+        if let Some(x) = &input.id {
+            x.apply(&mut f, "id", Kind::PriceList, "filter.id")?;
+        }
+        if let Some(x) = &input.name {
+            x.apply(&mut f, "name", "filter.name")?;
+        }
+        if let Some(v) = &input.status {
+            f.push(
+                "status",
+                Op::In(Bind::Texts(
+                    v.iter().map(|s| s.as_db().to_owned()).collect(),
+                )),
+            );
+        }
+        for (x, col) in [
+            (&input.starts_at, "starts_at"),
+            (&input.ends_at, "ends_at"),
+            (&input.created_at, "created_at"),
+        ] {
+            if let Some(x) = x {
+                x.apply(&mut f, col);
+            }
+        }
+        let (field, direction) = sort
+            .map(|s| (s.field, s.direction))
+            .unwrap_or((PriceListSortField::Position, SortDirection::Asc));
+        let column = match field {
+            PriceListSortField::CreatedAt => d::LIST_SORT_CREATED_AT,
+            PriceListSortField::Name => d::LIST_SORT_NAME,
+            PriceListSortField::Position => d::LIST_SORT_POSITION,
+        };
+        let sort = Sort {
+            column,
+            descending: direction == SortDirection::Desc,
+        };
+        connection::list::<PriceListRow, PriceList>(
+            ctx,
+            Kind::PriceList,
+            f,
+            sort,
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            PriceList,
+        )
+        .await
+    }
+
+    /// One price list by ID (`pl_…`).
+    #[graphql(guard = "RequireScope(Scope::PricingRead)")]
+    async fn price_list(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<PriceList>> {
+        let key = ids::decode(Kind::PriceList, &id).map_err(|e| bad_id("id", e))?;
+        Ok(loaders::load::<PriceListRow>(ctx, key)
+            .await?
+            .map(PriceList))
+    }
+
+    /// Base and price-list prices.
+    #[graphql(
+        guard = "RequireScope(Scope::PricingRead)",
+        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn prices(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<PriceFilter>,
+        sort: Option<PriceSort>,
+    ) -> GqlResult<GqlConnection<Price>> {
+        let input = filter.unwrap_or_default();
+        let mut f = Filter::default();
+        for (x, col, kind, path) in [
+            (&input.id, "id", Kind::Price, "filter.id"),
+            (
+                &input.variant_id,
+                "variant_id",
+                Kind::Variant,
+                "filter.variantId",
+            ),
+            (
+                &input.price_list_id,
+                "price_list_id",
+                Kind::PriceList,
+                "filter.priceListId",
+            ),
+        ] {
+            if let Some(x) = x {
+                x.apply(&mut f, col, kind, path)?;
+            }
+        }
+        if let Some(x) = &input.currency {
+            x.apply(&mut f, "currency", "filter.currency")?;
+        }
+        if let Some(x) = &input.amount {
+            x.apply(&mut f, "amount");
+        }
+        if let Some(x) = &input.updated_at {
+            x.apply(&mut f, "updated_at");
+        }
+        let (field, direction) = sort
+            .map(|s| (s.field, s.direction))
+            .unwrap_or((PriceSortField::CreatedAt, SortDirection::Asc));
+        let column = match field {
+            PriceSortField::CreatedAt => d::PRICE_SORT_CREATED_AT,
+            PriceSortField::Amount => d::PRICE_SORT_AMOUNT,
+        };
+        let sort = Sort {
+            column,
+            descending: direction == SortDirection::Desc,
+        };
+        connection::list::<PriceRow, Price>(
+            ctx,
+            Kind::Price,
+            f,
+            sort,
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Price,
+        )
+        .await
+    }
+}

@@ -1,0 +1,183 @@
+use async_graphql::{Context, Enum, Object, ID};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use super::catalog::Variant;
+use super::customer::{Customer, CustomerGroup};
+use super::money;
+use super::store::{page_size, Channel};
+use crate::domain::pricing as d;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::loaders;
+use crate::ids::{self, Kind};
+
+/// Lifecycle of a price list.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum PriceListStatus {
+    Draft,
+    Active,
+    /// Applies only inside its starts/ends window.
+    Scheduled,
+    Inactive,
+}
+
+impl PriceListStatus {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            PriceListStatus::Draft => "draft",
+            PriceListStatus::Active => "active",
+            PriceListStatus::Scheduled => "scheduled",
+            PriceListStatus::Inactive => "inactive",
+        }
+    }
+    pub fn from_db(s: &str) -> Self {
+        match s {
+            "active" => PriceListStatus::Active,
+            "scheduled" => PriceListStatus::Scheduled,
+            "inactive" => PriceListStatus::Inactive,
+            _ => PriceListStatus::Draft,
+        }
+    }
+}
+
+/// A set of prices that applies to buyers matching its rules.
+pub struct PriceList(pub d::PriceList);
+
+#[Object]
+impl PriceList {
+    /// Public ID (`pl_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::PriceList, self.0.id))
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    async fn status(&self) -> PriceListStatus {
+        PriceListStatus::from_db(&self.0.status)
+    }
+    /// Lower positions win when several lists match.
+    async fn position(&self) -> i32 {
+        self.0.position
+    }
+    /// `all`: every rule must match; `any`: one is enough.
+    async fn match_policy(&self) -> &str {
+        &self.0.match_policy
+    }
+    async fn starts_at(&self) -> Option<DateTime<Utc>> {
+        self.0.starts_at
+    }
+    async fn ends_at(&self) -> Option<DateTime<Utc>> {
+        self.0.ends_at
+    }
+    /// Whether the list applies now (active or scheduled, and inside its window).
+    async fn currently_active(&self) -> bool {
+        self.0.active_at(Utc::now())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Who the list applies to.
+    async fn rules(&self, ctx: &Context<'_>) -> GqlResult<Vec<PriceRule>> {
+        Ok(loaders::children::<d::PriceRule>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(PriceRule)
+            .collect())
+    }
+    /// Prices of the list (the first `first`, oldest first); use `prices(filter: {priceListId…})`
+    /// at the root to page through all of them.
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 250) as usize * child_complexity")]
+    async fn prices(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, 1 to 250.", default = 50)] first: Option<i32>,
+    ) -> GqlResult<Vec<Price>> {
+        let n = page_size(first, 50)?;
+        Ok(loaders::top_children::<d::Price>(ctx, self.0.id, n)
+            .await?
+            .into_iter()
+            .map(Price)
+            .collect())
+    }
+}
+
+/// A condition of a price list.
+pub struct PriceRule(pub d::PriceRule);
+
+#[Object]
+impl PriceRule {
+    /// Public ID (`prule_…`).
+    async fn id(&self) -> ID {
+        ID(ids::encode(Kind::PriceRule, self.0.id))
+    }
+    /// customer_group, channel, customer, volume or market.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    async fn customer_group(&self, ctx: &Context<'_>) -> GqlResult<Option<CustomerGroup>> {
+        Ok(loaders::load_opt(ctx, self.0.customer_group_id)
+            .await?
+            .map(CustomerGroup))
+    }
+    async fn channel(&self, ctx: &Context<'_>) -> GqlResult<Option<Channel>> {
+        Ok(loaders::load_opt(ctx, self.0.channel_id)
+            .await?
+            .map(Channel))
+    }
+    async fn customer(&self, ctx: &Context<'_>) -> GqlResult<Option<Customer>> {
+        Ok(loaders::load_opt(ctx, self.0.customer_id)
+            .await?
+            .map(Customer))
+    }
+    /// For volume rules: the smallest quantity that gets the list's price.
+    async fn min_quantity(&self) -> Option<i32> {
+        self.0.min_quantity
+    }
+    /// For market rules: ISO country code.
+    async fn market_code(&self) -> Option<&str> {
+        self.0.market_code.as_deref()
+    }
+}
+
+/// The price of a variant in a currency: its base price, or its price in a price list.
+pub struct Price(pub d::Price);
+
+#[Object]
+impl Price {
+    /// Public ID (`price_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Price, self.0.id))
+    }
+    async fn amount(&self) -> Decimal {
+        money(self.0.amount)
+    }
+    /// The "was" price shown struck through.
+    async fn compare_at_amount(&self) -> Option<Decimal> {
+        self.0.compare_at_amount.map(money)
+    }
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    async fn variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
+        Ok(
+            loaders::load::<crate::domain::catalog::Variant>(ctx, self.0.variant_id)
+                .await?
+                .map(Variant::from),
+        )
+    }
+    /// Null for a base price.
+    async fn price_list(&self, ctx: &Context<'_>) -> GqlResult<Option<PriceList>> {
+        Ok(loaders::load_opt(ctx, self.0.price_list_id)
+            .await?
+            .map(PriceList))
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

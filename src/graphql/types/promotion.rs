@@ -1,0 +1,223 @@
+use async_graphql::{Context, Object, ID};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+
+use super::catalog::Product;
+use super::customer::{Customer, CustomerGroup};
+use super::money;
+use super::store::page_size;
+use crate::domain::{catalog as dcat, customers as dc, promotions as d};
+use crate::graphql::errors::GqlResult;
+use crate::graphql::loaders;
+use crate::ids::{self, Kind};
+
+/// A discount campaign, automatic or unlocked by a coupon code.
+pub struct Promotion(pub d::Promotion);
+
+#[Object]
+impl Promotion {
+    /// Public ID (`promo_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Promotion, self.0.id))
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// coupon_code or automatic.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    async fn starts_at(&self) -> Option<DateTime<Utc>> {
+        self.0.starts_at
+    }
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
+    }
+    /// Most orders that may use it; null for unlimited.
+    async fn usage_limit(&self) -> Option<i32> {
+        self.0.usage_limit
+    }
+    /// Orders that used it.
+    async fn usage_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        Ok(
+            loaders::via::<loaders::PromotionUsageLoader, _>(ctx, self.0.id)
+                .await?
+                .unwrap_or(0),
+        )
+    }
+    /// `all`: every rule must match; `any`: one is enough.
+    async fn match_policy(&self) -> &str {
+        &self.0.match_policy
+    }
+    /// Whether the promotion uses a batch of generated codes.
+    async fn multi_codes(&self) -> bool {
+        self.0.multi_codes
+    }
+    async fn code_prefix(&self) -> Option<&str> {
+        self.0.code_prefix.as_deref()
+    }
+    async fn number_of_codes(&self) -> Option<i32> {
+        self.0.number_of_codes
+    }
+    /// Whether it can apply now (inside its window).
+    async fn active(&self) -> bool {
+        let now = Utc::now();
+        self.0.starts_at.is_none_or(|s| s <= now) && self.0.expires_at.is_none_or(|e| now < e)
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// Conditions an order must meet.
+    async fn rules(&self, ctx: &Context<'_>) -> GqlResult<Vec<PromotionRule>> {
+        Ok(loaders::children::<d::PromotionRule>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(PromotionRule)
+            .collect())
+    }
+    /// What the promotion gives.
+    async fn actions(&self, ctx: &Context<'_>) -> GqlResult<Vec<PromotionAction>> {
+        Ok(loaders::children::<d::PromotionAction>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(PromotionAction)
+            .collect())
+    }
+    /// Its coupon codes (the first `first`, oldest first).
+    #[graphql(complexity = "first.unwrap_or(50).clamp(1, 250) as usize * child_complexity")]
+    async fn coupon_codes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, 1 to 250.", default = 50)] first: Option<i32>,
+    ) -> GqlResult<Vec<CouponCode>> {
+        let n = page_size(first, 50)?;
+        Ok(loaders::top_children::<d::CouponCode>(ctx, self.0.id, n)
+            .await?
+            .into_iter()
+            .map(CouponCode)
+            .collect())
+    }
+}
+
+/// A condition of a promotion.
+pub struct PromotionRule(pub d::PromotionRule);
+
+#[Object]
+impl PromotionRule {
+    /// Public ID (`prr_…`).
+    async fn id(&self) -> ID {
+        ID(ids::encode(Kind::PromotionRule, self.0.id))
+    }
+    /// item_total, product, customer, customer_group, first_order or currency.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// item_total: smallest qualifying item total.
+    async fn amount_min(&self) -> Option<Decimal> {
+        self.0.amount_min.map(money)
+    }
+    /// item_total: largest qualifying item total.
+    async fn amount_max(&self) -> Option<Decimal> {
+        self.0.amount_max.map(money)
+    }
+    /// product rules: any, all or none of the products.
+    async fn match_policy(&self) -> Option<&str> {
+        self.0.match_policy.as_deref()
+    }
+    async fn currency(&self) -> Option<&str> {
+        self.0.currency.as_deref()
+    }
+    async fn products(&self, ctx: &Context<'_>) -> GqlResult<Vec<Product>> {
+        Ok(
+            loaders::load_many::<dcat::Product>(ctx, &self.0.product_ids)
+                .await?
+                .into_iter()
+                .map(Product)
+                .collect(),
+        )
+    }
+    async fn customers(&self, ctx: &Context<'_>) -> GqlResult<Vec<Customer>> {
+        Ok(
+            loaders::load_many::<dc::Customer>(ctx, &self.0.customer_ids)
+                .await?
+                .into_iter()
+                .map(Customer)
+                .collect(),
+        )
+    }
+    async fn customer_groups(&self, ctx: &Context<'_>) -> GqlResult<Vec<CustomerGroup>> {
+        Ok(
+            loaders::load_many::<dc::CustomerGroup>(ctx, &self.0.customer_group_ids)
+                .await?
+                .into_iter()
+                .map(CustomerGroup)
+                .collect(),
+        )
+    }
+}
+
+/// What a promotion gives.
+pub struct PromotionAction(pub d::PromotionAction);
+
+#[Object]
+impl PromotionAction {
+    /// Public ID (`pra_…`).
+    async fn id(&self) -> ID {
+        ID(ids::encode(Kind::PromotionAction, self.0.id))
+    }
+    /// order_adjustment, item_adjustment or free_delivery.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// flat or percent.
+    async fn calculator(&self) -> Option<&str> {
+        self.0.calculator.as_deref()
+    }
+    /// Flat amount off.
+    async fn amount(&self) -> Option<Decimal> {
+        self.0.amount.map(money)
+    }
+    /// Percent off, 0–100.
+    async fn percent(&self) -> Option<Decimal> {
+        self.0.percent.map(|d| d.normalize())
+    }
+    /// item_adjustment: the products discounted.
+    async fn products(&self, ctx: &Context<'_>) -> GqlResult<Vec<Product>> {
+        Ok(
+            loaders::load_many::<dcat::Product>(ctx, &self.0.product_ids)
+                .await?
+                .into_iter()
+                .map(Product)
+                .collect(),
+        )
+    }
+}
+
+/// A code that unlocks a promotion.
+pub struct CouponCode(pub d::CouponCode);
+
+#[Object]
+impl CouponCode {
+    /// Public ID (`cc_…`).
+    pub async fn id(&self) -> ID {
+        ID(ids::encode(Kind::CouponCode, self.0.id))
+    }
+    /// Unique per merchant, case-insensitive.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn usage_count(&self) -> i32 {
+        self.0.usage_count
+    }
+    async fn promotion(&self, ctx: &Context<'_>) -> GqlResult<Option<Promotion>> {
+        Ok(loaders::load(ctx, self.0.promotion_id)
+            .await?
+            .map(Promotion))
+    }
+}
