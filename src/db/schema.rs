@@ -166,6 +166,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (merchant_id, key) {
+        merchant_id -> Int8,
+        key -> Text,
+        operation -> Text,
+        request_hash -> Text,
+        result -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     line_items (merchant_id, id) {
         merchant_id -> Int8,
         id -> Int8,
@@ -540,6 +551,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_groups,
     customers,
     fulfillments,
+    idempotency_keys,
     line_items,
     merchants,
     migration_batch_rows,

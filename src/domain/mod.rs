@@ -12,3 +12,4 @@ pub mod pricing;
 pub mod promotions;
 pub mod seed;
 pub mod stores;
+pub mod validate;
