@@ -17,6 +17,10 @@ pub enum Bind {
     Time(DateTime<Utc>),
     Decimal(Decimal),
     Bool(bool),
+    /// Nullable texts, one per row of an `unnest`.
+    OptTexts(Vec<Option<String>>),
+    Bools(Vec<bool>),
+    Json(serde_json::Value),
 }
 
 #[derive(Debug, Default, Clone)]
@@ -70,6 +74,11 @@ impl Sql {
                 Bind::Time(v) => q.bind::<sql_types::Timestamptz, _>(v),
                 Bind::Decimal(v) => q.bind::<sql_types::Numeric, _>(v),
                 Bind::Bool(v) => q.bind::<sql_types::Bool, _>(v),
+                Bind::OptTexts(v) => {
+                    q.bind::<sql_types::Array<sql_types::Nullable<sql_types::Text>>, _>(v)
+                }
+                Bind::Bools(v) => q.bind::<sql_types::Array<sql_types::Bool>, _>(v),
+                Bind::Json(v) => q.bind::<sql_types::Jsonb, _>(v),
             };
         }
         q

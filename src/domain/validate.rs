@@ -17,8 +17,6 @@ pub mod code {
     /// The record changed since the `expectedUpdatedAt` the caller sent.
     pub const CONFLICT: &str = "CONFLICT";
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
-    /// The item is valid but was not written because another item failed (REJECT_EVERYTHING).
-    pub const NOT_WRITTEN: &str = "NOT_WRITTEN";
     pub const HAS_COMPLETED_ORDERS: &str = "HAS_COMPLETED_ORDERS";
     pub const IMMUTABLE: &str = "IMMUTABLE";
     pub const DUPLICATE_IN_REQUEST: &str = "DUPLICATE_IN_REQUEST";
@@ -190,5 +188,31 @@ mod tests {
         assert!(!is_e164("+0123"));
         assert!(is_external_id("pos-location_01"));
         assert!(!is_external_id("pos location"));
+    }
+}
+
+/// A change to an optional field: leave it, set it, or clear it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Patch<T> {
+    #[default]
+    Keep,
+    Set(T),
+    Clear,
+}
+
+impl<T: Clone> Patch<T> {
+    /// The value after applying the patch to `current`.
+    pub fn apply(&self, current: Option<T>) -> Option<T> {
+        match self {
+            Patch::Keep => current,
+            Patch::Set(v) => Some(v.clone()),
+            Patch::Clear => None,
+        }
+    }
+    pub fn as_set(&self) -> Option<&T> {
+        match self {
+            Patch::Set(v) => Some(v),
+            _ => None,
+        }
     }
 }

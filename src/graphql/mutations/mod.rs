@@ -1,0 +1,176 @@
+//! Mutations: one object per aggregate, merged into `Mutation`. Conventions (issue #4):
+//! payloads carry `userErrors { field code message }` with the field as a path; bulk mutations
+//! take up to 1,000 items, run in one transaction and report per-item results with the item's
+//! index; `errorPolicy` chooses between all-or-nothing and writing the valid rows; an optional
+//! `idempotencyKey` makes a retry return the first result without writing twice.
+
+pub mod customers;
+
+use async_graphql::{Context, Enum, SimpleObject};
+use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
+use futures_util::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+
+use super::context::{conn, merchant_id};
+use super::errors::{GqlResult, IntoGql};
+use crate::domain::idempotency;
+use crate::domain::validate::{self, FieldError, ItemResult};
+use crate::error::{Error, Result};
+
+/// A problem with the input of a mutation.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct UserError {
+    /// Path to the offending input field, e.g. `["input", "3", "email"]`.
+    pub field: Vec<String>,
+    /// Stable machine-readable code (REQUIRED, INVALID, TAKEN, NOT_FOUND, CONFLICT…).
+    pub code: String,
+    pub message: String,
+}
+
+impl From<FieldError> for UserError {
+    fn from(e: FieldError) -> Self {
+        Self {
+            field: e.field,
+            code: e.code,
+            message: e.message,
+        }
+    }
+}
+
+/// What a bulk mutation does when some items are invalid.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum ErrorPolicy {
+    /// Nothing is written if any item fails (default).
+    #[default]
+    RejectEverything,
+    /// Valid items are written; failed ones are reported.
+    RejectFailedRows,
+}
+
+impl From<ErrorPolicy> for validate::ErrorPolicy {
+    fn from(p: ErrorPolicy) -> Self {
+        match p {
+            ErrorPolicy::RejectEverything => validate::ErrorPolicy::RejectEverything,
+            ErrorPolicy::RejectFailedRows => validate::ErrorPolicy::RejectFailedRows,
+        }
+    }
+}
+
+/// The stored outcome of a mutation: per-item results and request-level errors.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Outcome {
+    pub items: Vec<ItemResult>,
+    pub errors: Vec<FieldError>,
+}
+
+impl Outcome {
+    /// Every error, item errors first, as `userErrors`.
+    pub fn user_errors(&self) -> Vec<UserError> {
+        self.items
+            .iter()
+            .flat_map(|i| i.errors.iter().cloned())
+            .chain(self.errors.iter().cloned())
+            .map(UserError::from)
+            .collect()
+    }
+
+    /// Keys of the rows written, in input order.
+    pub fn written(&self) -> Vec<i64> {
+        self.items.iter().filter_map(|i| i.id).collect()
+    }
+}
+
+/// A request-level error (bad size, reused key, a unique value taken by a concurrent write)
+/// as an outcome with a user error instead of a GraphQL error.
+fn rejected(e: Error) -> GqlResult<Outcome> {
+    let (field, code, message) = match e {
+        Error::BadInput { field, message } => (field, validate::code::INVALID, message),
+        Error::Conflict { field, message } if field == "idempotencyKey" => {
+            (field, validate::code::IDEMPOTENCY_KEY_REUSED, message)
+        }
+        Error::Conflict { field, message } => (field, validate::code::TAKEN, message),
+        other => return Err(other).gql(),
+    };
+    Ok(Outcome {
+        items: Vec::new(),
+        errors: vec![FieldError {
+            field: vec![field],
+            code: code.into(),
+            message,
+        }],
+    })
+}
+
+/// Runs a write in one transaction, honouring an idempotency key: a retry returns the stored
+/// outcome; two concurrent requests with one key cannot both write.
+pub async fn run<F>(
+    ctx: &Context<'_>,
+    operation: &str,
+    key: Option<&str>,
+    input: &impl Serialize,
+    write: F,
+) -> GqlResult<Outcome>
+where
+    F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> BoxFuture<'r, Result<Outcome>> + Send + 'static,
+{
+    let merchant = merchant_id(ctx)?;
+    let mut conn = conn(ctx).await?;
+    let hash = idempotency::request_hash(input);
+    if let Some(k) = key {
+        if let Err(e) = idempotency::validate_key(k) {
+            return rejected(e);
+        }
+        match idempotency::lookup(&mut conn, merchant, k, operation, &hash).await {
+            Ok(Some(stored)) => {
+                return serde_json::from_value(stored)
+                    .map_err(Error::internal)
+                    .gql()
+            }
+            Ok(None) => {}
+            Err(e) => return rejected(e),
+        }
+    }
+    let result = in_transaction(&mut conn, async |c| {
+        let outcome = write(c).await?;
+        if let Some(k) = key {
+            let value = serde_json::to_value(&outcome).map_err(Error::internal)?;
+            if !idempotency::record(c, merchant, k, operation, &hash, &value).await? {
+                return Err(Error::conflict("idempotencyKey", "raced"));
+            }
+        }
+        Ok(outcome)
+    })
+    .await;
+    match (result, key) {
+        (Ok(o), _) => Ok(o),
+        // A concurrent request with the same key may have committed first; its writes then
+        // collide with ours (on the key, or on a unique value it created). Replay its outcome.
+        (Err(e), Some(k)) => {
+            match idempotency::lookup(&mut conn, merchant, k, operation, &hash).await {
+                Ok(Some(stored)) => serde_json::from_value(stored)
+                    .map_err(Error::internal)
+                    .gql(),
+                _ => rejected(e),
+            }
+        }
+        (Err(e), None) => rejected(e),
+    }
+}
+
+/// Runs `body` in a transaction: committed when it succeeds, rolled back otherwise.
+async fn in_transaction<T>(
+    conn: &mut AsyncPgConnection,
+    body: impl AsyncFnOnce(&mut AsyncPgConnection) -> Result<T>,
+) -> Result<T> {
+    AnsiTransactionManager::begin_transaction(conn).await?;
+    match body(conn).await {
+        Ok(v) => {
+            AnsiTransactionManager::commit_transaction(conn).await?;
+            Ok(v)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(conn).await?;
+            Err(e)
+        }
+    }
+}

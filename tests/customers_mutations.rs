@@ -1,0 +1,383 @@
+//! Customer writes: bulk create/update/delete with field-path errors, error policies,
+//! idempotency keys, optimistic concurrency, tags, and tenant isolation.
+
+mod common;
+
+use common::{error_code, spawn};
+use serde_json::{json, Value};
+
+const RW: &str = "customers:write,orders:read";
+
+const CREATE: &str =
+    "mutation($input: [CustomerCreateInput!]!, $policy: ErrorPolicy, $key: String) {
+  customersCreate(input: $input, errorPolicy: $policy, idempotencyKey: $key) {
+    customers { id email tags customerGroups { name } }
+    results { index customer { id } userErrors { field code message } }
+    userErrors { field code message } } }";
+
+const UPDATE: &str = "mutation($input: [CustomerUpdateInput!]!, $policy: ErrorPolicy) {
+  customersUpdate(input: $input, errorPolicy: $policy) {
+    customers { id email firstName lastName phone tags updatedAt }
+    userErrors { field code message } } }";
+
+async fn count(app: &common::TestApp, key: &str) -> i64 {
+    app.data(key, "{ customers { totalCount } }", json!({}))
+        .await["customers"]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_validates_every_item_and_honours_the_error_policy() {
+    let app = spawn().await;
+    app.seed("acme", 3, 0).await;
+    let key = app.api_key("acme", RW).await;
+    let groups = app
+        .data(&key, "{ customerGroups { nodes { id name } } }", json!({}))
+        .await;
+    let vip = groups["customerGroups"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "VIP")
+        .unwrap()["id"]
+        .clone();
+
+    let ok = app
+        .data(&key, CREATE, json!({ "input": [
+            { "email": "new1@example.com", "firstName": "Ana", "tags": ["b", "a", "a"], "customerGroupIds": [vip] },
+            { "email": "new2@example.com", "metadata": { "crm": 7 } } ] }))
+        .await;
+    let p = &ok["customersCreate"];
+    assert_eq!(p["userErrors"], json!([]));
+    assert_eq!(p["customers"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        p["customers"][0]["tags"],
+        json!(["b", "a"]),
+        "tags deduplicated, order kept"
+    );
+    assert_eq!(
+        p["customers"][0]["customerGroups"],
+        json!([{ "name": "VIP" }])
+    );
+    assert_eq!(p["results"][1]["index"], 1);
+    assert!(p["results"][1]["customer"]["id"]
+        .as_str()
+        .unwrap()
+        .starts_with("cus_"));
+    assert_eq!(count(&app, &key).await, 5);
+
+    let bad = json!([
+        { "email": "fine@example.com" },
+        { "email": "not-an-email" },
+        { "email": "NEW1@example.com" },
+        { "email": "twice@example.com" },
+        { "email": "TWICE@example.com" },
+        { "email": "meta@example.com", "metadata": [1, 2] },
+        { "email": "group@example.com", "customerGroupIds": ["cg_nope", "cus_aaaaaaaaaa"] },
+        { "email": "long@example.com", "firstName": "x".repeat(101) },
+    ]);
+    let d = app.data(&key, CREATE, json!({ "input": bad })).await;
+    let p = &d["customersCreate"];
+    assert_eq!(
+        p["customers"],
+        json!([]),
+        "REJECT_EVERYTHING writes nothing"
+    );
+    assert_eq!(count(&app, &key).await, 5);
+    let errors = p["userErrors"].as_array().unwrap();
+    let has = |path: Value, code: &str| {
+        errors
+            .iter()
+            .any(|e| e["field"] == path && e["code"] == code)
+    };
+    assert!(has(json!(["input", "1", "email"]), "INVALID"), "{errors:?}");
+    assert!(
+        has(json!(["input", "2", "email"]), "TAKEN"),
+        "case-insensitive uniqueness: {errors:?}"
+    );
+    assert!(
+        has(json!(["input", "4", "email"]), "DUPLICATE_IN_REQUEST"),
+        "{errors:?}"
+    );
+    assert!(
+        has(json!(["input", "5", "metadata"]), "INVALID"),
+        "{errors:?}"
+    );
+    assert!(
+        has(json!(["input", "6", "customerGroupIds", "0"]), "INVALID"),
+        "{errors:?}"
+    );
+    assert!(
+        has(json!(["input", "7", "firstName"]), "TOO_LONG"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        p["results"][0]["userErrors"],
+        json!([]),
+        "the valid item has no error"
+    );
+    assert_eq!(
+        p["results"][0]["customer"],
+        Value::Null,
+        "…and was not written"
+    );
+
+    let d = app
+        .data(
+            &key,
+            CREATE,
+            json!({ "input": bad, "policy": "REJECT_FAILED_ROWS" }),
+        )
+        .await;
+    let p = &d["customersCreate"];
+    let written: Vec<&str> = p["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(written, ["fine@example.com", "twice@example.com"]);
+    assert_eq!(count(&app, &key).await, 7);
+
+    // Request-level limits are user errors too, never INTERNAL.
+    let many: Vec<Value> = (0..1001)
+        .map(|i| json!({ "email": format!("m{i}@example.com") }))
+        .collect();
+    let d = app.data(&key, CREATE, json!({ "input": many })).await;
+    assert_eq!(
+        d["customersCreate"]["userErrors"][0]["field"],
+        json!(["input"])
+    );
+    assert!(d["customersCreate"]["userErrors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("1000"));
+
+    let reader = app.api_key("acme", "customers:read").await;
+    let body = app
+        .gql(
+            &reader,
+            CREATE,
+            json!({ "input": [{ "email": "x@example.com" }] }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn thousand_customers_in_one_mutation() {
+    let app = spawn().await;
+    let key = app.token("acme", RW).await;
+    let input: Vec<Value> = (0..1000)
+        .map(|i| json!({ "email": format!("bulk{i}@example.com"), "firstName": "Bulk", "tags": ["import"], "metadata": { "row": i } }))
+        .collect();
+    let started = std::time::Instant::now();
+    let before = app.statements();
+    let d = app.data(&key, CREATE, json!({ "input": input })).await;
+    let statements = app.statements() - before;
+    println!(
+        "customersCreate of 1000: {:?}, {statements} statements",
+        started.elapsed()
+    );
+    assert_eq!(
+        d["customersCreate"]["customers"].as_array().unwrap().len(),
+        1000
+    );
+    assert!(
+        statements < 20,
+        "bulk writes are multi-row statements, got {statements}"
+    );
+    assert_eq!(count(&app, &key).await, 1000);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn update_keeps_omitted_fields_detects_conflicts_and_stays_in_its_tenant() {
+    let app = spawn().await;
+    app.seed("alpha", 5, 0).await;
+    app.seed("beta", 2, 0).await;
+    let a = app.api_key("alpha", RW).await;
+    let b = app.api_key("beta", RW).await;
+    let c = &app.data(&a, r#"{ customers(filter: { email: { eq: "customer1@example.com" } }) { nodes { id firstName lastName phone tags updatedAt } } }"#, json!({})).await["customers"]["nodes"][0].clone();
+
+    let d = app
+        .data(
+            &a,
+            UPDATE,
+            json!({ "input": [{ "id": c["id"], "firstName": "Renamed", "phone": null }] }),
+        )
+        .await;
+    let u = &d["customersUpdate"]["customers"][0];
+    assert_eq!(d["customersUpdate"]["userErrors"], json!([]));
+    assert_eq!(u["firstName"], "Renamed");
+    assert_eq!(
+        u["lastName"], c["lastName"],
+        "omitted fields keep their values"
+    );
+    assert_eq!(u["phone"], Value::Null, "null clears");
+    assert_eq!(u["tags"], c["tags"]);
+
+    // A stale expectedUpdatedAt is a CONFLICT and writes nothing.
+    let d = app.data(&a, UPDATE, json!({ "input": [{ "id": c["id"], "expectedUpdatedAt": c["updatedAt"], "lastName": "Stale" }] })).await;
+    assert_eq!(d["customersUpdate"]["userErrors"][0]["code"], "CONFLICT");
+    assert_eq!(
+        d["customersUpdate"]["userErrors"][0]["field"],
+        json!(["input", "0", "expectedUpdatedAt"])
+    );
+    let d = app.data(&a, UPDATE, json!({ "input": [{ "id": c["id"], "expectedUpdatedAt": u["updatedAt"], "lastName": "Fresh" }] })).await;
+    assert_eq!(d["customersUpdate"]["customers"][0]["lastName"], "Fresh");
+
+    // Taking another customer's email is refused.
+    let d = app
+        .data(
+            &a,
+            UPDATE,
+            json!({ "input": [{ "id": c["id"], "email": "CUSTOMER2@example.com" }] }),
+        )
+        .await;
+    assert_eq!(d["customersUpdate"]["userErrors"][0]["code"], "TAKEN");
+
+    // Merchant B cannot reach A's customer: NOT_FOUND, and A's row is unchanged.
+    let d = app
+        .data(
+            &b,
+            UPDATE,
+            json!({ "input": [{ "id": c["id"], "firstName": "Hijacked" }] }),
+        )
+        .await;
+    assert_eq!(d["customersUpdate"]["userErrors"][0]["code"], "NOT_FOUND");
+    let d = app.data(&b, "mutation($ids: [ID!]!) { customersDelete(ids: $ids) { deletedIds userErrors { code } } customersAddTags(ids: $ids, tags: [\"x\"]) { userErrors { code } } }", json!({ "ids": [c["id"]] })).await;
+    assert_eq!(d["customersDelete"]["userErrors"][0]["code"], "NOT_FOUND");
+    assert_eq!(d["customersAddTags"]["userErrors"][0]["code"], "NOT_FOUND");
+    let after = app
+        .data(
+            &a,
+            "query($id: ID!) { customer(id: $id) { firstName lastName tags } }",
+            json!({ "id": c["id"] }),
+        )
+        .await;
+    assert_eq!(after["customer"]["firstName"], "Renamed");
+    assert_eq!(after["customer"]["lastName"], "Fresh");
+    assert!(!after["customer"]["tags"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("x")));
+
+    let d = app
+        .data(&a, UPDATE, json!({ "input": [{ "id": "or_garbage" }] }))
+        .await;
+    assert_eq!(
+        d["customersUpdate"]["userErrors"][0]["field"],
+        json!(["input", "0", "id"])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_refuses_customers_with_completed_orders_and_tags_change_in_bulk() {
+    let app = spawn().await;
+    app.seed("acme", 30, 60).await;
+    let key = app.api_key("acme", RW).await;
+    app.data(
+        &key,
+        CREATE,
+        json!({ "input": [{ "email": "idle@example.com" }] }),
+    )
+    .await;
+    let d = app
+        .data(
+            &key,
+            "{ customers(first: 40) { nodes { id ordersCount orders(first: 5) { status } } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = d["customers"]["nodes"].as_array().unwrap();
+    let buyer = nodes
+        .iter()
+        .find(|c| c["ordersCount"].as_i64().unwrap() > 0)
+        .unwrap();
+    let idle = nodes
+        .iter()
+        .find(|c| c["orders"].as_array().unwrap().is_empty())
+        .unwrap();
+    let q = "mutation($ids: [ID!]!, $p: ErrorPolicy) { customersDelete(ids: $ids, errorPolicy: $p) { deletedIds userErrors { field code } } }";
+    let d = app
+        .data(&key, q, json!({ "ids": [buyer["id"], idle["id"]] }))
+        .await;
+    assert_eq!(d["customersDelete"]["deletedIds"], json!([]));
+    assert_eq!(
+        d["customersDelete"]["userErrors"],
+        json!([{ "field": ["ids", "0"], "code": "HAS_COMPLETED_ORDERS" }])
+    );
+    let d = app
+        .data(
+            &key,
+            q,
+            json!({ "ids": [buyer["id"], idle["id"]], "p": "REJECT_FAILED_ROWS" }),
+        )
+        .await;
+    assert_eq!(d["customersDelete"]["deletedIds"], json!([idle["id"]]));
+    let gone = app
+        .data(
+            &key,
+            "query($id: ID!) { customer(id: $id) { id } }",
+            json!({ "id": idle["id"] }),
+        )
+        .await;
+    assert_eq!(gone["customer"], Value::Null);
+
+    let ids: Vec<Value> = nodes
+        .iter()
+        .take(3)
+        .map(|c| c["id"].clone())
+        .filter(|id| *id != idle["id"])
+        .collect();
+    let d = app.data(&key, "mutation($ids: [ID!]!) { customersAddTags(ids: $ids, tags: [\"gold\", \" gold \", \"vip\"]) { customers { tags } userErrors { code } } }", json!({ "ids": ids })).await;
+    for c in d["customersAddTags"]["customers"].as_array().unwrap() {
+        let tags = c["tags"].as_array().unwrap();
+        assert_eq!(tags.iter().filter(|t| **t == "gold").count(), 1);
+    }
+    let d = app.data(&key, "mutation($ids: [ID!]!) { customersRemoveTags(ids: $ids, tags: [\"gold\"]) { customers { tags } } }", json!({ "ids": ids })).await;
+    for c in d["customersRemoveTags"]["customers"].as_array().unwrap() {
+        assert!(!c["tags"].as_array().unwrap().contains(&json!("gold")));
+    }
+    let d = app.data(&key, "mutation($ids: [ID!]!) { customersAddTags(ids: $ids, tags: [\"\"]) { userErrors { field code } } }", json!({ "ids": ids })).await;
+    assert_eq!(
+        d["customersAddTags"]["userErrors"][0]["field"],
+        json!(["tags", "0"])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn idempotency_key_replays_the_first_result() {
+    let app = spawn().await;
+    let key = app.api_key("acme", RW).await;
+    let vars =
+        json!({ "input": [{ "email": "once@example.com" }], "key": "import-2026-11-23-001" });
+    let first = app.data(&key, CREATE, vars.clone()).await;
+    let again = app.data(&key, CREATE, vars.clone()).await;
+    assert_eq!(first, again, "the retry returns the first result");
+    assert_eq!(count(&app, &key).await, 1, "and writes nothing");
+
+    // Concurrent retries: still one row.
+    let vars2 = json!({ "input": [{ "email": "race@example.com" }], "key": "race-1" });
+    let (r1, r2) = tokio::join!(
+        app.data(&key, CREATE, vars2.clone()),
+        app.data(&key, CREATE, vars2.clone())
+    );
+    assert_eq!(
+        r1["customersCreate"]["customers"][0]["id"],
+        r2["customersCreate"]["customers"][0]["id"]
+    );
+    assert_eq!(count(&app, &key).await, 2);
+
+    let other = app.data(&key, CREATE, json!({ "input": [{ "email": "different@example.com" }], "key": "import-2026-11-23-001" })).await;
+    assert_eq!(
+        other["customersCreate"]["userErrors"][0]["field"],
+        json!(["idempotencyKey"])
+    );
+    assert_eq!(
+        other["customersCreate"]["userErrors"][0]["code"],
+        "IDEMPOTENCY_KEY_REUSED"
+    );
+    assert_eq!(count(&app, &key).await, 2);
+}
