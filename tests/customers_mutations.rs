@@ -381,3 +381,111 @@ async fn idempotency_key_replays_the_first_result() {
     );
     assert_eq!(count(&app, &key).await, 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn customer_groups_crud_and_membership() {
+    let app = spawn().await;
+    app.seed("alpha", 4, 0).await;
+    let a = app.api_key("alpha", RW).await;
+    let b = app.api_key("beta", RW).await;
+    let d = app.data(&a, r#"mutation { customerGroupCreate(input: { name: " Trade ", description: "B2B" }) { customerGroup { id name description updatedAt } userErrors { field code } } }"#, json!({})).await;
+    let g = d["customerGroupCreate"]["customerGroup"].clone();
+    assert_eq!(g["name"], "Trade", "trimmed");
+    let d = app.data(&a, r#"mutation { customerGroupCreate(input: { name: "vip" }) { customerGroup { id } userErrors { field code } } }"#, json!({})).await;
+    assert_eq!(
+        d["customerGroupCreate"]["userErrors"],
+        json!([{ "field": ["input", "name"], "code": "TAKEN" }]),
+        "VIP exists, case-insensitive"
+    );
+
+    let customers = app
+        .data(&a, "{ customers { nodes { id } } }", json!({}))
+        .await;
+    let ids: Vec<Value> = customers["customers"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    let add = "mutation($id: ID!, $c: [ID!]!) { customerGroupAddCustomers(id: $id, customerIds: $c) { customerGroup { customers { id } } userErrors { field code } } }";
+    let d = app
+        .data(
+            &a,
+            add,
+            json!({ "id": g["id"], "c": [ids[0], ids[1], "cus_nope"] }),
+        )
+        .await;
+    assert_eq!(
+        d["customerGroupAddCustomers"]["userErrors"][0]["field"],
+        json!(["customerIds", "2"])
+    );
+    assert_eq!(
+        d["customerGroupAddCustomers"]["customerGroup"]["customers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let d = app.data(&a, "mutation($id: ID!, $c: [ID!]!) { customerGroupRemoveCustomers(id: $id, customerIds: $c) { customerGroup { customers { id } } } }", json!({ "id": g["id"], "c": [ids[0]] })).await;
+    assert_eq!(
+        d["customerGroupRemoveCustomers"]["customerGroup"]["customers"],
+        json!([{ "id": ids[1] }])
+    );
+
+    let upd = "mutation($id: ID!, $at: DateTime) { customerGroupUpdate(id: $id, input: { name: \"Trade accounts\", description: null, expectedUpdatedAt: $at }) { customerGroup { name description } userErrors { code } } }";
+    let d = app
+        .data(
+            &a,
+            upd,
+            json!({ "id": g["id"], "at": "2000-01-01T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(
+        d["customerGroupUpdate"]["userErrors"][0]["code"],
+        "CONFLICT"
+    );
+    let d = app
+        .data(&a, upd, json!({ "id": g["id"], "at": g["updatedAt"] }))
+        .await;
+    assert_eq!(
+        d["customerGroupUpdate"]["customerGroup"],
+        json!({ "name": "Trade accounts", "description": null })
+    );
+
+    // Another merchant can neither change nor delete it, nor add its own customers to it.
+    let d = app
+        .data(
+            &b,
+            "mutation($id: ID!) { customerGroupDelete(id: $id) { deletedId userErrors { code } } }",
+            json!({ "id": g["id"] }),
+        )
+        .await;
+    assert_eq!(
+        d["customerGroupDelete"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
+    let d = app
+        .data(&b, add, json!({ "id": g["id"], "c": [ids[2]] }))
+        .await;
+    assert_eq!(
+        d["customerGroupAddCustomers"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
+    let d = app
+        .data(
+            &a,
+            "mutation($id: ID!) { customerGroupDelete(id: $id) { deletedId userErrors { code } } }",
+            json!({ "id": g["id"] }),
+        )
+        .await;
+    assert_eq!(d["customerGroupDelete"]["deletedId"], g["id"]);
+    let d = app
+        .data(
+            &a,
+            "query($id: ID!) { customerGroup(id: $id) { id } customers { totalCount } }",
+            json!({ "id": g["id"] }),
+        )
+        .await;
+    assert_eq!(d["customerGroup"], Value::Null);
+    assert_eq!(d["customers"]["totalCount"], 4, "members stay");
+}

@@ -17,6 +17,8 @@ pub enum Bind {
     Time(DateTime<Utc>),
     Decimal(Decimal),
     Bool(bool),
+    /// A nullable text.
+    OptText(Option<String>),
     /// Nullable texts, one per row of an `unnest`.
     OptTexts(Vec<Option<String>>),
     Bools(Vec<bool>),
@@ -74,6 +76,7 @@ impl Sql {
                 Bind::Time(v) => q.bind::<sql_types::Timestamptz, _>(v),
                 Bind::Decimal(v) => q.bind::<sql_types::Numeric, _>(v),
                 Bind::Bool(v) => q.bind::<sql_types::Bool, _>(v),
+                Bind::OptText(v) => q.bind::<sql_types::Nullable<sql_types::Text>, _>(v),
                 Bind::OptTexts(v) => {
                     q.bind::<sql_types::Array<sql_types::Nullable<sql_types::Text>>, _>(v)
                 }

@@ -32,7 +32,10 @@ pub struct Query(
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutations::customers::CustomerMutation);
+pub struct Mutation(
+    mutations::customers::CustomerMutation,
+    mutations::customer_groups::CustomerGroupMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -1,6 +1,7 @@
 //! Customers: people who buy from the merchant, with tags, groups, addresses and store credit.
 
 pub mod commands;
+pub mod groups;
 pub mod models;
 pub mod queries;
 

@@ -4,6 +4,7 @@
 //! index; `errorPolicy` chooses between all-or-nothing and writing the valid rows; an optional
 //! `idempotencyKey` makes a retry return the first result without writing twice.
 
+pub mod customer_groups;
 pub mod customers;
 
 use async_graphql::{Context, Enum, SimpleObject};

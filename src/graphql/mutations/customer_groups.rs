@@ -1,0 +1,204 @@
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+
+use super::{run, Outcome, UserError};
+use crate::auth::Scope;
+use crate::domain::customers::{groups, CustomerGroup as Row};
+use crate::domain::validate::{ItemResult, Patch};
+use crate::graphql::context::merchant_id;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::RequireScope;
+use crate::graphql::loaders;
+use crate::graphql::types::customer::CustomerGroup;
+
+/// A customer group to create.
+#[derive(InputObject, serde::Serialize)]
+pub struct CustomerGroupCreateInput {
+    /// 1–100 characters, unique per merchant (case-insensitive).
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// Changes to a customer group.
+#[derive(InputObject)]
+pub struct CustomerGroupUpdateInput {
+    pub name: Option<String>,
+    /// `null` clears it.
+    pub description: MaybeUndefined<String>,
+    /// Refuse with CONFLICT if the group changed after this time.
+    pub expected_updated_at: Option<DateTime<Utc>>,
+}
+
+/// Result of a customer group mutation.
+#[derive(SimpleObject)]
+pub struct CustomerGroupPayload {
+    /// The group after the change (null when refused, or after a delete).
+    pub customer_group: Option<CustomerGroup>,
+    /// ID of the deleted group, for `customerGroupDelete`.
+    pub deleted_id: Option<ID>,
+    pub user_errors: Vec<UserError>,
+}
+
+fn single(result: std::result::Result<i64, Vec<crate::domain::validate::FieldError>>) -> Outcome {
+    match result {
+        Ok(id) => Outcome {
+            items: vec![ItemResult {
+                index: 0,
+                id: Some(id),
+                errors: vec![],
+            }],
+            errors: vec![],
+        },
+        Err(errors) => Outcome {
+            items: vec![],
+            errors,
+        },
+    }
+}
+
+async fn payload(
+    ctx: &Context<'_>,
+    outcome: Outcome,
+    deleted: bool,
+) -> GqlResult<CustomerGroupPayload> {
+    let id = outcome.written().first().copied();
+    let group = match (id, deleted) {
+        (Some(id), false) => loaders::load::<Row>(ctx, id).await?.map(CustomerGroup),
+        _ => None,
+    };
+    let deleted_id = if deleted {
+        id.map(|k| ID(crate::ids::encode(crate::ids::Kind::CustomerGroup, k)))
+    } else {
+        None
+    };
+    Ok(CustomerGroupPayload {
+        customer_group: group,
+        deleted_id,
+        user_errors: outcome.user_errors(),
+    })
+}
+
+#[derive(Default)]
+pub struct CustomerGroupMutation;
+
+#[Object]
+impl CustomerGroupMutation {
+    /// Creates a customer group.
+    #[graphql(guard = "RequireScope(Scope::CustomersWrite)")]
+    async fn customer_group_create(
+        &self,
+        ctx: &Context<'_>,
+        input: CustomerGroupCreateInput,
+    ) -> GqlResult<CustomerGroupPayload> {
+        let m = merchant_id(ctx)?;
+        let hash = serde_json::to_value(&input).unwrap_or_default();
+        let outcome = run(ctx, "customerGroupCreate", None, &hash, move |c| {
+            Box::pin(async move {
+                Ok(single(
+                    groups::create(c, m, &input.name, input.description.as_deref()).await?,
+                ))
+            })
+        })
+        .await?;
+        payload(ctx, outcome, false).await
+    }
+
+    /// Renames or re-describes a customer group.
+    #[graphql(guard = "RequireScope(Scope::CustomersWrite)")]
+    async fn customer_group_update(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: CustomerGroupUpdateInput,
+    ) -> GqlResult<CustomerGroupPayload> {
+        let m = merchant_id(ctx)?;
+        let description = match input.description {
+            MaybeUndefined::Undefined => Patch::Keep,
+            MaybeUndefined::Null => Patch::Clear,
+            MaybeUndefined::Value(v) => Patch::Set(v),
+        };
+        let outcome = run(ctx, "customerGroupUpdate", None, &(), move |c| {
+            Box::pin(async move {
+                Ok(single(
+                    groups::update(
+                        c,
+                        m,
+                        &id,
+                        input.name.as_deref(),
+                        description,
+                        input.expected_updated_at,
+                    )
+                    .await?,
+                ))
+            })
+        })
+        .await?;
+        payload(ctx, outcome, false).await
+    }
+
+    /// Deletes a customer group; its customers stay, without the group.
+    #[graphql(guard = "RequireScope(Scope::CustomersWrite)")]
+    async fn customer_group_delete(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> GqlResult<CustomerGroupPayload> {
+        let m = merchant_id(ctx)?;
+        let outcome = run(ctx, "customerGroupDelete", None, &(), move |c| {
+            Box::pin(async move { Ok(single(groups::delete(c, m, &id).await?)) })
+        })
+        .await?;
+        payload(ctx, outcome, true).await
+    }
+
+    /// Adds up to 1,000 customers to a group (members already in it are left as they are).
+    #[graphql(guard = "RequireScope(Scope::CustomersWrite)")]
+    async fn customer_group_add_customers(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        customer_ids: Vec<ID>,
+    ) -> GqlResult<CustomerGroupPayload> {
+        members(ctx, id, customer_ids, true).await
+    }
+
+    /// Removes up to 1,000 customers from a group.
+    #[graphql(guard = "RequireScope(Scope::CustomersWrite)")]
+    async fn customer_group_remove_customers(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        customer_ids: Vec<ID>,
+    ) -> GqlResult<CustomerGroupPayload> {
+        members(ctx, id, customer_ids, false).await
+    }
+}
+
+async fn members(
+    ctx: &Context<'_>,
+    id: ID,
+    customer_ids: Vec<ID>,
+    add: bool,
+) -> GqlResult<CustomerGroupPayload> {
+    let m = merchant_id(ctx)?;
+    let group_id = id.0.clone();
+    let customers: Vec<String> = customer_ids.into_iter().map(|i| i.0).collect();
+    let outcome = run(ctx, "customerGroupMembers", None, &(), move |c| {
+        Box::pin(async move {
+            let (items, errors) = groups::change_members(c, m, &group_id, &customers, add).await?;
+            Ok(Outcome { items, errors })
+        })
+    })
+    .await?;
+    let group = match crate::ids::decode(crate::ids::Kind::CustomerGroup, &id) {
+        Ok(k) if outcome.errors.is_empty() => {
+            loaders::load::<Row>(ctx, k).await?.map(CustomerGroup)
+        }
+        _ => None,
+    };
+    Ok(CustomerGroupPayload {
+        customer_group: group,
+        deleted_id: None,
+        user_errors: outcome.user_errors(),
+    })
+}
