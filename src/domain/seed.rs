@@ -56,14 +56,20 @@ pub async fn run(conn: &mut AsyncPgConnection, opts: &SeedOptions) -> Result<See
     }
     let customer_count = count(conn, "customers", m).await?;
     // Fresh statistics, so the order generator's plan does not assume empty tables.
-    conn.batch_execute("ANALYZE customers, variants, prices, channels, stores, coupon_codes").await?;
+    conn.batch_execute("ANALYZE customers, variants, prices, channels, stores, coupon_codes")
+        .await?;
 
     if opts.orders > 0 && customer_count > 0 {
         let mut from = 1;
         while from <= opts.orders {
             let to = (from + CHUNK - 1).min(opts.orders);
             // One statement per chunk: orders and their children land together or not at all.
-            exec(conn, include_str!("seed/orders.sql"), vec![Bind::I64(m), Bind::I64(from), Bind::I64(to)]).await?;
+            exec(
+                conn,
+                include_str!("seed/orders.sql"),
+                vec![Bind::I64(m), Bind::I64(from), Bind::I64(to)],
+            )
+            .await?;
             from = to + 1;
         }
         conn.batch_execute("ANALYZE customers, orders, line_items")
