@@ -2,5 +2,6 @@
 
 pub mod models;
 pub mod queries;
+pub mod stats;
 
 pub use models::{Customer, CustomerStats};
