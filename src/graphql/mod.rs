@@ -22,6 +22,7 @@ pub struct Query(
     queries::orders::OrderQuery,
     queries::node::NodeQuery,
     queries::viewer::ViewerQuery,
+    queries::stats::StatsQuery,
 );
 
 pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;

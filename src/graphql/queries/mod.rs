@@ -3,4 +3,5 @@
 pub mod customers;
 pub mod node;
 pub mod orders;
+pub mod stats;
 pub mod viewer;
