@@ -293,6 +293,37 @@ async fn a_timezone_moves_an_order_across_a_month_boundary() {
         Utc.with_ymd_and_hms(2025, 3, 31, 0, 0, 0).unwrap()
     );
     assert_eq!(week["orderStats"][0]["count"], 1);
+
+    // Created on March 31st, placed just after midnight UTC: COMPLETED_AT (the default) puts it
+    // in April, CREATED_AT in March.
+    {
+        use diesel_async::RunQueryDsl;
+        let mut conn = app.conn().await;
+        diesel::sql_query(
+            "UPDATE orders SET created_at = '2025-03-31T12:00:00Z', completed_at = '2025-04-01T00:30:00Z' WHERE number = $1",
+        )
+        .bind::<diesel::sql_types::Text, _>(&number)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let by = |field: &str| {
+        format!(
+            "query($n: String!) {{ orderStats(filter: {{ number: {{ eq: $n }} }}, groupBy: [MONTH]{field}) {{ period }} }}"
+        )
+    };
+    let default = app.data(&key, &by(""), json!({ "n": number })).await;
+    assert_eq!(
+        period(&default),
+        Utc.with_ymd_and_hms(2025, 4, 1, 0, 0, 0).unwrap()
+    );
+    let created = app
+        .data(&key, &by(", dateField: CREATED_AT"), json!({ "n": number }))
+        .await;
+    assert_eq!(
+        period(&created),
+        Utc.with_ymd_and_hms(2025, 3, 1, 0, 0, 0).unwrap()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
