@@ -28,6 +28,7 @@ pub struct Query(
     queries::promotions::PromotionQuery,
     queries::node::NodeQuery,
     queries::viewer::ViewerQuery,
+    queries::stats::StatsQuery,
 );
 
 /// Every mutation.

@@ -4,5 +4,6 @@ pub mod commands;
 pub mod groups;
 pub mod models;
 pub mod queries;
+pub mod stats;
 
 pub use models::{Address, Customer, CustomerGroup, CustomerStats};

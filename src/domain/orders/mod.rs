@@ -3,5 +3,6 @@
 
 pub mod models;
 pub mod queries;
+pub mod stats;
 
 pub use models::{Adjustment, Fulfillment, LineItem, Order, Payment};

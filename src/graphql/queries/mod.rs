@@ -6,5 +6,6 @@ pub mod node;
 pub mod orders;
 pub mod pricing;
 pub mod promotions;
+pub mod stats;
 pub mod stores;
 pub mod viewer;

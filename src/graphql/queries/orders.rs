@@ -40,7 +40,7 @@ pub struct OrderFilter {
 }
 
 impl OrderFilter {
-    fn to_filter(&self, search: Option<String>) -> GqlResult<Filter> {
+    pub(crate) fn to_filter(&self, search: Option<String>) -> GqlResult<Filter> {
         let mut f = Filter {
             search,
             ..Filter::default()

@@ -1,0 +1,301 @@
+//! Dashboard aggregates over orders: counts and sums grouped by channel, store, status, currency
+//! and calendar period, computed by one `GROUP BY` statement (DESIGN §6: aggregates are SQL, never
+//! paging through rows).
+
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+
+use chrono::{DateTime, Utc};
+use diesel::sql_types::{BigInt, Nullable, Numeric, Text, Timestamptz};
+use diesel::QueryableByName;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rust_decimal::Decimal;
+
+use crate::db::sql::{Bind, Count, Sql};
+use crate::domain::filter::{Filter, Listable, Row};
+use crate::domain::orders::Order;
+use crate::error::{Error, Result};
+
+/// A calendar period, truncated in a timezone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+}
+
+impl Period {
+    /// The `date_trunc` field (a fixed literal, never client text).
+    pub fn sql(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+        }
+    }
+}
+
+/// A key orders can be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupKey {
+    Channel,
+    Store,
+    Status,
+    Currency,
+    Period(Period),
+}
+
+/// Which timestamp places an order in a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateField {
+    /// `created_at`.
+    Created,
+    /// `completed_at`; drafts (never completed) fall back to `created_at`.
+    #[default]
+    Completed,
+}
+
+impl DateField {
+    fn sql(self) -> &'static str {
+        match self {
+            DateField::Created => "created_at",
+            DateField::Completed => "coalesce(completed_at, created_at)",
+        }
+    }
+}
+
+/// What to aggregate: which orders (`filter`), grouped how, periods cut in which timezone.
+#[derive(Debug, Clone)]
+pub struct StatsQuery {
+    pub filter: Filter,
+    pub group_by: Vec<GroupKey>,
+    /// An IANA name, already checked with [`check_timezone`].
+    pub timezone: String,
+    pub date_field: DateField,
+}
+
+/// One group: its keys (NULL for keys not grouped by) and its figures.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct OrderStatsBucket {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub channel_id: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub store_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub status: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub currency: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub period: Option<DateTime<Utc>>,
+    #[diesel(sql_type = BigInt)]
+    pub count: i64,
+    #[diesel(sql_type = BigInt)]
+    pub item_count: i64,
+    #[diesel(sql_type = Numeric)]
+    pub total: Decimal,
+    #[diesel(sql_type = Numeric)]
+    pub average_total: Decimal,
+}
+
+/// The whitelisted output columns: (alias, SQL type for the NULL placeholder).
+const KEYS: [(&str, &str); 5] = [
+    ("channel_id", "bigint"),
+    ("store_id", "bigint"),
+    ("status", "text"),
+    ("currency", "text"),
+    ("period", "timestamptz"),
+];
+
+fn key_alias(k: GroupKey) -> &'static str {
+    match k {
+        GroupKey::Channel => "channel_id",
+        GroupKey::Store => "store_id",
+        GroupKey::Status => "status",
+        GroupKey::Currency => "currency",
+        GroupKey::Period(_) => "period",
+    }
+}
+
+/// Builds the single statement of [`order_stats`]: an inner projection of the matching orders
+/// (keys computed once, `merchant_id` first) grouped by the requested keys outside.
+pub fn order_stats_sql(merchant_id: i64, q: &StatsQuery) -> Result<Sql> {
+    let mut keys: Vec<GroupKey> = Vec::new();
+    for k in &q.group_by {
+        if matches!(k, GroupKey::Period(_))
+            && keys
+                .iter()
+                .any(|x| matches!(x, GroupKey::Period(_)) && x != k)
+        {
+            return Err(Error::bad_input(
+                "groupBy",
+                "group by at most one of DAY, WEEK and MONTH",
+            ));
+        }
+        if !keys.contains(k) {
+            keys.push(*k);
+        }
+    }
+    let grouped: Vec<&str> = keys.iter().map(|k| key_alias(*k)).collect();
+
+    let mut sql = Sql::new("SELECT ");
+    for (alias, ty) in KEYS {
+        if grouped.contains(&alias) {
+            sql.push(&format!("o.{alias}, "));
+        } else {
+            sql.push(&format!("NULL::{ty} AS {alias}, "));
+        }
+    }
+    sql.push(
+        "count(*) AS count, \
+         coalesce(sum(o.item_count), 0)::bigint AS item_count, \
+         coalesce(sum(o.total), 0) AS total, \
+         coalesce(round(avg(o.total), 4), 0) AS average_total \
+         FROM (SELECT item_count, total",
+    );
+    for k in &keys {
+        match k {
+            GroupKey::Period(p) => {
+                // Truncate the local wall-clock time, then turn the local start back into an
+                // instant: `AT TIME ZONE` both ways keeps DST days 23 or 25 hours long.
+                sql.push(&format!(
+                    ", date_trunc('{}', {} AT TIME ZONE ",
+                    p.sql(),
+                    q.date_field.sql()
+                ))
+                .bind(Bind::Text(q.timezone.clone()))
+                .push(") AT TIME ZONE ")
+                .bind(Bind::Text(q.timezone.clone()))
+                .push(" AS period");
+            }
+            other => {
+                sql.push(&format!(", {}", key_alias(*other)));
+            }
+        }
+    }
+    sql.push(&format!(" FROM {} WHERE merchant_id = ", Order::TABLE))
+        .bind(Bind::I64(merchant_id));
+    q.filter.write(&mut sql, Order::SEARCH);
+    // OFFSET 0 keeps the projection a subquery: the planner then estimates a computed period at
+    // a few hundred groups (instead of one per order from the timestamps' statistics) and hashes
+    // the groups instead of sorting every order (~2x faster over a million orders).
+    sql.push(" OFFSET 0) AS o");
+    if !grouped.is_empty() {
+        let list = grouped
+            .iter()
+            .map(|a| format!("o.{a}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let order = grouped
+            .iter()
+            .map(|a| format!("o.{a} NULLS LAST"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        sql.push(&format!(" GROUP BY {list} ORDER BY {order}"));
+    }
+    Ok(sql)
+}
+
+/// Counts, item counts, sums and averages of a merchant's orders, grouped as asked, in one
+/// statement. Buckets come ordered by their keys (in `group_by` order, NULL keys last).
+pub async fn order_stats(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    q: &StatsQuery,
+) -> Result<Vec<OrderStatsBucket>> {
+    let sql = order_stats_sql(merchant_id, q)?;
+    Ok(sql.into_query().load(conn).await?)
+}
+
+/// Timezone names PostgreSQL already confirmed (a process-wide cache: a name checked once costs
+/// no further statement).
+fn known_timezones() -> &'static Mutex<HashSet<String>> {
+    static KNOWN: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    KNOWN.get_or_init(|| Mutex::new(HashSet::new()))
+}
+
+/// Refuses a timezone PostgreSQL does not know by name (`pg_timezone_names`), with BAD_USER_INPUT
+/// naming `field`. Abbreviations and POSIX offsets are refused too: only IANA names.
+pub async fn check_timezone(conn: &mut AsyncPgConnection, field: &str, tz: &str) -> Result<()> {
+    let bad = || {
+        Error::bad_input(
+            field,
+            format!("unknown timezone {tz:?}: use an IANA name such as \"Europe/Madrid\""),
+        )
+    };
+    if tz.is_empty() || tz.len() > 64 {
+        return Err(bad());
+    }
+    let cached = known_timezones()
+        .lock()
+        .map(|set| set.contains(tz))
+        .unwrap_or(false);
+    if cached {
+        return Ok(());
+    }
+    let mut sql = Sql::new("SELECT count(*) AS count FROM pg_timezone_names WHERE name = ");
+    sql.bind(Bind::Text(tz.to_owned()));
+    let rows: Vec<Count> = sql.into_query().load(conn).await?;
+    if rows.into_iter().next().map(|c| c.count).unwrap_or(0) == 0 {
+        return Err(bad());
+    }
+    if let Ok(mut set) = known_timezones().lock() {
+        set.insert(tz.to_owned());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::sql::Bind;
+    use crate::domain::filter::Op;
+
+    fn q(group_by: Vec<GroupKey>) -> StatsQuery {
+        StatsQuery {
+            filter: Filter::default(),
+            group_by,
+            timezone: "UTC".into(),
+            date_field: DateField::Completed,
+        }
+    }
+
+    #[test]
+    fn no_group_is_one_overall_row() {
+        let sql = order_stats_sql(1, &q(vec![])).unwrap();
+        assert!(!sql.text().contains("GROUP BY"), "{}", sql.text());
+        assert!(sql.text().contains("NULL::bigint AS channel_id"));
+    }
+
+    #[test]
+    fn groups_by_whitelisted_keys_in_request_order_and_binds_the_timezone() {
+        let mut query = q(vec![
+            GroupKey::Period(Period::Week),
+            GroupKey::Channel,
+            GroupKey::Channel,
+        ]);
+        query
+            .filter
+            .push("status", Op::Eq(Bind::Text("complete".into())));
+        let sql = order_stats_sql(1, &query).unwrap();
+        let text = sql.text();
+        assert!(text.contains("date_trunc('week', coalesce(completed_at, created_at) AT TIME ZONE $1) AT TIME ZONE $2"), "{text}");
+        assert!(text.contains("merchant_id = $3 AND status = $4"), "{text}");
+        assert!(
+            text.ends_with("GROUP BY o.period, o.channel_id ORDER BY o.period NULLS LAST, o.channel_id NULLS LAST"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn two_periods_are_refused() {
+        let e = order_stats_sql(
+            1,
+            &q(vec![
+                GroupKey::Period(Period::Day),
+                GroupKey::Period(Period::Month),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "BAD_USER_INPUT");
+    }
+}
