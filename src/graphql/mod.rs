@@ -8,10 +8,11 @@ pub mod errors;
 pub mod filters;
 pub mod guards;
 pub mod loaders;
+pub mod mutations;
 pub mod queries;
 pub mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::config::Config;
 
@@ -29,10 +30,14 @@ pub struct Query(
     queries::viewer::ViewerQuery,
 );
 
-pub type AppSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+/// Every root mutation field.
+#[derive(MergedObject, Default)]
+pub struct Mutation(mutations::stores::StoreMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 pub fn build_schema(config: &Config) -> AppSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .register_output_type::<types::node::Node>()
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
