@@ -36,6 +36,7 @@ pub struct Query(
 pub struct Mutation(
     mutations::customers::CustomerMutation,
     mutations::customer_groups::CustomerGroupMutation,
+    mutations::stores::StoreMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -1,7 +1,11 @@
 //! Stores (physical or virtual locations), in the Fire spark integrations shape: external id,
 //! brand, contact, location, per-channel fulfillment configuration, payments, scheduled overrides.
 
+pub mod check;
 pub mod config;
+pub mod input;
+pub mod overrides;
+pub mod upsert;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

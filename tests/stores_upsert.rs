@@ -1,0 +1,947 @@
+//! `storesUpsert`: the Fire spark integrations store upsert, replayed against real PostgreSQL.
+
+mod common;
+
+use common::{error_code, spawn, TestApp};
+use diesel_async::SimpleAsyncConnection;
+use serde_json::{json, Value};
+
+const UPSERT: &str = "mutation($b: String, $s: [JSON!]!) { storesUpsert(brandId: $b, stores: $s) {
+    created updated userErrors { field code message } } }";
+
+const READ: &str = r#"query($id: String!) { stores(filter: { externalId: { eq: $id } }) { totalCount nodes {
+    id externalId name status timezone cmsTemplateId brand { externalId }
+    contact { email phone name } location { latitude longitude addressLine1 city country postalCode businessName unitNumber }
+    channels { code externalId uid name fulfillment { type externalId name instructions
+      pricing { isTaxInclusive minimumOrderValue maximumOrderValue taxRate fees { externalId type amount percentage name } }
+      coverageZones { name type radiusMeters polygon { latitude longitude } }
+      availability { status temporaryClosedUntil schedules { monday { startTime endTime } sunday { startTime } } } } }
+    payments { orderable methods { method minimumOrderValue providers { id name status } } }
+    scheduledOverrides { id field } } } }"#;
+
+/// The request body of the spec, verbatim.
+fn example() -> Value {
+    json!({
+      "id": "pos-location-01",
+      "brand_id": "0001",
+      "name": "Main Street",
+      "status": "ACTIVE",
+      "timezone": "America/Guayaquil",
+      "contact": { "email": "main@merchant.com", "phone": "+593991234567" },
+      "location": {
+        "latitude": -2.1894, "longitude": -79.8891, "address_line_1": "Calle Principal 456",
+        "city": "Guayaquil", "country": "Ecuador", "postal_code": "090101",
+        "business_name": "Main Street Restaurant"
+      },
+      "channels": { "APP": {
+        "id": "app-main", "uid": "b2c3d4e5-f6a7-8901-bcde-f12345678901", "name": "Mobile app",
+        "fulfillment": { "DELIVERY": {
+          "uid": "c3d4e5f6-a7b8-9012-cdef-123456789012", "id": "delivery", "type": "DELIVERY",
+          "name": "Delivery",
+          "pricing": { "is_tax_inclusive": false, "minimum_order_value": 10,
+                       "maximum_order_value": 200, "tax_rate": 0.15, "fees": [] },
+          "coverage_zones": [],
+          "availability": { "status": "OPEN", "schedules": [{
+            "monday": { "start_time": "10:00:00", "end_time": "22:00:00" },
+            "tuesday": { "start_time": "10:00:00", "end_time": "22:00:00" },
+            "wednesday": { "start_time": "10:00:00", "end_time": "22:00:00" },
+            "thursday": { "start_time": "10:00:00", "end_time": "22:00:00" },
+            "friday": { "start_time": "10:00:00", "end_time": "22:00:00" }
+          }] }
+        } }
+      } },
+      "payments": { "orderable": true, "methods": [] },
+      "cms_template_id": "d4e5f6a7-b8c9-0123-def4-567890abcdef"
+    })
+}
+
+async fn seed_template(app: &TestApp, merchant: &str) {
+    let mut conn = app.conn().await;
+    conn.batch_execute(&format!(
+        "INSERT INTO cms_templates (merchant_id, id, entity, name)
+         SELECT id, 'd4e5f6a7-b8c9-0123-def4-567890abcdef', 'STORES', 'Store page' FROM merchants WHERE slug = '{merchant}';
+         INSERT INTO cms_templates (merchant_id, id, entity, name)
+         SELECT id, 'e5f6a7b8-c9d0-1234-ef56-7890abcdef01', 'PRODUCTS', 'Product page' FROM merchants WHERE slug = '{merchant}'"
+    ))
+    .await
+    .unwrap();
+}
+
+async fn upsert(app: &TestApp, key: &str, brand: Option<&str>, stores: Value) -> Value {
+    app.data(key, UPSERT, json!({ "b": brand, "s": stores }))
+        .await["storesUpsert"]
+        .clone()
+}
+
+async fn read(app: &TestApp, key: &str, id: &str) -> Value {
+    let d = app.data(key, READ, json!({ "id": id })).await;
+    if d["stores"]["totalCount"] == 0 {
+        return Value::Null;
+    }
+    d["stores"]["nodes"][0].clone()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut conn = app.conn().await;
+    diesel_async::RunQueryDsl::load::<N>(diesel::sql_query(sql), &mut conn)
+        .await
+        .unwrap()[0]
+        .n
+}
+
+async fn setup() -> (TestApp, String) {
+    let app = spawn().await;
+    let key = app.api_key("acme", "stores:write").await;
+    seed_template(&app, "acme").await;
+    (app, key)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn spec_example_creates_then_updates_and_reads_back() {
+    let (app, key) = setup().await;
+    let r = upsert(&app, &key, Some("0001"), json!([example()])).await;
+    assert_eq!(r, json!({ "created": 1, "updated": 0, "userErrors": [] }));
+    let r = upsert(&app, &key, Some("0001"), json!([example()])).await;
+    assert_eq!(r, json!({ "created": 0, "updated": 1, "userErrors": [] }));
+
+    let s = read(&app, &key, "pos-location-01").await;
+    assert_eq!(s["name"], "Main Street");
+    assert_eq!(s["status"], "ACTIVE");
+    assert_eq!(s["timezone"], "America/Guayaquil");
+    assert_eq!(s["brand"]["externalId"], "0001");
+    assert_eq!(s["cmsTemplateId"], "d4e5f6a7-b8c9-0123-def4-567890abcdef");
+    assert_eq!(s["contact"]["phone"], "+593991234567");
+    assert_eq!(s["location"]["latitude"], "-2.1894");
+    assert_eq!(s["location"]["postalCode"], "090101");
+    assert_eq!(s["location"]["businessName"], "Main Street Restaurant");
+    let ch = &s["channels"][0];
+    assert_eq!(ch["code"], "APP");
+    assert_eq!(ch["externalId"], "app-main");
+    assert_eq!(ch["uid"], "b2c3d4e5-f6a7-8901-bcde-f12345678901");
+    let f = &ch["fulfillment"][0];
+    assert_eq!(f["type"], "DELIVERY");
+    assert_eq!(f["pricing"]["minimumOrderValue"], "10.00");
+    assert_eq!(f["pricing"]["maximumOrderValue"], "200.00");
+    assert_eq!(f["pricing"]["taxRate"], "0.15");
+    assert_eq!(f["availability"]["status"], "OPEN");
+    assert_eq!(
+        f["availability"]["schedules"][0]["monday"]["startTime"],
+        "10:00:00"
+    );
+    assert_eq!(f["availability"]["schedules"][0]["sunday"], Value::Null);
+    assert_eq!(s["payments"]["orderable"], true);
+    assert_eq!(s["payments"]["methods"], json!([]));
+    // The second call replaced the channel configuration rather than duplicating it.
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM store_channels").await,
+        1
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM store_fulfillments").await,
+        1
+    );
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM brands").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn omitted_fields_keep_their_values_and_nested_rows_are_replaced() {
+    let (app, key) = setup().await;
+    let mut full = example();
+    full["channels"]["APP"]["fulfillment"]["DELIVERY"]["pricing"]["fees"] = json!([
+        { "id": "fee-1", "type": "FIXED", "tax_inclusive": true, "name": { "en": "Delivery fee" }, "amount": 2.5, "percentage": 0 }
+    ]);
+    full["channels"]["APP"]["fulfillment"]["DELIVERY"]["coverage_zones"] = json!([
+        { "name": "Center", "type": "RADIUS", "radius_info": { "latitude": -2.19, "longitude": -79.88, "radius": 5000 } },
+        { "name": "North", "type": "POLYGON", "polygon_info": { "polygon": [[-2.1, -79.9], [-2.0, -79.9], [-2.0, -79.8]] } }
+    ]);
+    full["payments"]["methods"] = json!([{ "method": "CREDIT", "minimum_order_value": "1.50", "maximum_order_value": 500,
+        "providers": [{ "id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "name": "Stripe", "status": "ACTIVE" }] }]);
+    let r = upsert(&app, &key, None, json!([full])).await;
+    assert_eq!(r["created"], 1, "{r}");
+
+    // Only the name: everything else stays.
+    let r = upsert(
+        &app,
+        &key,
+        None,
+        json!([{ "id": "pos-location-01", "name": "Renamed" }]),
+    )
+    .await;
+    assert_eq!(r, json!({ "created": 0, "updated": 1, "userErrors": [] }));
+    let s = read(&app, &key, "pos-location-01").await;
+    assert_eq!(s["name"], "Renamed");
+    assert_eq!(s["contact"]["email"], "main@merchant.com");
+    assert_eq!(s["cmsTemplateId"], "d4e5f6a7-b8c9-0123-def4-567890abcdef");
+    assert_eq!(s["brand"]["externalId"], "0001");
+    let f = &s["channels"][0]["fulfillment"][0];
+    assert_eq!(f["pricing"]["fees"][0]["amount"], "2.50");
+    assert_eq!(f["pricing"]["fees"][0]["name"]["en"], "Delivery fee");
+    assert_eq!(f["coverageZones"][0]["radiusMeters"], "5000");
+    assert_eq!(f["coverageZones"][1]["polygon"][2]["longitude"], -79.8);
+    assert_eq!(s["payments"]["methods"][0]["minimumOrderValue"], "1.50");
+    assert_eq!(
+        s["payments"]["methods"][0]["providers"][0]["name"],
+        "Stripe"
+    );
+
+    // Null clears the template; `channels: {}` removes all channels; orderable alone keeps methods.
+    let r = upsert(
+        &app,
+        &key,
+        None,
+        json!([{ "id": "pos-location-01", "cms_template_id": null,
+        "channels": {}, "payments": { "orderable": false } }]),
+    )
+    .await;
+    assert_eq!(r["updated"], 1, "{r}");
+    let s = read(&app, &key, "pos-location-01").await;
+    assert_eq!(s["cmsTemplateId"], Value::Null);
+    assert_eq!(s["channels"], json!([]));
+    assert_eq!(s["payments"]["orderable"], false);
+    assert_eq!(s["payments"]["methods"][0]["method"], "CREDIT");
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM store_fulfillment_fees").await,
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_nested_constraint_is_checked_with_its_path_and_code() {
+    let (app, key) = setup().await;
+    let f = "/channels/APP/fulfillment/DELIVERY";
+    // (JSON pointer into the example, new value (None = remove the key), expected path, code)
+    let cases: Vec<(String, Option<Value>, &str, &str)> = vec![
+        ("/id".into(), Some(json!("bad id!")), "id", "INVALID"),
+        ("/id".into(), None, "id", "REQUIRED"),
+        (
+            "/brand_id".into(),
+            Some(json!("x".repeat(65))),
+            "brand_id",
+            "INVALID",
+        ),
+        ("/name".into(), Some(json!("")), "name", "REQUIRED"),
+        (
+            "/name".into(),
+            Some(json!("n".repeat(101))),
+            "name",
+            "TOO_LONG",
+        ),
+        ("/name".into(), Some(Value::Null), "name", "INVALID"),
+        ("/status".into(), Some(json!("OPEN")), "status", "INVALID"),
+        (
+            "/timezone".into(),
+            Some(json!("t".repeat(101))),
+            "timezone",
+            "TOO_LONG",
+        ),
+        (
+            "/contact/email".into(),
+            Some(json!("not-an-email")),
+            "contact.email",
+            "INVALID",
+        ),
+        ("/contact/email".into(), None, "contact.email", "REQUIRED"),
+        (
+            "/contact/phone".into(),
+            Some(json!("0991234567")),
+            "contact.phone",
+            "INVALID",
+        ),
+        ("/contact/phone".into(), None, "contact.phone", "REQUIRED"),
+        (
+            "/contact/name".into(),
+            Some(json!("")),
+            "contact.name",
+            "REQUIRED",
+        ),
+        (
+            "/location/latitude".into(),
+            Some(json!(91)),
+            "location.latitude",
+            "OUT_OF_RANGE",
+        ),
+        (
+            "/location/longitude".into(),
+            Some(json!(-181)),
+            "location.longitude",
+            "OUT_OF_RANGE",
+        ),
+        (
+            "/location/latitude".into(),
+            Some(json!("north")),
+            "location.latitude",
+            "INVALID",
+        ),
+        (
+            "/location/address_line_1".into(),
+            Some(json!("ab")),
+            "location.address_line_1",
+            "TOO_SHORT",
+        ),
+        (
+            "/location/address_line_2".into(),
+            Some(json!("ab")),
+            "location.address_line_2",
+            "TOO_SHORT",
+        ),
+        ("/location/city".into(), None, "location.city", "REQUIRED"),
+        (
+            "/location/country".into(),
+            Some(json!("c".repeat(101))),
+            "location.country",
+            "TOO_LONG",
+        ),
+        (
+            "/location/postal_code".into(),
+            Some(json!("09A101")),
+            "location.postal_code",
+            "INVALID",
+        ),
+        (
+            "/location/postal_code".into(),
+            Some(json!("123")),
+            "location.postal_code",
+            "TOO_SHORT",
+        ),
+        (
+            "/location/business_name".into(),
+            None,
+            "location.business_name",
+            "REQUIRED",
+        ),
+        (
+            "/location/unit_number".into(),
+            Some(json!("4B")),
+            "location.unit_number",
+            "INVALID",
+        ),
+        (
+            "/channels/APP/uid".into(),
+            Some(json!("nope")),
+            "channels.APP.uid",
+            "INVALID",
+        ),
+        (
+            "/channels/APP/id".into(),
+            None,
+            "channels.APP.id",
+            "REQUIRED",
+        ),
+        (
+            "/channels/APP/name".into(),
+            None,
+            "channels.APP.name",
+            "REQUIRED",
+        ),
+        (
+            "/channels/APP/fulfillment".into(),
+            None,
+            "channels.APP.fulfillment",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/uid"),
+            None,
+            "channels.APP.fulfillment.DELIVERY.uid",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/id"),
+            None,
+            "channels.APP.fulfillment.DELIVERY.id",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/type"),
+            Some(json!("PICKUP")),
+            "channels.APP.fulfillment.DELIVERY.type",
+            "INVALID",
+        ),
+        (
+            format!("{f}/name"),
+            None,
+            "channels.APP.fulfillment.DELIVERY.name",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/pricing"),
+            None,
+            "channels.APP.fulfillment.DELIVERY.pricing",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/coverage_zones"),
+            None,
+            "channels.APP.fulfillment.DELIVERY.coverage_zones",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/availability"),
+            None,
+            "channels.APP.fulfillment.DELIVERY.availability",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/pricing/minimum_order_value"),
+            Some(json!(-1)),
+            "channels.APP.fulfillment.DELIVERY.pricing.minimum_order_value",
+            "OUT_OF_RANGE",
+        ),
+        (
+            format!("{f}/pricing/maximum_order_value"),
+            Some(json!(1_000_001)),
+            "channels.APP.fulfillment.DELIVERY.pricing.maximum_order_value",
+            "OUT_OF_RANGE",
+        ),
+        (
+            format!("{f}/pricing/tax_rate"),
+            Some(json!(1.5)),
+            "channels.APP.fulfillment.DELIVERY.pricing.tax_rate",
+            "OUT_OF_RANGE",
+        ),
+        (
+            format!("{f}/pricing/fees"),
+            Some(
+                json!([{ "id": "f", "type": "FLAT", "tax_inclusive": true, "name": {"en": "x"}, "amount": 1, "percentage": 0 }]),
+            ),
+            "channels.APP.fulfillment.DELIVERY.pricing.fees.0.type",
+            "INVALID",
+        ),
+        (
+            format!("{f}/pricing/fees"),
+            Some(
+                json!([{ "type": "FIXED", "tax_inclusive": true, "name": {"en": "x"}, "amount": 1, "percentage": 0 }]),
+            ),
+            "channels.APP.fulfillment.DELIVERY.pricing.fees.0.id",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/pricing/fees"),
+            Some(
+                json!([{ "id": "f", "type": "FIXED", "name": {"en": "x"}, "amount": 1, "percentage": 0 }]),
+            ),
+            "channels.APP.fulfillment.DELIVERY.pricing.fees.0.tax_inclusive",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/pricing/fees"),
+            Some(
+                json!([{ "id": "f", "type": "FIXED", "tax_inclusive": true, "name": "x", "amount": 1, "percentage": 0 }]),
+            ),
+            "channels.APP.fulfillment.DELIVERY.pricing.fees.0.name",
+            "INVALID",
+        ),
+        (
+            format!("{f}/pricing/fees"),
+            Some(
+                json!([{ "id": "f", "type": "FIXED", "tax_inclusive": true, "name": {"en": "x"}, "amount": -1, "percentage": 0 }]),
+            ),
+            "channels.APP.fulfillment.DELIVERY.pricing.fees.0.amount",
+            "OUT_OF_RANGE",
+        ),
+        (
+            format!("{f}/pricing/fees"),
+            Some(
+                json!([{ "id": "f", "type": "FIXED", "tax_inclusive": true, "name": {"en": "x"}, "amount": 1, "percentage": 2 }]),
+            ),
+            "channels.APP.fulfillment.DELIVERY.pricing.fees.0.percentage",
+            "OUT_OF_RANGE",
+        ),
+        (
+            format!("{f}/coverage_zones"),
+            Some(
+                json!([{ "type": "RADIUS", "radius_info": { "latitude": 0, "longitude": 0, "radius": 1 } }]),
+            ),
+            "channels.APP.fulfillment.DELIVERY.coverage_zones.0.name",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/coverage_zones"),
+            Some(json!([{ "name": "z", "type": "CIRCLE" }])),
+            "channels.APP.fulfillment.DELIVERY.coverage_zones.0.type",
+            "INVALID",
+        ),
+        (
+            format!("{f}/coverage_zones"),
+            Some(json!([{ "name": "z", "type": "RADIUS" }])),
+            "channels.APP.fulfillment.DELIVERY.coverage_zones.0.radius_info",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/coverage_zones"),
+            Some(
+                json!([{ "name": "z", "type": "RADIUS", "radius_info": { "latitude": 0, "longitude": 0, "radius": 100001 } }]),
+            ),
+            "channels.APP.fulfillment.DELIVERY.coverage_zones.0.radius_info.radius",
+            "OUT_OF_RANGE",
+        ),
+        (
+            format!("{f}/coverage_zones"),
+            Some(
+                json!([{ "name": "z", "type": "RADIUS", "radius_info": { "latitude": 95, "longitude": 0, "radius": 1 } }]),
+            ),
+            "channels.APP.fulfillment.DELIVERY.coverage_zones.0.radius_info.latitude",
+            "OUT_OF_RANGE",
+        ),
+        (
+            format!("{f}/coverage_zones"),
+            Some(json!([{ "name": "z", "type": "POLYGON" }])),
+            "channels.APP.fulfillment.DELIVERY.coverage_zones.0.polygon_info",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/coverage_zones"),
+            Some(
+                json!([{ "name": "z", "type": "POLYGON", "polygon_info": { "polygon": [[0, 0], [1, 1], ["a", 2]] } }]),
+            ),
+            "channels.APP.fulfillment.DELIVERY.coverage_zones.0.polygon_info.polygon.2",
+            "INVALID",
+        ),
+        (
+            format!("{f}/availability/status"),
+            Some(json!("BUSY")),
+            "channels.APP.fulfillment.DELIVERY.availability.status",
+            "INVALID",
+        ),
+        (
+            format!("{f}/availability/schedules"),
+            Some(json!([{ "funday": { "start_time": "10:00", "end_time": "11:00" } }])),
+            "channels.APP.fulfillment.DELIVERY.availability.schedules.0.funday",
+            "INVALID",
+        ),
+        (
+            format!("{f}/availability/schedules"),
+            Some(json!([{ "monday": { "start_time": "25:00", "end_time": "11:00" } }])),
+            "channels.APP.fulfillment.DELIVERY.availability.schedules.0.monday.start_time",
+            "INVALID",
+        ),
+        (
+            format!("{f}/availability/schedules"),
+            Some(json!([{ "monday": { "start_time": "10:00" } }])),
+            "channels.APP.fulfillment.DELIVERY.availability.schedules.0.monday.end_time",
+            "REQUIRED",
+        ),
+        (
+            format!("{f}/availability/temporary_closed_until"),
+            Some(json!("2026-12-01T09:00:00")),
+            "channels.APP.fulfillment.DELIVERY.availability.temporary_closed_until",
+            "INVALID",
+        ),
+        (
+            format!("{f}/availability/temporary_closed_reason"),
+            Some(json!("closed")),
+            "channels.APP.fulfillment.DELIVERY.availability.temporary_closed_reason",
+            "INVALID",
+        ),
+        (
+            format!("{f}/instructions"),
+            Some(json!(["x"])),
+            "channels.APP.fulfillment.DELIVERY.instructions",
+            "INVALID",
+        ),
+        (
+            "/payments/orderable".into(),
+            Some(json!("yes")),
+            "payments.orderable",
+            "INVALID",
+        ),
+        (
+            "/payments/methods".into(),
+            Some(
+                json!([{ "method": "CHEQUE", "minimum_order_value": 0, "maximum_order_value": 1, "providers": [] }]),
+            ),
+            "payments.methods.0.method",
+            "INVALID",
+        ),
+        (
+            "/payments/methods".into(),
+            Some(json!([{ "method": "CASH", "maximum_order_value": 1, "providers": [] }])),
+            "payments.methods.0.minimum_order_value",
+            "REQUIRED",
+        ),
+        (
+            "/payments/methods".into(),
+            Some(json!([{ "method": "CASH", "minimum_order_value": 0, "providers": [] }])),
+            "payments.methods.0.maximum_order_value",
+            "REQUIRED",
+        ),
+        (
+            "/payments/methods".into(),
+            Some(json!([{ "method": "CASH", "minimum_order_value": 0, "maximum_order_value": 1 }])),
+            "payments.methods.0.providers",
+            "REQUIRED",
+        ),
+        (
+            "/payments/methods".into(),
+            Some(
+                json!([{ "method": "CASH", "minimum_order_value": 0, "maximum_order_value": 1, "providers": [{ "id": "x", "name": "P", "status": "ACTIVE" }] }]),
+            ),
+            "payments.methods.0.providers.0.id",
+            "INVALID",
+        ),
+        (
+            "/payments/methods".into(),
+            Some(
+                json!([{ "method": "CASH", "minimum_order_value": 0, "maximum_order_value": 1, "providers": [{ "id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "status": "ACTIVE" }] }]),
+            ),
+            "payments.methods.0.providers.0.name",
+            "REQUIRED",
+        ),
+        (
+            "/payments/methods".into(),
+            Some(
+                json!([{ "method": "CASH", "minimum_order_value": 0, "maximum_order_value": 1, "providers": [{ "id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890", "name": "P", "status": "ON" }] }]),
+            ),
+            "payments.methods.0.providers.0.status",
+            "INVALID",
+        ),
+        (
+            "/cms_template_id".into(),
+            Some(json!("not-a-uuid")),
+            "cms_template_id",
+            "INVALID",
+        ),
+        (
+            "/channels/app".into(),
+            Some(json!({})),
+            "channels.app",
+            "INVALID",
+        ),
+    ];
+    for (pointer, value, path, code) in cases {
+        let mut body = example();
+        let (parent, last) = pointer.rsplit_once('/').unwrap();
+        let target = if parent.is_empty() {
+            &mut body
+        } else {
+            body.pointer_mut(parent).unwrap()
+        };
+        let obj = target.as_object_mut().unwrap();
+        match value {
+            Some(v) => obj.insert(last.to_owned(), v),
+            None => obj.remove(last),
+        };
+        let r = upsert(&app, &key, None, json!([example(), body])).await;
+        let errors = r["userErrors"].as_array().unwrap();
+        let want: Vec<String> = ["stores", "1"]
+            .into_iter()
+            .map(String::from)
+            .chain(path.split('.').map(String::from))
+            .collect();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e["field"] == json!(want) && e["code"] == code),
+            "{pointer}: expected {path} {code}, got {r}"
+        );
+        assert_eq!(r["created"], 0);
+    }
+    // Nothing was ever written, not even the valid first store.
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM stores").await, 0);
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM brands").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn duplicates_timezones_templates_and_limits() {
+    let (app, key) = setup().await;
+    let r = upsert(&app, &key, None, json!([example(), example()])).await;
+    assert_eq!(r["userErrors"][0]["field"], json!(["stores", "1", "id"]));
+    assert_eq!(r["userErrors"][0]["code"], "DUPLICATE_IN_REQUEST");
+
+    let mut s = example();
+    s["timezone"] = json!("Mars/Olympus");
+    let r = upsert(&app, &key, None, json!([s])).await;
+    assert_eq!(
+        r["userErrors"][0]["field"],
+        json!(["stores", "0", "timezone"])
+    );
+
+    // A template of another entity, or one that does not exist: 400-style NOT_FOUND.
+    for t in [
+        "e5f6a7b8-c9d0-1234-ef56-7890abcdef01",
+        "00000000-0000-0000-0000-000000000000",
+    ] {
+        let mut s = example();
+        s["cms_template_id"] = json!(t);
+        let r = upsert(&app, &key, None, json!([s])).await;
+        assert_eq!(
+            r["userErrors"][0]["field"],
+            json!(["stores", "0", "cms_template_id"]),
+            "{r}"
+        );
+        assert_eq!(r["userErrors"][0]["code"], "NOT_FOUND");
+    }
+
+    // A new store needs a name.
+    let r = upsert(&app, &key, None, json!([{ "id": "new-store" }])).await;
+    assert_eq!(r["userErrors"][0]["field"], json!(["stores", "0", "name"]));
+    assert_eq!(r["userErrors"][0]["code"], "REQUIRED");
+
+    let many: Vec<Value> = (0..501)
+        .map(|i| json!({ "id": format!("s{i}"), "name": "x" }))
+        .collect();
+    let r = upsert(&app, &key, None, json!(many)).await;
+    assert_eq!(r["userErrors"][0]["code"], "LIMIT_EXCEEDED");
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM stores").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn brand_header_scopes_the_upsert() {
+    let (app, key) = setup().await;
+    // Body brand differs from the header.
+    let r = upsert(&app, &key, Some("0002"), json!([example()])).await;
+    assert_eq!(
+        r["userErrors"][0]["field"],
+        json!(["stores", "0", "brand_id"])
+    );
+    assert_eq!(r["userErrors"][0]["code"], "BRAND_MISMATCH");
+    // Malformed header.
+    let r = upsert(&app, &key, Some("bad brand"), json!([example()])).await;
+    assert_eq!(r["userErrors"][0]["field"], json!(["brandId"]));
+
+    // A new store without brand_id gets the header's brand (created on the fly).
+    let r = upsert(
+        &app,
+        &key,
+        Some("0002"),
+        json!([{ "id": "kiosk-1", "name": "Kiosk" }]),
+    )
+    .await;
+    assert_eq!(r["created"], 1, "{r}");
+    assert_eq!(
+        read(&app, &key, "kiosk-1").await["brand"]["externalId"],
+        "0002"
+    );
+    // Brand 0001's store cannot be touched under header 0002…
+    upsert(&app, &key, None, json!([example()])).await;
+    let r = upsert(
+        &app,
+        &key,
+        Some("0002"),
+        json!([{ "id": "pos-location-01", "name": "X" }]),
+    )
+    .await;
+    assert_eq!(r["userErrors"][0]["code"], "BRAND_MISMATCH");
+    assert_eq!(r["userErrors"][0]["field"], json!(["stores", "0", "id"]));
+    assert_eq!(
+        read(&app, &key, "pos-location-01").await["name"],
+        "Main Street"
+    );
+    // …but can under its own header, and without one.
+    let r = upsert(
+        &app,
+        &key,
+        Some("0001"),
+        json!([{ "id": "pos-location-01", "name": "Y" }]),
+    )
+    .await;
+    assert_eq!(r["updated"], 1, "{r}");
+    let r = upsert(&app, &key, None, json!([{ "id": "kiosk-1", "name": "Z" }])).await;
+    assert_eq!(r["updated"], 1, "{r}");
+}
+
+const CREATE_OVERRIDE: &str = "mutation($s: ID!, $f: String!, $v: JSON!, $a: DateTime!, $b: DateTime!) {
+    storeScheduledOverrideCreate(storeId: $s, field: $f, value: $v, startsAt: $a, endsAt: $b, reason: \"Renovation\") {
+      scheduledOverride { id field value reason active } userErrors { field code message } } }";
+const DELETE_OVERRIDE: &str = "mutation($id: ID!) { storeScheduledOverrideDelete(id: $id) { deletedId userErrors { field code } } }";
+
+fn window() -> (String, String) {
+    let now = chrono::Utc::now();
+    (
+        (now - chrono::Duration::hours(1)).to_rfc3339(),
+        (now + chrono::Duration::hours(1)).to_rfc3339(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scheduled_override_conflict_is_refused_until_removed() {
+    let (app, key) = setup().await;
+    upsert(&app, &key, None, json!([example()])).await;
+    let store = read(&app, &key, "pos-location-01").await;
+    let (a, b) = window();
+
+    // Bad field and bad window are user errors.
+    let d = app
+        .data(
+            &key,
+            CREATE_OVERRIDE,
+            json!({ "s": store["id"], "f": "colour", "v": "x", "a": a, "b": b }),
+        )
+        .await;
+    assert_eq!(
+        d["storeScheduledOverrideCreate"]["userErrors"][0]["field"],
+        json!(["field"])
+    );
+    let d = app
+        .data(
+            &key,
+            CREATE_OVERRIDE,
+            json!({ "s": store["id"], "f": "status", "v": "x", "a": b, "b": a }),
+        )
+        .await;
+    assert_eq!(
+        d["storeScheduledOverrideCreate"]["userErrors"][0]["field"],
+        json!(["endsAt"])
+    );
+
+    let d = app
+        .data(
+            &key,
+            CREATE_OVERRIDE,
+            json!({ "s": store["id"], "f": "status", "v": "INACTIVE", "a": a, "b": b }),
+        )
+        .await;
+    let o = &d["storeScheduledOverrideCreate"]["scheduledOverride"];
+    assert_eq!(o["active"], true, "{d}");
+    let override_id = o["id"].clone();
+    let d = app
+        .data(
+            &key,
+            CREATE_OVERRIDE,
+            json!({ "s": store["id"], "f": "channels.APP", "v": {}, "a": a, "b": b }),
+        )
+        .await;
+    let channel_override = d["storeScheduledOverrideCreate"]["scheduledOverride"]["id"].clone();
+
+    // Re-sending the same status is fine (not a change); changing it is refused.
+    let mut same = example();
+    same.as_object_mut().unwrap().remove("channels");
+    let r = upsert(&app, &key, None, json!([same])).await;
+    assert_eq!(r["updated"], 1, "{r}");
+    let r = upsert(
+        &app,
+        &key,
+        None,
+        json!([{ "id": "pos-location-01", "status": "INACTIVE" }]),
+    )
+    .await;
+    assert_eq!(r["userErrors"][0]["code"], "SCHEDULED_OVERRIDE_CONFLICT");
+    assert_eq!(
+        r["userErrors"][0]["field"],
+        json!(["stores", "0", "status"])
+    );
+    // Sending channels conflicts with the channels.APP override.
+    let r = upsert(&app, &key, None, json!([example()])).await;
+    assert_eq!(r["userErrors"][0]["code"], "SCHEDULED_OVERRIDE_CONFLICT");
+    assert_eq!(
+        r["userErrors"][0]["field"],
+        json!(["stores", "0", "channels"])
+    );
+    // Unrelated fields go through.
+    let r = upsert(
+        &app,
+        &key,
+        None,
+        json!([{ "id": "pos-location-01", "name": "Other" }]),
+    )
+    .await;
+    assert_eq!(r["updated"], 1, "{r}");
+
+    for id in [override_id, channel_override] {
+        let d = app.data(&key, DELETE_OVERRIDE, json!({ "id": id })).await;
+        assert_eq!(d["storeScheduledOverrideDelete"]["deletedId"], id);
+    }
+    let r = upsert(
+        &app,
+        &key,
+        None,
+        json!([{ "id": "pos-location-01", "status": "INACTIVE" }, ]),
+    )
+    .await;
+    assert_eq!(r["updated"], 1, "{r}");
+    assert_eq!(
+        read(&app, &key, "pos-location-01").await["status"],
+        "INACTIVE"
+    );
+
+    // An override that already ended does not block.
+    let mut conn = app.conn().await;
+    conn.batch_execute("INSERT INTO store_scheduled_overrides (merchant_id, store_id, field, value, starts_at, ends_at)
+        SELECT merchant_id, id, 'name', '\"Old\"', now() - interval '2 hours', now() - interval '1 hour' FROM stores").await.unwrap();
+    let r = upsert(
+        &app,
+        &key,
+        None,
+        json!([{ "id": "pos-location-01", "name": "Fresh" }]),
+    )
+    .await;
+    assert_eq!(r["updated"], 1, "{r}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forbidden_without_stores_write() {
+    let app = spawn().await;
+    let read_only = app.api_key("acme", "stores:read").await;
+    let body = app
+        .gql(&read_only, UPSERT, json!({ "s": [example()] }))
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+    let body = app
+        .gql(&read_only, DELETE_OVERRIDE, json!({ "id": "sov_x" }))
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM stores").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tenants_are_isolated() {
+    let (app, a) = setup().await;
+    let b = app.api_key("globex", "stores:write").await;
+    seed_template(&app, "globex").await;
+    upsert(&app, &a, None, json!([example()])).await;
+    let store_a = read(&app, &a, "pos-location-01").await;
+    let (s, e) = window();
+    let d = app
+        .data(
+            &a,
+            CREATE_OVERRIDE,
+            json!({ "s": store_a["id"], "f": "status", "v": "INACTIVE", "a": s, "b": e }),
+        )
+        .await;
+    let override_a = d["storeScheduledOverrideCreate"]["scheduledOverride"]["id"].clone();
+
+    // B's upsert with the same external id creates B's own store.
+    let mut mine = example();
+    mine["name"] = json!("Globex Main");
+    mine["status"] = json!("INACTIVE");
+    let r = upsert(&app, &b, None, json!([mine])).await;
+    assert_eq!(r, json!({ "created": 1, "updated": 0, "userErrors": [] }));
+    assert_eq!(
+        read(&app, &a, "pos-location-01").await["name"],
+        "Main Street"
+    );
+    assert_eq!(
+        read(&app, &b, "pos-location-01").await["name"],
+        "Globex Main"
+    );
+    assert_eq!(count(&app, "SELECT count(*) AS n FROM stores").await, 2);
+
+    // B cannot delete A's override, nor schedule one on A's store.
+    let d = app
+        .data(&b, DELETE_OVERRIDE, json!({ "id": override_a }))
+        .await;
+    assert_eq!(
+        d["storeScheduledOverrideDelete"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
+    let d = app
+        .data(
+            &b,
+            CREATE_OVERRIDE,
+            json!({ "s": store_a["id"], "f": "name", "v": "x", "a": s, "b": e }),
+        )
+        .await;
+    assert_eq!(
+        d["storeScheduledOverrideCreate"]["userErrors"][0]["code"],
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) AS n FROM store_scheduled_overrides").await,
+        1
+    );
+}
