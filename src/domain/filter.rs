@@ -143,6 +143,27 @@ pub struct Sort {
     pub descending: bool,
 }
 
+impl Sort {
+    /// The sort a client asked for (`field`, descending?) or the default, with each field
+    /// mapped to its whitelisted column.
+    pub fn by<F, D: IsDescending>(
+        asked: Option<(F, D)>,
+        default: (F, D),
+        column: impl Fn(F) -> SortColumn,
+    ) -> Sort {
+        let (field, direction) = asked.unwrap_or(default);
+        Sort {
+            column: column(field),
+            descending: direction.is_descending(),
+        }
+    }
+}
+
+/// A direction enum of the API layer.
+pub trait IsDescending {
+    fn is_descending(&self) -> bool;
+}
+
 /// Position after/before which a page starts: the sort value and key of a row.
 #[derive(Debug, Clone)]
 pub struct Cursor {

@@ -69,6 +69,20 @@ fn decode_cursor(arg: &str, raw: &str, column: SortColumn, kind: Kind) -> GqlRes
 }
 
 impl PageArgs {
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Self {
+        Self {
+            first,
+            after,
+            last,
+            before,
+        }
+    }
+
     /// Validates the arguments and decodes the cursors.
     pub fn to_request(&self, column: SortColumn, kind: Kind) -> GqlResult<PageRequest> {
         if self.first.is_some() && self.last.is_some() {

@@ -24,6 +24,7 @@ fn check_in_len(path: &str, n: usize) -> GqlResult<()> {
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+/// Direction of a sort.
 pub enum SortDirection {
     Asc,
     #[default]
@@ -230,5 +231,11 @@ impl TagsFilter {
             f.push(column, Op::HasAny(v.clone()));
         }
         Ok(())
+    }
+}
+
+impl crate::domain::filter::IsDescending for SortDirection {
+    fn is_descending(&self) -> bool {
+        *self == SortDirection::Desc
     }
 }

@@ -105,29 +105,21 @@ impl CatalogQuery {
         if let Some(x) = &input.updated_at {
             x.apply(&mut f, "updated_at");
         }
-        let (field, direction) = sort
-            .map(|s| (s.field, s.direction))
-            .unwrap_or((ProductSortField::Name, SortDirection::Asc));
-        let column = match field {
-            ProductSortField::CreatedAt => d::SORT_CREATED_AT,
-            ProductSortField::UpdatedAt => d::SORT_UPDATED_AT,
-            ProductSortField::Name => d::SORT_NAME,
-        };
-        let sort = Sort {
-            column,
-            descending: direction == SortDirection::Desc,
-        };
+        let sort = Sort::by(
+            sort.map(|s| (s.field, s.direction)),
+            (ProductSortField::Name, SortDirection::Asc),
+            |field| match field {
+                ProductSortField::CreatedAt => d::SORT_CREATED_AT,
+                ProductSortField::UpdatedAt => d::SORT_UPDATED_AT,
+                ProductSortField::Name => d::SORT_NAME,
+            },
+        );
         connection::list::<ProductRow, Product>(
             ctx,
             Kind::Product,
             f,
             sort,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            &PageArgs::new(first, after, last, before),
             Product,
         )
         .await
@@ -171,28 +163,20 @@ impl CatalogQuery {
         if let Some(x) = &input.sku {
             x.apply(&mut f, "sku", "filter.sku")?;
         }
-        let (field, direction) = sort
-            .map(|s| (s.field, s.direction))
-            .unwrap_or((VariantSortField::Sku, SortDirection::Asc));
-        let column = match field {
-            VariantSortField::CreatedAt => d::SORT_CREATED_AT,
-            VariantSortField::Sku => d::SORT_SKU,
-        };
-        let sort = Sort {
-            column,
-            descending: direction == SortDirection::Desc,
-        };
+        let sort = Sort::by(
+            sort.map(|s| (s.field, s.direction)),
+            (VariantSortField::Sku, SortDirection::Asc),
+            |field| match field {
+                VariantSortField::CreatedAt => d::SORT_CREATED_AT,
+                VariantSortField::Sku => d::SORT_SKU,
+            },
+        );
         connection::list::<VariantRow, Variant>(
             ctx,
             Kind::Variant,
             f,
             sort,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            &PageArgs::new(first, after, last, before),
             Variant::from,
         )
         .await

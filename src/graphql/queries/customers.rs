@@ -202,28 +202,20 @@ impl CustomerGroupQuery {
         if let Some(x) = &input.created_at {
             x.apply(&mut f, "created_at");
         }
-        let (field, direction) = sort
-            .map(|s| (s.field, s.direction))
-            .unwrap_or((CustomerGroupSortField::Name, SortDirection::Asc));
-        let column = match field {
-            CustomerGroupSortField::CreatedAt => m::SORT_CREATED_AT,
-            CustomerGroupSortField::Name => m::GROUP_SORT_NAME,
-        };
-        let sort = Sort {
-            column,
-            descending: direction == SortDirection::Desc,
-        };
+        let sort = Sort::by(
+            sort.map(|s| (s.field, s.direction)),
+            (CustomerGroupSortField::Name, SortDirection::Asc),
+            |field| match field {
+                CustomerGroupSortField::CreatedAt => m::SORT_CREATED_AT,
+                CustomerGroupSortField::Name => m::GROUP_SORT_NAME,
+            },
+        );
         connection::list::<m::CustomerGroup, CustomerGroup>(
             ctx,
             Kind::CustomerGroup,
             f,
             sort,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            &PageArgs::new(first, after, last, before),
             CustomerGroup,
         )
         .await

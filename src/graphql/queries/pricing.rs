@@ -117,29 +117,21 @@ impl PricingQuery {
                 x.apply(&mut f, col);
             }
         }
-        let (field, direction) = sort
-            .map(|s| (s.field, s.direction))
-            .unwrap_or((PriceListSortField::Position, SortDirection::Asc));
-        let column = match field {
-            PriceListSortField::CreatedAt => d::LIST_SORT_CREATED_AT,
-            PriceListSortField::Name => d::LIST_SORT_NAME,
-            PriceListSortField::Position => d::LIST_SORT_POSITION,
-        };
-        let sort = Sort {
-            column,
-            descending: direction == SortDirection::Desc,
-        };
+        let sort = Sort::by(
+            sort.map(|s| (s.field, s.direction)),
+            (PriceListSortField::Position, SortDirection::Asc),
+            |field| match field {
+                PriceListSortField::CreatedAt => d::LIST_SORT_CREATED_AT,
+                PriceListSortField::Name => d::LIST_SORT_NAME,
+                PriceListSortField::Position => d::LIST_SORT_POSITION,
+            },
+        );
         connection::list::<PriceListRow, PriceList>(
             ctx,
             Kind::PriceList,
             f,
             sort,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            &PageArgs::new(first, after, last, before),
             PriceList,
         )
         .await
@@ -200,28 +192,20 @@ impl PricingQuery {
         if let Some(x) = &input.updated_at {
             x.apply(&mut f, "updated_at");
         }
-        let (field, direction) = sort
-            .map(|s| (s.field, s.direction))
-            .unwrap_or((PriceSortField::CreatedAt, SortDirection::Asc));
-        let column = match field {
-            PriceSortField::CreatedAt => d::PRICE_SORT_CREATED_AT,
-            PriceSortField::Amount => d::PRICE_SORT_AMOUNT,
-        };
-        let sort = Sort {
-            column,
-            descending: direction == SortDirection::Desc,
-        };
+        let sort = Sort::by(
+            sort.map(|s| (s.field, s.direction)),
+            (PriceSortField::CreatedAt, SortDirection::Asc),
+            |field| match field {
+                PriceSortField::CreatedAt => d::PRICE_SORT_CREATED_AT,
+                PriceSortField::Amount => d::PRICE_SORT_AMOUNT,
+            },
+        );
         connection::list::<PriceRow, Price>(
             ctx,
             Kind::Price,
             f,
             sort,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            &PageArgs::new(first, after, last, before),
             Price,
         )
         .await

@@ -82,28 +82,20 @@ impl PromotionQuery {
                 x.apply(&mut f, col);
             }
         }
-        let (field, direction) = sort
-            .map(|s| (s.field, s.direction))
-            .unwrap_or((PromotionSortField::CreatedAt, SortDirection::Desc));
-        let column = match field {
-            PromotionSortField::CreatedAt => d::SORT_CREATED_AT,
-            PromotionSortField::Name => d::SORT_NAME,
-        };
-        let sort = Sort {
-            column,
-            descending: direction == SortDirection::Desc,
-        };
+        let sort = Sort::by(
+            sort.map(|s| (s.field, s.direction)),
+            (PromotionSortField::CreatedAt, SortDirection::Desc),
+            |field| match field {
+                PromotionSortField::CreatedAt => d::SORT_CREATED_AT,
+                PromotionSortField::Name => d::SORT_NAME,
+            },
+        );
         connection::list::<PromotionRow, Promotion>(
             ctx,
             Kind::Promotion,
             f,
             sort,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            &PageArgs::new(first, after, last, before),
             Promotion,
         )
         .await

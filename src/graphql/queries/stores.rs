@@ -173,30 +173,22 @@ impl StoreQuery {
         sort: Option<StoreSort>,
     ) -> GqlResult<GqlConnection<Store>> {
         let filter = filter.unwrap_or_default().to_filter(search)?;
-        let (field, direction) = sort
-            .map(|s| (s.field, s.direction))
-            .unwrap_or((StoreSortField::Name, SortDirection::Asc));
-        let column = match field {
-            StoreSortField::CreatedAt => d::SORT_CREATED_AT,
-            StoreSortField::UpdatedAt => STORE_UPDATED_AT,
-            StoreSortField::Name => d::SORT_NAME,
-            StoreSortField::ExternalId => d::SORT_EXTERNAL_ID,
-        };
-        let sort = Sort {
-            column,
-            descending: direction == SortDirection::Desc,
-        };
+        let sort = Sort::by(
+            sort.map(|s| (s.field, s.direction)),
+            (StoreSortField::Name, SortDirection::Asc),
+            |field| match field {
+                StoreSortField::CreatedAt => d::SORT_CREATED_AT,
+                StoreSortField::UpdatedAt => STORE_UPDATED_AT,
+                StoreSortField::Name => d::SORT_NAME,
+                StoreSortField::ExternalId => d::SORT_EXTERNAL_ID,
+            },
+        );
         connection::list::<StoreRow, Store>(
             ctx,
             Kind::Store,
             filter,
             sort,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            &PageArgs::new(first, after, last, before),
             Store,
         )
         .await
@@ -239,29 +231,21 @@ impl StoreQuery {
         if let Some(v) = input.active {
             f.push("active", Op::Eq(Bind::Bool(v)));
         }
-        let (field, direction) = sort
-            .map(|s| (s.field, s.direction))
-            .unwrap_or((ChannelSortField::Code, SortDirection::Asc));
-        let column = match field {
-            ChannelSortField::CreatedAt => CHANNEL_CREATED_AT,
-            ChannelSortField::Code => dch::SORT_CODE,
-            ChannelSortField::Name => CHANNEL_NAME,
-        };
-        let sort = Sort {
-            column,
-            descending: direction == SortDirection::Desc,
-        };
+        let sort = Sort::by(
+            sort.map(|s| (s.field, s.direction)),
+            (ChannelSortField::Code, SortDirection::Asc),
+            |field| match field {
+                ChannelSortField::CreatedAt => CHANNEL_CREATED_AT,
+                ChannelSortField::Code => dch::SORT_CODE,
+                ChannelSortField::Name => CHANNEL_NAME,
+            },
+        );
         connection::list::<ChannelRow, Channel>(
             ctx,
             Kind::Channel,
             f,
             sort,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            &PageArgs::new(first, after, last, before),
             Channel,
         )
         .await
@@ -301,29 +285,21 @@ impl StoreQuery {
         if let Some(x) = &input.name {
             x.apply(&mut f, "name", "filter.name")?;
         }
-        let (field, direction) = sort
-            .map(|s| (s.field, s.direction))
-            .unwrap_or((BrandSortField::ExternalId, SortDirection::Asc));
-        let column = match field {
-            BrandSortField::CreatedAt => d::SORT_CREATED_AT,
-            BrandSortField::ExternalId => d::SORT_EXTERNAL_ID,
-            BrandSortField::Name => BRAND_NAME,
-        };
-        let sort = Sort {
-            column,
-            descending: direction == SortDirection::Desc,
-        };
+        let sort = Sort::by(
+            sort.map(|s| (s.field, s.direction)),
+            (BrandSortField::ExternalId, SortDirection::Asc),
+            |field| match field {
+                BrandSortField::CreatedAt => d::SORT_CREATED_AT,
+                BrandSortField::ExternalId => d::SORT_EXTERNAL_ID,
+                BrandSortField::Name => BRAND_NAME,
+            },
+        );
         connection::list::<BrandRow, Brand>(
             ctx,
             Kind::Brand,
             f,
             sort,
-            &PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
+            &PageArgs::new(first, after, last, before),
             Brand,
         )
         .await
