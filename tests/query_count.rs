@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::spawn;
+use common::{spawn, spawn_with};
 use serde_json::json;
 
 /// The dashboard page of issue #3, verbatim.
@@ -45,4 +45,40 @@ async fn dashboard_query_sends_the_same_statements_for_5_50_and_250_orders() {
         .as_array()
         .map(Vec::is_empty)
         .unwrap_or(true)));
+}
+
+/// The statements of a page and of its loaders are prepared once per connection and then only
+/// bound and executed: one round trip each instead of two, and no parse or plan in PostgreSQL.
+#[tokio::test(flavor = "multi_thread")]
+async fn hot_statements_stay_prepared_across_requests() {
+    // One connection, so that every statement of the page meets the statements it prepared.
+    let app = spawn_with(|c| c.pool_size = 1).await;
+    app.seed("acme", 50, 100).await;
+    let token = app.token("acme", "customers:read,orders:read").await;
+    let run = |n: i64| app.data(&token, DASHBOARD, json!({ "n": n }));
+    run(20).await;
+    let warm = app.prepared_statements();
+    assert!(warm >= 5, "the page and its loaders were prepared: {warm}");
+    let before = app.statements();
+    for n in [5, 20, 50, 20, 5] {
+        run(n).await;
+    }
+    assert!(
+        app.statements() - before >= 5 * 7,
+        "the requests ran their statements"
+    );
+    assert_eq!(
+        app.prepared_statements(),
+        warm,
+        "no statement was prepared again"
+    );
+    // A filtered list is not kept prepared: its text depends on the client's filter.
+    let prepared = app.prepared_statements();
+    app.data(
+        &token,
+        r#"{ orders(first: 5, filter: { number: { startsWith: "R" } }) { nodes { number } } }"#,
+        json!({}),
+    )
+    .await;
+    assert_eq!(app.prepared_statements(), prepared);
 }

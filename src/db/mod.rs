@@ -20,28 +20,41 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 pub type Conn = Object<AsyncPgConnection>;
 
-/// The pool plus a counter of every SQL statement its connections have sent. The counter is what
-/// `/metrics` reports and what the query-count tests read to prove there is no N+1.
+/// The pool plus counters of every SQL statement its connections have sent and of the
+/// statements they prepared to keep. The counters are what `/metrics` reports and what the
+/// query-count tests read to prove there is no N+1 (and that hot statements stay prepared).
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<AsyncPgConnection>,
-    statements: Arc<AtomicU64>,
+    counters: Arc<Counters>,
 }
 
-struct CountStatements(Arc<AtomicU64>);
+#[derive(Default)]
+struct Counters {
+    statements: AtomicU64,
+    prepared: AtomicU64,
+}
+
+struct CountStatements(Arc<Counters>);
 
 impl Instrumentation for CountStatements {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if matches!(event, InstrumentationEvent::StartQuery { .. }) {
-            self.0.fetch_add(1, Ordering::Relaxed);
+        match event {
+            InstrumentationEvent::StartQuery { .. } => {
+                self.0.statements.fetch_add(1, Ordering::Relaxed);
+            }
+            InstrumentationEvent::CacheQuery { .. } => {
+                self.0.prepared.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => {}
         }
     }
 }
 
 impl Db {
     pub fn connect(url: &str, size: usize) -> anyhow::Result<Self> {
-        let statements = Arc::new(AtomicU64::new(0));
-        let counter = statements.clone();
+        let counters = Arc::new(Counters::default());
+        let counter = counters.clone();
         let mut config = ManagerConfig::<AsyncPgConnection>::default();
         // `Verified` would send a `SELECT 1` on every checkout; a broken connection surfaces
         // as an error on first use instead, which maps to 503.
@@ -63,7 +76,7 @@ impl Db {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .context("building the connection pool")?;
-        Ok(Self { pool, statements })
+        Ok(Self { pool, counters })
     }
 
     pub async fn conn(&self) -> crate::error::Result<Conn> {
@@ -72,7 +85,13 @@ impl Db {
 
     /// SQL statements sent since start.
     pub fn statements(&self) -> u64 {
-        AtomicU64::load(&self.statements, Ordering::Relaxed)
+        AtomicU64::load(&self.counters.statements, Ordering::Relaxed)
+    }
+
+    /// Statements prepared to be kept by a connection since start (see `Sql::cached`): it stops
+    /// growing once every connection has seen the hot queries.
+    pub fn prepared_statements(&self) -> u64 {
+        AtomicU64::load(&self.counters.prepared, Ordering::Relaxed)
     }
 
     pub fn pool_status(&self) -> (usize, usize) {

@@ -233,6 +233,31 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_daily_rollups (id) {
+        id -> Int8,
+        merchant_id -> Int8,
+        timezone -> Text,
+        date_field -> Text,
+        day -> Date,
+        channel_id -> Nullable<Int8>,
+        store_id -> Nullable<Int8>,
+        status -> Text,
+        currency -> Text,
+        orders -> Int8,
+        item_count -> Int8,
+        total -> Numeric,
+    }
+}
+
+diesel::table! {
+    order_rollup_timezones (merchant_id, timezone) {
+        merchant_id -> Int8,
+        timezone -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     orders (merchant_id, id) {
         merchant_id -> Int8,
         id -> Int8,
@@ -556,6 +581,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     merchants,
     migration_batch_rows,
     migration_batches,
+    order_daily_rollups,
+    order_rollup_timezones,
     orders,
     payments,
     price_lists,

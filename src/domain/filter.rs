@@ -55,6 +55,21 @@ impl Filter {
         self.predicates.push(Predicate { column, op });
     }
 
+    /// No predicate and no search: the statement's text then depends only on the sort and the
+    /// cursor, a bounded set of shapes that connections can keep prepared.
+    pub fn is_empty(&self) -> bool {
+        self.predicates.is_empty() && self.search.is_none()
+    }
+
+    /// `sql` marked [`Sql::cached`] when this filter adds nothing to its text.
+    pub fn cache(&self, sql: Sql) -> Sql {
+        if self.is_empty() {
+            sql.cached()
+        } else {
+            sql
+        }
+    }
+
     /// Appends ` AND …` for every predicate to `sql`.
     pub fn write(&self, sql: &mut Sql, search_columns: &[&str]) {
         for p in &self.predicates {
@@ -234,11 +249,9 @@ pub async fn fetch_page<T: Listable>(
             .push(")");
     }
     let dir = if descending { "DESC" } else { "ASC" };
-    sql.push(&format!(
-        " ORDER BY {col} {dir}, id {dir} LIMIT {}",
-        limit + 1
-    ));
-    let mut items: Vec<T> = sql.into_query().load(conn).await?;
+    sql.push(&format!(" ORDER BY {col} {dir}, id {dir} LIMIT "))
+        .bind(Bind::I64(limit as i64 + 1));
+    let mut items: Vec<T> = filter.cache(sql).into_query().load(conn).await?;
     let more = items.len() > limit;
     items.truncate(limit);
     if backward {
@@ -269,7 +282,7 @@ pub async fn count<T: Listable>(
     ));
     sql.bind(Bind::I64(merchant_id));
     filter.write(&mut sql, T::SEARCH);
-    let rows: Vec<Count> = sql.into_query().load(conn).await?;
+    let rows: Vec<Count> = filter.cache(sql).into_query().load(conn).await?;
     Ok(rows.into_iter().next().map(|c| c.count).unwrap_or(0))
 }
 
@@ -297,7 +310,7 @@ pub async fn by_column<T: Row>(
         .push(&format!(" AND {column} = ANY("))
         .bind(Bind::I64s(keys.to_vec()))
         .push(") ORDER BY id");
-    Ok(sql.into_query().load(conn).await?)
+    Ok(sql.cached().into_query().load(conn).await?)
 }
 
 /// Parses the text form of a cursor value of a column of `kind`.

@@ -41,7 +41,7 @@ pub async fn top_children<T: Row>(
             Bind::I64(limit),
         ],
     );
-    Ok(sql.into_query().load(conn).await?)
+    Ok(sql.cached().into_query().load(conn).await?)
 }
 
 /// The groups of each customer.
@@ -56,7 +56,7 @@ pub async fn groups_of_customers(
          WHERE m.merchant_id = $1 AND m.customer_id = ANY($2) ORDER BY g.name",
         vec![Bind::I64(merchant_id), Bind::I64s(customers.to_vec())],
     );
-    Ok(sql.into_query().load(conn).await?)
+    Ok(sql.cached().into_query().load(conn).await?)
 }
 
 /// The first `limit` customers (by id) of each group.
@@ -73,7 +73,7 @@ pub async fn customers_of_groups(
            WHERE m.merchant_id = $1 AND m.customer_group_id = g.id ORDER BY m.customer_id LIMIT $3) AS c",
         vec![Bind::I64(merchant_id), Bind::I64s(groups.to_vec()), Bind::I64(limit)],
     );
-    Ok(sql.into_query().load(conn).await?)
+    Ok(sql.cached().into_query().load(conn).await?)
 }
 
 /// The first `limit` products (by id) published on each channel.
@@ -90,5 +90,5 @@ pub async fn products_of_channels(
            WHERE pp.merchant_id = $1 AND pp.channel_id = ch.id ORDER BY pp.product_id LIMIT $3) AS p",
         vec![Bind::I64(merchant_id), Bind::I64s(channels.to_vec()), Bind::I64(limit)],
     );
-    Ok(sql.into_query().load(conn).await?)
+    Ok(sql.cached().into_query().load(conn).await?)
 }

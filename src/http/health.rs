@@ -36,6 +36,9 @@ pub async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
         "# HELP gateway_sql_statements_total SQL statements sent to PostgreSQL.\n\
          # TYPE gateway_sql_statements_total counter\n\
          gateway_sql_statements_total {}\n\
+         # HELP gateway_sql_statements_prepared_total Statements connections prepared to reuse.\n\
+         # TYPE gateway_sql_statements_prepared_total counter\n\
+         gateway_sql_statements_prepared_total {}\n\
          # HELP gateway_db_pool_connections Open pooled connections.\n\
          # TYPE gateway_db_pool_connections gauge\n\
          gateway_db_pool_connections {}\n\
@@ -43,6 +46,7 @@ pub async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
          # TYPE gateway_db_pool_available gauge\n\
          gateway_db_pool_available {}\n",
         state.db.statements(),
+        state.db.prepared_statements(),
         size,
         available
     );

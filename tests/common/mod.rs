@@ -104,6 +104,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// Like [`spawn`], with the configuration adjusted by `configure` before the app is built.
+pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let template = template().await;
     let db = format!("cg_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
@@ -120,6 +125,7 @@ pub async fn spawn() -> TestApp {
         secret: Some(JWT_SECRET.into()),
         ..JwtConfig::default()
     };
+    configure(&mut config);
     let (router, state) = build_app(config).await.expect("build app");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -243,6 +249,10 @@ impl TestApp {
 
     pub fn statements(&self) -> u64 {
         self.state.db.statements()
+    }
+
+    pub fn prepared_statements(&self) -> u64 {
+        self.state.db.prepared_statements()
     }
 }
 

@@ -15,5 +15,5 @@ pub async fn stats_by_ids(
         include_str!("stats_by_ids.sql"),
         vec![Bind::I64(merchant_id), Bind::I64s(ids.to_vec())],
     );
-    Ok(sql.into_query().load(conn).await?)
+    Ok(sql.cached().into_query().load(conn).await?)
 }

@@ -20,5 +20,5 @@ pub async fn recent_by_customers(
             Bind::I64(limit),
         ],
     );
-    Ok(sql.into_query().load(conn).await?)
+    Ok(sql.cached().into_query().load(conn).await?)
 }
