@@ -378,12 +378,14 @@ pub async fn publish(
         }
     }
     let any_item_error = items.iter().any(|e| !e.is_empty());
-    let ok: Vec<i64> = keys
+    let mut ok: Vec<i64> = keys
         .iter()
         .zip(&items)
         .filter(|(_, e)| e.is_empty())
         .filter_map(|(k, _)| *k)
         .collect();
+    ok.sort_unstable();
+    ok.dedup();
     let write_allowed = request_errors.is_empty()
         && (policy == ErrorPolicy::RejectFailedRows || !any_item_error)
         && !ok.is_empty();
