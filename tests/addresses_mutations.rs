@@ -19,8 +19,7 @@ const CREATE: &str = "mutation($c: ID!, $input: CustomerAddressCreateInput!, $ke
     address { id firstName address1 address2 city zipcode countryCode isDefaultBilling isDefaultShipping updatedAt }
     deletedId userErrors { field code message } } }";
 
-const UPDATE: &str =
-    "mutation($id: ID!, $input: CustomerAddressUpdateInput!, $at: DateTime) {
+const UPDATE: &str = "mutation($id: ID!, $input: CustomerAddressUpdateInput!, $at: DateTime) {
   customerAddressUpdate(id: $id, input: $input, expectedUpdatedAt: $at) {
     address { id address1 address2 city countryCode isDefaultBilling isDefaultShipping updatedAt }
     userErrors { field code message } } }";
@@ -151,7 +150,8 @@ async fn create_validates_like_the_table_and_moves_default_flags() {
             .await;
         let e = errors(&d["customerAddressCreate"]);
         assert!(
-            e.iter().any(|(f, c)| *f == json!(["customerId"]) && c == code),
+            e.iter()
+                .any(|(f, c)| *f == json!(["customerId"]) && c == code),
             "{id}: {e:?}"
         );
     }
@@ -198,7 +198,10 @@ async fn update_keeps_omitted_fields_checks_expected_updated_at_and_moves_defaul
         )
         .await;
     let p = &d["customerAddressUpdate"];
-    assert_eq!(errors(p), [(json!(["expectedUpdatedAt"]), "CONFLICT".into())]);
+    assert_eq!(
+        errors(p),
+        [(json!(["expectedUpdatedAt"]), "CONFLICT".into())]
+    );
     assert_eq!(p["address"], Value::Null);
 
     // With the right one: city changes, address2 cleared by null, other fields kept.
@@ -260,11 +263,20 @@ async fn update_keeps_omitted_fields_checks_expected_updated_at_and_moves_defaul
         )
         .await;
     let e = errors(&d["customerAddressUpdate"]);
-    assert!(e.contains(&(json!(["input", "address1"]), "REQUIRED".into())), "{e:?}");
-    assert!(e.contains(&(json!(["input", "countryCode"]), "INVALID".into())), "{e:?}");
+    assert!(
+        e.contains(&(json!(["input", "address1"]), "REQUIRED".into())),
+        "{e:?}"
+    );
+    assert!(
+        e.contains(&(json!(["input", "countryCode"]), "INVALID".into())),
+        "{e:?}"
+    );
 
     // Bad and unknown IDs.
-    for (id, code) in [("addr_###", "INVALID"), (&unknown(Kind::Address), "NOT_FOUND")] {
+    for (id, code) in [
+        ("addr_###", "INVALID"),
+        (&unknown(Kind::Address), "NOT_FOUND"),
+    ] {
         let d = app
             .data(&key, UPDATE, json!({ "id": id, "input": { "city": "X" } }))
             .await;
@@ -315,7 +327,11 @@ async fn idempotency_key_creates_once() {
     let mut other = home();
     other["city"] = json!("Quito");
     let c = app
-        .data(&key, CREATE, json!({ "c": customer, "input": other, "key": "addr-1" }))
+        .data(
+            &key,
+            CREATE,
+            json!({ "c": customer, "input": other, "key": "addr-1" }),
+        )
         .await;
     assert_eq!(
         c["customerAddressCreate"]["userErrors"][0]["code"],
@@ -347,13 +363,21 @@ async fn another_merchants_customers_and_addresses_are_not_found_and_unchanged()
     let mut input = home();
     input["isDefaultBilling"] = json!(true);
     let d = app
-        .data(&globex, CREATE, json!({ "c": their_customer, "input": input.clone() }))
+        .data(
+            &globex,
+            CREATE,
+            json!({ "c": their_customer, "input": input.clone() }),
+        )
         .await;
     let theirs = d["customerAddressCreate"]["address"].clone();
     let before = addresses(&app, &globex, &their_customer).await;
 
     let d = app
-        .data(&acme, CREATE, json!({ "c": their_customer, "input": input }))
+        .data(
+            &acme,
+            CREATE,
+            json!({ "c": their_customer, "input": input }),
+        )
         .await;
     assert_eq!(
         errors(&d["customerAddressCreate"]),

@@ -76,10 +76,6 @@ fn errors(payload: &Value) -> Vec<(Value, String)> {
         .collect()
 }
 
-fn has(payload: &Value, field: Value, code: &str) -> bool {
-    errors(payload).contains(&(field, code.to_owned()))
-}
-
 async fn product(app: &TestApp, key: &str, id: &Value) -> Value {
     app.data(
         key,
@@ -185,7 +181,13 @@ async fn product_create_builds_variants_like_the_seed() {
     let v = p["variants"].as_array().unwrap();
     let shape: Vec<(Value, Value, Value)> = v
         .iter()
-        .map(|v| (v["sku"].clone(), v["position"].clone(), v["isMaster"].clone()))
+        .map(|v| {
+            (
+                v["sku"].clone(),
+                v["position"].clone(),
+                v["isMaster"].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         shape,
@@ -197,10 +199,17 @@ async fn product_create_builds_variants_like_the_seed() {
     );
     // The same name again: the next free suffix.
     let d = app
-        .data(&key, &create_q(), json!({ "input": { "name": "Creme brulee" } }))
+        .data(
+            &key,
+            &create_q(),
+            json!({ "input": { "name": "Creme brulee" } }),
+        )
         .await;
     assert_eq!(d["productCreate"]["product"]["slug"], "creme-brulee-2");
-    assert_eq!(d["productCreate"]["product"]["variants"][0]["sku"], Value::Null);
+    assert_eq!(
+        d["productCreate"]["product"]["variants"][0]["sku"],
+        Value::Null
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -211,14 +220,46 @@ async fn product_create_reports_every_rule_on_its_field() {
     let before = product_count(&app, &key).await;
     let cases = [
         (json!({ "name": "" }), json!(["input", "name"]), "REQUIRED"),
-        (json!({ "name": "n".repeat(256) }), json!(["input", "name"]), "TOO_LONG"),
-        (json!({ "name": "A", "slug": "Bad Slug" }), json!(["input", "slug"]), "INVALID"),
-        (json!({ "name": "A", "slug": "-a" }), json!(["input", "slug"]), "INVALID"),
-        (json!({ "name": "A", "slug": "classic-burger" }), json!(["input", "slug"]), "TAKEN"),
-        (json!({ "name": "A", "status": "sold" }), json!(["input", "status"]), "INVALID"),
-        (json!({ "name": "A", "sku": "CLASSIC-BURGER-S" }), json!(["input", "sku"]), "TAKEN"),
-        (json!({ "name": "A", "sku": "  " }), json!(["input", "sku"]), "INVALID"),
-        (json!({ "name": "A", "sku": "s".repeat(101) }), json!(["input", "sku"]), "TOO_LONG"),
+        (
+            json!({ "name": "n".repeat(256) }),
+            json!(["input", "name"]),
+            "TOO_LONG",
+        ),
+        (
+            json!({ "name": "A", "slug": "Bad Slug" }),
+            json!(["input", "slug"]),
+            "INVALID",
+        ),
+        (
+            json!({ "name": "A", "slug": "-a" }),
+            json!(["input", "slug"]),
+            "INVALID",
+        ),
+        (
+            json!({ "name": "A", "slug": "classic-burger" }),
+            json!(["input", "slug"]),
+            "TAKEN",
+        ),
+        (
+            json!({ "name": "A", "status": "sold" }),
+            json!(["input", "status"]),
+            "INVALID",
+        ),
+        (
+            json!({ "name": "A", "sku": "CLASSIC-BURGER-S" }),
+            json!(["input", "sku"]),
+            "TAKEN",
+        ),
+        (
+            json!({ "name": "A", "sku": "  " }),
+            json!(["input", "sku"]),
+            "INVALID",
+        ),
+        (
+            json!({ "name": "A", "sku": "s".repeat(101) }),
+            json!(["input", "sku"]),
+            "TOO_LONG",
+        ),
         (
             json!({ "name": "A", "sku": "X1", "variants": [{ "sku": "X2" }] }),
             json!(["input", "sku"]),
@@ -275,7 +316,10 @@ async fn products_create_in_bulk_honours_the_error_policy() {
         errors(p),
         [
             (json!(["input", "2", "name"]), "REQUIRED".into()),
-            (json!(["input", "3", "variants", "0", "sku"]), "DUPLICATE_IN_REQUEST".into()),
+            (
+                json!(["input", "3", "variants", "0", "sku"]),
+                "DUPLICATE_IN_REQUEST".into()
+            ),
             (json!(["input", "5", "slug"]), "DUPLICATE_IN_REQUEST".into()),
         ]
     );
@@ -297,7 +341,11 @@ async fn products_create_in_bulk_honours_the_error_policy() {
         .iter()
         .map(|p| p["slug"].as_str().unwrap())
         .collect();
-    assert_eq!(slugs, ["taco", "taco-2", "fries"], "same names get distinct slugs");
+    assert_eq!(
+        slugs,
+        ["taco", "taco-2", "fries"],
+        "same names get distinct slugs"
+    );
     assert_eq!(p["results"][1]["product"]["slug"], "taco-2");
     assert_eq!(p["results"][2]["product"], Value::Null);
     assert_eq!(p["products"][0]["variants"].as_array().unwrap().len(), 2);
@@ -305,9 +353,14 @@ async fn products_create_in_bulk_honours_the_error_policy() {
     assert_eq!(product_count(&app, &key).await, before + 3);
 
     // Request-level limits are user errors too.
-    let many: Vec<Value> = (0..1001).map(|i| json!({ "name": format!("P{i}") })).collect();
+    let many: Vec<Value> = (0..1001)
+        .map(|i| json!({ "name": format!("P{i}") }))
+        .collect();
     let d = app.data(&key, &bulk_q(), json!({ "input": many })).await;
-    assert_eq!(d["productsCreate"]["userErrors"][0]["field"], json!(["input"]));
+    assert_eq!(
+        d["productsCreate"]["userErrors"][0]["field"],
+        json!(["input"])
+    );
     assert_eq!(product_count(&app, &key).await, before + 3);
 }
 
@@ -318,8 +371,10 @@ async fn bulk_create_of_1000_products_is_a_few_statements() {
     let token = app.token("acme", RW).await;
     app.data(&token, "{ viewer { scopes } }", json!({})).await;
     let input: Vec<Value> = (0..1000)
-        .map(|i| json!({ "name": format!("Bulk product {i}"),
-            "variants": [{ "sku": format!("BULK-{i}-A") }, { "sku": format!("BULK-{i}-B") }] }))
+        .map(|i| {
+            json!({ "name": format!("Bulk product {i}"),
+            "variants": [{ "sku": format!("BULK-{i}-A") }, { "sku": format!("BULK-{i}-B") }] })
+        })
         .collect();
     let before = app.statements();
     let started = std::time::Instant::now();
@@ -337,7 +392,10 @@ async fn bulk_create_of_1000_products_is_a_few_statements() {
         started.elapsed()
     );
     assert_eq!(d["productsCreate"]["userErrors"], json!([]));
-    assert_eq!(d["productsCreate"]["results"].as_array().unwrap().len(), 1000);
+    assert_eq!(
+        d["productsCreate"]["results"].as_array().unwrap().len(),
+        1000
+    );
     assert!(statements <= 10, "multi-row statements, got {statements}");
     assert_eq!(product_count(&app, &token).await, 24 + 1000);
 }
@@ -348,7 +406,11 @@ async fn product_update_keeps_the_slug_and_checks_expected_updated_at() {
     app.seed("acme", 0, 0).await;
     let key = app.api_key("acme", RW).await;
     let d = app
-        .data(&key, &create_q(), json!({ "input": { "name": "Bowl", "description": "Big" } }))
+        .data(
+            &key,
+            &create_q(),
+            json!({ "input": { "name": "Bowl", "description": "Big" } }),
+        )
         .await;
     let p = d["productCreate"]["product"].clone();
 
@@ -373,15 +435,30 @@ async fn product_update_keeps_the_slug_and_checks_expected_updated_at() {
     let u = &d["productUpdate"];
     assert_eq!(u["userErrors"], json!([]));
     assert_eq!(u["product"]["name"], "Poke Bowl");
-    assert_eq!(u["product"]["slug"], "bowl", "the slug does not follow the name");
+    assert_eq!(
+        u["product"]["slug"], "bowl",
+        "the slug does not follow the name"
+    );
     assert_eq!(u["product"]["description"], Value::Null);
     assert_eq!(u["product"]["status"], "archived");
 
     for (input, field, code) in [
-        (json!({ "slug": "vegan-salad" }), json!(["input", "slug"]), "TAKEN"),
-        (json!({ "slug": "UPPER" }), json!(["input", "slug"]), "INVALID"),
+        (
+            json!({ "slug": "vegan-salad" }),
+            json!(["input", "slug"]),
+            "TAKEN",
+        ),
+        (
+            json!({ "slug": "UPPER" }),
+            json!(["input", "slug"]),
+            "INVALID",
+        ),
         (json!({ "name": "" }), json!(["input", "name"]), "REQUIRED"),
-        (json!({ "status": "gone" }), json!(["input", "status"]), "INVALID"),
+        (
+            json!({ "status": "gone" }),
+            json!(["input", "status"]),
+            "INVALID",
+        ),
     ] {
         let d = app
             .data(&key, &update_q(), json!({ "id": p["id"], "input": input }))
@@ -389,7 +466,11 @@ async fn product_update_keeps_the_slug_and_checks_expected_updated_at() {
         assert_eq!(errors(&d["productUpdate"]), [(field, code.to_owned())]);
     }
     let d = app
-        .data(&key, &update_q(), json!({ "id": p["id"], "input": { "slug": "poke-bowl" } }))
+        .data(
+            &key,
+            &update_q(),
+            json!({ "id": p["id"], "input": { "slug": "poke-bowl" } }),
+        )
         .await;
     assert_eq!(d["productUpdate"]["product"]["slug"], "poke-bowl");
     assert_eq!(product(&app, &key, &p["id"]).await["name"], "Poke Bowl");
@@ -400,11 +481,21 @@ async fn product_update_keeps_the_slug_and_checks_expected_updated_at() {
         (ids::encode(Kind::Product, 987_654_321), "NOT_FOUND"),
     ] {
         let d = app
-            .data(&key, &update_q(), json!({ "id": id, "input": { "name": "x" } }))
+            .data(
+                &key,
+                &update_q(),
+                json!({ "id": id, "input": { "name": "x" } }),
+            )
             .await;
-        assert_eq!(errors(&d["productUpdate"]), [(json!(["id"]), code.to_owned())]);
+        assert_eq!(
+            errors(&d["productUpdate"]),
+            [(json!(["id"]), code.to_owned())]
+        );
         let d = app.data(&key, DELETE, json!({ "id": id })).await;
-        assert_eq!(errors(&d["productDelete"]), [(json!(["id"]), code.to_owned())]);
+        assert_eq!(
+            errors(&d["productDelete"]),
+            [(json!(["id"]), code.to_owned())]
+        );
     }
 }
 
@@ -422,11 +513,26 @@ async fn delete_is_refused_while_line_items_reference_a_variant() {
         .await;
     let used = d["productCreate"]["product"].clone();
     let mut conn = app.conn().await;
-    add_line_item(&mut conn, "acme", used["variants"][1]["id"].as_str().unwrap(), "T-1").await;
+    add_line_item(
+        &mut conn,
+        "acme",
+        used["variants"][1]["id"].as_str().unwrap(),
+        "T-1",
+    )
+    .await;
 
     let d = app.data(&key, DELETE, json!({ "id": used["id"] })).await;
-    assert_eq!(errors(&d["productDelete"]), [(json!(["id"]), "IN_USE".into())]);
-    assert_eq!(product(&app, &key, &used["id"]).await["variants"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        errors(&d["productDelete"]),
+        [(json!(["id"]), "IN_USE".into())]
+    );
+    assert_eq!(
+        product(&app, &key, &used["id"]).await["variants"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 
     let d = app
         .data(&key, &create_q(), json!({ "input": { "name": "Unused" } }))
@@ -445,7 +551,10 @@ async fn delete_is_refused_while_line_items_reference_a_variant() {
         .await;
     assert_eq!(d["variants"]["totalCount"], 0, "variants went with it");
     let d = app.data(&key, DELETE, json!({ "id": unused["id"] })).await;
-    assert_eq!(errors(&d["productDelete"]), [(json!(["id"]), "NOT_FOUND".into())]);
+    assert_eq!(
+        errors(&d["productDelete"]),
+        [(json!(["id"]), "NOT_FOUND".into())]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -482,10 +591,18 @@ async fn variant_writes_keep_one_master_and_refuse_referenced_variants() {
     for (input, field, code) in [
         (json!({ "sku": "SH-M" }), json!(["input", "sku"]), "TAKEN"),
         (json!({ "sku": "" }), json!(["input", "sku"]), "INVALID"),
-        (json!({ "position": -1 }), json!(["input", "position"]), "OUT_OF_RANGE"),
+        (
+            json!({ "position": -1 }),
+            json!(["input", "position"]),
+            "OUT_OF_RANGE",
+        ),
     ] {
         let d = app
-            .data(&key, &variant_create_q(), json!({ "p": p["id"], "input": input }))
+            .data(
+                &key,
+                &variant_create_q(),
+                json!({ "p": p["id"], "input": input }),
+            )
             .await;
         assert_eq!(errors(&d["variantCreate"]), [(field, code.to_owned())]);
     }
@@ -526,27 +643,51 @@ async fn variant_writes_keep_one_master_and_refuse_referenced_variants() {
         [(json!(["expectedUpdatedAt"]), "CONFLICT".into())]
     );
     let d = app
-        .data(&key, &variant_update_q(), json!({ "id": large["id"], "input": { "sku": "SH-S" } }))
+        .data(
+            &key,
+            &variant_update_q(),
+            json!({ "id": large["id"], "input": { "sku": "SH-S" } }),
+        )
         .await;
-    assert_eq!(errors(&d["variantUpdate"]), [(json!(["input", "sku"]), "TAKEN".into())]);
+    assert_eq!(
+        errors(&d["variantUpdate"]),
+        [(json!(["input", "sku"]), "TAKEN".into())]
+    );
     // Keeping its own SKU is not "taken".
     let d = app
-        .data(&key, &variant_update_q(), json!({ "id": medium["id"], "input": { "sku": "SH-M", "optionsText": "M" } }))
+        .data(
+            &key,
+            &variant_update_q(),
+            json!({ "id": medium["id"], "input": { "sku": "SH-M", "optionsText": "M" } }),
+        )
         .await;
     assert_eq!(d["variantUpdate"]["userErrors"], json!([]));
 
     // The master: cannot be un-mastered nor deleted; moving the flag is one update.
     let d = app
-        .data(&key, &variant_update_q(), json!({ "id": master["id"], "input": { "isMaster": false } }))
+        .data(
+            &key,
+            &variant_update_q(),
+            json!({ "id": master["id"], "input": { "isMaster": false } }),
+        )
         .await;
     assert_eq!(
         errors(&d["variantUpdate"]),
         [(json!(["input", "isMaster"]), "MASTER_VARIANT".into())]
     );
-    let d = app.data(&key, VARIANT_DELETE, json!({ "id": master["id"] })).await;
-    assert_eq!(errors(&d["variantDelete"]), [(json!(["id"]), "MASTER_VARIANT".into())]);
     let d = app
-        .data(&key, &variant_update_q(), json!({ "id": medium["id"], "input": { "isMaster": true } }))
+        .data(&key, VARIANT_DELETE, json!({ "id": master["id"] }))
+        .await;
+    assert_eq!(
+        errors(&d["variantDelete"]),
+        [(json!(["id"]), "MASTER_VARIANT".into())]
+    );
+    let d = app
+        .data(
+            &key,
+            &variant_update_q(),
+            json!({ "id": medium["id"], "input": { "isMaster": true } }),
+        )
         .await;
     assert_eq!(d["variantUpdate"]["variant"]["isMaster"], true);
     let masters: Vec<Value> = product(&app, &key, &p["id"]).await["variants"]
@@ -561,13 +702,25 @@ async fn variant_writes_keep_one_master_and_refuse_referenced_variants() {
     // The old master is now an ordinary variant: deletable unless line items reference it.
     let mut conn = app.conn().await;
     add_line_item(&mut conn, "acme", large["id"].as_str().unwrap(), "T-2").await;
-    let d = app.data(&key, VARIANT_DELETE, json!({ "id": large["id"] })).await;
-    assert_eq!(errors(&d["variantDelete"]), [(json!(["id"]), "IN_USE".into())]);
-    let d = app.data(&key, VARIANT_DELETE, json!({ "id": master["id"] })).await;
+    let d = app
+        .data(&key, VARIANT_DELETE, json!({ "id": large["id"] }))
+        .await;
+    assert_eq!(
+        errors(&d["variantDelete"]),
+        [(json!(["id"]), "IN_USE".into())]
+    );
+    let d = app
+        .data(&key, VARIANT_DELETE, json!({ "id": master["id"] }))
+        .await;
     assert_eq!(d["variantDelete"]["userErrors"], json!([]));
     assert_eq!(d["variantDelete"]["deletedId"], master["id"]);
-    let d = app.data(&key, VARIANT_DELETE, json!({ "id": master["id"] })).await;
-    assert_eq!(errors(&d["variantDelete"]), [(json!(["id"]), "NOT_FOUND".into())]);
+    let d = app
+        .data(&key, VARIANT_DELETE, json!({ "id": master["id"] }))
+        .await;
+    assert_eq!(
+        errors(&d["variantDelete"]),
+        [(json!(["id"]), "NOT_FOUND".into())]
+    );
 
     // The last variant is the master: deleting it is refused (delete the product instead).
     let d = app
@@ -577,7 +730,10 @@ async fn variant_writes_keep_one_master_and_refuse_referenced_variants() {
     let d = app.data(&key, VARIANT_DELETE, json!({ "id": only })).await;
     let p = &d["variantDelete"];
     assert_eq!(errors(p), [(json!(["id"]), "MASTER_VARIANT".into())]);
-    assert!(p["userErrors"][0]["message"].as_str().unwrap().contains("delete the product"));
+    assert!(p["userErrors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("delete the product"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -615,8 +771,16 @@ async fn a_sku_taken_by_a_concurrent_transaction_is_reported_as_taken() {
     let body = request.await.unwrap();
     assert!(body.get("errors").is_none(), "{body}");
     let p = &body["data"]["productCreate"];
-    assert_eq!(errors(p), [(json!(["input", "sku"]), "TAKEN".into())], "{body}");
-    assert_eq!(product_count(&app, &key).await, before, "the product was rolled back too");
+    assert_eq!(
+        errors(p),
+        [(json!(["input", "sku"]), "TAKEN".into())],
+        "{body}"
+    );
+    assert_eq!(
+        product_count(&app, &key).await,
+        before,
+        "the product was rolled back too"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -625,12 +789,22 @@ async fn a_line_item_added_concurrently_makes_the_delete_in_use() {
     app.seed("acme", 0, 0).await;
     let key = app.api_key("acme", RW).await;
     let d = app
-        .data(&key, &create_q(), json!({ "input": { "name": "Contested" } }))
+        .data(
+            &key,
+            &create_q(),
+            json!({ "input": { "name": "Contested" } }),
+        )
         .await;
     let p = d["productCreate"]["product"].clone();
     let mut other = app.conn().await;
     other.batch_execute("BEGIN").await.unwrap();
-    add_line_item(&mut other, "acme", p["variants"][0]["id"].as_str().unwrap(), "R-1").await;
+    add_line_item(
+        &mut other,
+        "acme",
+        p["variants"][0]["id"].as_str().unwrap(),
+        "R-1",
+    )
+    .await;
     let url = app.url("/graphql");
     let k = key.clone();
     let id = p["id"].clone();
@@ -668,8 +842,15 @@ async fn idempotency_key_and_scope() {
     let a = app.data(&key, &create_q(), vars.clone()).await;
     let b = app.data(&key, &create_q(), vars).await;
     assert_eq!(a["productCreate"]["userErrors"], json!([]));
-    assert_eq!(b["productCreate"]["userErrors"], json!([]), "the retry is not TAKEN");
-    assert_eq!(a["productCreate"]["product"]["id"], b["productCreate"]["product"]["id"]);
+    assert_eq!(
+        b["productCreate"]["userErrors"],
+        json!([]),
+        "the retry is not TAKEN"
+    );
+    assert_eq!(
+        a["productCreate"]["product"]["id"],
+        b["productCreate"]["product"]["id"]
+    );
     assert_eq!(product_count(&app, &key).await, before + 1);
 
     let read = app.api_key("acme", "catalog:read,stores:write").await;
@@ -679,7 +860,10 @@ async fn idempotency_key_and_scope() {
             variant_update_q(),
             json!({ "id": a["productCreate"]["product"]["variants"][0]["id"], "input": {} }),
         ),
-        (DELETE.to_owned(), json!({ "id": a["productCreate"]["product"]["id"] })),
+        (
+            DELETE.to_owned(),
+            json!({ "id": a["productCreate"]["product"]["id"] }),
+        ),
     ] {
         let body = app.gql(&read, &q, vars).await;
         assert_eq!(error_code(&body), "FORBIDDEN");
@@ -699,15 +883,32 @@ async fn another_merchants_products_and_variants_are_not_found_and_unchanged() {
     let their_other = theirs["variants"][1]["id"].clone();
 
     let d = app
-        .data(&acme, &update_q(), json!({ "id": theirs["id"], "input": { "name": "Hacked" } }))
+        .data(
+            &acme,
+            &update_q(),
+            json!({ "id": theirs["id"], "input": { "name": "Hacked" } }),
+        )
         .await;
-    assert_eq!(errors(&d["productUpdate"]), [(json!(["id"]), "NOT_FOUND".into())]);
+    assert_eq!(
+        errors(&d["productUpdate"]),
+        [(json!(["id"]), "NOT_FOUND".into())]
+    );
     let d = app.data(&acme, DELETE, json!({ "id": theirs["id"] })).await;
-    assert_eq!(errors(&d["productDelete"]), [(json!(["id"]), "NOT_FOUND".into())]);
+    assert_eq!(
+        errors(&d["productDelete"]),
+        [(json!(["id"]), "NOT_FOUND".into())]
+    );
     let d = app
-        .data(&acme, &variant_create_q(), json!({ "p": theirs["id"], "input": { "sku": "INJ" } }))
+        .data(
+            &acme,
+            &variant_create_q(),
+            json!({ "p": theirs["id"], "input": { "sku": "INJ" } }),
+        )
         .await;
-    assert_eq!(errors(&d["variantCreate"]), [(json!(["productId"]), "NOT_FOUND".into())]);
+    assert_eq!(
+        errors(&d["variantCreate"]),
+        [(json!(["productId"]), "NOT_FOUND".into())]
+    );
     let d = app
         .data(
             &acme,
@@ -715,10 +916,16 @@ async fn another_merchants_products_and_variants_are_not_found_and_unchanged() {
             json!({ "id": their_other, "input": { "sku": "HACK", "isMaster": true } }),
         )
         .await;
-    assert_eq!(errors(&d["variantUpdate"]), [(json!(["id"]), "NOT_FOUND".into())]);
+    assert_eq!(
+        errors(&d["variantUpdate"]),
+        [(json!(["id"]), "NOT_FOUND".into())]
+    );
     for v in [&their_master, &their_other] {
         let d = app.data(&acme, VARIANT_DELETE, json!({ "id": v })).await;
-        assert_eq!(errors(&d["variantDelete"]), [(json!(["id"]), "NOT_FOUND".into())]);
+        assert_eq!(
+            errors(&d["variantDelete"]),
+            [(json!(["id"]), "NOT_FOUND".into())]
+        );
     }
     // SKUs and slugs are per merchant: acme may reuse globex's.
     let d = app
@@ -738,5 +945,9 @@ async fn another_merchants_products_and_variants_are_not_found_and_unchanged() {
         .await;
     assert_eq!(d["productCreate"]["userErrors"], json!([]));
 
-    assert_eq!(by_slug(&app, &globex, "spicy-wrap").await, theirs, "nothing of theirs changed");
+    assert_eq!(
+        by_slug(&app, &globex, "spicy-wrap").await,
+        theirs,
+        "nothing of theirs changed"
+    );
 }

@@ -111,12 +111,28 @@ async fn create_and_update_validate_codes_and_keep_one_default() {
     // Code format, uniqueness, required name: field errors, nothing written.
     for (input, field, code) in [
         (json!({ "code": "web", "name": "Web" }), "code", "INVALID"),
-        (json!({ "code": "TOO-LONG", "name": "x" }), "code", "INVALID"),
-        (json!({ "code": "A".repeat(33), "name": "x" }), "code", "INVALID"),
+        (
+            json!({ "code": "TOO-LONG", "name": "x" }),
+            "code",
+            "INVALID",
+        ),
+        (
+            json!({ "code": "A".repeat(33), "name": "x" }),
+            "code",
+            "INVALID",
+        ),
         (json!({ "code": "", "name": "x" }), "code", "REQUIRED"),
-        (json!({ "code": "WEB", "name": "Web again" }), "code", "TAKEN"),
+        (
+            json!({ "code": "WEB", "name": "Web again" }),
+            "code",
+            "TAKEN",
+        ),
         (json!({ "code": "MARKET", "name": " " }), "name", "REQUIRED"),
-        (json!({ "code": "MARKET", "name": "n".repeat(101) }), "name", "TOO_LONG"),
+        (
+            json!({ "code": "MARKET", "name": "n".repeat(101) }),
+            "name",
+            "TOO_LONG",
+        ),
     ] {
         let d = app.data(&key, CREATE, json!({ "input": input })).await;
         assert_eq!(
@@ -157,7 +173,11 @@ async fn create_and_update_validate_codes_and_keep_one_default() {
         [(json!(["expectedUpdatedAt"]), "CONFLICT".into())]
     );
     let d = app
-        .data(&key, UPDATE, json!({ "id": market["id"], "input": { "code": "APP" } }))
+        .data(
+            &key,
+            UPDATE,
+            json!({ "id": market["id"], "input": { "code": "APP" } }),
+        )
         .await;
     assert_eq!(
         errors(&d["channelUpdate"]),
@@ -180,13 +200,21 @@ async fn create_and_update_validate_codes_and_keep_one_default() {
     // Making APP the default un-defaults MARKET_2 in the same transaction.
     let app_id = channel_id(&app, &key, "APP").await;
     let d = app
-        .data(&key, UPDATE, json!({ "id": app_id, "input": { "isDefault": true } }))
+        .data(
+            &key,
+            UPDATE,
+            json!({ "id": app_id, "input": { "isDefault": true } }),
+        )
         .await;
     assert_eq!(d["channelUpdate"]["userErrors"], json!([]));
     assert_eq!(defaults(&channels(&app, &key).await), ["APP"]);
     // Un-defaulting leaves the merchant without one (at most one, not exactly one).
     let d = app
-        .data(&key, UPDATE, json!({ "id": app_id, "input": { "isDefault": false } }))
+        .data(
+            &key,
+            UPDATE,
+            json!({ "id": app_id, "input": { "isDefault": false } }),
+        )
         .await;
     assert_eq!(d["channelUpdate"]["userErrors"], json!([]));
     assert!(defaults(&channels(&app, &key).await).is_empty());
@@ -200,9 +228,15 @@ async fn create_and_update_validate_codes_and_keep_one_default() {
         let d = app
             .data(&key, UPDATE, json!({ "id": id, "input": { "name": "x" } }))
             .await;
-        assert_eq!(errors(&d["channelUpdate"]), [(json!(["id"]), code.to_owned())]);
+        assert_eq!(
+            errors(&d["channelUpdate"]),
+            [(json!(["id"]), code.to_owned())]
+        );
         let d = app.data(&key, DELETE, json!({ "id": id })).await;
-        assert_eq!(errors(&d["channelDelete"]), [(json!(["id"]), code.to_owned())]);
+        assert_eq!(
+            errors(&d["channelDelete"]),
+            [(json!(["id"]), code.to_owned())]
+        );
     }
 }
 
@@ -231,7 +265,11 @@ async fn concurrent_default_changes_leave_exactly_one_default() {
     for t in tasks {
         let body = t.await.unwrap();
         assert!(body.get("errors").is_none(), "{body}");
-        assert_eq!(body["data"]["channelCreate"]["userErrors"], json!([]), "{body}");
+        assert_eq!(
+            body["data"]["channelCreate"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
     }
     let list = channels(&app, &key).await;
     assert_eq!(list.len(), 12);
@@ -256,7 +294,11 @@ async fn delete_is_refused_while_orders_reference_the_channel() {
 
     // An unused channel goes, with its publications.
     let d = app
-        .data(&key, CREATE, json!({ "input": { "code": "TEMP", "name": "Temp" } }))
+        .data(
+            &key,
+            CREATE,
+            json!({ "input": { "code": "TEMP", "name": "Temp" } }),
+        )
         .await;
     let temp = d["channelCreate"]["channel"]["id"].clone();
     let products = product_ids(&app, &key).await;
@@ -291,7 +333,10 @@ async fn publish_and_unpublish_are_idempotent_with_per_item_errors() {
     assert_eq!(p["channel"]["code"], "KIOSK");
     assert_eq!(p["results"][2]["index"], 2);
     assert_eq!(p["results"][2]["product"]["id"], products[2]);
-    assert_eq!(published(&app, &key, &kiosk).await, sorted(products[..3].to_vec()));
+    assert_eq!(
+        published(&app, &key, &kiosk).await,
+        sorted(products[..3].to_vec())
+    );
 
     // Publishing again (with overlap and a repeated ID) changes nothing but adds the new one.
     let again = json!([products[0], products[1], products[1], products[3]]);
@@ -299,7 +344,10 @@ async fn publish_and_unpublish_are_idempotent_with_per_item_errors() {
         .data(&key, PUBLISH, json!({ "ch": kiosk, "ids": again }))
         .await;
     assert_eq!(d["channelPublishProducts"]["userErrors"], json!([]));
-    assert_eq!(published(&app, &key, &kiosk).await, sorted(products[..4].to_vec()));
+    assert_eq!(
+        published(&app, &key, &kiosk).await,
+        sorted(products[..4].to_vec())
+    );
 
     // Malformed, unknown and another merchant's IDs are item errors with their index; under
     // REJECT_EVERYTHING nothing is written.
@@ -345,7 +393,11 @@ async fn publish_and_unpublish_are_idempotent_with_per_item_errors() {
     assert_eq!(published(&app, &key, &kiosk).await, sorted(expected));
     // The other merchant's product was not published anywhere of theirs or ours.
     let d = app
-        .data(&globex, "{ channels { nodes { products { id } } } }", json!({}))
+        .data(
+            &globex,
+            "{ channels { nodes { products { id } } } }",
+            json!({}),
+        )
         .await;
     assert!(d["channels"]["nodes"]
         .as_array()
@@ -372,7 +424,11 @@ async fn publish_and_unpublish_are_idempotent_with_per_item_errors() {
     ]);
     assert_eq!(published(&app, &key, &kiosk).await, expected);
     let d = app
-        .data(&key, UNPUBLISH, json!({ "ch": kiosk, "ids": [products[0]] }))
+        .data(
+            &key,
+            UNPUBLISH,
+            json!({ "ch": kiosk, "ids": [products[0]] }),
+        )
         .await;
     assert_eq!(d["channelUnpublishProducts"]["userErrors"], json!([]));
     assert_eq!(published(&app, &key, &kiosk).await, expected);
@@ -461,7 +517,11 @@ async fn channel_writes_need_stores_write_and_an_idempotency_key_creates_once() 
     app.seed("acme", 0, 0).await;
     let catalog = app.api_key("acme", "catalog:write,stores:read").await;
     let body = app
-        .gql(&catalog, CREATE, json!({ "input": { "code": "X", "name": "X" } }))
+        .gql(
+            &catalog,
+            CREATE,
+            json!({ "input": { "code": "X", "name": "X" } }),
+        )
         .await;
     assert_eq!(error_code(&body), "FORBIDDEN");
     let kiosk = channel_id(&app, &catalog, "KIOSK").await;
@@ -476,7 +536,10 @@ async fn channel_writes_need_stores_write_and_an_idempotency_key_creates_once() 
     let b = app.data(&key, CREATE, vars).await;
     assert_eq!(a["channelCreate"]["userErrors"], json!([]));
     assert_eq!(b["channelCreate"]["userErrors"], json!([]));
-    assert_eq!(a["channelCreate"]["channel"]["id"], b["channelCreate"]["channel"]["id"]);
+    assert_eq!(
+        a["channelCreate"]["channel"]["id"],
+        b["channelCreate"]["channel"]["id"]
+    );
     assert_eq!(channels(&app, &key).await.len(), 5);
 }
 
@@ -490,7 +553,11 @@ async fn another_merchants_channels_are_not_found_and_unchanged() {
     let theirs = channel_id(&app, &globex, "APP").await;
     let their_products = product_ids(&app, &globex).await;
     let d = app
-        .data(&globex, PUBLISH, json!({ "ch": theirs, "ids": their_products[..2] }))
+        .data(
+            &globex,
+            PUBLISH,
+            json!({ "ch": theirs, "ids": their_products[..2] }),
+        )
         .await;
     assert_eq!(d["channelPublishProducts"]["userErrors"], json!([]));
     let before = channels(&app, &globex).await;
@@ -503,9 +570,15 @@ async fn another_merchants_channels_are_not_found_and_unchanged() {
             json!({ "id": theirs, "input": { "name": "Hacked", "isDefault": true } }),
         )
         .await;
-    assert_eq!(errors(&d["channelUpdate"]), [(json!(["id"]), "NOT_FOUND".into())]);
+    assert_eq!(
+        errors(&d["channelUpdate"]),
+        [(json!(["id"]), "NOT_FOUND".into())]
+    );
     let d = app.data(&acme, DELETE, json!({ "id": theirs })).await;
-    assert_eq!(errors(&d["channelDelete"]), [(json!(["id"]), "NOT_FOUND".into())]);
+    assert_eq!(
+        errors(&d["channelDelete"]),
+        [(json!(["id"]), "NOT_FOUND".into())]
+    );
     let ours = product_ids(&app, &acme).await;
     for q in [PUBLISH, UNPUBLISH] {
         let d = app
@@ -530,7 +603,11 @@ async fn another_merchants_channels_are_not_found_and_unchanged() {
     }
     // An acme default channel does not touch globex's default.
     let d = app
-        .data(&acme, CREATE, json!({ "input": { "code": "NEWDEF", "name": "N", "isDefault": true } }))
+        .data(
+            &acme,
+            CREATE,
+            json!({ "input": { "code": "NEWDEF", "name": "N", "isDefault": true } }),
+        )
         .await;
     assert_eq!(d["channelCreate"]["userErrors"], json!([]));
     assert_eq!(channels(&app, &globex).await, before);

@@ -101,7 +101,12 @@ pub fn sku(
 }
 
 /// Validates the free-text option values ("Size: M"): at most 255 characters.
-pub fn options_text(errors: &mut Errors, path: &Path, value: Option<&str>, current: &str) -> String {
+pub fn options_text(
+    errors: &mut Errors,
+    path: &Path,
+    value: Option<&str>,
+    current: &str,
+) -> String {
     match value {
         Some(v) => {
             let v = v.trim();
@@ -128,7 +133,11 @@ fn status(errors: &mut Errors, path: &Path, value: Option<&str>, current: &str) 
 fn explicit_slug(errors: &mut Errors, path: &Path, value: &str) -> String {
     let v = value.trim();
     if v.is_empty() {
-        errors.add(path, code::REQUIRED, "is required (omit it to generate one)");
+        errors.add(
+            path,
+            code::REQUIRED,
+            "is required (omit it to generate one)",
+        );
     } else if !slug::is_valid(v) {
         errors.add(
             path,
@@ -145,9 +154,19 @@ fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductIn
         .slug
         .as_deref()
         .map(|s| explicit_slug(errors, &path.key("slug"), s));
-    let description =
-        write::optional_text(errors, &path.key("description"), &input.description, None, 20_000);
-    let status = status(errors, &path.key("status"), input.status.as_deref(), "active");
+    let description = write::optional_text(
+        errors,
+        &path.key("description"),
+        &input.description,
+        None,
+        20_000,
+    );
+    let status = status(
+        errors,
+        &path.key("status"),
+        input.status.as_deref(),
+        "active",
+    );
     let variants = match &input.variants {
         Some(list) if !list.is_empty() => {
             if input.sku.is_some() {
@@ -223,7 +242,11 @@ async fn existing_slugs(
     let rows: Vec<TextRow> = Sql::with_binds(
         "SELECT slug AS value FROM products WHERE merchant_id = $1 \
          AND (slug = ANY($2) OR slug = ANY($3) OR substring(slug FROM '^(.*)-[0-9]+$') = ANY($3))",
-        vec![Bind::I64(merchant_id), Bind::Texts(slugs), Bind::Texts(bases)],
+        vec![
+            Bind::I64(merchant_id),
+            Bind::Texts(slugs),
+            Bind::Texts(bases),
+        ],
     )
     .into_query()
     .load(conn)
@@ -321,7 +344,11 @@ async fn check_taken(
     for r in checked {
         if let Some(s) = &r.slug {
             if used.contains(s) {
-                errors[r.index].add(&r.path.key("slug"), code::TAKEN, "another product has this slug");
+                errors[r.index].add(
+                    &r.path.key("slug"),
+                    code::TAKEN,
+                    "another product has this slug",
+                );
             }
         }
         for v in &r.variants {
@@ -479,7 +506,11 @@ pub(super) async fn lock(
     let Some(key) = write::decode(&mut errors, path, Kind::Product, id) else {
         return Ok(Err(errors.0.remove(0)));
     };
-    let strength = if for_delete { "UPDATE" } else { "NO KEY UPDATE" };
+    let strength = if for_delete {
+        "UPDATE"
+    } else {
+        "NO KEY UPDATE"
+    };
     let rows: Vec<Product> = Sql::with_binds(
         &format!("SELECT * FROM products WHERE merchant_id = $1 AND id = $2 FOR {strength}"),
         vec![Bind::I64(merchant_id), Bind::I64(key)],
@@ -533,7 +564,12 @@ pub async fn update(
         current.description.clone(),
         20_000,
     );
-    let status = status(&mut errors, &root.key("status"), input.status.as_deref(), &current.status);
+    let status = status(
+        &mut errors,
+        &root.key("status"),
+        input.status.as_deref(),
+        &current.status,
+    );
     if input.sku.is_some() || input.variants.is_some() {
         errors.add(
             &root,
@@ -547,7 +583,11 @@ pub async fn update(
             .await?
             .is_empty()
     {
-        errors.add(&root.key("slug"), code::TAKEN, "another product has this slug");
+        errors.add(
+            &root.key("slug"),
+            code::TAKEN,
+            "another product has this slug",
+        );
     }
     if let Err(e) = write::finish(errors) {
         return Ok(Err(e));

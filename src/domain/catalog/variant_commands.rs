@@ -48,8 +48,12 @@ pub async fn create(
     let root = Path::root("input");
     let mut errors = Errors::default();
     let sku = products::sku(&mut errors, &root.key("sku"), &input.sku, None);
-    let options =
-        products::options_text(&mut errors, &root.key("optionsText"), input.options_text.as_deref(), "");
+    let options = products::options_text(
+        &mut errors,
+        &root.key("optionsText"),
+        input.options_text.as_deref(),
+        "",
+    );
     position(&mut errors, &root.key("position"), input.position);
     if input.is_master.is_some() {
         errors.add(
@@ -58,8 +62,14 @@ pub async fn create(
             "a new variant is not the master; use variantUpdate(isMaster: true) afterwards",
         );
     }
-    let product = match products::lock(conn, merchant_id, product_id, &Path::root("productId"), false)
-        .await?
+    let product = match products::lock(
+        conn,
+        merchant_id,
+        product_id,
+        &Path::root("productId"),
+        false,
+    )
+    .await?
     {
         Ok(p) => Some(p),
         Err(e) => {
@@ -124,7 +134,11 @@ async fn lock(
     let Some(key) = write::decode(&mut errors, path, Kind::Variant, id) else {
         return Ok(Err(errors.0.remove(0)));
     };
-    let strength = if for_delete { "UPDATE" } else { "NO KEY UPDATE" };
+    let strength = if for_delete {
+        "UPDATE"
+    } else {
+        "NO KEY UPDATE"
+    };
     let rows: Vec<Variant> = Sql::with_binds(
         &format!(
             "SELECT v.* FROM variants v \
@@ -164,7 +178,12 @@ pub async fn update(
         expected_updated_at,
         current.updated_at,
     );
-    let sku = products::sku(&mut errors, &root.key("sku"), &input.sku, current.sku.clone());
+    let sku = products::sku(
+        &mut errors,
+        &root.key("sku"),
+        &input.sku,
+        current.sku.clone(),
+    );
     let options = products::options_text(
         &mut errors,
         &root.key("optionsText"),
@@ -273,7 +292,11 @@ pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) ->
         } else {
             "the master variant is the product's last variant; delete the product instead"
         };
-        return Ok(Err(vec![FieldError::new(&path, code::MASTER_VARIANT, message)]));
+        return Ok(Err(vec![FieldError::new(
+            &path,
+            code::MASTER_VARIANT,
+            message,
+        )]));
     }
     if products::referenced(conn, merchant_id, None, Some(variant.id)).await? {
         return Ok(Err(products::in_use(&path, "this variant")));

@@ -42,7 +42,12 @@ struct Fields {
     is_default: bool,
 }
 
-fn validate(errors: &mut Errors, root: &Path, input: &ChannelInput, current: Option<&Channel>) -> Fields {
+fn validate(
+    errors: &mut Errors,
+    root: &Path,
+    input: &ChannelInput,
+    current: Option<&Channel>,
+) -> Fields {
     let code_path = root.key("code");
     let code = match (&input.code, current) {
         (Some(c), _) => {
@@ -157,7 +162,11 @@ pub async fn create(
     let mut errors = Errors::default();
     let f = validate(&mut errors, &root, input, None);
     if errors.is_empty() && code_taken(conn, merchant_id, &f.code, 0).await? {
-        errors.add(&root.key("code"), code::TAKEN, "another channel has this code");
+        errors.add(
+            &root.key("code"),
+            code::TAKEN,
+            "another channel has this code",
+        );
     }
     if let Err(e) = write::finish(errors) {
         return Ok(Err(e));
@@ -185,7 +194,9 @@ pub async fn create(
     .await?;
     match written {
         Ok(Some(id)) => Ok(Ok(id)),
-        Ok(None) => Err(crate::error::Error::internal("inserted channel not returned")),
+        Ok(None) => Err(crate::error::Error::internal(
+            "inserted channel not returned",
+        )),
         Err(v) => Ok(Err(violation(&root, &v))),
     }
 }
@@ -240,7 +251,11 @@ pub async fn update(
         && f.code != current.code
         && code_taken(conn, merchant_id, &f.code, current.id).await?
     {
-        errors.add(&root.key("code"), code::TAKEN, "another channel has this code");
+        errors.add(
+            &root.key("code"),
+            code::TAKEN,
+            "another channel has this code",
+        );
     }
     if let Err(e) = write::finish(errors) {
         return Ok(Err(e));
@@ -342,7 +357,12 @@ pub async fn publish(
     }
     let channel_path = Path::root("channelId");
     let mut request_errors = Errors::default();
-    let channel = write::decode(&mut request_errors, &channel_path, Kind::Channel, channel_id);
+    let channel = write::decode(
+        &mut request_errors,
+        &channel_path,
+        Kind::Channel,
+        channel_id,
+    );
     let mut items: Vec<Errors> = product_ids.iter().map(|_| Errors::default()).collect();
     let keys: Vec<Option<i64>> = product_ids
         .iter()
@@ -367,13 +387,17 @@ pub async fn publish(
     let found: HashSet<i64> = found.into_iter().map(|r| r.id).collect();
     if let Some(ch) = channel {
         if !found.contains(&-ch) {
-            request_errors.0.push(write::not_found(&channel_path, Kind::Channel));
+            request_errors
+                .0
+                .push(write::not_found(&channel_path, Kind::Channel));
         }
     }
     for (i, k) in keys.iter().enumerate() {
         if let Some(k) = k {
             if !found.contains(k) {
-                items[i].0.push(write::not_found(&root.index(i), Kind::Product));
+                items[i]
+                    .0
+                    .push(write::not_found(&root.index(i), Kind::Product));
             }
         }
     }

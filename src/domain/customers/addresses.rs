@@ -53,10 +53,16 @@ pub fn is_country_code(s: &str) -> bool {
     s.len() == 2 && s.chars().all(|c| c.is_ascii_uppercase())
 }
 
-fn validate(errors: &mut Errors, root: &Path, input: &AddressInput, current: Option<&Address>) -> Fields {
-    let opt = |errors: &mut Errors, name: &str, p: &Patch<String>, cur: Option<&Option<String>>, max| {
-        write::optional_text(errors, &root.key(name), p, cur.cloned().flatten(), max)
-    };
+fn validate(
+    errors: &mut Errors,
+    root: &Path,
+    input: &AddressInput,
+    current: Option<&Address>,
+) -> Fields {
+    let opt =
+        |errors: &mut Errors, name: &str, p: &Patch<String>, cur: Option<&Option<String>>, max| {
+            write::optional_text(errors, &root.key(name), p, cur.cloned().flatten(), max)
+        };
     let country_path = root.key("countryCode");
     let country_code = match (&input.country_code, current) {
         (Some(c), _) => {
@@ -79,9 +85,27 @@ fn validate(errors: &mut Errors, root: &Path, input: &AddressInput, current: Opt
         }
     };
     Fields {
-        first_name: opt(errors, "firstName", &input.first_name, current.map(|a| &a.first_name), 100),
-        last_name: opt(errors, "lastName", &input.last_name, current.map(|a| &a.last_name), 100),
-        company: opt(errors, "company", &input.company, current.map(|a| &a.company), 100),
+        first_name: opt(
+            errors,
+            "firstName",
+            &input.first_name,
+            current.map(|a| &a.first_name),
+            100,
+        ),
+        last_name: opt(
+            errors,
+            "lastName",
+            &input.last_name,
+            current.map(|a| &a.last_name),
+            100,
+        ),
+        company: opt(
+            errors,
+            "company",
+            &input.company,
+            current.map(|a| &a.company),
+            100,
+        ),
         address1: write::required_text(
             errors,
             &root.key("address1"),
@@ -89,7 +113,13 @@ fn validate(errors: &mut Errors, root: &Path, input: &AddressInput, current: Opt
             current.map(|a| a.address1.as_str()),
             255,
         ),
-        address2: opt(errors, "address2", &input.address2, current.map(|a| &a.address2), 255),
+        address2: opt(
+            errors,
+            "address2",
+            &input.address2,
+            current.map(|a| &a.address2),
+            255,
+        ),
         city: write::required_text(
             errors,
             &root.key("city"),
@@ -97,8 +127,20 @@ fn validate(errors: &mut Errors, root: &Path, input: &AddressInput, current: Opt
             current.map(|a| a.city.as_str()),
             100,
         ),
-        zipcode: opt(errors, "zipcode", &input.zipcode, current.map(|a| &a.zipcode), 20),
-        state_name: opt(errors, "stateName", &input.state_name, current.map(|a| &a.state_name), 100),
+        zipcode: opt(
+            errors,
+            "zipcode",
+            &input.zipcode,
+            current.map(|a| &a.zipcode),
+            20,
+        ),
+        state_name: opt(
+            errors,
+            "stateName",
+            &input.state_name,
+            current.map(|a| &a.state_name),
+            100,
+        ),
         country_code,
         phone: opt(errors, "phone", &input.phone, current.map(|a| &a.phone), 32),
         is_default_billing: input
@@ -207,7 +249,9 @@ pub async fn create(
     .load(conn)
     .await?;
     if found.is_empty() {
-        errors.0.push(write::not_found(&customer_path, Kind::Customer));
+        errors
+            .0
+            .push(write::not_found(&customer_path, Kind::Customer));
     }
     if let Err(e) = write::finish(errors) {
         return Ok(Err(e));

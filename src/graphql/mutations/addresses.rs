@@ -69,18 +69,25 @@ impl From<CustomerAddressCreateInput> for AddressInput {
 /// Changes to an address: omitted fields keep their values, `null` clears an optional one.
 #[derive(InputObject)]
 pub struct CustomerAddressUpdateInput {
+    /// At most 100 characters; `null` clears it.
     pub first_name: MaybeUndefined<String>,
+    /// At most 100 characters; `null` clears it.
     pub last_name: MaybeUndefined<String>,
+    /// At most 100 characters; `null` clears it.
     pub company: MaybeUndefined<String>,
     /// Street and number, 1–255 characters.
     pub address1: Option<String>,
+    /// At most 255 characters; `null` clears it.
     pub address2: MaybeUndefined<String>,
     /// 1–100 characters.
     pub city: Option<String>,
+    /// At most 20 characters; `null` clears it.
     pub zipcode: MaybeUndefined<String>,
+    /// State or province name, at most 100 characters; `null` clears it.
     pub state_name: MaybeUndefined<String>,
     /// ISO 3166-1 alpha-2 code in upper case.
     pub country_code: Option<String>,
+    /// At most 32 characters; `null` clears it.
     pub phone: MaybeUndefined<String>,
     /// `true` makes it the default billing address (the previous one loses the flag).
     pub is_default_billing: Option<bool>,

@@ -37,6 +37,7 @@ pub struct ProductCreateInput {
     /// Lower-case letters, digits and dashes, unique per merchant; generated from the name when
     /// omitted (`Classic Burger` → `classic-burger`, then `classic-burger-2`…).
     pub slug: Option<String>,
+    /// Free text, at most 20,000 characters.
     pub description: Option<String>,
     /// draft, active (default) or archived.
     pub status: Option<String>,
@@ -98,6 +99,7 @@ pub struct VariantCreateInput {
 pub struct VariantUpdateInput {
     /// Unique per merchant; `null` removes it.
     pub sku: MaybeUndefined<String>,
+    /// Option values as text ("Size: M"), at most 255 characters.
     pub options_text: Option<String>,
     /// 0–100000.
     pub position: Option<i32>,
@@ -124,6 +126,7 @@ pub struct ProductResult {
     pub index: i32,
     /// The product created (null when the item failed or nothing was written).
     pub product: Option<Product>,
+    /// This item's errors, paths starting `["input", index]`.
     pub user_errors: Vec<UserError>,
 }
 
@@ -199,18 +202,24 @@ async fn create(
     single: bool,
 ) -> GqlResult<Outcome> {
     let m = merchant_id(ctx)?;
-    let hash = serde_json::to_value((&input, policy == ErrorPolicy::RejectFailedRows))
-        .unwrap_or_default();
+    let hash =
+        serde_json::to_value((&input, policy == ErrorPolicy::RejectFailedRows)).unwrap_or_default();
     let inputs: Vec<ProductInput> = input.into_iter().map(Into::into).collect();
     let policy: Policy = policy.into();
-    run(ctx, operation, idempotency_key.as_deref(), &hash, move |c| {
-        Box::pin(async move {
-            Ok(Outcome {
-                items: products::create_many(c, m, &inputs, policy, single).await?,
-                errors: vec![],
+    run(
+        ctx,
+        operation,
+        idempotency_key.as_deref(),
+        &hash,
+        move |c| {
+            Box::pin(async move {
+                Ok(Outcome {
+                    items: products::create_many(c, m, &inputs, policy, single).await?,
+                    errors: vec![],
+                })
             })
-        })
-    })
+        },
+    )
     .await
 }
 
@@ -362,11 +371,9 @@ impl CatalogMutation {
             idempotency_key.as_deref(),
             &hash,
             move |c| {
-                Box::pin(async move {
-                    Ok(outcome(
-                        variants::create(c, m, &product_id, &input).await?,
-                    ))
-                })
+                Box::pin(
+                    async move { Ok(outcome(variants::create(c, m, &product_id, &input).await?)) },
+                )
             },
         )
         .await?;

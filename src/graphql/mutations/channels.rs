@@ -42,6 +42,7 @@ pub struct ChannelUpdateInput {
     pub code: Option<String>,
     /// 1–100 characters.
     pub name: Option<String>,
+    /// Whether the channel takes orders.
     pub active: Option<bool>,
     /// `true` makes it the default channel (the previous default loses the flag); `false` leaves
     /// the merchant without a default.
@@ -66,6 +67,7 @@ pub struct ChannelProductResult {
     pub index: i32,
     /// The product, when it was written (null when the item failed or nothing was written).
     pub product: Option<Product>,
+    /// This product's errors (path `["productIds", index]`).
     pub user_errors: Vec<UserError>,
 }
 
@@ -225,12 +227,11 @@ async fn publications(
         })
     })
     .await?;
-    let rows: HashMap<i64, ProductRow> =
-        loaders::load_many::<ProductRow>(ctx, &outcome.written())
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r))
-            .collect();
+    let rows: HashMap<i64, ProductRow> = loaders::load_many::<ProductRow>(ctx, &outcome.written())
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
     let results = outcome
         .items
         .iter()
