@@ -2,6 +2,7 @@
 //! fallback. `schema.rs` is generated from the migrations (`scripts/print-schema.py`).
 
 pub mod embedded;
+pub mod savepoint;
 pub mod schema;
 pub mod sql;
 

@@ -14,3 +14,4 @@ pub mod promotions;
 pub mod seed;
 pub mod stores;
 pub mod validate;
+pub mod write;

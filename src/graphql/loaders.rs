@@ -390,6 +390,7 @@ pub fn attach(request: Request, db: &Db, merchant_id: i64, queue: &BatchQueue) -
         .data(f.by_id::<Product>())
         .data(f.by_id::<Variant>())
         .data(f.by_id::<CustomerGroup>())
+        .data(f.by_id::<Address>())
         .data(f.by_id::<PriceList>())
         .data(f.by_id::<Price>())
         .data(f.by_id::<Promotion>())

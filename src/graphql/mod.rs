@@ -37,6 +37,9 @@ pub struct Mutation(
     mutations::customers::CustomerMutation,
     mutations::customer_groups::CustomerGroupMutation,
     mutations::stores::StoreMutation,
+    mutations::addresses::AddressMutation,
+    mutations::channels::ChannelMutation,
+    mutations::catalog::CatalogMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -1,5 +1,9 @@
 //! The small catalog prices, line items and promotions need: products and their variants.
 
+pub mod product_commands;
+pub mod slug;
+pub mod variant_commands;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 

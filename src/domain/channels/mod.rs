@@ -1,5 +1,7 @@
 //! Sales channels of a merchant (APP, WEB, KIOSK, POS…).
 
+pub mod commands;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 

@@ -111,6 +111,7 @@ pub struct Address {
     pub is_default_billing: bool,
     pub is_default_shipping: bool,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 crate::impl_row!(Address, "addresses");
 

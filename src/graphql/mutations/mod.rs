@@ -4,8 +4,12 @@
 //! index; `errorPolicy` chooses between all-or-nothing and writing the valid rows; an optional
 //! `idempotencyKey` makes a retry return the first result without writing twice.
 
+pub mod addresses;
+pub mod catalog;
+pub mod channels;
 pub mod customer_groups;
 pub mod customers;
+mod single;
 pub mod stores;
 
 use async_graphql::{Context, Enum, SimpleObject};

@@ -83,6 +83,13 @@ impl Variant {
     async fn is_master(&self) -> bool {
         self.row.is_master
     }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+    /// Send it back as `expectedUpdatedAt` to refuse an update that would overwrite a newer change.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.row.updated_at
+    }
     async fn product(&self, ctx: &Context<'_>) -> GqlResult<Option<Product>> {
         if let Some(p) = &self.product {
             return Ok(Some(Product(p.clone())));

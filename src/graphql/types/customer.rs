@@ -219,4 +219,11 @@ impl Address {
     async fn is_default_shipping(&self) -> bool {
         self.0.is_default_shipping
     }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Send it back as `expectedUpdatedAt` to refuse an update that would overwrite a newer change.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
 }

@@ -1,0 +1,427 @@
+//! Product and variant mutations (scope `catalog:write`).
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::single::{outcome, patch, set};
+use super::{run, ErrorPolicy, Outcome, UserError};
+use crate::auth::Scope;
+use crate::domain::catalog::product_commands::{self as products, ProductInput, VariantInput};
+use crate::domain::catalog::variant_commands as variants;
+use crate::domain::catalog::{Product as ProductRow, Variant as VariantRow};
+use crate::domain::validate::ErrorPolicy as Policy;
+use crate::graphql::context::merchant_id;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::RequireScope;
+use crate::graphql::loaders;
+use crate::graphql::types::catalog::{Product, Variant};
+use crate::ids::{self, Kind};
+
+/// A variant listed with a new product. The first is the master; positions follow the list.
+#[derive(InputObject, Serialize, Clone)]
+pub struct ProductVariantInput {
+    /// Stock keeping unit, 1–100 characters, unique per merchant.
+    pub sku: Option<String>,
+    /// Option values as text ("Size: M"), at most 255 characters.
+    pub options_text: Option<String>,
+}
+
+/// A product to create.
+#[derive(InputObject, Serialize, Clone)]
+pub struct ProductCreateInput {
+    /// 1–255 characters.
+    pub name: String,
+    /// Lower-case letters, digits and dashes, unique per merchant; generated from the name when
+    /// omitted (`Classic Burger` → `classic-burger`, then `classic-burger-2`…).
+    pub slug: Option<String>,
+    /// Free text, at most 20,000 characters.
+    pub description: Option<String>,
+    /// draft, active (default) or archived.
+    pub status: Option<String>,
+    /// SKU of the master variant created when `variants` is omitted.
+    pub sku: Option<String>,
+    /// The variants, at most 100; the first is the master. Omitted: one master variant.
+    pub variants: Option<Vec<ProductVariantInput>>,
+}
+
+impl From<ProductCreateInput> for ProductInput {
+    fn from(i: ProductCreateInput) -> Self {
+        ProductInput {
+            name: Some(i.name),
+            slug: i.slug,
+            description: set(i.description),
+            status: i.status,
+            sku: i.sku,
+            variants: i.variants.map(|v| {
+                v.into_iter()
+                    .map(|v| VariantInput {
+                        sku: set(v.sku),
+                        options_text: v.options_text,
+                        position: None,
+                        is_master: None,
+                    })
+                    .collect()
+            }),
+        }
+    }
+}
+
+/// Changes to a product; omitted fields keep their values. Variants change through the variant
+/// mutations.
+#[derive(InputObject)]
+pub struct ProductUpdateInput {
+    /// 1–255 characters. The slug does not follow a new name.
+    pub name: Option<String>,
+    /// Lower-case letters, digits and dashes, unique per merchant.
+    pub slug: Option<String>,
+    /// `null` clears it.
+    pub description: MaybeUndefined<String>,
+    /// draft, active or archived.
+    pub status: Option<String>,
+}
+
+/// A variant to add to a product.
+#[derive(InputObject, Serialize)]
+pub struct VariantCreateInput {
+    /// Stock keeping unit, 1–100 characters, unique per merchant.
+    pub sku: Option<String>,
+    /// Option values as text ("Size: M"), at most 255 characters.
+    pub options_text: Option<String>,
+    /// 0–100000; default after the product's last variant.
+    pub position: Option<i32>,
+}
+
+/// Changes to a variant; omitted fields keep their values.
+#[derive(InputObject)]
+pub struct VariantUpdateInput {
+    /// Unique per merchant; `null` removes it.
+    pub sku: MaybeUndefined<String>,
+    /// Option values as text ("Size: M"), at most 255 characters.
+    pub options_text: Option<String>,
+    /// 0–100000.
+    pub position: Option<i32>,
+    /// `true` makes this variant the product's master (the previous master loses the flag).
+    /// `false` on the master is refused: a product keeps one master.
+    pub is_master: Option<bool>,
+}
+
+/// Result of a product mutation.
+#[derive(SimpleObject)]
+pub struct ProductPayload {
+    /// The product after the change (null when refused, or after a delete).
+    pub product: Option<Product>,
+    /// ID of the deleted product, for `productDelete`.
+    pub deleted_id: Option<ID>,
+    /// Why nothing was written; each names its field path.
+    pub user_errors: Vec<UserError>,
+}
+
+/// The outcome of one item of `productsCreate`.
+#[derive(SimpleObject)]
+pub struct ProductResult {
+    /// Position of the item in the input list.
+    pub index: i32,
+    /// The product created (null when the item failed or nothing was written).
+    pub product: Option<Product>,
+    /// This item's errors, paths starting `["input", index]`.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `productsCreate`.
+#[derive(SimpleObject)]
+pub struct ProductsCreatePayload {
+    /// The products created, in input order.
+    pub products: Vec<Product>,
+    /// One result per input item, with its index.
+    pub results: Vec<ProductResult>,
+    /// Every error, each naming its field path (`["input", "3", "variants", "0", "sku"]`).
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of a variant mutation.
+#[derive(SimpleObject)]
+pub struct VariantPayload {
+    /// The variant after the change (null when refused, or after a delete).
+    pub variant: Option<Variant>,
+    /// ID of the deleted variant, for `variantDelete`.
+    pub deleted_id: Option<ID>,
+    /// Why nothing was written; each names its field path.
+    pub user_errors: Vec<UserError>,
+}
+
+async fn product_payload(
+    ctx: &Context<'_>,
+    outcome: Outcome,
+    deleted: bool,
+) -> GqlResult<ProductPayload> {
+    let id = outcome.written().into_iter().next();
+    let product = match (id, deleted) {
+        (Some(id), false) => loaders::load::<ProductRow>(ctx, id).await?.map(Product),
+        _ => None,
+    };
+    Ok(ProductPayload {
+        product,
+        deleted_id: id
+            .filter(|_| deleted)
+            .map(|k| ID(ids::encode(Kind::Product, k))),
+        user_errors: outcome.user_errors(),
+    })
+}
+
+async fn variant_payload(
+    ctx: &Context<'_>,
+    outcome: Outcome,
+    deleted: bool,
+) -> GqlResult<VariantPayload> {
+    let id = outcome.written().into_iter().next();
+    let variant = match (id, deleted) {
+        (Some(id), false) => loaders::load::<VariantRow>(ctx, id)
+            .await?
+            .map(Variant::from),
+        _ => None,
+    };
+    Ok(VariantPayload {
+        variant,
+        deleted_id: id
+            .filter(|_| deleted)
+            .map(|k| ID(ids::encode(Kind::Variant, k))),
+        user_errors: outcome.user_errors(),
+    })
+}
+
+/// Runs a product create (one or many) under an optional idempotency key.
+async fn create(
+    ctx: &Context<'_>,
+    operation: &str,
+    input: Vec<ProductCreateInput>,
+    policy: ErrorPolicy,
+    idempotency_key: Option<String>,
+    single: bool,
+) -> GqlResult<Outcome> {
+    let m = merchant_id(ctx)?;
+    let hash =
+        serde_json::to_value((&input, policy == ErrorPolicy::RejectFailedRows)).unwrap_or_default();
+    let inputs: Vec<ProductInput> = input.into_iter().map(Into::into).collect();
+    let policy: Policy = policy.into();
+    run(
+        ctx,
+        operation,
+        idempotency_key.as_deref(),
+        &hash,
+        move |c| {
+            Box::pin(async move {
+                Ok(Outcome {
+                    items: products::create_many(c, m, &inputs, policy, single).await?,
+                    errors: vec![],
+                })
+            })
+        },
+    )
+    .await
+}
+
+#[derive(Default)]
+pub struct CatalogMutation;
+
+#[Object]
+impl CatalogMutation {
+    /// Creates a product with its variants (or a master variant when none are listed).
+    #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
+    async fn product_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product.")] input: ProductCreateInput,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<ProductPayload> {
+        let outcome = create(
+            ctx,
+            "productCreate",
+            vec![input],
+            ErrorPolicy::RejectEverything,
+            idempotency_key,
+            true,
+        )
+        .await?;
+        product_payload(ctx, outcome, false).await
+    }
+
+    /// Creates up to 1,000 products with their variants in one transaction: one statement for
+    /// the products and one for all their variants.
+    #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
+    async fn products_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The products, at most 1,000.")] input: Vec<ProductCreateInput>,
+        #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<ProductsCreatePayload> {
+        let outcome = create(
+            ctx,
+            "productsCreate",
+            input,
+            error_policy.unwrap_or_default(),
+            idempotency_key,
+            false,
+        )
+        .await?;
+        let rows: HashMap<i64, ProductRow> =
+            loaders::load_many::<ProductRow>(ctx, &outcome.written())
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect();
+        let results = outcome
+            .items
+            .iter()
+            .map(|i| ProductResult {
+                index: i.index as i32,
+                product: i.id.and_then(|id| rows.get(&id).cloned().map(Product)),
+                user_errors: i.errors.iter().cloned().map(UserError::from).collect(),
+            })
+            .collect();
+        Ok(ProductsCreatePayload {
+            products: outcome
+                .written()
+                .iter()
+                .filter_map(|id| rows.get(id).cloned().map(Product))
+                .collect(),
+            results,
+            user_errors: outcome.user_errors(),
+        })
+    }
+
+    /// Changes a product (`prod_…`); omitted fields keep their values.
+    #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
+    async fn product_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product (`prod_…`).")] id: ID,
+        #[graphql(desc = "The changes.")] input: ProductUpdateInput,
+        #[graphql(desc = "Refuse with CONFLICT if the product changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+    ) -> GqlResult<ProductPayload> {
+        let m = merchant_id(ctx)?;
+        let input = ProductInput {
+            name: input.name,
+            slug: input.slug,
+            description: patch(input.description),
+            status: input.status,
+            sku: None,
+            variants: None,
+        };
+        let outcome = run(ctx, "productUpdate", None, &(), move |c| {
+            Box::pin(async move {
+                Ok(outcome(
+                    products::update(c, m, &id, &input, expected_updated_at).await?,
+                ))
+            })
+        })
+        .await?;
+        product_payload(ctx, outcome, false).await
+    }
+
+    /// Deletes a product (`prod_…`) with its variants, prices and publications. Refused with
+    /// IN_USE when order line items reference one of its variants (archive it instead).
+    #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
+    async fn product_delete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product (`prod_…`).")] id: ID,
+    ) -> GqlResult<ProductPayload> {
+        let m = merchant_id(ctx)?;
+        let outcome = run(ctx, "productDelete", None, &(), move |c| {
+            Box::pin(async move { Ok(outcome(products::delete(c, m, &id).await?)) })
+        })
+        .await?;
+        product_payload(ctx, outcome, true).await
+    }
+
+    /// Adds a variant to a product (`prod_…`). It becomes the master only if the product has none.
+    #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
+    async fn variant_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product (`prod_…`).")] product_id: ID,
+        #[graphql(desc = "The variant.")] input: VariantCreateInput,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<VariantPayload> {
+        let m = merchant_id(ctx)?;
+        let hash = serde_json::to_value((&product_id.0, &input)).unwrap_or_default();
+        let input = VariantInput {
+            sku: set(input.sku),
+            options_text: input.options_text,
+            position: input.position,
+            is_master: None,
+        };
+        let outcome = run(
+            ctx,
+            "variantCreate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(
+                    async move { Ok(outcome(variants::create(c, m, &product_id, &input).await?)) },
+                )
+            },
+        )
+        .await?;
+        variant_payload(ctx, outcome, false).await
+    }
+
+    /// Changes a variant (`variant_…`); omitted fields keep their values.
+    #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
+    async fn variant_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The variant (`variant_…`).")] id: ID,
+        #[graphql(desc = "The changes.")] input: VariantUpdateInput,
+        #[graphql(desc = "Refuse with CONFLICT if the variant changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+    ) -> GqlResult<VariantPayload> {
+        let m = merchant_id(ctx)?;
+        let input = VariantInput {
+            sku: patch(input.sku),
+            options_text: input.options_text,
+            position: input.position,
+            is_master: input.is_master,
+        };
+        let outcome = run(ctx, "variantUpdate", None, &(), move |c| {
+            Box::pin(async move {
+                Ok(outcome(
+                    variants::update(c, m, &id, &input, expected_updated_at).await?,
+                ))
+            })
+        })
+        .await?;
+        variant_payload(ctx, outcome, false).await
+    }
+
+    /// Deletes a variant (`variant_…`) with its prices. Refused with IN_USE when order line
+    /// items reference it, and with MASTER_VARIANT for the product's master (make another
+    /// variant the master first, or delete the product).
+    #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
+    async fn variant_delete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The variant (`variant_…`).")] id: ID,
+    ) -> GqlResult<VariantPayload> {
+        let m = merchant_id(ctx)?;
+        let outcome = run(ctx, "variantDelete", None, &(), move |c| {
+            Box::pin(async move { Ok(outcome(variants::delete(c, m, &id).await?)) })
+        })
+        .await?;
+        variant_payload(ctx, outcome, true).await
+    }
+}

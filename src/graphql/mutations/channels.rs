@@ -1,0 +1,253 @@
+//! Channel mutations. Channels are read under `stores:read` (queries/stores.rs), so they are
+//! written under `stores:write`, publications included.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::single::outcome;
+use super::{run, ErrorPolicy, Outcome, UserError};
+use crate::auth::Scope;
+use crate::domain::catalog::Product as ProductRow;
+use crate::domain::channels::commands::{self, ChannelInput};
+use crate::domain::channels::Channel as Row;
+use crate::graphql::context::merchant_id;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::RequireScope;
+use crate::graphql::loaders;
+use crate::graphql::types::catalog::Product;
+use crate::graphql::types::store::Channel;
+use crate::ids::{self, Kind};
+
+/// A sales channel to create.
+#[derive(InputObject, Serialize)]
+pub struct ChannelCreateInput {
+    /// 1–32 upper-case letters, digits or underscores (APP, WEB, KIOSK, POS), unique per merchant.
+    pub code: String,
+    /// 1–100 characters.
+    pub name: String,
+    /// Default true.
+    pub active: Option<bool>,
+    /// Makes it the merchant's default channel (the previous default loses the flag).
+    #[graphql(default)]
+    pub is_default: bool,
+}
+
+/// Changes to a channel; omitted fields keep their values.
+#[derive(InputObject)]
+pub struct ChannelUpdateInput {
+    /// 1–32 upper-case letters, digits or underscores, unique per merchant.
+    pub code: Option<String>,
+    /// 1–100 characters.
+    pub name: Option<String>,
+    /// Whether the channel takes orders.
+    pub active: Option<bool>,
+    /// `true` makes it the default channel (the previous default loses the flag); `false` leaves
+    /// the merchant without a default.
+    pub is_default: Option<bool>,
+}
+
+/// Result of a channel mutation.
+#[derive(SimpleObject)]
+pub struct ChannelPayload {
+    /// The channel after the change (null when refused, or after a delete).
+    pub channel: Option<Channel>,
+    /// ID of the deleted channel, for `channelDelete`.
+    pub deleted_id: Option<ID>,
+    /// Why nothing was written; each names its field path.
+    pub user_errors: Vec<UserError>,
+}
+
+/// The outcome of one product of a publish / unpublish.
+#[derive(SimpleObject)]
+pub struct ChannelProductResult {
+    /// Position of the product ID in `productIds`.
+    pub index: i32,
+    /// The product, when it was written (null when the item failed or nothing was written).
+    pub product: Option<Product>,
+    /// This product's errors (path `["productIds", index]`).
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `channelPublishProducts` / `channelUnpublishProducts`.
+#[derive(SimpleObject)]
+pub struct ChannelProductsPayload {
+    /// The channel (null when it was not found).
+    pub channel: Option<Channel>,
+    /// One result per product ID, with its index.
+    pub results: Vec<ChannelProductResult>,
+    /// Every error, item errors first, each naming its field path (`["productIds", "3"]`).
+    pub user_errors: Vec<UserError>,
+}
+
+async fn payload(ctx: &Context<'_>, outcome: Outcome, deleted: bool) -> GqlResult<ChannelPayload> {
+    let id = outcome.written().into_iter().next();
+    let channel = match (id, deleted) {
+        (Some(id), false) => loaders::load::<Row>(ctx, id).await?.map(Channel),
+        _ => None,
+    };
+    Ok(ChannelPayload {
+        channel,
+        deleted_id: id
+            .filter(|_| deleted)
+            .map(|k| ID(ids::encode(Kind::Channel, k))),
+        user_errors: outcome.user_errors(),
+    })
+}
+
+#[derive(Default)]
+pub struct ChannelMutation;
+
+#[Object]
+impl ChannelMutation {
+    /// Creates a sales channel.
+    #[graphql(guard = "RequireScope(Scope::StoresWrite)")]
+    async fn channel_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The channel.")] input: ChannelCreateInput,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<ChannelPayload> {
+        let m = merchant_id(ctx)?;
+        let hash = serde_json::to_value(&input).unwrap_or_default();
+        let input = ChannelInput {
+            code: Some(input.code),
+            name: Some(input.name),
+            active: input.active,
+            is_default: Some(input.is_default),
+        };
+        let outcome = run(
+            ctx,
+            "channelCreate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| Box::pin(async move { Ok(outcome(commands::create(c, m, &input).await?)) }),
+        )
+        .await?;
+        payload(ctx, outcome, false).await
+    }
+
+    /// Changes a channel (`ch_…`); omitted fields keep their values.
+    #[graphql(guard = "RequireScope(Scope::StoresWrite)")]
+    async fn channel_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The channel (`ch_…`).")] id: ID,
+        #[graphql(desc = "The changes.")] input: ChannelUpdateInput,
+        #[graphql(desc = "Refuse with CONFLICT if the channel changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+    ) -> GqlResult<ChannelPayload> {
+        let m = merchant_id(ctx)?;
+        let input = ChannelInput {
+            code: input.code,
+            name: input.name,
+            active: input.active,
+            is_default: input.is_default,
+        };
+        let outcome = run(ctx, "channelUpdate", None, &(), move |c| {
+            Box::pin(async move {
+                Ok(outcome(
+                    commands::update(c, m, &id, &input, expected_updated_at).await?,
+                ))
+            })
+        })
+        .await?;
+        payload(ctx, outcome, false).await
+    }
+
+    /// Deletes a channel (`ch_…`) with its product publications and the price rules on it.
+    /// Refused with IN_USE while orders reference it (deactivate it instead).
+    #[graphql(guard = "RequireScope(Scope::StoresWrite)")]
+    async fn channel_delete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The channel (`ch_…`).")] id: ID,
+    ) -> GqlResult<ChannelPayload> {
+        let m = merchant_id(ctx)?;
+        let outcome = run(ctx, "channelDelete", None, &(), move |c| {
+            Box::pin(async move { Ok(outcome(commands::delete(c, m, &id).await?)) })
+        })
+        .await?;
+        payload(ctx, outcome, true).await
+    }
+
+    /// Publishes up to 1,000 products on a channel in one statement. Idempotent: products
+    /// already published stay as they are.
+    #[graphql(guard = "RequireScope(Scope::StoresWrite)")]
+    async fn channel_publish_products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The channel (`ch_…`).")] channel_id: ID,
+        #[graphql(desc = "Products (`prod_…`), at most 1,000.")] product_ids: Vec<ID>,
+        #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
+    ) -> GqlResult<ChannelProductsPayload> {
+        publications(ctx, channel_id, product_ids, error_policy, true).await
+    }
+
+    /// Unpublishes up to 1,000 products from a channel in one statement. Idempotent: products
+    /// not published are no error.
+    #[graphql(guard = "RequireScope(Scope::StoresWrite)")]
+    async fn channel_unpublish_products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The channel (`ch_…`).")] channel_id: ID,
+        #[graphql(desc = "Products (`prod_…`), at most 1,000.")] product_ids: Vec<ID>,
+        #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
+    ) -> GqlResult<ChannelProductsPayload> {
+        publications(ctx, channel_id, product_ids, error_policy, false).await
+    }
+}
+
+async fn publications(
+    ctx: &Context<'_>,
+    channel_id: ID,
+    product_ids: Vec<ID>,
+    error_policy: Option<ErrorPolicy>,
+    publish: bool,
+) -> GqlResult<ChannelProductsPayload> {
+    let m = merchant_id(ctx)?;
+    let policy = error_policy.unwrap_or_default().into();
+    let channel = channel_id.0.clone();
+    let products: Vec<String> = product_ids.into_iter().map(|i| i.0).collect();
+    let operation = if publish {
+        "channelPublishProducts"
+    } else {
+        "channelUnpublishProducts"
+    };
+    let outcome = run(ctx, operation, None, &(), move |c| {
+        Box::pin(async move {
+            let (items, errors) =
+                commands::publish(c, m, &channel, &products, publish, policy).await?;
+            Ok(Outcome { items, errors })
+        })
+    })
+    .await?;
+    let rows: HashMap<i64, ProductRow> = loaders::load_many::<ProductRow>(ctx, &outcome.written())
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let results = outcome
+        .items
+        .iter()
+        .map(|i| ChannelProductResult {
+            index: i.index as i32,
+            product: i.id.and_then(|id| rows.get(&id).cloned().map(Product)),
+            user_errors: i.errors.iter().cloned().map(UserError::from).collect(),
+        })
+        .collect();
+    let channel = match ids::decode(Kind::Channel, &channel_id) {
+        Ok(k) => loaders::load::<Row>(ctx, k).await?.map(Channel),
+        Err(_) => None,
+    };
+    Ok(ChannelProductsPayload {
+        channel,
+        results,
+        user_errors: outcome.user_errors(),
+    })
+}

@@ -1,0 +1,617 @@
+//! Channel writes: CRUD with code format and uniqueness, one default per merchant, IN_USE when
+//! orders reference a channel, bulk publish / unpublish (idempotent, per-item errors, error
+//! policy, constant statements), scopes and tenant isolation.
+
+mod common;
+
+use commerce_gateway::ids::{self, Kind};
+use common::{error_code, spawn, TestApp};
+use diesel_async::RunQueryDsl;
+use serde_json::{json, Value};
+
+const RW: &str = "stores:write,catalog:read";
+
+const CREATE: &str = "mutation($input: ChannelCreateInput!, $key: String) {
+  channelCreate(input: $input, idempotencyKey: $key) {
+    channel { id code name active isDefault updatedAt } userErrors { field code message } } }";
+
+const UPDATE: &str = "mutation($id: ID!, $input: ChannelUpdateInput!, $at: DateTime) {
+  channelUpdate(id: $id, input: $input, expectedUpdatedAt: $at) {
+    channel { id code name active isDefault updatedAt } userErrors { field code message } } }";
+
+const DELETE: &str = "mutation($id: ID!) { channelDelete(id: $id) {
+    channel { id } deletedId userErrors { field code message } } }";
+
+const PUBLISH: &str = "mutation($ch: ID!, $ids: [ID!]!, $policy: ErrorPolicy) {
+  channelPublishProducts(channelId: $ch, productIds: $ids, errorPolicy: $policy) {
+    channel { code } results { index product { id } userErrors { field code } }
+    userErrors { field code message } } }";
+
+const UNPUBLISH: &str = "mutation($ch: ID!, $ids: [ID!]!, $policy: ErrorPolicy) {
+  channelUnpublishProducts(channelId: $ch, productIds: $ids, errorPolicy: $policy) {
+    channel { code } results { index product { id } userErrors { field code } }
+    userErrors { field code message } } }";
+
+const CHANNELS: &str = "{ channels(first: 50) { nodes { id code name active isDefault } } }";
+
+fn errors(payload: &Value) -> Vec<(Value, String)> {
+    payload["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].clone(), e["code"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+async fn channels(app: &TestApp, key: &str) -> Vec<Value> {
+    app.data(key, CHANNELS, json!({})).await["channels"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn channel_id(app: &TestApp, key: &str, code: &str) -> String {
+    channels(app, key)
+        .await
+        .into_iter()
+        .find(|c| c["code"] == code)
+        .unwrap_or_else(|| panic!("no channel {code}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn defaults(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .filter(|c| c["isDefault"] == true)
+        .map(|c| c["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn product_ids(app: &TestApp, key: &str) -> Vec<String> {
+    app.data(key, "{ products(first: 50) { nodes { id } } }", json!({}))
+        .await["products"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn published(app: &TestApp, key: &str, channel: &str) -> Vec<String> {
+    let d = app
+        .data(
+            key,
+            "query($id: ID!) { channel(id: $id) { products(first: 250) { id } } }",
+            json!({ "id": channel }),
+        )
+        .await;
+    let mut ids: Vec<String> = d["channel"]["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_and_update_validate_codes_and_keep_one_default() {
+    let app = spawn().await;
+    app.seed("acme", 0, 0).await;
+    let key = app.api_key("acme", RW).await;
+    assert_eq!(defaults(&channels(&app, &key).await), ["WEB"]);
+
+    // Code format, uniqueness, required name: field errors, nothing written.
+    for (input, field, code) in [
+        (json!({ "code": "web", "name": "Web" }), "code", "INVALID"),
+        (
+            json!({ "code": "TOO-LONG", "name": "x" }),
+            "code",
+            "INVALID",
+        ),
+        (
+            json!({ "code": "A".repeat(33), "name": "x" }),
+            "code",
+            "INVALID",
+        ),
+        (json!({ "code": "", "name": "x" }), "code", "REQUIRED"),
+        (
+            json!({ "code": "WEB", "name": "Web again" }),
+            "code",
+            "TAKEN",
+        ),
+        (json!({ "code": "MARKET", "name": " " }), "name", "REQUIRED"),
+        (
+            json!({ "code": "MARKET", "name": "n".repeat(101) }),
+            "name",
+            "TOO_LONG",
+        ),
+    ] {
+        let d = app.data(&key, CREATE, json!({ "input": input })).await;
+        assert_eq!(
+            errors(&d["channelCreate"]),
+            [(json!(["input", field]), code.to_owned())],
+            "{input}"
+        );
+        assert_eq!(d["channelCreate"]["channel"], Value::Null);
+    }
+    assert_eq!(channels(&app, &key).await.len(), 4);
+
+    // A new default channel un-defaults the previous one.
+    let d = app
+        .data(
+            &key,
+            CREATE,
+            json!({ "input": { "code": "MARKET", "name": " Marketplace ", "isDefault": true } }),
+        )
+        .await;
+    let p = &d["channelCreate"];
+    assert_eq!(p["userErrors"], json!([]));
+    assert_eq!(p["channel"]["name"], "Marketplace");
+    assert_eq!(p["channel"]["active"], true);
+    assert_eq!(p["channel"]["isDefault"], true);
+    let market = p["channel"].clone();
+    assert_eq!(defaults(&channels(&app, &key).await), ["MARKET"]);
+
+    // Updates: stale expectedUpdatedAt is a CONFLICT; code taken; then a real change.
+    let d = app
+        .data(
+            &key,
+            UPDATE,
+            json!({ "id": market["id"], "input": { "name": "X" }, "at": "2021-01-01T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(
+        errors(&d["channelUpdate"]),
+        [(json!(["expectedUpdatedAt"]), "CONFLICT".into())]
+    );
+    let d = app
+        .data(
+            &key,
+            UPDATE,
+            json!({ "id": market["id"], "input": { "code": "APP" } }),
+        )
+        .await;
+    assert_eq!(
+        errors(&d["channelUpdate"]),
+        [(json!(["input", "code"]), "TAKEN".into())]
+    );
+    let d = app
+        .data(
+            &key,
+            UPDATE,
+            json!({ "id": market["id"], "input": { "code": "MARKET_2", "active": false }, "at": market["updatedAt"] }),
+        )
+        .await;
+    let p = &d["channelUpdate"];
+    assert_eq!(p["userErrors"], json!([]));
+    assert_eq!(p["channel"]["code"], "MARKET_2");
+    assert_eq!(p["channel"]["name"], "Marketplace", "omitted fields kept");
+    assert_eq!(p["channel"]["active"], false);
+    assert_eq!(p["channel"]["isDefault"], true);
+
+    // Making APP the default un-defaults MARKET_2 in the same transaction.
+    let app_id = channel_id(&app, &key, "APP").await;
+    let d = app
+        .data(
+            &key,
+            UPDATE,
+            json!({ "id": app_id, "input": { "isDefault": true } }),
+        )
+        .await;
+    assert_eq!(d["channelUpdate"]["userErrors"], json!([]));
+    assert_eq!(defaults(&channels(&app, &key).await), ["APP"]);
+    // Un-defaulting leaves the merchant without one (at most one, not exactly one).
+    let d = app
+        .data(
+            &key,
+            UPDATE,
+            json!({ "id": app_id, "input": { "isDefault": false } }),
+        )
+        .await;
+    assert_eq!(d["channelUpdate"]["userErrors"], json!([]));
+    assert!(defaults(&channels(&app, &key).await).is_empty());
+
+    // Bad and unknown IDs.
+    for (id, code) in [
+        ("ch_***".to_owned(), "INVALID"),
+        (ids::encode(Kind::Product, 1), "INVALID"),
+        (ids::encode(Kind::Channel, 987_654_321), "NOT_FOUND"),
+    ] {
+        let d = app
+            .data(&key, UPDATE, json!({ "id": id, "input": { "name": "x" } }))
+            .await;
+        assert_eq!(
+            errors(&d["channelUpdate"]),
+            [(json!(["id"]), code.to_owned())]
+        );
+        let d = app.data(&key, DELETE, json!({ "id": id })).await;
+        assert_eq!(
+            errors(&d["channelDelete"]),
+            [(json!(["id"]), code.to_owned())]
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_default_changes_leave_exactly_one_default() {
+    let app = spawn().await;
+    app.seed("acme", 0, 0).await;
+    let key = app.api_key("acme", RW).await;
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let url = app.url("/graphql");
+        let key = key.clone();
+        tasks.push(tokio::spawn(async move {
+            let body = json!({ "query": CREATE, "variables": { "input": {
+                "code": format!("C{i}"), "name": format!("Channel {i}"), "isDefault": true } } });
+            let res = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            res.json::<Value>().await.unwrap()
+        }));
+    }
+    for t in tasks {
+        let body = t.await.unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(
+            body["data"]["channelCreate"]["userErrors"],
+            json!([]),
+            "{body}"
+        );
+    }
+    let list = channels(&app, &key).await;
+    assert_eq!(list.len(), 12);
+    assert_eq!(defaults(&list).len(), 1, "{list:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_is_refused_while_orders_reference_the_channel() {
+    let app = spawn().await;
+    app.seed("acme", 5, 20).await;
+    let key = app.api_key("acme", RW).await;
+    let web = channel_id(&app, &key, "WEB").await;
+    let d = app.data(&key, DELETE, json!({ "id": web })).await;
+    let p = &d["channelDelete"];
+    assert_eq!(errors(p), [(json!(["id"]), "IN_USE".into())]);
+    assert!(p["userErrors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("orders"));
+    assert_eq!(p["deletedId"], Value::Null);
+    assert_eq!(channels(&app, &key).await.len(), 4);
+
+    // An unused channel goes, with its publications.
+    let d = app
+        .data(
+            &key,
+            CREATE,
+            json!({ "input": { "code": "TEMP", "name": "Temp" } }),
+        )
+        .await;
+    let temp = d["channelCreate"]["channel"]["id"].clone();
+    let products = product_ids(&app, &key).await;
+    let d = app
+        .data(&key, PUBLISH, json!({ "ch": temp, "ids": products[..3] }))
+        .await;
+    assert_eq!(d["channelPublishProducts"]["userErrors"], json!([]));
+    let d = app.data(&key, DELETE, json!({ "id": temp })).await;
+    assert_eq!(d["channelDelete"]["userErrors"], json!([]));
+    assert_eq!(d["channelDelete"]["deletedId"], temp);
+    assert_eq!(channels(&app, &key).await.len(), 4);
+    assert_eq!(product_ids(&app, &key).await.len(), 24, "products stay");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn publish_and_unpublish_are_idempotent_with_per_item_errors() {
+    let app = spawn().await;
+    app.seed("acme", 0, 0).await;
+    app.seed("globex", 0, 0).await;
+    let key = app.api_key("acme", RW).await;
+    let globex = app.api_key("globex", RW).await;
+    let kiosk = channel_id(&app, &key, "KIOSK").await;
+    let products = product_ids(&app, &key).await;
+    let theirs = product_ids(&app, &globex).await;
+    assert!(published(&app, &key, &kiosk).await.is_empty());
+
+    let d = app
+        .data(&key, PUBLISH, json!({ "ch": kiosk, "ids": products[..3] }))
+        .await;
+    let p = &d["channelPublishProducts"];
+    assert_eq!(p["userErrors"], json!([]));
+    assert_eq!(p["channel"]["code"], "KIOSK");
+    assert_eq!(p["results"][2]["index"], 2);
+    assert_eq!(p["results"][2]["product"]["id"], products[2]);
+    assert_eq!(
+        published(&app, &key, &kiosk).await,
+        sorted(products[..3].to_vec())
+    );
+
+    // Publishing again (with overlap and a repeated ID) changes nothing but adds the new one.
+    let again = json!([products[0], products[1], products[1], products[3]]);
+    let d = app
+        .data(&key, PUBLISH, json!({ "ch": kiosk, "ids": again }))
+        .await;
+    assert_eq!(d["channelPublishProducts"]["userErrors"], json!([]));
+    assert_eq!(
+        published(&app, &key, &kiosk).await,
+        sorted(products[..4].to_vec())
+    );
+
+    // Malformed, unknown and another merchant's IDs are item errors with their index; under
+    // REJECT_EVERYTHING nothing is written.
+    let mixed = json!([
+        products[5],
+        "prod_@@@",
+        ids::encode(Kind::Product, 987_654_321),
+        theirs[0],
+        ids::encode(Kind::Customer, 1),
+        products[6]
+    ]);
+    let d = app
+        .data(&key, PUBLISH, json!({ "ch": kiosk, "ids": mixed }))
+        .await;
+    let p = &d["channelPublishProducts"];
+    assert_eq!(
+        errors(p),
+        [
+            (json!(["productIds", "1"]), "INVALID".into()),
+            (json!(["productIds", "2"]), "NOT_FOUND".into()),
+            (json!(["productIds", "3"]), "NOT_FOUND".into()),
+            (json!(["productIds", "4"]), "INVALID".into()),
+        ]
+    );
+    assert_eq!(p["results"][0]["product"], Value::Null);
+    assert_eq!(p["results"][0]["userErrors"], json!([]));
+    assert_eq!(published(&app, &key, &kiosk).await.len(), 4);
+
+    // REJECT_FAILED_ROWS writes the valid ones.
+    let d = app
+        .data(
+            &key,
+            PUBLISH,
+            json!({ "ch": kiosk, "ids": mixed, "policy": "REJECT_FAILED_ROWS" }),
+        )
+        .await;
+    let p = &d["channelPublishProducts"];
+    assert_eq!(errors(p).len(), 4);
+    assert_eq!(p["results"][0]["product"]["id"], products[5]);
+    assert_eq!(p["results"][5]["product"]["id"], products[6]);
+    let mut expected = products[..4].to_vec();
+    expected.extend([products[5].clone(), products[6].clone()]);
+    assert_eq!(published(&app, &key, &kiosk).await, sorted(expected));
+    // The other merchant's product was not published anywhere of theirs or ours.
+    let d = app
+        .data(
+            &globex,
+            "{ channels { nodes { products { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(d["channels"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["products"] == json!([])));
+
+    // Unpublish: idempotent (a product not published is no error).
+    let d = app
+        .data(
+            &key,
+            UNPUBLISH,
+            json!({ "ch": kiosk, "ids": [products[0], products[5], products[10]] }),
+        )
+        .await;
+    let p = &d["channelUnpublishProducts"];
+    assert_eq!(p["userErrors"], json!([]));
+    assert_eq!(p["results"].as_array().unwrap().len(), 3);
+    let expected = sorted(vec![
+        products[1].clone(),
+        products[2].clone(),
+        products[3].clone(),
+        products[6].clone(),
+    ]);
+    assert_eq!(published(&app, &key, &kiosk).await, expected);
+    let d = app
+        .data(
+            &key,
+            UNPUBLISH,
+            json!({ "ch": kiosk, "ids": [products[0]] }),
+        )
+        .await;
+    assert_eq!(d["channelUnpublishProducts"]["userErrors"], json!([]));
+    assert_eq!(published(&app, &key, &kiosk).await, expected);
+
+    // Request-level problems: unknown channel, too many IDs.
+    let d = app
+        .data(
+            &key,
+            PUBLISH,
+            json!({ "ch": ids::encode(Kind::Channel, 987_654_321), "ids": [products[9]] }),
+        )
+        .await;
+    assert_eq!(
+        errors(&d["channelPublishProducts"]),
+        [(json!(["channelId"]), "NOT_FOUND".into())]
+    );
+    assert_eq!(d["channelPublishProducts"]["channel"], Value::Null);
+    let many: Vec<String> = (0..1001).map(|_| products[0].clone()).collect();
+    let d = app
+        .data(&key, PUBLISH, json!({ "ch": kiosk, "ids": many }))
+        .await;
+    assert_eq!(
+        errors(&d["channelPublishProducts"]),
+        [(json!(["productIds"]), "LIMIT_EXCEEDED".into())]
+    );
+    assert_eq!(published(&app, &key, &kiosk).await, expected);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Id {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn publishing_500_products_costs_the_same_few_statements_as_5() {
+    let app = spawn().await;
+    app.seed("acme", 0, 0).await;
+    let mut conn = app.conn().await;
+    let rows: Vec<Id> = diesel::sql_query(
+        "INSERT INTO products (merchant_id, name, slug) \
+         SELECT m.id, 'Bulk ' || g, 'bulk-' || g FROM merchants m, generate_series(1, 505) g \
+         WHERE m.slug = 'acme' RETURNING id",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap();
+    let all: Vec<String> = rows
+        .iter()
+        .map(|r| ids::encode(Kind::Product, r.id))
+        .collect();
+    // A JWT: authenticating it needs no statement, so the count is the mutation's alone.
+    let token = app.token("acme", RW).await;
+    let kiosk = channel_id(&app, &token, "KIOSK").await;
+    let pos = channel_id(&app, &token, "POS").await;
+    // Warm the pool and caches.
+    app.data(&token, PUBLISH, json!({ "ch": pos, "ids": all[..1] }))
+        .await;
+
+    let mut counts = Vec::new();
+    for ids in [&all[..5], &all[5..]] {
+        let before = app.statements();
+        let d = app
+            .data(&token, PUBLISH, json!({ "ch": kiosk, "ids": ids }))
+            .await;
+        counts.push(app.statements() - before);
+        assert_eq!(d["channelPublishProducts"]["userErrors"], json!([]));
+    }
+    let before = app.statements();
+    let d = app
+        .data(&token, UNPUBLISH, json!({ "ch": kiosk, "ids": all[5..] }))
+        .await;
+    counts.push(app.statements() - before);
+    assert_eq!(d["channelUnpublishProducts"]["userErrors"], json!([]));
+    println!("statements to publish 5, publish 500, unpublish 500 products: {counts:?}");
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+    assert_eq!(counts[1], counts[2], "{counts:?}");
+    // BEGIN, lookup, SAVEPOINT, write, RELEASE, COMMIT; then the payload's products and channel.
+    assert!(counts[1] <= 8, "{counts:?}");
+    assert_eq!(published(&app, &token, &kiosk).await.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn channel_writes_need_stores_write_and_an_idempotency_key_creates_once() {
+    let app = spawn().await;
+    app.seed("acme", 0, 0).await;
+    let catalog = app.api_key("acme", "catalog:write,stores:read").await;
+    let body = app
+        .gql(
+            &catalog,
+            CREATE,
+            json!({ "input": { "code": "X", "name": "X" } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+    let kiosk = channel_id(&app, &catalog, "KIOSK").await;
+    let body = app
+        .gql(&catalog, PUBLISH, json!({ "ch": kiosk, "ids": [] }))
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN");
+
+    let key = app.api_key("acme", RW).await;
+    let vars = json!({ "input": { "code": "ONCE", "name": "Once" }, "key": "ch-once" });
+    let a = app.data(&key, CREATE, vars.clone()).await;
+    let b = app.data(&key, CREATE, vars).await;
+    assert_eq!(a["channelCreate"]["userErrors"], json!([]));
+    assert_eq!(b["channelCreate"]["userErrors"], json!([]));
+    assert_eq!(
+        a["channelCreate"]["channel"]["id"],
+        b["channelCreate"]["channel"]["id"]
+    );
+    assert_eq!(channels(&app, &key).await.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_merchants_channels_are_not_found_and_unchanged() {
+    let app = spawn().await;
+    app.seed("acme", 0, 0).await;
+    app.seed("globex", 0, 0).await;
+    let acme = app.api_key("acme", RW).await;
+    let globex = app.api_key("globex", RW).await;
+    let theirs = channel_id(&app, &globex, "APP").await;
+    let their_products = product_ids(&app, &globex).await;
+    let d = app
+        .data(
+            &globex,
+            PUBLISH,
+            json!({ "ch": theirs, "ids": their_products[..2] }),
+        )
+        .await;
+    assert_eq!(d["channelPublishProducts"]["userErrors"], json!([]));
+    let before = channels(&app, &globex).await;
+    let published_before = published(&app, &globex, &theirs).await;
+
+    let d = app
+        .data(
+            &acme,
+            UPDATE,
+            json!({ "id": theirs, "input": { "name": "Hacked", "isDefault": true } }),
+        )
+        .await;
+    assert_eq!(
+        errors(&d["channelUpdate"]),
+        [(json!(["id"]), "NOT_FOUND".into())]
+    );
+    let d = app.data(&acme, DELETE, json!({ "id": theirs })).await;
+    assert_eq!(
+        errors(&d["channelDelete"]),
+        [(json!(["id"]), "NOT_FOUND".into())]
+    );
+    let ours = product_ids(&app, &acme).await;
+    for q in [PUBLISH, UNPUBLISH] {
+        let d = app
+            .data(
+                &acme,
+                q,
+                json!({ "ch": theirs, "ids": [ours[0], their_products[0]], "policy": "REJECT_FAILED_ROWS" }),
+            )
+            .await;
+        let p = d
+            .get("channelPublishProducts")
+            .or(d.get("channelUnpublishProducts"))
+            .unwrap();
+        assert!(
+            errors(p).contains(&(json!(["channelId"]), "NOT_FOUND".into())),
+            "{p}"
+        );
+        assert!(
+            errors(p).contains(&(json!(["productIds", "1"]), "NOT_FOUND".into())),
+            "{p}"
+        );
+    }
+    // An acme default channel does not touch globex's default.
+    let d = app
+        .data(
+            &acme,
+            CREATE,
+            json!({ "input": { "code": "NEWDEF", "name": "N", "isDefault": true } }),
+        )
+        .await;
+    assert_eq!(d["channelCreate"]["userErrors"], json!([]));
+    assert_eq!(channels(&app, &globex).await, before);
+    assert_eq!(defaults(&before), ["WEB"]);
+    assert_eq!(published(&app, &globex, &theirs).await, published_before);
+    assert_eq!(published_before.len(), 2);
+}
