@@ -22,6 +22,8 @@ pub mod code {
     pub const DUPLICATE_IN_REQUEST: &str = "DUPLICATE_IN_REQUEST";
     pub const SCHEDULED_OVERRIDE_CONFLICT: &str = "SCHEDULED_OVERRIDE_CONFLICT";
     pub const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";
+    /// The record is referenced by others (e.g. orders hold a promotion's coupon code).
+    pub const IN_USE: &str = "IN_USE";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

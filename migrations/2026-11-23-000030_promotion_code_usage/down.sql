@@ -1,0 +1,1 @@
+DROP INDEX adjustments_coupon_code;
