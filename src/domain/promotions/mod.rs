@@ -2,6 +2,7 @@
 
 pub mod codes;
 pub mod commands;
+pub mod draft;
 pub mod evaluate;
 pub mod input;
 
