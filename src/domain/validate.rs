@@ -22,7 +22,8 @@ pub mod code {
     pub const DUPLICATE_IN_REQUEST: &str = "DUPLICATE_IN_REQUEST";
     pub const SCHEDULED_OVERRIDE_CONFLICT: &str = "SCHEDULED_OVERRIDE_CONFLICT";
     pub const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";
-    /// Other records (orders, line items) still reference this one, so it cannot be deleted.
+    /// Other records (orders, line items, an order's coupon code) still reference this one,
+    /// so it cannot be deleted.
     pub const IN_USE: &str = "IN_USE";
     /// The master variant cannot be deleted (or un-mastered) while its product exists.
     pub const MASTER_VARIANT: &str = "MASTER_VARIANT";

@@ -26,6 +26,7 @@ pub struct Query(
     queries::catalog::CatalogQuery,
     queries::pricing::PricingQuery,
     queries::promotions::PromotionQuery,
+    queries::promotion_evaluate::PromotionEvaluateQuery,
     queries::node::NodeQuery,
     queries::viewer::ViewerQuery,
     queries::stats::StatsQuery,
@@ -40,6 +41,7 @@ pub struct Mutation(
     mutations::addresses::AddressMutation,
     mutations::channels::ChannelMutation,
     mutations::catalog::CatalogMutation,
+    mutations::promotions::PromotionMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod channels;
 pub mod customer_groups;
 pub mod customers;
+pub mod promotions;
 mod single;
 pub mod stores;
 
