@@ -22,6 +22,20 @@ pub mod code {
     pub const DUPLICATE_IN_REQUEST: &str = "DUPLICATE_IN_REQUEST";
     pub const SCHEDULED_OVERRIDE_CONFLICT: &str = "SCHEDULED_OVERRIDE_CONFLICT";
     pub const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";
+    // Orders.
+    /// The variant has no price in the order's currency for this buyer.
+    pub const NO_PRICE: &str = "NO_PRICE";
+    /// Only draft orders can be edited (lines, coupon, buyer) or deleted.
+    pub const ORDER_NOT_EDITABLE: &str = "ORDER_NOT_EDITABLE";
+    /// The order's status does not allow this transition (the message names from → to).
+    pub const INVALID_TRANSITION: &str = "INVALID_TRANSITION";
+    /// An order without line items cannot be completed.
+    pub const EMPTY_ORDER: &str = "EMPTY_ORDER";
+    /// An order without an email (nor a customer) cannot be completed.
+    pub const MISSING_EMAIL: &str = "MISSING_EMAIL";
+    pub const ALREADY_APPROVED: &str = "ALREADY_APPROVED";
+    /// A fulfilled (or partly fulfilled) order cannot be canceled.
+    pub const ORDER_FULFILLED: &str = "ORDER_FULFILLED";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

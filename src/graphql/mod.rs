@@ -37,6 +37,7 @@ pub struct Mutation(
     mutations::customers::CustomerMutation,
     mutations::customer_groups::CustomerGroupMutation,
     mutations::stores::StoreMutation,
+    mutations::orders::OrderMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
