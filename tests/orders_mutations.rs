@@ -27,6 +27,12 @@ fn q(body: &str) -> String {
 fn create_q() -> String {
     q("mutation($input: OrderCreateInput!, $key: String) { orderCreate(input: $input, idempotencyKey: $key)")
 }
+fn update_order_q() -> String {
+    q(
+        "mutation($id: ID!, $input: OrderUpdateInput!, $at: DateTime) {
+       orderUpdate(orderId: $id, input: $input, expectedUpdatedAt: $at)",
+    )
+}
 fn add_q() -> String {
     q("mutation($id: ID!, $items: [OrderLineItemInput!]!, $at: DateTime, $key: String) {
        orderLineItemsAdd(orderId: $id, lineItems: $items, expectedUpdatedAt: $at, idempotencyKey: $key)")
@@ -1168,6 +1174,22 @@ async fn every_mutation_is_scoped_to_the_callers_merchant() {
         refused(&app, k, &apply_q(), json!({ "id": a_id, "code": "SAVE10" })).await,
         vec![(path(&["code"]), "NOT_FOUND".into())]
     );
+    let errors = refused(
+        &app,
+        k,
+        &update_order_q(),
+        json!({ "id": a_id, "input": {
+        "customerId": globex.ann, "channelId": globex.web, "storeId": globex.store } }),
+    )
+    .await;
+    assert_eq!(
+        errors,
+        vec![
+            (path(&["input", "customerId"]), "NOT_FOUND".to_string()),
+            (path(&["input", "channelId"]), "NOT_FOUND".into()),
+            (path(&["input", "storeId"]), "NOT_FOUND".into()),
+        ]
+    );
     assert_eq!(order(&app, k, &a_id).await, a_before);
 
     // Every mutation on Globex's orders with Acme's key: NOT_FOUND at orderId.
@@ -1267,4 +1289,140 @@ async fn adding_5_or_100_lines_sends_the_same_number_of_statements() {
     assert_eq!(counts[2], counts[3], "{counts:?}");
     assert_eq!(counts[0], counts[1], "{counts:?}");
     assert!(counts[3] <= 14, "{counts:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn order_update_changes_the_header_and_reprices_drafts() {
+    let app = spawn().await;
+    let fx = fixtures(&app, "acme").await;
+    let k = &fx.key;
+    // An anonymous draft cannot complete until it has an email.
+    let o = ok(
+        &app,
+        k,
+        &create_q(),
+        json!({ "input": { "currency": "USD",
+        "lineItems": [ { "variantId": fx.tee, "quantity": 2 } ] } }),
+    )
+    .await;
+    let id = o["id"].as_str().unwrap().to_owned();
+    assert!(o["email"].is_null());
+    assert_eq!(o["total"], "40.00");
+    assert_eq!(
+        refused(&app, k, &transition_q("orderComplete"), json!({ "id": id })).await,
+        vec![(path(&["orderId"]), "MISSING_EMAIL".into())]
+    );
+    // Bob pays the base price; Ann (VIP) gets the list price, and her email.
+    let o = ok(
+        &app,
+        k,
+        &update_order_q(),
+        json!({ "id": id, "input": { "customerId": fx.bob } }),
+    )
+    .await;
+    assert_eq!(o["email"], "bob@acme.example");
+    assert_eq!(line(&o, "acme-TEE")["price"], "20.00");
+    let o = ok(
+        &app,
+        k,
+        &update_order_q(),
+        json!({ "id": id, "input": {
+        "customerId": fx.ann, "deliveryTotal": "3.50", "notes": "gift", "metadata": { "a": 1 } } }),
+    )
+    .await;
+    assert_eq!(o["email"], "ann@acme.example");
+    assert_eq!(o["customer"]["email"], "ann@acme.example");
+    assert_eq!(line(&o, "acme-TEE")["price"], "15.00");
+    assert_eq!(o["deliveryTotal"], "3.50");
+    assert_eq!(o["total"], "33.50");
+    assert_eq!(o["notes"], "gift");
+    assert_eq!(o["metadata"], json!({ "a": 1 }));
+    // An explicit email wins over the customer's; null clears the customer, the email stays.
+    let o = ok(
+        &app,
+        k,
+        &update_order_q(),
+        json!({ "id": id, "input": {
+        "customerId": null, "email": "desk@acme.example", "externalId": "pos-9" } }),
+    )
+    .await;
+    assert!(o["customer"].is_null());
+    assert_eq!(o["email"], "desk@acme.example");
+    assert_eq!(line(&o, "acme-TEE")["price"], "20.00");
+    assert_eq!(o["total"], "43.50");
+
+    // Placed: the buyer and delivery are frozen, the rest can still change.
+    ok(&app, k, &transition_q("orderComplete"), json!({ "id": id })).await;
+    let errors = refused(
+        &app,
+        k,
+        &update_order_q(),
+        json!({ "id": id, "input": {
+        "customerId": fx.bob, "channelId": fx.web, "deliveryTotal": "0", "notes": "late" } }),
+    )
+    .await;
+    assert_eq!(
+        errors,
+        vec![
+            (
+                path(&["input", "customerId"]),
+                "ORDER_NOT_EDITABLE".to_string()
+            ),
+            (path(&["input", "channelId"]), "ORDER_NOT_EDITABLE".into()),
+            (
+                path(&["input", "deliveryTotal"]),
+                "ORDER_NOT_EDITABLE".into()
+            ),
+        ]
+    );
+    let o = ok(
+        &app,
+        k,
+        &update_order_q(),
+        json!({ "id": id, "input": {
+        "notes": "late", "storeId": fx.store, "externalId": "pos-9", "deliveryTotal": "3.50" } }),
+    )
+    .await;
+    assert_eq!(o["notes"], "late");
+    assert_eq!(o["store"]["name"], "Main street");
+    assert_eq!(o["total"], "43.50");
+    assert_eq!(o["status"], "COMPLETE");
+
+    // External ids stay unique; bad values are refused with paths.
+    let other = ok(
+        &app,
+        k,
+        &create_q(),
+        json!({ "input": { "currency": "USD" } }),
+    )
+    .await;
+    let errors = refused(
+        &app,
+        k,
+        &update_order_q(),
+        json!({ "id": other["id"], "input": {
+        "externalId": "pos-9", "email": "bad", "metadata": "x", "customerId": "cus_x" } }),
+    )
+    .await;
+    let mut got = errors;
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            (path(&["input", "customerId"]), "INVALID".to_string()),
+            (path(&["input", "email"]), "INVALID".into()),
+            (path(&["input", "metadata"]), "INVALID".into()),
+        ]
+    );
+    let errors = refused(
+        &app,
+        k,
+        &update_order_q(),
+        json!({ "id": other["id"], "input": { "externalId": "pos-9" } }),
+    )
+    .await;
+    assert_eq!(
+        errors,
+        vec![(path(&["input", "externalId"]), "TAKEN".into())]
+    );
 }

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use super::draft::{self, Buyer, Line, Locked, MAX_LINES, MAX_QUANTITY, MIN_QUANTITY};
 use crate::db::sql::{Bind, Sql};
-use crate::domain::validate::{code, Errors, FieldError, Path, MAX_BULK};
+use crate::domain::validate::{code, Errors, FieldError, Patch, Path, MAX_BULK};
 use crate::error::{Error, Result};
 use crate::ids::{self, Kind};
 
@@ -46,6 +46,38 @@ pub struct OrderCreate {
     /// Delivery charge before promotions.
     pub delivery_total: Option<Decimal>,
     pub line_items: Vec<LineInput>,
+}
+
+/// Changes to an order's header; `Keep` leaves a field, `Clear` empties it. The buyer
+/// (customer, channel) and the delivery charge can only change on a draft.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OrderUpdate {
+    #[serde(serialize_with = "ser_patch")]
+    pub customer_id: Patch<String>,
+    #[serde(serialize_with = "ser_patch")]
+    pub email: Patch<String>,
+    #[serde(serialize_with = "ser_patch")]
+    pub channel_id: Patch<String>,
+    #[serde(serialize_with = "ser_patch")]
+    pub store_id: Patch<String>,
+    #[serde(serialize_with = "ser_patch")]
+    pub notes: Patch<String>,
+    #[serde(serialize_with = "ser_patch")]
+    pub external_id: Patch<String>,
+    /// Replaces the metadata object.
+    pub metadata: Option<serde_json::Value>,
+    pub delivery_total: Option<Decimal>,
+}
+
+fn ser_patch<S: serde::Serializer>(
+    p: &Patch<String>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match p {
+        Patch::Keep => s.serialize_str("\u{0}keep"),
+        Patch::Set(v) => s.serialize_some(v),
+        Patch::Clear => s.serialize_none(),
+    }
 }
 
 /// A variant and how many of it to add.
@@ -243,6 +275,67 @@ struct Refs {
     external_id_taken: bool,
 }
 
+/// References of an order's header to check.
+struct Refd<'a> {
+    customer: Option<i64>,
+    channel: Option<i64>,
+    store: Option<i64>,
+    external_id: Option<&'a str>,
+    /// The order being changed (0: a new one), whose own external id is not taken.
+    except_order: i64,
+}
+
+/// Checks, in one statement, that the customer, channel and store given are the merchant's
+/// (NOT_FOUND) and that the external id is free (TAKEN). Returns the customer's email.
+async fn check_refs(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    errors: &mut Errors,
+    root: &Path,
+    r: Refd<'_>,
+) -> Result<Option<String>> {
+    let rows: Vec<Refs> = Sql::with_binds(
+        "SELECT EXISTS (SELECT 1 FROM customers WHERE merchant_id = $1 AND id = $2) AS customer_found, \
+                (SELECT email FROM customers WHERE merchant_id = $1 AND id = $2) AS customer_email, \
+                EXISTS (SELECT 1 FROM channels WHERE merchant_id = $1 AND id = $3) AS channel_found, \
+                EXISTS (SELECT 1 FROM stores WHERE merchant_id = $1 AND id = $4) AS store_found, \
+                EXISTS (SELECT 1 FROM orders WHERE merchant_id = $1 AND external_id = $5 AND id <> $6) \
+                  AS external_id_taken",
+        vec![
+            Bind::I64(merchant_id),
+            Bind::I64(r.customer.unwrap_or(0)),
+            Bind::I64(r.channel.unwrap_or(0)),
+            Bind::I64(r.store.unwrap_or(0)),
+            Bind::OptText(r.external_id.map(str::to_owned)),
+            Bind::I64(r.except_order),
+        ],
+    )
+    .into_query()
+    .load(conn)
+    .await?;
+    let refs = rows
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::internal("order references: no row"))?;
+    if r.customer.is_some() && !refs.customer_found {
+        errors.add(&root.key("customerId"), code::NOT_FOUND, "no such customer");
+    }
+    if r.channel.is_some() && !refs.channel_found {
+        errors.add(&root.key("channelId"), code::NOT_FOUND, "no such channel");
+    }
+    if r.store.is_some() && !refs.store_found {
+        errors.add(&root.key("storeId"), code::NOT_FOUND, "no such store");
+    }
+    if refs.external_id_taken {
+        errors.add(
+            &root.key("externalId"),
+            code::TAKEN,
+            "another order has this external id",
+        );
+    }
+    Ok(refs.customer_email)
+}
+
 /// Creates a draft order, with its first lines when given.
 pub async fn create(
     conn: &mut AsyncPgConnection,
@@ -259,41 +352,23 @@ pub async fn create(
             "must be an ISO 4217 currency code such as USD",
         );
     }
-    let trimmed = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let email = trimmed(&input.email);
-    if let Some(e) = &email {
-        errors.email(&root.key("email"), e);
-    }
-    let notes = trimmed(&input.notes);
-    if let Some(n) = &notes {
-        errors.length(&root.key("notes"), n, 1, 5000);
-    }
-    let external_id = trimmed(&input.external_id);
-    if let Some(x) = &external_id {
-        errors.length(&root.key("externalId"), x, 1, 100);
-    }
+    let email = input
+        .email
+        .as_deref()
+        .and_then(|v| email(&mut errors, &root, v));
+    let notes = input
+        .notes
+        .as_deref()
+        .and_then(|v| text(&mut errors, &root.key("notes"), v, 5000));
+    let external_id = input
+        .external_id
+        .as_deref()
+        .and_then(|v| text(&mut errors, &root.key("externalId"), v, 100));
     let metadata = input
         .metadata
         .clone()
         .unwrap_or_else(|| serde_json::json!({}));
-    if !metadata.is_object() {
-        errors.add(
-            &root.key("metadata"),
-            code::INVALID,
-            "must be a JSON object",
-        );
-    } else if metadata.to_string().len() > 16_384 {
-        errors.add(
-            &root.key("metadata"),
-            code::TOO_LONG,
-            "must be at most 16 KiB of JSON",
-        );
-    }
+    check_metadata(&mut errors, &root.key("metadata"), &metadata);
     let delivery = input.delivery_total.unwrap_or_default();
     check_money(&mut errors, &root.key("deliveryTotal"), delivery);
     let customer = decode_opt(
@@ -320,45 +395,21 @@ pub async fn create(
         return Ok(Err(errors.0));
     }
 
-    // References, all in one statement.
-    let refs: Vec<Refs> = Sql::with_binds(
-        "SELECT EXISTS (SELECT 1 FROM customers WHERE merchant_id = $1 AND id = $2) AS customer_found, \
-                (SELECT email FROM customers WHERE merchant_id = $1 AND id = $2) AS customer_email, \
-                EXISTS (SELECT 1 FROM channels WHERE merchant_id = $1 AND id = $3) AS channel_found, \
-                EXISTS (SELECT 1 FROM stores WHERE merchant_id = $1 AND id = $4) AS store_found, \
-                EXISTS (SELECT 1 FROM orders WHERE merchant_id = $1 AND external_id = $5) AS external_id_taken",
-        vec![
-            Bind::I64(merchant_id),
-            Bind::I64(customer.unwrap_or(0)),
-            Bind::I64(channel.unwrap_or(0)),
-            Bind::I64(store.unwrap_or(0)),
-            Bind::OptText(external_id.clone()),
-        ],
+    let customer_email = check_refs(
+        conn,
+        merchant_id,
+        &mut errors,
+        &root,
+        Refd {
+            customer,
+            channel,
+            store,
+            external_id: external_id.as_deref(),
+            except_order: 0,
+        },
     )
-    .into_query()
-    .load(conn)
     .await?;
-    let refs = refs
-        .into_iter()
-        .next()
-        .ok_or_else(|| Error::internal("order references: no row"))?;
-    if customer.is_some() && !refs.customer_found {
-        errors.add(&root.key("customerId"), code::NOT_FOUND, "no such customer");
-    }
-    if channel.is_some() && !refs.channel_found {
-        errors.add(&root.key("channelId"), code::NOT_FOUND, "no such channel");
-    }
-    if store.is_some() && !refs.store_found {
-        errors.add(&root.key("storeId"), code::NOT_FOUND, "no such store");
-    }
-    if refs.external_id_taken {
-        errors.add(
-            &root.key("externalId"),
-            code::TAKEN,
-            "another order has this external id",
-        );
-    }
-    let email = email.or(refs.customer_email);
+    let email = email.or(customer_email);
 
     let now = Utc::now();
     let mut lines = Vec::new();
@@ -411,6 +462,34 @@ pub async fn create(
     .await?;
     draft::recompute_and_save(conn, merchant_id, &order, &lines, now).await?;
     Ok(Ok(order.id))
+}
+
+/// Optional text: trimmed, empty means absent, at most `max` characters.
+fn text(errors: &mut Errors, path: &Path, v: &str, max: usize) -> Option<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    errors.length(path, v, 1, max);
+    Some(v.to_owned())
+}
+
+/// An email: trimmed, empty means absent.
+fn email(errors: &mut Errors, root: &Path, v: &str) -> Option<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    errors.email(&root.key("email"), v);
+    Some(v.to_owned())
+}
+
+fn check_metadata(errors: &mut Errors, path: &Path, m: &serde_json::Value) {
+    if !m.is_object() {
+        errors.add(path, code::INVALID, "must be a JSON object");
+    } else if m.to_string().len() > 16_384 {
+        errors.add(path, code::TOO_LONG, "must be at most 16 KiB of JSON");
+    }
 }
 
 /// Money input: not negative, at most 4 decimals, within numeric(19,4).
@@ -482,6 +561,181 @@ async fn insert_draft(
         }
     }
     Err(Error::internal("no free order number after 8 draws"))
+}
+
+/// Decodes a patched ID: `Keep` → `None`, `Clear` → `Some(None)`, `Set` → `Some(Some(key))`
+/// (`None` when malformed, with INVALID at `path`).
+fn decode_patch(
+    errors: &mut Errors,
+    path: &Path,
+    kind: Kind,
+    p: &Patch<String>,
+) -> Option<Option<i64>> {
+    match p {
+        Patch::Keep => None,
+        Patch::Clear => Some(None),
+        Patch::Set(id) => match ids::decode(kind, id) {
+            Ok(k) => Some(Some(k)),
+            Err(e) => {
+                errors.add(path, code::INVALID, e.to_string());
+                None
+            }
+        },
+    }
+}
+
+/// Changes an order's header. Notes, metadata, store, email and external id can change at any
+/// status; the customer, channel and delivery charge only on a draft (ORDER_NOT_EDITABLE),
+/// whose lines are then priced again for the new buyer and its totals recomputed. A new
+/// customer brings their email unless another is given.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    order_id: &str,
+    input: &OrderUpdate,
+    expected: Option<DateTime<Utc>>,
+) -> Result<Outcome> {
+    let root = Path::root("input");
+    let order = match draft::lock(conn, merchant_id, order_id, &Path::root("orderId")).await? {
+        Ok(o) => o,
+        Err(e) => return Ok(Err(vec![e])),
+    };
+    if let Err(e) = draft::check_expected(&order, expected) {
+        return Ok(Err(vec![e]));
+    }
+    let mut errors = Errors::default();
+    let customer = decode_patch(
+        &mut errors,
+        &root.key("customerId"),
+        Kind::Customer,
+        &input.customer_id,
+    );
+    let channel = decode_patch(
+        &mut errors,
+        &root.key("channelId"),
+        Kind::Channel,
+        &input.channel_id,
+    );
+    let store = decode_patch(
+        &mut errors,
+        &root.key("storeId"),
+        Kind::Store,
+        &input.store_id,
+    );
+    let mut new_email = match &input.email {
+        Patch::Keep => None,
+        Patch::Clear => Some(None),
+        Patch::Set(v) => Some(email(&mut errors, &root, v)),
+    };
+    let notes = match &input.notes {
+        Patch::Keep => None,
+        Patch::Clear => Some(None),
+        Patch::Set(v) => Some(text(&mut errors, &root.key("notes"), v, 5000)),
+    };
+    let external_id = match &input.external_id {
+        Patch::Keep => None,
+        Patch::Clear => Some(None),
+        Patch::Set(v) => Some(text(&mut errors, &root.key("externalId"), v, 100)),
+    };
+    if let Some(m) = &input.metadata {
+        check_metadata(&mut errors, &root.key("metadata"), m);
+    }
+    if let Some(d) = input.delivery_total {
+        check_money(&mut errors, &root.key("deliveryTotal"), d);
+    }
+    // The buyer and the delivery charge decide prices and promotions: drafts only.
+    if !order.is_draft() {
+        let changes = [
+            (
+                "customerId",
+                customer.is_some_and(|c| c != order.customer_id),
+            ),
+            ("channelId", channel.is_some_and(|c| c != order.channel_id)),
+            (
+                "deliveryTotal",
+                input
+                    .delivery_total
+                    .is_some_and(|d| d != order.delivery_total),
+            ),
+        ];
+        for (field, changed) in changes {
+            if changed {
+                errors.add(
+                    &root.key(field),
+                    code::ORDER_NOT_EDITABLE,
+                    format!(
+                        "the order is {}; this can only change on a draft",
+                        order.status
+                    ),
+                );
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors.0));
+    }
+    let customer_email = check_refs(
+        conn,
+        merchant_id,
+        &mut errors,
+        &root,
+        Refd {
+            customer: customer.flatten(),
+            channel: channel.flatten(),
+            store: store.flatten(),
+            external_id: external_id.clone().flatten().as_deref(),
+            except_order: order.id,
+        },
+    )
+    .await?;
+    if !errors.is_empty() {
+        return Ok(Err(errors.0));
+    }
+    if new_email.is_none() && customer.is_some_and(|c| c.is_some() && c != order.customer_id) {
+        new_email = Some(customer_email);
+    }
+    let flag = |set: bool| Bind::Bool(set);
+    let rows: Vec<Locked> = Sql::with_binds(
+        include_str!("update.sql"),
+        vec![
+            Bind::I64(merchant_id),
+            Bind::I64(order.id),
+            flag(customer.is_some()),
+            Bind::I64(customer.flatten().unwrap_or(0)),
+            flag(new_email.is_some()),
+            Bind::OptText(new_email.flatten()),
+            flag(channel.is_some()),
+            Bind::I64(channel.flatten().unwrap_or(0)),
+            flag(store.is_some()),
+            Bind::I64(store.flatten().unwrap_or(0)),
+            flag(notes.is_some()),
+            Bind::OptText(notes.flatten()),
+            flag(external_id.is_some()),
+            Bind::OptText(external_id.flatten()),
+            flag(input.metadata.is_some()),
+            Bind::Json(
+                input
+                    .metadata
+                    .clone()
+                    .unwrap_or_else(|| serde_json::json!({})),
+            ),
+            Bind::OptText(input.delivery_total.map(|d| d.to_string())),
+        ],
+    )
+    .into_query()
+    .load(conn)
+    .await?;
+    let order = rows
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::internal("order update: no row"))?;
+    if order.is_draft() {
+        let now = Utc::now();
+        let mut lines = draft::lines(conn, merchant_id, order.id).await?;
+        draft::reprice(conn, merchant_id, order.buyer(), &mut lines, now).await?;
+        draft::recompute_and_save(conn, merchant_id, &order, &lines, now).await?;
+    }
+    Ok(Ok(order.id))
 }
 
 /// Adds variants to a draft; a variant already on it gets its quantity increased.

@@ -3,17 +3,17 @@
 //! transitions}`; every mutation runs in one transaction with the order row locked, takes an
 //! optional `expectedUpdatedAt` (CONFLICT when the order changed) and `idempotencyKey`.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{run, Outcome, UserError};
 use crate::auth::Scope;
-use crate::domain::orders::commands::{self, LineChange, LineInput, OrderCreate};
+use crate::domain::orders::commands::{self, LineChange, LineInput, OrderCreate, OrderUpdate};
 use crate::domain::orders::transitions::{self, Transition};
 use crate::domain::orders::Order as Row;
-use crate::domain::validate::{FieldError, ItemResult};
+use crate::domain::validate::{FieldError, ItemResult, Patch};
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::RequireScope;
@@ -64,6 +64,55 @@ impl From<OrderCreateInput> for OrderCreate {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
+        }
+    }
+}
+
+/// Changes to an order; omitted fields keep their values, `null` clears an optional one.
+#[derive(InputObject)]
+pub struct OrderUpdateInput {
+    /// The buyer (`cus_…`), drafts only; a new customer brings their email unless `email` is
+    /// given too.
+    pub customer_id: MaybeUndefined<ID>,
+    /// Contact email.
+    pub email: MaybeUndefined<String>,
+    /// The sales channel (`ch_…`), drafts only.
+    pub channel_id: MaybeUndefined<ID>,
+    /// The store (`st_…`).
+    pub store_id: MaybeUndefined<ID>,
+    /// Free text, at most 5,000 characters.
+    pub notes: MaybeUndefined<String>,
+    /// Replaces the metadata object (at most 16 KiB).
+    pub metadata: Option<async_graphql::Json<serde_json::Value>>,
+    /// The order's identifier in another system, unique per merchant.
+    pub external_id: MaybeUndefined<String>,
+    /// Delivery charge before promotions, drafts only.
+    pub delivery_total: Option<Decimal>,
+}
+
+fn patch(v: MaybeUndefined<String>) -> Patch<String> {
+    match v {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(s) => Patch::Set(s),
+    }
+}
+
+fn patch_id(v: MaybeUndefined<ID>) -> Patch<String> {
+    patch(v.map_value(|id| id.0))
+}
+
+impl From<OrderUpdateInput> for OrderUpdate {
+    fn from(i: OrderUpdateInput) -> Self {
+        OrderUpdate {
+            customer_id: patch_id(i.customer_id),
+            email: patch(i.email),
+            channel_id: patch_id(i.channel_id),
+            store_id: patch_id(i.store_id),
+            notes: patch(i.notes),
+            external_id: patch(i.external_id),
+            metadata: i.metadata.map(|j| j.0),
+            delivery_total: i.delivery_total,
         }
     }
 }
@@ -192,6 +241,42 @@ impl OrderMutation {
             idempotency_key.as_deref(),
             &hash,
             move |c| Box::pin(async move { Ok(single(commands::create(c, m, &input).await?)) }),
+        )
+        .await?;
+        payload(ctx, outcome).await
+    }
+
+    /// Changes an order's email, notes, metadata, store or external id (any status), or the
+    /// customer, channel or delivery charge of a draft (whose lines are then priced again and
+    /// totals recomputed; ORDER_NOT_EDITABLE on a placed order).
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "The changes.")] input: OrderUpdateInput,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        let m = merchant_id(ctx)?;
+        let input: OrderUpdate = input.into();
+        let hash = hash_of((&order_id.0, &input, expected_updated_at));
+        let outcome = run(
+            ctx,
+            "orderUpdate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(single(
+                        commands::update(c, m, &order_id, &input, expected_updated_at).await?,
+                    ))
+                })
+            },
         )
         .await?;
         payload(ctx, outcome).await
