@@ -1,6 +1,9 @@
 //! Price lists (with their rules) and prices: the base price of a variant per currency, or its
 //! price in a list.
 
+pub mod iso;
+pub mod quote;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use rust_decimal::Decimal;
