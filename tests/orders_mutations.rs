@@ -835,6 +835,20 @@ async fn bad_input_is_refused_with_paths_and_writes_nothing() {
     assert_eq!(got, want);
     assert_eq!(orders().await, 0);
 
+    // Three letters are not enough: the code must be an ISO 4217 currency.
+    let errors = refused(
+        &app,
+        k,
+        &create_q(),
+        json!({ "input": { "currency": "ABC" } }),
+    )
+    .await;
+    assert_eq!(
+        errors,
+        vec![(path(&["input", "currency"]), "INVALID".into())]
+    );
+    assert_eq!(orders().await, 0);
+
     // A variant without a USD price: NO_PRICE at its path, no order.
     let errors = refused(&app, k, &create_q(), json!({ "input": { "currency": "USD",
         "lineItems": [ { "variantId": fx.tee, "quantity": 1 }, { "variantId": fx.euro_only, "quantity": 1 } ] } })).await;

@@ -36,6 +36,8 @@ pub mod code {
     pub const ALREADY_APPROVED: &str = "ALREADY_APPROVED";
     /// A fulfilled (or partly fulfilled) order cannot be canceled.
     pub const ORDER_FULFILLED: &str = "ORDER_FULFILLED";
+    /// The record is referenced by others (e.g. orders hold a promotion's coupon code).
+    pub const IN_USE: &str = "IN_USE";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -26,6 +26,7 @@ pub struct Query(
     queries::catalog::CatalogQuery,
     queries::pricing::PricingQuery,
     queries::promotions::PromotionQuery,
+    queries::promotion_evaluate::PromotionEvaluateQuery,
     queries::node::NodeQuery,
     queries::viewer::ViewerQuery,
     queries::stats::StatsQuery,
@@ -38,6 +39,7 @@ pub struct Mutation(
     mutations::customer_groups::CustomerGroupMutation,
     mutations::stores::StoreMutation,
     mutations::orders::OrderMutation,
+    mutations::promotions::PromotionMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

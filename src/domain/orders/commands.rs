@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use super::draft::{self, Buyer, Line, Locked, MAX_LINES, MAX_QUANTITY, MIN_QUANTITY};
 use crate::db::sql::{Bind, Sql};
+use crate::domain::pricing::iso;
 use crate::domain::validate::{code, Errors, FieldError, Patch, Path, MAX_BULK};
 use crate::error::{Error, Result};
 use crate::ids::{self, Kind};
@@ -101,11 +102,6 @@ struct Wanted {
     index: usize,
     variant_id: i64,
     quantity: i32,
-}
-
-/// ISO 4217 shape: three upper-case letters.
-pub fn is_currency(s: &str) -> bool {
-    s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 fn quantity(errors: &mut Errors, path: &Path, q: i32) {
@@ -345,7 +341,7 @@ pub async fn create(
     let root = Path::root("input");
     let mut errors = Errors::default();
     let currency = input.currency.trim().to_ascii_uppercase();
-    if !is_currency(&currency) {
+    if !iso::is_currency(&currency) {
         errors.add(
             &root.key("currency"),
             code::INVALID,

@@ -1,5 +1,11 @@
 //! Promotions with their rules, actions and coupon codes.
 
+pub mod codes;
+pub mod commands;
+pub mod draft;
+pub mod evaluate;
+pub mod input;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types;

@@ -7,6 +7,7 @@
 pub mod customer_groups;
 pub mod customers;
 pub mod orders;
+pub mod promotions;
 pub mod stores;
 
 use async_graphql::{Context, Enum, SimpleObject};

@@ -5,6 +5,7 @@ pub mod customers;
 pub mod node;
 pub mod orders;
 pub mod pricing;
+pub mod promotion_evaluate;
 pub mod promotions;
 pub mod stats;
 pub mod stores;

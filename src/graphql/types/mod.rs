@@ -7,6 +7,7 @@ pub mod node;
 pub mod order;
 pub mod pricing;
 pub mod promotion;
+pub mod promotion_evaluation;
 pub mod store;
 pub mod store_config;
 

@@ -1,0 +1,2 @@
+DROP INDEX orders_coupon_code;
+DROP INDEX adjustments_coupon_code;
