@@ -212,10 +212,10 @@ async fn windows_codes_and_tenant_isolation() {
     assert_eq!(
         reasons(&e),
         vec![
-            ("rival".into(), "NOT_FOUND".into()),
-            ("nope".into(), "NOT_FOUND".into()),
             ("soon".into(), "NOT_STARTED".into()),
             ("GONE".into(), "EXPIRED".into()),
+            ("rival".into(), "NOT_FOUND".into()),
+            ("nope".into(), "NOT_FOUND".into()),
         ]
     );
     assert_eq!(e.discount_total, dec("5"));
@@ -421,4 +421,312 @@ async fn statements_do_not_grow_with_the_number_of_promotions() {
 struct Name {
     #[diesel(sql_type = sql_types::Text)]
     name: String,
+}
+
+// ---------------------------------------------------------------- promotionEvaluate over GraphQL
+
+mod promo_fixtures;
+
+use promo_fixtures as fx;
+use serde_json::{json, Value};
+
+const CREATE: &str = "mutation($input: PromotionCreateInput!) { promotionCreate(input: $input) {
+  promotion { id } userErrors { field code message } } }";
+
+const EVALUATE: &str = "query($orderId: ID, $draft: PromotionDraftInput, $codes: [String!]) {
+  promotionEvaluate(orderId: $orderId, draft: $draft, couponCodes: $codes) {
+    evaluation {
+      currency itemTotal deliveryTotal discountTotal totalAfterDiscounts freeDelivery
+      applied { promotionId promotion { name } couponCode { code } label orderAmount amount freeDelivery
+                lineDiscounts { lineIndex lineItemId amount } }
+      codeErrors { code reason message }
+    }
+    userErrors { field code message } } }";
+
+async fn create_promotion(app: &common::TestApp, key: &str, input: Value) -> String {
+    let d = app.data(key, CREATE, json!({ "input": input })).await;
+    assert_eq!(d["promotionCreate"]["userErrors"], json!([]), "{input}");
+    d["promotionCreate"]["promotion"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn evaluate_gql(app: &common::TestApp, key: &str, vars: Value) -> Value {
+    app.data(key, EVALUATE, vars).await["promotionEvaluate"].clone()
+}
+
+fn user_errors(p: &Value) -> Vec<(String, String)> {
+    p["userErrors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let f: Vec<&str> = e["field"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap())
+                .collect();
+            (f.join("."), e["code"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn draft_evaluation_gives_exact_amounts_per_promotion_and_line() {
+    let app = common::spawn().await;
+    let mut conn = app.conn().await;
+    let a = fx::shop(&mut conn, "acme").await;
+    let key = app.api_key("acme", "promotions:write").await;
+    let ten = create_promotion(
+        &app,
+        &key,
+        json!({ "name": "Ten off 50", "kind": "coupon_code", "code": "TEN",
+        "rules": [{ "kind": "item_total", "amountMin": "50" }],
+        "actions": [{ "kind": "order_adjustment", "calculator": "flat", "amount": "10" }] }),
+    )
+    .await;
+    let tees = create_promotion(&app, &key, json!({ "name": "Tees 20%", "kind": "automatic",
+        "rules": [{ "kind": "product", "productIds": [a.product(0)] }],
+        "actions": [{ "kind": "item_adjustment", "calculator": "percent", "percent": "20", "productIds": [a.product(0)] }] })).await;
+    let ship = create_promotion(&app, &key, json!({ "name": "Free shipping", "kind": "automatic",
+        "rules": [{ "kind": "currency", "currency": "USD" }], "actions": [{ "kind": "free_delivery" }] })).await;
+    let mugs = create_promotion(&app, &key, json!({ "name": "Mugs", "kind": "automatic",
+        "actions": [{ "kind": "item_adjustment", "calculator": "flat", "amount": "0.335", "productIds": [a.product(1)] }] })).await;
+    // Not applicable: another currency, a group Bo is not in.
+    create_promotion(&app, &key, json!({ "name": "Euro", "kind": "automatic",
+        "rules": [{ "kind": "currency", "currency": "EUR" }], "actions": [{ "kind": "free_delivery" }] })).await;
+    create_promotion(
+        &app,
+        &key,
+        json!({ "name": "VIP", "kind": "automatic",
+        "rules": [{ "kind": "customer_group", "customerGroupIds": [a.group_id()] }],
+        "actions": [{ "kind": "order_adjustment", "calculator": "percent", "percent": 50 }] }),
+    )
+    .await;
+
+    let reader = app.api_key("acme", "promotions:read").await;
+    let draft = json!({
+        "customerId": a.customer(1), "currency": "usd", "deliveryTotal": "4.95", "couponCodes": ["ten", "NOPE"],
+        "lines": [
+            { "variantId": a.variant(0), "quantity": 2, "unitPrice": "19.99" },
+            { "variantId": a.variant(1), "quantity": 3, "unitPrice": 4.5 },
+            { "variantId": a.variant(2), "quantity": 1, "unitPrice": "12" }
+        ] });
+    let p = evaluate_gql(&app, &reader, json!({ "draft": draft })).await;
+    assert_eq!(user_errors(&p), vec![]);
+    let e = &p["evaluation"];
+    assert_eq!(e["currency"], "USD");
+    assert_eq!(e["itemTotal"], "65.48");
+    assert_eq!(e["deliveryTotal"], "4.95");
+    // Coded first, then automatic by creation: 10 + 8.00 (20% of 39.98 = 7.996) + 4.95 + 1.01
+    // (3 × 0.335 = 1.005, half-up).
+    assert_eq!(
+        e["applied"],
+        json!([
+            { "promotionId": ten, "promotion": { "name": "Ten off 50" }, "couponCode": { "code": "TEN" }, "label": "Ten off 50",
+              "orderAmount": "10.00", "amount": "10.00", "freeDelivery": false, "lineDiscounts": [] },
+            { "promotionId": tees, "promotion": { "name": "Tees 20%" }, "couponCode": null, "label": "Tees 20%",
+              "orderAmount": "0.00", "amount": "8.00", "freeDelivery": false,
+              "lineDiscounts": [{ "lineIndex": 0, "lineItemId": null, "amount": "8.00" }] },
+            { "promotionId": ship, "promotion": { "name": "Free shipping" }, "couponCode": null, "label": "Free shipping",
+              "orderAmount": "4.95", "amount": "4.95", "freeDelivery": true, "lineDiscounts": [] },
+            { "promotionId": mugs, "promotion": { "name": "Mugs" }, "couponCode": null, "label": "Mugs",
+              "orderAmount": "0.00", "amount": "1.01", "freeDelivery": false,
+              "lineDiscounts": [{ "lineIndex": 1, "lineItemId": null, "amount": "1.01" }] }
+        ])
+    );
+    assert_eq!(e["discountTotal"], "23.96");
+    assert_eq!(e["totalAfterDiscounts"], "46.47");
+    assert_eq!(e["freeDelivery"], true);
+    assert_eq!(
+        e["codeErrors"],
+        json!([{ "code": "NOPE", "reason": "NOT_FOUND", "message": "no such coupon code" }])
+    );
+
+    // Ana is in the group: half the item total off as well, capped by what is left.
+    let mut as_ana = draft.clone();
+    as_ana["customerId"] = json!(a.customer(0));
+    let e = &evaluate_gql(&app, &reader, json!({ "draft": as_ana })).await["evaluation"];
+    let vip = e["applied"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["label"] == "VIP")
+        .unwrap()
+        .clone();
+    assert_eq!(vip["orderAmount"], "32.74", "50% of 65.48");
+    assert_eq!(e["discountTotal"], "56.70");
+
+    // Below the threshold the code's rules are not met.
+    let mut small = draft.clone();
+    small["lines"] = json!([{ "variantId": a.variant(2), "quantity": 1, "unitPrice": "12" }]);
+    let e = &evaluate_gql(&app, &reader, json!({ "draft": small })).await["evaluation"];
+    assert_eq!(
+        e["codeErrors"][0],
+        json!({ "code": "ten", "reason": "RULES_NOT_MET", "message": "the order does not meet the promotion's conditions" })
+    );
+
+    let no_scope = app.api_key("acme", "customers:read").await;
+    let body = app
+        .gql(&no_scope, EVALUATE, json!({ "draft": draft }))
+        .await;
+    assert_eq!(common::error_code(&body), "FORBIDDEN");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn order_evaluation_uses_its_line_items_and_coupon_code() {
+    let app = common::spawn().await;
+    let mut conn = app.conn().await;
+    let a = fx::shop(&mut conn, "acme").await;
+    let b = fx::shop(&mut conn, "rival").await;
+    let key = app.api_key("acme", "promotions:write").await;
+    create_promotion(&app, &key, json!({ "name": "Caps", "kind": "coupon_code", "code": "CAPS",
+        "actions": [{ "kind": "item_adjustment", "calculator": "flat", "amount": "100", "productIds": [a.product(2)] }] })).await;
+    create_promotion(
+        &app,
+        &key,
+        json!({ "name": "Extra", "kind": "coupon_code", "code": "EXTRA",
+        "actions": [{ "kind": "order_adjustment", "calculator": "percent", "percent": "12.5" }] }),
+    )
+    .await;
+    let order = fx::id(&mut conn, &format!(
+        "INSERT INTO orders (merchant_id, number, customer_id, currency, delivery_total, coupon_code_id) \
+         SELECT {m}, 'R100', {c}, 'USD', 3, id FROM coupon_codes WHERE merchant_id = {m} AND code = 'CAPS' RETURNING id",
+        m = a.m, c = a.customers[0])).await;
+    let li_tee = fx::id(&mut conn, &format!(
+        "INSERT INTO line_items (merchant_id, order_id, variant_id, quantity, price, total) VALUES ({}, {order}, {}, 1, 10, 10) RETURNING id",
+        a.m, a.variants[0])).await;
+    let li_cap = fx::id(&mut conn, &format!(
+        "INSERT INTO line_items (merchant_id, order_id, variant_id, quantity, price, total) VALUES ({}, {order}, {}, 2, 7.5, 15) RETURNING id",
+        a.m, a.variants[2])).await;
+    let order_id = commerce_gateway::ids::encode(commerce_gateway::ids::Kind::Order, order);
+    let reader = app.api_key("acme", "promotions:read").await;
+
+    let p = evaluate_gql(
+        &app,
+        &reader,
+        json!({ "orderId": order_id, "codes": ["extra"] }),
+    )
+    .await;
+    assert_eq!(user_errors(&p), vec![]);
+    let e = &p["evaluation"];
+    assert_eq!(e["itemTotal"], "25.00");
+    let li = |k: i64| commerce_gateway::ids::encode(commerce_gateway::ids::Kind::LineItem, k);
+    // The cap line's 2 × 100 is capped at its 15.00; 12.5% of 25 = 3.125 → 3.13.
+    assert_eq!(
+        e["applied"][0]["lineDiscounts"],
+        json!([{ "lineIndex": null, "lineItemId": li(li_cap), "amount": "15.00" }])
+    );
+    assert_eq!(e["applied"][1]["orderAmount"], "3.13");
+    assert_eq!(e["discountTotal"], "18.13");
+    assert_eq!(e["totalAfterDiscounts"], "9.87");
+    let _ = li_tee;
+
+    // Another merchant's order is not found, whatever they ask.
+    let rival = app.api_key("rival", "promotions:read").await;
+    let p = evaluate_gql(&app, &rival, json!({ "orderId": order_id })).await;
+    assert_eq!(
+        user_errors(&p),
+        vec![("orderId".into(), "NOT_FOUND".into())]
+    );
+    assert_eq!(p["evaluation"], Value::Null);
+    // …nor are its codes.
+    let p = evaluate_gql(
+        &app,
+        &rival,
+        json!({ "draft": { "currency": "USD", "couponCodes": ["CAPS"],
+        "lines": [{ "variantId": b.variant(2), "quantity": 1, "unitPrice": "9" }] } }),
+    )
+    .await;
+    assert_eq!(p["evaluation"]["applied"], json!([]));
+    assert_eq!(p["evaluation"]["codeErrors"][0]["reason"], "NOT_FOUND");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn evaluate_refuses_bad_arguments_with_paths() {
+    let app = common::spawn().await;
+    let mut conn = app.conn().await;
+    let a = fx::shop(&mut conn, "acme").await;
+    let b = fx::shop(&mut conn, "rival").await;
+    let reader = app.api_key("acme", "promotions:read").await;
+    let line = |v: String| json!({ "variantId": v, "quantity": 1, "unitPrice": "1" });
+    let cases = vec![
+        (json!({}), vec![("orderId", "REQUIRED")]),
+        (
+            json!({ "orderId": "or_x", "draft": { "currency": "USD", "lines": [] } }),
+            vec![("draft", "INVALID")],
+        ),
+        (json!({ "orderId": "cus_x" }), vec![("orderId", "INVALID")]),
+        (
+            json!({ "draft": { "currency": "USD", "lines": [] }, "codes": ["A"] }),
+            vec![("couponCodes", "INVALID")],
+        ),
+        (
+            json!({ "draft": { "currency": "US", "customerId": b.customer(0), "deliveryTotal": "-1",
+            "couponCodes": (0..21).map(|i| format!("C{i}")).collect::<Vec<_>>(),
+            "lines": [line(b.variant(0)), line(a.product(0)),
+                      { "variantId": a.variant(0), "quantity": 0, "unitPrice": "1.00001" }] } }),
+            vec![
+                ("draft.currency", "INVALID"),
+                ("draft.deliveryTotal", "OUT_OF_RANGE"),
+                ("draft.couponCodes", "LIMIT_EXCEEDED"),
+                ("draft.customerId", "NOT_FOUND"),
+                ("draft.lines.0.variantId", "NOT_FOUND"),
+                ("draft.lines.1.variantId", "INVALID"),
+                ("draft.lines.2.quantity", "OUT_OF_RANGE"),
+                ("draft.lines.2.unitPrice", "INVALID"),
+            ],
+        ),
+    ];
+    for (vars, expected) in cases {
+        let p = evaluate_gql(&app, &reader, vars.clone()).await;
+        let mut got = user_errors(&p);
+        got.sort();
+        let mut want: Vec<(String, String)> = expected
+            .iter()
+            .map(|(f, c)| (f.to_string(), c.to_string()))
+            .collect();
+        want.sort();
+        assert_eq!(got, want, "{vars}");
+        assert_eq!(p["evaluation"], Value::Null);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn evaluate_statements_do_not_depend_on_promotions_or_lines() {
+    let app = common::spawn().await;
+    let mut conn = app.conn().await;
+    let a = fx::shop(&mut conn, "acme").await;
+    let key = app.api_key("acme", "promotions:write").await;
+    let mut counts = Vec::new();
+    for round in 0..2 {
+        let n = if round == 0 { 1 } else { 20 };
+        for i in 0..n {
+            create_promotion(&app, &key, json!({ "name": format!("P{round}-{i}"), "kind": "coupon_code", "code": format!("C{round}X{i}"),
+                "rules": [{ "kind": "first_order" }, { "kind": "product", "productIds": [a.product(0)] }],
+                "actions": [{ "kind": "item_adjustment", "calculator": "percent", "percent": 1 }] })).await;
+        }
+        let codes: Vec<String> = (0..n).map(|i| format!("c{round}x{i}")).collect();
+        let lines: Vec<Value> = (0..(n * 4))
+            .map(|i| json!({ "variantId": a.variant(i % 3), "quantity": 1, "unitPrice": "10" }))
+            .collect();
+        let before = app.statements();
+        let p = evaluate_gql(
+            &app,
+            &key,
+            json!({ "draft": { "currency": "USD", "customerId": a.customer(0),
+            "couponCodes": codes, "lines": lines } }),
+        )
+        .await;
+        counts.push(app.statements() - before);
+        assert_eq!(p["evaluation"]["applied"].as_array().unwrap().len(), n);
+        assert!(p["evaluation"]["applied"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["couponCode"]["code"].is_string()));
+    }
+    assert_eq!(counts[0], counts[1], "{counts:?}");
 }

@@ -455,6 +455,16 @@ pub fn compute(
         }
     }
 
+    // Errors in the order the codes were entered.
+    let entered: Vec<String> = entered_codes(&draft.coupon_codes)
+        .into_iter()
+        .map(|c| c.to_lowercase())
+        .collect();
+    code_errors.sort_by_key(|e| {
+        let lower = e.code.to_lowercase();
+        entered.iter().position(|c| *c == lower)
+    });
+
     let applied: Vec<AppliedPromotion> = applied.into_iter().map(|(a, _)| a).collect();
     let discount_total = applied
         .iter()

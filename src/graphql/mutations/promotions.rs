@@ -127,6 +127,7 @@ pub struct PromotionCreateInput {
 pub struct PromotionUpdateInput {
     /// Refuse the change with CONFLICT if the promotion changed after this time.
     pub expected_updated_at: Option<DateTime<Utc>>,
+    /// 1–255 characters.
     pub name: Option<String>,
     /// `null` clears it.
     pub description: MaybeUndefined<String>,
@@ -140,6 +141,7 @@ pub struct PromotionUpdateInput {
     pub expires_at: MaybeUndefined<DateTime<Utc>>,
     /// `null`: unlimited.
     pub usage_limit: MaybeUndefined<i32>,
+    /// all or any.
     pub match_policy: Option<String>,
     /// Replaces every rule when given (`[]` removes them all).
     pub rules: Option<Vec<PromotionRuleInput>>,
@@ -215,6 +217,7 @@ pub struct PromotionPayload {
     pub promotion: Option<Promotion>,
     /// ID of the deleted promotion, for `promotionDelete`.
     pub deleted_id: Option<ID>,
+    /// Why the mutation was refused (nothing was written then).
     pub user_errors: Vec<UserError>,
 }
 
@@ -227,6 +230,7 @@ pub struct CouponCodesGeneratePayload {
     pub count: i32,
     /// The first 100 codes generated, oldest first; the rest are in `promotion.couponCodes`.
     pub coupon_codes: Vec<CouponCode>,
+    /// Why the mutation was refused (nothing was written then).
     pub user_errors: Vec<UserError>,
 }
 
@@ -278,7 +282,7 @@ impl PromotionMutation {
     async fn promotion_create(
         &self,
         ctx: &Context<'_>,
-        input: PromotionCreateInput,
+        #[graphql(desc = "The promotion, its rules and actions.")] input: PromotionCreateInput,
         #[graphql(
             desc = "A retry with the same key returns the first result without writing twice."
         )]
@@ -303,7 +307,7 @@ impl PromotionMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The promotion (`promo_…`).")] id: ID,
-        input: PromotionUpdateInput,
+        #[graphql(desc = "The changes.")] input: PromotionUpdateInput,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
         let command = PromotionInput::from(&input);
@@ -336,7 +340,7 @@ impl PromotionMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The promotion (`promo_…`).")] promotion_id: ID,
-        input: PromotionRuleInput,
+        #[graphql(desc = "The rule.")] input: PromotionRuleInput,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
         let rule = RuleInput::from(&input);
@@ -376,7 +380,7 @@ impl PromotionMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The promotion (`promo_…`).")] promotion_id: ID,
-        input: PromotionActionInput,
+        #[graphql(desc = "The action.")] input: PromotionActionInput,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
         let action = ActionInput::from(&input);

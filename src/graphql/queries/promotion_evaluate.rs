@@ -24,8 +24,7 @@ pub struct PromotionDraftInput {
     /// Delivery before discounts (default 0).
     pub delivery_total: Option<Decimal>,
     /// Codes the buyer entered (at most 20), matched case-insensitively.
-    #[graphql(default)]
-    pub coupon_codes: Vec<String>,
+    pub coupon_codes: Option<Vec<String>>,
     /// When to evaluate (default: now).
     pub at: Option<DateTime<Utc>>,
 }
@@ -46,6 +45,7 @@ pub struct PromotionDraftLineInput {
 pub struct PromotionEvaluatePayload {
     /// Null when the arguments are refused.
     pub evaluation: Option<PromotionEvaluation>,
+    /// Why the arguments were refused.
     pub user_errors: Vec<UserError>,
 }
 
@@ -73,13 +73,11 @@ impl PromotionEvaluateQuery {
         )]
         order_id: Option<ID>,
         #[graphql(desc = "A draft order.")] draft: Option<PromotionDraftInput>,
-        #[graphql(
-            desc = "With orderId: more codes to try besides the order's own (at most 20).",
-            default
-        )]
-        coupon_codes: Vec<String>,
+        #[graphql(desc = "With orderId: more codes to try besides the order's own (at most 20).")]
+        coupon_codes: Option<Vec<String>>,
     ) -> GqlResult<PromotionEvaluatePayload> {
         let m = merchant_id(ctx)?;
+        let coupon_codes = coupon_codes.unwrap_or_default();
         let mut c = conn(ctx).await?;
         let built = match (order_id, draft) {
             (Some(_), Some(_)) => Err(vec![FieldError::new(
@@ -114,7 +112,7 @@ impl PromotionEvaluateQuery {
                         })
                         .collect(),
                     delivery_total: d.delivery_total,
-                    coupon_codes: d.coupon_codes,
+                    coupon_codes: d.coupon_codes.unwrap_or_default(),
                     at: d.at,
                 };
                 drafts::from_input(&mut c, m, &input).await.gql()?

@@ -146,6 +146,7 @@ pub struct LineDiscount {
     pub line_index: Option<i32>,
     /// The line item (`li_…`, evaluating an order).
     pub line_item_id: Option<ID>,
+    /// The discount on the whole line.
     pub amount: Decimal,
 }
 
@@ -156,5 +157,6 @@ pub struct CouponCodeError {
     pub code: String,
     /// NOT_FOUND, NOT_STARTED, EXPIRED, USAGE_LIMIT_REACHED or RULES_NOT_MET.
     pub reason: String,
+    /// Human-readable explanation.
     pub message: String,
 }
