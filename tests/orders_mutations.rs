@@ -697,7 +697,12 @@ async fn coupon_codes_are_validated_by_the_promotion_engine() {
     let a = ok(&app, k, &create_q(), make(3)).await;
     let b = ok(&app, k, &create_q(), make(4)).await;
     let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    // A second code replaces the first.
+    let oa = ok(&app, k, &apply_q(), json!({ "id": a, "code": "SAVE10" })).await;
+    assert_eq!(oa["total"], "54.00");
     let oa = ok(&app, k, &apply_q(), json!({ "id": a, "code": "ONCE" })).await;
+    assert_eq!(oa["couponCode"]["code"], "ONCE");
+    assert_eq!(discounts(&oa), vec![("Once".into(), "5.00".into())]);
     assert_eq!(oa["total"], "55.00");
     ok(&app, k, &apply_q(), json!({ "id": b, "code": "ONCE" })).await;
     ok(&app, k, &transition_q("orderComplete"), json!({ "id": a })).await;

@@ -7,8 +7,9 @@
 //!   level adjustment of the delivery it takes off, see `promotions::evaluate`);
 //! - total = item_total − discount_total + tax_total + delivery_total, never below zero.
 //!
-//! Every promotion that applies leaves at least one adjustment (of amount 0 if it took nothing
-//! off), because a promotion's usage is counted from the orders holding its adjustments.
+//! Only amounts above zero become adjustments: a promotion that applies but takes nothing off
+//! (an item discount without a matching line, free delivery of a zero delivery) leaves no
+//! trace, so the order does not count as a use of it (usage is counted from adjustments).
 
 use std::collections::HashMap;
 
@@ -71,7 +72,6 @@ pub fn compute(
     let mut adjustments = Vec::new();
     let mut line_discounts = vec![Decimal::ZERO; lines.len()];
     for p in &evaluation.applied {
-        let before = adjustments.len();
         let adjustment = |line_key, amount| NewAdjustment {
             line_key,
             promotion_id: p.promotion_id,
@@ -89,7 +89,7 @@ pub fn compute(
             }
         }
         let order_amount = stored(p.order_amount);
-        if order_amount > Decimal::ZERO || adjustments.len() == before {
+        if order_amount > Decimal::ZERO {
             adjustments.push(adjustment(None, order_amount));
         }
     }
@@ -165,11 +165,11 @@ mod tests {
         assert_eq!(t.discount_total, d("11.00"));
         // 60.6366 − 11 + 1.10 + 2.50
         assert_eq!(t.total, d("53.2366"));
-        // The promotion that took nothing off still leaves a (zero) order-level adjustment.
-        assert_eq!(t.adjustments.len(), 3);
-        assert_eq!(t.adjustments[2].line_key, None);
-        assert_eq!(t.adjustments[2].amount, Decimal::ZERO);
+        // The promotion that took nothing off leaves no adjustment.
+        assert_eq!(t.adjustments.len(), 2);
         assert_eq!(t.adjustments[0].line_key, Some(7));
+        assert_eq!(t.adjustments[1].line_key, None);
+        assert_eq!(t.adjustments[1].amount, d("5.00"));
     }
 
     #[test]
