@@ -37,6 +37,8 @@ pub struct Mutation(
     mutations::customers::CustomerMutation,
     mutations::customer_groups::CustomerGroupMutation,
     mutations::stores::StoreMutation,
+    mutations::price_lists::PriceListMutation,
+    mutations::prices::PriceMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
