@@ -224,7 +224,9 @@ impl PricingQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The variant (`variant_…`).")] variant_id: ID,
         #[graphql(desc = "ISO 4217 code in upper case (`USD`).")] currency: String,
-        #[graphql(desc = "Units bought (volume rules), at least 1.", default = 1)] quantity: i32,
+        #[graphql(desc = "Units bought (volume rules), at least 1; default 1.")] quantity: Option<
+            i32,
+        >,
         #[graphql(desc = "The buyer (`cus_…`): customer and customer group rules.")]
         customer_id: Option<ID>,
         #[graphql(desc = "The sales channel (`ch_…`): channel rules.")] channel_id: Option<ID>,
@@ -252,6 +254,7 @@ impl PricingQuery {
                 "must be an ISO 4217 currency code in upper case, such as USD",
             ));
         }
+        let quantity = quantity.unwrap_or(1);
         if quantity < 1 {
             return Err(bad_input("quantity", "must be at least 1"));
         }
