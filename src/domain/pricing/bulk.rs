@@ -413,7 +413,7 @@ pub async fn upsert_many(
             .filter_map(|(i, k)| Some((i, k.as_ref()?)))
             .collect();
         if !ok.is_empty() {
-            let rows = write(conn, merchant_id, &ok, inputs).await?;
+            let rows = write(conn, merchant_id, &ok, inputs, &found).await?;
             if rows.len() != ok.len() {
                 // A price addressed by id was deleted meanwhile: nothing is written.
                 return Err(Error::conflict(
@@ -443,18 +443,23 @@ pub async fn upsert_many(
     Ok(outcome)
 }
 
-/// The one write statement for all valid items.
+/// The one write statement for all valid items. Items addressed by a key that already exists
+/// (per the lookup) are written by that price's id: an UPDATE costs less than an INSERT that
+/// conflicts. New keys go through INSERT … ON CONFLICT, so a concurrent insert of the same key
+/// still ends as an update.
 async fn write(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     ok: &[(&Item, &Key)],
     inputs: &[PriceInput],
+    found: &Lookup,
 ) -> Result<Vec<Written>> {
     let compare = |i: &Item| &inputs[i.index].compare_at_amount;
+    let id = |i: &Item, k: &Key| i.id.or_else(|| found.by_key.get(k).map(|(id, _)| *id));
     Ok(diesel::sql_query(include_str!("upsert.sql"))
         .bind::<BigInt, _>(merchant_id)
         .bind::<Array<Integer>, _>(ok.iter().map(|(i, _)| i.index as i32).collect::<Vec<_>>())
-        .bind::<Array<Nullable<BigInt>>, _>(ok.iter().map(|(i, _)| i.id).collect::<Vec<_>>())
+        .bind::<Array<Nullable<BigInt>>, _>(ok.iter().map(|(i, k)| id(i, k)).collect::<Vec<_>>())
         .bind::<Array<BigInt>, _>(ok.iter().map(|(_, k)| k.0).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(ok.iter().map(|(_, k)| k.1.clone()).collect::<Vec<_>>())
         .bind::<Array<Nullable<BigInt>>, _>(ok.iter().map(|(_, k)| k.2).collect::<Vec<_>>())

@@ -1,11 +1,12 @@
 -- pricesUpsert's write: every valid item in ONE statement.
 -- $1 merchant; one element per item, in input order: $2 index in the request, $3 price key
--- (NULL: keyed by variant, currency and list), $4 variant, $5 currency, $6 price list (NULL:
+-- (given, or found by the lookup for an existing (variant, currency, list); NULL: a new key),
+-- $4 variant, $5 currency, $6 price list (NULL:
 -- the base price), $7 amount, $8 compare-at amount, $9 whether to keep the stored compare-at
 -- amount (it was omitted).
--- Items keyed by id are updated in place; the others are inserted, or update the row with the
--- same (variant, currency, list) through ON CONFLICT — so a concurrent insert of the same key
--- cannot make the call fail. Returns (index, price key, created) per item.
+-- Items with a price key are updated in place; the others are inserted, or update the row with
+-- the same (variant, currency, list) through ON CONFLICT — so a concurrent insert of the same
+-- key cannot make the call fail. Returns (index, price key, created) per item.
 WITH input AS (
     SELECT *
     FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::numeric[],
