@@ -480,3 +480,140 @@ async fn volume_breaks_and_position_precedence() {
         ("7".into(), Some(5), None)
     );
 }
+
+const QUOTE: &str = "query($v: ID!, $c: String!, $q: Int, $cu: ID, $ch: ID, $at: DateTime, $m: String) {
+  priceQuote(variantId: $v, currency: $c, quantity: $q, customerId: $cu, channelId: $ch, at: $at, market: $m) {
+    amount compareAtAmount currency quantity variant { id } price { id }
+    priceList { id name } priceRule { id kind } basePrice { id amount compareAtAmount } } }";
+
+fn gid(kind: commerce_gateway::ids::Kind, key: i64) -> String {
+    commerce_gateway::ids::encode(kind, key)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn price_quote_query_says_what_decided_and_validates_its_arguments() {
+    use commerce_gateway::ids::Kind;
+    use serde_json::json;
+
+    let app = common::spawn().await;
+    let mut c = app.conn().await;
+    let m = fixture(&mut c, "acme").await;
+    let g = GROUP.to_string();
+    let web = WEB.to_string();
+    list(
+        &mut c,
+        m,
+        10,
+        "active",
+        1,
+        "all",
+        (None, None),
+        "8",
+        &[("customer_group", &g), ("channel", &web)],
+    )
+    .await;
+    list(
+        &mut c,
+        m,
+        20,
+        "scheduled",
+        0,
+        "all",
+        (Some(t0()), Some(t0() + Duration::hours(1))),
+        "5",
+        &[],
+    )
+    .await;
+    list(
+        &mut c,
+        m,
+        30,
+        "active",
+        0,
+        "all",
+        (None, None),
+        "6",
+        &[("market", "'EC'")],
+    )
+    .await;
+    let key = app.api_key("acme", "pricing:read").await;
+    let v = gid(Kind::Variant, VARIANT);
+    let quote = |vars: serde_json::Value| {
+        let (app, key) = (&app, key.clone());
+        async move { app.data(&key, QUOTE, vars).await["priceQuote"].clone() }
+    };
+
+    // A member buying on WEB: the list, its first rule, and the base price next to it.
+    let q = quote(json!({ "v": v, "c": "USD", "q": 3, "cu": gid(Kind::Customer, MEMBER), "ch": gid(Kind::Channel, WEB) })).await;
+    assert_eq!(q["amount"], "8.00");
+    assert_eq!(q["compareAtAmount"], serde_json::Value::Null);
+    assert_eq!((&q["currency"], &q["quantity"]), (&json!("USD"), &json!(3)));
+    assert_eq!(q["variant"]["id"], v.as_str());
+    assert_eq!(
+        q["priceList"],
+        json!({ "id": gid(Kind::PriceList, 10), "name": "list 10" })
+    );
+    assert_eq!(
+        q["priceRule"],
+        json!({ "id": gid(Kind::PriceRule, 100), "kind": "customer_group" })
+    );
+    assert_eq!(
+        q["basePrice"],
+        json!({ "id": gid(Kind::Price, 9501), "amount": "10.00", "compareAtAmount": "12.00" })
+    );
+    assert_ne!(q["price"]["id"], q["basePrice"]["id"]);
+
+    // Anonymous, now (the scheduled list's window is in 2030): the base price decides.
+    let q = quote(json!({ "v": v, "c": "USD" })).await;
+    assert_eq!(
+        (&q["amount"], &q["compareAtAmount"]),
+        (&json!("10.00"), &json!("12.00"))
+    );
+    assert_eq!(q["quantity"], 1, "quantity defaults to 1");
+    assert!(q["priceList"].is_null() && q["priceRule"].is_null());
+    assert_eq!(q["price"]["id"], q["basePrice"]["id"]);
+    // At a moment inside the window; with a market.
+    let q = quote(json!({ "v": v, "c": "USD", "at": t0().to_rfc3339() })).await;
+    assert_eq!(
+        (&q["amount"], &q["priceList"]["id"]),
+        (&json!("5.00"), &json!(gid(Kind::PriceList, 20)))
+    );
+    assert!(
+        q["priceRule"].is_null(),
+        "a list without rules has no deciding rule"
+    );
+    let q = quote(json!({ "v": v, "c": "USD", "m": "EC" })).await;
+    assert_eq!(q["priceRule"]["kind"], "market");
+    // No price in that currency: null.
+    let q = quote(json!({ "v": gid(Kind::Variant, 9402), "c": "USD" })).await;
+    assert!(q.is_null());
+
+    // Bad arguments: client errors naming the argument; unknown IDs: NOT_FOUND.
+    for (vars, code) in [
+        (json!({ "v": v, "c": "usd" }), "BAD_USER_INPUT"),
+        (json!({ "v": v, "c": "XYZ" }), "BAD_USER_INPUT"),
+        (json!({ "v": v, "c": "USD", "q": 0 }), "BAD_USER_INPUT"),
+        (json!({ "v": v, "c": "USD", "m": "ec" }), "BAD_USER_INPUT"),
+        (json!({ "v": "variant_x", "c": "USD" }), "BAD_USER_INPUT"),
+        (
+            json!({ "v": v, "c": "USD", "cu": gid(Kind::Channel, WEB) }),
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({ "v": gid(Kind::Variant, 123_456), "c": "USD" }),
+            "NOT_FOUND",
+        ),
+        (
+            json!({ "v": v, "c": "USD", "cu": gid(Kind::Customer, 123_456) }),
+            "NOT_FOUND",
+        ),
+    ] {
+        let body = app.gql(&key, QUOTE, vars.clone()).await;
+        assert_eq!(common::error_code(&body), code, "{vars}: {body}");
+    }
+
+    // pricing:read is required.
+    let other = app.api_key("acme", "customers:read").await;
+    let body = app.gql(&other, QUOTE, json!({ "v": v, "c": "USD" })).await;
+    assert_eq!(common::error_code(&body), "FORBIDDEN");
+}

@@ -19,6 +19,12 @@ pub mod code {
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
     pub const HAS_COMPLETED_ORDERS: &str = "HAS_COMPLETED_ORDERS";
     pub const IMMUTABLE: &str = "IMMUTABLE";
+    /// A time window whose end is not after its start.
+    pub const INVALID_WINDOW: &str = "INVALID_WINDOW";
+    /// A time that must not be in the past is (e.g. scheduling a start that has passed).
+    pub const IN_THE_PAST: &str = "IN_THE_PAST";
+    /// The record's status does not allow this change (e.g. activating an active price list).
+    pub const INVALID_TRANSITION: &str = "INVALID_TRANSITION";
     pub const DUPLICATE_IN_REQUEST: &str = "DUPLICATE_IN_REQUEST";
     pub const SCHEDULED_OVERRIDE_CONFLICT: &str = "SCHEDULED_OVERRIDE_CONFLICT";
     pub const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";

@@ -40,6 +40,8 @@ pub struct Mutation(
     mutations::stores::StoreMutation,
     mutations::orders::OrderMutation,
     mutations::promotions::PromotionMutation,
+    mutations::price_lists::PriceListMutation,
+    mutations::prices::PriceMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
