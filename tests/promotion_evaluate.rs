@@ -207,7 +207,7 @@ async fn windows_codes_and_tenant_isolation() {
         vec![(coded, dec("4")), (live, dec("1"))],
         "codes first, then automatic"
     );
-    assert_eq!(e.applied[0].coupon_code_id.is_some(), true);
+    assert!(e.applied[0].coupon_code_id.is_some());
     assert_eq!(e.applied[0].label, "Coded");
     assert_eq!(
         reasons(&e),

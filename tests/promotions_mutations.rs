@@ -886,7 +886,7 @@ async fn coupon_codes_generate_in_bulk_with_constant_statements() {
     assert_eq!(
         n(
             &mut c,
-            &format!("SELECT count(*) AS n FROM coupon_codes WHERE code LIKE 'EVIL%'")
+            "SELECT count(*) AS n FROM coupon_codes WHERE code LIKE 'EVIL%'"
         )
         .await,
         0
@@ -922,4 +922,40 @@ async fn create_is_idempotent_with_a_key() {
     );
     assert_eq!(errors(&again["promotionCreate"]), vec![]);
     assert_eq!(count(&app, "promotions", a.m).await, 1);
+}
+
+/// The largest batch: `cargo test --release --test promotions_mutations -- --ignored --nocapture`.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "measurement: 100,000 codes"]
+async fn hundred_thousand_codes_in_one_mutation() {
+    let app = spawn().await;
+    let (a, _, key, _) = setup(&app).await;
+    let p = create(
+        &app,
+        &key,
+        json!({ "name": "Huge", "kind": "coupon_code", "code": "HUGE" }),
+    )
+    .await;
+    let id = p["promotion"]["id"].clone();
+    let before = app.statements();
+    let started = std::time::Instant::now();
+    let d = app
+        .data(
+            &key,
+            GENERATE,
+            json!({ "id": id, "n": 99_999, "prefix": "H-" }),
+        )
+        .await;
+    println!(
+        "couponCodesGenerate of 99,999: {:?}, {} statements",
+        started.elapsed(),
+        app.statements() - before
+    );
+    assert_eq!(errors(&d["couponCodesGenerate"]), vec![]);
+    assert_eq!(count(&app, "coupon_codes", a.m).await, 100_000);
+    let d = app.data(&key, GENERATE, json!({ "id": id, "n": 1 })).await;
+    assert_eq!(
+        errors(&d["couponCodesGenerate"]),
+        vec![("numberOfCodes".into(), "LIMIT_EXCEEDED".into())]
+    );
 }

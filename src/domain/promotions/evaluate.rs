@@ -772,13 +772,18 @@ mod tests {
         assert_eq!(run(&d, p(), &[group], &a).applied.len(), 0);
 
         let first = rule(1, "first_order");
-        assert_eq!(run(&d, p(), &[first.clone()], &a).applied.len(), 1);
+        assert_eq!(
+            run(&d, p(), std::slice::from_ref(&first), &a).applied.len(),
+            1
+        );
         let buyer = CustomerFacts {
             group_ids: vec![],
             has_purchase: true,
         };
         assert_eq!(
-            compute(&d, p(), &[first.clone()], &a, &buyer).applied.len(),
+            compute(&d, p(), std::slice::from_ref(&first), &a, &buyer)
+                .applied
+                .len(),
             0
         );
 
