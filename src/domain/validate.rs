@@ -19,9 +19,28 @@ pub mod code {
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
     pub const HAS_COMPLETED_ORDERS: &str = "HAS_COMPLETED_ORDERS";
     pub const IMMUTABLE: &str = "IMMUTABLE";
+    /// A time window whose end is not after its start.
+    pub const INVALID_WINDOW: &str = "INVALID_WINDOW";
+    /// A time that must not be in the past is (e.g. scheduling a start that has passed).
+    pub const IN_THE_PAST: &str = "IN_THE_PAST";
+    /// The record's status does not allow this change (e.g. activating an active price list,
+    /// completing a canceled order); the message names from → to.
+    pub const INVALID_TRANSITION: &str = "INVALID_TRANSITION";
     pub const DUPLICATE_IN_REQUEST: &str = "DUPLICATE_IN_REQUEST";
     pub const SCHEDULED_OVERRIDE_CONFLICT: &str = "SCHEDULED_OVERRIDE_CONFLICT";
     pub const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";
+    // Orders.
+    /// The variant has no price in the order's currency for this buyer.
+    pub const NO_PRICE: &str = "NO_PRICE";
+    /// Only draft orders can be edited (lines, coupon, buyer) or deleted.
+    pub const ORDER_NOT_EDITABLE: &str = "ORDER_NOT_EDITABLE";
+    /// An order without line items cannot be completed.
+    pub const EMPTY_ORDER: &str = "EMPTY_ORDER";
+    /// An order without an email (nor a customer) cannot be completed.
+    pub const MISSING_EMAIL: &str = "MISSING_EMAIL";
+    pub const ALREADY_APPROVED: &str = "ALREADY_APPROVED";
+    /// A fulfilled (or partly fulfilled) order cannot be canceled.
+    pub const ORDER_FULFILLED: &str = "ORDER_FULFILLED";
     /// Other records (orders, line items, an order's coupon code) still reference this one,
     /// so it cannot be deleted.
     pub const IN_USE: &str = "IN_USE";

@@ -41,7 +41,10 @@ pub struct Mutation(
     mutations::addresses::AddressMutation,
     mutations::channels::ChannelMutation,
     mutations::catalog::CatalogMutation,
+    mutations::orders::OrderMutation,
     mutations::promotions::PromotionMutation,
+    mutations::price_lists::PriceListMutation,
+    mutations::prices::PriceMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -1,6 +1,12 @@
 //! Price lists (with their rules) and prices: the base price of a variant per currency, or its
 //! price in a list.
 
+pub mod bulk;
+pub mod iso;
+pub mod lists;
+pub mod quote;
+pub mod rules;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use rust_decimal::Decimal;

@@ -9,6 +9,9 @@ pub mod catalog;
 pub mod channels;
 pub mod customer_groups;
 pub mod customers;
+pub mod orders;
+pub mod price_lists;
+pub mod prices;
 pub mod promotions;
 mod single;
 pub mod stores;
@@ -16,6 +19,7 @@ pub mod stores;
 use async_graphql::{Context, Enum, SimpleObject};
 use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
 use futures_util::future::BoxFuture;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::context::{conn, merchant_id};
@@ -87,9 +91,24 @@ impl Outcome {
     }
 }
 
-/// A request-level error (bad size, reused key, a unique value taken by a concurrent write)
-/// as an outcome with a user error instead of a GraphQL error.
-fn rejected(e: Error) -> GqlResult<Outcome> {
+/// A mutation result `run` stores for idempotent replay, which can also carry a request-level
+/// refusal (bad size, reused key, a unique value taken by a concurrent write).
+pub trait Stored: Serialize + DeserializeOwned + Send + 'static {
+    /// The result of a request refused as a whole with `errors`.
+    fn refused(errors: Vec<FieldError>) -> Self;
+}
+
+impl Stored for Outcome {
+    fn refused(errors: Vec<FieldError>) -> Self {
+        Outcome {
+            items: Vec::new(),
+            errors,
+        }
+    }
+}
+
+/// A request-level error as a result with a user error instead of a GraphQL error.
+fn rejected<T: Stored>(e: Error) -> GqlResult<T> {
     let (field, code, message) = match e {
         Error::BadInput { field, message } => (field, validate::code::INVALID, message),
         Error::Conflict { field, message } if field == "idempotencyKey" => {
@@ -98,27 +117,25 @@ fn rejected(e: Error) -> GqlResult<Outcome> {
         Error::Conflict { field, message } => (field, validate::code::TAKEN, message),
         other => return Err(other).gql(),
     };
-    Ok(Outcome {
-        items: Vec::new(),
-        errors: vec![FieldError {
-            field: vec![field],
-            code: code.into(),
-            message,
-        }],
-    })
+    Ok(T::refused(vec![FieldError {
+        field: vec![field],
+        code: code.into(),
+        message,
+    }]))
 }
 
 /// Runs a write in one transaction, honouring an idempotency key: a retry returns the stored
 /// outcome; two concurrent requests with one key cannot both write.
-pub async fn run<F>(
+pub async fn run<T, F>(
     ctx: &Context<'_>,
     operation: &str,
     key: Option<&str>,
     input: &impl Serialize,
     write: F,
-) -> GqlResult<Outcome>
+) -> GqlResult<T>
 where
-    F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> BoxFuture<'r, Result<Outcome>> + Send + 'static,
+    T: Stored,
+    F: for<'r> FnOnce(&'r mut AsyncPgConnection) -> BoxFuture<'r, Result<T>> + Send + 'static,
 {
     let merchant = merchant_id(ctx)?;
     let mut conn = conn(ctx).await?;

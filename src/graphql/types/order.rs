@@ -108,6 +108,17 @@ impl Order {
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
+    /// Arbitrary key/value data attached by integrations.
+    async fn metadata(&self) -> &serde_json::Value {
+        &self.0.metadata
+    }
+    /// The coupon code applied to the order, if any (requires `promotions:read`).
+    #[graphql(guard = "RequireScope(Scope::PromotionsRead)")]
+    async fn coupon_code(&self, ctx: &Context<'_>) -> GqlResult<Option<CouponCode>> {
+        Ok(loaders::load_opt(ctx, self.0.coupon_code_id)
+            .await?
+            .map(CouponCode))
+    }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

@@ -181,3 +181,82 @@ impl Price {
         self.0.updated_at
     }
 }
+
+/// The price a buyer gets for a variant (`priceQuote`), and what decided it.
+pub struct PriceQuote(pub crate::domain::pricing::quote::Quote);
+
+#[Object]
+impl PriceQuote {
+    /// Unit price the buyer pays.
+    async fn amount(&self) -> Decimal {
+        money(self.0.amount)
+    }
+    /// The "was" price of the deciding price, if it has one.
+    async fn compare_at_amount(&self) -> Option<Decimal> {
+        self.0.compare_at_amount.map(money)
+    }
+    async fn currency(&self) -> &str {
+        &self.0.currency
+    }
+    async fn quantity(&self) -> i32 {
+        self.0.quantity
+    }
+    async fn variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
+        Ok(
+            loaders::load::<crate::domain::catalog::Variant>(ctx, self.0.variant_id)
+                .await?
+                .map(Variant::from),
+        )
+    }
+    /// The price that decided (a price-list price or the base price).
+    async fn price(&self, ctx: &Context<'_>) -> GqlResult<Option<Price>> {
+        Ok(loaders::load::<d::Price>(ctx, self.0.price_id)
+            .await?
+            .map(Price))
+    }
+    /// The price list that decided; null when the base price did.
+    async fn price_list(&self, ctx: &Context<'_>) -> GqlResult<Option<PriceList>> {
+        Ok(loaders::load_opt(ctx, self.0.price_list_id)
+            .await?
+            .map(PriceList))
+    }
+    /// The rule of that list that matched the buyer (the lowest-ID matching one); null for
+    /// the base price or a list without rules.
+    async fn price_rule(&self, ctx: &Context<'_>) -> GqlResult<Option<PriceRule>> {
+        let Some(rule) = self.0.price_rule_id else {
+            return Ok(None);
+        };
+        let list = self.0.price_list_id.unwrap_or_default();
+        Ok(loaders::children::<d::PriceRule>(ctx, list)
+            .await?
+            .into_iter()
+            .find(|r| r.id == rule)
+            .map(PriceRule))
+    }
+    /// The variant's base price in the currency (what the buyer pays without any list);
+    /// null when it has none.
+    async fn base_price(&self, ctx: &Context<'_>) -> GqlResult<Option<Price>> {
+        if self.0.price_list_id.is_none() {
+            return Ok(loaders::load::<d::Price>(ctx, self.0.price_id)
+                .await?
+                .map(Price));
+        }
+        let merchant = crate::graphql::context::merchant_id(ctx)?;
+        let mut conn = crate::graphql::context::conn(ctx).await?;
+        let rows: Vec<d::Price> = diesel_async::RunQueryDsl::load(
+            crate::db::sql::Sql::with_binds(
+                "SELECT * FROM prices WHERE merchant_id = $1 AND variant_id = $2 AND currency = $3 AND price_list_id IS NULL",
+                vec![
+                    crate::db::sql::Bind::I64(merchant),
+                    crate::db::sql::Bind::I64(self.0.variant_id),
+                    crate::db::sql::Bind::Text(self.0.currency.clone()),
+                ],
+            )
+            .into_query(),
+            &mut *conn,
+        )
+        .await
+        .map_err(|e| crate::graphql::errors::gql(e.into()))?;
+        Ok(rows.into_iter().next().map(Price))
+    }
+}

@@ -1,0 +1,554 @@
+//! Price writes in bulk: `upsert_many` (keyed by price ID, or by variant + currency + price list,
+//! the list omitted for the base price) and `delete_many`.
+//!
+//! `upsert_many` takes up to [`MAX_PRICES`] items — ten times `MAX_BULK`, because catalogs are
+//! repriced a list at a time — and costs two statements whatever their number: one batched
+//! lookup (variants, price lists, the prices addressed by id and by key) and one write
+//! (`upsert.sql`: an UPDATE by id and INSERT … ON CONFLICT DO UPDATE by key, as CTEs).
+//!
+//! Rules: `amount` ≥ 0 with at most 4 decimals (below 10^15, the column's range);
+//! `compareAtAmount`, when set, has the same shape and is at least `amount` (equal allowed) —
+//! checked against the stored value when it is omitted on an update, and backed by a table
+//! constraint; `currency` is an upper-case ISO 4217 code; an item with `id` may repeat its
+//! variant / currency / list but not change them (IMMUTABLE); an unknown ID, or another
+//! merchant's, is NOT_FOUND on its field; two items addressing the same price are
+//! DUPLICATE_IN_REQUEST. With `RejectEverything` nothing is written when any item fails.
+
+use std::collections::{HashMap, HashSet};
+
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Numeric, Text};
+use diesel::QueryableByName;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::iso;
+use crate::domain::validate::{code, ErrorPolicy, Errors, FieldError, ItemResult, Patch, Path};
+use crate::error::{Error, Result};
+use crate::ids::{self, Kind};
+
+/// Most items `upsert_many` and `delete_many` take in one call.
+pub const MAX_PRICES: usize = 10_000;
+
+/// Largest amount numeric(19,4) holds (exclusive).
+fn max_amount() -> Decimal {
+    Decimal::from(1_000_000_000_000_000i64)
+}
+
+/// One price to write.
+#[derive(Debug, Clone, Default)]
+pub struct PriceInput {
+    /// The price (`price_…`) to update; otherwise the price is addressed by its key.
+    pub id: Option<String>,
+    pub variant_id: Option<String>,
+    pub currency: Option<String>,
+    /// Omitted: the base price.
+    pub price_list_id: Option<String>,
+    pub amount: Decimal,
+    /// Keep: leave the stored one (none for a new price); Clear: remove it.
+    pub compare_at_amount: Patch<Decimal>,
+}
+
+impl Serialize for PriceInput {
+    /// For idempotency hashes: every field, `Keep` distinct from `Clear`.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let compare_at = match &self.compare_at_amount {
+            Patch::Keep => serde_json::Value::String("keep".into()),
+            Patch::Clear => serde_json::Value::Null,
+            Patch::Set(d) => serde_json::json!([d.to_string()]),
+        };
+        (
+            &self.id,
+            &self.variant_id,
+            &self.currency,
+            &self.price_list_id,
+            self.amount.to_string(),
+            compare_at,
+        )
+            .serialize(s)
+    }
+}
+
+/// What `upsert_many` did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UpsertOutcome {
+    /// One per item, in input order; `id` is the price written.
+    pub items: Vec<ItemResult>,
+    pub created: usize,
+    pub updated: usize,
+    /// Errors of the request as a whole (nothing was written).
+    #[serde(default)]
+    pub errors: Vec<FieldError>,
+}
+
+/// The (variant, currency, price list) a price is unique on.
+type Key = (i64, String, Option<i64>);
+
+/// An item after the checks that need no database.
+#[derive(Debug, Clone)]
+struct Item {
+    index: usize,
+    id: Option<i64>,
+    variant_id: Option<i64>,
+    currency: Option<String>,
+    price_list_id: Option<i64>,
+    amount: Decimal,
+}
+
+fn check_money(errors: &mut Errors, path: &Path, d: Decimal) {
+    if d.is_sign_negative() && !d.is_zero() {
+        errors.add(path, code::OUT_OF_RANGE, "must be at least 0");
+    } else if d >= max_amount() {
+        errors.add(path, code::OUT_OF_RANGE, "must be below 10^15");
+    } else if d.normalize().scale() > 4 {
+        errors.add(path, code::INVALID, "must have at most 4 decimal places");
+    }
+}
+
+fn decode(errors: &mut Errors, path: &Path, kind: Kind, id: &Option<String>) -> Option<i64> {
+    let id = id.as_ref()?;
+    ids::decode(kind, id)
+        .map_err(|e| errors.add(path, code::INVALID, e.to_string()))
+        .ok()
+}
+
+fn check_item(errors: &mut Errors, path: &Path, index: usize, input: &PriceInput) -> Item {
+    let id = decode(errors, &path.key("id"), Kind::Price, &input.id);
+    let variant_id = decode(
+        errors,
+        &path.key("variantId"),
+        Kind::Variant,
+        &input.variant_id,
+    );
+    let price_list_id = decode(
+        errors,
+        &path.key("priceListId"),
+        Kind::PriceList,
+        &input.price_list_id,
+    );
+    if input.id.is_none() {
+        if input.variant_id.is_none() {
+            errors.add(
+                &path.key("variantId"),
+                code::REQUIRED,
+                "is required when id is not given",
+            );
+        }
+        if input.currency.is_none() {
+            errors.add(
+                &path.key("currency"),
+                code::REQUIRED,
+                "is required when id is not given",
+            );
+        }
+    }
+    if let Some(c) = &input.currency {
+        if !iso::is_currency(c) {
+            errors.add(
+                &path.key("currency"),
+                code::INVALID,
+                "must be an ISO 4217 currency code in upper case, such as USD",
+            );
+        }
+    }
+    check_money(errors, &path.key("amount"), input.amount);
+    if let Patch::Set(c) = input.compare_at_amount {
+        let before = errors.0.len();
+        check_money(errors, &path.key("compareAtAmount"), c);
+        if errors.0.len() == before && c < input.amount {
+            errors.add(
+                &path.key("compareAtAmount"),
+                code::OUT_OF_RANGE,
+                "must be at least amount",
+            );
+        }
+    }
+    Item {
+        index,
+        id,
+        variant_id,
+        currency: input.currency.clone(),
+        price_list_id,
+        amount: input.amount,
+    }
+}
+
+#[derive(QueryableByName)]
+struct Found {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    variant_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    currency: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    price_list_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Numeric>)]
+    compare_at_amount: Option<Decimal>,
+}
+
+/// A stored price, as far as validation needs it.
+struct Stored {
+    key: Key,
+    compare_at_amount: Option<Decimal>,
+}
+
+/// What exists of everything the items refer to: ONE statement.
+struct Lookup {
+    variants: HashSet<i64>,
+    lists: HashSet<i64>,
+    by_id: HashMap<i64, Stored>,
+    by_key: HashMap<Key, (i64, Option<Decimal>)>,
+}
+
+async fn lookup(conn: &mut AsyncPgConnection, merchant_id: i64, items: &[Item]) -> Result<Lookup> {
+    let variants: Vec<i64> = items.iter().filter_map(|i| i.variant_id).collect();
+    let lists: Vec<i64> = items.iter().filter_map(|i| i.price_list_id).collect();
+    let prices: Vec<i64> = items.iter().filter_map(|i| i.id).collect();
+    let keyed: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.id.is_none() && i.variant_id.is_some() && i.currency.is_some())
+        .collect();
+    let rows: Vec<Found> = diesel::sql_query(include_str!("upsert_lookup.sql"))
+        .bind::<BigInt, _>(merchant_id)
+        .bind::<Array<BigInt>, _>(variants)
+        .bind::<Array<BigInt>, _>(lists)
+        .bind::<Array<BigInt>, _>(prices)
+        .bind::<Array<BigInt>, _>(
+            keyed
+                .iter()
+                .filter_map(|i| i.variant_id)
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Text>, _>(
+            keyed
+                .iter()
+                .filter_map(|i| i.currency.clone())
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<BigInt>>, _>(
+            keyed.iter().map(|i| i.price_list_id).collect::<Vec<_>>(),
+        )
+        .load(conn)
+        .await?;
+    let mut out = Lookup {
+        variants: HashSet::new(),
+        lists: HashSet::new(),
+        by_id: HashMap::new(),
+        by_key: HashMap::new(),
+    };
+    for r in rows {
+        match r.kind.as_str() {
+            "variant" => {
+                out.variants.insert(r.id);
+            }
+            "price_list" => {
+                out.lists.insert(r.id);
+            }
+            _ => {
+                let key = (
+                    r.variant_id.unwrap_or_default(),
+                    r.currency.unwrap_or_default(),
+                    r.price_list_id,
+                );
+                out.by_key.insert(key.clone(), (r.id, r.compare_at_amount));
+                out.by_id.insert(
+                    r.id,
+                    Stored {
+                        key,
+                        compare_at_amount: r.compare_at_amount,
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Checks an item against what exists; returns the key of the price it writes.
+fn check_against(
+    errors: &mut Errors,
+    path: &Path,
+    item: &Item,
+    input: &PriceInput,
+    found: &Lookup,
+) -> Option<Key> {
+    if let Some(v) = item.variant_id {
+        if !found.variants.contains(&v) {
+            errors.add(&path.key("variantId"), code::NOT_FOUND, "no such variant");
+        }
+    }
+    if let Some(l) = item.price_list_id {
+        if !found.lists.contains(&l) {
+            errors.add(
+                &path.key("priceListId"),
+                code::NOT_FOUND,
+                "no such price list",
+            );
+        }
+    }
+    let (key, stored_compare_at) = match item.id {
+        Some(id) => {
+            let Some(stored) = found.by_id.get(&id) else {
+                errors.add(&path.key("id"), code::NOT_FOUND, "no such price");
+                return None;
+            };
+            let (v, c, l) = &stored.key;
+            let changed = [
+                ("variantId", item.variant_id.is_some_and(|x| x != *v)),
+                ("currency", item.currency.as_ref().is_some_and(|x| x != c)),
+                (
+                    "priceListId",
+                    item.price_list_id.is_some_and(|x| Some(x) != *l),
+                ),
+            ];
+            for (field, differs) in changed {
+                if differs {
+                    errors.add(
+                        &path.key(field),
+                        code::IMMUTABLE,
+                        "a price's variant, currency and price list cannot change; write the other price by its key instead",
+                    );
+                }
+            }
+            (stored.key.clone(), stored.compare_at_amount)
+        }
+        None => {
+            let key = (item.variant_id?, item.currency.clone()?, item.price_list_id);
+            let stored = found.by_key.get(&key).and_then(|(_, c)| *c);
+            (key, stored)
+        }
+    };
+    if let (Patch::Keep, Some(c)) = (&input.compare_at_amount, stored_compare_at) {
+        if item.amount > c {
+            errors.add(
+                &path.key("amount"),
+                code::OUT_OF_RANGE,
+                format!(
+                    "exceeds the stored compareAtAmount {}; give compareAtAmount too (null clears it)",
+                    c.normalize()
+                ),
+            );
+        }
+    }
+    Some(key)
+}
+
+fn check_size(n: usize) -> Result<()> {
+    if n == 0 {
+        return Err(Error::bad_input("input", "give at least one item"));
+    }
+    if n > MAX_PRICES {
+        return Err(Error::bad_input(
+            "input",
+            format!("at most {MAX_PRICES} prices per request, got {n}"),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Written {
+    #[diesel(sql_type = Integer)]
+    idx: i32,
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Bool)]
+    created: bool,
+}
+
+/// Creates or updates prices. Must run inside a transaction.
+pub async fn upsert_many(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    inputs: &[PriceInput],
+    policy: ErrorPolicy,
+) -> Result<UpsertOutcome> {
+    check_size(inputs.len())?;
+    let root = Path::root("input");
+    let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
+    let items: Vec<Item> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| check_item(&mut errors[i], &root.index(i), i, input))
+        .collect();
+    let found = lookup(conn, merchant_id, &items).await?;
+    let mut seen_keys: HashMap<Key, usize> = HashMap::new();
+    let mut keys: Vec<Option<Key>> = Vec::with_capacity(items.len());
+    for item in &items {
+        let path = root.index(item.index);
+        let key = check_against(
+            &mut errors[item.index],
+            &path,
+            item,
+            &inputs[item.index],
+            &found,
+        );
+        // Only items valid so far claim their key: an invalid item is never written, so it
+        // cannot collide with a valid one.
+        if let Some(k) = key.as_ref().filter(|_| errors[item.index].is_empty()) {
+            if let Some(first) = seen_keys.get(k) {
+                let field = if item.id.is_some() { "id" } else { "variantId" };
+                errors[item.index].add(
+                    &path.key(field),
+                    code::DUPLICATE_IN_REQUEST,
+                    format!("the same price is also written at index {first}"),
+                );
+            } else {
+                seen_keys.insert(k.clone(), item.index);
+            }
+        }
+        keys.push(key);
+    }
+    let mut outcome = UpsertOutcome::default();
+    let mut written: HashMap<usize, i64> = HashMap::new();
+    let all_ok = errors.iter().all(Errors::is_empty);
+    if all_ok || policy == ErrorPolicy::RejectFailedRows {
+        let ok: Vec<(&Item, &Key)> = items
+            .iter()
+            .zip(&keys)
+            .filter(|(i, _)| errors[i.index].is_empty())
+            .filter_map(|(i, k)| Some((i, k.as_ref()?)))
+            .collect();
+        if !ok.is_empty() {
+            let rows = write(conn, merchant_id, &ok, inputs, &found).await?;
+            if rows.len() != ok.len() {
+                // A price addressed by id was deleted meanwhile: nothing is written.
+                return Err(Error::conflict(
+                    "input",
+                    "prices changed while writing; retry",
+                ));
+            }
+            for r in rows {
+                written.insert(r.idx as usize, r.id);
+                if r.created {
+                    outcome.created += 1;
+                } else {
+                    outcome.updated += 1;
+                }
+            }
+        }
+    }
+    outcome.items = errors
+        .into_iter()
+        .enumerate()
+        .map(|(index, e)| ItemResult {
+            index,
+            id: written.get(&index).copied(),
+            errors: e.0,
+        })
+        .collect();
+    Ok(outcome)
+}
+
+/// The one write statement for all valid items. Items addressed by a key that already exists
+/// (per the lookup) are written by that price's id: an UPDATE costs less than an INSERT that
+/// conflicts. New keys go through INSERT … ON CONFLICT, so a concurrent insert of the same key
+/// still ends as an update.
+async fn write(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    ok: &[(&Item, &Key)],
+    inputs: &[PriceInput],
+    found: &Lookup,
+) -> Result<Vec<Written>> {
+    let compare = |i: &Item| &inputs[i.index].compare_at_amount;
+    let id = |i: &Item, k: &Key| i.id.or_else(|| found.by_key.get(k).map(|(id, _)| *id));
+    Ok(diesel::sql_query(include_str!("upsert.sql"))
+        .bind::<BigInt, _>(merchant_id)
+        .bind::<Array<Integer>, _>(ok.iter().map(|(i, _)| i.index as i32).collect::<Vec<_>>())
+        .bind::<Array<Nullable<BigInt>>, _>(ok.iter().map(|(i, k)| id(i, k)).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(ok.iter().map(|(_, k)| k.0).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(ok.iter().map(|(_, k)| k.1.clone()).collect::<Vec<_>>())
+        .bind::<Array<Nullable<BigInt>>, _>(ok.iter().map(|(_, k)| k.2).collect::<Vec<_>>())
+        .bind::<Array<Numeric>, _>(ok.iter().map(|(i, _)| i.amount).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Numeric>>, _>(
+            ok.iter()
+                .map(|(i, _)| compare(i).as_set().copied())
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Bool>, _>(
+            ok.iter()
+                .map(|(i, _)| matches!(compare(i), Patch::Keep))
+                .collect::<Vec<_>>(),
+        )
+        .load(conn)
+        .await?)
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Deletes prices by ID (up to [`MAX_PRICES`]): a lookup that locks them, then one DELETE.
+/// Unknown IDs, or another merchant's, are NOT_FOUND item errors. Must run inside a transaction.
+pub async fn delete_many(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    public_ids: &[String],
+    policy: ErrorPolicy,
+) -> Result<Vec<ItemResult>> {
+    check_size(public_ids.len())?;
+    let root = Path::root("ids");
+    let mut errors: Vec<Errors> = public_ids.iter().map(|_| Errors::default()).collect();
+    let keys: Vec<Option<i64>> = public_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            ids::decode(Kind::Price, id)
+                .map_err(|e| errors[i].add(&root.index(i), code::INVALID, e.to_string()))
+                .ok()
+        })
+        .collect();
+    let existing: HashSet<i64> = diesel::sql_query(
+        "SELECT id FROM prices WHERE merchant_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
+    )
+    .bind::<BigInt, _>(merchant_id)
+    .bind::<Array<BigInt>, _>(keys.iter().flatten().copied().collect::<Vec<_>>())
+    .load::<Id>(conn)
+    .await?
+    .into_iter()
+    .map(|r| r.id)
+    .collect();
+    let mut seen = HashSet::new();
+    for (i, k) in keys.iter().enumerate() {
+        let Some(k) = k else { continue };
+        if !existing.contains(k) {
+            errors[i].add(&root.index(i), code::NOT_FOUND, "no such price");
+        } else if !seen.insert(*k) {
+            errors[i].add(
+                &root.index(i),
+                code::DUPLICATE_IN_REQUEST,
+                "the same price is given twice",
+            );
+        }
+    }
+    let mut deleted: HashMap<usize, i64> = HashMap::new();
+    if policy == ErrorPolicy::RejectFailedRows || errors.iter().all(Errors::is_empty) {
+        for (i, k) in keys.iter().enumerate() {
+            if let (Some(k), true) = (k, errors[i].is_empty()) {
+                deleted.insert(i, *k);
+            }
+        }
+        if !deleted.is_empty() {
+            diesel::sql_query("DELETE FROM prices WHERE merchant_id = $1 AND id = ANY($2)")
+                .bind::<BigInt, _>(merchant_id)
+                .bind::<Array<BigInt>, _>(deleted.values().copied().collect::<Vec<_>>())
+                .execute(conn)
+                .await?;
+        }
+    }
+    Ok(errors
+        .into_iter()
+        .enumerate()
+        .map(|(index, e)| ItemResult {
+            index,
+            id: deleted.get(&index).copied(),
+            errors: e.0,
+        })
+        .collect())
+}

@@ -1,0 +1,608 @@
+//! Order mutations: drafts and their line items, coupon codes, and the state machine
+//! (complete, cancel, approve, resume). The rules live in `domain::orders::{commands,
+//! transitions}`; every mutation runs in one transaction with the order row locked, takes an
+//! optional `expectedUpdatedAt` (CONFLICT when the order changed) and `idempotencyKey`.
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{run, Outcome, UserError};
+use crate::auth::Scope;
+use crate::domain::orders::commands::{self, LineChange, LineInput, OrderCreate, OrderUpdate};
+use crate::domain::orders::transitions::{self, Transition};
+use crate::domain::orders::Order as Row;
+use crate::domain::validate::{FieldError, ItemResult, Patch};
+use crate::graphql::context::merchant_id;
+use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::RequireScope;
+use crate::graphql::loaders;
+use crate::graphql::types::order::Order;
+use crate::ids::{self, Kind};
+
+/// A draft order to create.
+#[derive(InputObject)]
+pub struct OrderCreateInput {
+    /// ISO 4217 currency of every amount of the order, e.g. USD.
+    pub currency: String,
+    /// The buyer (`cus_…`); the order's email defaults to the customer's.
+    pub customer_id: Option<ID>,
+    /// Contact email; required (directly or through the customer) to complete the order.
+    pub email: Option<String>,
+    /// The sales channel (`ch_…`); price lists may depend on it.
+    pub channel_id: Option<ID>,
+    /// The store (`st_…`) that takes the order.
+    pub store_id: Option<ID>,
+    /// Free text, at most 5,000 characters.
+    pub notes: Option<String>,
+    /// A JSON object of at most 16 KiB.
+    pub metadata: Option<async_graphql::Json<serde_json::Value>>,
+    /// The order's identifier in another system, unique per merchant.
+    pub external_id: Option<String>,
+    /// Delivery charge before promotions (default 0).
+    pub delivery_total: Option<Decimal>,
+    /// First lines of the order (a variant given twice is one line).
+    pub line_items: Option<Vec<OrderLineItemInput>>,
+}
+
+impl From<OrderCreateInput> for OrderCreate {
+    fn from(i: OrderCreateInput) -> Self {
+        OrderCreate {
+            currency: i.currency,
+            customer_id: i.customer_id.map(|x| x.0),
+            email: i.email,
+            channel_id: i.channel_id.map(|x| x.0),
+            store_id: i.store_id.map(|x| x.0),
+            notes: i.notes,
+            metadata: i.metadata.map(|j| j.0),
+            external_id: i.external_id,
+            delivery_total: i.delivery_total,
+            line_items: i
+                .line_items
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        }
+    }
+}
+
+/// Changes to an order; omitted fields keep their values, `null` clears an optional one.
+#[derive(InputObject)]
+pub struct OrderUpdateInput {
+    /// The buyer (`cus_…`), drafts only; a new customer brings their email unless `email` is
+    /// given too.
+    pub customer_id: MaybeUndefined<ID>,
+    /// Contact email.
+    pub email: MaybeUndefined<String>,
+    /// The sales channel (`ch_…`), drafts only.
+    pub channel_id: MaybeUndefined<ID>,
+    /// The store (`st_…`).
+    pub store_id: MaybeUndefined<ID>,
+    /// Free text, at most 5,000 characters.
+    pub notes: MaybeUndefined<String>,
+    /// Replaces the metadata object (at most 16 KiB).
+    pub metadata: Option<async_graphql::Json<serde_json::Value>>,
+    /// The order's identifier in another system, unique per merchant.
+    pub external_id: MaybeUndefined<String>,
+    /// Delivery charge before promotions, drafts only.
+    pub delivery_total: Option<Decimal>,
+}
+
+fn patch(v: MaybeUndefined<String>) -> Patch<String> {
+    match v {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(s) => Patch::Set(s),
+    }
+}
+
+fn patch_id(v: MaybeUndefined<ID>) -> Patch<String> {
+    patch(v.map_value(|id| id.0))
+}
+
+impl From<OrderUpdateInput> for OrderUpdate {
+    fn from(i: OrderUpdateInput) -> Self {
+        OrderUpdate {
+            customer_id: patch_id(i.customer_id),
+            email: patch(i.email),
+            channel_id: patch_id(i.channel_id),
+            store_id: patch_id(i.store_id),
+            notes: patch(i.notes),
+            external_id: patch(i.external_id),
+            metadata: i.metadata.map(|j| j.0),
+            delivery_total: i.delivery_total,
+        }
+    }
+}
+
+/// A variant to add to an order.
+#[derive(InputObject)]
+pub struct OrderLineItemInput {
+    /// The variant (`variant_…`).
+    pub variant_id: ID,
+    /// 1–100,000 units; added to the line when the variant is already on the order.
+    pub quantity: i32,
+}
+
+impl From<OrderLineItemInput> for LineInput {
+    fn from(i: OrderLineItemInput) -> Self {
+        LineInput {
+            variant_id: i.variant_id.0,
+            quantity: i.quantity,
+        }
+    }
+}
+
+/// A new quantity for a line of an order.
+#[derive(InputObject)]
+pub struct OrderLineItemUpdateInput {
+    /// The line item (`li_…`).
+    pub id: ID,
+    /// 1–100,000 units (remove a line with `orderLineItemsRemove`).
+    pub quantity: i32,
+}
+
+/// Result of an order mutation.
+#[derive(SimpleObject)]
+pub struct OrderPayload {
+    /// The order after the change (null when refused).
+    pub order: Option<Order>,
+    /// Why the mutation was refused, each naming its field path and a stable code.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `orderDelete`.
+#[derive(SimpleObject)]
+pub struct OrderDeletePayload {
+    /// ID of the deleted draft (null when refused).
+    pub deleted_id: Option<ID>,
+    /// Why the mutation was refused.
+    pub user_errors: Vec<UserError>,
+}
+
+fn single(result: std::result::Result<i64, Vec<FieldError>>) -> Outcome {
+    match result {
+        Ok(id) => Outcome {
+            items: vec![ItemResult {
+                index: 0,
+                id: Some(id),
+                errors: vec![],
+            }],
+            errors: vec![],
+        },
+        Err(errors) => Outcome {
+            items: vec![],
+            errors,
+        },
+    }
+}
+
+async fn payload(ctx: &Context<'_>, outcome: Outcome) -> GqlResult<OrderPayload> {
+    let order = match outcome.written().first() {
+        Some(&id) => loaders::load::<Row>(ctx, id).await?.map(Order),
+        None => None,
+    };
+    Ok(OrderPayload {
+        order,
+        user_errors: outcome.user_errors(),
+    })
+}
+
+/// What identifies a request for its idempotency key: the operation's arguments.
+fn hash_of(args: impl Serialize) -> serde_json::Value {
+    serde_json::to_value(args).unwrap_or_default()
+}
+
+async fn transition(
+    ctx: &Context<'_>,
+    name: &'static str,
+    order_id: ID,
+    t: Transition,
+    expected: Option<DateTime<Utc>>,
+    key: Option<String>,
+) -> GqlResult<OrderPayload> {
+    let m = merchant_id(ctx)?;
+    let hash = hash_of((&order_id.0, expected));
+    let outcome = run(ctx, name, key.as_deref(), &hash, move |c| {
+        Box::pin(async move {
+            Ok(single(
+                transitions::run(c, m, &order_id, t, expected).await?,
+            ))
+        })
+    })
+    .await?;
+    payload(ctx, outcome).await
+}
+
+#[derive(Default)]
+pub struct OrderMutation;
+
+#[Object]
+impl OrderMutation {
+    /// Creates a draft order, optionally with its first line items priced from the price book.
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft to create.")] input: OrderCreateInput,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        let m = merchant_id(ctx)?;
+        let input: OrderCreate = input.into();
+        let hash = hash_of(&input);
+        let outcome = run(
+            ctx,
+            "orderCreate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| Box::pin(async move { Ok(single(commands::create(c, m, &input).await?)) }),
+        )
+        .await?;
+        payload(ctx, outcome).await
+    }
+
+    /// Changes an order's email, notes, metadata, store or external id (any status), or the
+    /// customer, channel or delivery charge of a draft (whose lines are then priced again and
+    /// totals recomputed; ORDER_NOT_EDITABLE on a placed order).
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "The changes.")] input: OrderUpdateInput,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        let m = merchant_id(ctx)?;
+        let input: OrderUpdate = input.into();
+        let hash = hash_of((&order_id.0, &input, expected_updated_at));
+        let outcome = run(
+            ctx,
+            "orderUpdate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(single(
+                        commands::update(c, m, &order_id, &input, expected_updated_at).await?,
+                    ))
+                })
+            },
+        )
+        .await?;
+        payload(ctx, outcome).await
+    }
+
+    /// Adds variants to a draft order; a variant already on it gets its quantity increased.
+    /// Every line is priced again (one statement) and promotions and totals are recomputed.
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_line_items_add(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "Variants and quantities, at most 1,000.")] line_items: Vec<
+            OrderLineItemInput,
+        >,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        let m = merchant_id(ctx)?;
+        let items: Vec<LineInput> = line_items.into_iter().map(Into::into).collect();
+        let hash = hash_of((&order_id.0, &items, expected_updated_at));
+        let outcome = run(
+            ctx,
+            "orderLineItemsAdd",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(single(
+                        commands::add_lines(c, m, &order_id, &items, expected_updated_at).await?,
+                    ))
+                })
+            },
+        )
+        .await?;
+        payload(ctx, outcome).await
+    }
+
+    /// Sets the quantity of line items of a draft order; prices, promotions and totals are
+    /// recomputed.
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_line_items_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "Lines and their new quantities, at most 1,000.")] line_items: Vec<
+            OrderLineItemUpdateInput,
+        >,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        let m = merchant_id(ctx)?;
+        let items: Vec<LineChange> = line_items
+            .into_iter()
+            .map(|i| LineChange {
+                id: i.id.0,
+                quantity: i.quantity,
+            })
+            .collect();
+        let hash = hash_of((&order_id.0, &items, expected_updated_at));
+        let outcome = run(
+            ctx,
+            "orderLineItemsUpdate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(single(
+                        commands::update_lines(c, m, &order_id, &items, expected_updated_at)
+                            .await?,
+                    ))
+                })
+            },
+        )
+        .await?;
+        payload(ctx, outcome).await
+    }
+
+    /// Removes line items from a draft order; promotions and totals are recomputed.
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_line_items_remove(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "Line items (`li_…`) of the order, at most 1,000.")] line_item_ids: Vec<
+            ID,
+        >,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        let m = merchant_id(ctx)?;
+        let line_ids: Vec<String> = line_item_ids.into_iter().map(|i| i.0).collect();
+        let hash = hash_of((&order_id.0, &line_ids, expected_updated_at));
+        let outcome = run(
+            ctx,
+            "orderLineItemsRemove",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(single(
+                        commands::remove_lines(c, m, &order_id, &line_ids, expected_updated_at)
+                            .await?,
+                    ))
+                })
+            },
+        )
+        .await?;
+        payload(ctx, outcome).await
+    }
+
+    /// Applies a coupon code to a draft order (replacing its code, if any). A code that does
+    /// not apply is refused with the reason as the code: NOT_FOUND, NOT_STARTED, EXPIRED,
+    /// USAGE_LIMIT_REACHED or RULES_NOT_MET; nothing is written then.
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_apply_coupon_code(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "The coupon code as the buyer typed it (case-insensitive).")] code: String,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        let m = merchant_id(ctx)?;
+        let hash = hash_of((&order_id.0, &code, expected_updated_at));
+        let outcome = run(
+            ctx,
+            "orderApplyCouponCode",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(single(
+                        commands::apply_coupon(c, m, &order_id, &code, expected_updated_at).await?,
+                    ))
+                })
+            },
+        )
+        .await?;
+        payload(ctx, outcome).await
+    }
+
+    /// Removes the coupon code of a draft order; promotions and totals are recomputed.
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_remove_coupon_code(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        let m = merchant_id(ctx)?;
+        let hash = hash_of((&order_id.0, expected_updated_at));
+        let outcome = run(
+            ctx,
+            "orderRemoveCouponCode",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(single(
+                        commands::remove_coupon(c, m, &order_id, expected_updated_at).await?,
+                    ))
+                })
+            },
+        )
+        .await?;
+        payload(ctx, outcome).await
+    }
+
+    /// Places a draft order (draft → complete). Refused with EMPTY_ORDER without line items,
+    /// MISSING_EMAIL without an email or customer, or the coupon's reason when its code no
+    /// longer applies; INVALID_TRANSITION from any other status.
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_complete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        transition(
+            ctx,
+            "orderComplete",
+            order_id,
+            Transition::Complete,
+            expected_updated_at,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Cancels a placed order (complete → canceled) and gives its coupon use back. Refused with
+    /// ORDER_FULFILLED once anything was fulfilled; INVALID_TRANSITION from any other status
+    /// (drafts are deleted with `orderDelete`).
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_cancel(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The complete order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        transition(
+            ctx,
+            "orderCancel",
+            order_id,
+            Transition::Cancel,
+            expected_updated_at,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Approves a placed order (sets `approvedAt`, once: ALREADY_APPROVED after that).
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_approve(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The complete order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        transition(
+            ctx,
+            "orderApprove",
+            order_id,
+            Transition::Approve,
+            expected_updated_at,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Places a canceled order again (canceled → complete) and counts its coupon use again.
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_resume(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The canceled order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderPayload> {
+        transition(
+            ctx,
+            "orderResume",
+            order_id,
+            Transition::Resume,
+            expected_updated_at,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Deletes a draft order with its lines. Placed orders are canceled instead
+    /// (ORDER_NOT_EDITABLE).
+    #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
+    async fn order_delete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft order (`or_…`).")] order_id: ID,
+        #[graphql(desc = "Refuse with CONFLICT if the order changed after this time.")]
+        expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<OrderDeletePayload> {
+        let m = merchant_id(ctx)?;
+        let hash = hash_of((&order_id.0, expected_updated_at));
+        let outcome = run(
+            ctx,
+            "orderDelete",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(single(
+                        commands::delete(c, m, &order_id, expected_updated_at).await?,
+                    ))
+                })
+            },
+        )
+        .await?;
+        Ok(OrderDeletePayload {
+            deleted_id: outcome
+                .written()
+                .first()
+                .map(|&k| ID(ids::encode(Kind::Order, k))),
+            user_errors: outcome.user_errors(),
+        })
+    }
+}

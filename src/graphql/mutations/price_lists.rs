@@ -1,0 +1,420 @@
+//! Price list mutations: CRUD, status transitions and rules. Validation and the writes are in
+//! `domain::pricing::{lists, rules}`; this maps GraphQL inputs onto them.
+
+use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+
+use super::{run, Outcome, UserError};
+use crate::auth::Scope;
+use crate::domain::filter;
+use crate::domain::pricing::lists::{self, ListInput, Transition};
+use crate::domain::pricing::rules::{self, RuleInput};
+use crate::domain::pricing::{PriceList as ListRow, PriceRule as RuleRow};
+use crate::domain::validate::{FieldError, ItemResult, Patch};
+use crate::graphql::context::{conn, merchant_id};
+use crate::graphql::errors::{GqlResult, IntoGql};
+use crate::graphql::guards::RequireScope;
+use crate::graphql::loaders;
+use crate::graphql::types::pricing::{PriceList, PriceRule};
+use crate::ids::{self, Kind};
+
+/// How a price list's rules combine.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum PriceListMatchPolicy {
+    /// Every rule must match the buyer.
+    All,
+    /// One matching rule is enough.
+    Any,
+}
+
+impl PriceListMatchPolicy {
+    fn as_db(self) -> String {
+        match self {
+            PriceListMatchPolicy::All => "all".into(),
+            PriceListMatchPolicy::Any => "any".into(),
+        }
+    }
+}
+
+/// What a price rule matches on.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum PriceRuleKind {
+    /// The buyer is a member of `customerGroupId`.
+    CustomerGroup,
+    /// The order is placed on `channelId`.
+    Channel,
+    /// The buyer is `customerId`.
+    Customer,
+    /// The quantity is at least `minQuantity` (volume break).
+    Volume,
+    /// The buyer's market is `marketCode`; matches nobody when the quote gives no market.
+    Market,
+}
+
+/// A rule of a price list: `kind` plus exactly the reference of that kind.
+#[derive(InputObject)]
+pub struct PriceRuleInput {
+    pub kind: PriceRuleKind,
+    /// For CUSTOMER_GROUP: a customer group (`cg_…`) of this merchant.
+    pub customer_group_id: Option<ID>,
+    /// For CHANNEL: a channel (`ch_…`) of this merchant.
+    pub channel_id: Option<ID>,
+    /// For CUSTOMER: a customer (`cus_…`) of this merchant.
+    pub customer_id: Option<ID>,
+    /// For VOLUME: the smallest quantity that gets the list's price, at least 1.
+    pub min_quantity: Option<i32>,
+    /// For MARKET: an ISO 3166-1 alpha-2 country code in upper case (`EC`).
+    pub market_code: Option<String>,
+}
+
+impl From<PriceRuleInput> for RuleInput {
+    fn from(r: PriceRuleInput) -> Self {
+        RuleInput {
+            kind: match r.kind {
+                PriceRuleKind::CustomerGroup => "customer_group",
+                PriceRuleKind::Channel => "channel",
+                PriceRuleKind::Customer => "customer",
+                PriceRuleKind::Volume => "volume",
+                PriceRuleKind::Market => "market",
+            }
+            .into(),
+            customer_group_id: r.customer_group_id.map(|i| i.0),
+            channel_id: r.channel_id.map(|i| i.0),
+            customer_id: r.customer_id.map(|i| i.0),
+            min_quantity: r.min_quantity,
+            market_code: r.market_code,
+        }
+    }
+}
+
+/// A price list to create. It starts as a draft: activate or schedule it to apply it.
+#[derive(InputObject)]
+pub struct PriceListCreateInput {
+    /// 1–100 characters.
+    pub name: String,
+    /// At most 1,000 characters.
+    pub description: Option<String>,
+    /// 0 to 1,000,000; when several lists match a buyer the lowest position wins. Default 0.
+    pub position: Option<i32>,
+    /// Default ALL.
+    pub match_policy: Option<PriceListMatchPolicy>,
+    /// With `endsAt`, the window an active list applies in (endsAt after startsAt).
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    /// Who the list applies to (at most 100); none: everyone.
+    pub rules: Option<Vec<PriceRuleInput>>,
+}
+
+/// Changes to a price list; omitted fields keep their values, `null` clears an optional one.
+#[derive(InputObject)]
+pub struct PriceListUpdateInput {
+    pub name: Option<String>,
+    pub description: MaybeUndefined<String>,
+    pub position: Option<i32>,
+    pub match_policy: Option<PriceListMatchPolicy>,
+    pub starts_at: MaybeUndefined<DateTime<Utc>>,
+    pub ends_at: MaybeUndefined<DateTime<Utc>>,
+    /// Refuse with CONFLICT if the list (or its rules) changed after this time.
+    pub expected_updated_at: Option<DateTime<Utc>>,
+}
+
+fn patch<T>(v: MaybeUndefined<T>) -> Patch<T> {
+    match v {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(x) => Patch::Set(x),
+    }
+}
+
+/// Result of a price list mutation.
+#[derive(SimpleObject)]
+pub struct PriceListPayload {
+    /// The list after the change (null when refused, or after a delete).
+    pub price_list: Option<PriceList>,
+    /// ID of the deleted list, for `priceListDelete`.
+    pub deleted_id: Option<ID>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of a price rule mutation.
+#[derive(SimpleObject)]
+pub struct PriceRulePayload {
+    /// The rule added (null when refused, or after a removal).
+    pub price_rule: Option<PriceRule>,
+    /// The list the rule belongs (belonged) to, after the change.
+    pub price_list: Option<PriceList>,
+    /// ID of the removed rule, for `priceRuleRemove`.
+    pub deleted_id: Option<ID>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// One written key (or the errors) as an outcome.
+fn single(result: std::result::Result<i64, Vec<FieldError>>) -> Outcome {
+    match result {
+        Ok(id) => Outcome {
+            items: vec![ItemResult {
+                index: 0,
+                id: Some(id),
+                errors: vec![],
+            }],
+            errors: vec![],
+        },
+        Err(errors) => Outcome {
+            items: vec![],
+            errors,
+        },
+    }
+}
+
+async fn list_payload(
+    ctx: &Context<'_>,
+    outcome: Outcome,
+    deleted: bool,
+) -> GqlResult<PriceListPayload> {
+    let id = outcome.written().first().copied();
+    let price_list = match (id, deleted) {
+        (Some(id), false) => loaders::load::<ListRow>(ctx, id).await?.map(PriceList),
+        _ => None,
+    };
+    Ok(PriceListPayload {
+        price_list,
+        deleted_id: id
+            .filter(|_| deleted)
+            .map(|k| ID(ids::encode(Kind::PriceList, k))),
+        user_errors: outcome.user_errors(),
+    })
+}
+
+/// Runs a status transition.
+async fn transition(
+    ctx: &Context<'_>,
+    operation: &str,
+    id: ID,
+    change: Transition,
+) -> GqlResult<PriceListPayload> {
+    let m = merchant_id(ctx)?;
+    let outcome = run(ctx, operation, None, &(), move |c| {
+        Box::pin(async move {
+            Ok(single(
+                lists::transition(c, m, &id, change, Utc::now()).await?,
+            ))
+        })
+    })
+    .await?;
+    list_payload(ctx, outcome, false).await
+}
+
+#[derive(Default)]
+pub struct PriceListMutation;
+
+#[Object]
+impl PriceListMutation {
+    /// Creates a draft price list, with its rules, in one statement.
+    #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
+    async fn price_list_create(
+        &self,
+        ctx: &Context<'_>,
+        input: PriceListCreateInput,
+    ) -> GqlResult<PriceListPayload> {
+        let m = merchant_id(ctx)?;
+        let list = ListInput {
+            name: Some(input.name),
+            description: input.description.map(Patch::Set).unwrap_or(Patch::Keep),
+            position: input.position,
+            match_policy: input.match_policy.map(PriceListMatchPolicy::as_db),
+            starts_at: input.starts_at.map(Patch::Set).unwrap_or(Patch::Keep),
+            ends_at: input.ends_at.map(Patch::Set).unwrap_or(Patch::Keep),
+            rules: input
+                .rules
+                .unwrap_or_default()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            expected_updated_at: None,
+        };
+        let outcome = run(ctx, "priceListCreate", None, &(), move |c| {
+            Box::pin(async move { Ok(single(lists::create(c, m, &list).await?)) })
+        })
+        .await?;
+        list_payload(ctx, outcome, false).await
+    }
+
+    /// Changes a price list's name, description, position, match policy or window.
+    #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
+    async fn price_list_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The price list (`pl_…`).")] id: ID,
+        input: PriceListUpdateInput,
+    ) -> GqlResult<PriceListPayload> {
+        let m = merchant_id(ctx)?;
+        let list = ListInput {
+            name: input.name,
+            description: patch(input.description),
+            position: input.position,
+            match_policy: input.match_policy.map(PriceListMatchPolicy::as_db),
+            starts_at: patch(input.starts_at),
+            ends_at: patch(input.ends_at),
+            rules: Vec::new(),
+            expected_updated_at: input.expected_updated_at,
+        };
+        let outcome = run(ctx, "priceListUpdate", None, &(), move |c| {
+            Box::pin(async move { Ok(single(lists::update(c, m, &id, &list, Utc::now()).await?)) })
+        })
+        .await?;
+        list_payload(ctx, outcome, false).await
+    }
+
+    /// Deletes a price list with its rules and prices. Orders keep the prices they were given.
+    #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
+    async fn price_list_delete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The price list (`pl_…`).")] id: ID,
+    ) -> GqlResult<PriceListPayload> {
+        let m = merchant_id(ctx)?;
+        let outcome = run(ctx, "priceListDelete", None, &(), move |c| {
+            Box::pin(async move { Ok(single(lists::delete(c, m, &id).await?)) })
+        })
+        .await?;
+        list_payload(ctx, outcome, true).await
+    }
+
+    /// Makes a draft, scheduled or inactive list active: it applies from now on (inside its
+    /// window when startsAt/endsAt are set). INVALID_TRANSITION when it is already active,
+    /// IN_THE_PAST when its window has ended.
+    #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
+    async fn price_list_activate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The price list (`pl_…`).")] id: ID,
+    ) -> GqlResult<PriceListPayload> {
+        transition(ctx, "priceListActivate", id, Transition::Activate).await
+    }
+
+    /// Makes an active or scheduled list inactive: it stops applying. INVALID_TRANSITION for a
+    /// draft or inactive list.
+    #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
+    async fn price_list_deactivate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The price list (`pl_…`).")] id: ID,
+    ) -> GqlResult<PriceListPayload> {
+        transition(ctx, "priceListDeactivate", id, Transition::Deactivate).await
+    }
+
+    /// Schedules a list (whatever its status): it applies only from `startsAt` until `endsAt`
+    /// (open-ended without it). IN_THE_PAST when startsAt has passed (a minute of clock skew is
+    /// tolerated; activate the list to apply it now), INVALID_WINDOW when endsAt is not after
+    /// startsAt.
+    #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
+    async fn price_list_schedule(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The price list (`pl_…`).")] id: ID,
+        #[graphql(desc = "When the list starts applying.")] starts_at: DateTime<Utc>,
+        #[graphql(desc = "When it stops applying (exclusive); omitted: no end.")] ends_at: Option<
+            DateTime<Utc>,
+        >,
+    ) -> GqlResult<PriceListPayload> {
+        transition(
+            ctx,
+            "priceListSchedule",
+            id,
+            Transition::Schedule { starts_at, ends_at },
+        )
+        .await
+    }
+
+    /// Adds a rule to a price list. The reference must be of this merchant (NOT_FOUND
+    /// otherwise); the same rule twice on one list is TAKEN.
+    #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
+    async fn price_rule_add(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The price list (`pl_…`).")] price_list_id: ID,
+        input: PriceRuleInput,
+    ) -> GqlResult<PriceRulePayload> {
+        let m = merchant_id(ctx)?;
+        let rule: RuleInput = input.into();
+        let list_key = ids::decode(Kind::PriceList, &price_list_id).ok();
+        let outcome = run(ctx, "priceRuleAdd", None, &(), move |c| {
+            Box::pin(async move { Ok(single(rules::add(c, m, &price_list_id, &rule).await?)) })
+        })
+        .await?;
+        let rule_key = outcome.written().first().copied();
+        rule_payload(ctx, outcome, rule_key, list_key, false).await
+    }
+
+    /// Removes a rule from its price list.
+    #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
+    async fn price_rule_remove(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The price rule (`prule_…`).")] id: ID,
+    ) -> GqlResult<PriceRulePayload> {
+        let m = merchant_id(ctx)?;
+        let outcome = run(ctx, "priceRuleRemove", None, &(), move |c| {
+            Box::pin(async move {
+                Ok(match rules::remove(c, m, &id).await? {
+                    // The rule key and its list key, in that order.
+                    Ok((rule, list)) => Outcome {
+                        items: [rule, list]
+                            .into_iter()
+                            .enumerate()
+                            .map(|(index, id)| ItemResult {
+                                index,
+                                id: Some(id),
+                                errors: vec![],
+                            })
+                            .collect(),
+                        errors: vec![],
+                    },
+                    Err(errors) => Outcome {
+                        items: vec![],
+                        errors,
+                    },
+                })
+            })
+        })
+        .await?;
+        let written = outcome.written();
+        let (rule_key, list_key) = (written.first().copied(), written.get(1).copied());
+        rule_payload(ctx, outcome, rule_key, list_key, true).await
+    }
+}
+
+async fn rule_payload(
+    ctx: &Context<'_>,
+    outcome: Outcome,
+    rule_key: Option<i64>,
+    list_key: Option<i64>,
+    deleted: bool,
+) -> GqlResult<PriceRulePayload> {
+    let ok = outcome.errors.is_empty();
+    let price_rule = match (rule_key, deleted) {
+        // Rules have no by-ID loader (they are loaded by list); one lookup.
+        (Some(k), false) => {
+            let m = merchant_id(ctx)?;
+            filter::by_ids::<RuleRow>(&mut *conn(ctx).await?, m, &[k])
+                .await
+                .gql()?
+                .into_iter()
+                .next()
+                .map(PriceRule)
+        }
+        _ => None,
+    };
+    let price_list = match list_key.filter(|_| ok) {
+        Some(k) => loaders::load::<ListRow>(ctx, k).await?.map(PriceList),
+        None => None,
+    };
+    Ok(PriceRulePayload {
+        price_rule,
+        price_list,
+        deleted_id: rule_key
+            .filter(|_| deleted)
+            .map(|k| ID(ids::encode(Kind::PriceRule, k))),
+        user_errors: outcome.user_errors(),
+    })
+}

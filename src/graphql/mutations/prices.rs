@@ -1,0 +1,206 @@
+//! Price mutations in bulk: `pricesUpsert` (up to 10,000 prices, two SQL statements whatever
+//! their number) and `pricesDelete`. Rules are in `domain::pricing::bulk`.
+
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
+use rust_decimal::Decimal;
+
+use super::{run, ErrorPolicy, Outcome, Stored, UserError};
+use crate::auth::Scope;
+use crate::domain::filter;
+use crate::domain::pricing::bulk::{self, UpsertOutcome, MAX_PRICES};
+use crate::domain::pricing::Price as PriceRow;
+use crate::domain::validate::{FieldError, ItemResult, Patch};
+use crate::graphql::context::{conn, merchant_id};
+use crate::graphql::errors::{GqlResult, IntoGql};
+use crate::graphql::guards::RequireScope;
+use crate::graphql::types::pricing::Price;
+use crate::ids::{self, Kind};
+
+/// A price to create or update: by `id`, or by `variantId` + `currency` + `priceListId`
+/// (omitted for the base price), which creates it when it does not exist yet.
+#[derive(InputObject)]
+#[graphql(name = "PriceInput")]
+pub struct PriceInput {
+    /// The price (`price_…`) to update. Its variant, currency and list cannot change: giving
+    /// other ones is IMMUTABLE.
+    pub id: Option<ID>,
+    /// The variant (`variant_…`); required without `id`.
+    pub variant_id: Option<ID>,
+    /// ISO 4217 code in upper case (`USD`); required without `id`.
+    pub currency: Option<String>,
+    /// The price list (`pl_…`); omitted: the base price.
+    pub price_list_id: Option<ID>,
+    /// At least 0, at most 4 decimal places, e.g. "29.99".
+    pub amount: Decimal,
+    /// The "was" price, at least `amount` (equal allowed). Omitted: unchanged (none for a new
+    /// price); `null`: removed.
+    pub compare_at_amount: MaybeUndefined<Decimal>,
+}
+
+impl From<PriceInput> for bulk::PriceInput {
+    fn from(p: PriceInput) -> Self {
+        bulk::PriceInput {
+            id: p.id.map(|i| i.0),
+            variant_id: p.variant_id.map(|i| i.0),
+            currency: p.currency,
+            price_list_id: p.price_list_id.map(|i| i.0),
+            amount: p.amount,
+            compare_at_amount: match p.compare_at_amount {
+                MaybeUndefined::Undefined => Patch::Keep,
+                MaybeUndefined::Null => Patch::Clear,
+                MaybeUndefined::Value(d) => Patch::Set(d),
+            },
+        }
+    }
+}
+
+impl Stored for UpsertOutcome {
+    fn refused(errors: Vec<FieldError>) -> Self {
+        UpsertOutcome {
+            errors,
+            ..UpsertOutcome::default()
+        }
+    }
+}
+
+/// The outcome of one item of `pricesUpsert`.
+#[derive(SimpleObject)]
+pub struct PriceResult {
+    /// Position of the item in the input list.
+    pub index: i32,
+    /// The price written (null when the item failed or was not written).
+    pub price: Option<Price>,
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `pricesUpsert`.
+#[derive(SimpleObject)]
+pub struct PricesUpsertPayload {
+    /// The prices written, in input order.
+    pub prices: Vec<Price>,
+    /// One result per input item, with its index.
+    pub results: Vec<PriceResult>,
+    /// Prices created.
+    pub created: i32,
+    /// Prices updated.
+    pub updated: i32,
+    /// Every error, each naming its field path (`["input", "3", "amount"]`).
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `pricesDelete`.
+#[derive(SimpleObject)]
+pub struct PricesDeletePayload {
+    /// IDs of the prices deleted.
+    pub deleted_ids: Vec<ID>,
+    /// Every error, each naming its field path (`["ids", "3"]`).
+    pub user_errors: Vec<UserError>,
+}
+
+fn user_errors<'a>(
+    items: &'a [ItemResult],
+    request: &'a [FieldError],
+) -> impl Iterator<Item = UserError> + 'a {
+    items
+        .iter()
+        .flat_map(|i| i.errors.iter())
+        .chain(request)
+        .cloned()
+        .map(UserError::from)
+}
+
+#[derive(Default)]
+pub struct PriceMutation;
+
+#[Object]
+impl PriceMutation {
+    /// Creates or updates up to 10,000 prices in one transaction (more than the 1,000 of other
+    /// bulk mutations: catalogs are repriced a list at a time), with one lookup and one write
+    /// statement whatever their number.
+    #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
+    async fn prices_upsert(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The prices, at most 10,000.")] input: Vec<PriceInput>,
+        #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<PricesUpsertPayload> {
+        let m = merchant_id(ctx)?;
+        let inputs: Vec<bulk::PriceInput> = input.into_iter().map(Into::into).collect();
+        let error_policy = error_policy.unwrap_or_default();
+        let policy = error_policy.into();
+        let hashed = serde_json::to_value((&inputs, error_policy == ErrorPolicy::RejectFailedRows))
+            .unwrap_or_default();
+        let outcome: UpsertOutcome = run(
+            ctx,
+            "pricesUpsert",
+            idempotency_key.as_deref(),
+            &hashed,
+            move |c| Box::pin(async move { bulk::upsert_many(c, m, &inputs, policy).await }),
+        )
+        .await?;
+        let written: Vec<i64> = outcome.items.iter().filter_map(|i| i.id).collect();
+        // One statement for all of them (the DataLoader would split 10,000 keys into batches).
+        let rows: Vec<PriceRow> = if written.is_empty() {
+            Vec::new()
+        } else {
+            filter::by_ids(&mut *conn(ctx).await?, m, &written)
+                .await
+                .gql()?
+        };
+        let by_id: std::collections::HashMap<i64, PriceRow> =
+            rows.into_iter().map(|r| (r.id, r)).collect();
+        let find = |id: Option<i64>| id.and_then(|id| by_id.get(&id).cloned()).map(Price);
+        Ok(PricesUpsertPayload {
+            prices: written.iter().filter_map(|id| find(Some(*id))).collect(),
+            results: outcome
+                .items
+                .iter()
+                .map(|i| PriceResult {
+                    index: i.index as i32,
+                    price: find(i.id),
+                    user_errors: i.errors.iter().cloned().map(UserError::from).collect(),
+                })
+                .collect(),
+            created: outcome.created as i32,
+            updated: outcome.updated as i32,
+            user_errors: user_errors(&outcome.items, &outcome.errors).collect(),
+        })
+    }
+
+    /// Deletes up to 10,000 prices in one transaction. Unknown IDs (or another merchant's) are
+    /// NOT_FOUND item errors.
+    #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
+    async fn prices_delete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The prices (`price_…`), at most 10,000.")] ids: Vec<ID>,
+        #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
+    ) -> GqlResult<PricesDeletePayload> {
+        let m = merchant_id(ctx)?;
+        let policy = error_policy.unwrap_or_default().into();
+        let public: Vec<String> = ids.into_iter().map(|i| i.0).collect();
+        let outcome = run(ctx, "pricesDelete", None, &(), move |c| {
+            Box::pin(async move {
+                Ok(Outcome {
+                    items: bulk::delete_many(c, m, &public, policy).await?,
+                    errors: vec![],
+                })
+            })
+        })
+        .await?;
+        Ok(PricesDeletePayload {
+            deleted_ids: outcome
+                .written()
+                .into_iter()
+                .map(|k| ID(ids::encode(Kind::Price, k)))
+                .collect(),
+            user_errors: outcome.user_errors(),
+        })
+    }
+}
+
+const _: () = assert!(MAX_PRICES == 10_000, "keep the descriptions above in step");
