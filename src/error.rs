@@ -8,8 +8,13 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 pub enum Error {
     #[error("{message}")]
     NotFound { message: String },
+    /// `code` is the user-error code a mutation reports it with (INVALID, LIMIT_EXCEEDED…).
     #[error("{field}: {message}")]
-    BadInput { field: String, message: String },
+    BadInput {
+        field: String,
+        message: String,
+        code: &'static str,
+    },
     #[error("{0}")]
     Unauthenticated(String),
     #[error("{0}")]
@@ -34,6 +39,16 @@ impl Error {
         Error::BadInput {
             field: field.into(),
             message: message.into(),
+            code: crate::domain::validate::code::INVALID,
+        }
+    }
+    /// A request over a size limit (too many items, codes, IDs): BAD_USER_INPUT at the top
+    /// level, LIMIT_EXCEEDED as a mutation's user error.
+    pub fn limit_exceeded(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::BadInput {
+            field: field.into(),
+            message: message.into(),
+            code: crate::domain::validate::code::LIMIT_EXCEEDED,
         }
     }
     pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {

@@ -135,28 +135,90 @@ pub enum IdError {
     },
 }
 
-fn codec() -> &'static Sqids {
+/// The fixed shuffle: IDs must stay the same across nodes and restarts.
+const ALPHABET: &str = "k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt";
+const MIN_LENGTH: u8 = 10;
+
+fn builder() -> sqids::SqidsBuilder {
+    Sqids::builder()
+        .alphabet(ALPHABET.chars().collect())
+        .min_length(MIN_LENGTH)
+}
+
+/// The reference codec, with sqids' default blocklist: an ID that would spell a blocked word
+/// is re-encoded (so the blocklist is part of what every ID looks like).
+fn blocking_codec() -> &'static Sqids {
+    static CODEC: OnceLock<Sqids> = OnceLock::new();
+    CODEC.get_or_init(|| builder().build().unwrap_or_default())
+}
+
+/// The same codec without a blocklist. sqids checks each of its ~500 words against every ID
+/// it makes, which costs more than the encoding itself (an ID is encoded for every node of
+/// every response). [`sqid`] uses this codec and [`Blocklist`]'s one-pass check, and falls
+/// back to the blocking codec for the rare ID that is blocked, so the output is identical.
+fn plain_codec() -> &'static Sqids {
     static CODEC: OnceLock<Sqids> = OnceLock::new();
     CODEC.get_or_init(|| {
-        // A fixed shuffle: IDs must stay the same across nodes and restarts.
-        Sqids::builder()
-            .alphabet(
-                "k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt"
-                    .chars()
-                    .collect(),
-            )
-            .min_length(10)
+        builder()
+            .blocklist(Default::default())
             .build()
             .unwrap_or_default()
     })
+}
+
+/// sqids' blocklist rule in one automaton pass. sqids keeps the default words of 3+ characters
+/// that its (lower-cased) alphabet can spell; for an ID longer than 3 characters (all of ours,
+/// given the minimum length) a word with a digit blocks it as a prefix or suffix, any other
+/// word of 4+ characters anywhere, and a word of 3 characters only as the whole ID (never).
+struct Blocklist {
+    anywhere: aho_corasick::AhoCorasick,
+    affixes: Vec<String>,
+}
+
+impl Blocklist {
+    fn get() -> Option<&'static Blocklist> {
+        static LIST: OnceLock<Option<Blocklist>> = OnceLock::new();
+        LIST.get_or_init(|| {
+            let alphabet: Vec<char> = ALPHABET.chars().map(|c| c.to_ascii_lowercase()).collect();
+            let words = sqids::default_blocklist()
+                .into_iter()
+                .map(|w| w.to_lowercase())
+                .filter(|w| w.len() > 3 && w.chars().all(|c| alphabet.contains(&c)));
+            let (affixes, anywhere): (Vec<String>, Vec<String>) =
+                words.partition(|w| w.chars().any(|c| c.is_ascii_digit()));
+            let anywhere = aho_corasick::AhoCorasick::new(anywhere).ok()?;
+            Some(Blocklist { anywhere, affixes })
+        })
+        .as_ref()
+    }
+
+    fn blocks(&self, id: &str) -> bool {
+        let id = id.to_ascii_lowercase();
+        self.anywhere.is_match(&id)
+            || self
+                .affixes
+                .iter()
+                .any(|w| id.starts_with(w.as_str()) || id.ends_with(w.as_str()))
+    }
+}
+
+/// The sqid of `n`, exactly as the blocking codec spells it.
+fn sqid(n: u64) -> String {
+    if let Some(list) = Blocklist::get() {
+        if let Ok(body) = plain_codec().encode(&[n]) {
+            if !list.blocks(&body) {
+                return body;
+            }
+        }
+    }
+    blocking_codec().encode(&[n]).unwrap_or_default()
 }
 
 /// Encodes an internal key as the public ID of `kind`.
 pub fn encode(kind: Kind, id: i64) -> String {
     // Internal keys are identity columns, always positive.
     let n = u64::try_from(id).unwrap_or_default();
-    let body = codec().encode(&[n]).unwrap_or_default();
-    format!("{}_{}", kind.prefix(), body)
+    format!("{}_{}", kind.prefix(), sqid(n))
 }
 
 /// Decodes any public ID into its kind and internal key.
@@ -167,7 +229,8 @@ pub fn decode_any(id: &str) -> Result<(Kind, i64), IdError> {
     if body.is_empty() || body.len() > 32 {
         return Err(malformed());
     }
-    let numbers = codec().decode(body);
+    // Decoding ignores the blocklist; the canonical re-encoding below applies it.
+    let numbers = plain_codec().decode(body);
     let [n] = numbers.as_slice() else {
         return Err(malformed());
     };
@@ -226,5 +289,23 @@ mod tests {
         }
         // The prefix is part of the key space: `variant_` and `prod_` differ.
         assert_ne!(encode(Kind::Variant, 7), encode(Kind::Product, 7));
+    }
+
+    #[test]
+    fn the_fast_path_spells_every_id_like_the_blocking_codec() {
+        let list = Blocklist::get().expect("the blocklist builds");
+        let mut blocked = 0;
+        let numbers = (1..=200_000u64)
+            .chain((0..2_000u64).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 1))
+            .chain([i64::MAX as u64]);
+        for n in numbers {
+            let reference = blocking_codec().encode(&[n]).unwrap();
+            assert_eq!(sqid(n), reference, "{n}");
+            if plain_codec().encode(&[n]).is_ok_and(|p| list.blocks(&p)) {
+                blocked += 1;
+            }
+        }
+        // The fallback is exercised: some plain encodings do spell a blocked word.
+        assert!(blocked > 0);
     }
 }

@@ -361,6 +361,10 @@ async fn products_create_in_bulk_honours_the_error_policy() {
         d["productsCreate"]["userErrors"][0]["field"],
         json!(["input"])
     );
+    assert_eq!(
+        d["productsCreate"]["userErrors"][0]["code"],
+        "LIMIT_EXCEEDED"
+    );
     assert_eq!(product_count(&app, &key).await, before + 3);
 }
 

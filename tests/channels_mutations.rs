@@ -615,3 +615,72 @@ async fn another_merchants_channels_are_not_found_and_unchanged() {
     assert_eq!(published(&app, &globex, &theirs).await, published_before);
     assert_eq!(published_before.len(), 2);
 }
+
+/// Every store configuration code of the merchant behind `key`, sorted.
+async fn store_config_codes(app: &TestApp, key: &str) -> Vec<String> {
+    let d = app
+        .data(
+            key,
+            "{ stores(first: 50) { nodes { channels { code } } } }",
+            json!({}),
+        )
+        .await;
+    let mut codes: Vec<String> = d["stores"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["channels"].as_array().unwrap().clone())
+        .map(|c| c["code"].as_str().unwrap().to_owned())
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn renaming_a_channel_code_carries_the_store_configurations_along() {
+    let app = spawn().await;
+    app.seed("acme", 0, 0).await;
+    app.seed("globex", 0, 0).await;
+    let acme = app
+        .api_key("acme", "stores:write,stores:read,catalog:read")
+        .await;
+    let globex = app.api_key("globex", "stores:read").await;
+    let globex_before = store_config_codes(&app, &globex).await;
+    let before = store_config_codes(&app, &acme).await;
+    let app_configs = before.iter().filter(|c| *c == "APP").count();
+    assert!(app_configs > 0, "the seed configures stores for APP");
+
+    let app_channel = channel_id(&app, &acme, "APP").await;
+    let d = app
+        .data(
+            &acme,
+            UPDATE,
+            json!({ "id": app_channel, "input": { "code": "MOBILE" } }),
+        )
+        .await;
+    assert_eq!(d["channelUpdate"]["userErrors"], json!([]));
+    let after = store_config_codes(&app, &acme).await;
+    assert_eq!(after.iter().filter(|c| *c == "APP").count(), 0);
+    assert_eq!(after.iter().filter(|c| *c == "MOBILE").count(), app_configs);
+    assert_eq!(after.len(), before.len());
+    // The other merchant's APP configurations stay where they were.
+    assert_eq!(store_config_codes(&app, &globex).await, globex_before);
+
+    // A code some store is already configured under (with no channel of that code) is refused,
+    // and nothing changes.
+    let web = channel_id(&app, &acme, "WEB").await;
+    let d = app.data(&acme, DELETE, json!({ "id": web })).await;
+    assert_eq!(d["channelDelete"]["userErrors"], json!([]));
+    let d = app
+        .data(
+            &acme,
+            UPDATE,
+            json!({ "id": app_channel, "input": { "code": "WEB" } }),
+        )
+        .await;
+    assert_eq!(
+        errors(&d["channelUpdate"]),
+        [(json!(["input", "code"]), "TAKEN".into())]
+    );
+    assert_eq!(store_config_codes(&app, &acme).await, after);
+}

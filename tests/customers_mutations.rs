@@ -149,6 +149,10 @@ async fn create_validates_every_item_and_honours_the_error_policy() {
         d["customersCreate"]["userErrors"][0]["field"],
         json!(["input"])
     );
+    assert_eq!(
+        d["customersCreate"]["userErrors"][0]["code"],
+        "LIMIT_EXCEEDED"
+    );
     assert!(d["customersCreate"]["userErrors"][0]["message"]
         .as_str()
         .unwrap()
@@ -450,6 +454,44 @@ async fn customer_groups_crud_and_membership() {
     assert_eq!(
         d["customerGroupUpdate"]["customerGroup"],
         json!({ "name": "Trade accounts", "description": null })
+    );
+
+    // Like every single-row update, it also takes `expectedUpdatedAt` as an argument: the
+    // CONFLICT then names the argument, and two different values are refused.
+    let upd_arg = "mutation($id: ID!, $at: DateTime, $inner: DateTime) { customerGroupUpdate(id: $id, expectedUpdatedAt: $at, input: { name: \"Trade partners\", expectedUpdatedAt: $inner }) { customerGroup { name updatedAt } userErrors { field code } } }";
+    let d = app
+        .data(&a, upd_arg, json!({ "id": g["id"], "at": g["updatedAt"] }))
+        .await;
+    assert_eq!(
+        d["customerGroupUpdate"]["userErrors"],
+        json!([{ "field": ["expectedUpdatedAt"], "code": "CONFLICT" }])
+    );
+    let d = app
+        .data(
+            &a,
+            upd_arg,
+            json!({ "id": g["id"], "at": "2000-01-01T00:00:00Z", "inner": "2001-01-01T00:00:00Z" }),
+        )
+        .await;
+    assert_eq!(
+        d["customerGroupUpdate"]["userErrors"],
+        json!([{ "field": ["expectedUpdatedAt"], "code": "INVALID" }])
+    );
+    let current = app
+        .data(
+            &a,
+            "query($id: ID!) { node(id: $id) { ... on CustomerGroup { updatedAt } } }",
+            json!({ "id": g["id"] }),
+        )
+        .await["node"]["updatedAt"]
+        .clone();
+    let d = app
+        .data(&a, upd_arg, json!({ "id": g["id"], "at": current }))
+        .await;
+    assert_eq!(d["customerGroupUpdate"]["userErrors"], json!([]));
+    assert_eq!(
+        d["customerGroupUpdate"]["customerGroup"]["name"],
+        "Trade partners"
     );
 
     // Another merchant can neither change nor delete it, nor add its own customers to it.

@@ -882,7 +882,7 @@ async fn prices_upsert_validates_every_item_and_honours_the_error_policy() {
         .map(|_| json!({ "variantId": v(1), "currency": "GBP", "amount": "1" }))
         .collect();
     let d = app.data(&a.key, UPSERT, json!({ "input": many })).await["pricesUpsert"].clone();
-    assert_eq!(errors(&d), [("input".into(), "INVALID".into())]);
+    assert_eq!(errors(&d), [("input".into(), "LIMIT_EXCEEDED".into())]);
     assert!(d["userErrors"][0]["message"]
         .as_str()
         .unwrap()

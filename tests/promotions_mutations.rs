@@ -959,3 +959,87 @@ async fn hundred_thousand_codes_in_one_mutation() {
         vec![("numberOfCodes".into(), "LIMIT_EXCEEDED".into())]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleted_products_customers_and_groups_leave_promotion_rules() {
+    let app = spawn().await;
+    let (a, b, key, kb) = setup(&app).await;
+    let rules = |s: &Shop| {
+        json!({
+            "name": "Refs", "kind": "automatic",
+            "rules": [
+                { "kind": "product", "matchPolicy": "any", "productIds": [s.product(0), s.product(1)] },
+                { "kind": "customer", "customerIds": [s.customer(0), s.customer(1)] },
+                { "kind": "customer_group", "customerGroupIds": [s.group_id()] }
+            ],
+            "actions": [
+                { "kind": "item_adjustment", "calculator": "percent", "percent": "10",
+                  "productIds": [s.product(2), s.product(0)] }
+            ]
+        })
+    };
+    let mine = create(&app, &key, rules(&a)).await;
+    assert_eq!(errors(&mine), vec![]);
+    let theirs = create(&app, &kb, rules(&b)).await;
+    assert_eq!(errors(&theirs), vec![]);
+
+    let writer = app
+        .api_key("acme", "catalog:write,customers:write,promotions:read")
+        .await;
+    let d = app
+        .data(
+            &writer,
+            "mutation($id: ID!) { productDelete(id: $id) { userErrors { code } } }",
+            json!({ "id": a.product(0) }),
+        )
+        .await;
+    assert_eq!(d["productDelete"]["userErrors"], json!([]));
+    let d = app
+        .data(
+            &writer,
+            "mutation($ids: [ID!]!) { customersDelete(ids: $ids) { userErrors { code } } }",
+            json!({ "ids": [a.customer(1)] }),
+        )
+        .await;
+    assert_eq!(d["customersDelete"]["userErrors"], json!([]));
+    let d = app
+        .data(
+            &writer,
+            "mutation($id: ID!) { customerGroupDelete(id: $id) { userErrors { code } } }",
+            json!({ "id": a.group_id() }),
+        )
+        .await;
+    assert_eq!(d["customerGroupDelete"]["userErrors"], json!([]));
+
+    let read = |credential: String, id: Value| {
+        let app = &app;
+        async move {
+            app.data(
+                &credential,
+                "query($id: ID!) { promotion(id: $id) {
+                   rules { products { id } customers { id } customerGroups { id } }
+                   actions { products { id } } } }",
+                json!({ "id": id }),
+            )
+            .await["promotion"]
+                .clone()
+        }
+    };
+    let p = read(writer.clone(), mine["promotion"]["id"].clone()).await;
+    assert_eq!(p["rules"][0]["products"], json!([{ "id": a.product(1) }]));
+    assert_eq!(p["rules"][1]["customers"], json!([{ "id": a.customer(0) }]));
+    assert_eq!(p["rules"][2]["customerGroups"], json!([]));
+    assert_eq!(p["actions"][0]["products"], json!([{ "id": a.product(2) }]));
+    // The other merchant's promotion still names all of its rows.
+    let rival = app.api_key("rival", "promotions:read").await;
+    let p = read(rival, theirs["promotion"]["id"].clone()).await;
+    assert_eq!(
+        p["rules"][0]["products"],
+        json!([{ "id": b.product(0) }, { "id": b.product(1) }])
+    );
+    assert_eq!(p["rules"][1]["customers"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        p["actions"][0]["products"],
+        json!([{ "id": b.product(2) }, { "id": b.product(0) }])
+    );
+}

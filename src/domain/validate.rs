@@ -198,6 +198,24 @@ pub struct ItemResult {
 /// Most items a bulk command takes.
 pub const MAX_BULK: usize = 1000;
 
+/// Refuses an empty batch (INVALID) or one over `max` items (LIMIT_EXCEEDED), naming `field`;
+/// `noun` is what the items are ("customers", "prices").
+pub fn check_batch_size(field: &str, n: usize, max: usize, noun: &str) -> crate::error::Result<()> {
+    if n == 0 {
+        return Err(crate::error::Error::bad_input(
+            field,
+            format!("give at least one of the {noun}"),
+        ));
+    }
+    if n > max {
+        return Err(crate::error::Error::limit_exceeded(
+            field,
+            format!("at most {max} {noun} per request, got {n}"),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

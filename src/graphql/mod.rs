@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod connection;
 pub mod context;
+pub mod documents;
 pub mod errors;
 pub mod filters;
 pub mod guards;
@@ -68,8 +69,9 @@ pub async fn execute(
     schema: &AppSchema,
     db: &crate::db::Db,
     principal: crate::auth::Principal,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
 ) -> async_graphql::Response {
+    documents::attach(&mut request);
     let queue = batch::BatchQueue::default();
     let request =
         loaders::attach(request, db, principal.merchant_id, &queue).data(context::RequestCtx {

@@ -32,6 +32,7 @@ pub async fn get_readyz(State(state): State<AppState>) -> impl IntoResponse {
 
 pub async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
     let (size, available) = state.db.pool_status();
+    let (hits, misses) = crate::graphql::documents::hits_and_misses();
     let body = format!(
         "# HELP gateway_sql_statements_total SQL statements sent to PostgreSQL.\n\
          # TYPE gateway_sql_statements_total counter\n\
@@ -44,11 +45,19 @@ pub async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
          gateway_db_pool_connections {}\n\
          # HELP gateway_db_pool_available Idle pooled connections.\n\
          # TYPE gateway_db_pool_available gauge\n\
-         gateway_db_pool_available {}\n",
+         gateway_db_pool_available {}\n\
+         # HELP gateway_graphql_documents_cached_total Requests whose parsed document came from the cache.\n\
+         # TYPE gateway_graphql_documents_cached_total counter\n\
+         gateway_graphql_documents_cached_total {}\n\
+         # HELP gateway_graphql_documents_parsed_total Requests whose query text was parsed.\n\
+         # TYPE gateway_graphql_documents_parsed_total counter\n\
+         gateway_graphql_documents_parsed_total {}\n",
         state.db.statements(),
         state.db.prepared_statements(),
         size,
-        available
+        available,
+        hits,
+        misses
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -18,7 +18,7 @@ use super::{slug, Product};
 use crate::db::savepoint::{self, Violation};
 use crate::db::sql::{Bind, Sql};
 use crate::domain::validate::{
-    code, ErrorPolicy, Errors, FieldError, ItemResult, Patch, Path, MAX_BULK,
+    check_batch_size, code, ErrorPolicy, Errors, FieldError, ItemResult, Patch, Path, MAX_BULK,
 };
 use crate::domain::write::{self, Flag, IdText, Single, TextRow};
 use crate::error::{Error, Result};
@@ -274,19 +274,6 @@ pub async fn taken_skus(
     Ok(rows.into_iter().map(|r| r.value).collect())
 }
 
-fn check_size(n: usize) -> Result<()> {
-    if n == 0 {
-        return Err(Error::bad_input("input", "give at least one product"));
-    }
-    if n > MAX_BULK {
-        return Err(Error::bad_input(
-            "input",
-            format!("at most {MAX_BULK} products per request, got {n}"),
-        ));
-    }
-    Ok(())
-}
-
 /// Marks duplicates within the request: explicit slugs, and SKUs across every product.
 fn check_duplicates(rows: &[NewProduct], errors: &mut [Errors]) {
     let mut slugs = HashSet::new();
@@ -430,7 +417,7 @@ pub async fn create_many(
     policy: ErrorPolicy,
     single: bool,
 ) -> Result<Vec<ItemResult>> {
-    check_size(inputs.len())?;
+    check_batch_size("input", inputs.len(), MAX_BULK, "products")?;
     let root = Path::root("input");
     let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
     let rows: Vec<NewProduct> = inputs

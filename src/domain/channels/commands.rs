@@ -225,7 +225,25 @@ async fn find(
         .ok_or_else(|| write::not_found(path, Kind::Channel)))
 }
 
-/// Changes a channel; omitted fields keep their values. Must run inside a transaction.
+/// Whether any store of the merchant has a channel configuration under `code`.
+async fn store_configs_under(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    code: &str,
+) -> Result<bool> {
+    let rows: Vec<IdRow> = Sql::with_binds(
+        "SELECT id FROM store_channels WHERE merchant_id = $1 AND channel_code = $2 LIMIT 1",
+        vec![Bind::I64(merchant_id), Bind::Text(code.to_owned())],
+    )
+    .into_query()
+    .load(conn)
+    .await?;
+    Ok(!rows.is_empty())
+}
+
+/// Changes a channel; omitted fields keep their values. A new code carries the stores'
+/// configurations for the channel (`channels.<CODE>` of the store upsert) along with it.
+/// Must run inside a transaction.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
@@ -257,10 +275,33 @@ pub async fn update(
             "another channel has this code",
         );
     }
+    let renamed = f.code != current.code;
+    if errors.is_empty() && renamed && store_configs_under(conn, merchant_id, &f.code).await? {
+        // Store configurations follow their channel's code; a store configured under the new
+        // code already would end up with two configurations for one channel.
+        errors.add(
+            &root.key("code"),
+            code::TAKEN,
+            "stores already have a channel configuration under this code",
+        );
+    }
     if let Err(e) = write::finish(errors) {
         return Ok(Err(e));
     }
     let written = savepoint::attempt(conn, async |c| {
+        if renamed {
+            Sql::with_binds(
+                "UPDATE store_channels SET channel_code = $3 WHERE merchant_id = $1 AND channel_code = $2",
+                vec![
+                    Bind::I64(merchant_id),
+                    Bind::Text(current.code.clone()),
+                    Bind::Text(f.code.clone()),
+                ],
+            )
+            .into_query()
+            .execute(c)
+            .await?;
+        }
         if f.is_default && !current.is_default {
             take_default(c, merchant_id, current.id).await?;
         }

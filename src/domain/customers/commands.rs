@@ -15,7 +15,7 @@ use super::models::Customer;
 use crate::db::sql::{Bind, Sql};
 use crate::domain::filter;
 use crate::domain::validate::{
-    code, ErrorPolicy, Errors, FieldError, ItemResult, Patch, Path, MAX_BULK,
+    check_batch_size, code, ErrorPolicy, Errors, FieldError, ItemResult, Patch, Path, MAX_BULK,
 };
 use crate::error::{Error, Result};
 use crate::ids::{self, Kind};
@@ -314,19 +314,6 @@ fn results(errors: Vec<Errors>, written: &HashMap<usize, i64>) -> Vec<ItemResult
         .collect()
 }
 
-fn check_size(n: usize) -> Result<()> {
-    if n == 0 {
-        return Err(Error::bad_input("input", "give at least one item"));
-    }
-    if n > MAX_BULK {
-        return Err(Error::bad_input(
-            "input",
-            format!("at most {MAX_BULK} items per request, got {n}"),
-        ));
-    }
-    Ok(())
-}
-
 /// Which items may be written under `policy`.
 fn writable(errors: &[Errors], policy: ErrorPolicy) -> bool {
     policy == ErrorPolicy::RejectFailedRows || errors.iter().all(Errors::is_empty)
@@ -339,7 +326,7 @@ pub async fn create_many(
     inputs: &[CustomerInput],
     policy: ErrorPolicy,
 ) -> Result<Vec<ItemResult>> {
-    check_size(inputs.len())?;
+    check_batch_size("input", inputs.len(), MAX_BULK, "customers")?;
     let root = Path::root("input");
     let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
     let mut rows = Vec::new();
@@ -520,7 +507,7 @@ pub async fn update_many(
     inputs: &[CustomerInput],
     policy: ErrorPolicy,
 ) -> Result<Vec<ItemResult>> {
-    check_size(inputs.len())?;
+    check_batch_size("input", inputs.len(), MAX_BULK, "customers")?;
     let root = Path::root("input");
     let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
     let keys = decode_item_ids(inputs, &root, &mut errors);
@@ -636,7 +623,7 @@ pub async fn delete_many(
     public_ids: &[String],
     policy: ErrorPolicy,
 ) -> Result<Vec<ItemResult>> {
-    check_size(public_ids.len())?;
+    check_batch_size("ids", public_ids.len(), MAX_BULK, "customers")?;
     let root = Path::root("ids");
     let mut errors: Vec<Errors> = public_ids.iter().map(|_| Errors::default()).collect();
     let keys: Vec<Option<i64>> = public_ids
@@ -712,7 +699,7 @@ pub async fn change_tags(
     tags: &[String],
     add: bool,
 ) -> Result<(Vec<ItemResult>, Vec<FieldError>)> {
-    check_size(public_ids.len())?;
+    check_batch_size("ids", public_ids.len(), MAX_BULK, "customers")?;
     let mut tag_errors = Errors::default();
     let tags = normalize_tags(&mut tag_errors, &Path::root("tags"), tags);
     if tags.is_empty() && tag_errors.is_empty() {

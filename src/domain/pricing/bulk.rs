@@ -23,7 +23,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::iso;
-use crate::domain::validate::{code, ErrorPolicy, Errors, FieldError, ItemResult, Patch, Path};
+use crate::domain::validate::{
+    check_batch_size, code, ErrorPolicy, Errors, FieldError, ItemResult, Patch, Path,
+};
 use crate::error::{Error, Result};
 use crate::ids::{self, Kind};
 
@@ -336,19 +338,6 @@ fn check_against(
     Some(key)
 }
 
-fn check_size(n: usize) -> Result<()> {
-    if n == 0 {
-        return Err(Error::bad_input("input", "give at least one item"));
-    }
-    if n > MAX_PRICES {
-        return Err(Error::bad_input(
-            "input",
-            format!("at most {MAX_PRICES} prices per request, got {n}"),
-        ));
-    }
-    Ok(())
-}
-
 #[derive(QueryableByName)]
 struct Written {
     #[diesel(sql_type = Integer)]
@@ -366,7 +355,7 @@ pub async fn upsert_many(
     inputs: &[PriceInput],
     policy: ErrorPolicy,
 ) -> Result<UpsertOutcome> {
-    check_size(inputs.len())?;
+    check_batch_size("input", inputs.len(), MAX_PRICES, "prices")?;
     let root = Path::root("input");
     let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
     let items: Vec<Item> = inputs
@@ -492,7 +481,7 @@ pub async fn delete_many(
     public_ids: &[String],
     policy: ErrorPolicy,
 ) -> Result<Vec<ItemResult>> {
-    check_size(public_ids.len())?;
+    check_batch_size("ids", public_ids.len(), MAX_PRICES, "prices")?;
     let root = Path::root("ids");
     let mut errors: Vec<Errors> = public_ids.iter().map(|_| Errors::default()).collect();
     let keys: Vec<Option<i64>> = public_ids

@@ -1,7 +1,7 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::{run, Outcome, UserError};
+use super::{conflict_on_argument, expected_at_once, run, Outcome, UserError};
 use crate::auth::Scope;
 use crate::domain::customers::{groups, CustomerGroup as Row};
 use crate::domain::validate::{ItemResult, Patch};
@@ -110,6 +110,10 @@ impl CustomerGroupMutation {
         ctx: &Context<'_>,
         id: ID,
         input: CustomerGroupUpdateInput,
+        #[graphql(
+            desc = "Refuse with CONFLICT if the group changed after this time (same as `input.expectedUpdatedAt`)."
+        )]
+        expected_updated_at: Option<DateTime<Utc>>,
     ) -> GqlResult<CustomerGroupPayload> {
         let m = merchant_id(ctx)?;
         let description = match input.description {
@@ -119,16 +123,12 @@ impl CustomerGroupMutation {
         };
         let outcome = run(ctx, "customerGroupUpdate", None, &(), move |c| {
             Box::pin(async move {
-                Ok(single(
-                    groups::update(
-                        c,
-                        m,
-                        &id,
-                        input.name.as_deref(),
-                        description,
-                        input.expected_updated_at,
-                    )
-                    .await?,
+                let at = expected_at_once(expected_updated_at, input.expected_updated_at)?;
+                Ok(conflict_on_argument(
+                    single(
+                        groups::update(c, m, &id, input.name.as_deref(), description, at).await?,
+                    ),
+                    expected_updated_at.is_some(),
                 ))
             })
         })

@@ -17,6 +17,7 @@ mod single;
 pub mod stores;
 
 use async_graphql::{Context, Enum, SimpleObject};
+use chrono::{DateTime, Utc};
 use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
 use futures_util::future::BoxFuture;
 use serde::de::DeserializeOwned;
@@ -110,7 +111,11 @@ impl Stored for Outcome {
 /// A request-level error as a result with a user error instead of a GraphQL error.
 fn rejected<T: Stored>(e: Error) -> GqlResult<T> {
     let (field, code, message) = match e {
-        Error::BadInput { field, message } => (field, validate::code::INVALID, message),
+        Error::BadInput {
+            field,
+            message,
+            code,
+        } => (field, code, message),
         Error::Conflict { field, message } if field == "idempotencyKey" => {
             (field, validate::code::IDEMPOTENCY_KEY_REUSED, message)
         }
@@ -122,6 +127,35 @@ fn rejected<T: Stored>(e: Error) -> GqlResult<T> {
         code: code.into(),
         message,
     }]))
+}
+
+/// The `expectedUpdatedAt` of an update that takes it both as an argument (like every
+/// single-row update) and, for compatibility, inside its input: either place works; two
+/// different values are refused.
+pub fn expected_at_once(
+    argument: Option<DateTime<Utc>>,
+    in_input: Option<DateTime<Utc>>,
+) -> Result<Option<DateTime<Utc>>> {
+    match (argument, in_input) {
+        (Some(a), Some(b)) if a != b => Err(Error::bad_input(
+            "expectedUpdatedAt",
+            "given twice with different values (argument and input.expectedUpdatedAt); give one",
+        )),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
+/// Reports a CONFLICT on the argument the caller used: domain updates name
+/// `input.expectedUpdatedAt`.
+pub fn conflict_on_argument(mut outcome: Outcome, argument_given: bool) -> Outcome {
+    if argument_given {
+        for e in &mut outcome.errors {
+            if e.field == ["input", "expectedUpdatedAt"] {
+                e.field = vec!["expectedUpdatedAt".into()];
+            }
+        }
+    }
+    outcome
 }
 
 /// Runs a write in one transaction, honouring an idempotency key: a retry returns the stored

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::{run, Outcome, UserError};
+use super::{conflict_on_argument, expected_at_once, run, Outcome, UserError};
 use crate::auth::Scope;
 use crate::domain::filter;
 use crate::domain::pricing::lists::{self, ListInput, Transition};
@@ -246,6 +246,10 @@ impl PriceListMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The price list (`pl_…`).")] id: ID,
         input: PriceListUpdateInput,
+        #[graphql(
+            desc = "Refuse with CONFLICT if the price list changed after this time (same as `input.expectedUpdatedAt`)."
+        )]
+        expected_updated_at: Option<DateTime<Utc>>,
     ) -> GqlResult<PriceListPayload> {
         let m = merchant_id(ctx)?;
         let list = ListInput {
@@ -259,7 +263,19 @@ impl PriceListMutation {
             expected_updated_at: input.expected_updated_at,
         };
         let outcome = run(ctx, "priceListUpdate", None, &(), move |c| {
-            Box::pin(async move { Ok(single(lists::update(c, m, &id, &list, Utc::now()).await?)) })
+            Box::pin(async move {
+                let list = ListInput {
+                    expected_updated_at: expected_at_once(
+                        expected_updated_at,
+                        list.expected_updated_at,
+                    )?,
+                    ..list
+                };
+                Ok(conflict_on_argument(
+                    single(lists::update(c, m, &id, &list, Utc::now()).await?),
+                    expected_updated_at.is_some(),
+                ))
+            })
         })
         .await?;
         list_payload(ctx, outcome, false).await

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{run, Outcome, UserError};
+use super::{conflict_on_argument, expected_at_once, run, Outcome, UserError};
 use crate::auth::Scope;
 use crate::domain::promotions::commands::{self, PromotionInput, Written};
 use crate::domain::promotions::input::{ActionInput, RuleInput};
@@ -308,11 +308,27 @@ impl PromotionMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The promotion (`promo_…`).")] id: ID,
         #[graphql(desc = "The changes.")] input: PromotionUpdateInput,
+        #[graphql(
+            desc = "Refuse with CONFLICT if the promotion changed after this time (same as `input.expectedUpdatedAt`)."
+        )]
+        expected_updated_at: Option<DateTime<Utc>>,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
         let command = PromotionInput::from(&input);
         let outcome = run(ctx, "promotionUpdate", None, &(), move |c| {
-            Box::pin(async move { Ok(single(commands::update(c, m, &id, &command).await?)) })
+            Box::pin(async move {
+                let command = PromotionInput {
+                    expected_updated_at: expected_at_once(
+                        expected_updated_at,
+                        command.expected_updated_at,
+                    )?,
+                    ..command
+                };
+                Ok(conflict_on_argument(
+                    single(commands::update(c, m, &id, &command).await?),
+                    expected_updated_at.is_some(),
+                ))
+            })
         })
         .await?;
         payload(ctx, outcome, false).await
