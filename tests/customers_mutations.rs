@@ -4,6 +4,7 @@
 mod common;
 
 use common::{error_code, spawn};
+use diesel_async::RunQueryDsl;
 use serde_json::{json, Value};
 
 const RW: &str = "customers:write,orders:read";
@@ -193,6 +194,44 @@ async fn thousand_customers_in_one_mutation() {
         "bulk writes are multi-row statements, got {statements}"
     );
     assert_eq!(count(&app, &key).await, 1000);
+
+    // The table went from empty to 1,000 rows and then 2,000: its planner statistics are
+    // refreshed in the background (uncounted), so the next batch's email lookup is planned
+    // on the real size.
+    let more: Vec<Value> = (1000..2000)
+        .map(|i| json!({ "email": format!("bulk{i}@example.com") }))
+        .collect();
+    let before = app.statements();
+    let d = app.data(&key, CREATE, json!({ "input": more })).await;
+    assert_eq!(d["customersCreate"]["userErrors"], json!([]));
+    let sent = app.statements() - before;
+    let mut conn = app.conn().await;
+    let mut analyzed = false;
+    for _ in 0..100 {
+        let rows: Vec<Analyzed> = diesel::sql_query(
+            "SELECT last_analyze IS NOT NULL AS done FROM pg_stat_user_tables WHERE relname = 'customers'",
+        )
+        .load(&mut conn)
+        .await
+        .unwrap();
+        if rows.iter().any(|r| r.done) {
+            analyzed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(analyzed, "customers was analyzed after the bulk import");
+    assert_eq!(
+        app.statements() - before,
+        sent,
+        "background housekeeping is not counted as request statements"
+    );
+}
+
+#[derive(diesel::QueryableByName)]
+struct Analyzed {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    done: bool,
 }
 
 #[tokio::test(flavor = "multi_thread")]

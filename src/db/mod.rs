@@ -5,6 +5,7 @@ pub mod embedded;
 pub mod savepoint;
 pub mod schema;
 pub mod sql;
+pub mod stats;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -52,6 +53,12 @@ impl Instrumentation for CountStatements {
     }
 }
 
+struct Uncounted;
+
+impl Instrumentation for Uncounted {
+    fn on_connection_event(&mut self, _: InstrumentationEvent<'_>) {}
+}
+
 impl Db {
     pub fn connect(url: &str, size: usize) -> anyhow::Result<Self> {
         let counters = Arc::new(Counters::default());
@@ -82,6 +89,24 @@ impl Db {
 
     pub async fn conn(&self) -> crate::error::Result<Conn> {
         Ok(self.pool.get().await?)
+    }
+
+    /// Identifies this pool (and so its database) within the process.
+    pub fn id(&self) -> usize {
+        Arc::as_ptr(&self.counters) as usize
+    }
+
+    /// Runs `work` on a pooled connection whose statements are not counted: housekeeping the
+    /// gateway does in the background (see [`stats`]) is not part of any request's cost.
+    pub async fn uncounted<T>(
+        &self,
+        work: impl AsyncFnOnce(&mut AsyncPgConnection) -> crate::error::Result<T>,
+    ) -> crate::error::Result<T> {
+        let mut conn = self.conn().await?;
+        conn.set_instrumentation(Uncounted);
+        let result = work(&mut conn).await;
+        conn.set_instrumentation(CountStatements(self.counters.clone()));
+        result
     }
 
     /// SQL statements sent since start.

@@ -72,9 +72,11 @@ pub async fn run(conn: &mut AsyncPgConnection, opts: &SeedOptions) -> Result<See
             .await?;
             from = to + 1;
         }
-        conn.batch_execute("ANALYZE customers, orders, line_items")
-            .await?;
     }
+    // Statistics for every table the seed filled: without them the planner guesses (a
+    // never-analyzed `customer_group_memberships` turned the dashboard's group lookup into a
+    // 4 ms scan of every membership instead of a 0.2 ms index lookup).
+    conn.batch_execute("ANALYZE").await?;
 
     Ok(SeedSummary {
         merchant: merchant.slug,

@@ -273,6 +273,7 @@ impl CatalogMutation {
             false,
         )
         .await?;
+        super::after_bulk_write(ctx, &["products", "variants"], outcome.written().len());
         let rows: HashMap<i64, ProductRow> =
             loaders::load_many::<ProductRow>(ctx, &outcome.written())
                 .await?

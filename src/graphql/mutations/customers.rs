@@ -192,6 +192,7 @@ impl CustomerMutation {
             },
         )
         .await?;
+        super::after_bulk_write(ctx, &["customers"], outcome.written().len());
         payload(ctx, outcome).await
     }
 

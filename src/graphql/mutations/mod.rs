@@ -158,6 +158,16 @@ pub fn conflict_on_argument(mut outcome: Outcome, argument_given: bool) -> Outco
     outcome
 }
 
+/// After a bulk write of about `rows` rows: keeps the planner's statistics of `tables` fresh
+/// (see [`crate::db::stats`]). Runs in the background; the response does not wait for it.
+pub fn after_bulk_write(ctx: &Context<'_>, tables: &[&'static str], rows: usize) {
+    if let Ok(r) = super::context::request(ctx) {
+        for table in tables {
+            crate::db::stats::wrote(&r.db, table, rows as u64);
+        }
+    }
+}
+
 /// Runs a write in one transaction, honouring an idempotency key: a retry returns the stored
 /// outcome; two concurrent requests with one key cannot both write.
 pub async fn run<T, F>(

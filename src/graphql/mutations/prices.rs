@@ -142,6 +142,7 @@ impl PriceMutation {
             move |c| Box::pin(async move { bulk::upsert_many(c, m, &inputs, policy).await }),
         )
         .await?;
+        super::after_bulk_write(ctx, &["prices"], outcome.created + outcome.updated);
         let written: Vec<i64> = outcome.items.iter().filter_map(|i| i.id).collect();
         // One statement for all of them (the DataLoader would split 10,000 keys into batches).
         let rows: Vec<PriceRow> = if written.is_empty() {

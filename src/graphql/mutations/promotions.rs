@@ -486,6 +486,7 @@ impl PromotionMutation {
             },
         )
         .await?;
+        super::after_bulk_write(ctx, &["coupon_codes"], outcome.written().len());
         let written = outcome.written();
         let promotion = match written.first() {
             Some(id) => loaders::load::<Row>(ctx, *id).await?.map(Promotion),
