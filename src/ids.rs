@@ -152,10 +152,8 @@ fn blocking_codec() -> &'static Sqids {
     CODEC.get_or_init(|| builder().build().unwrap_or_default())
 }
 
-/// The same codec without a blocklist. sqids checks each of its ~500 words against every ID
-/// it makes, which costs more than the encoding itself (an ID is encoded for every node of
-/// every response). [`sqid`] uses this codec and [`Blocklist`]'s one-pass check, and falls
-/// back to the blocking codec for the rare ID that is blocked, so the output is identical.
+/// The same codec without a blocklist: the reference [`Single`] is tested against.
+#[cfg(test)]
 fn plain_codec() -> &'static Sqids {
     static CODEC: OnceLock<Sqids> = OnceLock::new();
     CODEC.get_or_init(|| {
@@ -164,6 +162,131 @@ fn plain_codec() -> &'static Sqids {
             .build()
             .unwrap_or_default()
     })
+}
+
+/// sqids for one number, precomputed, without sqids' blocklist check (which compares ~500
+/// words with every ID it makes; [`Blocklist`] does it in one pass). sqids' encoder rotates and reverses its alphabet by an
+/// offset derived from the number, writes the number in base 61 on it, and pads to the minimum
+/// length from a shuffle of that alphabet; allocating and shuffling `Vec<char>`s every time
+/// made IDs a few percent of a lookup's CPU. There are only 62 offsets, so the rotated
+/// alphabet and the padding of each are computed once. [`sqid`] still checks the blocklist and
+/// falls back to the blocking codec; tests compare both ways with sqids itself.
+struct Single {
+    /// The codec's alphabet (sqids shuffles the configured one once, when built).
+    alphabet: Vec<u8>,
+    /// Position of each byte in `alphabet`, or `u8::MAX`.
+    position: [u8; 128],
+    rotations: Vec<Rotation>,
+}
+
+struct Rotation {
+    prefix: u8,
+    /// Separator before the padding (the reversed rotation's first character).
+    separator: u8,
+    /// The base-61 digits (the reversed rotation without the separator).
+    digits: Vec<u8>,
+    /// Padding after the separator: a shuffle of the reversed rotation.
+    padding: Vec<u8>,
+}
+
+/// sqids' deterministic shuffle.
+fn shuffle(chars: &mut [u8]) {
+    let n = chars.len();
+    for i in 0..n.saturating_sub(1) {
+        let j = n - 1 - i;
+        let r = (i as u32 * j as u32 + chars[i] as u32 + chars[j] as u32) % n as u32;
+        chars.swap(i, r as usize);
+    }
+}
+
+impl Single {
+    fn get() -> &'static Single {
+        static SINGLE: OnceLock<Single> = OnceLock::new();
+        SINGLE.get_or_init(|| {
+            let mut alphabet = ALPHABET.as_bytes().to_vec();
+            shuffle(&mut alphabet);
+            let mut position = [u8::MAX; 128];
+            for (i, c) in alphabet.iter().enumerate() {
+                position[*c as usize] = i as u8;
+            }
+            let rotations = (0..alphabet.len())
+                .map(|offset| {
+                    let mut rotated: Vec<u8> = alphabet[offset..]
+                        .iter()
+                        .chain(&alphabet[..offset])
+                        .copied()
+                        .collect();
+                    let prefix = rotated[0];
+                    rotated.reverse();
+                    let mut padding = rotated.clone();
+                    shuffle(&mut padding);
+                    Rotation {
+                        prefix,
+                        separator: rotated[0],
+                        digits: rotated[1..].to_vec(),
+                        padding,
+                    }
+                })
+                .collect();
+            Single {
+                alphabet,
+                position,
+                rotations,
+            }
+        })
+    }
+
+    /// `n` as sqids encodes it without a blocklist.
+    fn encode(&self, n: u64) -> String {
+        let len = self.alphabet.len();
+        let offset = (self.alphabet[(n % len as u64) as usize] as usize + 1) % len;
+        let r = &self.rotations[offset];
+        let base = r.digits.len() as u64;
+        let mut digits = [0u8; 16];
+        let mut at = digits.len();
+        let mut rest = n;
+        loop {
+            at -= 1;
+            digits[at] = r.digits[(rest % base) as usize];
+            rest /= base;
+            if rest == 0 {
+                break;
+            }
+        }
+        let mut id = Vec::with_capacity(MIN_LENGTH as usize + 1);
+        id.push(r.prefix);
+        id.extend_from_slice(&digits[at..]);
+        let min = MIN_LENGTH as usize;
+        if id.len() < min {
+            id.push(r.separator);
+            let missing = min - id.len();
+            id.extend_from_slice(&r.padding[..missing.min(r.padding.len())]);
+        }
+        String::from_utf8(id).unwrap_or_default()
+    }
+
+    /// The number a sqid starts with (its first chunk), if it is made of the alphabet.
+    fn first_number(&self, body: &str) -> Option<u64> {
+        let bytes = body.as_bytes();
+        let position = |c: u8| -> Option<usize> {
+            let p = *self.position.get(c as usize)?;
+            (p != u8::MAX).then_some(p as usize)
+        };
+        let offset = position(*bytes.first()?)?;
+        let r = &self.rotations[offset];
+        let mut n: u64 = 0;
+        let mut any = false;
+        for &c in &bytes[1..] {
+            position(c)?;
+            if c == r.separator {
+                break;
+            }
+            let d = r.digits.iter().position(|&x| x == c)? as u64;
+            n = n.checked_mul(r.digits.len() as u64)?.checked_add(d)?;
+            any = true;
+        }
+        any.then_some(n)
+    }
 }
 
 /// sqids' blocklist rule in one automaton pass. sqids keeps the default words of 3+ characters
@@ -205,10 +328,9 @@ impl Blocklist {
 /// The sqid of `n`, exactly as the blocking codec spells it.
 fn sqid(n: u64) -> String {
     if let Some(list) = Blocklist::get() {
-        if let Ok(body) = plain_codec().encode(&[n]) {
-            if !list.blocks(&body) {
-                return body;
-            }
+        let body = Single::get().encode(n);
+        if !list.blocks(&body) {
+            return body;
         }
     }
     blocking_codec().encode(&[n]).unwrap_or_default()
@@ -229,12 +351,10 @@ pub fn decode_any(id: &str) -> Result<(Kind, i64), IdError> {
     if body.is_empty() || body.len() > 32 {
         return Err(malformed());
     }
-    // Decoding ignores the blocklist; the canonical re-encoding below applies it.
-    let numbers = plain_codec().decode(body);
-    let [n] = numbers.as_slice() else {
-        return Err(malformed());
-    };
-    let key = i64::try_from(*n).map_err(|_| malformed())?;
+    // The number the body starts with; the canonical re-encoding below rejects anything else
+    // (more numbers, other padding, a spelling the blocklist replaced).
+    let n = Single::get().first_number(body).ok_or_else(malformed)?;
+    let key = i64::try_from(n).map_err(|_| malformed())?;
     // Only the canonical spelling is accepted, so every row has exactly one ID.
     if key <= 0 || encode(kind, key) != id {
         return Err(malformed());
@@ -307,5 +427,71 @@ mod tests {
         }
         // The fallback is exercised: some plain encodings do spell a blocked word.
         assert!(blocked > 0);
+    }
+
+    /// The decoder of before the precomputed codec: sqids' own decode, then the canonical check.
+    fn reference_decode(id: &str) -> Option<(Kind, i64)> {
+        let (prefix, body) = id.rsplit_once('_')?;
+        let kind = Kind::from_prefix(prefix)?;
+        if body.is_empty() || body.len() > 32 {
+            return None;
+        }
+        let numbers = plain_codec().decode(body);
+        let [n] = numbers.as_slice() else {
+            return None;
+        };
+        let key = i64::try_from(*n).ok()?;
+        let canonical = format!("{}_{}", kind.prefix(), blocking_codec().encode(&[*n]).ok()?);
+        (key > 0 && canonical == id).then_some((kind, key))
+    }
+
+    #[test]
+    fn the_precomputed_codec_encodes_and_decodes_like_sqids() {
+        let single = Single::get();
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet: Vec<char> = ALPHABET.chars().collect();
+        let large: Vec<u64> = (0..5_000).map(|_| next() >> (next() % 64)).collect();
+        for n in (0..100_000u64).chain(large) {
+            assert_eq!(single.encode(n), plain_codec().encode(&[n]).unwrap(), "{n}");
+            let id = encode(Kind::Order, n.min(i64::MAX as u64) as i64);
+            assert_eq!(decode_any(&id).ok(), reference_decode(&id), "{id}");
+            // Tampered spellings: one character changed, one added, one removed.
+            let mut chars: Vec<char> = id.chars().collect();
+            let at = 3 + (next() as usize) % (chars.len() - 3);
+            chars[at] = alphabet[(next() as usize) % alphabet.len()];
+            let changed: String = chars.iter().collect();
+            assert_eq!(
+                decode_any(&changed).ok(),
+                reference_decode(&changed),
+                "{changed}"
+            );
+            let longer = format!("{id}{}", alphabet[(next() as usize) % alphabet.len()]);
+            assert_eq!(
+                decode_any(&longer).ok(),
+                reference_decode(&longer),
+                "{longer}"
+            );
+            let shorter = &id[..id.len() - 1];
+            assert_eq!(
+                decode_any(shorter).ok(),
+                reference_decode(shorter),
+                "{shorter}"
+            );
+        }
+        // Random bodies of every length.
+        for _ in 0..20_000 {
+            let len = 1 + (next() as usize) % 14;
+            let body: String = (0..len)
+                .map(|_| alphabet[(next() as usize) % alphabet.len()])
+                .collect();
+            let id = format!("cus_{body}");
+            assert_eq!(decode_any(&id).ok(), reference_decode(&id), "{id}");
+        }
     }
 }
