@@ -32,7 +32,7 @@ impl AppState {
                  tokens will not survive a restart nor be accepted by other nodes"
             );
         }
-        let schema = crate::graphql::build_schema(&config);
+        let schema = crate::graphql::build_schema(&config, jwt.cursor_key());
         Self {
             config: Arc::new(config),
             db,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::JwtConfig;
+use crate::graphql::cursor::CursorKey;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
@@ -48,6 +49,7 @@ pub struct JwtKeys {
     /// server's CPU for a lookup. Signature, issuer and audience cannot change for a given text
     /// and these keys; expiry is checked again on every hit.
     verified: Mutex<LruCache<String, Claims>>,
+    cursor_key: CursorKey,
 }
 
 /// Verified tokens remembered.
@@ -76,6 +78,7 @@ impl JwtKeys {
             });
         }
         Self {
+            cursor_key: CursorKey::derive(secret.as_bytes()),
             kid: kid_of(secret.as_bytes()),
             encoding: EncodingKey::from_secret(secret.as_bytes()),
             verify,
@@ -87,6 +90,11 @@ impl JwtKeys {
                 NonZeroUsize::new(VERIFIED_TOKENS).unwrap_or(NonZeroUsize::MIN),
             )),
         }
+    }
+
+    /// The key page cursors are signed with, derived from the current signing secret.
+    pub fn cursor_key(&self) -> CursorKey {
+        self.cursor_key.clone()
     }
 
     pub fn kid(&self) -> &str {

@@ -3,12 +3,11 @@
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, OutputType};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 
 use super::context::{conn, merchant_id};
+use super::cursor::CursorKey;
 use super::errors::{bad_input, GqlResult, IntoGql};
 use crate::domain::filter::{self, Cursor, Filter, Listable, Page, PageRequest, Sort, SortColumn};
 use crate::ids::{self, Kind};
@@ -36,36 +35,53 @@ struct CursorData {
     id: String,
 }
 
-pub fn encode_cursor<T: Listable>(row: &T, column: SortColumn, kind: Kind) -> String {
+fn encode_cursor<T: Listable>(
+    key: &CursorKey,
+    merchant_id: i64,
+    row: &T,
+    column: SortColumn,
+    kind: Kind,
+) -> String {
     let data = CursorData {
         s: column.name.to_owned(),
         v: row.sort_value(column).to_raw(),
         id: ids::encode(kind, row.id()),
     };
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&data).unwrap_or_default())
+    key.seal(merchant_id, &serde_json::to_vec(&data).unwrap_or_default())
 }
 
-fn decode_cursor(arg: &str, raw: &str, column: SortColumn, kind: Kind) -> GqlResult<Cursor> {
-    let bad = || {
-        bad_input(
-            arg,
-            "the cursor is invalid: pass a cursor returned by this list",
-        )
-    };
-    let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?;
-    let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if data.s != column.name {
-        return Err(bad_input(
-            arg,
-            format!(
-                "the cursor was made for sorting by `{}`, not `{}`",
-                data.s, column.name
-            ),
-        ));
+/// Where a cursor points, as the client gave it back.
+struct CursorCheck<'a> {
+    key: &'a CursorKey,
+    merchant_id: i64,
+    column: SortColumn,
+    kind: Kind,
+}
+
+impl CursorCheck<'_> {
+    fn decode(&self, arg: &str, raw: &str) -> GqlResult<Cursor> {
+        let bad = || {
+            bad_input(
+                arg,
+                "the cursor is invalid: pass a cursor returned by this list, unchanged",
+            )
+        };
+        // A cursor that was edited, truncated or issued to another merchant fails the tag.
+        let bytes = self.key.open(self.merchant_id, raw).ok_or_else(bad)?;
+        let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        if data.s != self.column.name {
+            return Err(bad_input(
+                arg,
+                format!(
+                    "the cursor was made for sorting by `{}`, not `{}`",
+                    data.s, self.column.name
+                ),
+            ));
+        }
+        let id = ids::decode(self.kind, &data.id).map_err(|_| bad())?;
+        let value = filter::parse_sort_value(self.column.kind, &data.v).map_err(|_| bad())?;
+        Ok(Cursor { value, id })
     }
-    let id = ids::decode(kind, &data.id).map_err(|_| bad())?;
-    let value = filter::parse_sort_value(column.kind, &data.v).map_err(|_| bad())?;
-    Ok(Cursor { value, id })
 }
 
 impl PageArgs {
@@ -84,7 +100,7 @@ impl PageArgs {
     }
 
     /// Validates the arguments and decodes the cursors.
-    pub fn to_request(&self, column: SortColumn, kind: Kind) -> GqlResult<PageRequest> {
+    fn to_request(&self, cursors: &CursorCheck<'_>) -> GqlResult<PageRequest> {
         if self.first.is_some() && self.last.is_some() {
             return Err(bad_input(
                 "first",
@@ -106,12 +122,12 @@ impl PageArgs {
         let after = self
             .after
             .as_deref()
-            .map(|c| decode_cursor("after", c, column, kind))
+            .map(|c| cursors.decode("after", c))
             .transpose()?;
         let before = self
             .before
             .as_deref()
-            .map(|c| decode_cursor("before", c, column, kind))
+            .map(|c| cursors.decode("before", c))
             .transpose()?;
         let first = if first.is_none() && last.is_none() {
             Some(DEFAULT_PAGE)
@@ -172,8 +188,14 @@ where
     T: Listable,
     N: OutputType,
 {
-    let request = args.to_request(sort.column, kind)?;
     let merchant_id = merchant_id(ctx)?;
+    let key = ctx.data::<CursorKey>()?;
+    let request = args.to_request(&CursorCheck {
+        key,
+        merchant_id,
+        column: sort.column,
+        kind,
+    })?;
     let page: Page<T> = {
         let mut conn = conn(ctx).await?;
         filter::fetch_page::<T>(&mut conn, merchant_id, &filter, sort, &request)
@@ -190,7 +212,10 @@ where
     connection.edges = page
         .items
         .into_iter()
-        .map(|row| Edge::new(encode_cursor(&row, sort.column, kind), wrap(row)))
+        .map(|row| {
+            let cursor = encode_cursor(key, merchant_id, &row, sort.column, kind);
+            Edge::new(cursor, wrap(row))
+        })
         .collect();
     Ok(connection)
 }

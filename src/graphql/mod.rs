@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod connection;
 pub mod context;
+pub mod cursor;
 pub mod documents;
 pub mod errors;
 pub mod filters;
@@ -50,8 +51,10 @@ pub struct Mutation(
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-pub fn build_schema(config: &Config) -> AppSchema {
+/// The schema, signing page cursors with `cursors`.
+pub fn build_schema(config: &Config, cursors: cursor::CursorKey) -> AppSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .data(cursors)
         .register_output_type::<types::node::Node>()
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
@@ -60,7 +63,11 @@ pub fn build_schema(config: &Config) -> AppSchema {
 
 /// The SDL of the schema (what `commerce-gateway schema` prints and `schema.graphql` holds).
 pub fn sdl() -> String {
-    build_schema(&Config::new("postgres://unused/unused")).sdl()
+    build_schema(
+        &Config::new("postgres://unused/unused"),
+        cursor::CursorKey::derive(b"sdl"),
+    )
+    .sdl()
 }
 
 /// Executes `request` for `principal`: fresh loaders scoped to its merchant, batches driven on
