@@ -139,3 +139,78 @@ async fn another_merchants_ids_are_not_found_anywhere() {
         .sum();
     assert!(nested <= 4);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn filters_and_roots_by_another_merchants_parents_find_nothing() {
+    const EVERYTHING: &str =
+        "customers:read,orders:read,stores:read,catalog:read,pricing:read,promotions:read";
+    let app = spawn().await;
+    app.seed("alpha", 40, 20).await;
+    app.seed("beta", 40, 20).await;
+    let a = app.api_key("alpha", EVERYTHING).await;
+    let b = app.api_key("beta", EVERYTHING).await;
+    let q = "{ customerGroups { nodes { id name } } channels { nodes { id code } }
+               priceLists { nodes { id } } brands { nodes { id } }
+               variants(first: 1) { nodes { id } } prices(first: 1) { nodes { id } } }";
+    let ids_of = |d: &Value| {
+        let first = |root: &str| d[root]["nodes"][0]["id"].clone();
+        let vip = d["customerGroups"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == "VIP")
+            .unwrap()["id"]
+            .clone();
+        let web = d["channels"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "WEB")
+            .unwrap()["id"]
+            .clone();
+        json!({ "g": vip, "ch": web, "pl": first("priceLists"), "br": first("brands"),
+                "v": first("variants"), "p": first("prices") })
+    };
+    let a_ids = ids_of(&app.data(&a, q, json!({})).await);
+    let b_ids = ids_of(&app.data(&b, q, json!({})).await);
+    // Both merchants publish every product on their WEB channel.
+    {
+        use diesel_async::SimpleAsyncConnection;
+        app.conn()
+            .await
+            .batch_execute(
+                "INSERT INTO product_publications (merchant_id, channel_id, product_id)
+                 SELECT p.merchant_id, c.id, p.id FROM products p
+                 JOIN channels c ON c.merchant_id = p.merchant_id AND c.code = 'WEB'",
+            )
+            .await
+            .unwrap();
+    }
+    let filtered = "query($g: ID!, $ch: ID!, $pl: ID!, $br: ID!, $v: ID!, $p: ID!) {
+        members: customers(filter: { customerGroupId: { eq: $g } }) { totalCount }
+        anyMembers: customers(filter: { customerGroupId: { in: [$g] } }) { totalCount }
+        published: products(filter: { channelId: { eq: $ch } }) { totalCount }
+        listPrices: prices(filter: { priceListId: { eq: $pl } }) { totalCount }
+        variantPrices: prices(filter: { variantId: { eq: $v } }) { totalCount }
+        brand(id: $br) { id } variant(id: $v) { id } price(id: $p) { id } }";
+    // With its own IDs each merchant finds its rows…
+    let own = app.data(&b, filtered, b_ids).await;
+    assert_eq!(own["members"]["totalCount"], 2);
+    assert_eq!(own["published"]["totalCount"], 24);
+    assert_eq!(own["listPrices"]["totalCount"], 72);
+    assert!(own["brand"]["id"].is_string() && own["price"]["id"].is_string());
+    // …and with the other merchant's, nothing at all.
+    let d = app.data(&b, filtered, a_ids).await;
+    for k in [
+        "members",
+        "anyMembers",
+        "published",
+        "listPrices",
+        "variantPrices",
+    ] {
+        assert_eq!(d[k]["totalCount"], 0, "{k}: {d}");
+    }
+    for k in ["brand", "variant", "price"] {
+        assert_eq!(d[k], Value::Null, "{k}: {d}");
+    }
+}

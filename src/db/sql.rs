@@ -13,10 +13,13 @@ pub enum Bind {
     I64(i64),
     I64s(Vec<i64>),
     I32(i32),
+    I32s(Vec<i32>),
     Text(String),
     Texts(Vec<String>),
     Time(DateTime<Utc>),
+    Times(Vec<DateTime<Utc>>),
     Decimal(Decimal),
+    Decimals(Vec<Decimal>),
     Bool(bool),
     /// A nullable text.
     OptText(Option<String>),
@@ -111,10 +114,13 @@ impl QueryFragment<Pg> for Statement {
                 Bind::I64(v) => out.push_bind_param_value_only::<sql_types::BigInt, _>(v)?,
                 Bind::I64s(v) => out.push_bind_param_value_only::<sql_types::Array<sql_types::BigInt>, _>(v)?,
                 Bind::I32(v) => out.push_bind_param_value_only::<sql_types::Integer, _>(v)?,
+                Bind::I32s(v) => out.push_bind_param_value_only::<sql_types::Array<sql_types::Integer>, _>(v)?,
                 Bind::Text(v) => out.push_bind_param_value_only::<sql_types::Text, _>(v)?,
                 Bind::Texts(v) => out.push_bind_param_value_only::<sql_types::Array<sql_types::Text>, _>(v)?,
                 Bind::Time(v) => out.push_bind_param_value_only::<sql_types::Timestamptz, _>(v)?,
+                Bind::Times(v) => out.push_bind_param_value_only::<sql_types::Array<sql_types::Timestamptz>, _>(v)?,
                 Bind::Decimal(v) => out.push_bind_param_value_only::<sql_types::Numeric, _>(v)?,
+                Bind::Decimals(v) => out.push_bind_param_value_only::<sql_types::Array<sql_types::Numeric>, _>(v)?,
                 Bind::Bool(v) => out.push_bind_param_value_only::<sql_types::Bool, _>(v)?,
                 Bind::OptText(v) => {
                     out.push_bind_param_value_only::<sql_types::Nullable<sql_types::Text>, _>(v)?

@@ -41,6 +41,14 @@ pub enum Op {
     HasAny(Vec<String>),
     /// Equality ignoring case (emails).
     EqIgnoreCase(String),
+    /// A related row exists whose key is one of these (the bind is an array): the column is a
+    /// correlated subquery the domain wrote, ending with the compared key,
+    /// `SELECT 1 FROM t WHERE t.merchant_id = x.merchant_id AND t.parent = x.id AND t.key`,
+    /// written as `EXISTS (<column> = ANY(array))`.
+    RelatedIn(Bind),
+    /// `true`: no related row at all (`NOT EXISTS`); `false`: at least one. Same column shape
+    /// as [`Op::RelatedIn`].
+    NoRelated(bool),
 }
 
 /// A conjunction of predicates plus an optional free-text search over `search_columns`.
@@ -97,6 +105,13 @@ impl Filter {
                     .push(&format!("lower({c}) = lower("))
                     .bind(Bind::Text(s.clone()))
                     .push(")"),
+                Op::RelatedIn(v) => sql
+                    .push(&format!("EXISTS ({c} = ANY("))
+                    .bind(v.clone())
+                    .push("))"),
+                // The key of a related row is never null: `IS NOT NULL` only closes the clause.
+                Op::NoRelated(true) => sql.push(&format!("NOT EXISTS ({c} IS NOT NULL)")),
+                Op::NoRelated(false) => sql.push(&format!("EXISTS ({c} IS NOT NULL)")),
             };
         }
         if let Some(term) = self
@@ -135,6 +150,24 @@ impl SortValue {
             SortValue::Decimal(d) => Bind::Decimal(*d),
         }
     }
+}
+
+/// The sort value of a missing start (`starts_at` unset: since always), 0001-01-01T00:00:00Z;
+/// SQL: `coalesce(col, timestamptz '0001-01-01 00:00:00+00')`.
+pub fn time_before_all() -> DateTime<Utc> {
+    chrono::NaiveDate::from_ymd_opt(1, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|n| n.and_utc())
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// The sort value of a missing end (`expires_at`/`ends_at` unset: never), 9999-12-31T23:59:59Z;
+/// SQL: `coalesce(col, timestamptz '9999-12-31 23:59:59+00')`.
+pub fn time_after_all() -> DateTime<Utc> {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .map(|n| n.and_utc())
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// A sortable column: its SQL and the kind of value cursors hold for it.

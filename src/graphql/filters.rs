@@ -26,7 +26,9 @@ fn check_in_len(path: &str, n: usize) -> GqlResult<()> {
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
 /// Direction of a sort.
 pub enum SortDirection {
+    /// Smallest (or earliest, or alphabetically first) first.
     Asc,
+    /// Largest (or latest, or alphabetically last) first.
     #[default]
     Desc,
 }
@@ -148,12 +150,47 @@ impl IdFilter {
         }
         Ok(())
     }
+
+    /// Conditions on the rows related through a link table rather than on a column: `related`
+    /// is a correlated subquery ending with the link's key (see [`Op::RelatedIn`]). `eq`/`in`:
+    /// linked to one of these; `isNull: true`: linked to none, `false`: to at least one.
+    pub fn apply_related(
+        &self,
+        f: &mut Filter,
+        related: &'static str,
+        kind: Kind,
+        path: &str,
+    ) -> GqlResult<()> {
+        if let Some(id) = &self.eq {
+            let key = ids::decode(kind, id).map_err(|e| bad_id(&format!("{path}.eq"), e))?;
+            f.push(related, Op::RelatedIn(Bind::I64s(vec![key])));
+        }
+        if let Some(list) = &self.in_ {
+            check_in_len(path, list.len())?;
+            let keys = list
+                .iter()
+                .map(|id| ids::decode(kind, id))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| bad_id(&format!("{path}.in"), e))?;
+            f.push(related, Op::RelatedIn(Bind::I64s(keys)));
+        }
+        if let Some(v) = self.is_null {
+            f.push(related, Op::NoRelated(v));
+        }
+        Ok(())
+    }
 }
 
 /// Conditions on a point in time (ISO 8601 with offset).
 #[derive(InputObject, Default, Debug)]
 pub struct DateTimeFilter {
+    /// Exactly this instant.
     pub eq: Option<DateTime<Utc>>,
+    /// Any other instant; a field without a value matches too.
+    pub ne: Option<DateTime<Utc>>,
+    /// One of these instants (at most 1000).
+    #[graphql(name = "in")]
+    pub in_: Option<Vec<DateTime<Utc>>>,
     /// Strictly after.
     pub gt: Option<DateTime<Utc>>,
     /// At or after.
@@ -167,9 +204,10 @@ pub struct DateTimeFilter {
 }
 
 impl DateTimeFilter {
-    pub fn apply(&self, f: &mut Filter, column: &'static str) {
+    pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
         for (v, op) in [
             (self.eq, Op::Eq as fn(Bind) -> Op),
+            (self.ne, Op::Ne),
             (self.gt, Op::Gt),
             (self.gte, Op::Gte),
             (self.lt, Op::Lt),
@@ -179,24 +217,39 @@ impl DateTimeFilter {
                 f.push(column, op(Bind::Time(t)));
             }
         }
+        if let Some(v) = &self.in_ {
+            check_in_len(path, v.len())?;
+            f.push(column, Op::In(Bind::Times(v.clone())));
+        }
         if let Some(v) = self.is_null {
             f.push(column, Op::IsNull(v));
         }
+        Ok(())
     }
 }
 
-/// Conditions on an amount.
+/// Conditions on an amount (a decimal string such as "29.99"; JSON numbers are accepted).
 #[derive(InputObject, Default, Debug)]
 pub struct DecimalFilter {
+    /// Exactly equal (numerically: "5" equals "5.00").
     pub eq: Option<Decimal>,
+    /// One of these amounts (at most 1000).
+    #[graphql(name = "in")]
+    pub in_: Option<Vec<Decimal>>,
+    /// Strictly greater.
     pub gt: Option<Decimal>,
+    /// Greater or equal.
     pub gte: Option<Decimal>,
+    /// Strictly less.
     pub lt: Option<Decimal>,
+    /// Less or equal.
     pub lte: Option<Decimal>,
+    /// `true`: the field has no value; `false`: it has one (always true of a required amount).
+    pub is_null: Option<bool>,
 }
 
 impl DecimalFilter {
-    pub fn apply(&self, f: &mut Filter, column: &'static str) {
+    pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
         for (v, op) in [
             (self.eq, Op::Eq as fn(Bind) -> Op),
             (self.gt, Op::Gt),
@@ -208,6 +261,61 @@ impl DecimalFilter {
                 f.push(column, op(Bind::Decimal(d)));
             }
         }
+        if let Some(v) = &self.in_ {
+            check_in_len(path, v.len())?;
+            f.push(column, Op::In(Bind::Decimals(v.clone())));
+        }
+        if let Some(v) = self.is_null {
+            f.push(column, Op::IsNull(v));
+        }
+        Ok(())
+    }
+}
+
+/// Conditions on a whole number (counts, positions).
+#[derive(InputObject, Default, Debug)]
+pub struct IntFilter {
+    /// Exactly equal.
+    pub eq: Option<i32>,
+    /// Not equal; a field without a value matches too.
+    pub ne: Option<i32>,
+    /// One of these values (at most 1000).
+    #[graphql(name = "in")]
+    pub in_: Option<Vec<i32>>,
+    /// Strictly greater.
+    pub gt: Option<i32>,
+    /// Greater or equal.
+    pub gte: Option<i32>,
+    /// Strictly less.
+    pub lt: Option<i32>,
+    /// Less or equal.
+    pub lte: Option<i32>,
+    /// `true`: the field has no value; `false`: it has one (always true of a required number).
+    pub is_null: Option<bool>,
+}
+
+impl IntFilter {
+    pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
+        for (v, op) in [
+            (self.eq, Op::Eq as fn(Bind) -> Op),
+            (self.ne, Op::Ne),
+            (self.gt, Op::Gt),
+            (self.gte, Op::Gte),
+            (self.lt, Op::Lt),
+            (self.lte, Op::Lte),
+        ] {
+            if let Some(n) = v {
+                f.push(column, op(Bind::I32(n)));
+            }
+        }
+        if let Some(v) = &self.in_ {
+            check_in_len(path, v.len())?;
+            f.push(column, Op::In(Bind::I32s(v.clone())));
+        }
+        if let Some(v) = self.is_null {
+            f.push(column, Op::IsNull(v));
+        }
+        Ok(())
     }
 }
 

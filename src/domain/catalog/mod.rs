@@ -82,6 +82,8 @@ impl Listable for Variant {
     fn sort_value(&self, column: SortColumn) -> SortValue {
         match column.name {
             "sku" => SortValue::Text(self.sku.clone().unwrap_or_default()),
+            "updatedAt" => SortValue::Time(self.updated_at),
+            "position" => SortValue::Decimal(rust_decimal::Decimal::from(self.position)),
             _ => SortValue::Time(self.created_at),
         }
     }
@@ -91,6 +93,13 @@ pub const SORT_UPDATED_AT: SortColumn = SortColumn {
     name: "updatedAt",
     sql: "updated_at",
     kind: SortKind::Time,
+};
+/// Variants by position, cast to numeric so cursors carry it as a decimal (see the
+/// `variants_position_sort` index).
+pub const SORT_POSITION: SortColumn = SortColumn {
+    name: "position",
+    sql: "position::numeric",
+    kind: SortKind::Decimal,
 };
 pub const SORT_SKU: SortColumn = SortColumn {
     name: "sku",

@@ -42,6 +42,7 @@ impl Listable for Channel {
         match column.sql {
             "code" => SortValue::Text(self.code.clone()),
             "name" => SortValue::Text(self.name.clone()),
+            "updated_at" => SortValue::Time(self.updated_at),
             _ => SortValue::Time(self.created_at),
         }
     }

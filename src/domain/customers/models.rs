@@ -42,6 +42,13 @@ pub const SORT_EMAIL: SortColumn = SortColumn {
     sql: "email",
     kind: SortKind::Text,
 };
+/// By last name; customers without one sort as the empty name (see the `customers_last_name_sort`
+/// index, whose expression this must match).
+pub const SORT_LAST_NAME: SortColumn = SortColumn {
+    name: "lastName",
+    sql: "coalesce(last_name, '')",
+    kind: SortKind::Text,
+};
 
 impl Row for Customer {
     const TABLE: &'static str = "customers";
@@ -63,6 +70,9 @@ impl Listable for Customer {
         match column.sql {
             "updated_at" => SortValue::Time(self.updated_at),
             "email" => SortValue::Text(self.email.clone()),
+            "coalesce(last_name, '')" => {
+                SortValue::Text(self.last_name.clone().unwrap_or_default())
+            }
             _ => SortValue::Time(self.created_at),
         }
     }
@@ -139,6 +149,7 @@ impl Listable for CustomerGroup {
     fn sort_value(&self, column: SortColumn) -> SortValue {
         match column.sql {
             "name" => SortValue::Text(self.name.clone()),
+            "updated_at" => SortValue::Time(self.updated_at),
             _ => SortValue::Time(self.created_at),
         }
     }

@@ -66,6 +66,19 @@ fn never() -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// Orders without an email sort as the empty one (see the `orders_email_sort` index).
+pub const SORT_EMAIL: SortColumn = SortColumn {
+    name: "email",
+    sql: "coalesce(email, '')",
+    kind: SortKind::Text,
+};
+/// Cast to numeric so cursors carry it as a decimal (see the `orders_item_count_sort` index).
+pub const SORT_ITEM_COUNT: SortColumn = SortColumn {
+    name: "itemCount",
+    sql: "item_count::numeric",
+    kind: SortKind::Decimal,
+};
+
 pub const SORT_TOTAL: SortColumn = SortColumn {
     name: "total",
     sql: "total",
@@ -88,6 +101,8 @@ impl Listable for Order {
             "updatedAt" => SortValue::Time(self.updated_at),
             "number" => SortValue::Text(self.number.clone()),
             "total" => SortValue::Decimal(self.total),
+            "email" => SortValue::Text(self.email.clone().unwrap_or_default()),
+            "itemCount" => SortValue::Decimal(Decimal::from(self.item_count)),
             "completedAt" => SortValue::Time(self.completed_at.unwrap_or_else(never)),
             _ => SortValue::Time(self.created_at),
         }

@@ -12,7 +12,9 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::db::schema::{price_lists, price_rules, prices};
-use crate::domain::filter::{Listable, SortColumn, SortKind, SortValue};
+use crate::domain::filter::{
+    time_after_all, time_before_all, Listable, SortColumn, SortKind, SortValue,
+};
 use crate::impl_row;
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
@@ -60,6 +62,24 @@ pub const LIST_SORT_POSITION: SortColumn = SortColumn {
     kind: SortKind::Decimal,
 };
 
+pub const LIST_SORT_UPDATED_AT: SortColumn = SortColumn {
+    name: "updatedAt",
+    sql: "updated_at",
+    kind: SortKind::Time,
+};
+/// Lists without a start sort as the earliest.
+pub const LIST_SORT_STARTS_AT: SortColumn = SortColumn {
+    name: "startsAt",
+    sql: "coalesce(starts_at, timestamptz '0001-01-01 00:00:00+00')",
+    kind: SortKind::Time,
+};
+/// Lists without an end sort as the latest.
+pub const LIST_SORT_ENDS_AT: SortColumn = SortColumn {
+    name: "endsAt",
+    sql: "coalesce(ends_at, timestamptz '9999-12-31 23:59:59+00')",
+    kind: SortKind::Time,
+};
+
 impl Listable for PriceList {
     const SEARCH: &'static [&'static str] = &["name", "description"];
 
@@ -67,6 +87,9 @@ impl Listable for PriceList {
         match column.name {
             "name" => SortValue::Text(self.name.clone()),
             "position" => SortValue::Decimal(Decimal::from(self.position)),
+            "updatedAt" => SortValue::Time(self.updated_at),
+            "startsAt" => SortValue::Time(self.starts_at.unwrap_or_else(time_before_all)),
+            "endsAt" => SortValue::Time(self.ends_at.unwrap_or_else(time_after_all)),
             _ => SortValue::Time(self.created_at),
         }
     }
@@ -114,12 +137,19 @@ pub const PRICE_SORT_AMOUNT: SortColumn = SortColumn {
     kind: SortKind::Decimal,
 };
 
+pub const PRICE_SORT_UPDATED_AT: SortColumn = SortColumn {
+    name: "updatedAt",
+    sql: "updated_at",
+    kind: SortKind::Time,
+};
+
 impl Listable for Price {
     const SEARCH: &'static [&'static str] = &["currency"];
 
     fn sort_value(&self, column: SortColumn) -> SortValue {
         match column.name {
             "amount" => SortValue::Decimal(self.amount),
+            "updatedAt" => SortValue::Time(self.updated_at),
             _ => SortValue::Time(self.created_at),
         }
     }

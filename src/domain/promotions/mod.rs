@@ -14,7 +14,9 @@ use rust_decimal::Decimal;
 
 use crate::db::schema::{coupon_codes, promotion_actions, promotion_rules, promotions};
 use crate::db::sql::{Bind, Sql};
-use crate::domain::filter::{Listable, SortColumn, SortKind, SortValue};
+use crate::domain::filter::{
+    time_after_all, time_before_all, Listable, SortColumn, SortKind, SortValue,
+};
 use crate::error::Result;
 use crate::impl_row;
 
@@ -49,12 +51,33 @@ pub const SORT_NAME: SortColumn = SortColumn {
     kind: SortKind::Text,
 };
 
+pub const SORT_UPDATED_AT: SortColumn = SortColumn {
+    name: "updatedAt",
+    sql: "updated_at",
+    kind: SortKind::Time,
+};
+/// Promotions without a start sort as the earliest (see the `promotions_starts_sort` index).
+pub const SORT_STARTS_AT: SortColumn = SortColumn {
+    name: "startsAt",
+    sql: "coalesce(starts_at, timestamptz '0001-01-01 00:00:00+00')",
+    kind: SortKind::Time,
+};
+/// Promotions that never expire sort as the latest (see the `promotions_expires_sort` index).
+pub const SORT_EXPIRES_AT: SortColumn = SortColumn {
+    name: "expiresAt",
+    sql: "coalesce(expires_at, timestamptz '9999-12-31 23:59:59+00')",
+    kind: SortKind::Time,
+};
+
 impl Listable for Promotion {
     const SEARCH: &'static [&'static str] = &["name", "description"];
 
     fn sort_value(&self, column: SortColumn) -> SortValue {
         match column.name {
             "name" => SortValue::Text(self.name.clone()),
+            "updatedAt" => SortValue::Time(self.updated_at),
+            "startsAt" => SortValue::Time(self.starts_at.unwrap_or_else(time_before_all)),
+            "expiresAt" => SortValue::Time(self.expires_at.unwrap_or_else(time_after_all)),
             _ => SortValue::Time(self.created_at),
         }
     }

@@ -89,14 +89,22 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Any object by its prefixed ID; null when it does not exist for this merchant.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A prefixed ID of any kind (`cus_…`, `or_…`, `prod_…`…).")] id: ID,
+    ) -> GqlResult<Option<Node>> {
         resolve(ctx, "id", &id).await
     }
 
     /// Several objects by ID, in the order asked (null where not found); at most 250. IDs of
     /// different kinds are batched per kind.
     #[graphql(complexity = "ids.len() * child_complexity")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> GqlResult<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Prefixed IDs of any kinds, at most 250.")] ids: Vec<ID>,
+    ) -> GqlResult<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(bad_input("ids", format!("at most {MAX_NODES} IDs")));
         }

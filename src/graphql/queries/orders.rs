@@ -7,7 +7,7 @@ use crate::domain::orders::{models as m, Order as Row};
 use crate::graphql::connection::{self, GqlConnection, PageArgs};
 use crate::graphql::errors::{bad_id, GqlResult};
 use crate::graphql::filters::{
-    DateTimeFilter, DecimalFilter, IdFilter, SortDirection, StringFilter,
+    DateTimeFilter, DecimalFilter, IdFilter, IntFilter, SortDirection, StringFilter,
 };
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
@@ -17,7 +17,9 @@ use crate::ids::{self, Kind};
 /// Conditions on an order status.
 #[derive(InputObject, Default)]
 pub struct OrderStatusFilter {
+    /// Exactly this status.
     pub eq: Option<OrderStatus>,
+    /// One of these statuses.
     #[graphql(name = "in")]
     pub in_: Option<Vec<OrderStatus>>,
 }
@@ -25,17 +27,36 @@ pub struct OrderStatusFilter {
 /// Conditions on orders; all given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct OrderFilter {
+    /// The order's own ID (`or_…`).
     pub id: Option<IdFilter>,
+    /// The order number (`R000000001`).
     pub number: Option<StringFilter>,
+    /// The order status.
     pub status: Option<OrderStatusFilter>,
+    /// Payment state: pending, paid, partially_paid, refunded, void or failed.
+    pub payment_status: Option<StringFilter>,
+    /// Fulfillment state: unfulfilled, partial, fulfilled or canceled.
+    pub fulfillment_status: Option<StringFilter>,
+    /// Contact email of the order; `eq` and `in` ignore case.
     pub email: Option<StringFilter>,
+    /// ISO 4217 currency code in upper case (`USD`).
     pub currency: Option<StringFilter>,
+    /// The buyer (`cus_…`); `isNull: true` selects guest orders. With `eq` this pages through
+    /// all of a customer's orders (`Customer.orders` only takes `first`).
     pub customer_id: Option<IdFilter>,
+    /// The store that takes the order (`st_…`).
     pub store_id: Option<IdFilter>,
+    /// The sales channel (`ch_…`).
     pub channel_id: Option<IdFilter>,
+    /// Number of units over all line items.
+    pub item_count: Option<IntFilter>,
+    /// The grand total.
     pub total: Option<DecimalFilter>,
+    /// When the order was created.
     pub created_at: Option<DateTimeFilter>,
+    /// When the order last changed.
     pub updated_at: Option<DateTimeFilter>,
+    /// When the order was placed; `isNull: true` selects drafts.
     pub completed_at: Option<DateTimeFilter>,
 }
 
@@ -71,8 +92,22 @@ impl OrderFilter {
         if let Some(x) = &self.email {
             x.apply_ci(&mut f, "email", "filter.email")?;
         }
-        if let Some(x) = &self.currency {
-            x.apply(&mut f, "currency", "filter.currency")?;
+        for (x, col, path) in [
+            (&self.currency, "currency", "filter.currency"),
+            (
+                &self.payment_status,
+                "payment_status",
+                "filter.paymentStatus",
+            ),
+            (
+                &self.fulfillment_status,
+                "fulfillment_status",
+                "filter.fulfillmentStatus",
+            ),
+        ] {
+            if let Some(x) = x {
+                x.apply(&mut f, col, path)?;
+            }
         }
         if let Some(s) = &self.status {
             if let Some(v) = s.eq {
@@ -87,36 +122,50 @@ impl OrderFilter {
                 );
             }
         }
+        if let Some(x) = &self.item_count {
+            x.apply(&mut f, "item_count", "filter.itemCount")?;
+        }
         if let Some(x) = &self.total {
-            x.apply(&mut f, "total");
+            x.apply(&mut f, "total", "filter.total")?;
         }
-        if let Some(x) = &self.created_at {
-            x.apply(&mut f, "created_at");
-        }
-        if let Some(x) = &self.updated_at {
-            x.apply(&mut f, "updated_at");
-        }
-        if let Some(x) = &self.completed_at {
-            x.apply(&mut f, "completed_at");
+        for (x, col, path) in [
+            (&self.created_at, "created_at", "filter.createdAt"),
+            (&self.updated_at, "updated_at", "filter.updatedAt"),
+            (&self.completed_at, "completed_at", "filter.completedAt"),
+        ] {
+            if let Some(x) = x {
+                x.apply(&mut f, col, path)?;
+            }
         }
         Ok(f)
     }
 }
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+/// What an order list is sorted by; ties are broken by ID in the same direction.
 pub enum OrderSortField {
+    /// When the order was created (the default, newest first).
     CreatedAt,
+    /// When the order last changed.
     UpdatedAt,
+    /// The order number, as text.
     Number,
+    /// The grand total (across currencies, as plain numbers).
     Total,
     /// Placed orders by completion time; drafts sort as the oldest.
     CompletedAt,
+    /// The contact email, as text; orders without one sort as the empty text (first ascending).
+    Email,
+    /// Number of units over all line items.
+    ItemCount,
 }
 
 /// Order of an order list.
 #[derive(InputObject)]
 pub struct OrderSort {
+    /// The field sorted by.
     pub field: OrderSortField,
+    /// Ascending or descending (default DESC).
     #[graphql(default)]
     pub direction: SortDirection,
 }
@@ -131,6 +180,8 @@ fn sort(s: Option<OrderSort>) -> Sort {
         OrderSortField::Number => m::SORT_NUMBER,
         OrderSortField::Total => m::SORT_TOTAL,
         OrderSortField::CompletedAt => m::SORT_COMPLETED_AT,
+        OrderSortField::Email => m::SORT_EMAIL,
+        OrderSortField::ItemCount => m::SORT_ITEM_COUNT,
     };
     Sort {
         column,
@@ -153,15 +204,27 @@ impl OrderQuery {
     async fn orders(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
+        )]
         before: Option<String>,
-        filter: Option<OrderFilter>,
+        #[graphql(desc = "Conditions the orders must all meet.")] filter: Option<OrderFilter>,
         #[graphql(desc = "Free text matched against the order number and email.")] search: Option<
             String,
         >,
-        sort: Option<OrderSort>,
+        #[graphql(desc = "Sort order; default newest first (CREATED_AT DESC).")] sort: Option<
+            OrderSort,
+        >,
     ) -> GqlResult<GqlConnection<Order>> {
         let filter = filter.unwrap_or_default().to_filter(search)?;
         let args = PageArgs {
@@ -176,7 +239,11 @@ impl OrderQuery {
 
     /// One order by ID; null when there is none for this merchant.
     #[graphql(guard = "RequireScope(Scope::OrdersRead)")]
-    async fn order(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Order>> {
+    async fn order(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The order's ID (`or_…`).")] id: ID,
+    ) -> GqlResult<Option<Order>> {
         let key = ids::decode(Kind::Order, &id).map_err(|e| bad_id("id", e))?;
         Ok(loaders::load::<Row>(ctx, key).await?.map(Order))
     }

@@ -18,26 +18,45 @@ use crate::ids::{self, Kind};
 /// Conditions on price lists.
 #[derive(InputObject, Default)]
 pub struct PriceListFilter {
+    /// The list's own ID (`pl_…`).
     pub id: Option<IdFilter>,
+    /// The list name.
     pub name: Option<StringFilter>,
     /// One of these statuses.
     pub status: Option<Vec<PriceListStatus>>,
+    /// Start of the window; `isNull: true` selects lists without one.
     pub starts_at: Option<DateTimeFilter>,
+    /// End of the window; `isNull: true` selects lists without one.
     pub ends_at: Option<DateTimeFilter>,
+    /// When the list was created.
     pub created_at: Option<DateTimeFilter>,
+    /// When the list (not its prices) last changed.
+    pub updated_at: Option<DateTimeFilter>,
 }
 
+/// What a price list list is sorted by; ties are broken by ID in the same direction.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum PriceListSortField {
+    /// When the list was created.
     CreatedAt,
+    /// The list name, as text.
     Name,
+    /// Precedence: the lowest position wins a price quote (the default, ascending).
     Position,
+    /// When the list last changed.
+    UpdatedAt,
+    /// Start of the window; lists without a start sort as the earliest.
+    StartsAt,
+    /// End of the window; lists without an end sort as the latest.
+    EndsAt,
 }
 
 /// Order of a price list list.
 #[derive(InputObject)]
 pub struct PriceListSort {
+    /// The field sorted by.
     pub field: PriceListSortField,
+    /// Ascending or descending (default DESC).
     #[graphql(default)]
     pub direction: SortDirection,
 }
@@ -45,25 +64,42 @@ pub struct PriceListSort {
 /// Conditions on prices.
 #[derive(InputObject, Default)]
 pub struct PriceFilter {
+    /// The price's own ID (`price_…`).
     pub id: Option<IdFilter>,
+    /// The variant priced (`variant_…`).
     pub variant_id: Option<IdFilter>,
-    /// `isNull: true` selects base prices.
+    /// The price list (`pl_…`); `isNull: true` selects base prices. With `eq` this pages
+    /// through all of a list's prices (`PriceList.prices` only takes `first`).
     pub price_list_id: Option<IdFilter>,
+    /// ISO 4217 currency code in upper case (`USD`).
     pub currency: Option<StringFilter>,
+    /// The unit amount.
     pub amount: Option<DecimalFilter>,
+    /// The "was" amount; `isNull: true` selects prices without one.
+    pub compare_at_amount: Option<DecimalFilter>,
+    /// When the price was created.
+    pub created_at: Option<DateTimeFilter>,
+    /// When the price last changed.
     pub updated_at: Option<DateTimeFilter>,
 }
 
+/// What a price list is sorted by; ties are broken by ID in the same direction.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum PriceSortField {
+    /// When the price was created (the default, oldest first).
     CreatedAt,
+    /// The unit amount (across currencies, as plain numbers).
     Amount,
+    /// When the price last changed.
+    UpdatedAt,
 }
 
 /// Order of a price list.
 #[derive(InputObject)]
 pub struct PriceSort {
+    /// The field sorted by.
     pub field: PriceSortField,
+    /// Ascending or descending (default DESC).
     #[graphql(default)]
     pub direction: SortDirection,
 }
@@ -82,13 +118,27 @@ impl PricingQuery {
     async fn price_lists(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
+        )]
         before: Option<String>,
-        filter: Option<PriceListFilter>,
+        #[graphql(desc = "Conditions the price lists must all meet.")] filter: Option<
+            PriceListFilter,
+        >,
         #[graphql(desc = "Free text matched against name and description.")] search: Option<String>,
-        sort: Option<PriceListSort>,
+        #[graphql(desc = "Sort order; default by precedence (POSITION ASC).")] sort: Option<
+            PriceListSort,
+        >,
     ) -> GqlResult<GqlConnection<PriceList>> {
         let input = filter.unwrap_or_default();
         let mut f = Filter {
@@ -109,13 +159,14 @@ impl PricingQuery {
                 )),
             );
         }
-        for (x, col) in [
-            (&input.starts_at, "starts_at"),
-            (&input.ends_at, "ends_at"),
-            (&input.created_at, "created_at"),
+        for (x, col, path) in [
+            (&input.starts_at, "starts_at", "filter.startsAt"),
+            (&input.ends_at, "ends_at", "filter.endsAt"),
+            (&input.created_at, "created_at", "filter.createdAt"),
+            (&input.updated_at, "updated_at", "filter.updatedAt"),
         ] {
             if let Some(x) = x {
-                x.apply(&mut f, col);
+                x.apply(&mut f, col, path)?;
             }
         }
         let sort = Sort::by(
@@ -125,6 +176,9 @@ impl PricingQuery {
                 PriceListSortField::CreatedAt => d::LIST_SORT_CREATED_AT,
                 PriceListSortField::Name => d::LIST_SORT_NAME,
                 PriceListSortField::Position => d::LIST_SORT_POSITION,
+                PriceListSortField::UpdatedAt => d::LIST_SORT_UPDATED_AT,
+                PriceListSortField::StartsAt => d::LIST_SORT_STARTS_AT,
+                PriceListSortField::EndsAt => d::LIST_SORT_ENDS_AT,
             },
         );
         connection::list::<PriceListRow, PriceList>(
@@ -140,7 +194,11 @@ impl PricingQuery {
 
     /// One price list by ID (`pl_…`).
     #[graphql(guard = "RequireScope(Scope::PricingRead)")]
-    async fn price_list(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<PriceList>> {
+    async fn price_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The price list's ID (`pl_…`).")] id: ID,
+    ) -> GqlResult<Option<PriceList>> {
         let key = ids::decode(Kind::PriceList, &id).map_err(|e| bad_id("id", e))?;
         Ok(loaders::load::<PriceListRow>(ctx, key)
             .await?
@@ -156,12 +214,24 @@ impl PricingQuery {
     async fn prices(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
+        )]
         before: Option<String>,
-        filter: Option<PriceFilter>,
-        sort: Option<PriceSort>,
+        #[graphql(desc = "Conditions the prices must all meet.")] filter: Option<PriceFilter>,
+        #[graphql(desc = "Sort order; default oldest first (CREATED_AT ASC).")] sort: Option<
+            PriceSort,
+        >,
     ) -> GqlResult<GqlConnection<Price>> {
         let input = filter.unwrap_or_default();
         let mut f = Filter::default();
@@ -188,10 +258,18 @@ impl PricingQuery {
             x.apply(&mut f, "currency", "filter.currency")?;
         }
         if let Some(x) = &input.amount {
-            x.apply(&mut f, "amount");
+            x.apply(&mut f, "amount", "filter.amount")?;
         }
-        if let Some(x) = &input.updated_at {
-            x.apply(&mut f, "updated_at");
+        if let Some(x) = &input.compare_at_amount {
+            x.apply(&mut f, "compare_at_amount", "filter.compareAtAmount")?;
+        }
+        for (x, col, path) in [
+            (&input.created_at, "created_at", "filter.createdAt"),
+            (&input.updated_at, "updated_at", "filter.updatedAt"),
+        ] {
+            if let Some(x) = x {
+                x.apply(&mut f, col, path)?;
+            }
         }
         let sort = Sort::by(
             sort.map(|s| (s.field, s.direction)),
@@ -199,6 +277,7 @@ impl PricingQuery {
             |field| match field {
                 PriceSortField::CreatedAt => d::PRICE_SORT_CREATED_AT,
                 PriceSortField::Amount => d::PRICE_SORT_AMOUNT,
+                PriceSortField::UpdatedAt => d::PRICE_SORT_UPDATED_AT,
             },
         );
         connection::list::<PriceRow, Price>(
@@ -210,6 +289,17 @@ impl PricingQuery {
             Price,
         )
         .await
+    }
+
+    /// One price by ID (`price_…`); null when there is none for this merchant.
+    #[graphql(guard = "RequireScope(Scope::PricingRead)")]
+    async fn price(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The price's ID (`price_…`).")] id: ID,
+    ) -> GqlResult<Option<Price>> {
+        let key = ids::decode(Kind::Price, &id).map_err(|e| bad_id("id", e))?;
+        Ok(loaders::load::<PriceRow>(ctx, key).await?.map(Price))
     }
 
     /// The unit price a buyer gets for `quantity` of a variant in a currency at a moment: the

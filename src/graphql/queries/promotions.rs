@@ -1,7 +1,8 @@
 use async_graphql::{Context, Enum, InputObject, Object, ID};
 
 use crate::auth::Scope;
-use crate::domain::filter::{Filter, Sort};
+use crate::db::sql::Bind;
+use crate::domain::filter::{Filter, Op, Sort};
 use crate::domain::promotions::{self as d, Promotion as PromotionRow};
 use crate::graphql::connection::{self, GqlConnection, PageArgs};
 use crate::graphql::errors::{bad_id, GqlResult};
@@ -14,25 +15,50 @@ use crate::ids::{self, Kind};
 /// Conditions on promotions.
 #[derive(InputObject, Default)]
 pub struct PromotionFilter {
+    /// The promotion's own ID (`promo_…`).
     pub id: Option<IdFilter>,
+    /// The promotion name.
     pub name: Option<StringFilter>,
     /// coupon_code or automatic.
     pub kind: Option<StringFilter>,
+    /// `true`: promotions inside their window now (started or without a start, and not expired),
+    /// as `Promotion.active`; `false`: the others (not started yet or expired).
+    pub active: Option<bool>,
+    /// Start of the window; `isNull: true` selects promotions without one.
     pub starts_at: Option<DateTimeFilter>,
+    /// End of the window; `isNull: true` selects promotions that never expire.
     pub expires_at: Option<DateTimeFilter>,
+    /// When the promotion was created.
     pub created_at: Option<DateTimeFilter>,
+    /// When the promotion last changed.
+    pub updated_at: Option<DateTimeFilter>,
 }
 
+/// Whether a promotion row is inside its window at the statement's time (`Promotion.active`).
+const ACTIVE_NOW: &str = "((starts_at IS NULL OR starts_at <= now()) \
+     AND (expires_at IS NULL OR now() < expires_at))";
+
+/// What a promotion list is sorted by; ties are broken by ID in the same direction.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum PromotionSortField {
+    /// When the promotion was created (the default, newest first).
     CreatedAt,
+    /// The promotion name, as text.
     Name,
+    /// When the promotion last changed.
+    UpdatedAt,
+    /// Start of the window; promotions without a start sort as the earliest.
+    StartsAt,
+    /// End of the window; promotions that never expire sort as the latest.
+    ExpiresAt,
 }
 
 /// Order of a promotion list.
 #[derive(InputObject)]
 pub struct PromotionSort {
+    /// The field sorted by.
     pub field: PromotionSortField,
+    /// Ascending or descending (default DESC).
     #[graphql(default)]
     pub direction: SortDirection,
 }
@@ -51,13 +77,27 @@ impl PromotionQuery {
     async fn promotions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
+        )]
         before: Option<String>,
-        filter: Option<PromotionFilter>,
+        #[graphql(desc = "Conditions the promotions must all meet.")] filter: Option<
+            PromotionFilter,
+        >,
         #[graphql(desc = "Free text matched against name and description.")] search: Option<String>,
-        sort: Option<PromotionSort>,
+        #[graphql(desc = "Sort order; default newest first (CREATED_AT DESC).")] sort: Option<
+            PromotionSort,
+        >,
     ) -> GqlResult<GqlConnection<Promotion>> {
         let input = filter.unwrap_or_default();
         let mut f = Filter {
@@ -73,13 +113,17 @@ impl PromotionQuery {
         if let Some(x) = &input.kind {
             x.apply(&mut f, "kind", "filter.kind")?;
         }
-        for (x, col) in [
-            (&input.starts_at, "starts_at"),
-            (&input.expires_at, "expires_at"),
-            (&input.created_at, "created_at"),
+        if let Some(v) = input.active {
+            f.push(ACTIVE_NOW, Op::Eq(Bind::Bool(v)));
+        }
+        for (x, col, path) in [
+            (&input.starts_at, "starts_at", "filter.startsAt"),
+            (&input.expires_at, "expires_at", "filter.expiresAt"),
+            (&input.created_at, "created_at", "filter.createdAt"),
+            (&input.updated_at, "updated_at", "filter.updatedAt"),
         ] {
             if let Some(x) = x {
-                x.apply(&mut f, col);
+                x.apply(&mut f, col, path)?;
             }
         }
         let sort = Sort::by(
@@ -88,6 +132,9 @@ impl PromotionQuery {
             |field| match field {
                 PromotionSortField::CreatedAt => d::SORT_CREATED_AT,
                 PromotionSortField::Name => d::SORT_NAME,
+                PromotionSortField::UpdatedAt => d::SORT_UPDATED_AT,
+                PromotionSortField::StartsAt => d::SORT_STARTS_AT,
+                PromotionSortField::ExpiresAt => d::SORT_EXPIRES_AT,
             },
         );
         connection::list::<PromotionRow, Promotion>(
@@ -103,7 +150,11 @@ impl PromotionQuery {
 
     /// One promotion by ID (`promo_…`).
     #[graphql(guard = "RequireScope(Scope::PromotionsRead)")]
-    async fn promotion(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Promotion>> {
+    async fn promotion(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The promotion's ID (`promo_…`).")] id: ID,
+    ) -> GqlResult<Option<Promotion>> {
         let key = ids::decode(Kind::Promotion, &id).map_err(|e| bad_id("id", e))?;
         Ok(loaders::load::<PromotionRow>(ctx, key)
             .await?

@@ -79,9 +79,11 @@ impl From<OrderStatsDateField> for DateField {
 /// A calendar period.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum StatsPeriod {
+    /// Calendar day.
     Day,
     /// ISO week, starting Monday.
     Week,
+    /// Calendar month.
     Month,
 }
 
@@ -185,13 +187,26 @@ impl StatsQuery {
     async fn order_stats(
         &self,
         ctx: &Context<'_>,
-        filter: Option<OrderFilter>,
+        #[graphql(desc = "Which orders count, as the `filter` of `orders`.")] filter: Option<
+            OrderFilter,
+        >,
         #[graphql(desc = "Free text matched against the order number and email.")] search: Option<
             String,
         >,
+        #[graphql(
+            desc = "Keys to group by, at most one period (DAY, WEEK or MONTH); empty: one bucket."
+        )]
         group_by: Vec<OrderStatsGroupBy>,
-        #[graphql(default_with = "\"UTC\".to_string()")] timezone: String,
-        #[graphql(default)] date_field: OrderStatsDateField,
+        #[graphql(
+            default_with = "\"UTC\".to_string()",
+            desc = "IANA timezone (\"Europe/Madrid\") that cuts DAY, WEEK and MONTH; default UTC."
+        )]
+        timezone: String,
+        #[graphql(
+            default,
+            desc = "Which timestamp places an order in a period; default COMPLETED_AT."
+        )]
+        date_field: OrderStatsDateField,
     ) -> GqlResult<Vec<OrderStatsBucket>> {
         let filter = filter.unwrap_or_default().to_filter(search)?;
         let merchant = merchant_id(ctx)?;
@@ -219,13 +234,19 @@ impl StatsQuery {
     async fn customer_stats(
         &self,
         ctx: &Context<'_>,
-        period: StatsPeriod,
-        #[graphql(default_with = "\"UTC\".to_string()")] timezone: String,
-        created_at: Option<DateTimeFilter>,
+        #[graphql(desc = "The length of each bucket.")] period: StatsPeriod,
+        #[graphql(
+            default_with = "\"UTC\".to_string()",
+            desc = "IANA timezone (\"Europe/Madrid\") that cuts the periods; default UTC."
+        )]
+        timezone: String,
+        #[graphql(desc = "Which customers count, by when they were created.")] created_at: Option<
+            DateTimeFilter,
+        >,
     ) -> GqlResult<Vec<CustomerStatsBucket>> {
         let mut filter = Filter::default();
         if let Some(f) = &created_at {
-            f.apply(&mut filter, "c.created_at");
+            f.apply(&mut filter, "c.created_at", "createdAt")?;
         }
         let merchant = merchant_id(ctx)?;
         let mut conn = conn(ctx).await?;

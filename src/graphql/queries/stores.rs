@@ -16,16 +16,23 @@ use crate::ids::{self, Kind};
 /// Conditions on stores; all given conditions must hold.
 #[derive(InputObject, Default)]
 pub struct StoreFilter {
+    /// The store's own ID (`st_…`).
     pub id: Option<IdFilter>,
     /// The POS/RMS identifier.
     pub external_id: Option<StringFilter>,
+    /// The store name.
     pub name: Option<StringFilter>,
     /// ACTIVE or INACTIVE.
     pub status: Option<StringFilter>,
+    /// The brand (`br_…`); `isNull: true` selects stores without one.
     pub brand_id: Option<IdFilter>,
+    /// City of the store's address.
     pub city: Option<StringFilter>,
+    /// Country of the store's address.
     pub country: Option<StringFilter>,
+    /// When the store was created.
     pub created_at: Option<DateTimeFilter>,
+    /// When the store last changed.
     pub updated_at: Option<DateTimeFilter>,
 }
 
@@ -52,28 +59,37 @@ impl StoreFilter {
                 x.apply(&mut f, col, path)?;
             }
         }
-        if let Some(x) = &self.created_at {
-            x.apply(&mut f, "created_at");
-        }
-        if let Some(x) = &self.updated_at {
-            x.apply(&mut f, "updated_at");
+        for (x, col, path) in [
+            (&self.created_at, "created_at", "filter.createdAt"),
+            (&self.updated_at, "updated_at", "filter.updatedAt"),
+        ] {
+            if let Some(x) = x {
+                x.apply(&mut f, col, path)?;
+            }
         }
         Ok(f)
     }
 }
 
+/// What a store list is sorted by; ties are broken by ID in the same direction.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum StoreSortField {
+    /// When the store was created.
     CreatedAt,
+    /// When the store last changed.
     UpdatedAt,
+    /// The store name, as text (the default, A to Z).
     Name,
+    /// The POS/RMS identifier, as text.
     ExternalId,
 }
 
 /// Order of a store list.
 #[derive(InputObject)]
 pub struct StoreSort {
+    /// The field sorted by.
     pub field: StoreSortField,
+    /// Ascending or descending (default DESC).
     #[graphql(default)]
     pub direction: SortDirection,
 }
@@ -87,23 +103,39 @@ const STORE_UPDATED_AT: SortColumn = SortColumn {
 /// Conditions on channels.
 #[derive(InputObject, Default)]
 pub struct ChannelFilter {
+    /// The channel's own ID (`ch_…`).
     pub id: Option<IdFilter>,
+    /// Upper-case code (APP, WEB, KIOSK, POS…).
     pub code: Option<StringFilter>,
+    /// The channel name.
     pub name: Option<StringFilter>,
+    /// Whether the channel is active.
     pub active: Option<bool>,
+    /// When the channel was created.
+    pub created_at: Option<DateTimeFilter>,
+    /// When the channel last changed.
+    pub updated_at: Option<DateTimeFilter>,
 }
 
+/// What a channel list is sorted by; ties are broken by ID in the same direction.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum ChannelSortField {
+    /// When the channel was created.
     CreatedAt,
+    /// The code, as text (the default, A to Z).
     Code,
+    /// The channel name, as text.
     Name,
+    /// When the channel last changed.
+    UpdatedAt,
 }
 
 /// Order of a channel list.
 #[derive(InputObject)]
 pub struct ChannelSort {
+    /// The field sorted by.
     pub field: ChannelSortField,
+    /// Ascending or descending (default DESC).
     #[graphql(default)]
     pub direction: SortDirection,
 }
@@ -111,6 +143,11 @@ pub struct ChannelSort {
 const CHANNEL_CREATED_AT: SortColumn = SortColumn {
     name: "createdAt",
     sql: "created_at",
+    kind: SortKind::Time,
+};
+const CHANNEL_UPDATED_AT: SortColumn = SortColumn {
+    name: "updatedAt",
+    sql: "updated_at",
     kind: SortKind::Time,
 };
 const CHANNEL_NAME: SortColumn = SortColumn {
@@ -122,22 +159,33 @@ const CHANNEL_NAME: SortColumn = SortColumn {
 /// Conditions on brands.
 #[derive(InputObject, Default)]
 pub struct BrandFilter {
+    /// The brand's own ID (`br_…`).
     pub id: Option<IdFilter>,
+    /// External brand identifier (the `x-brand-id` of integrations).
     pub external_id: Option<StringFilter>,
+    /// The brand name.
     pub name: Option<StringFilter>,
+    /// When the brand was created.
+    pub created_at: Option<DateTimeFilter>,
 }
 
+/// What a brand list is sorted by; ties are broken by ID in the same direction.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum BrandSortField {
+    /// When the brand was created.
     CreatedAt,
+    /// External brand identifier, as text (the default, A to Z).
     ExternalId,
+    /// The brand name, as text.
     Name,
 }
 
 /// Order of a brand list.
 #[derive(InputObject)]
 pub struct BrandSort {
+    /// The field sorted by.
     pub field: BrandSortField,
+    /// Ascending or descending (default DESC).
     #[graphql(default)]
     pub direction: SortDirection,
 }
@@ -162,15 +210,25 @@ impl StoreQuery {
     async fn stores(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
+        )]
         before: Option<String>,
-        filter: Option<StoreFilter>,
+        #[graphql(desc = "Conditions the stores must all meet.")] filter: Option<StoreFilter>,
         #[graphql(desc = "Free text matched against name, external id and city.")] search: Option<
             String,
         >,
-        sort: Option<StoreSort>,
+        #[graphql(desc = "Sort order; default by name A to Z (NAME ASC).")] sort: Option<StoreSort>,
     ) -> GqlResult<GqlConnection<Store>> {
         let filter = filter.unwrap_or_default().to_filter(search)?;
         let sort = Sort::by(
@@ -196,7 +254,11 @@ impl StoreQuery {
 
     /// One store by ID (`st_…`); null when there is none for this merchant.
     #[graphql(guard = "RequireScope(Scope::StoresRead)")]
-    async fn store(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Store>> {
+    async fn store(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The store's ID (`st_…`).")] id: ID,
+    ) -> GqlResult<Option<Store>> {
         let key = ids::decode(Kind::Store, &id).map_err(|e| bad_id("id", e))?;
         Ok(loaders::load::<StoreRow>(ctx, key).await?.map(Store))
     }
@@ -210,12 +272,24 @@ impl StoreQuery {
     async fn channels(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
+        )]
         before: Option<String>,
-        filter: Option<ChannelFilter>,
-        sort: Option<ChannelSort>,
+        #[graphql(desc = "Conditions the channels must all meet.")] filter: Option<ChannelFilter>,
+        #[graphql(desc = "Sort order; default by code A to Z (CODE ASC).")] sort: Option<
+            ChannelSort,
+        >,
     ) -> GqlResult<GqlConnection<Channel>> {
         let input = filter.unwrap_or_default();
         let mut f = Filter::default();
@@ -231,6 +305,14 @@ impl StoreQuery {
         if let Some(v) = input.active {
             f.push("active", Op::Eq(Bind::Bool(v)));
         }
+        for (x, col, path) in [
+            (&input.created_at, "created_at", "filter.createdAt"),
+            (&input.updated_at, "updated_at", "filter.updatedAt"),
+        ] {
+            if let Some(x) = x {
+                x.apply(&mut f, col, path)?;
+            }
+        }
         let sort = Sort::by(
             sort.map(|s| (s.field, s.direction)),
             (ChannelSortField::Code, SortDirection::Asc),
@@ -238,6 +320,7 @@ impl StoreQuery {
                 ChannelSortField::CreatedAt => CHANNEL_CREATED_AT,
                 ChannelSortField::Code => dch::SORT_CODE,
                 ChannelSortField::Name => CHANNEL_NAME,
+                ChannelSortField::UpdatedAt => CHANNEL_UPDATED_AT,
             },
         );
         connection::list::<ChannelRow, Channel>(
@@ -253,7 +336,11 @@ impl StoreQuery {
 
     /// One channel by ID (`ch_…`).
     #[graphql(guard = "RequireScope(Scope::StoresRead)")]
-    async fn channel(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<Channel>> {
+    async fn channel(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The channel's ID (`ch_…`).")] id: ID,
+    ) -> GqlResult<Option<Channel>> {
         let key = ids::decode(Kind::Channel, &id).map_err(|e| bad_id("id", e))?;
         Ok(loaders::load::<ChannelRow>(ctx, key).await?.map(Channel))
     }
@@ -267,11 +354,22 @@ impl StoreQuery {
     async fn brands(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
+        )]
         after: Option<String>,
+        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
+        )]
         before: Option<String>,
-        filter: Option<BrandFilter>,
+        #[graphql(desc = "Conditions the brands must all meet.")] filter: Option<BrandFilter>,
+        #[graphql(desc = "Sort order; default by external identifier (EXTERNAL_ID ASC).")]
         sort: Option<BrandSort>,
     ) -> GqlResult<GqlConnection<Brand>> {
         let input = filter.unwrap_or_default();
@@ -284,6 +382,9 @@ impl StoreQuery {
         }
         if let Some(x) = &input.name {
             x.apply(&mut f, "name", "filter.name")?;
+        }
+        if let Some(x) = &input.created_at {
+            x.apply(&mut f, "created_at", "filter.createdAt")?;
         }
         let sort = Sort::by(
             sort.map(|s| (s.field, s.direction)),
@@ -303,5 +404,16 @@ impl StoreQuery {
             Brand,
         )
         .await
+    }
+
+    /// One brand by ID (`br_…`); null when there is none for this merchant.
+    #[graphql(guard = "RequireScope(Scope::StoresRead)")]
+    async fn brand(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The brand's ID (`br_…`).")] id: ID,
+    ) -> GqlResult<Option<Brand>> {
+        let key = ids::decode(Kind::Brand, &id).map_err(|e| bad_id("id", e))?;
+        Ok(loaders::load::<BrandRow>(ctx, key).await?.map(Brand))
     }
 }

@@ -13,6 +13,7 @@ pub struct ViewerMerchant {
 /// Who is calling.
 #[derive(SimpleObject)]
 pub struct Viewer {
+    /// The merchant the credential belongs to.
     pub merchant: ViewerMerchant,
     /// Canonical scopes granted to the credential.
     pub scopes: Vec<String>,

@@ -106,7 +106,8 @@ impl Customer {
             .map(Address)
             .collect())
     }
-    /// The customer's most recent orders, newest first (requires `orders:read`).
+    /// The customer's most recent orders, newest first (requires `orders:read`); use
+    /// `orders(filter: {customerId…})` at the root to page through all of them.
     #[graphql(
         guard = "RequireScope(Scope::OrdersRead)",
         complexity = "first.unwrap_or(10).clamp(1, 250) as usize * child_complexity"
@@ -153,7 +154,8 @@ impl CustomerGroup {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// Members of the group (the first `first`, oldest member first).
+    /// Members of the group (the first `first`, oldest member first); use
+    /// `customers(filter: {customerGroupId…})` at the root to page through all of them.
     #[graphql(complexity = "first.unwrap_or(50).clamp(1, 250) as usize * child_complexity")]
     async fn customers(
         &self,

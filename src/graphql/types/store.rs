@@ -128,6 +128,9 @@ impl Brand {
     async fn name(&self) -> &str {
         &self.0.name
     }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
 }
 
 /// A sales channel: APP, WEB, KIOSK, POS…
@@ -159,7 +162,8 @@ impl Channel {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// Products published on this channel (the first `first` by creation).
+    /// Products published on this channel (the first `first` by creation); use
+    /// `products(filter: {channelId…})` at the root to page through all of them.
     #[graphql(complexity = "first.unwrap_or(50).clamp(1, 250) as usize * child_complexity")]
     async fn products(
         &self,

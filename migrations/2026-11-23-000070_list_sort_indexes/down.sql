@@ -1,0 +1,9 @@
+DROP INDEX IF EXISTS promotions_expires_sort;
+DROP INDEX IF EXISTS promotions_starts_sort;
+DROP INDEX IF EXISTS promotions_updated;
+DROP INDEX IF EXISTS prices_updated;
+DROP INDEX IF EXISTS variants_position_sort;
+DROP INDEX IF EXISTS variants_updated;
+DROP INDEX IF EXISTS orders_item_count_sort;
+DROP INDEX IF EXISTS orders_email_sort;
+DROP INDEX IF EXISTS customers_last_name_sort;
