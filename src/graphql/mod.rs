@@ -1,6 +1,7 @@
 //! The GraphQL schema: a library the transports (`/graphql`, the REST adapters) execute with a
 //! [`context::RequestCtx`] and a fresh set of [`loaders`].
 
+pub mod argument_errors;
 pub mod batch;
 pub mod connection;
 pub mod context;
@@ -79,6 +80,8 @@ pub async fn execute(
     mut request: async_graphql::Request,
 ) -> async_graphql::Response {
     documents::attach(&mut request);
+    // Kept only while the request runs, to name the argument of a value that failed to parse.
+    let query = request.query.clone();
     let queue = batch::BatchQueue::default();
     let request =
         loaders::attach(request, db, principal.merchant_id, &queue).data(context::RequestCtx {
@@ -86,6 +89,7 @@ pub async fn execute(
             db: db.clone(),
         });
     let mut response = queue.run(Schema::execute(schema, request)).await;
+    argument_errors::name_arguments(&query, &mut response.errors);
     errors::ensure_codes(&mut response.errors);
     response
 }

@@ -1,0 +1,135 @@
+//! Names the argument behind a value that failed to parse.
+//!
+//! async-graphql checks literal arguments during validation, but a custom scalar (Decimal,
+//! DateTime) or a value that arrives through a variable is parsed only when the field runs, and
+//! the error then names the type (`Failed to parse "Decimal": …`), not the argument. Its location
+//! is the argument's value, so the document tells which argument it was: the message gets
+//! `Invalid value for argument "orders(filter:)"` in front and `extensions.field` names the
+//! argument, as for every other bad argument.
+
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::Positioned;
+use async_graphql::{Pos, ServerError, Value};
+
+/// Whether `e` is async-graphql's report of an input value that did not parse.
+fn is_input_parse_error(e: &ServerError) -> bool {
+    let unnamed = e
+        .extensions
+        .as_ref()
+        .is_none_or(|x| x.get("field").is_none());
+    unnamed
+        && e.locations.len() == 1
+        && (e.message.starts_with("Failed to parse \"")
+            || e.message.starts_with("Expected input type \""))
+}
+
+/// (field name, argument name, variable the value came from) of the argument whose value
+/// starts at `pos`.
+fn argument_at(doc: &ExecutableDocument, pos: Pos) -> Option<(String, String, Option<String>)> {
+    let sets = doc
+        .operations
+        .iter()
+        .map(|(_, op)| &op.node.selection_set)
+        .chain(doc.fragments.values().map(|f| &f.node.selection_set));
+    for set in sets {
+        if let Some(found) = in_selection_set(set, pos) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn in_selection_set(
+    set: &Positioned<SelectionSet>,
+    pos: Pos,
+) -> Option<(String, String, Option<String>)> {
+    for item in &set.node.items {
+        let found = match &item.node {
+            Selection::Field(field) => {
+                let f = &field.node;
+                f.arguments
+                    .iter()
+                    .find(|(_, value)| value.pos == pos)
+                    .map(|(name, value)| {
+                        let variable = match &value.node {
+                            async_graphql::Value::String(_) => None,
+                            _ => value
+                                .node
+                                .variables_used()
+                                .next()
+                                .map(|v| v.to_string()),
+                        };
+                        (f.name.node.to_string(), name.node.to_string(), variable)
+                    })
+                    .or_else(|| in_selection_set(&f.selection_set, pos))
+            }
+            Selection::InlineFragment(fragment) => {
+                in_selection_set(&fragment.node.selection_set, pos)
+            }
+            Selection::FragmentSpread(_) => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// Rewrites the input-parse errors of a response to name their argument (see the module doc).
+/// `query` is the request's text; it is parsed again only when such an error exists.
+pub fn name_arguments(query: &str, errors: &mut [ServerError]) {
+    if !errors.iter().any(is_input_parse_error) {
+        return;
+    }
+    let Ok(doc) = async_graphql::parser::parse_query(query) else {
+        return;
+    };
+    for e in errors.iter_mut().filter(|e| is_input_parse_error(e)) {
+        let Some((field, argument, variable)) = argument_at(&doc, e.locations[0]) else {
+            continue;
+        };
+        let through = variable
+            .map(|v| format!(" (from variable ${v})"))
+            .unwrap_or_default();
+        e.message = format!(
+            "Invalid value for argument \"{field}({argument}:)\"{through}: {}",
+            e.message
+        );
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("field", Value::String(argument));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_error(line: usize, column: usize) -> ServerError {
+        ServerError::new(
+            r#"Failed to parse "Decimal": Invalid decimal: unknown character (occurred while parsing "DecimalFilter")"#,
+            Some(Pos { line, column }),
+        )
+    }
+
+    #[test]
+    fn the_argument_at_the_error_location_is_named() {
+        let query = "query($t: Decimal) {\n  orders(first: 5, filter: { total: { gt: $t } }) { totalCount }\n}";
+        // `filter:`'s value starts at line 2, column 28.
+        let mut errors = vec![parse_error(2, 28), parse_error(9, 9)];
+        name_arguments(query, &mut errors);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("Invalid value for argument \"orders(filter:)\" (from variable $t): Failed to parse \"Decimal\""),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(
+            errors[0].extensions.as_ref().and_then(|x| x.get("field")),
+            Some(&Value::String("filter".into()))
+        );
+        // No argument there: left as it was.
+        assert!(errors[1].message.starts_with("Failed to parse"));
+    }
+}
