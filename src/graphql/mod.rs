@@ -17,7 +17,8 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::config::Config;
 
-/// Every root query field.
+/// Every read, scoped to the caller's merchant: lists as Relay connections (at most 250 per
+/// page), single objects by ID, `node`/`nodes`, `viewer` and the dashboard aggregates.
 #[derive(MergedObject, Default)]
 pub struct Query(
     queries::customers::CustomerQuery,
@@ -33,7 +34,8 @@ pub struct Query(
     queries::stats::StatsQuery,
 );
 
-/// Every mutation.
+/// Every write. Payloads carry `userErrors { field code message }`; bulk mutations take up to
+/// 1,000 items in one transaction; `idempotencyKey` makes a retry return the first result.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     mutations::customers::CustomerMutation,
