@@ -11,6 +11,17 @@ use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::parser::Positioned;
 use async_graphql::{Pos, ServerError, Value};
 
+/// The first variable an argument value uses, from its GraphQL text (`{total: {gt: $t}}`).
+fn first_variable(value: &impl std::fmt::Display) -> Option<String> {
+    let text = value.to_string();
+    let start = text.find('$')? + 1;
+    let name: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
 /// Whether `e` is async-graphql's report of an input value that did not parse.
 fn is_input_parse_error(e: &ServerError) -> bool {
     let unnamed = e
@@ -51,15 +62,11 @@ fn in_selection_set(
                     .iter()
                     .find(|(_, value)| value.pos == pos)
                     .map(|(name, value)| {
-                        let variable = match &value.node {
-                            async_graphql::Value::String(_) => None,
-                            _ => value
-                                .node
-                                .variables_used()
-                                .next()
-                                .map(|v| v.to_string()),
-                        };
-                        (f.name.node.to_string(), name.node.to_string(), variable)
+                        (
+                            f.name.node.to_string(),
+                            name.node.to_string(),
+                            first_variable(&value.node),
+                        )
                     })
                     .or_else(|| in_selection_set(&f.selection_set, pos))
             }

@@ -19,7 +19,8 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::config::Config;
 
-/// Every root query field.
+/// Every read, scoped to the caller's merchant: lists as Relay connections (at most 250 per
+/// page), single objects by ID, `node`/`nodes`, `viewer` and the dashboard aggregates.
 #[derive(MergedObject, Default)]
 pub struct Query(
     queries::customers::CustomerQuery,
@@ -35,7 +36,8 @@ pub struct Query(
     queries::stats::StatsQuery,
 );
 
-/// Every mutation.
+/// Every write. Payloads carry `userErrors { field code message }`; bulk mutations take up to
+/// 1,000 items in one transaction; `idempotencyKey` makes a retry return the first result.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     mutations::customers::CustomerMutation,
@@ -54,13 +56,56 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema, signing page cursors with `cursors`.
 pub fn build_schema(config: &Config, cursors: cursor::CursorKey) -> AppSchema {
+    use connection::GqlConnection as Conn;
+    use types::{catalog, customer, order, pricing, promotion, store};
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(cursors)
         .register_output_type::<types::node::Node>()
+        // Types async-graphql generates, described here (descriptions only).
+        .override_output_type_description::<rust_decimal::Decimal>(DECIMAL)
+        .override_output_type_description::<Conn<customer::Customer>>(
+            "A page of customers (`customers`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<customer::CustomerGroup>>(
+            "A page of customer groups (`customerGroups`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<order::Order>>(
+            "A page of orders (`orders`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<store::Store>>(
+            "A page of stores (`stores`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<store::Channel>>(
+            "A page of sales channels (`channels`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<store::Brand>>(
+            "A page of brands (`brands`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<catalog::Product>>(
+            "A page of products (`products`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<catalog::Variant>>(
+            "A page of variants (`variants`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<pricing::PriceList>>(
+            "A page of price lists (`priceLists`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<pricing::Price>>(
+            "A page of prices (`prices`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<promotion::Promotion>>(
+            "A page of promotions (`promotions`); keyset cursors, at most 250 per page.",
+        )
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .finish()
 }
+
+/// The description of the `Decimal` scalar (async-graphql's own has none).
+const DECIMAL: &str =
+    "An exact decimal number, sent as a string such as \"29.99\" (never a float). Money amounts \
+     have at least two and at most four decimals, in the currency the object names; rates and \
+     coordinates are given as stored. Inputs accept a string or a JSON number; prefer strings.";
 
 /// The SDL of the schema (what `commerce-gateway schema` prints and `schema.graphql` holds).
 pub fn sdl() -> String {

@@ -16,12 +16,14 @@ use crate::graphql::types::customer::CustomerGroup;
 pub struct CustomerGroupCreateInput {
     /// 1–100 characters, unique per merchant (case-insensitive).
     pub name: String,
+    /// Description for staff, at most 1,000 characters.
     pub description: Option<String>,
 }
 
 /// Changes to a customer group.
 #[derive(InputObject)]
 pub struct CustomerGroupUpdateInput {
+    /// New name, 1–100 characters, unique per merchant (case-insensitive).
     pub name: Option<String>,
     /// `null` clears it.
     pub description: MaybeUndefined<String>,
@@ -36,6 +38,7 @@ pub struct CustomerGroupPayload {
     pub customer_group: Option<CustomerGroup>,
     /// ID of the deleted group, for `customerGroupDelete`.
     pub deleted_id: Option<ID>,
+    /// Why the mutation was refused, each naming its field path and a stable code (empty on success).
     pub user_errors: Vec<UserError>,
 }
 
@@ -88,7 +91,7 @@ impl CustomerGroupMutation {
     async fn customer_group_create(
         &self,
         ctx: &Context<'_>,
-        input: CustomerGroupCreateInput,
+        #[graphql(desc = "The group to create.")] input: CustomerGroupCreateInput,
     ) -> GqlResult<CustomerGroupPayload> {
         let m = merchant_id(ctx)?;
         let hash = serde_json::to_value(&input).unwrap_or_default();
@@ -108,7 +111,8 @@ impl CustomerGroupMutation {
     async fn customer_group_update(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The customer group (`cg_…`).")] id: ID,
+        #[graphql(desc = "The changes; omitted fields keep their values.")]
         input: CustomerGroupUpdateInput,
         #[graphql(
             desc = "Refuse with CONFLICT if the group changed after this time (same as `input.expectedUpdatedAt`)."
@@ -141,7 +145,7 @@ impl CustomerGroupMutation {
     async fn customer_group_delete(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The customer group (`cg_…`).")] id: ID,
     ) -> GqlResult<CustomerGroupPayload> {
         let m = merchant_id(ctx)?;
         let outcome = run(ctx, "customerGroupDelete", None, &(), move |c| {
@@ -156,8 +160,8 @@ impl CustomerGroupMutation {
     async fn customer_group_add_customers(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        customer_ids: Vec<ID>,
+        #[graphql(desc = "The customer group (`cg_…`).")] id: ID,
+        #[graphql(desc = "The customers to add (`cus_…`), at most 1,000.")] customer_ids: Vec<ID>,
     ) -> GqlResult<CustomerGroupPayload> {
         members(ctx, id, customer_ids, true).await
     }
@@ -167,8 +171,10 @@ impl CustomerGroupMutation {
     async fn customer_group_remove_customers(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        customer_ids: Vec<ID>,
+        #[graphql(desc = "The customer group (`cg_…`).")] id: ID,
+        #[graphql(desc = "The customers to remove (`cus_…`), at most 1,000.")] customer_ids: Vec<
+            ID,
+        >,
     ) -> GqlResult<CustomerGroupPayload> {
         members(ctx, id, customer_ids, false).await
     }

@@ -24,10 +24,14 @@ fn patch(v: MaybeUndefined<String>) -> Patch<String> {
 pub struct CustomerCreateInput {
     /// Unique per merchant, case-insensitive.
     pub email: String,
+    /// Given name, at most 100 characters (trimmed; blank means none).
     pub first_name: Option<String>,
+    /// Family name, at most 100 characters (trimmed; blank means none).
     pub last_name: Option<String>,
+    /// Phone number: digits, spaces and `+-().`, at least 4 digits, at most 32 characters.
     pub phone: Option<String>,
     #[graphql(default)]
+    /// Whether the customer agreed to receive marketing (default false).
     pub accepts_marketing: bool,
     /// 1–64 characters each, at most 250.
     pub tags: Option<Vec<String>>,
@@ -35,6 +39,7 @@ pub struct CustomerCreateInput {
     pub metadata: Option<async_graphql::Json<serde_json::Value>>,
     /// Identifier in a legacy system or CRM, unique per merchant.
     pub external_id: Option<String>,
+    /// Staff notes, at most 5,000 characters.
     pub notes: Option<String>,
     /// Groups (`cg_…`) the customer joins.
     pub customer_group_ids: Option<Vec<ID>>,
@@ -69,16 +74,23 @@ pub struct CustomerUpdateInput {
     pub id: ID,
     /// Refuse the change with CONFLICT if the customer was updated after this time.
     pub expected_updated_at: Option<DateTime<Utc>>,
+    /// New email address, unique per merchant (case-insensitive).
     pub email: Option<String>,
+    /// Given name, at most 100 characters; `null` clears it.
     pub first_name: MaybeUndefined<String>,
+    /// Family name, at most 100 characters; `null` clears it.
     pub last_name: MaybeUndefined<String>,
+    /// Digits, spaces and `+-().`, at least 4 digits, at most 32 characters; `null` clears it.
     pub phone: MaybeUndefined<String>,
+    /// Whether the customer agreed to receive marketing.
     pub accepts_marketing: Option<bool>,
     /// Replaces the tags.
     pub tags: Option<Vec<String>>,
     /// Replaces the metadata object.
     pub metadata: Option<async_graphql::Json<serde_json::Value>>,
+    /// Identifier in a legacy system or CRM, unique per merchant, at most 100 characters; `null` clears it.
     pub external_id: MaybeUndefined<String>,
+    /// Staff notes, at most 5,000 characters; `null` clears them.
     pub notes: MaybeUndefined<String>,
     /// Replaces the customer's groups.
     pub customer_group_ids: Option<Vec<ID>>,
@@ -112,6 +124,8 @@ pub struct CustomerResult {
     pub index: i32,
     /// The customer written (null when the item failed or was not written).
     pub customer: Option<Customer>,
+    /// Why this item failed, paths starting with the list argument and the item's index
+    /// (`["input", "3", "email"]`); empty when it was written.
     pub user_errors: Vec<UserError>,
 }
 
@@ -131,6 +145,7 @@ pub struct CustomersPayload {
 pub struct CustomersDeletePayload {
     /// IDs of the customers deleted.
     pub deleted_ids: Vec<ID>,
+    /// Why items were refused (NOT_FOUND, HAS_COMPLETED_ORDERS…), paths like `["ids", "3"]`.
     pub user_errors: Vec<UserError>,
 }
 
@@ -164,7 +179,7 @@ impl CustomerMutation {
     async fn customers_create(
         &self,
         ctx: &Context<'_>,
-        input: Vec<CustomerCreateInput>,
+        #[graphql(desc = "The customers to create, 1 to 1,000.")] input: Vec<CustomerCreateInput>,
         #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
         #[graphql(
             desc = "Retrying with the same key returns the first result without writing again."
@@ -201,7 +216,7 @@ impl CustomerMutation {
     async fn customers_update(
         &self,
         ctx: &Context<'_>,
-        input: Vec<CustomerUpdateInput>,
+        #[graphql(desc = "One change per customer, 1 to 1,000.")] input: Vec<CustomerUpdateInput>,
         #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
         #[graphql(
             desc = "Retrying with the same key returns the first result without writing again."
@@ -239,8 +254,11 @@ impl CustomerMutation {
     async fn customers_delete(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "The customers to delete (`cus_…`), 1 to 1,000.")] ids: Vec<ID>,
         #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
         idempotency_key: Option<String>,
     ) -> GqlResult<CustomersDeletePayload> {
         let ids: Vec<String> = ids.into_iter().map(|i| i.0).collect();
@@ -284,7 +302,10 @@ impl CustomerMutation {
     async fn customers_add_tags(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "The customers (`cus_…`), at most 1,000.")] ids: Vec<ID>,
+        #[graphql(
+            desc = "Tags to add, at least one: trimmed, 1–64 characters each, duplicates dropped."
+        )]
         tags: Vec<String>,
     ) -> GqlResult<CustomersPayload> {
         change_tags(ctx, ids, tags, true).await
@@ -295,7 +316,10 @@ impl CustomerMutation {
     async fn customers_remove_tags(
         &self,
         ctx: &Context<'_>,
-        ids: Vec<ID>,
+        #[graphql(desc = "The customers (`cus_…`), at most 1,000.")] ids: Vec<ID>,
+        #[graphql(
+            desc = "Tags to remove, at least one: trimmed, 1–64 characters each; tags a customer lacks are ignored."
+        )]
         tags: Vec<String>,
     ) -> GqlResult<CustomersPayload> {
         change_tags(ctx, ids, tags, false).await

@@ -36,6 +36,7 @@ pub struct UserError {
     pub field: Vec<String>,
     /// Stable machine-readable code (REQUIRED, INVALID, TAKEN, NOT_FOUND, CONFLICT…).
     pub code: String,
+    /// Human-readable explanation in English, for staff and logs; branch on `code`, not on this text.
     pub message: String,
 }
 

@@ -54,6 +54,7 @@ pub enum PriceRuleKind {
 /// A rule of a price list: `kind` plus exactly the reference of that kind.
 #[derive(InputObject)]
 pub struct PriceRuleInput {
+    /// What the rule matches on; give exactly the one field of that kind.
     pub kind: PriceRuleKind,
     /// For CUSTOMER_GROUP: a customer group (`cg_…`) of this merchant.
     pub customer_group_id: Option<ID>,
@@ -100,6 +101,7 @@ pub struct PriceListCreateInput {
     pub match_policy: Option<PriceListMatchPolicy>,
     /// With `endsAt`, the window an active list applies in (endsAt after startsAt).
     pub starts_at: Option<DateTime<Utc>>,
+    /// End of the window (exclusive), after `startsAt`; omitted: no end.
     pub ends_at: Option<DateTime<Utc>>,
     /// Who the list applies to (at most 100); none: everyone.
     pub rules: Option<Vec<PriceRuleInput>>,
@@ -108,11 +110,17 @@ pub struct PriceListCreateInput {
 /// Changes to a price list; omitted fields keep their values, `null` clears an optional one.
 #[derive(InputObject)]
 pub struct PriceListUpdateInput {
+    /// 1–100 characters.
     pub name: Option<String>,
+    /// At most 1,000 characters; `null` clears it.
     pub description: MaybeUndefined<String>,
+    /// 0 to 1,000,000; when several lists match a buyer the lowest position wins.
     pub position: Option<i32>,
+    /// How the list's rules combine.
     pub match_policy: Option<PriceListMatchPolicy>,
+    /// Start of the window (inclusive); `null` clears it.
     pub starts_at: MaybeUndefined<DateTime<Utc>>,
+    /// End of the window (exclusive), after `startsAt`; `null` clears it.
     pub ends_at: MaybeUndefined<DateTime<Utc>>,
     /// Refuse with CONFLICT if the list (or its rules) changed after this time.
     pub expected_updated_at: Option<DateTime<Utc>>,
@@ -133,6 +141,7 @@ pub struct PriceListPayload {
     pub price_list: Option<PriceList>,
     /// ID of the deleted list, for `priceListDelete`.
     pub deleted_id: Option<ID>,
+    /// Why the mutation was refused, each naming its field path and a stable code (empty on success).
     pub user_errors: Vec<UserError>,
 }
 
@@ -145,6 +154,7 @@ pub struct PriceRulePayload {
     pub price_list: Option<PriceList>,
     /// ID of the removed rule, for `priceRuleRemove`.
     pub deleted_id: Option<ID>,
+    /// Why the mutation was refused, each naming its field path and a stable code (empty on success).
     pub user_errors: Vec<UserError>,
 }
 
@@ -214,7 +224,7 @@ impl PriceListMutation {
     async fn price_list_create(
         &self,
         ctx: &Context<'_>,
-        input: PriceListCreateInput,
+        #[graphql(desc = "The list to create, with its rules.")] input: PriceListCreateInput,
     ) -> GqlResult<PriceListPayload> {
         let m = merchant_id(ctx)?;
         let list = ListInput {
@@ -245,6 +255,9 @@ impl PriceListMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The price list (`pl_…`).")] id: ID,
+        #[graphql(
+            desc = "The changes; omitted fields keep their values (rules are changed with `priceRuleAdd`/`priceRuleRemove`)."
+        )]
         input: PriceListUpdateInput,
         #[graphql(
             desc = "Refuse with CONFLICT if the price list changed after this time (same as `input.expectedUpdatedAt`)."
@@ -349,6 +362,7 @@ impl PriceListMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The price list (`pl_…`).")] price_list_id: ID,
+        #[graphql(desc = "The rule: `kind` and exactly that kind's reference.")]
         input: PriceRuleInput,
     ) -> GqlResult<PriceRulePayload> {
         let m = merchant_id(ctx)?;

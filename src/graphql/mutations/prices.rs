@@ -70,6 +70,7 @@ pub struct PriceResult {
     pub index: i32,
     /// The price written (null when the item failed or was not written).
     pub price: Option<Price>,
+    /// Why this item failed, paths like `["input", "3", "amount"]`; empty when it was written.
     pub user_errors: Vec<UserError>,
 }
 

@@ -30,6 +30,7 @@ pub struct StoresUpsertPayload {
 pub struct StoreScheduledOverrideCreatePayload {
     /// The override created; null when there are user errors.
     pub scheduled_override: Option<StoreScheduledOverride>,
+    /// Why the mutation was refused, each naming its field path and a stable code (empty on success).
     pub user_errors: Vec<UserError>,
 }
 
@@ -38,6 +39,7 @@ pub struct StoreScheduledOverrideCreatePayload {
 pub struct StoreScheduledOverrideDeletePayload {
     /// ID of the override removed; null when there are user errors.
     pub deleted_id: Option<ID>,
+    /// Why the mutation was refused, each naming its field path and a stable code (empty on success).
     pub user_errors: Vec<UserError>,
 }
 
@@ -102,9 +104,14 @@ impl StoreMutation {
         #[graphql(desc = "The value the field takes during the window.")] value: Json<
             serde_json::Value,
         >,
-        starts_at: DateTime<Utc>,
+        #[graphql(desc = "When the override starts applying (inclusive).")] starts_at: DateTime<
+            Utc,
+        >,
+        #[graphql(
+            desc = "When it stops applying (exclusive): after `startsAt` and in the future."
+        )]
         ends_at: DateTime<Utc>,
-        reason: Option<String>,
+        #[graphql(desc = "Why, for staff; at most 500 characters.")] reason: Option<String>,
     ) -> GqlResult<StoreScheduledOverrideCreatePayload> {
         let store = match ids::decode(Kind::Store, &store_id) {
             Ok(k) => k,
@@ -139,7 +146,7 @@ impl StoreMutation {
     async fn store_scheduled_override_delete(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The scheduled override (`sov_…`).")] id: ID,
     ) -> GqlResult<StoreScheduledOverrideDeletePayload> {
         let key = match ids::decode(Kind::ScheduledOverride, &id) {
             Ok(k) => k,

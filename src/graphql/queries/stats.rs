@@ -101,6 +101,9 @@ impl From<StatsPeriod> for Period {
 /// for orders without that reference (e.g. no channel).
 pub struct OrderStatsBucket(pub order_stats::OrderStatsBucket);
 
+/// Figures of one group of orders (`orderStats`): count, items, Decimal total and average.
+/// Keys not grouped by are null; a key grouped by is also null for orders without that
+/// reference (e.g. no channel).
 #[Object]
 impl OrderStatsBucket {
     /// The channel of the group (when grouped by CHANNEL).
@@ -149,6 +152,8 @@ impl OrderStatsBucket {
 /// New customers of one period.
 pub struct CustomerStatsBucket(pub customer_stats::CustomerStatsBucket);
 
+/// New customers of one period (`customerStats`), split by whether they have a completed or
+/// returned order.
 #[Object]
 impl CustomerStatsBucket {
     /// Start of the period in the requested timezone, as an instant.

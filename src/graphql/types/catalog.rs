@@ -13,12 +13,14 @@ use crate::ids::{self, Kind};
 /// Something the merchant sells; bought through its variants.
 pub struct Product(pub d::Product);
 
+/// Something the merchant sells (`prod_…`); buyers pick one of its variants.
 #[Object]
 impl Product {
     /// Public ID (`prod_…`).
     pub async fn id(&self) -> ID {
         ID(ids::encode(Kind::Product, self.0.id))
     }
+    /// Product name shown to shoppers and staff, 1–255 characters.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -26,6 +28,7 @@ impl Product {
     async fn slug(&self) -> &str {
         &self.0.slug
     }
+    /// Long description (free text); null when none was given.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -33,9 +36,11 @@ impl Product {
     async fn status(&self) -> &str {
         &self.0.status
     }
+    /// When the product was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the product last changed; send it back as `expectedUpdatedAt` to refuse an update that would overwrite a newer change.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -62,6 +67,7 @@ impl From<d::Variant> for Variant {
     }
 }
 
+/// A purchasable version of a product (`variant_…`): size, colour…; prices and order lines point at variants.
 #[Object]
 impl Variant {
     /// Public ID (`variant_…`).
@@ -76,6 +82,7 @@ impl Variant {
     async fn options_text(&self) -> &str {
         &self.row.options_text
     }
+    /// Display position among the product's variants, lower first (`Product.variants` lists them by creation, not by this).
     async fn position(&self) -> i32 {
         self.row.position
     }
@@ -83,6 +90,7 @@ impl Variant {
     async fn is_master(&self) -> bool {
         self.row.is_master
     }
+    /// When the variant was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.row.created_at
     }
@@ -90,6 +98,7 @@ impl Variant {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.row.updated_at
     }
+    /// The product this variant belongs to.
     async fn product(&self, ctx: &Context<'_>) -> GqlResult<Option<Product>> {
         if let Some(p) = &self.product {
             return Ok(Some(Product(p.clone())));

@@ -15,6 +15,7 @@ use crate::ids::{self, Kind};
 /// A person who buys from the merchant.
 pub struct Customer(pub dc::Customer);
 
+/// A person who buys from the merchant (`cus_…`).
 #[Object]
 impl Customer {
     /// Public ID (`cus_…`).
@@ -25,9 +26,11 @@ impl Customer {
     async fn email(&self) -> &str {
         &self.0.email
     }
+    /// Given name, at most 100 characters; null when unknown.
     async fn first_name(&self) -> Option<&str> {
         self.0.first_name.as_deref()
     }
+    /// Family name, at most 100 characters; null when unknown.
     async fn last_name(&self) -> Option<&str> {
         self.0.last_name.as_deref()
     }
@@ -40,6 +43,7 @@ impl Customer {
             .collect();
         (!parts.is_empty()).then(|| parts.join(" "))
     }
+    /// Phone number as entered (digits, spaces and `+-().`, at least 4 digits, at most 32 characters); not normalised to E.164.
     async fn phone(&self) -> Option<&str> {
         self.0.phone.as_deref()
     }
@@ -67,9 +71,11 @@ impl Customer {
     async fn store_credit_currency(&self) -> &str {
         &self.0.store_credit_currency
     }
+    /// When the customer was created (or imported).
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the customer last changed; send it back as `expectedUpdatedAt` to refuse an update that would overwrite a newer change.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -135,6 +141,7 @@ impl Customer {
 /// A segment of customers (VIP, Wholesale…), used by price rules and promotions.
 pub struct CustomerGroup(pub dc::CustomerGroup);
 
+/// A segment of customers (`cg_…`: VIP, Wholesale…) that price-list rules and promotion rules can target.
 #[Object]
 impl CustomerGroup {
     /// Public ID (`cg_…`).
@@ -145,12 +152,15 @@ impl CustomerGroup {
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Free-text description for staff, at most 1,000 characters; null when none.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
+    /// When the group was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the group was last renamed or re-described (membership changes do not count); send it back as `expectedUpdatedAt` to refuse an update that would overwrite a newer change.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -177,30 +187,38 @@ impl CustomerGroup {
 /// A saved postal address of a customer.
 pub struct Address(pub dc::Address);
 
+/// A saved postal address of a customer (`addr_…`); a customer has at most one default billing and one default shipping address.
 #[Object]
 impl Address {
     /// Public ID (`addr_…`).
     async fn id(&self) -> ID {
         ID(ids::encode(Kind::Address, self.0.id))
     }
+    /// Recipient's given name, at most 100 characters.
     async fn first_name(&self) -> Option<&str> {
         self.0.first_name.as_deref()
     }
+    /// Recipient's family name, at most 100 characters.
     async fn last_name(&self) -> Option<&str> {
         self.0.last_name.as_deref()
     }
+    /// Company name, at most 100 characters.
     async fn company(&self) -> Option<&str> {
         self.0.company.as_deref()
     }
+    /// First address line (street and number), 1–255 characters.
     async fn address1(&self) -> &str {
         &self.0.address1
     }
+    /// Second address line (apartment, floor…), at most 255 characters.
     async fn address2(&self) -> Option<&str> {
         self.0.address2.as_deref()
     }
+    /// City, 1–100 characters.
     async fn city(&self) -> &str {
         &self.0.city
     }
+    /// Postal code as entered, at most 20 characters.
     async fn zipcode(&self) -> Option<&str> {
         self.0.zipcode.as_deref()
     }
@@ -212,15 +230,19 @@ impl Address {
     async fn country_code(&self) -> &str {
         &self.0.country_code
     }
+    /// Contact phone for deliveries to this address, at most 32 characters.
     async fn phone(&self) -> Option<&str> {
         self.0.phone.as_deref()
     }
+    /// Whether this is the customer's default billing address (at most one per customer).
     async fn is_default_billing(&self) -> bool {
         self.0.is_default_billing
     }
+    /// Whether this is the customer's default shipping address (at most one per customer).
     async fn is_default_shipping(&self) -> bool {
         self.0.is_default_shipping
     }
+    /// When the address was saved.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }

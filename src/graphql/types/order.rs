@@ -50,6 +50,7 @@ impl OrderStatus {
 /// An order placed through any channel or store.
 pub struct Order(pub d::Order);
 
+/// An order (`or_…`) placed through a channel or store, or a draft being built; every amount is in `currency`.
 #[Object]
 impl Order {
     /// Public ID (`or_…`).
@@ -60,6 +61,7 @@ impl Order {
     async fn number(&self) -> &str {
         &self.0.number
     }
+    /// Where the order is in its life (DRAFT, COMPLETE, CANCELED or RETURNED).
     async fn status(&self) -> OrderStatus {
         OrderStatus::from_db(&self.0.status)
     }
@@ -91,9 +93,11 @@ impl Order {
     async fn discount_total(&self) -> Decimal {
         money(self.0.discount_total)
     }
+    /// Tax in `currency`. Not computed by this service: orders created through the API keep 0.
     async fn tax_total(&self) -> Decimal {
         money(self.0.tax_total)
     }
+    /// Delivery charge in `currency`, before promotions (a free delivery is counted in `discountTotal`).
     async fn delivery_total(&self) -> Decimal {
         money(self.0.delivery_total)
     }
@@ -105,6 +109,7 @@ impl Order {
     async fn external_id(&self) -> Option<&str> {
         self.0.external_id.as_deref()
     }
+    /// Staff notes, free text of at most 5,000 characters.
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
@@ -119,9 +124,11 @@ impl Order {
             .await?
             .map(CouponCode))
     }
+    /// When the order (as a draft) was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the order last changed; send it back as `expectedUpdatedAt` to refuse a mutation that would overwrite a newer change.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -129,9 +136,11 @@ impl Order {
     async fn completed_at(&self) -> Option<DateTime<Utc>> {
         self.0.completed_at
     }
+    /// When the order was canceled; null unless its status is CANCELED (`orderResume` clears it).
     async fn canceled_at(&self) -> Option<DateTime<Utc>> {
         self.0.canceled_at
     }
+    /// When staff approved the placed order (`orderApprove`, once); null until then.
     async fn approved_at(&self) -> Option<DateTime<Utc>> {
         self.0.approved_at
     }
@@ -189,12 +198,14 @@ impl Order {
 /// One variant bought in an order, with its quantity and price.
 pub struct LineItem(pub d::LineItem);
 
+/// One variant bought in an order (`li_…`), with its quantity and unit price in the order's currency.
 #[Object]
 impl LineItem {
     /// Public ID (`li_…`).
     pub async fn id(&self) -> ID {
         ID(ids::encode(Kind::LineItem, self.0.id))
     }
+    /// Units bought, 1–100,000.
     async fn quantity(&self) -> i32 {
         self.0.quantity
     }
@@ -214,6 +225,7 @@ impl LineItem {
     async fn order(&self, ctx: &Context<'_>) -> GqlResult<Option<Order>> {
         Ok(loaders::load(ctx, self.0.order_id).await?.map(Order))
     }
+    /// The variant bought (loaded together with its product).
     async fn variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
         // Loaded with its product in one join: line items almost always show both.
         let found = loaders::via::<loaders::VariantWithProduct, _>(ctx, self.0.variant_id).await?;
@@ -227,6 +239,7 @@ impl LineItem {
 /// A payment of an order.
 pub struct Payment(pub d::Payment);
 
+/// A payment taken or attempted for an order (`pay_…`).
 #[Object]
 impl Payment {
     /// Public ID (`pay_…`).
@@ -241,6 +254,7 @@ impl Payment {
     async fn status(&self) -> &str {
         &self.0.status
     }
+    /// Amount in the order's currency.
     async fn amount(&self) -> Decimal {
         money(self.0.amount)
     }
@@ -248,6 +262,7 @@ impl Payment {
     async fn reference(&self) -> Option<&str> {
         self.0.reference.as_deref()
     }
+    /// When the payment was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -256,6 +271,7 @@ impl Payment {
 /// A delivery or pickup of an order.
 pub struct Fulfillment(pub d::Fulfillment);
 
+/// A delivery or pickup of an order (`ful_…`).
 #[Object]
 impl Fulfillment {
     /// Public ID (`ful_…`).
@@ -271,9 +287,11 @@ impl Fulfillment {
     async fn status(&self) -> &str {
         &self.0.status
     }
+    /// Carrier tracking number, at most 100 characters; null when there is none.
     async fn tracking_number(&self) -> Option<&str> {
         self.0.tracking_number.as_deref()
     }
+    /// When the fulfillment was carried out; null until then.
     async fn fulfilled_at(&self) -> Option<DateTime<Utc>> {
         self.0.fulfilled_at
     }
@@ -282,12 +300,14 @@ impl Fulfillment {
 /// A discount on an order or one of its lines.
 pub struct Discount(pub d::Adjustment);
 
+/// A discount (`adj_…`) a promotion gave an order or one of its lines, in the order's currency.
 #[Object]
 impl Discount {
     /// Public ID (`adj_…`).
     async fn id(&self) -> ID {
         ID(ids::encode(Kind::Adjustment, self.0.id))
     }
+    /// Label shown on the order: the promotion's name when the discount was given (kept if the promotion is deleted).
     async fn label(&self) -> &str {
         &self.0.label
     }

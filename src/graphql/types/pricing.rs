@@ -14,10 +14,13 @@ use crate::ids::{self, Kind};
 /// Lifecycle of a price list.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum PriceListStatus {
+    /// Being prepared; never applies (new lists start here).
     Draft,
+    /// Applies (inside its window when `startsAt`/`endsAt` are set).
     Active,
     /// Applies only inside its starts/ends window.
     Scheduled,
+    /// Switched off; never applies until activated or scheduled again.
     Inactive,
 }
 
@@ -43,18 +46,22 @@ impl PriceListStatus {
 /// A set of prices that applies to buyers matching its rules.
 pub struct PriceList(pub d::PriceList);
 
+/// A set of prices (`pl_…`) for buyers matching its rules; when several lists match, the lowest `position` wins.
 #[Object]
 impl PriceList {
     /// Public ID (`pl_…`).
     pub async fn id(&self) -> ID {
         ID(ids::encode(Kind::PriceList, self.0.id))
     }
+    /// Name shown to staff, 1–100 characters.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Description for staff, at most 1,000 characters; null when none.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
+    /// Lifecycle status; `currentlyActive` says whether it applies right now.
     async fn status(&self) -> PriceListStatus {
         PriceListStatus::from_db(&self.0.status)
     }
@@ -66,9 +73,11 @@ impl PriceList {
     async fn match_policy(&self) -> &str {
         &self.0.match_policy
     }
+    /// Start of the window it applies in (inclusive); null: no start limit.
     async fn starts_at(&self) -> Option<DateTime<Utc>> {
         self.0.starts_at
     }
+    /// End of the window (exclusive), after `startsAt`; null: no end.
     async fn ends_at(&self) -> Option<DateTime<Utc>> {
         self.0.ends_at
     }
@@ -76,9 +85,11 @@ impl PriceList {
     async fn currently_active(&self) -> bool {
         self.0.active_at(Utc::now())
     }
+    /// When the list was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the list or its rules last changed; send it back as `expectedUpdatedAt` to refuse an update that would overwrite a newer change.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -110,6 +121,7 @@ impl PriceList {
 /// A condition of a price list.
 pub struct PriceRule(pub d::PriceRule);
 
+/// A condition of a price list (`prule_…`); `kind` says which one reference is set.
 #[Object]
 impl PriceRule {
     /// Public ID (`prule_…`).
@@ -120,16 +132,19 @@ impl PriceRule {
     async fn kind(&self) -> &str {
         &self.0.kind
     }
+    /// customer_group rules: the group whose members match; null for other kinds.
     async fn customer_group(&self, ctx: &Context<'_>) -> GqlResult<Option<CustomerGroup>> {
         Ok(loaders::load_opt(ctx, self.0.customer_group_id)
             .await?
             .map(CustomerGroup))
     }
+    /// channel rules: the channel orders must be placed on; null for other kinds.
     async fn channel(&self, ctx: &Context<'_>) -> GqlResult<Option<Channel>> {
         Ok(loaders::load_opt(ctx, self.0.channel_id)
             .await?
             .map(Channel))
     }
+    /// customer rules: the one customer who matches; null for other kinds.
     async fn customer(&self, ctx: &Context<'_>) -> GqlResult<Option<Customer>> {
         Ok(loaders::load_opt(ctx, self.0.customer_id)
             .await?
@@ -148,12 +163,14 @@ impl PriceRule {
 /// The price of a variant in a currency: its base price, or its price in a price list.
 pub struct Price(pub d::Price);
 
+/// The price of a variant in a currency (`price_…`): its base price, or its price in a price list.
 #[Object]
 impl Price {
     /// Public ID (`price_…`).
     pub async fn id(&self) -> ID {
         ID(ids::encode(Kind::Price, self.0.id))
     }
+    /// Unit price in `currency` (≥ 0, up to 4 decimals).
     async fn amount(&self) -> Decimal {
         money(self.0.amount)
     }
@@ -161,9 +178,11 @@ impl Price {
     async fn compare_at_amount(&self) -> Option<Decimal> {
         self.0.compare_at_amount.map(money)
     }
+    /// ISO 4217 currency code in upper case (`USD`).
     async fn currency(&self) -> &str {
         &self.0.currency
     }
+    /// The variant priced.
     async fn variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
         Ok(
             loaders::load::<crate::domain::catalog::Variant>(ctx, self.0.variant_id)
@@ -177,6 +196,7 @@ impl Price {
             .await?
             .map(PriceList))
     }
+    /// When the price was last written.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -185,6 +205,7 @@ impl Price {
 /// The price a buyer gets for a variant (`priceQuote`), and what decided it.
 pub struct PriceQuote(pub crate::domain::pricing::quote::Quote);
 
+/// The price a buyer gets for a variant (`priceQuote`), and what decided it.
 #[Object]
 impl PriceQuote {
     /// Unit price the buyer pays.
@@ -195,12 +216,15 @@ impl PriceQuote {
     async fn compare_at_amount(&self) -> Option<Decimal> {
         self.0.compare_at_amount.map(money)
     }
+    /// ISO 4217 currency of the amounts (the one asked for).
     async fn currency(&self) -> &str {
         &self.0.currency
     }
+    /// Quantity quoted for (volume rules depend on it).
     async fn quantity(&self) -> i32 {
         self.0.quantity
     }
+    /// The variant quoted.
     async fn variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
         Ok(
             loaders::load::<crate::domain::catalog::Variant>(ctx, self.0.variant_id)

@@ -14,15 +14,18 @@ use crate::ids::{self, Kind};
 /// A discount campaign, automatic or unlocked by a coupon code.
 pub struct Promotion(pub d::Promotion);
 
+/// A discount campaign (`promo_…`), automatic or unlocked by a coupon code.
 #[Object]
 impl Promotion {
     /// Public ID (`promo_…`).
     pub async fn id(&self) -> ID {
         ID(ids::encode(Kind::Promotion, self.0.id))
     }
+    /// Name, 1–255 characters; also the label of the discounts it gives.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Description for staff, at most 1,000 characters; null when none.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
     }
@@ -30,9 +33,11 @@ impl Promotion {
     async fn kind(&self) -> &str {
         &self.0.kind
     }
+    /// Start of the window (inclusive); null: no start limit.
     async fn starts_at(&self) -> Option<DateTime<Utc>> {
         self.0.starts_at
     }
+    /// End of the window (exclusive), after `startsAt`; null: never expires.
     async fn expires_at(&self) -> Option<DateTime<Utc>> {
         self.0.expires_at
     }
@@ -40,7 +45,8 @@ impl Promotion {
     async fn usage_limit(&self) -> Option<i32> {
         self.0.usage_limit
     }
-    /// Orders that used it.
+    /// Distinct orders of any status (drafts and canceled ones included) holding a discount from
+    /// it; `usageLimit` counts only complete orders.
     async fn usage_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
         Ok(
             loaders::via::<loaders::PromotionUsageLoader, _>(ctx, self.0.id)
@@ -56,9 +62,11 @@ impl Promotion {
     async fn multi_codes(&self) -> bool {
         self.0.multi_codes
     }
+    /// multiCodes: prefix of the generated codes (`<codePrefix><random>`, the last prefix used), `[A-Za-z0-9_-]{1,32}`; null otherwise.
     async fn code_prefix(&self) -> Option<&str> {
         self.0.code_prefix.as_deref()
     }
+    /// multiCodes: how many codes the promotion has (1–100,000); null otherwise.
     async fn number_of_codes(&self) -> Option<i32> {
         self.0.number_of_codes
     }
@@ -67,9 +75,11 @@ impl Promotion {
         let now = Utc::now();
         self.0.starts_at.is_none_or(|s| s <= now) && self.0.expires_at.is_none_or(|e| now < e)
     }
+    /// When the promotion was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the promotion last changed; send it back as `expectedUpdatedAt` to refuse an update that would overwrite a newer change.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -108,6 +118,7 @@ impl Promotion {
 /// A condition of a promotion.
 pub struct PromotionRule(pub d::PromotionRule);
 
+/// A condition (`prr_…`) an order must meet for its promotion to apply; `kind` says which fields are used.
 #[Object]
 impl PromotionRule {
     /// Public ID (`prr_…`).
@@ -130,9 +141,11 @@ impl PromotionRule {
     async fn match_policy(&self) -> Option<&str> {
         self.0.match_policy.as_deref()
     }
+    /// currency rules: the ISO 4217 currency the order must be in; null for other kinds.
     async fn currency(&self) -> Option<&str> {
         self.0.currency.as_deref()
     }
+    /// product rules: the products it matches (deleted products drop out); empty for other kinds.
     async fn products(&self, ctx: &Context<'_>) -> GqlResult<Vec<Product>> {
         Ok(
             loaders::load_many::<dcat::Product>(ctx, &self.0.product_ids)
@@ -142,6 +155,7 @@ impl PromotionRule {
                 .collect(),
         )
     }
+    /// customer rules: the customers it is for (deleted customers drop out); empty for other kinds.
     async fn customers(&self, ctx: &Context<'_>) -> GqlResult<Vec<Customer>> {
         Ok(
             loaders::load_many::<dc::Customer>(ctx, &self.0.customer_ids)
@@ -151,6 +165,7 @@ impl PromotionRule {
                 .collect(),
         )
     }
+    /// customer_group rules: the groups whose members qualify (deleted groups drop out); empty for other kinds.
     async fn customer_groups(&self, ctx: &Context<'_>) -> GqlResult<Vec<CustomerGroup>> {
         Ok(
             loaders::load_many::<dc::CustomerGroup>(ctx, &self.0.customer_group_ids)
@@ -165,6 +180,7 @@ impl PromotionRule {
 /// What a promotion gives.
 pub struct PromotionAction(pub d::PromotionAction);
 
+/// What a promotion gives (`pra_…`): an order discount, a per-unit discount on lines, or free delivery.
 #[Object]
 impl PromotionAction {
     /// Public ID (`pra_…`).
@@ -202,6 +218,7 @@ impl PromotionAction {
 /// A code that unlocks a promotion.
 pub struct CouponCode(pub d::CouponCode);
 
+/// A code (`cc_…`) that unlocks a coupon_code promotion when entered on an order.
 #[Object]
 impl CouponCode {
     /// Public ID (`cc_…`).
@@ -212,9 +229,11 @@ impl CouponCode {
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// Uses counted on the code: one more when an order with it is placed or resumed, one fewer when it is canceled.
     async fn usage_count(&self) -> i32 {
         self.0.usage_count
     }
+    /// The promotion the code unlocks.
     async fn promotion(&self, ctx: &Context<'_>) -> GqlResult<Option<Promotion>> {
         Ok(loaders::load(ctx, self.0.promotion_id)
             .await?

@@ -28,6 +28,7 @@ impl PromotionEvaluation {
     }
 }
 
+/// Which promotions apply to an order or a draft (`promotionEvaluate`) and what each takes off; amounts are in `currency`.
 #[Object]
 impl PromotionEvaluation {
     /// ISO 4217 currency of every amount.
@@ -91,6 +92,7 @@ pub struct AppliedPromotion {
     by_order: bool,
 }
 
+/// A promotion that applies, with the discounts it gives (in the evaluation's currency).
 #[Object]
 impl AppliedPromotion {
     /// The promotion (`promo_…`).

@@ -18,6 +18,7 @@ use crate::ids::{self, Kind};
 /// A location of the merchant, as synced from its POS or RMS.
 pub struct Store(pub d::Store);
 
+/// A location of the merchant (`st_…`), as synced from its POS or RMS through `storesUpsert` (the Fire spark integrations shape).
 #[Object]
 impl Store {
     /// Public ID (`st_…`).
@@ -28,6 +29,7 @@ impl Store {
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// Store name shown to shoppers and staff, 1–100 characters (Fire spark `name`).
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -39,6 +41,7 @@ impl Store {
     async fn timezone(&self) -> &str {
         &self.0.timezone
     }
+    /// Contact email (Fire spark `contact.email`); null when no contact was synced.
     async fn contact_email(&self) -> Option<&str> {
         self.0.contact_email.as_deref()
     }
@@ -46,18 +49,23 @@ impl Store {
     async fn contact_phone(&self) -> Option<&str> {
         self.0.contact_phone.as_deref()
     }
+    /// City, 1–100 characters (Fire spark `location.city`).
     async fn city(&self) -> Option<&str> {
         self.0.city.as_deref()
     }
+    /// Country as synced, free text of 1–100 characters such as "Ecuador" (Fire spark `location.country`), not an ISO code.
     async fn country(&self) -> Option<&str> {
         self.0.country.as_deref()
     }
+    /// Postal code, 4–10 digits (Fire spark `location.postal_code`).
     async fn postal_code(&self) -> Option<&str> {
         self.0.postal_code.as_deref()
     }
+    /// Latitude in decimal degrees, −90 to 90, up to 6 decimals (Fire spark `location.latitude`).
     async fn latitude(&self) -> Option<Decimal> {
         self.0.latitude.map(|d| d.normalize())
     }
+    /// Longitude in decimal degrees, −180 to 180, up to 6 decimals (Fire spark `location.longitude`).
     async fn longitude(&self) -> Option<Decimal> {
         self.0.longitude.map(|d| d.normalize())
     }
@@ -65,9 +73,11 @@ impl Store {
     async fn orderable(&self) -> bool {
         self.0.orderable
     }
+    /// When the store was first upserted.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the store last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
@@ -115,6 +125,7 @@ impl Store {
 /// A brand of the merchant.
 pub struct Brand(pub d::Brand);
 
+/// A brand of the merchant (`br_…`); stores trade under one, and `storesUpsert(brandId:)` is scoped to it.
 #[Object]
 impl Brand {
     /// Public ID (`br_…`).
@@ -125,9 +136,11 @@ impl Brand {
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// Brand name, at most 100 characters (may be empty).
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// When the gateway first saw the brand (its first `storesUpsert` naming it, or the seed).
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -136,6 +149,7 @@ impl Brand {
 /// A sales channel: APP, WEB, KIOSK, POS…
 pub struct Channel(pub dch::Channel);
 
+/// A sales channel (`ch_…`): APP, WEB, KIOSK, POS…; orders, price rules and product publications refer to it.
 #[Object]
 impl Channel {
     /// Public ID (`ch_…`).
@@ -146,9 +160,11 @@ impl Channel {
     async fn code(&self) -> &str {
         &self.0.code
     }
+    /// Display name, 1–100 characters.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// Whether the channel is in use. A flag only: nothing is refused on an inactive channel; deactivate a channel that orders reference instead of deleting it.
     async fn active(&self) -> bool {
         self.0.active
     }
@@ -156,9 +172,11 @@ impl Channel {
     async fn is_default(&self) -> bool {
         self.0.is_default
     }
+    /// When the channel was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// When the channel last changed; send it back as `expectedUpdatedAt` to refuse an update that would overwrite a newer change.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }

@@ -17,24 +17,34 @@ use crate::ids::{self, Kind};
 /// Who to contact at a store.
 #[derive(SimpleObject)]
 pub struct StoreContact {
+    /// Contact email (Fire spark `contact.email`).
     pub email: Option<String>,
     /// E.164 phone number.
     pub phone: Option<String>,
+    /// Contact person, 1–100 characters (Fire spark `contact.name`).
     pub name: Option<String>,
 }
 
 /// Where a store is.
 #[derive(SimpleObject)]
 pub struct StoreLocation {
+    /// Latitude in decimal degrees, −90 to 90 (Fire spark `location.latitude`).
     pub latitude: Option<Decimal>,
+    /// Longitude in decimal degrees, −180 to 180 (Fire spark `location.longitude`).
     pub longitude: Option<Decimal>,
+    /// First address line, 3–255 characters (Fire spark `location.address_line_1`).
     pub address_line_1: Option<String>,
+    /// Second address line, 3–255 characters (Fire spark `location.address_line_2`).
     pub address_line_2: Option<String>,
+    /// City, 1–100 characters (Fire spark `location.city`).
     pub city: Option<String>,
+    /// Country as synced, free text of 1–100 characters (Fire spark `location.country`).
     pub country: Option<String>,
     /// Numeric, 4–10 digits.
     pub postal_code: Option<String>,
+    /// Business name at this address, 1–100 characters (Fire spark `location.business_name`).
     pub business_name: Option<String>,
+    /// Unit number, 1–10 digits (Fire spark `location.unit_number`).
     pub unit_number: Option<String>,
 }
 
@@ -63,6 +73,7 @@ pub fn location(s: &StoreRow) -> Option<StoreLocation> {
 /// A store's configuration for one sales channel (`channels.<CODE>` in the integrations API).
 pub struct StoreChannelConfig(pub d::StoreChannel);
 
+/// A store's configuration for one sales channel (`channels.<CODE>` of the Fire spark upsert body).
 #[Object]
 impl StoreChannelConfig {
     /// Channel code (APP, WEB, KIOSK, POS…).
@@ -73,9 +84,11 @@ impl StoreChannelConfig {
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// UUID the integration gave this channel configuration (Fire spark `uid`).
     async fn uid(&self) -> uuid::Uuid {
         self.0.uid
     }
+    /// Name of the store on this channel, 1–100 characters.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -95,8 +108,10 @@ pub struct StoreFulfillment(pub d::StoreFulfillment);
 /// Money rules of a fulfillment type.
 pub struct FulfillmentPricing<'a>(&'a d::StoreFulfillment);
 
+/// Money rules of a fulfillment type (Fire spark `pricing`): order value limits, tax and fees.
 #[Object]
 impl FulfillmentPricing<'_> {
+    /// Whether prices for this fulfillment type include tax (Fire spark `is_tax_inclusive`).
     async fn is_tax_inclusive(&self) -> bool {
         self.0.is_tax_inclusive
     }
@@ -130,21 +145,30 @@ pub struct FulfillmentAvailability<'a>(&'a d::StoreFulfillment);
 pub struct DayHours {
     /// ISO time, e.g. "10:00:00".
     pub start_time: String,
+    /// ISO time the day's hours end, e.g. "22:00:00".
     pub end_time: String,
 }
 
 /// Opening hours by weekday; a missing day is closed.
 #[derive(SimpleObject, Deserialize, Clone, Default)]
 pub struct WeeklySchedule {
+    /// Hours on Monday; null: closed that day.
     pub monday: Option<DayHours>,
+    /// Hours on Tuesday; null: closed that day.
     pub tuesday: Option<DayHours>,
+    /// Hours on Wednesday; null: closed that day.
     pub wednesday: Option<DayHours>,
+    /// Hours on Thursday; null: closed that day.
     pub thursday: Option<DayHours>,
+    /// Hours on Friday; null: closed that day.
     pub friday: Option<DayHours>,
+    /// Hours on Saturday; null: closed that day.
     pub saturday: Option<DayHours>,
+    /// Hours on Sunday; null: closed that day.
     pub sunday: Option<DayHours>,
 }
 
+/// When a fulfillment type is available (Fire spark `availability`): status, weekly hours, temporary closure.
 #[Object]
 impl FulfillmentAvailability<'_> {
     /// OPEN, CLOSED or TEMPORARILY_CLOSED.
@@ -160,11 +184,13 @@ impl FulfillmentAvailability<'_> {
     async fn temporary_closed_reason(&self) -> Option<&serde_json::Value> {
         self.0.temporary_closed_reason.as_ref()
     }
+    /// When a temporary closure ends; null when none was synced.
     async fn temporary_closed_until(&self) -> Option<DateTime<Utc>> {
         self.0.temporary_closed_until
     }
 }
 
+/// One fulfillment type of a store channel (`channels.<CODE>.fulfillment.<TYPE>`), with its pricing, coverage zones and availability.
 #[Object]
 impl StoreFulfillment {
     /// DELIVERY, PICKUP…
@@ -176,9 +202,11 @@ impl StoreFulfillment {
     async fn external_id(&self) -> &str {
         &self.0.external_id
     }
+    /// UUID the integration gave this fulfillment type (Fire spark `uid`).
     async fn uid(&self) -> uuid::Uuid {
         self.0.uid
     }
+    /// Display name of this fulfillment option, 1–100 characters.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -186,9 +214,11 @@ impl StoreFulfillment {
     async fn instructions(&self) -> Option<&serde_json::Value> {
         self.0.instructions.as_ref()
     }
+    /// Order value limits, tax rate and fees of this fulfillment type.
     async fn pricing(&self) -> FulfillmentPricing<'_> {
         FulfillmentPricing(&self.0)
     }
+    /// Open or closed, weekly hours and any temporary closure.
     async fn availability(&self) -> FulfillmentAvailability<'_> {
         FulfillmentAvailability(&self.0)
     }
@@ -205,6 +235,7 @@ impl StoreFulfillment {
 /// A fee of a fulfillment type.
 pub struct FulfillmentFee(pub d::FulfillmentFee);
 
+/// A fee of a fulfillment type (Fire spark `pricing.fees`): a fixed amount or a percentage.
 #[Object]
 impl FulfillmentFee {
     /// The integration's identifier of the fee.
@@ -216,6 +247,7 @@ impl FulfillmentFee {
     async fn fee_type(&self) -> &str {
         &self.0.fee_type
     }
+    /// Whether the fee includes tax.
     async fn tax_inclusive(&self) -> bool {
         self.0.tax_inclusive
     }
@@ -223,10 +255,11 @@ impl FulfillmentFee {
     async fn name(&self) -> &serde_json::Value {
         &self.0.name
     }
+    /// Amount charged by a FIXED fee (≥ 0).
     async fn amount(&self) -> Decimal {
         money(self.0.amount)
     }
-    /// 0–1.
+    /// Share of the order charged by a PERCENTAGE fee, 0–1 (0.05 = 5 %).
     async fn percentage(&self) -> Decimal {
         self.0.percentage.normalize()
     }
@@ -235,15 +268,19 @@ impl FulfillmentFee {
 /// A point of a polygon zone.
 #[derive(SimpleObject)]
 pub struct GeoPoint {
+    /// Latitude in decimal degrees, −90 to 90.
     pub latitude: f64,
+    /// Longitude in decimal degrees, −180 to 180.
     pub longitude: f64,
 }
 
 /// An area a fulfillment type serves: a radius around a point, or a polygon.
 pub struct CoverageZone(pub d::CoverageZone);
 
+/// An area a fulfillment type serves: a radius around a point, or a polygon.
 #[Object]
 impl CoverageZone {
+    /// Zone name, 1–100 characters.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -252,9 +289,11 @@ impl CoverageZone {
     async fn zone_type(&self) -> &str {
         &self.0.zone_type
     }
+    /// RADIUS zones: latitude of the centre, −90 to 90; null for POLYGON zones.
     async fn center_latitude(&self) -> Option<Decimal> {
         self.0.center_latitude.map(|d| d.normalize())
     }
+    /// RADIUS zones: longitude of the centre, −180 to 180; null for POLYGON zones.
     async fn center_longitude(&self) -> Option<Decimal> {
         self.0.center_longitude.map(|d| d.normalize())
     }
@@ -279,12 +318,14 @@ impl CoverageZone {
 /// Payment settings of a store.
 pub struct StorePayments<'a>(pub &'a StoreRow);
 
+/// Payment settings of a store (Fire spark `payments`).
 #[Object]
 impl StorePayments<'_> {
     /// Whether the store accepts orders.
     async fn orderable(&self) -> bool {
         self.0.orderable
     }
+    /// Payment methods the store accepts.
     async fn methods(&self, ctx: &Context<'_>) -> GqlResult<Vec<StorePaymentMethod>> {
         Ok(loaders::children::<d::PaymentMethod>(ctx, self.0.id)
             .await?
@@ -297,18 +338,22 @@ impl StorePayments<'_> {
 /// A payment method a store accepts.
 pub struct StorePaymentMethod(pub d::PaymentMethod);
 
+/// A payment method a store accepts, with the order values it is allowed for and its processors.
 #[Object]
 impl StorePaymentMethod {
     /// CREDIT, DEBIT, CASH, BANK_TRANSFER or OTHER.
     async fn method(&self) -> &str {
         &self.0.method
     }
+    /// Smallest order value this method may pay (≥ 0).
     async fn minimum_order_value(&self) -> Decimal {
         money(self.0.minimum_order_value)
     }
+    /// Largest order value this method may pay (≥ 0).
     async fn maximum_order_value(&self) -> Decimal {
         money(self.0.maximum_order_value)
     }
+    /// Processors behind this method.
     async fn providers(&self, ctx: &Context<'_>) -> GqlResult<Vec<PaymentProvider>> {
         Ok(loaders::children::<d::PaymentProvider>(ctx, self.0.id)
             .await?
@@ -321,12 +366,14 @@ impl StorePaymentMethod {
 /// A processor behind a payment method.
 pub struct PaymentProvider(pub d::PaymentProvider);
 
+/// A processor behind a store payment method.
 #[Object]
 impl PaymentProvider {
     /// Provider UUID.
     async fn id(&self) -> uuid::Uuid {
         self.0.provider_uid
     }
+    /// Provider name, 1–100 characters.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -339,6 +386,7 @@ impl PaymentProvider {
 /// A field change that applies to a store during a time window.
 pub struct StoreScheduledOverride(pub d::ScheduledOverride);
 
+/// A store field change (`sov_…`) that applies during a time window; until it ends, `storesUpsert` refuses to change the same field.
 #[Object]
 impl StoreScheduledOverride {
     /// Public ID (`sov_…`).
@@ -353,12 +401,15 @@ impl StoreScheduledOverride {
     async fn value(&self) -> &serde_json::Value {
         &self.0.value
     }
+    /// When the override starts applying (inclusive).
     async fn starts_at(&self) -> DateTime<Utc> {
         self.0.starts_at
     }
+    /// When it stops applying (exclusive); always after `startsAt`.
     async fn ends_at(&self) -> DateTime<Utc> {
         self.0.ends_at
     }
+    /// Why, for staff (at most 500 characters); null when none was given.
     async fn reason(&self) -> Option<&str> {
         self.0.reason.as_deref()
     }
