@@ -998,6 +998,25 @@ async fn bad_filter_ids_variables_and_nested_sizes_are_bad_user_input() {
             error_message(&body).contains(needle),
             "{query}: `{needle}` not in {body}"
         );
+        // The argument is named too: `first` or `filter`, in the message and, when the value
+        // failed while the field ran, in `extensions.field`.
+        let argument = if query.contains("(first: $n)") {
+            "first"
+        } else {
+            "filter"
+        };
+        let msg = error_message(&body);
+        assert!(
+            msg.contains(&format!("({argument}:)")) || msg.contains(&format!("\"{argument}")),
+            "{query}: argument `{argument}` not named in {body}"
+        );
+        let field = body["errors"][0]["extensions"]["field"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            field == argument || field.starts_with(&format!("{argument}.")),
+            "{query}: extensions.field is not `{argument}…`: {body}"
+        );
         assert!(
             body["data"].is_null()
                 || body["data"]

@@ -5,7 +5,8 @@
 //! the error then names the type (`Failed to parse "Decimal": …`), not the argument. Its location
 //! is the argument's value, so the document tells which argument it was: the message gets
 //! `Invalid value for argument "orders(filter:)"` in front and `extensions.field` names the
-//! argument, as for every other bad argument.
+//! argument, as for every other bad argument. Validation's own `Invalid value for argument
+//! "filter.total.gt"` errors get that path as `extensions.field` as well.
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::parser::Positioned;
@@ -82,9 +83,27 @@ fn in_selection_set(
     None
 }
 
+/// The argument path of async-graphql's validation message `Invalid value for argument
+/// "filter.itemCount.in.1", expected type "Int"`.
+fn validated_argument(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("Invalid value for argument \"")?;
+    let path = &rest[..rest.find('"')?];
+    (!path.is_empty() && !path.contains('(')).then_some(path)
+}
+
 /// Rewrites the input-parse errors of a response to name their argument (see the module doc).
 /// `query` is the request's text; it is parsed again only when such an error exists.
 pub fn name_arguments(query: &str, errors: &mut [ServerError]) {
+    // Validation already names the argument in its message; give it `extensions.field` too.
+    for e in errors.iter_mut() {
+        if let Some(path) = validated_argument(&e.message) {
+            let path = path.to_owned();
+            let ext = e.extensions.get_or_insert_with(Default::default);
+            if ext.get("field").is_none() {
+                ext.set("field", Value::String(path));
+            }
+        }
+    }
     if !errors.iter().any(is_input_parse_error) {
         return;
     }
@@ -138,5 +157,19 @@ mod tests {
         );
         // No argument there: left as it was.
         assert!(errors[1].message.starts_with("Failed to parse"));
+
+        // A validation error names the path in its message; it becomes `field`.
+        let mut errors = vec![ServerError::new(
+            r#"Invalid value for argument "filter.itemCount.in.1", expected type "Int""#,
+            Some(Pos {
+                line: 1,
+                column: 33,
+            }),
+        )];
+        name_arguments("{ orders { totalCount } }", &mut errors);
+        assert_eq!(
+            errors[0].extensions.as_ref().and_then(|x| x.get("field")),
+            Some(&Value::String("filter.itemCount.in.1".into()))
+        );
     }
 }
