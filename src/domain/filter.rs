@@ -339,10 +339,20 @@ pub async fn by_column<T: Row>(
     keys: &[i64],
 ) -> Result<Vec<T>> {
     let mut sql = Sql::new(&format!("SELECT * FROM {} WHERE merchant_id = ", T::TABLE));
-    sql.bind(Bind::I64(merchant_id))
-        .push(&format!(" AND {column} = ANY("))
-        .bind(Bind::I64s(keys.to_vec()))
-        .push(") ORDER BY id");
+    sql.bind(Bind::I64(merchant_id));
+    match keys {
+        // One key (a lookup by id, one parent) gets its own statement with a scalar parameter.
+        // A prepared `= ANY($2)` is costed for an array of unknown length, so for a single key
+        // the custom plan always looks cheaper and PostgreSQL plans it again on every execution
+        // (btcostestimate and friends were most of the backend's CPU of an `order(id:)`); with
+        // `= $2` the generic plan costs the same and is kept after five executions.
+        [key] => sql.push(&format!(" AND {column} = ")).bind(Bind::I64(*key)),
+        _ => sql
+            .push(&format!(" AND {column} = ANY("))
+            .bind(Bind::I64s(keys.to_vec()))
+            .push(")"),
+    };
+    sql.push(" ORDER BY id");
     Ok(sql.cached().into_query().load(conn).await?)
 }
 
