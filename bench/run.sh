@@ -16,6 +16,7 @@
 #   BENCH_PG=postgres://postgres@127.0.0.1:5432   BENCH_DB=cg_bench   BENCH_MERCHANT=bench
 #   BENCH_CUSTOMERS=100000      BENCH_ORDERS=1000000
 #   BENCH_PORT=18080            BENCH_POOL_SIZE=16 (server pool)   BENCH_THREADS=2 (wrk/pgbench)
+#   BENCH_WORKERS               server's Tokio worker threads (default: one per core)
 #   CARGO_TARGET_DIR            where the release binary is built (default ./target)
 set -euo pipefail
 
@@ -94,7 +95,8 @@ fi
 # --- server ----------------------------------------------------------------------------------
 CLIENT=$("$BIN" clients create --database-url "$DB_URL" --merchant "$MERCHANT" --name bench \
   --scopes customers:read,orders:read,stores:read,catalog:read 2>/dev/null)
-RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" --database-url "$DB_URL" --pool-size "$POOL_SIZE" \
+# BENCH_WORKERS: Tokio worker threads of the server (TOKIO_WORKER_THREADS; default one per core).
+${BENCH_WORKERS:+env TOKIO_WORKER_THREADS=$BENCH_WORKERS} RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" --database-url "$DB_URL" --pool-size "$POOL_SIZE" \
   >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 600); do
@@ -187,7 +189,7 @@ rss_sampler() { # max VmRSS (kB) of the server, written to $1 while it runs
 }
 
 echo
-echo "commerce-gateway benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${SECS}s per run"
+echo "commerce-gateway benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${SECS}s per run, server workers: ${BENCH_WORKERS:-one per core}"
 echo "database $DB: $(have_customers) customers, $(have_orders) orders of '$MERCHANT' (id $MERCHANT_ID); order $ORDER_GID (key $ORDER_KEY); dashboard extras: $([ "$DASHBOARD_EXTRA" = 1 ] && echo customerGroups+discounts || echo 'none (fields absent on this branch)')"
 echo
 printf '| %-9s | %4s | %9s | %9s | %9s | %10s | %9s | %8s | %11s | %7s |\n' query conc 'req/s' 'p50 ms' 'p99 ms' 'stmts/req' 'stmts/seq' 'RSS MiB' 'pgbench tps' ratio

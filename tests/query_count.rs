@@ -82,3 +82,48 @@ async fn hot_statements_stay_prepared_across_requests() {
     .await;
     assert_eq!(app.prepared_statements(), prepared);
 }
+
+/// A lookup by id is one prepared statement that PostgreSQL plans once: after its first
+/// executions it runs on the generic plan (`pg_prepared_statements` of the gateway's only
+/// connection), instead of being planned again on every request.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lookup_by_id_runs_on_a_generic_plan() {
+    use diesel::QueryableByName;
+    use diesel_async::RunQueryDsl;
+
+    #[derive(QueryableByName)]
+    struct Plans {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        generic_plans: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        custom_plans: i64,
+    }
+
+    let app = spawn_with(|c| c.pool_size = 1).await;
+    app.seed("acme", 5, 10).await;
+    let token = app.token("acme", "orders:read").await;
+    let id = app.data(&token, "{ orders(first: 1) { nodes { id } } }", json!({})).await["orders"]
+        ["nodes"][0]["id"]
+        .clone();
+    for _ in 0..20 {
+        let d = app
+            .data(&token, "query($id: ID!) { order(id: $id) { number } }", json!({ "id": id }))
+            .await;
+        assert!(d["order"]["number"].is_string());
+    }
+    let mut conn = app.state.db.conn().await.expect("the gateway's connection");
+    let plans: Vec<Plans> = diesel::sql_query(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements \
+         WHERE statement LIKE 'SELECT * FROM orders WHERE merchant_id = $1 AND id = $2 %'",
+    )
+    .load(&mut *conn)
+    .await
+    .expect("pg_prepared_statements");
+    assert_eq!(plans.len(), 1, "one prepared lookup statement");
+    assert!(
+        plans[0].generic_plans >= 14 && plans[0].custom_plans <= 6,
+        "generic {} / custom {} plans over 20 lookups",
+        plans[0].generic_plans,
+        plans[0].custom_plans
+    );
+}
