@@ -181,6 +181,42 @@ impl IdFilter {
     }
 }
 
+/// A value to compare with and the operator building the predicate.
+type Comparison<T> = (Option<T>, fn(Bind) -> Op);
+
+/// The comparisons of an ordered filter (`eq`, `ne`, `gt`…`lte`, `in`, `isNull`), whatever the
+/// value type: `one` binds a value, `many` a list of them.
+struct Ordered<'a, T> {
+    compare: [Comparison<T>; 6],
+    in_: &'a Option<Vec<T>>,
+    is_null: Option<bool>,
+}
+
+impl<T: Clone> Ordered<'_, T> {
+    fn push(
+        self,
+        f: &mut Filter,
+        column: &'static str,
+        path: &str,
+        one: fn(T) -> Bind,
+        many: fn(Vec<T>) -> Bind,
+    ) -> GqlResult<()> {
+        for (v, op) in self.compare {
+            if let Some(v) = v {
+                f.push(column, op(one(v)));
+            }
+        }
+        if let Some(v) = self.in_ {
+            check_in_len(path, v.len())?;
+            f.push(column, Op::In(many(v.clone())));
+        }
+        if let Some(v) = self.is_null {
+            f.push(column, Op::IsNull(v));
+        }
+        Ok(())
+    }
+}
+
 /// Conditions on a point in time (ISO 8601 with offset).
 #[derive(InputObject, Default, Debug)]
 pub struct DateTimeFilter {
@@ -205,26 +241,19 @@ pub struct DateTimeFilter {
 
 impl DateTimeFilter {
     pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
-        for (v, op) in [
-            (self.eq, Op::Eq as fn(Bind) -> Op),
-            (self.ne, Op::Ne),
-            (self.gt, Op::Gt),
-            (self.gte, Op::Gte),
-            (self.lt, Op::Lt),
-            (self.lte, Op::Lte),
-        ] {
-            if let Some(t) = v {
-                f.push(column, op(Bind::Time(t)));
-            }
+        Ordered {
+            compare: [
+                (self.eq, Op::Eq),
+                (self.ne, Op::Ne),
+                (self.gt, Op::Gt),
+                (self.gte, Op::Gte),
+                (self.lt, Op::Lt),
+                (self.lte, Op::Lte),
+            ],
+            in_: &self.in_,
+            is_null: self.is_null,
         }
-        if let Some(v) = &self.in_ {
-            check_in_len(path, v.len())?;
-            f.push(column, Op::In(Bind::Times(v.clone())));
-        }
-        if let Some(v) = self.is_null {
-            f.push(column, Op::IsNull(v));
-        }
-        Ok(())
+        .push(f, column, path, Bind::Time, Bind::Times)
     }
 }
 
@@ -250,25 +279,20 @@ pub struct DecimalFilter {
 
 impl DecimalFilter {
     pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
-        for (v, op) in [
-            (self.eq, Op::Eq as fn(Bind) -> Op),
-            (self.gt, Op::Gt),
-            (self.gte, Op::Gte),
-            (self.lt, Op::Lt),
-            (self.lte, Op::Lte),
-        ] {
-            if let Some(d) = v {
-                f.push(column, op(Bind::Decimal(d)));
-            }
+        Ordered {
+            // No `ne` on amounts.
+            compare: [
+                (self.eq, Op::Eq),
+                (None, Op::Ne),
+                (self.gt, Op::Gt),
+                (self.gte, Op::Gte),
+                (self.lt, Op::Lt),
+                (self.lte, Op::Lte),
+            ],
+            in_: &self.in_,
+            is_null: self.is_null,
         }
-        if let Some(v) = &self.in_ {
-            check_in_len(path, v.len())?;
-            f.push(column, Op::In(Bind::Decimals(v.clone())));
-        }
-        if let Some(v) = self.is_null {
-            f.push(column, Op::IsNull(v));
-        }
-        Ok(())
+        .push(f, column, path, Bind::Decimal, Bind::Decimals)
     }
 }
 
@@ -296,26 +320,19 @@ pub struct IntFilter {
 
 impl IntFilter {
     pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
-        for (v, op) in [
-            (self.eq, Op::Eq as fn(Bind) -> Op),
-            (self.ne, Op::Ne),
-            (self.gt, Op::Gt),
-            (self.gte, Op::Gte),
-            (self.lt, Op::Lt),
-            (self.lte, Op::Lte),
-        ] {
-            if let Some(n) = v {
-                f.push(column, op(Bind::I32(n)));
-            }
+        Ordered {
+            compare: [
+                (self.eq, Op::Eq),
+                (self.ne, Op::Ne),
+                (self.gt, Op::Gt),
+                (self.gte, Op::Gte),
+                (self.lt, Op::Lt),
+                (self.lte, Op::Lte),
+            ],
+            in_: &self.in_,
+            is_null: self.is_null,
         }
-        if let Some(v) = &self.in_ {
-            check_in_len(path, v.len())?;
-            f.push(column, Op::In(Bind::I32s(v.clone())));
-        }
-        if let Some(v) = self.is_null {
-            f.push(column, Op::IsNull(v));
-        }
-        Ok(())
+        .push(f, column, path, Bind::I32, Bind::I32s)
     }
 }
 
