@@ -1,7 +1,7 @@
 //! Relay connections over keyset pages: argument checks, opaque cursors and a lazily computed
 //! `totalCount` (one `count(*)` only when the client asks for it).
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Context, Object, OutputType};
 use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::context::{conn, merchant_id};
 use super::cursor::CursorKey;
 use super::errors::{bad_input, GqlResult, IntoGql};
-use crate::domain::filter::{self, Cursor, Filter, Listable, Page, PageRequest, Sort, SortColumn};
+use crate::domain::filter::{
+    self, Cursor, Filter, Listable, Page, PageRequest, Sort, SortColumn, SortValue,
+};
 use crate::ids::{self, Kind};
 
 /// Largest page a client may ask for.
@@ -35,19 +37,37 @@ struct CursorData {
     id: String,
 }
 
-fn encode_cursor<T: Listable>(
-    key: &CursorKey,
+/// The cursor of one edge, signed only if the client selects it (`cursor`, `startCursor`,
+/// `endCursor`): a page of 250 rows read without cursors costs no signature.
+pub struct PageCursor {
+    key: CursorKey,
     merchant_id: i64,
-    row: &T,
     column: SortColumn,
+    value: SortValue,
+    id: i64,
     kind: Kind,
-) -> String {
-    let data = CursorData {
-        s: column.name.to_owned(),
-        v: row.sort_value(column).to_raw(),
-        id: ids::encode(kind, row.id()),
-    };
-    key.seal(merchant_id, &serde_json::to_vec(&data).unwrap_or_default())
+}
+
+impl CursorType for PageCursor {
+    type Error = &'static str;
+
+    /// Cursors coming back are decoded by [`PageArgs`] (with the merchant and the sort), never
+    /// through this.
+    fn decode_cursor(_: &str) -> Result<Self, Self::Error> {
+        Err("page cursors are decoded by PageArgs")
+    }
+
+    fn encode_cursor(&self) -> String {
+        let data = CursorData {
+            s: self.column.name.to_owned(),
+            v: self.value.to_raw(),
+            id: ids::encode(self.kind, self.id),
+        };
+        self.key.seal(
+            self.merchant_id,
+            &serde_json::to_vec(&data).unwrap_or_default(),
+        )
+    }
 }
 
 /// Where a cursor points, as the client gave it back.
@@ -173,7 +193,7 @@ fn count_of<T: Listable>(
     Box::pin(async move { filter::count::<T>(conn, merchant_id, &filter).await })
 }
 
-pub type GqlConnection<N> = Connection<String, N, ConnectionTotals>;
+pub type GqlConnection<N> = Connection<PageCursor, N, ConnectionTotals>;
 
 /// Runs a keyset list and wraps it as a connection of `N` built from each row.
 pub async fn list<T, N>(
@@ -213,7 +233,14 @@ where
         .items
         .into_iter()
         .map(|row| {
-            let cursor = encode_cursor(key, merchant_id, &row, sort.column, kind);
+            let cursor = PageCursor {
+                key: key.clone(),
+                merchant_id,
+                column: sort.column,
+                value: row.sort_value(sort.column),
+                id: row.id(),
+                kind,
+            };
             Edge::new(cursor, wrap(row))
         })
         .collect();
