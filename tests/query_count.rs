@@ -102,12 +102,17 @@ async fn a_lookup_by_id_runs_on_a_generic_plan() {
     let app = spawn_with(|c| c.pool_size = 1).await;
     app.seed("acme", 5, 10).await;
     let token = app.token("acme", "orders:read").await;
-    let id = app.data(&token, "{ orders(first: 1) { nodes { id } } }", json!({})).await["orders"]
-        ["nodes"][0]["id"]
+    let id = app
+        .data(&token, "{ orders(first: 1) { nodes { id } } }", json!({}))
+        .await["orders"]["nodes"][0]["id"]
         .clone();
     for _ in 0..20 {
         let d = app
-            .data(&token, "query($id: ID!) { order(id: $id) { number } }", json!({ "id": id }))
+            .data(
+                &token,
+                "query($id: ID!) { order(id: $id) { number } }",
+                json!({ "id": id }),
+            )
             .await;
         assert!(d["order"]["number"].is_string());
     }
