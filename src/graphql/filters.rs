@@ -75,7 +75,7 @@ impl StringFilter {
         Ok(())
     }
 
-    /// Like [`apply`](Self::apply) but `eq`/`in` ignore case (emails).
+    /// Like [`apply`](Self::apply) but `eq`/`in` ignore case (emails, coupon codes).
     pub fn apply_ci(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
         if let Some(v) = &self.eq {
             f.push(column, Op::EqIgnoreCase(v.clone()));
@@ -90,6 +90,7 @@ impl StringFilter {
             check_in_len(path, v.len())?;
             let lowered: &'static str = match column {
                 "email" => "lower(email)",
+                "code" => "lower(code)",
                 other => other,
             };
             f.push(

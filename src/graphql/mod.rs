@@ -96,6 +96,9 @@ pub fn build_schema(config: &Config, cursors: cursor::CursorKey) -> AppSchema {
         .override_output_type_description::<Conn<promotion::Promotion>>(
             "A page of promotions (`promotions`); keyset cursors, at most 250 per page.",
         )
+        .override_output_type_description::<Conn<promotion::CouponCode>>(
+            "A page of coupon codes (`couponCodes`); keyset cursors, at most 250 per page.",
+        )
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
         .finish()

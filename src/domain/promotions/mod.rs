@@ -126,10 +126,22 @@ pub struct CouponCode {
 }
 impl_row!(CouponCode, "coupon_codes");
 
+/// Codes sort as the unique index `coupon_codes_code` holds them, case-insensitively.
 pub const CODE_SORT_CODE: SortColumn = SortColumn {
     name: "code",
-    sql: "code",
+    sql: "lower(code)",
     kind: SortKind::Text,
+};
+pub const CODE_SORT_CREATED_AT: SortColumn = SortColumn {
+    name: "createdAt",
+    sql: "created_at",
+    kind: SortKind::Time,
+};
+/// Cast to numeric so cursors carry it as a decimal (see the `coupon_codes_usage_sort` index).
+pub const CODE_SORT_USAGE_COUNT: SortColumn = SortColumn {
+    name: "usageCount",
+    sql: "usage_count::numeric",
+    kind: SortKind::Decimal,
 };
 
 impl Listable for CouponCode {
@@ -137,7 +149,9 @@ impl Listable for CouponCode {
 
     fn sort_value(&self, column: SortColumn) -> SortValue {
         match column.name {
-            "code" => SortValue::Text(self.code.clone()),
+            // Codes are `[A-Za-z0-9_-]`: ASCII lowering is PostgreSQL's `lower`.
+            "code" => SortValue::Text(self.code.to_ascii_lowercase()),
+            "usageCount" => SortValue::Decimal(Decimal::from(self.usage_count)),
             _ => SortValue::Time(self.created_at),
         }
     }

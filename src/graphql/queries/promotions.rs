@@ -3,13 +3,15 @@ use async_graphql::{Context, Enum, InputObject, Object, ID};
 use crate::auth::Scope;
 use crate::db::sql::Bind;
 use crate::domain::filter::{Filter, Op, Sort};
-use crate::domain::promotions::{self as d, Promotion as PromotionRow};
+use crate::domain::promotions::{
+    self as d, CouponCode as CouponCodeRow, Promotion as PromotionRow,
+};
 use crate::graphql::connection::{self, GqlConnection, PageArgs};
 use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFilter};
+use crate::graphql::filters::{DateTimeFilter, IdFilter, IntFilter, SortDirection, StringFilter};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
-use crate::graphql::types::promotion::Promotion;
+use crate::graphql::types::promotion::{CouponCode, Promotion};
 use crate::ids::{self, Kind};
 
 /// Conditions on promotions.
@@ -58,6 +60,44 @@ pub enum PromotionSortField {
 pub struct PromotionSort {
     /// The field sorted by.
     pub field: PromotionSortField,
+    /// Ascending or descending (default DESC).
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Conditions on coupon codes.
+#[derive(InputObject, Default)]
+pub struct CouponCodeFilter {
+    /// The code's own ID (`cc_…`).
+    pub id: Option<IdFilter>,
+    /// The promotion the code unlocks (`promo_…`). With `eq` this pages through all of a
+    /// promotion's codes (`Promotion.couponCodes` only takes `first`).
+    pub promotion_id: Option<IdFilter>,
+    /// The code text; `eq` and `in` ignore case, as codes are unique per merchant
+    /// case-insensitively (`contains`/`startsWith` ignore it too; `ne` does not).
+    pub code: Option<StringFilter>,
+    /// Uses counted on the code (`CouponCode.usageCount`).
+    pub usage_count: Option<IntFilter>,
+    /// When the code was created (generated codes of one batch share it).
+    pub created_at: Option<DateTimeFilter>,
+}
+
+/// What a coupon code list is sorted by; ties are broken by ID in the same direction.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum CouponCodeSortField {
+    /// The code, ignoring case (the default, ascending).
+    Code,
+    /// When the code was created.
+    CreatedAt,
+    /// Uses counted on the code.
+    UsageCount,
+}
+
+/// Order of a coupon code list.
+#[derive(InputObject)]
+pub struct CouponCodeSort {
+    /// The field sorted by.
+    pub field: CouponCodeSortField,
     /// Ascending or descending (default DESC).
     #[graphql(default)]
     pub direction: SortDirection,
@@ -159,5 +199,91 @@ impl PromotionQuery {
         Ok(loaders::load::<PromotionRow>(ctx, key)
             .await?
             .map(Promotion))
+    }
+
+    /// The merchant's coupon codes, across promotions; filter by `promotionId` to page through
+    /// one promotion's codes (up to 100,000).
+    #[graphql(
+        guard = "RequireScope(Scope::PromotionsRead)",
+        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn coupon_codes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
+        )]
+        first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
+        )]
+        before: Option<String>,
+        #[graphql(desc = "Conditions the coupon codes must all meet.")] filter: Option<
+            CouponCodeFilter,
+        >,
+        #[graphql(desc = "Sort order; default by code (CODE ASC).")] sort: Option<CouponCodeSort>,
+    ) -> GqlResult<GqlConnection<CouponCode>> {
+        let input = filter.unwrap_or_default();
+        let mut f = Filter::default();
+        for (x, col, kind, path) in [
+            (&input.id, "id", Kind::CouponCode, "filter.id"),
+            (
+                &input.promotion_id,
+                "promotion_id",
+                Kind::Promotion,
+                "filter.promotionId",
+            ),
+        ] {
+            if let Some(x) = x {
+                x.apply(&mut f, col, kind, path)?;
+            }
+        }
+        if let Some(x) = &input.code {
+            x.apply_ci(&mut f, "code", "filter.code")?;
+        }
+        if let Some(x) = &input.usage_count {
+            x.apply(&mut f, "usage_count", "filter.usageCount")?;
+        }
+        if let Some(x) = &input.created_at {
+            x.apply(&mut f, "created_at", "filter.createdAt")?;
+        }
+        let sort = Sort::by(
+            sort.map(|s| (s.field, s.direction)),
+            (CouponCodeSortField::Code, SortDirection::Asc),
+            |field| match field {
+                CouponCodeSortField::Code => d::CODE_SORT_CODE,
+                CouponCodeSortField::CreatedAt => d::CODE_SORT_CREATED_AT,
+                CouponCodeSortField::UsageCount => d::CODE_SORT_USAGE_COUNT,
+            },
+        );
+        connection::list::<CouponCodeRow, CouponCode>(
+            ctx,
+            Kind::CouponCode,
+            f,
+            sort,
+            &PageArgs::new(first, after, last, before),
+            CouponCode,
+        )
+        .await
+    }
+
+    /// One coupon code by ID (`cc_…`); null when there is none for this merchant.
+    #[graphql(guard = "RequireScope(Scope::PromotionsRead)")]
+    async fn coupon_code(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The coupon code's ID (`cc_…`).")] id: ID,
+    ) -> GqlResult<Option<CouponCode>> {
+        let key = ids::decode(Kind::CouponCode, &id).map_err(|e| bad_id("id", e))?;
+        Ok(loaders::load::<CouponCodeRow>(ctx, key)
+            .await?
+            .map(CouponCode))
     }
 }

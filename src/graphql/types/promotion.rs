@@ -100,6 +100,7 @@ impl Promotion {
             .collect())
     }
     /// Its coupon codes (the first `first`, oldest first).
+    /// To page through all of them, use `couponCodes(filter: { promotionId: { eq: … } })` at the root.
     #[graphql(complexity = "first.unwrap_or(50).clamp(1, 250) as usize * child_complexity")]
     async fn coupon_codes(
         &self,
@@ -232,6 +233,10 @@ impl CouponCode {
     /// Uses counted on the code: one more when an order with it is placed or resumed, one fewer when it is canceled.
     async fn usage_count(&self) -> i32 {
         self.0.usage_count
+    }
+    /// When the code was created; the codes of one `couponCodesGenerate` batch share it.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
     }
     /// The promotion the code unlocks.
     async fn promotion(&self, ctx: &Context<'_>) -> GqlResult<Option<Promotion>> {
