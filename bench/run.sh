@@ -96,7 +96,7 @@ fi
 CLIENT=$("$BIN" clients create --database-url "$DB_URL" --merchant "$MERCHANT" --name bench \
   --scopes customers:read,orders:read,stores:read,catalog:read 2>/dev/null)
 # BENCH_WORKERS: Tokio worker threads of the server (TOKIO_WORKER_THREADS; default one per core).
-${BENCH_WORKERS:+env TOKIO_WORKER_THREADS=$BENCH_WORKERS} RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" --database-url "$DB_URL" --pool-size "$POOL_SIZE" \
+env ${BENCH_WORKERS:+TOKIO_WORKER_THREADS=$BENCH_WORKERS} RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$PORT" --database-url "$DB_URL" --pool-size "$POOL_SIZE" \
   >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 600); do
