@@ -72,3 +72,78 @@ async fn seed_is_deterministic_and_tops_up_without_duplicating() {
     let again = a.seed("demo", 50, 150).await;
     assert_eq!((again.customers, again.orders), (50, 150));
 }
+
+/// CORS answers browsers (requests with `Origin`, preflights included) and compression answers
+/// clients that accept it; a server-side client sending neither gets uncompressed JSON.
+#[tokio::test(flavor = "multi_thread")]
+async fn cors_and_compression_serve_the_clients_that_ask_for_them() {
+    let app = spawn().await;
+    app.seed("acme", 60, 0).await;
+    let key = app.api_key("acme", "customers:read").await;
+    let body = serde_json::json!({ "query": "{ customers(first: 60) { nodes { id email firstName lastName } } }" });
+
+    // A browser's preflight and its request.
+    let res = app
+        .http
+        .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+        .header("origin", "https://admin.example.com")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(res.headers()["access-control-allow-origin"], "*");
+    assert!(res.headers().contains_key("access-control-allow-methods"));
+    let res = app
+        .http
+        .post(app.url("/graphql"))
+        .bearer_auth(&key)
+        .header("origin", "https://admin.example.com")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["access-control-allow-origin"], "*");
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(
+        v["data"]["customers"]["nodes"].as_array().unwrap().len(),
+        60
+    );
+
+    // A client accepting gzip gets gzip (reqwest here does not decode it: the raw bytes show).
+    let res = app
+        .http
+        .post(app.url("/graphql"))
+        .bearer_auth(&key)
+        .header("accept-encoding", "gzip")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b], "a gzip stream");
+
+    // Neither header: plain, uncompressed JSON.
+    let res = app
+        .http
+        .post(app.url("/graphql"))
+        .bearer_auth(&key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(!res.headers().contains_key("content-encoding"));
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(
+        v["data"]["customers"]["nodes"].as_array().unwrap().len(),
+        60
+    );
+}
