@@ -19,6 +19,14 @@ pub struct Config {
     /// Maximum query depth and complexity accepted by the GraphQL executor.
     pub max_depth: usize,
     pub max_complexity: usize,
+    /// Length, tokens, nesting and expanded size of a document (checked before parsing).
+    pub document_limits: crate::graphql::limits::DocumentLimits,
+    /// `statement_timeout`, `idle_in_transaction_session_timeout` and `application_name` of
+    /// every pooled connection.
+    pub session: crate::db::SessionSettings,
+    /// Origins browsers may call from (`Access-Control-Allow-Origin`); `["*"]` allows any.
+    /// Credentials travel in headers, never cookies, so `*` exposes nothing by itself.
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -57,6 +65,15 @@ impl Config {
             body_limit_bytes: 8 * 1024 * 1024,
             max_depth: 12,
             max_complexity: 20_000,
+            document_limits: Default::default(),
+            session: crate::db::SessionSettings {
+                // Below the request timeout, so the client gets the database's clean error
+                // rather than a 408 while the statement would still run.
+                statement_timeout: Duration::from_secs(25),
+                idle_in_transaction_timeout: Duration::from_secs(30),
+                application_name: "commerce-gateway".into(),
+            },
+            cors_origins: vec!["*".into()],
         }
     }
 
@@ -129,6 +146,10 @@ impl fmt::Debug for Config {
             .field("jwt_secret", &self.jwt.secret.as_ref().map(|_| "***"))
             .field("jwt_issuer", &self.jwt.issuer)
             .field("request_timeout", &self.request_timeout)
+            .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("document_limits", &self.document_limits)
+            .field("session", &self.session)
+            .field("cors_origins", &self.cors_origins)
             .finish()
     }
 }

@@ -23,6 +23,9 @@ pub enum Error {
     Conflict { field: String, message: String },
     #[error("the database is unavailable, retry shortly")]
     Unavailable,
+    /// A statement ran past `statement_timeout`: the request asked for too much at once.
+    #[error("the request took too long in the database and was stopped; ask for less at once")]
+    Timeout,
     #[error("internal error")]
     Internal,
 }
@@ -78,6 +81,7 @@ impl Error {
             Error::Forbidden(_) => "FORBIDDEN",
             Error::Conflict { .. } => "CONFLICT",
             Error::Unavailable => "SERVICE_UNAVAILABLE",
+            Error::Timeout => "TIMEOUT",
             Error::Internal => "INTERNAL",
         }
     }
@@ -91,9 +95,49 @@ impl Error {
             Error::Forbidden(_) => 403,
             Error::Conflict { .. } => 409,
             Error::Unavailable => 503,
+            Error::Timeout => 504,
             Error::Internal => 500,
         }
     }
+}
+
+/// The field a unique or check constraint guards, as clients name it. Constraint names are
+/// the database's business: they never reach a client (an unknown one is logged and reported
+/// as `input`).
+fn constraint_field(constraint: &str) -> &'static str {
+    const FIELDS: &[(&str, &str)] = &[
+        ("customers_email", "email"),
+        ("customer_groups_name", "name"),
+        ("variants_sku", "sku"),
+        ("coupon_codes_code", "code"),
+        ("channels_one_default", "isDefault"),
+        ("prices_variant_currency_list", "currency"),
+        ("prices_compare_at_not_below_amount", "compareAtAmount"),
+        ("addresses_one_default_billing", "isDefaultBilling"),
+        ("addresses_one_default_shipping", "isDefaultShipping"),
+    ];
+    if let Some((_, field)) = FIELDS.iter().find(|(c, _)| *c == constraint) {
+        return field;
+    }
+    // PostgreSQL's generated names: `<table>_<columns>_key` / `_check`, and ours `<table>_external_id`.
+    for (suffix, field) in [
+        ("external_id_key", "externalId"),
+        ("external_id", "externalId"),
+        ("_number_key", "number"),
+        ("_slug_key", "slug"),
+        ("_slug_check", "slug"),
+        ("_code_key", "code"),
+        ("_position_key", "position"),
+    ] {
+        if constraint.ends_with(suffix) {
+            return field;
+        }
+    }
+    tracing::warn!(
+        constraint,
+        "a constraint without a client-facing field name"
+    );
+    "input"
 }
 
 impl From<DieselError> for Error {
@@ -102,18 +146,25 @@ impl From<DieselError> for Error {
             DieselError::NotFound => Error::not_found("not found"),
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 Error::conflict(
-                    info.constraint_name().unwrap_or("input"),
+                    constraint_field(info.constraint_name().unwrap_or_default()),
                     "a record with this value already exists",
                 )
             }
             DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
                 Error::bad_input(
-                    info.constraint_name().unwrap_or("input"),
+                    constraint_field(info.constraint_name().unwrap_or_default()),
                     "a value is out of its allowed range",
                 )
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 Error::Unavailable
+            }
+            // `statement_timeout` (or a cancel after the request was abandoned).
+            DieselError::DatabaseError(_, info)
+                if info.message().starts_with("canceling statement") =>
+            {
+                tracing::warn!(error = %info.message(), "a statement was cancelled");
+                Error::Timeout
             }
             other => Error::internal(other),
         }

@@ -31,7 +31,7 @@ pub use config::Config;
 /// Prepares the database (creating and migrating it) and builds the application.
 pub async fn build_app(config: Config) -> anyhow::Result<(Router, AppState)> {
     let url = db::prepare(&config.database_url, &config.data_dir).await?;
-    let db = db::Db::connect(&url, config.pool_size)?;
+    let db = db::Db::connect(&url, config.pool_size, &config.session)?;
     let state = AppState::new(config, db);
     Ok((http::router(state.clone()), state))
 }

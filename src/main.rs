@@ -33,6 +33,57 @@ struct DbArgs {
     data_dir: PathBuf,
 }
 
+/// Timeouts and limits of `serve` (defaults in `Config::new`).
+#[derive(Args, Clone)]
+struct LimitArgs {
+    /// Seconds a request may take before it is answered 408 (and its statement cancelled).
+    #[arg(long, env = "REQUEST_TIMEOUT_SECONDS")]
+    request_timeout_seconds: Option<u64>,
+    /// PostgreSQL `statement_timeout` of every pooled connection, in milliseconds.
+    #[arg(long, env = "DATABASE_STATEMENT_TIMEOUT_MS")]
+    statement_timeout_ms: Option<u64>,
+    /// PostgreSQL `idle_in_transaction_session_timeout`, in milliseconds.
+    #[arg(long, env = "DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS")]
+    idle_in_transaction_timeout_ms: Option<u64>,
+    /// PostgreSQL `application_name` of the pooled connections.
+    #[arg(long, env = "DATABASE_APPLICATION_NAME")]
+    application_name: Option<String>,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "BODY_LIMIT_BYTES")]
+    body_limit_bytes: Option<usize>,
+    /// Comma-separated origins allowed by CORS (`*`: any).
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    cors_origins: Option<Vec<String>>,
+}
+
+impl LimitArgs {
+    fn apply(self, config: &mut Config) {
+        use std::time::Duration;
+        if let Some(s) = self.request_timeout_seconds {
+            config.request_timeout = Duration::from_secs(s.max(1));
+        }
+        if let Some(ms) = self.statement_timeout_ms {
+            config.session.statement_timeout = Duration::from_millis(ms);
+        }
+        if let Some(ms) = self.idle_in_transaction_timeout_ms {
+            config.session.idle_in_transaction_timeout = Duration::from_millis(ms);
+        }
+        if let Some(name) = self.application_name {
+            config.session.application_name = name;
+        }
+        if let Some(bytes) = self.body_limit_bytes {
+            config.body_limit_bytes = bytes;
+        }
+        if let Some(origins) = self.cors_origins {
+            config.cors_origins = origins
+                .into_iter()
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect();
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (creates and migrates the database first).
@@ -47,6 +98,8 @@ enum Command {
         /// Connections in the pool.
         #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16)]
         pool_size: usize,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Create the database if needed and apply pending migrations.
     Migrate {
@@ -170,11 +223,18 @@ async fn credentials_command(action: CredentialAction, api_keys: bool) -> anyhow
     }
 }
 
-async fn serve(bind: SocketAddr, db: DbArgs, demo: bool, pool_size: usize) -> anyhow::Result<()> {
+async fn serve(
+    bind: SocketAddr,
+    db: DbArgs,
+    demo: bool,
+    pool_size: usize,
+    limits: LimitArgs,
+) -> anyhow::Result<()> {
     let mut config = Config::new(db.database_url.clone());
     config.bind = bind;
     config.data_dir = db.data_dir.clone();
     config.pool_size = pool_size;
+    limits.apply(&mut config);
     config.jwt = Config::jwt_from_env()?;
     tracing::info!(?config, "starting");
     let (app, _state) = build_app(config).await?;
@@ -255,7 +315,8 @@ async fn main() -> anyhow::Result<()> {
             db,
             demo,
             pool_size,
-        } => serve(bind, db, demo, pool_size).await,
+            limits,
+        } => serve(bind, db, demo, pool_size, limits).await,
         Command::Migrate { db } => {
             db::prepare(&db.database_url, &db.data_dir).await?;
             print_json(&serde_json::json!({ "migrated": true }))

@@ -2,8 +2,10 @@
 
 mod common;
 
-use common::spawn;
-use serde_json::Value;
+use common::{error_code, error_message, spawn, spawn_with};
+use diesel_async::SimpleAsyncConnection;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn health_readiness_metrics_and_request_ids() {
@@ -146,4 +148,494 @@ async fn cors_and_compression_serve_the_clients_that_ask_for_them() {
         v["data"]["customers"]["nodes"].as_array().unwrap().len(),
         60
     );
+}
+
+// ---- Hardening of the edge (issue #10): nesting, GET mutations, document cost, limits ----
+
+/// `[[[…1…]]]`, `{a: {a: …1…}}` as a GraphQL literal, `depth` levels.
+fn nested_list(depth: usize) -> String {
+    format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
+}
+fn nested_object(depth: usize) -> String {
+    format!("{}1{}", "{a: ".repeat(depth), "}".repeat(depth))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deeply_nested_values_are_refused_before_anything_recurses() {
+    let app = spawn().await;
+    let key = app.api_key("acme", "customers:read,stores:write").await;
+    for depth in [2_000, 20_000] {
+        let documents = [
+            // A list in a filter, an input object in a list, a JSON literal, a list argument.
+            format!(
+                "{{ customers(first: 1, filter: {{tags: {{hasAll: {}}}}}) {{ totalCount }} }}",
+                nested_list(depth)
+            ),
+            format!(
+                "mutation {{ storesUpsert(stores: [{}]) {{ userErrors {{ code }} }} }}",
+                nested_object(depth)
+            ),
+            format!(
+                "mutation {{ storesUpsert(stores: {}) {{ userErrors {{ code }} }} }}",
+                nested_list(depth)
+            ),
+            format!(
+                "{{ customers(first: 1, filter: {{email: {{in: {}}}}}) {{ totalCount }} }}",
+                nested_list(depth)
+            ),
+            // Nested selection sets and a variable default.
+            format!("{{ {} }}", "viewer { ".repeat(depth) + &"}".repeat(depth)),
+            format!(
+                "query($t: [String!] = {}) {{ viewer {{ scopes }} }}",
+                nested_list(depth)
+            ),
+        ];
+        for doc in &documents {
+            let (status, body) = app.gql_status(&key, doc, json!({})).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+            assert!(error_message(&body).contains("levels deep"), "{body}");
+            assert!(body["data"].is_null());
+        }
+        // The same nesting in a variable (written by hand: a serde_json::Value that deep
+        // would overflow the test's own stack): serde_json stops at 128 levels.
+        let text = format!(
+            r#"{{"query":"query($s: [JSON!]!) {{ viewer {{ scopes }} }}","variables":{{"s":{}"x"{}}}}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let res = app
+            .http
+            .post(app.url("/graphql"))
+            .bearer_auth(&key)
+            .header("content-type", "application/json")
+            .body(text)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+        // And over GET (a URL holds at most 64 KB: 2,000 levels only).
+        if depth > 2_000 {
+            continue;
+        }
+        let res = app
+            .http
+            .get(app.url("/graphql"))
+            .bearer_auth(&key)
+            .query(&[(
+                "query",
+                format!(
+                    "{{ customers(first: 1, filter: {{tags: {{hasAll: {}}}}}) {{ totalCount }} }}",
+                    nested_list(depth)
+                ),
+            )])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    }
+    // Variables between our limit (64) and serde_json's (128) are refused by name.
+    let mut value = json!("vip");
+    for _ in 0..100 {
+        value = json!([value]);
+    }
+    let (status, body) = app
+        .gql_status(
+            &key,
+            "query($s: JSON) { viewer { scopes } }",
+            json!({ "s": value }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "variables.s");
+    // The process is alive and a normal query still works.
+    let data = app
+        .data(
+            &key,
+            "{ customers(first: 1, filter: {tags: {hasAll: [\"vip\"]}}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["customers"]["totalCount"], 0);
+    assert_eq!(
+        app.http
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+async fn customer_count(app: &common::TestApp) -> i64 {
+    let key = app.api_key("acme", "customers:read").await;
+    app.data(&key, "{ customers(first: 1) { totalCount } }", json!({}))
+        .await["customers"]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_never_runs_a_mutation_however_the_document_is_spelled() {
+    let app = spawn().await;
+    let key = app.api_key("acme", "customers:read,customers:write").await;
+    let create = "mutation W { customersCreate(input: [{email: \"get@example.com\"}]) { customers { id } } }";
+    let sneaky = [
+        (format!("# a comment\n{create}"), None),
+        (format!(",{create}"), None),
+        (format!("\u{feff}{create}"), None),
+        (
+            format!("fragment F on Query {{ viewer {{ scopes }} }}\n{create}"),
+            None,
+        ),
+        (
+            format!("query Q {{ viewer {{ scopes }} }}\n{create}"),
+            Some(("operation_name", "W")),
+        ),
+        (
+            format!("query Q {{ viewer {{ scopes }} }}\n{create}"),
+            Some(("operationName", "W")),
+        ),
+        (format!("  \n\t{create}"), None),
+    ];
+    for (doc, op) in &sneaky {
+        let mut params = vec![("query", doc.as_str())];
+        if let Some(op) = op {
+            params.push(*op);
+        }
+        let res = app
+            .http
+            .get(app.url("/graphql"))
+            .bearer_auth(&key)
+            .query(&params)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 405, "{doc:?} {op:?}");
+        assert_eq!(res.headers()["allow"], "POST");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(error_code(&body), "BAD_REQUEST");
+    }
+    assert_eq!(customer_count(&app).await, 0, "no GET wrote anything");
+    // `operationName` (the standard spelling) selects the query of a two-operation document.
+    let two = "query A { viewer { scopes } } query B { customers(first: 1) { totalCount } }";
+    for name in ["operationName", "operation_name"] {
+        let body: Value = app
+            .http
+            .get(app.url("/graphql"))
+            .bearer_auth(&key)
+            .query(&[("query", two), (name, "B")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["data"]["customers"]["totalCount"], 0, "{name}: {body}");
+    }
+    // POST still runs the mutation.
+    let data = app.data(&key, create, json!({})).await;
+    assert!(data["customersCreate"]["customers"][0]["id"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn costly_documents_are_refused_before_validation() {
+    let app = spawn().await;
+    let key = app
+        .api_key("acme", "customers:read,orders:read,promotions:read")
+        .await;
+    // Doubling fragment spreads: 2^40 fields once expanded, ~1.5 KB of text.
+    let mut doc = String::from("query { ...F40 }\nfragment F0 on Query { viewer { scopes } }\n");
+    for i in 1..=40 {
+        doc.push_str(&format!(
+            "fragment F{i} on Query {{ ...F{p} ...F{p} }}\n",
+            p = i - 1
+        ));
+    }
+    let (status, body) = app.gql_status(&key, &doc, json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(error_code(&body), "MAX_COST_EXCEEDED", "{body}");
+    assert!(
+        error_message(&body).contains("once its fragments are expanded"),
+        "{body}"
+    );
+    // Expensive roots weigh more than a field: a thousand aliases are refused up front.
+    for field in [
+        "orderStats(groupBy: [STATUS]) { count }",
+        "customerStats(period: DAY) { newCustomers }",
+        "promotionEvaluate(draft: {currency: \"EUR\", lines: []}) { evaluation { itemTotal } }",
+    ] {
+        let doc = format!(
+            "{{ {} }}",
+            (0..1000)
+                .map(|i| format!("a{i}: {field}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let (status, body) = app.gql_status(&key, &doc, json!({})).await;
+        assert_eq!(status, 200);
+        assert_eq!(error_code(&body), "MAX_COST_EXCEEDED", "{field}: {body}");
+    }
+    // Text and token caps.
+    let long = format!("{{ viewer {{ scopes }} }}{}", " ".repeat(600 * 1024));
+    let (_, body) = app.gql_status(&key, &long, json!({})).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert!(error_message(&body).contains("bytes long"), "{body}");
+    let many = format!("{{ viewer {{ {} }} }}", "a ".repeat(120_000));
+    let (_, body) = app.gql_status(&key, &many, json!({})).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert!(error_message(&body).contains("tokens"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_configured_body_limit_is_the_real_one_and_answers_json() {
+    let app = spawn_with(|c| c.body_limit_bytes = 8 * 1024 * 1024).await;
+    let key = app.api_key("acme", "customers:read").await;
+    // 3 MB: over axum's 2 MB default, under the configured 8 MiB.
+    let body = json!({
+        "query": "query($pad: String) { viewer { scopes } }",
+        "variables": { "pad": "x".repeat(3 * 1024 * 1024) },
+    });
+    let res = app
+        .http
+        .post(app.url("/graphql"))
+        .bearer_auth(&key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // Over the limit with a Content-Length: refused before the body is read.
+    let response = raw_http(
+        &app,
+        &format!(
+            "POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            9 * 1024 * 1024
+        ),
+        &[],
+    )
+    .await;
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(response.contains("application/json"), "{response}");
+    assert!(response.contains("PAYLOAD_TOO_LARGE"), "{response}");
+    // Without a Content-Length (chunked), the extractor's limit answers the same way.
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    let mut body = Vec::new();
+    for _ in 0..10 {
+        body.extend_from_slice(format!("{:x}\r\n", 1024 * 1024).as_bytes());
+        body.extend(std::iter::repeat_n(b' ', 1024 * 1024));
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"0\r\n\r\n");
+    let response = raw_http(&app, &head, &body).await;
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    assert!(response.contains("PAYLOAD_TOO_LARGE"), "{response}");
+}
+
+/// Sends `head` then as much of `body` as the server reads over a raw connection; returns what
+/// the server answered (a client library would fail on the server closing mid-body).
+async fn raw_http(app: &common::TestApp, head: &str, body: &[u8]) -> String {
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for chunk in body.chunks(64 * 1024) {
+        if stream.write_all(chunk).await.is_err() {
+            break; // the server answered and closed
+        }
+    }
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut response),
+    )
+    .await;
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn database_down_is_a_503_with_retry_after_and_recovers() {
+    let app = spawn().await;
+    let key = app.token("acme", "customers:read").await;
+    let query = "{ customers(first: 1) { totalCount } }";
+    app.data(&key, query, json!({})).await;
+    let db = app.db_url.rsplit('/').next().unwrap().to_owned();
+    let mut admin = common::admin_conn().await;
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {db} ALLOW_CONNECTIONS false; \
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}'"
+        ))
+        .await
+        .unwrap();
+    // The pool's connections are gone and no new one can be made.
+    let mut saw_503 = false;
+    for _ in 0..3 {
+        let (status, body) = app.gql_status(&key, query, json!({})).await;
+        if status == 503 {
+            assert_eq!(error_code(&body), "SERVICE_UNAVAILABLE", "{body}");
+            saw_503 = true;
+            break;
+        }
+    }
+    assert!(saw_503, "the database being down is a 503");
+    let res = app
+        .http
+        .post(app.url("/graphql"))
+        .bearer_auth(&key)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 503);
+    assert!(res.headers().contains_key("retry-after"));
+    admin
+        .batch_execute(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true"))
+        .await
+        .unwrap();
+    app.data(&key, query, json!({})).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pooled_sessions_carry_timeouts_and_an_application_name() {
+    let app = spawn_with(|c| {
+        c.session.statement_timeout = std::time::Duration::from_millis(500);
+        c.session.application_name = "cg-test-session".into();
+    })
+    .await;
+    let key = app.api_key("acme", "customers:read").await;
+    let mut conn = app.conn().await;
+    let settings: Vec<Setting> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "SELECT current_setting('statement_timeout') AS value \
+             UNION ALL SELECT current_setting('idle_in_transaction_session_timeout')",
+        ),
+        &mut *app.state.db.conn().await.unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(settings[0].value, "500ms");
+    assert_eq!(settings[1].value, "30s");
+    // A statement stuck on a lock is stopped by PostgreSQL at statement_timeout.
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut conn,
+        "BEGIN; LOCK TABLE customers IN ACCESS EXCLUSIVE MODE",
+    )
+    .await
+    .unwrap();
+    let (status, body) = app
+        .gql_status(&key, "{ customers(first: 1) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(error_code(&body), "TIMEOUT", "{body}");
+    let names: Vec<Setting> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query(
+            "SELECT DISTINCT application_name AS value FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        ),
+        &mut conn,
+    )
+    .await
+    .unwrap();
+    assert!(
+        names.iter().any(|n| n.value == "cg-test-session"),
+        "{:?}",
+        names.iter().map(|n| &n.value).collect::<Vec<_>>()
+    );
+    diesel_async::SimpleAsyncConnection::batch_execute(&mut conn, "ROLLBACK")
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_past_its_timeout_cancels_its_statement() {
+    let app = spawn_with(|c| {
+        c.request_timeout = std::time::Duration::from_secs(1);
+        c.session.statement_timeout = std::time::Duration::from_secs(60);
+        c.session.application_name = "cg-test-cancel".into();
+    })
+    .await;
+    let key = app.api_key("acme", "customers:read").await;
+    let mut conn = app.conn().await;
+    diesel_async::SimpleAsyncConnection::batch_execute(
+        &mut conn,
+        "BEGIN; LOCK TABLE customers IN ACCESS EXCLUSIVE MODE",
+    )
+    .await
+    .unwrap();
+    let (status, body) = app
+        .gql_status(&key, "{ customers(first: 1) { totalCount } }", json!({}))
+        .await;
+    assert_eq!(status, 408);
+    assert_eq!(error_code(&body), "TIMEOUT");
+    // The abandoned statement no longer waits in PostgreSQL (without the cancel it would wait
+    // for the lock up to its 60 s statement_timeout).
+    let mut waiting = i64::MAX;
+    for _ in 0..50 {
+        let rows: Vec<Count> = diesel_async::RunQueryDsl::load(
+            diesel::sql_query(
+                "SELECT count(*) AS n FROM pg_stat_activity \
+                 WHERE application_name = 'cg-test-cancel' AND state = 'active'",
+            ),
+            &mut conn,
+        )
+        .await
+        .unwrap();
+        waiting = rows[0].n;
+        if waiting == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(waiting, 0, "the statement was cancelled");
+    diesel_async::SimpleAsyncConnection::batch_execute(&mut conn, "ROLLBACK")
+        .await
+        .unwrap();
+}
+
+#[derive(diesel::QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    value: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cors_origins_are_configurable() {
+    let app = spawn_with(|c| c.cors_origins = vec!["https://admin.example".into()]).await;
+    for (origin, allowed) in [
+        ("https://admin.example", true),
+        ("https://evil.example", false),
+    ] {
+        let res = app
+            .http
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers().get("access-control-allow-origin").is_some(),
+            allowed,
+            "{origin}"
+        );
+    }
 }

@@ -7,7 +7,7 @@ pub mod schema;
 pub mod sql;
 pub mod stats;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -20,7 +20,79 @@ use futures_util::FutureExt;
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
-pub type Conn = Object<AsyncPgConnection>;
+/// A pooled connection. Derefs to the diesel connection; see [`Conn`]'s `Drop` for why it is
+/// more than deadpool's object.
+pub struct Conn {
+    inner: Object<AsyncPgConnection>,
+    in_flight: Arc<AtomicBool>,
+}
+
+impl std::ops::Deref for Conn {
+    type Target = AsyncPgConnection;
+    fn deref(&self) -> &AsyncPgConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut AsyncPgConnection {
+        &mut self.inner
+    }
+}
+
+impl Drop for Conn {
+    /// A connection released while a statement is still running was given up by a request that
+    /// timed out or whose client went away: dropping the future does not stop PostgreSQL, so
+    /// ask the server to cancel the statement (the protocol's cancel request, on a separate
+    /// connection) instead of letting it run to `statement_timeout` and hold up the next user
+    /// of this connection.
+    fn drop(&mut self) {
+        if !AtomicBool::load(&self.in_flight, Ordering::Acquire) {
+            return;
+        }
+        let token = self.inner.cancel_token();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                match token.cancel_query(tokio_postgres::NoTls).await {
+                    Ok(()) => tracing::warn!("cancelled the statement of an abandoned request"),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cancelling an abandoned statement failed")
+                    }
+                }
+            });
+        }
+    }
+}
+
+/// Settings of every pooled connection's session.
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    /// `statement_timeout`: PostgreSQL stops a statement running longer.
+    pub statement_timeout: std::time::Duration,
+    /// `idle_in_transaction_session_timeout`: a session idle inside a transaction this long is
+    /// closed, releasing its locks.
+    pub idle_in_transaction_timeout: std::time::Duration,
+    /// `application_name`, shown in `pg_stat_activity`.
+    pub application_name: String,
+}
+
+impl SessionSettings {
+    fn sql(&self) -> String {
+        let name: String = self
+            .application_name
+            .chars()
+            .filter(|c| c.is_ascii_graphic() || *c == ' ')
+            .take(63)
+            .collect::<String>()
+            .replace('\'', "''");
+        format!(
+            "SET statement_timeout = {}; SET idle_in_transaction_session_timeout = {}; \
+             SET application_name = '{name}'",
+            self.statement_timeout.as_millis(),
+            self.idle_in_transaction_timeout.as_millis(),
+        )
+    }
+}
 
 /// The pool plus counters of every SQL statement its connections have sent and of the
 /// statements they prepared to keep. The counters are what `/metrics` reports and what the
@@ -37,16 +109,25 @@ struct Counters {
     prepared: AtomicU64,
 }
 
-struct CountStatements(Arc<Counters>);
+/// Counts statements into the pool's counters and marks a statement in flight between its
+/// start and its end (see [`Conn`]'s `Drop`).
+struct CountStatements {
+    counters: Arc<Counters>,
+    in_flight: Arc<AtomicBool>,
+}
 
 impl Instrumentation for CountStatements {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         match event {
             InstrumentationEvent::StartQuery { .. } => {
-                self.0.statements.fetch_add(1, Ordering::Relaxed);
+                self.counters.statements.fetch_add(1, Ordering::Relaxed);
+                self.in_flight.store(true, Ordering::Release);
+            }
+            InstrumentationEvent::FinishQuery { .. } => {
+                self.in_flight.store(false, Ordering::Release);
             }
             InstrumentationEvent::CacheQuery { .. } => {
-                self.0.prepared.fetch_add(1, Ordering::Relaxed);
+                self.counters.prepared.fetch_add(1, Ordering::Relaxed);
             }
             _ => {}
         }
@@ -60,18 +141,20 @@ impl Instrumentation for Uncounted {
 }
 
 impl Db {
-    pub fn connect(url: &str, size: usize) -> anyhow::Result<Self> {
+    pub fn connect(url: &str, size: usize, session: &SessionSettings) -> anyhow::Result<Self> {
         let counters = Arc::new(Counters::default());
-        let counter = counters.clone();
+        let setup = session.sql();
         let mut config = ManagerConfig::<AsyncPgConnection>::default();
         // `Verified` would send a `SELECT 1` on every checkout; a broken connection surfaces
         // as an error on first use instead, which maps to 503.
         config.recycling_method = diesel_async::pooled_connection::RecyclingMethod::Fast;
         config.custom_setup = Box::new(move |url| {
-            let counter = counter.clone();
+            let setup = setup.clone();
             async move {
                 let mut conn = AsyncPgConnection::establish(url).await?;
-                conn.set_instrumentation(CountStatements(counter));
+                conn.batch_execute(&setup)
+                    .await
+                    .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
                 Ok(conn)
             }
             .boxed()
@@ -88,7 +171,13 @@ impl Db {
     }
 
     pub async fn conn(&self) -> crate::error::Result<Conn> {
-        Ok(self.pool.get().await?)
+        let mut inner = self.pool.get().await?;
+        let in_flight = Arc::new(AtomicBool::new(false));
+        inner.set_instrumentation(CountStatements {
+            counters: self.counters.clone(),
+            in_flight: in_flight.clone(),
+        });
+        Ok(Conn { inner, in_flight })
     }
 
     /// Identifies this pool (and so its database) within the process.
@@ -104,9 +193,7 @@ impl Db {
     ) -> crate::error::Result<T> {
         let mut conn = self.conn().await?;
         conn.set_instrumentation(Uncounted);
-        let result = work(&mut conn).await;
-        conn.set_instrumentation(CountStatements(self.counters.clone()));
-        result
+        work(&mut conn).await
     }
 
     /// SQL statements sent since start.

@@ -24,7 +24,7 @@ fn first_variable(value: &impl std::fmt::Display) -> Option<String> {
 }
 
 /// Whether `e` is async-graphql's report of an input value that did not parse.
-fn is_input_parse_error(e: &ServerError) -> bool {
+pub(crate) fn is_input_parse_error(e: &ServerError) -> bool {
     let unnamed = e
         .extensions
         .as_ref()

@@ -15,10 +15,14 @@ use std::sync::{Mutex, OnceLock};
 use async_graphql::parser::types::ExecutableDocument;
 use lru::LruCache;
 
+use super::limits::{self, DocumentLimits, Violation};
+
 /// Documents kept.
 pub const ENTRIES: usize = 512;
 /// Longest query text kept.
 pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// Longer texts are parsed on the blocking pool.
+const PARSE_INLINE_BYTES: usize = 16 * 1024;
 
 static HITS: AtomicU64 = AtomicU64::new(0);
 static MISSES: AtomicU64 = AtomicU64::new(0);
@@ -37,51 +41,88 @@ fn cache() -> &'static Mutex<LruCache<String, ExecutableDocument>> {
     })
 }
 
-/// Gives `request` its parsed document: from the cache, or parsed now and stored.
-pub fn attach(request: &mut async_graphql::Request) {
-    if request.query.len() > MAX_QUERY_BYTES {
-        return;
+/// Checks `request` against `limits` and gives it its parsed document: from the cache, or
+/// parsed now (on the blocking pool when the text is long) and stored. A text that does not
+/// parse is left to async-graphql, which reports the syntax error (its parse is bounded by
+/// the checks already passed).
+pub async fn prepare(
+    request: &mut async_graphql::Request,
+    limits: &DocumentLimits,
+) -> Result<(), Violation> {
+    limits::variables_depth(&request.variables, limits.max_nesting)?;
+    let cacheable = request.query.len() <= MAX_QUERY_BYTES;
+    if cacheable {
+        let cached = cache()
+            .lock()
+            .ok()
+            .and_then(|mut c| c.get(&request.query).cloned());
+        if let Some(doc) = cached {
+            HITS.fetch_add(1, Ordering::Relaxed);
+            request.set_parsed_query(doc);
+            return Ok(());
+        }
+        MISSES.fetch_add(1, Ordering::Relaxed);
     }
-    let cached = cache()
-        .lock()
-        .ok()
-        .and_then(|mut c| c.get(&request.query).cloned());
-    if let Some(doc) = cached {
-        HITS.fetch_add(1, Ordering::Relaxed);
-        request.set_parsed_query(doc);
-        return;
-    }
-    MISSES.fetch_add(1, Ordering::Relaxed);
-    // Parsed outside the lock; a concurrent miss on the same text parses it too (harmless).
-    let Ok(doc) = request.parsed_query().cloned() else {
-        return;
+    limits::scan(&request.query, limits)?;
+    let parsed = if request.query.len() > PARSE_INLINE_BYTES {
+        // Parsing a long text takes milliseconds of CPU: not on an async worker.
+        let text = request.query.clone();
+        tokio::task::spawn_blocking(move || async_graphql::parser::parse_query(text))
+            .await
+            .ok()
+            .and_then(Result::ok)
+    } else {
+        async_graphql::parser::parse_query(&request.query).ok()
     };
-    if let Ok(mut c) = cache().lock() {
-        c.put(request.query.clone(), doc);
+    // Parsed outside the lock; a concurrent miss on the same text parses it too (harmless).
+    let Some(doc) = parsed else {
+        return Ok(());
+    };
+    let fields = limits::expanded_fields(&doc);
+    if fields > limits.max_fields {
+        return Err(Violation::TooManyFields {
+            fields,
+            max: limits.max_fields,
+        });
     }
+    if cacheable {
+        if let Ok(mut c) = cache().lock() {
+            c.put(request.query.clone(), doc.clone());
+        }
+    }
+    request.set_parsed_query(doc);
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_cached_document_is_the_parsed_one_and_bad_queries_are_not_kept() {
+    #[tokio::test]
+    async fn a_cached_document_is_the_parsed_one_and_bad_queries_are_not_kept() {
+        let limits = DocumentLimits::default();
         let text = "query Cached($id: ID!) { order(id: $id) { id number } }";
         let mut first = async_graphql::Request::new(text);
-        attach(&mut first);
+        prepare(&mut first, &limits).await.unwrap();
         let mut second = async_graphql::Request::new(text);
-        attach(&mut second);
+        prepare(&mut second, &limits).await.unwrap();
         let parsed = async_graphql::parser::parse_query(text).unwrap();
         assert_eq!(
             format!("{:?}", second.parsed_query().unwrap()),
             format!("{parsed:?}")
         );
         let bad = "{ order(id: ";
-        attach(&mut async_graphql::Request::new(bad));
+        prepare(&mut async_graphql::Request::new(bad), &limits)
+            .await
+            .unwrap();
         assert!(cache().lock().unwrap().peek(bad).is_none());
         let huge = format!("{{ viewer {{ scopes }} }}{}", " ".repeat(MAX_QUERY_BYTES));
-        attach(&mut async_graphql::Request::new(huge.clone()));
+        prepare(&mut async_graphql::Request::new(huge.clone()), &limits)
+            .await
+            .unwrap();
         assert!(cache().lock().unwrap().peek(&huge).is_none());
+        let deep = format!("{{ a(x: {}1{}) }}", "[".repeat(2_000), "]".repeat(2_000));
+        let refused = prepare(&mut async_graphql::Request::new(deep), &limits).await;
+        assert!(matches!(refused, Err(Violation::NestedTooDeep { .. })));
     }
 }

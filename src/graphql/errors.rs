@@ -44,8 +44,11 @@ impl<T> IntoGql<T> for crate::error::Result<T> {
     }
 }
 
-/// Gives every error of a response a code: parse and validation errors are the client's
-/// (BAD_USER_INPUT), except depth and complexity limits (MAX_COST_EXCEEDED).
+/// Gives every error of a response a code. Errors async-graphql raises before execution
+/// (parse, validation: no `path`) and values that failed to parse as their argument's type are
+/// the client's (BAD_USER_INPUT), except depth and complexity limits (MAX_COST_EXCEEDED).
+/// Anything else without a code came from a resolver that forgot to classify its error: it is
+/// INTERNAL (logged, its message replaced), never blamed on the client.
 pub fn ensure_codes(errors: &mut [ServerError]) {
     for e in errors {
         let has_code = e
@@ -62,8 +65,17 @@ pub fn ensure_codes(errors: &mut [ServerError]) {
             "MAX_COST_EXCEEDED"
         } else if e.message == "internal error" {
             "INTERNAL"
-        } else {
+        } else if e.path.is_empty()
+            || e.extensions
+                .as_ref()
+                .is_some_and(|x| x.get("field").is_some())
+            || super::argument_errors::is_input_parse_error(e)
+        {
             "BAD_USER_INPUT"
+        } else {
+            tracing::error!(error = %e.message, path = ?e.path, "a resolver error without a code");
+            e.message = "internal error".into();
+            "INTERNAL"
         };
         e.extensions
             .get_or_insert_with(Default::default)

@@ -10,11 +10,13 @@ pub mod documents;
 pub mod errors;
 pub mod filters;
 pub mod guards;
+pub mod limits;
 pub mod loaders;
 pub mod mutations;
 pub mod queries;
 pub mod types;
 
+use async_graphql::parser::types::OperationType;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::config::Config;
@@ -119,15 +121,57 @@ pub fn sdl() -> String {
     .sdl()
 }
 
-/// Executes `request` for `principal`: fresh loaders scoped to its merchant, batches driven on
-/// this task (see [`batch`]), and every error given a code.
+/// A request that passed the document limits ([`limits`]), its document parsed (when it
+/// parses). The only way to [`execute`] a request is to prepare it first.
+pub struct Prepared(async_graphql::Request);
+
+impl Prepared {
+    /// The type of the operation the request selects (the one `operationName` names, or the
+    /// only one). `None` when the document does not parse or selects no operation: execution
+    /// then reports why.
+    pub fn operation_type(&mut self) -> Option<OperationType> {
+        let name = self.0.operation_name.clone();
+        let doc = self.0.parsed_query().ok()?;
+        let mut operations = doc.operations.iter();
+        let op = match name {
+            Some(name) => operations
+                .find(|(n, _)| n.is_some_and(|n| n.as_str() == name))
+                .map(|(_, op)| op),
+            None => match (operations.next(), operations.next()) {
+                (Some((_, op)), None) => Some(op),
+                _ => None,
+            },
+        }?;
+        Some(op.node.ty)
+    }
+}
+
+/// Checks `request` against `limits` and parses it (see [`documents`]); a refused request
+/// gets its response here, with BAD_USER_INPUT or MAX_COST_EXCEEDED naming the cause.
+pub async fn prepare(
+    mut request: async_graphql::Request,
+    limits: &limits::DocumentLimits,
+) -> Result<Prepared, async_graphql::Response> {
+    match documents::prepare(&mut request, limits).await {
+        Ok(()) => Ok(Prepared(request)),
+        Err(violation) => {
+            let mut error = async_graphql::ServerError::new(violation.to_string(), None);
+            let ext = error.extensions.get_or_insert_with(Default::default);
+            ext.set("code", violation.code());
+            ext.set("field", violation.field());
+            Err(async_graphql::Response::from_errors(vec![error]))
+        }
+    }
+}
+
+/// Executes a prepared request for `principal`: fresh loaders scoped to its merchant, batches
+/// driven on this task (see [`batch`]), and every error given a code.
 pub async fn execute(
     schema: &AppSchema,
     db: &crate::db::Db,
     principal: crate::auth::Principal,
-    mut request: async_graphql::Request,
+    Prepared(request): Prepared,
 ) -> async_graphql::Response {
-    documents::attach(&mut request);
     // Kept only while the request runs, to name the argument of a value that failed to parse.
     let query = request.query.clone();
     let queue = batch::BatchQueue::default();

@@ -2,6 +2,7 @@
 //! caller, executes on the shared schema with fresh loaders, and gives every error a code.
 
 use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response as GqlResponse};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -22,12 +23,16 @@ fn wants_graphql_response(headers: &HeaderMap) -> bool {
 
 /// A response made of one error, before any execution.
 fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
-    let body =
-        serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
-    let mut res = (status, axum::Json(body)).into_response();
+    let mut res = super::edge::json_error(status, code, message);
     if status == StatusCode::UNAUTHORIZED {
         res.headers_mut()
             .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
     }
     res
 }
@@ -36,12 +41,15 @@ fn render(headers: &HeaderMap, response: GqlResponse) -> Response {
     let graphql_response = wants_graphql_response(headers);
     // With application/graphql-response+json, a request that never executed is a 400
     // (GraphQL over HTTP §6.4.2); with application/json every GraphQL result is a 200.
-    let status =
-        if graphql_response && response.data == async_graphql::Value::Null && response.is_err() {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
+    let status = if has_code(&response, "SERVICE_UNAVAILABLE") {
+        // The database is unreachable: a retryable condition of the whole service, not of the
+        // document, so say it with the status (and Retry-After) as the REST routes do.
+        StatusCode::SERVICE_UNAVAILABLE
+    } else if graphql_response && response.data == async_graphql::Value::Null && response.is_err() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let body = match serde_json::to_vec(&response) {
         Ok(b) => b,
         Err(e) => {
@@ -58,10 +66,42 @@ fn render(headers: &HeaderMap, response: GqlResponse) -> Response {
     } else {
         "application/json"
     };
-    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+    let mut res = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
+    }
+    res
 }
 
-async fn execute(state: &AppState, headers: &HeaderMap, request: Request) -> Response {
+/// Seconds a client waits before retrying when the database is unavailable.
+const RETRY_AFTER_SECONDS: &str = "2";
+
+fn has_code(response: &GqlResponse, code: &str) -> bool {
+    response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| *c == async_graphql::Value::from(code))
+    })
+}
+
+/// Whether a request may run mutations: GET must not change anything (GraphQL over HTTP
+/// §6.3), so over GET only queries run.
+#[derive(PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    request: Request,
+    method: Method,
+) -> Response {
     let principal = match principal::require(state, headers).await {
         Ok(p) => p,
         Err(e) => {
@@ -69,8 +109,40 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: Request) -> Res
             return error_response(status, e.code(), &e.to_string());
         }
     };
-    let response = crate::graphql::execute(&state.schema, &state.db, principal, request).await;
+    let mut prepared = match crate::graphql::prepare(request, &state.config.document_limits).await {
+        Ok(p) => p,
+        Err(refused) => return render(headers, refused),
+    };
+    // Decided on the parsed document's selected operation, never on the text: comments, a
+    // BOM, a fragment first or several operations all lead to the same answer.
+    if method == Method::Get
+        && matches!(
+            prepared.operation_type(),
+            Some(OperationType::Mutation | OperationType::Subscription)
+        )
+    {
+        let mut res = error_response(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_REQUEST",
+            "mutations must be sent with POST",
+        );
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return res;
+    }
+    let response = crate::graphql::execute(&state.schema, &state.db, principal, prepared).await;
     render(headers, response)
+}
+
+/// A body or parameter that is not valid JSON: 400, and BAD_USER_INPUT when it only nests
+/// too deep (serde_json stops at 128 levels, before anything recurses further).
+fn bad_json(what: &str, e: &serde_json::Error) -> Response {
+    let code = if e.to_string().contains("recursion limit exceeded") {
+        "BAD_USER_INPUT"
+    } else {
+        "BAD_REQUEST"
+    };
+    error_response(StatusCode::BAD_REQUEST, code, &format!("{what}: {e}"))
 }
 
 pub async fn post_graphql(
@@ -94,15 +166,33 @@ pub async fn post_graphql(
     }
     let request: Request = match serde_json::from_slice(&body) {
         Ok(r) => r,
-        Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                &format!("the request body is not a valid GraphQL JSON request: {e}"),
-            )
-        }
+        Err(e) => return bad_json("the request body is not a valid GraphQL JSON request", &e),
     };
-    execute(&state, &headers, request).await
+    execute(&state, &headers, request, Method::Post).await
+}
+
+/// The GraphQL request of a GET's query string: `query`, `operationName` (or
+/// `operation_name`), and `variables` / `extensions` as JSON.
+fn get_request(query_string: &str) -> Result<Request, Response> {
+    let mut request = Request::new("");
+    for (key, value) in url::form_urlencoded::parse(query_string.as_bytes()) {
+        match key.as_ref() {
+            "query" => request.query = value.into_owned(),
+            "operationName" | "operation_name" if !value.is_empty() => {
+                request.operation_name = Some(value.into_owned())
+            }
+            "variables" if !value.is_empty() => {
+                request.variables = serde_json::from_str(&value)
+                    .map_err(|e| bad_json("the `variables` parameter is not a JSON object", &e))?
+            }
+            "extensions" if !value.is_empty() => {
+                request.extensions = serde_json::from_str(&value)
+                    .map_err(|e| bad_json("the `extensions` parameter is not a JSON object", &e))?
+            }
+            _ => {}
+        }
+    }
+    Ok(request)
 }
 
 pub async fn get_graphql(
@@ -124,26 +214,9 @@ pub async fn get_graphql(
         )
         .into_response();
     }
-    let request = match async_graphql::http::parse_query_string(&query) {
+    let request = match get_request(&query) {
         Ok(r) => r,
-        Err(e) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                &format!("invalid GraphQL GET request: {e}"),
-            )
-        }
+        Err(res) => return res,
     };
-    // GET must not change anything (GraphQL over HTTP §6.3): only queries run over GET.
-    if request.query.trim_start().starts_with("mutation") {
-        let mut res = error_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "BAD_REQUEST",
-            "mutations must be sent with POST",
-        );
-        res.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return res;
-    }
-    execute(&state, &headers, request).await
+    execute(&state, &headers, request, Method::Get).await
 }

@@ -1,14 +1,16 @@
 //! The HTTP surface: routes and the tower layers every request goes through (request id,
-//! tracing, timeout, body limit, CORS, compression).
+//! tracing, timeout, body limit, CORS, compression, panic recovery).
 
+pub mod edge;
 pub mod graphql;
 pub mod health;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -21,6 +23,7 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let timeout = state.config.request_timeout;
     let body_limit = state.config.body_limit_bytes;
+    let cors = edge::cors(&state.config.cors_origins);
     Router::new()
         .route("/graphql", post(graphql::post_graphql).get(graphql::get_graphql))
         .route("/oauth/token", post(create_token))
@@ -28,10 +31,17 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::get_readyz))
         .route("/metrics", get(health::get_metrics))
         .with_state(state)
+        // Innermost: a panic in a handler becomes a logged JSON 500 the layers above see.
+        .layer(CatchPanicLayer::custom(edge::panic_response))
         .layer(CompressionLayer::new())
-        .layer(CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any))
+        .layer(cors)
+        // The configured limit is the real one: axum's extractors default to 2 MB otherwise.
+        .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        // The body-limit and timeout layers answer in plain text: give the client the JSON
+        // error shape (PAYLOAD_TOO_LARGE, TIMEOUT).
+        .layer(axum::middleware::map_response(edge::plain_errors_as_json))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

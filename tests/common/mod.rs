@@ -96,6 +96,13 @@ struct Exists {
     n: i64,
 }
 
+/// A connection to the server's maintenance database (to stop and start a test database).
+pub async fn admin_conn() -> AsyncPgConnection {
+    AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
+        .await
+        .expect("connect")
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,

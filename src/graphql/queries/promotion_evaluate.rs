@@ -64,7 +64,10 @@ impl PromotionEvaluateQuery {
     /// Which promotions apply to an order, or to a draft of one, and the discount each gives
     /// (order-level and per line), free delivery, the discount total and why entered coupon
     /// codes do not apply. Exactly one of `orderId` and `draft`. Writes nothing.
-    #[graphql(guard = "RequireScope(Scope::PromotionsRead)")]
+    #[graphql(
+        guard = "RequireScope(Scope::PromotionsRead)",
+        complexity = "crate::graphql::limits::HEAVY_FIELD_COST + child_complexity"
+    )]
     async fn promotion_evaluate(
         &self,
         ctx: &Context<'_>,

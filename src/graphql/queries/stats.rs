@@ -188,7 +188,10 @@ impl StatsQuery {
     /// different currencies are summed together unless grouped by CURRENCY. Buckets are ordered
     /// by their keys in `groupBy` order (channel, store and status by internal order of creation,
     /// periods chronologically), missing keys last.
-    #[graphql(guard = "RequireScope(Scope::OrdersRead)")]
+    #[graphql(
+        guard = "RequireScope(Scope::OrdersRead)",
+        complexity = "crate::graphql::limits::HEAVY_FIELD_COST + child_complexity"
+    )]
     async fn order_stats(
         &self,
         ctx: &Context<'_>,
@@ -235,7 +238,10 @@ impl StatsQuery {
     /// name), and how many of them have bought (at least one completed or returned order, placed
     /// at any time) or not. One SQL statement; periods without new customers are absent; ordered
     /// by period.
-    #[graphql(guard = "RequireScope(Scope::CustomersRead)")]
+    #[graphql(
+        guard = "RequireScope(Scope::CustomersRead)",
+        complexity = "crate::graphql::limits::HEAVY_FIELD_COST + child_complexity"
+    )]
     async fn customer_stats(
         &self,
         ctx: &Context<'_>,
