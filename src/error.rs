@@ -177,3 +177,19 @@ impl From<diesel_async::pooled_connection::deadpool::PoolError> for Error {
         Error::Unavailable
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::constraint_field;
+
+    #[test]
+    fn constraints_are_reported_by_field_never_by_name() {
+        assert_eq!(constraint_field("customers_email"), "email");
+        assert_eq!(constraint_field("orders_merchant_id_number_key"), "number");
+        assert_eq!(
+            constraint_field("stores_merchant_id_external_id_key"),
+            "externalId"
+        );
+        assert_eq!(constraint_field("some_new_index"), "input");
+    }
+}

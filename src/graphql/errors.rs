@@ -82,3 +82,52 @@ pub fn ensure_codes(errors: &mut [ServerError]) {
             .set("code", code);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::{PathSegment, Pos};
+
+    fn error(message: &str, path: bool) -> ServerError {
+        let mut e = ServerError::new(message, Some(Pos { line: 1, column: 3 }));
+        if path {
+            e.path = vec![PathSegment::Field("customers".into())];
+        }
+        e
+    }
+
+    #[test]
+    fn unclassified_resolver_errors_are_internal_and_client_errors_are_not() {
+        let mut errors = vec![
+            // A resolver that returned a bare error (a driver message, a constraint name…).
+            error(
+                "duplicate key value violates unique constraint \"customers_email\"",
+                true,
+            ),
+            // Validation (no path).
+            error("Unknown field \"nope\" on type \"Query\"", false),
+            // A value that failed to parse as its argument's type.
+            error("Failed to parse \"Int\": only integers", true),
+            error("Query is too complex.", false),
+        ];
+        ensure_codes(&mut errors);
+        let codes: Vec<_> = errors
+            .iter()
+            .map(|e| e.extensions.as_ref().unwrap().get("code").unwrap().clone())
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "INTERNAL",
+                "BAD_USER_INPUT",
+                "BAD_USER_INPUT",
+                "MAX_COST_EXCEEDED"
+            ]
+            .map(async_graphql::Value::from)
+        );
+        assert_eq!(
+            errors[0].message, "internal error",
+            "the cause is not returned"
+        );
+    }
+}
