@@ -536,7 +536,9 @@ async fn price_quote_query_says_what_decided_and_validates_its_arguments() {
         &[("market", "'EC'")],
     )
     .await;
-    let key = app.api_key("acme", "pricing:read").await;
+    let key = app
+        .api_key("acme", "pricing:read,customers:read,catalog:read")
+        .await;
     let v = gid(Kind::Variant, VARIANT);
     let quote = |vars: serde_json::Value| {
         let (app, key) = (&app, key.clone());

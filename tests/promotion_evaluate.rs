@@ -506,7 +506,7 @@ async fn draft_evaluation_gives_exact_amounts_per_promotion_and_line() {
     )
     .await;
 
-    let reader = app.api_key("acme", "promotions:read").await;
+    let reader = app.api_key("acme", "promotions:read,customers:read").await;
     let draft = json!({
         "customerId": a.customer(1), "currency": "usd", "deliveryTotal": "4.95", "couponCodes": ["ten", "NOPE"],
         "lines": [
@@ -602,7 +602,7 @@ async fn order_evaluation_uses_its_line_items_and_coupon_code() {
         "INSERT INTO line_items (merchant_id, order_id, variant_id, quantity, price, total) VALUES ({}, {order}, {}, 2, 7.5, 15) RETURNING id",
         a.m, a.variants[2])).await;
     let order_id = commerce_gateway::ids::encode(commerce_gateway::ids::Kind::Order, order);
-    let reader = app.api_key("acme", "promotions:read").await;
+    let reader = app.api_key("acme", "promotions:read,orders:read").await;
 
     let p = evaluate_gql(
         &app,
@@ -625,7 +625,7 @@ async fn order_evaluation_uses_its_line_items_and_coupon_code() {
     let _ = li_tee;
 
     // Another merchant's order is not found, whatever they ask.
-    let rival = app.api_key("rival", "promotions:read").await;
+    let rival = app.api_key("rival", "promotions:read,orders:read").await;
     let p = evaluate_gql(&app, &rival, json!({ "orderId": order_id })).await;
     assert_eq!(
         user_errors(&p),
@@ -650,7 +650,9 @@ async fn evaluate_refuses_bad_arguments_with_paths() {
     let mut conn = app.conn().await;
     let a = fx::shop(&mut conn, "acme").await;
     let b = fx::shop(&mut conn, "rival").await;
-    let reader = app.api_key("acme", "promotions:read").await;
+    let reader = app
+        .api_key("acme", "promotions:read,orders:read,customers:read")
+        .await;
     let line = |v: String| json!({ "variantId": v, "quantity": 1, "unitPrice": "1" });
     let cases = vec![
         (json!({}), vec![("orderId", "REQUIRED")]),
@@ -699,7 +701,7 @@ async fn evaluate_statements_do_not_depend_on_promotions_or_lines() {
     let app = common::spawn().await;
     let mut conn = app.conn().await;
     let a = fx::shop(&mut conn, "acme").await;
-    let key = app.api_key("acme", "promotions:write").await;
+    let key = app.api_key("acme", "promotions:write,customers:read").await;
     let mut counts = Vec::new();
     for round in 0..2 {
         let n = if round == 0 { 1 } else { 20 };

@@ -83,6 +83,34 @@ pub fn ensure_codes(errors: &mut [ServerError]) {
     }
 }
 
+/// Gives every field that failed an explicit `null` in `data`. async-graphql leaves such a
+/// field out of its object; GraphQL answers it as null next to its error (a refused edge reads
+/// `"store": null` with a FORBIDDEN error at `[…, "store"]`). Runs only when there are errors.
+pub fn null_failed_fields(response: &mut async_graphql::Response) {
+    use async_graphql::{Name, PathSegment, Value};
+
+    fn walk<'v>(at: &'v mut Value, path: &[PathSegment]) -> Option<&'v mut Value> {
+        let Some((seg, rest)) = path.split_first() else {
+            return Some(at);
+        };
+        let next = match (at, seg) {
+            (Value::Object(map), PathSegment::Field(name)) => map.get_mut(name.as_str())?,
+            (Value::List(items), PathSegment::Index(i)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+        walk(next, rest)
+    }
+
+    for e in &response.errors {
+        let Some((PathSegment::Field(last), parents)) = e.path.split_last() else {
+            continue;
+        };
+        if let Some(Value::Object(map)) = walk(&mut response.data, parents) {
+            map.entry(Name::new(last)).or_insert(Value::Null);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

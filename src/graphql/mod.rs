@@ -14,6 +14,7 @@ pub mod limits;
 pub mod loaders;
 pub mod mutations;
 pub mod queries;
+pub mod type_scopes;
 pub mod types;
 
 use async_graphql::parser::types::OperationType;
@@ -60,7 +61,7 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 pub fn build_schema(config: &Config, cursors: cursor::CursorKey) -> AppSchema {
     use connection::GqlConnection as Conn;
     use types::{catalog, customer, order, pricing, promotion, store};
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(cursors)
         .register_output_type::<types::node::Node>()
         // Types async-graphql generates, described here (descriptions only).
@@ -103,7 +104,10 @@ pub fn build_schema(config: &Config, cursors: cursor::CursorKey) -> AppSchema {
         )
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)
-        .finish()
+        .finish();
+    // The scope each field needs, read from the schema itself (see `type_scopes`).
+    type_scopes::init(|| schema.sdl());
+    schema
 }
 
 /// The description of the `Decimal` scalar (async-graphql's own has none).
@@ -165,7 +169,8 @@ pub async fn prepare(
 }
 
 /// Executes a prepared request for `principal`: fresh loaders scoped to its merchant, batches
-/// driven on this task (see [`batch`]), and every error given a code.
+/// driven on this task (see [`batch`]), every error given a code and every failed field an
+/// explicit null.
 pub async fn execute(
     schema: &AppSchema,
     db: &crate::db::Db,
@@ -183,5 +188,8 @@ pub async fn execute(
     let mut response = queue.run(Schema::execute(schema, request)).await;
     argument_errors::name_arguments(&query, &mut response.errors);
     errors::ensure_codes(&mut response.errors);
+    if !response.errors.is_empty() {
+        errors::null_failed_fields(&mut response);
+    }
     response
 }

@@ -11,7 +11,7 @@ use crate::domain::customers::addresses::{self, AddressInput};
 use crate::domain::customers::Address as Row;
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::customer::Address;
 use crate::ids::{self, Kind};
@@ -116,6 +116,7 @@ impl From<CustomerAddressUpdateInput> for AddressInput {
 
 /// Result of an address mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct CustomerAddressPayload {
     /// The address after the change (null when refused, or after a delete).
     pub address: Option<Address>,

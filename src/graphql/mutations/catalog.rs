@@ -15,7 +15,7 @@ use crate::domain::catalog::{Product as ProductRow, Variant as VariantRow};
 use crate::domain::validate::ErrorPolicy as Policy;
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::catalog::{Product, Variant};
 use crate::ids::{self, Kind};
@@ -110,6 +110,7 @@ pub struct VariantUpdateInput {
 
 /// Result of a product mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct ProductPayload {
     /// The product after the change (null when refused, or after a delete).
     pub product: Option<Product>,
@@ -121,6 +122,7 @@ pub struct ProductPayload {
 
 /// The outcome of one item of `productsCreate`.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct ProductResult {
     /// Position of the item in the input list.
     pub index: i32,
@@ -132,6 +134,7 @@ pub struct ProductResult {
 
 /// Result of `productsCreate`.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct ProductsCreatePayload {
     /// The products created, in input order.
     pub products: Vec<Product>,
@@ -143,6 +146,7 @@ pub struct ProductsCreatePayload {
 
 /// Result of a variant mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct VariantPayload {
     /// The variant after the change (null when refused, or after a delete).
     pub variant: Option<Variant>,

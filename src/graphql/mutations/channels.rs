@@ -15,7 +15,7 @@ use crate::domain::channels::commands::{self, ChannelInput};
 use crate::domain::channels::Channel as Row;
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::catalog::Product;
 use crate::graphql::types::store::Channel;
@@ -51,6 +51,7 @@ pub struct ChannelUpdateInput {
 
 /// Result of a channel mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct ChannelPayload {
     /// The channel after the change (null when refused, or after a delete).
     pub channel: Option<Channel>,
@@ -62,10 +63,12 @@ pub struct ChannelPayload {
 
 /// The outcome of one product of a publish / unpublish.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct ChannelProductResult {
     /// Position of the product ID in `productIds`.
     pub index: i32,
-    /// The product, when it was written (null when the item failed or nothing was written).
+    /// The product, when it was written (null when the item failed or nothing was written;
+    /// requires `catalog:read`).
     pub product: Option<Product>,
     /// This product's errors (path `["productIds", index]`).
     pub user_errors: Vec<UserError>,
@@ -73,6 +76,7 @@ pub struct ChannelProductResult {
 
 /// Result of `channelPublishProducts` / `channelUnpublishProducts`.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct ChannelProductsPayload {
     /// The channel (null when it was not found).
     pub channel: Option<Channel>,

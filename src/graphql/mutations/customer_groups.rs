@@ -7,7 +7,7 @@ use crate::domain::customers::{groups, CustomerGroup as Row};
 use crate::domain::validate::{ItemResult, Patch};
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::customer::CustomerGroup;
 
@@ -33,6 +33,7 @@ pub struct CustomerGroupUpdateInput {
 
 /// Result of a customer group mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct CustomerGroupPayload {
     /// The group after the change (null when refused, or after a delete).
     pub customer_group: Option<CustomerGroup>,

@@ -7,7 +7,7 @@ use crate::domain::customers::commands::{self, CustomerInput};
 use crate::domain::customers::Customer as Row;
 use crate::domain::validate::Patch;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::customer::Customer;
 
@@ -119,6 +119,7 @@ impl From<CustomerUpdateInput> for CustomerInput {
 
 /// The outcome of one item of a bulk customer mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct CustomerResult {
     /// Position of the item in the input list.
     pub index: i32,
@@ -131,6 +132,7 @@ pub struct CustomerResult {
 
 /// Result of a bulk customer mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct CustomersPayload {
     /// The customers written, in input order.
     pub customers: Vec<Customer>,
@@ -142,6 +144,7 @@ pub struct CustomersPayload {
 
 /// Result of `customersDelete`.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct CustomersDeletePayload {
     /// IDs of the customers deleted.
     pub deleted_ids: Vec<ID>,

@@ -28,9 +28,11 @@ use super::errors::{GqlResult, IntoGql};
 use crate::domain::idempotency;
 use crate::domain::validate::{self, FieldError, ItemResult};
 use crate::error::{Error, Result};
+use crate::graphql::guards::EdgeScope;
 
 /// A problem with the input of a mutation.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct UserError {
     /// Path to the offending input field, e.g. `["input", "3", "email"]`.
     pub field: Vec<String>,

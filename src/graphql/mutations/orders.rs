@@ -16,7 +16,7 @@ use crate::domain::orders::Order as Row;
 use crate::domain::validate::{FieldError, ItemResult, Patch};
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::order::Order;
 use crate::ids::{self, Kind};
@@ -146,6 +146,7 @@ pub struct OrderLineItemUpdateInput {
 
 /// Result of an order mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct OrderPayload {
     /// The order after the change (null when refused).
     pub order: Option<Order>,
@@ -155,6 +156,7 @@ pub struct OrderPayload {
 
 /// Result of `orderDelete`.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct OrderDeletePayload {
     /// ID of the deleted draft (null when refused).
     pub deleted_id: Option<ID>,

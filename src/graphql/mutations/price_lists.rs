@@ -13,7 +13,7 @@ use crate::domain::pricing::{PriceList as ListRow, PriceRule as RuleRow};
 use crate::domain::validate::{FieldError, ItemResult, Patch};
 use crate::graphql::context::{conn, merchant_id};
 use crate::graphql::errors::{GqlResult, IntoGql};
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::pricing::{PriceList, PriceRule};
 use crate::ids::{self, Kind};
@@ -136,6 +136,7 @@ fn patch<T>(v: MaybeUndefined<T>) -> Patch<T> {
 
 /// Result of a price list mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct PriceListPayload {
     /// The list after the change (null when refused, or after a delete).
     pub price_list: Option<PriceList>,
@@ -147,6 +148,7 @@ pub struct PriceListPayload {
 
 /// Result of a price rule mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct PriceRulePayload {
     /// The rule added (null when refused, or after a removal).
     pub price_rule: Option<PriceRule>,

@@ -12,7 +12,7 @@ use crate::domain::pricing::Price as PriceRow;
 use crate::domain::validate::{FieldError, ItemResult, Patch};
 use crate::graphql::context::{conn, merchant_id};
 use crate::graphql::errors::{GqlResult, IntoGql};
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::types::pricing::Price;
 use crate::ids::{self, Kind};
 
@@ -65,6 +65,7 @@ impl Stored for UpsertOutcome {
 
 /// The outcome of one item of `pricesUpsert`.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct PriceResult {
     /// Position of the item in the input list.
     pub index: i32,
@@ -76,6 +77,7 @@ pub struct PriceResult {
 
 /// Result of `pricesUpsert`.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct PricesUpsertPayload {
     /// The prices written, in input order.
     pub prices: Vec<Price>,
@@ -91,6 +93,7 @@ pub struct PricesUpsertPayload {
 
 /// Result of `pricesDelete`.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct PricesDeletePayload {
     /// IDs of the prices deleted.
     pub deleted_ids: Vec<ID>,

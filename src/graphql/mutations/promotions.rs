@@ -15,7 +15,7 @@ use crate::domain::promotions::{CouponCode as CodeRow, Promotion as Row};
 use crate::domain::validate::{ItemResult, Patch};
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::promotion::{CouponCode, Promotion};
 use crate::ids::{self, Kind};
@@ -212,6 +212,7 @@ impl From<&PromotionUpdateInput> for PromotionInput {
 
 /// Result of a promotion mutation.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct PromotionPayload {
     /// The promotion after the change (null when refused, or after a delete).
     pub promotion: Option<Promotion>,
@@ -223,6 +224,7 @@ pub struct PromotionPayload {
 
 /// Result of `couponCodesGenerate`.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct CouponCodesGeneratePayload {
     /// The promotion, now multi-code (null when refused).
     pub promotion: Option<Promotion>,

@@ -10,12 +10,13 @@ use crate::domain::stores::upsert::{self, UpsertError};
 use crate::domain::validate::{code, FieldError, Path};
 use crate::graphql::context::{conn, merchant_id};
 use crate::graphql::errors::{gql, GqlResult};
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::types::store_config::StoreScheduledOverride;
 use crate::ids::{self, Kind};
 
 /// Result of `storesUpsert`.
 #[derive(SimpleObject, Default)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct StoresUpsertPayload {
     /// Stores created (0 when there are user errors: nothing is written then).
     pub created: i32,
@@ -27,6 +28,7 @@ pub struct StoresUpsertPayload {
 
 /// Result of `storeScheduledOverrideCreate`.
 #[derive(SimpleObject, Default)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct StoreScheduledOverrideCreatePayload {
     /// The override created; null when there are user errors.
     pub scheduled_override: Option<StoreScheduledOverride>,
@@ -36,6 +38,7 @@ pub struct StoreScheduledOverrideCreatePayload {
 
 /// Result of `storeScheduledOverrideDelete`.
 #[derive(SimpleObject, Default)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct StoreScheduledOverrideDeletePayload {
     /// ID of the override removed; null when there are user errors.
     pub deleted_id: Option<ID>,

@@ -104,7 +104,7 @@ pub struct VariantSort {
 #[derive(Default)]
 pub struct CatalogQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl CatalogQuery {
     /// The merchant's products (keyset pages of at most 250).
     #[graphql(

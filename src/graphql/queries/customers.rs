@@ -141,7 +141,7 @@ fn sort(s: Option<CustomerSort>) -> Sort {
 #[derive(Default)]
 pub struct CustomerQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl CustomerQuery {
     /// The merchant's customers, filtered, sorted and paginated (keyset cursors; at most 250 a page).
     #[graphql(
@@ -241,7 +241,7 @@ pub struct CustomerGroupSort {
 #[derive(Default)]
 pub struct CustomerGroupQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl CustomerGroupQuery {
     /// The merchant's customer groups.
     #[graphql(

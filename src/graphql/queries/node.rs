@@ -86,7 +86,7 @@ async fn resolve(ctx: &Context<'_>, field: &str, id: &ID) -> GqlResult<Option<No
 #[derive(Default)]
 pub struct NodeQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl NodeQuery {
     /// Any object by its prefixed ID; null when it does not exist for this merchant.
     async fn node(

@@ -192,7 +192,7 @@ fn sort(s: Option<OrderSort>) -> Sort {
 #[derive(Default)]
 pub struct OrderQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl OrderQuery {
     /// Orders across every channel and store, filtered, sorted and paginated (keyset cursors;
     /// at most 250 a page).

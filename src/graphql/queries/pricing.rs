@@ -10,7 +10,7 @@ use crate::graphql::errors::{bad_id, bad_input, gql, GqlResult};
 use crate::graphql::filters::{
     DateTimeFilter, DecimalFilter, IdFilter, SortDirection, StringFilter,
 };
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{RequireScope, RequireScopeIf};
 use crate::graphql::loaders;
 use crate::graphql::types::pricing::{Price, PriceList, PriceListStatus, PriceQuote};
 use crate::ids::{self, Kind};
@@ -107,7 +107,7 @@ pub struct PriceSort {
 #[derive(Default)]
 pub struct PricingQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl PricingQuery {
     /// The merchant's price lists.
     #[graphql(
@@ -306,8 +306,11 @@ impl PricingQuery {
     /// lowest-position price list in effect (active, or scheduled inside its window) whose
     /// rules match the buyer under its match policy, otherwise the base price — with the list
     /// and rule that decided. Null when the variant has no applicable price in the currency.
-    /// IDs of another merchant are NOT_FOUND.
-    #[graphql(guard = "RequireScope(Scope::PricingRead)")]
+    /// IDs of another merchant are NOT_FOUND. With `customerId` it also requires `customers:read`
+    /// (the answer tells the customer's groups).
+    #[graphql(
+        guard = "RequireScope(Scope::PricingRead).and(RequireScopeIf(customer_id.is_some(), Scope::CustomersRead))"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn price_quote(
         &self,

@@ -8,7 +8,7 @@ use crate::domain::promotions::evaluate::evaluate;
 use crate::domain::validate::{code, FieldError, Path};
 use crate::graphql::context::{conn, merchant_id};
 use crate::graphql::errors::{GqlResult, IntoGql};
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope, RequireScopeIf};
 use crate::graphql::mutations::UserError;
 use crate::graphql::types::promotion_evaluation::PromotionEvaluation;
 
@@ -42,6 +42,7 @@ pub struct PromotionDraftLineInput {
 
 /// Result of `promotionEvaluate`.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct PromotionEvaluatePayload {
     /// Null when the arguments are refused.
     pub evaluation: Option<PromotionEvaluation>,
@@ -59,13 +60,15 @@ fn refused(errors: Vec<FieldError>) -> PromotionEvaluatePayload {
 #[derive(Default)]
 pub struct PromotionEvaluateQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl PromotionEvaluateQuery {
     /// Which promotions apply to an order, or to a draft of one, and the discount each gives
     /// (order-level and per line), free delivery, the discount total and why entered coupon
-    /// codes do not apply. Exactly one of `orderId` and `draft`. Writes nothing.
+    /// codes do not apply. Exactly one of `orderId` and `draft`. Writes nothing. `orderId` also
+    /// requires `orders:read` (the answer shows the order's lines and totals), a draft's
+    /// `customerId` `customers:read` (it tells the customer's groups and first order).
     #[graphql(
-        guard = "RequireScope(Scope::PromotionsRead)",
+        guard = "RequireScope(Scope::PromotionsRead).and(RequireScopeIf(order_id.is_some(), Scope::OrdersRead)).and(RequireScopeIf(draft.as_ref().is_some_and(|d| d.customer_id.is_some()), Scope::CustomersRead))",
         complexity = "crate::graphql::limits::HEAVY_FIELD_COST + child_complexity"
     )]
     async fn promotion_evaluate(

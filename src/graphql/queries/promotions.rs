@@ -106,7 +106,7 @@ pub struct CouponCodeSort {
 #[derive(Default)]
 pub struct PromotionQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl PromotionQuery {
     /// The merchant's promotions.
     #[graphql(

@@ -17,7 +17,7 @@ use crate::domain::stores::Store as StoreRow;
 use crate::graphql::context::{conn, merchant_id};
 use crate::graphql::errors::{GqlResult, IntoGql};
 use crate::graphql::filters::DateTimeFilter;
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::queries::orders::OrderFilter;
 use crate::graphql::types::money;
@@ -104,15 +104,15 @@ pub struct OrderStatsBucket(pub order_stats::OrderStatsBucket);
 /// Figures of one group of orders (`orderStats`): count, items, Decimal total and average.
 /// Keys not grouped by are null; a key grouped by is also null for orders without that
 /// reference (e.g. no channel).
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl OrderStatsBucket {
-    /// The channel of the group (when grouped by CHANNEL).
+    /// The channel of the group (when grouped by CHANNEL; requires `stores:read`).
     async fn channel(&self, ctx: &Context<'_>) -> GqlResult<Option<Channel>> {
         Ok(loaders::load_opt::<ChannelRow>(ctx, self.0.channel_id)
             .await?
             .map(Channel))
     }
-    /// The store of the group (when grouped by STORE).
+    /// The store of the group (when grouped by STORE; requires `stores:read`).
     async fn store(&self, ctx: &Context<'_>) -> GqlResult<Option<Store>> {
         Ok(loaders::load_opt::<StoreRow>(ctx, self.0.store_id)
             .await?
@@ -154,7 +154,7 @@ pub struct CustomerStatsBucket(pub customer_stats::CustomerStatsBucket);
 
 /// New customers of one period (`customerStats`), split by whether they have a completed or
 /// returned order.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl CustomerStatsBucket {
     /// Start of the period in the requested timezone, as an instant.
     async fn period(&self) -> DateTime<Utc> {
@@ -177,7 +177,7 @@ impl CustomerStatsBucket {
 #[derive(Default)]
 pub struct StatsQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl StatsQuery {
     /// Order counts and amounts for dashboards, grouped by any of channel, store, status,
     /// currency and one calendar period, computed by one SQL `GROUP BY` over the orders `filter`

@@ -199,7 +199,7 @@ const BRAND_NAME: SortColumn = SortColumn {
 #[derive(Default)]
 pub struct StoreQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl StoreQuery {
     /// The merchant's stores with their full configuration (keyset pages of at most 250).
     #[graphql(

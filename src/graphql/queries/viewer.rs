@@ -2,9 +2,11 @@ use async_graphql::{Context, Object, SimpleObject};
 
 use crate::graphql::context::principal;
 use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::EdgeScope;
 
 /// The tenant the caller acts for.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct ViewerMerchant {
     /// The merchant's slug, its public identifier.
     pub slug: String,
@@ -12,6 +14,7 @@ pub struct ViewerMerchant {
 
 /// Who is calling.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct Viewer {
     /// The merchant the credential belongs to.
     pub merchant: ViewerMerchant,
@@ -24,7 +27,7 @@ pub struct Viewer {
 #[derive(Default)]
 pub struct ViewerQuery;
 
-#[Object]
+#[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl ViewerQuery {
     /// The calling credential: its merchant and scopes.
     async fn viewer(&self, ctx: &Context<'_>) -> GqlResult<Viewer> {

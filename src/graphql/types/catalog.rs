@@ -2,11 +2,10 @@ use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
 use super::pricing::Price;
-use crate::auth::Scope;
 use crate::domain::catalog as d;
 use crate::domain::pricing as dp;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::EdgeScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
 
@@ -14,7 +13,7 @@ use crate::ids::{self, Kind};
 pub struct Product(pub d::Product);
 
 /// Something the merchant sells (`prod_…`); buyers pick one of its variants.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Product {
     /// Public ID (`prod_…`).
     pub async fn id(&self) -> ID {
@@ -68,7 +67,7 @@ impl From<d::Variant> for Variant {
 }
 
 /// A purchasable version of a product (`variant_…`): size, colour…; prices and order lines point at variants.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Variant {
     /// Public ID (`variant_…`).
     pub async fn id(&self) -> ID {
@@ -106,12 +105,13 @@ impl Variant {
         Ok(loaders::load(ctx, self.row.product_id).await?.map(Product))
     }
     /// Base prices and price-list prices of this variant (requires `pricing:read`).
-    #[graphql(guard = "RequireScope(Scope::PricingRead)")]
-    async fn prices(&self, ctx: &Context<'_>) -> GqlResult<Vec<Price>> {
-        Ok(loaders::children::<dp::Price>(ctx, self.row.id)
-            .await?
-            .into_iter()
-            .map(Price)
-            .collect())
+    async fn prices(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Price>>> {
+        Ok(Some(
+            loaders::children::<dp::Price>(ctx, self.row.id)
+                .await?
+                .into_iter()
+                .map(Price)
+                .collect(),
+        ))
     }
 }

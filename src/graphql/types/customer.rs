@@ -4,11 +4,10 @@ use rust_decimal::Decimal;
 
 use super::money;
 use super::order::Order;
-use crate::auth::Scope;
 use crate::domain::customers as dc;
 use crate::graphql::connection::MAX_PAGE;
 use crate::graphql::errors::{bad_input, GqlResult};
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::EdgeScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
 
@@ -16,7 +15,7 @@ use crate::ids::{self, Kind};
 pub struct Customer(pub dc::Customer);
 
 /// A person who buys from the merchant (`cus_…`).
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Customer {
     /// Public ID (`cus_…`).
     pub async fn id(&self) -> ID {
@@ -114,15 +113,12 @@ impl Customer {
     }
     /// The customer's most recent orders, newest first (requires `orders:read`); use
     /// `orders(filter: {customerId…})` at the root to page through all of them.
-    #[graphql(
-        guard = "RequireScope(Scope::OrdersRead)",
-        complexity = "first.unwrap_or(10).clamp(1, 250) as usize * child_complexity"
-    )]
+    #[graphql(complexity = "first.unwrap_or(10).clamp(1, 250) as usize * child_complexity")]
     async fn orders(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many orders, 1 to 250.", default = 10)] first: Option<i32>,
-    ) -> GqlResult<Vec<Order>> {
+    ) -> GqlResult<Option<Vec<Order>>> {
         let n = first.unwrap_or(10);
         if !(1..=MAX_PAGE).contains(&n) {
             return Err(bad_input(
@@ -130,11 +126,13 @@ impl Customer {
                 format!("`first` must be between 1 and {MAX_PAGE}, got {n}"),
             ));
         }
-        Ok(loaders::recent_orders(ctx, self.0.id, n as i64)
-            .await?
-            .into_iter()
-            .map(Order)
-            .collect())
+        Ok(Some(
+            loaders::recent_orders(ctx, self.0.id, n as i64)
+                .await?
+                .into_iter()
+                .map(Order)
+                .collect(),
+        ))
     }
 }
 
@@ -142,7 +140,7 @@ impl Customer {
 pub struct CustomerGroup(pub dc::CustomerGroup);
 
 /// A segment of customers (`cg_…`: VIP, Wholesale…) that price-list rules and promotion rules can target.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl CustomerGroup {
     /// Public ID (`cg_…`).
     pub async fn id(&self) -> ID {
@@ -188,7 +186,7 @@ impl CustomerGroup {
 pub struct Address(pub dc::Address);
 
 /// A saved postal address of a customer (`addr_…`); a customer has at most one default billing and one default shipping address.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Address {
     /// Public ID (`addr_…`).
     async fn id(&self) -> ID {

@@ -7,10 +7,9 @@ use super::customer::Customer;
 use super::money;
 use super::promotion::{CouponCode, Promotion};
 use super::store::{Channel, Store};
-use crate::auth::Scope;
 use crate::domain::orders as d;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::guards::RequireScope;
+use crate::graphql::guards::EdgeScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
 
@@ -51,7 +50,7 @@ impl OrderStatus {
 pub struct Order(pub d::Order);
 
 /// An order (`or_…`) placed through a channel or store, or a draft being built; every amount is in `currency`.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Order {
     /// Public ID (`or_…`).
     pub async fn id(&self) -> ID {
@@ -118,7 +117,6 @@ impl Order {
         &self.0.metadata
     }
     /// The coupon code applied to the order, if any (requires `promotions:read`).
-    #[graphql(guard = "RequireScope(Scope::PromotionsRead)")]
     async fn coupon_code(&self, ctx: &Context<'_>) -> GqlResult<Option<CouponCode>> {
         Ok(loaders::load_opt(ctx, self.0.coupon_code_id)
             .await?
@@ -145,17 +143,16 @@ impl Order {
         self.0.approved_at
     }
     /// The buyer, if known (requires `customers:read`).
-    #[graphql(guard = "RequireScope(Scope::CustomersRead)")]
     async fn customer(&self, ctx: &Context<'_>) -> GqlResult<Option<Customer>> {
         Ok(loaders::load_opt(ctx, self.0.customer_id)
             .await?
             .map(Customer))
     }
-    /// The store that took or fulfils the order.
+    /// The store that took or fulfils the order (requires `stores:read`).
     async fn store(&self, ctx: &Context<'_>) -> GqlResult<Option<Store>> {
         Ok(loaders::load_opt(ctx, self.0.store_id).await?.map(Store))
     }
-    /// The sales channel the order came through.
+    /// The sales channel the order came through (requires `stores:read`).
     async fn channel(&self, ctx: &Context<'_>) -> GqlResult<Option<Channel>> {
         Ok(loaders::load_opt(ctx, self.0.channel_id)
             .await?
@@ -199,7 +196,7 @@ impl Order {
 pub struct LineItem(pub d::LineItem);
 
 /// One variant bought in an order (`li_…`), with its quantity and unit price in the order's currency.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl LineItem {
     /// Public ID (`li_…`).
     pub async fn id(&self) -> ID {
@@ -225,7 +222,7 @@ impl LineItem {
     async fn order(&self, ctx: &Context<'_>) -> GqlResult<Option<Order>> {
         Ok(loaders::load(ctx, self.0.order_id).await?.map(Order))
     }
-    /// The variant bought (loaded together with its product).
+    /// The variant bought, loaded together with its product (requires `catalog:read`).
     async fn variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
         // Loaded with its product in one join: line items almost always show both.
         let found = loaders::via::<loaders::VariantWithProduct, _>(ctx, self.0.variant_id).await?;
@@ -240,7 +237,7 @@ impl LineItem {
 pub struct Payment(pub d::Payment);
 
 /// A payment taken or attempted for an order (`pay_…`).
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Payment {
     /// Public ID (`pay_…`).
     async fn id(&self) -> ID {
@@ -272,7 +269,7 @@ impl Payment {
 pub struct Fulfillment(pub d::Fulfillment);
 
 /// A delivery or pickup of an order (`ful_…`).
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Fulfillment {
     /// Public ID (`ful_…`).
     async fn id(&self) -> ID {
@@ -301,7 +298,7 @@ impl Fulfillment {
 pub struct Discount(pub d::Adjustment);
 
 /// A discount (`adj_…`) a promotion gave an order or one of its lines, in the order's currency.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Discount {
     /// Public ID (`adj_…`).
     async fn id(&self) -> ID {
@@ -322,14 +319,12 @@ impl Discount {
             .map(LineItem))
     }
     /// The promotion that gave the discount (requires `promotions:read`).
-    #[graphql(guard = "RequireScope(Scope::PromotionsRead)")]
     async fn promotion(&self, ctx: &Context<'_>) -> GqlResult<Option<Promotion>> {
         Ok(loaders::load_opt(ctx, self.0.promotion_id)
             .await?
             .map(Promotion))
     }
     /// The coupon code used, if any (requires `promotions:read`).
-    #[graphql(guard = "RequireScope(Scope::PromotionsRead)")]
     async fn coupon_code(&self, ctx: &Context<'_>) -> GqlResult<Option<CouponCode>> {
         Ok(loaders::load_opt(ctx, self.0.coupon_code_id)
             .await?

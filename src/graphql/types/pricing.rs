@@ -8,6 +8,7 @@ use super::money;
 use super::store::{page_size, Channel};
 use crate::domain::pricing as d;
 use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::EdgeScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
 
@@ -47,7 +48,7 @@ impl PriceListStatus {
 pub struct PriceList(pub d::PriceList);
 
 /// A set of prices (`pl_…`) for buyers matching its rules; when several lists match, the lowest `position` wins.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl PriceList {
     /// Public ID (`pl_…`).
     pub async fn id(&self) -> ID {
@@ -122,7 +123,7 @@ impl PriceList {
 pub struct PriceRule(pub d::PriceRule);
 
 /// A condition of a price list (`prule_…`); `kind` says which one reference is set.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl PriceRule {
     /// Public ID (`prule_…`).
     async fn id(&self) -> ID {
@@ -132,19 +133,22 @@ impl PriceRule {
     async fn kind(&self) -> &str {
         &self.0.kind
     }
-    /// customer_group rules: the group whose members match; null for other kinds.
+    /// customer_group rules: the group whose members match; null for other kinds (requires
+    /// `customers:read`).
     async fn customer_group(&self, ctx: &Context<'_>) -> GqlResult<Option<CustomerGroup>> {
         Ok(loaders::load_opt(ctx, self.0.customer_group_id)
             .await?
             .map(CustomerGroup))
     }
-    /// channel rules: the channel orders must be placed on; null for other kinds.
+    /// channel rules: the channel orders must be placed on; null for other kinds (requires
+    /// `stores:read`).
     async fn channel(&self, ctx: &Context<'_>) -> GqlResult<Option<Channel>> {
         Ok(loaders::load_opt(ctx, self.0.channel_id)
             .await?
             .map(Channel))
     }
-    /// customer rules: the one customer who matches; null for other kinds.
+    /// customer rules: the one customer who matches; null for other kinds (requires
+    /// `customers:read`).
     async fn customer(&self, ctx: &Context<'_>) -> GqlResult<Option<Customer>> {
         Ok(loaders::load_opt(ctx, self.0.customer_id)
             .await?
@@ -164,7 +168,7 @@ impl PriceRule {
 pub struct Price(pub d::Price);
 
 /// The price of a variant in a currency (`price_…`): its base price, or its price in a price list.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Price {
     /// Public ID (`price_…`).
     pub async fn id(&self) -> ID {
@@ -182,7 +186,7 @@ impl Price {
     async fn currency(&self) -> &str {
         &self.0.currency
     }
-    /// The variant priced.
+    /// The variant priced (requires `catalog:read`).
     async fn variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
         Ok(
             loaders::load::<crate::domain::catalog::Variant>(ctx, self.0.variant_id)
@@ -206,7 +210,7 @@ impl Price {
 pub struct PriceQuote(pub crate::domain::pricing::quote::Quote);
 
 /// The price a buyer gets for a variant (`priceQuote`), and what decided it.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl PriceQuote {
     /// Unit price the buyer pays.
     async fn amount(&self) -> Decimal {
@@ -224,7 +228,7 @@ impl PriceQuote {
     async fn quantity(&self) -> i32 {
         self.0.quantity
     }
-    /// The variant quoted.
+    /// The variant quoted (requires `catalog:read`).
     async fn variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
         Ok(
             loaders::load::<crate::domain::catalog::Variant>(ctx, self.0.variant_id)

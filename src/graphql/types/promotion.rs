@@ -8,6 +8,7 @@ use super::money;
 use super::store::page_size;
 use crate::domain::{catalog as dcat, customers as dc, promotions as d};
 use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::EdgeScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
 
@@ -15,7 +16,7 @@ use crate::ids::{self, Kind};
 pub struct Promotion(pub d::Promotion);
 
 /// A discount campaign (`promo_…`), automatic or unlocked by a coupon code.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Promotion {
     /// Public ID (`promo_…`).
     pub async fn id(&self) -> ID {
@@ -120,7 +121,7 @@ impl Promotion {
 pub struct PromotionRule(pub d::PromotionRule);
 
 /// A condition (`prr_…`) an order must meet for its promotion to apply; `kind` says which fields are used.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl PromotionRule {
     /// Public ID (`prr_…`).
     async fn id(&self) -> ID {
@@ -146,35 +147,38 @@ impl PromotionRule {
     async fn currency(&self) -> Option<&str> {
         self.0.currency.as_deref()
     }
-    /// product rules: the products it matches (deleted products drop out); empty for other kinds.
-    async fn products(&self, ctx: &Context<'_>) -> GqlResult<Vec<Product>> {
-        Ok(
+    /// product rules: the products it matches (deleted products drop out); empty for other kinds
+    /// (requires `catalog:read`).
+    async fn products(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Product>>> {
+        Ok(Some(
             loaders::load_many::<dcat::Product>(ctx, &self.0.product_ids)
                 .await?
                 .into_iter()
                 .map(Product)
                 .collect(),
-        )
+        ))
     }
-    /// customer rules: the customers it is for (deleted customers drop out); empty for other kinds.
-    async fn customers(&self, ctx: &Context<'_>) -> GqlResult<Vec<Customer>> {
-        Ok(
+    /// customer rules: the customers it is for (deleted customers drop out); empty for other
+    /// kinds (requires `customers:read`).
+    async fn customers(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Customer>>> {
+        Ok(Some(
             loaders::load_many::<dc::Customer>(ctx, &self.0.customer_ids)
                 .await?
                 .into_iter()
                 .map(Customer)
                 .collect(),
-        )
+        ))
     }
-    /// customer_group rules: the groups whose members qualify (deleted groups drop out); empty for other kinds.
-    async fn customer_groups(&self, ctx: &Context<'_>) -> GqlResult<Vec<CustomerGroup>> {
-        Ok(
+    /// customer_group rules: the groups whose members qualify (deleted groups drop out); empty
+    /// for other kinds (requires `customers:read`).
+    async fn customer_groups(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<CustomerGroup>>> {
+        Ok(Some(
             loaders::load_many::<dc::CustomerGroup>(ctx, &self.0.customer_group_ids)
                 .await?
                 .into_iter()
                 .map(CustomerGroup)
                 .collect(),
-        )
+        ))
     }
 }
 
@@ -182,7 +186,7 @@ impl PromotionRule {
 pub struct PromotionAction(pub d::PromotionAction);
 
 /// What a promotion gives (`pra_…`): an order discount, a per-unit discount on lines, or free delivery.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl PromotionAction {
     /// Public ID (`pra_…`).
     async fn id(&self) -> ID {
@@ -204,15 +208,15 @@ impl PromotionAction {
     async fn percent(&self) -> Option<Decimal> {
         self.0.percent.map(|d| d.normalize())
     }
-    /// item_adjustment: the products discounted.
-    async fn products(&self, ctx: &Context<'_>) -> GqlResult<Vec<Product>> {
-        Ok(
+    /// item_adjustment: the products discounted (requires `catalog:read`).
+    async fn products(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Product>>> {
+        Ok(Some(
             loaders::load_many::<dcat::Product>(ctx, &self.0.product_ids)
                 .await?
                 .into_iter()
                 .map(Product)
                 .collect(),
-        )
+        ))
     }
 }
 
@@ -220,7 +224,7 @@ impl PromotionAction {
 pub struct CouponCode(pub d::CouponCode);
 
 /// A code (`cc_…`) that unlocks a coupon_code promotion when entered on an order.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl CouponCode {
     /// Public ID (`cc_…`).
     pub async fn id(&self) -> ID {

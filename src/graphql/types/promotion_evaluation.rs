@@ -9,6 +9,7 @@ use super::promotion::{CouponCode, Promotion};
 use crate::domain::promotions::evaluate as d;
 use crate::domain::promotions::{CouponCode as CodeRow, Promotion as PromotionRow};
 use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::EdgeScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
 
@@ -29,7 +30,7 @@ impl PromotionEvaluation {
 }
 
 /// Which promotions apply to an order or a draft (`promotionEvaluate`) and what each takes off; amounts are in `currency`.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl PromotionEvaluation {
     /// ISO 4217 currency of every amount.
     async fn currency(&self) -> &str {
@@ -93,7 +94,7 @@ pub struct AppliedPromotion {
 }
 
 /// A promotion that applies, with the discounts it gives (in the evaluation's currency).
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl AppliedPromotion {
     /// The promotion (`promo_…`).
     async fn promotion_id(&self) -> ID {
@@ -143,6 +144,7 @@ impl AppliedPromotion {
 
 /// A discount on one line.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct LineDiscount {
     /// Index of the line in `draft.lines` (evaluating a draft).
     pub line_index: Option<i32>,
@@ -154,6 +156,7 @@ pub struct LineDiscount {
 
 /// Why an entered coupon code does not apply.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct CouponCodeError {
     /// The code as entered.
     pub code: String,

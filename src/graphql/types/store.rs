@@ -12,6 +12,7 @@ use crate::domain::{channels as dch, stores as d};
 use crate::graphql::connection::MAX_PAGE;
 use crate::graphql::errors::bad_input;
 use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::EdgeScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
 
@@ -19,7 +20,7 @@ use crate::ids::{self, Kind};
 pub struct Store(pub d::Store);
 
 /// A location of the merchant (`st_…`), as synced from its POS or RMS through `storesUpsert` (the Fire spark integrations shape).
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Store {
     /// Public ID (`st_…`).
     pub async fn id(&self) -> ID {
@@ -126,7 +127,7 @@ impl Store {
 pub struct Brand(pub d::Brand);
 
 /// A brand of the merchant (`br_…`); stores trade under one, and `storesUpsert(brandId:)` is scoped to it.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Brand {
     /// Public ID (`br_…`).
     pub async fn id(&self) -> ID {
@@ -150,7 +151,7 @@ impl Brand {
 pub struct Channel(pub dch::Channel);
 
 /// A sales channel (`ch_…`): APP, WEB, KIOSK, POS…; orders, price rules and product publications refer to it.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl Channel {
     /// Public ID (`ch_…`).
     pub async fn id(&self) -> ID {
@@ -180,23 +181,24 @@ impl Channel {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// Products published on this channel (the first `first` by creation); use
-    /// `products(filter: {channelId…})` at the root to page through all of them.
+    /// Products published on this channel (the first `first` by creation; requires
+    /// `catalog:read`); use `products(filter: {channelId…})` at the root to page through all of
+    /// them.
     #[graphql(complexity = "first.unwrap_or(50).clamp(1, 250) as usize * child_complexity")]
     async fn products(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "How many, 1 to 250.", default = 50)] first: Option<i32>,
-    ) -> GqlResult<Vec<Product>> {
+    ) -> GqlResult<Option<Vec<Product>>> {
         let n = page_size(first, 50)?;
-        Ok(
+        Ok(Some(
             loaders::via::<loaders::ProductsOfChannel, _>(ctx, (self.0.id, n))
                 .await?
                 .unwrap_or_default()
                 .into_iter()
                 .map(Product)
                 .collect(),
-        )
+        ))
     }
 }
 

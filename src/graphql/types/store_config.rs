@@ -11,11 +11,13 @@ use super::money;
 use crate::domain::stores::config as d;
 use crate::domain::stores::Store as StoreRow;
 use crate::graphql::errors::GqlResult;
+use crate::graphql::guards::EdgeScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
 
 /// Who to contact at a store.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct StoreContact {
     /// Contact email (Fire spark `contact.email`).
     pub email: Option<String>,
@@ -27,6 +29,7 @@ pub struct StoreContact {
 
 /// Where a store is.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct StoreLocation {
     /// Latitude in decimal degrees, −90 to 90 (Fire spark `location.latitude`).
     pub latitude: Option<Decimal>,
@@ -74,7 +77,7 @@ pub fn location(s: &StoreRow) -> Option<StoreLocation> {
 pub struct StoreChannelConfig(pub d::StoreChannel);
 
 /// A store's configuration for one sales channel (`channels.<CODE>` of the Fire spark upsert body).
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl StoreChannelConfig {
     /// Channel code (APP, WEB, KIOSK, POS…).
     async fn code(&self) -> &str {
@@ -109,7 +112,7 @@ pub struct StoreFulfillment(pub d::StoreFulfillment);
 pub struct FulfillmentPricing<'a>(&'a d::StoreFulfillment);
 
 /// Money rules of a fulfillment type (Fire spark `pricing`): order value limits, tax and fees.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl FulfillmentPricing<'_> {
     /// Whether prices for this fulfillment type include tax (Fire spark `is_tax_inclusive`).
     async fn is_tax_inclusive(&self) -> bool {
@@ -142,6 +145,7 @@ pub struct FulfillmentAvailability<'a>(&'a d::StoreFulfillment);
 
 /// Opening hours of one day.
 #[derive(SimpleObject, Deserialize, Clone)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct DayHours {
     /// ISO time, e.g. "10:00:00".
     pub start_time: String,
@@ -151,6 +155,7 @@ pub struct DayHours {
 
 /// Opening hours by weekday; a missing day is closed.
 #[derive(SimpleObject, Deserialize, Clone, Default)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct WeeklySchedule {
     /// Hours on Monday; null: closed that day.
     pub monday: Option<DayHours>,
@@ -169,7 +174,7 @@ pub struct WeeklySchedule {
 }
 
 /// When a fulfillment type is available (Fire spark `availability`): status, weekly hours, temporary closure.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl FulfillmentAvailability<'_> {
     /// OPEN, CLOSED or TEMPORARILY_CLOSED.
     async fn status(&self) -> &str {
@@ -191,7 +196,7 @@ impl FulfillmentAvailability<'_> {
 }
 
 /// One fulfillment type of a store channel (`channels.<CODE>.fulfillment.<TYPE>`), with its pricing, coverage zones and availability.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl StoreFulfillment {
     /// DELIVERY, PICKUP…
     #[graphql(name = "type")]
@@ -236,7 +241,7 @@ impl StoreFulfillment {
 pub struct FulfillmentFee(pub d::FulfillmentFee);
 
 /// A fee of a fulfillment type (Fire spark `pricing.fees`): a fixed amount or a percentage.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl FulfillmentFee {
     /// The integration's identifier of the fee.
     async fn external_id(&self) -> &str {
@@ -267,6 +272,7 @@ impl FulfillmentFee {
 
 /// A point of a polygon zone.
 #[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
 pub struct GeoPoint {
     /// Latitude in decimal degrees, −90 to 90.
     pub latitude: f64,
@@ -278,7 +284,7 @@ pub struct GeoPoint {
 pub struct CoverageZone(pub d::CoverageZone);
 
 /// An area a fulfillment type serves: a radius around a point, or a polygon.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl CoverageZone {
     /// Zone name, 1–100 characters.
     async fn name(&self) -> &str {
@@ -319,7 +325,7 @@ impl CoverageZone {
 pub struct StorePayments<'a>(pub &'a StoreRow);
 
 /// Payment settings of a store (Fire spark `payments`).
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl StorePayments<'_> {
     /// Whether the store accepts orders.
     async fn orderable(&self) -> bool {
@@ -339,7 +345,7 @@ impl StorePayments<'_> {
 pub struct StorePaymentMethod(pub d::PaymentMethod);
 
 /// A payment method a store accepts, with the order values it is allowed for and its processors.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl StorePaymentMethod {
     /// CREDIT, DEBIT, CASH, BANK_TRANSFER or OTHER.
     async fn method(&self) -> &str {
@@ -367,7 +373,7 @@ impl StorePaymentMethod {
 pub struct PaymentProvider(pub d::PaymentProvider);
 
 /// A processor behind a store payment method.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl PaymentProvider {
     /// Provider UUID.
     async fn id(&self) -> uuid::Uuid {
@@ -387,7 +393,7 @@ impl PaymentProvider {
 pub struct StoreScheduledOverride(pub d::ScheduledOverride);
 
 /// A store field change (`sov_…`) that applies during a time window; until it ends, `storesUpsert` refuses to change the same field.
-#[Object]
+#[Object(guard = "EdgeScope::of::<Self>()")]
 impl StoreScheduledOverride {
     /// Public ID (`sov_…`).
     async fn id(&self) -> ID {
