@@ -10,6 +10,7 @@ pub mod documents;
 pub mod errors;
 pub mod filters;
 pub mod guards;
+pub mod input_text;
 pub mod loaders;
 pub mod mutations;
 pub mod queries;
@@ -128,6 +129,9 @@ pub async fn execute(
     mut request: async_graphql::Request,
 ) -> async_graphql::Response {
     documents::attach(&mut request);
+    if let Some(e) = input_text::refuse_nul(&mut request) {
+        return async_graphql::Response::from_errors(vec![e]);
+    }
     // Kept only while the request runs, to name the argument of a value that failed to parse.
     let query = request.query.clone();
     let queue = batch::BatchQueue::default();
