@@ -139,17 +139,34 @@ pub enum IdError {
 const ALPHABET: &str = "k3G7QAe51FCsPW92uEOyq4Bg6Sp8YzVTmnU0liwDdHXLajZrfxNhobJIRcMvKt";
 const MIN_LENGTH: u8 = 10;
 
+/// The blocklist every ID is spelled with: sqids 0.4.2's default list, copied into the
+/// repository so that a sqids update changing its default can never respell an issued ID
+/// (one word a line; `#` starts a comment). The golden tests below pin the result.
+const BLOCKLIST: &str = include_str!("ids/blocklist.txt");
+
+fn blocklist_words() -> impl Iterator<Item = &'static str> {
+    BLOCKLIST
+        .lines()
+        .map(str::trim)
+        .filter(|w| !w.is_empty() && !w.starts_with('#'))
+}
+
 fn builder() -> sqids::SqidsBuilder {
     Sqids::builder()
         .alphabet(ALPHABET.chars().collect())
         .min_length(MIN_LENGTH)
 }
 
-/// The reference codec, with sqids' default blocklist: an ID that would spell a blocked word
+/// The reference codec, with the repository's blocklist: an ID that would spell a blocked word
 /// is re-encoded (so the blocklist is part of what every ID looks like).
 fn blocking_codec() -> &'static Sqids {
     static CODEC: OnceLock<Sqids> = OnceLock::new();
-    CODEC.get_or_init(|| builder().build().unwrap_or_default())
+    CODEC.get_or_init(|| {
+        builder()
+            .blocklist(blocklist_words().map(str::to_owned).collect())
+            .build()
+            .unwrap_or_default()
+    })
 }
 
 /// The same codec without a blocklist: the reference [`Single`] is tested against.
@@ -289,7 +306,7 @@ impl Single {
     }
 }
 
-/// sqids' blocklist rule in one automaton pass. sqids keeps the default words of 3+ characters
+/// sqids' blocklist rule in one automaton pass. sqids keeps the blocklist's words of 3+ characters
 /// that its (lower-cased) alphabet can spell; for an ID longer than 3 characters (all of ours,
 /// given the minimum length) a word with a digit blocks it as a prefix or suffix, any other
 /// word of 4+ characters anywhere, and a word of 3 characters only as the whole ID (never).
@@ -303,8 +320,7 @@ impl Blocklist {
         static LIST: OnceLock<Option<Blocklist>> = OnceLock::new();
         LIST.get_or_init(|| {
             let alphabet: Vec<char> = ALPHABET.chars().map(|c| c.to_ascii_lowercase()).collect();
-            let words = sqids::default_blocklist()
-                .into_iter()
+            let words = blocklist_words()
                 .map(|w| w.to_lowercase())
                 .filter(|w| w.len() > 3 && w.chars().all(|c| alphabet.contains(&c)));
             let (affixes, anywhere): (Vec<String>, Vec<String>) =
@@ -493,5 +509,77 @@ mod tests {
             let id = format!("cus_{body}");
             assert_eq!(decode_any(&id).ok(), reference_decode(&id), "{id}");
         }
+    }
+
+    /// Every issued ID keeps its spelling: fixed numbers give these IDs (computed with the
+    /// code of before the blocklist moved into the repository), whatever the sqids version.
+    /// A failure here means existing IDs would stop resolving: never update the table, fix
+    /// the codec.
+    #[test]
+    fn golden_ids_never_change_spelling() {
+        const PREFIXES: [(Kind, &str); 22] = [
+            (Kind::Customer, "cus"),
+            (Kind::CustomerGroup, "cg"),
+            (Kind::Address, "addr"),
+            (Kind::Order, "or"),
+            (Kind::LineItem, "li"),
+            (Kind::Payment, "pay"),
+            (Kind::Fulfillment, "ful"),
+            (Kind::Adjustment, "adj"),
+            (Kind::Store, "st"),
+            (Kind::Brand, "br"),
+            (Kind::Channel, "ch"),
+            (Kind::Product, "prod"),
+            (Kind::Variant, "variant"),
+            (Kind::PriceList, "pl"),
+            (Kind::PriceRule, "prule"),
+            (Kind::Price, "price"),
+            (Kind::Promotion, "promo"),
+            (Kind::PromotionRule, "prr"),
+            (Kind::PromotionAction, "pra"),
+            (Kind::CouponCode, "cc"),
+            (Kind::MigrationBatch, "mig"),
+            (Kind::ScheduledOverride, "sov"),
+        ];
+        // (number, sqid): the sqid does not depend on the kind, only the prefix does.
+        const SQIDS: [(i64, &str); 18] = [
+            (1, "snDrTH0ufh"),
+            (2, "0WUpxhv6JV"),
+            (3, "pCzhFqWBfZ"),
+            (10, "wbn0S3m8D1"),
+            (61, "QzpHWoeckM"),
+            (62, "855lq5Azdx"),
+            (1000, "JI6xvN1b5s"),
+            (123_456, "SYdXVkt5DP"),
+            (9_999_999, "EPWTF0O92b"),
+            (4_294_967_296, "yvvfDZWRh7"),
+            (i64::MAX, "FgmJr1iQefx6"),
+            // Numbers whose first spelling holds a blocked word, re-encoded by the blocklist.
+            (26_723, "odTmskvHrQ"),
+            (60_725, "qi0rAu3ycv"),
+            (68_065, "pZGTzhFqWB"),
+            (71_055, "HZaTpQPEJh"),
+            (85_506, "R2yOJQAbap"),
+            (87_473, "1BE1b6HqLP"),
+            (103_136, "vCi0oNTQl1"),
+        ];
+        assert_eq!(Kind::ALL.len(), PREFIXES.len());
+        for (kind, prefix) in PREFIXES {
+            assert_eq!(kind.prefix(), prefix, "{kind:?}");
+            for (n, sqid) in SQIDS {
+                let id = format!("{prefix}_{sqid}");
+                assert_eq!(encode(kind, n), id, "{kind:?} {n}");
+                assert_eq!(decode(kind, &id), Ok(n), "{id}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_repository_blocklist_is_sqids_0_4_default() {
+        let words: Vec<&str> = blocklist_words().collect();
+        assert_eq!(words.len(), 560);
+        let unique: std::collections::HashSet<&str> = words.iter().copied().collect();
+        assert_eq!(unique.len(), words.len(), "no duplicates");
+        assert!(words.windows(2).all(|w| w[0] < w[1]), "kept sorted");
     }
 }

@@ -570,3 +570,120 @@ async fn customer_groups_crud_and_membership() {
     assert_eq!(d["customerGroup"], Value::Null);
     assert_eq!(d["customers"]["totalCount"], 4, "members stay");
 }
+
+/// PostgreSQL stores no NUL character (U+0000) in `text` or `jsonb`; one used to reach a
+/// statement and fail it with INTERNAL. Wherever it is — a mutation field, a JSON metadata key
+/// or value, an idempotency key, an ID, a filter, a search, a literal or a variable — the
+/// request is BAD_USER_INPUT naming the argument path, and nothing is written.
+#[tokio::test(flavor = "multi_thread")]
+async fn nul_characters_in_any_input_are_bad_user_input_naming_the_argument() {
+    let app = spawn().await;
+    app.seed("acme", 3, 2).await;
+    let key = app
+        .api_key("acme", &format!("{RW},customers:read,orders:read"))
+        .await;
+    let before = count(&app, &key).await;
+    let customer = app
+        .data(&key, "{ customers(first: 1) { nodes { id } } }", json!({}))
+        .await["customers"]["nodes"][0]["id"]
+        .clone();
+    let nul = "a\u{0}b";
+    let cases: Vec<(&str, Value, &str)> = vec![
+        // Mutation fields, through variables and as literals.
+        (
+            CREATE,
+            json!({ "input": [{ "email": "ok@example.com" }, { "email": "x@example.com", "firstName": nul }] }),
+            "input.1.firstName",
+        ),
+        (
+            "mutation { customersCreate(input: [{ email: \"n\\u0000ul@example.com\" }]) { userErrors { field } } }",
+            json!({}),
+            "input.0.email",
+        ),
+        (
+            CREATE,
+            json!({ "input": [{ "email": "x@example.com", "tags": ["ok", nul] }] }),
+            "input.0.tags.1",
+        ),
+        // JSON metadata: a value, a key.
+        (
+            CREATE,
+            json!({ "input": [{ "email": "x@example.com", "metadata": { "note": nul } }] }),
+            "input.0.metadata.note",
+        ),
+        (
+            CREATE,
+            json!({ "input": [{ "email": "x@example.com", "metadata": { "a\u{0}": 1 } }] }),
+            "input.0.metadata.a\\0",
+        ),
+        // An idempotency key, an ID.
+        (
+            CREATE,
+            json!({ "input": [{ "email": "x@example.com" }], "key": nul }),
+            "idempotencyKey",
+        ),
+        (
+            UPDATE,
+            json!({ "input": [{ "id": format!("{}\u{0}", customer.as_str().unwrap()), "firstName": "A" }] }),
+            "input.0.id",
+        ),
+        (
+            "query($id: ID!) { customer(id: $id) { id } }",
+            json!({ "id": "cus_\u{0}" }),
+            "id",
+        ),
+        // Reads: search, text filters (literal and variable), tags, a stats timezone.
+        (
+            "query($s: String) { customers(search: $s) { totalCount } }",
+            json!({ "s": nul }),
+            "search",
+        ),
+        (
+            "query($s: String) { orders(search: $s) { totalCount } }",
+            json!({ "s": nul }),
+            "search",
+        ),
+        (
+            "{ customers(filter: { email: { contains: \"\\u0000\" } }) { totalCount } }",
+            json!({}),
+            "filter.email.contains",
+        ),
+        (
+            "query($f: CustomerFilter) { customers(filter: $f) { totalCount } }",
+            json!({ "f": { "lastName": { "in": ["x", nul] } } }),
+            "filter.lastName.in.1",
+        ),
+        (
+            "query($t: [String!]) { customers(filter: { tags: { hasAny: $t } }) { totalCount } }",
+            json!({ "t": [nul] }),
+            "filter.tags.hasAny.0",
+        ),
+        (
+            "query($f: OrderFilter) { orders(filter: $f) { totalCount } }",
+            json!({ "f": { "email": { "eq": nul } } }),
+            "filter.email.eq",
+        ),
+        (
+            "query($tz: String!) { orderStats(groupBy: [], timezone: $tz) { count } }",
+            json!({ "tz": "UTC\u{0}" }),
+            "timezone",
+        ),
+    ];
+    for (query, vars, field) in cases {
+        let (status, body) = app.gql_status(&key, query, vars.clone()).await;
+        assert_eq!(status, 200, "{vars}: {body}");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{vars}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], field,
+            "{query} {vars}: {body}"
+        );
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("NUL"),
+            "{body}"
+        );
+    }
+    assert_eq!(count(&app, &key).await, before, "nothing was written");
+}

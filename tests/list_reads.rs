@@ -930,7 +930,7 @@ async fn bad_filter_ids_variables_and_nested_sizes_are_bad_user_input() {
         (
             "query($id: ID!) { products(filter: { channelId: { in: [$id] } }) { totalCount } }",
             json!({ "id": customer }),
-            "filter.channelId.in",
+            "filter.channelId.in.0",
         ),
         (
             "query($id: ID!) { prices(filter: { priceListId: { eq: $id } }) { totalCount } }",
@@ -938,9 +938,9 @@ async fn bad_filter_ids_variables_and_nested_sizes_are_bad_user_input() {
             "filter.priceListId.eq",
         ),
         (
-            "query($id: ID!) { prices(filter: { variantId: { in: [$id] } }) { totalCount } }",
+            "query($id: ID!) { prices(filter: { variantId: { in: [$id, $id] } }) { totalCount } }",
             json!({ "id": "variant_" }),
-            "filter.variantId.in",
+            "filter.variantId.in.0",
         ),
     ];
     for (query, vars, field) in cases {
@@ -1040,5 +1040,135 @@ async fn bad_filter_ids_variables_and_nested_sizes_are_bad_user_input() {
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
         assert_eq!(body["errors"][0]["extensions"]["field"], "first", "{body}");
         assert!(error_message(&body).contains("first"), "{body}");
+    }
+}
+
+/// `search` and every text filter value take at most 256 characters: a 1 MB `search` used to
+/// hold a pooled connection for 17–30 s of `ILIKE`. Longer is BAD_USER_INPUT naming the full
+/// argument path (`filter.email.contains`, `filter.name.in.1`), answered without SQL; 256
+/// characters (of any width) still run.
+#[tokio::test(flavor = "multi_thread")]
+async fn long_searches_and_text_filters_are_refused_naming_the_full_path() {
+    let app = spawn().await;
+    app.seed("acme", 5, 5).await;
+    // A JWT: once verified (the first request), authenticating costs no statement, so the
+    // counts below are the queries' own.
+    let key = app.token("acme", ALL).await;
+    app.data(&key, "{ viewer { scopes } }", json!({})).await;
+    let long = "x".repeat(257);
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "query($s: String) { customers(search: $s) { totalCount } }",
+            json!({ "s": long }),
+            "search",
+        ),
+        (
+            "query($s: String) { orders(search: $s) { totalCount } }",
+            json!({ "s": long }),
+            "search",
+        ),
+        (
+            "query($s: String) { orderStats(groupBy: [], search: $s) { count } }",
+            json!({ "s": long }),
+            "search",
+        ),
+        (
+            "query($s: String) { stores(search: $s) { totalCount } }",
+            json!({ "s": long }),
+            "search",
+        ),
+        (
+            "query($s: String) { products(search: $s) { totalCount } }",
+            json!({ "s": long }),
+            "search",
+        ),
+        (
+            "query($s: String) { variants(search: $s) { totalCount } }",
+            json!({ "s": long }),
+            "search",
+        ),
+        (
+            "query($s: String) { priceLists(search: $s) { totalCount } }",
+            json!({ "s": long }),
+            "search",
+        ),
+        (
+            "query($s: String) { promotions(search: $s) { totalCount } }",
+            json!({ "s": long }),
+            "search",
+        ),
+        (
+            "query($s: String) { customers(filter: { email: { contains: $s } }) { totalCount } }",
+            json!({ "s": long }),
+            "filter.email.contains",
+        ),
+        (
+            "query($f: OrderFilter) { orders(filter: $f) { totalCount } }",
+            json!({ "f": { "number": { "startsWith": long } } }),
+            "filter.number.startsWith",
+        ),
+        (
+            "query($f: ProductFilter) { products(filter: $f) { totalCount } }",
+            json!({ "f": { "name": { "in": ["a", long] } } }),
+            "filter.name.in.1",
+        ),
+        (
+            "query($f: StoreFilter) { stores(filter: $f) { totalCount } }",
+            json!({ "f": { "city": { "eq": long } } }),
+            "filter.city.eq",
+        ),
+        (
+            "query($f: CustomerFilter) { customers(filter: $f) { totalCount } }",
+            json!({ "f": { "email": { "in": [long] } } }),
+            "filter.email.in.0",
+        ),
+        (
+            "query($f: CustomerFilter) { customers(filter: $f) { totalCount } }",
+            json!({ "f": { "tags": { "hasAll": ["vip", long] } } }),
+            "filter.tags.hasAll.1",
+        ),
+        // List sizes name the list itself (`hasAny`, not `in`).
+        (
+            "query($f: CustomerFilter) { customers(filter: $f) { totalCount } }",
+            json!({ "f": { "tags": { "hasAny": vec!["t"; 1001] } } }),
+            "filter.tags.hasAny",
+        ),
+        (
+            "query($f: CustomerFilter) { customers(filter: $f) { totalCount } }",
+            json!({ "f": { "email": { "in": vec!["a@b.co"; 1001] } } }),
+            "filter.email.in",
+        ),
+    ];
+    for (query, vars, field) in cases {
+        let before = app.statements();
+        let body = app.gql(&key, query, vars.clone()).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], field,
+            "{query}: {body}"
+        );
+        assert_eq!(app.statements(), before, "{query}: no SQL ran");
+    }
+
+    // A megabyte of search is refused at once.
+    let started = std::time::Instant::now();
+    let body = app
+        .gql(
+            &key,
+            "query($s: String) { customers(search: $s) { totalCount } }",
+            json!({ "s": "y".repeat(1 << 20) }),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "search", "{body}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+
+    // At the limit, in characters not bytes, they run.
+    for s in ["z".repeat(256), "é".repeat(256)] {
+        app.data(
+            &key,
+            "query($s: String) { customers(search: $s, filter: { email: { contains: $s } }) { totalCount } }",
+            json!({ "s": s }),
+        )
+        .await;
     }
 }

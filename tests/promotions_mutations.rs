@@ -253,7 +253,7 @@ async fn create_refuses_bad_input_with_paths_and_writes_nothing() {
             vec![
                 ("input.code", "INVALID"),
                 ("input.codePrefix", "INVALID"),
-                ("input.numberOfCodes", "OUT_OF_RANGE"),
+                ("input.numberOfCodes", "LIMIT_EXCEEDED"),
             ],
         ),
         (
@@ -862,6 +862,11 @@ async fn coupon_codes_generate_in_bulk_with_constant_statements() {
         (
             json!({ "id": fresh["promotion"]["id"], "n": 0, "prefix": "Z" }),
             ("numberOfCodes", "OUT_OF_RANGE"),
+        ),
+        // Over the documented limit in one request: LIMIT_EXCEEDED, like a total over it.
+        (
+            json!({ "id": fresh["promotion"]["id"], "n": 100_001, "prefix": "Z" }),
+            ("numberOfCodes", "LIMIT_EXCEEDED"),
         ),
         (
             json!({ "id": "cus_abc", "n": 5, "prefix": "Z" }),

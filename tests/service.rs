@@ -639,3 +639,70 @@ async fn cors_origins_are_configurable() {
         );
     }
 }
+
+/// GraphQL over HTTP with `Accept: application/graphql-response+json`: a request error (the
+/// document does not parse or validate, a variable does not coerce, an input is refused before
+/// execution) is a 400 whose body has no `data` entry; a field error during execution is a 200
+/// with `data`. With `application/json` every result is a 200 with `data`, as before.
+#[tokio::test(flavor = "multi_thread")]
+async fn graphql_response_json_request_errors_have_no_data_entry() {
+    let app = spawn().await;
+    let token = app.token("acme", "customers:read").await;
+    let post = |accept: &'static str, body: Value| {
+        let req = app
+            .http
+            .post(app.url("/graphql"))
+            .bearer_auth(&token)
+            .header("accept", accept)
+            .json(&body);
+        async move {
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+            let body: Value = res.json().await.unwrap();
+            (status, content_type, body)
+        }
+    };
+    const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+    let request_errors = [
+        serde_json::json!({ "query": "{" }),
+        serde_json::json!({ "query": "{ noSuchField }" }),
+        serde_json::json!({ "query": "query($id: ID!) { customer(id: $id) { id } }", "variables": { "id": null } }),
+        serde_json::json!({ "query": "{ customers(search: \"\\u0000\") { totalCount } }" }),
+        serde_json::json!({ "notquery": "{ __typename }" }),
+    ];
+    for body in &request_errors {
+        let (status, content_type, res) = post(GRAPHQL_RESPONSE, body.clone()).await;
+        assert_eq!(status, 400, "{body}: {res}");
+        assert!(content_type.starts_with(GRAPHQL_RESPONSE), "{content_type}");
+        assert!(res.get("data").is_none(), "{body}: {res}");
+        assert!(res["errors"][0]["message"].is_string(), "{res}");
+        assert!(res["errors"][0]["extensions"]["code"].is_string(), "{res}");
+
+        let (status, content_type, res) = post("application/json", body.clone()).await;
+        assert_eq!(status, 200, "{body}: {res}");
+        assert!(
+            content_type.starts_with("application/json"),
+            "{content_type}"
+        );
+        assert!(res.get("data").is_some(), "{body}: {res}");
+    }
+    // Execution ran: a field error keeps `data` and the 200.
+    let (status, _, res) = post(
+        GRAPHQL_RESPONSE,
+        serde_json::json!({ "query": "{ customer(id: \"or_nope\") { id } viewer { scopes } }" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{res}");
+    assert!(res["data"].is_object(), "{res}");
+    assert!(res["errors"][0]["path"].is_array(), "{res}");
+    let (status, _, res) = post(
+        GRAPHQL_RESPONSE,
+        serde_json::json!({ "query": "{ __typename }" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &res["data"]["__typename"]),
+        (200, &Value::from("Query"))
+    );
+}

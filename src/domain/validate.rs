@@ -100,10 +100,19 @@ impl Errors {
         self.0.is_empty()
     }
 
-    /// Checks a text's length in characters; returns whether it passed.
+    /// Checks a text's length in characters; returns whether it passed. A NUL character is
+    /// INVALID: PostgreSQL cannot store it (the GraphQL layer refuses it before commands run;
+    /// this keeps every other caller of the commands from reaching the database with one).
     pub fn length(&mut self, path: &Path, value: &str, min: usize, max: usize) -> bool {
         let n = value.chars().count();
-        if n < min {
+        if value.contains('\0') {
+            self.add(
+                path,
+                code::INVALID,
+                "must not contain NUL characters (U+0000)",
+            );
+            false
+        } else if n < min {
             self.add(
                 path,
                 if min == 1 && n == 0 {
@@ -230,6 +239,16 @@ mod tests {
         assert!(!is_e164("+0123"));
         assert!(is_external_id("pos-location_01"));
         assert!(!is_external_id("pos location"));
+    }
+
+    #[test]
+    fn a_nul_character_is_invalid_text() {
+        let mut errors = Errors::default();
+        assert!(!errors.length(&Path::root("name"), "a\0b", 1, 10));
+        assert!(errors.length(&Path::root("name"), "ab", 1, 10));
+        assert_eq!(errors.0.len(), 1);
+        assert_eq!(errors.0[0].code, code::INVALID);
+        assert_eq!(errors.0[0].field, ["name"]);
     }
 }
 

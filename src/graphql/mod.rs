@@ -10,6 +10,7 @@ pub mod documents;
 pub mod errors;
 pub mod filters;
 pub mod guards;
+pub mod input_text;
 pub mod limits;
 pub mod loaders;
 pub mod mutations;
@@ -150,21 +151,23 @@ impl Prepared {
     }
 }
 
-/// Checks `request` against `limits` and parses it (see [`documents`]); a refused request
-/// gets its response here, with BAD_USER_INPUT or MAX_COST_EXCEEDED naming the cause.
+/// Checks `request` against `limits` and parses it (see [`documents`]), then refuses NUL
+/// characters in its text inputs ([`input_text`]); a refused request gets its response here,
+/// with BAD_USER_INPUT or MAX_COST_EXCEEDED naming the cause.
 pub async fn prepare(
     mut request: async_graphql::Request,
     limits: &limits::DocumentLimits,
 ) -> Result<Prepared, async_graphql::Response> {
-    match documents::prepare(&mut request, limits).await {
-        Ok(()) => Ok(Prepared(request)),
-        Err(violation) => {
-            let mut error = async_graphql::ServerError::new(violation.to_string(), None);
-            let ext = error.extensions.get_or_insert_with(Default::default);
-            ext.set("code", violation.code());
-            ext.set("field", violation.field());
-            Err(async_graphql::Response::from_errors(vec![error]))
-        }
+    if let Err(violation) = documents::prepare(&mut request, limits).await {
+        let mut error = async_graphql::ServerError::new(violation.to_string(), None);
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        ext.set("code", violation.code());
+        ext.set("field", violation.field());
+        return Err(async_graphql::Response::from_errors(vec![error]));
+    }
+    match input_text::refuse_nul(&mut request) {
+        None => Ok(Prepared(request)),
+        Some(e) => Err(async_graphql::Response::from_errors(vec![e])),
     }
 }
 

@@ -39,18 +39,33 @@ fn error_response(status: StatusCode, code: &str, message: &str) -> Response {
 
 fn render(headers: &HeaderMap, response: GqlResponse) -> Response {
     let graphql_response = wants_graphql_response(headers);
-    // With application/graphql-response+json, a request that never executed is a 400
-    // (GraphQL over HTTP §6.4.2); with application/json every GraphQL result is a 200.
+    // A request error (the document did not parse or validate, a variable did not coerce, an
+    // input was refused before execution) has no data and no error with a field path; field
+    // errors during execution always carry one, even when they null the whole `data`.
+    let request_error = response.data == async_graphql::Value::Null
+        && response.is_err()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    // With application/graphql-response+json a request error is a 400 without a `data` entry
+    // (GraphQL over HTTP §6.4.2, and the spec's "data is not present" for errors raised before
+    // execution); with application/json every GraphQL result is a 200 with `data`.
     let status = if has_code(&response, "SERVICE_UNAVAILABLE") {
         // The database is unreachable: a retryable condition of the whole service, not of the
-        // document, so say it with the status (and Retry-After) as the REST routes do.
+        // document, so say it with the status (and Retry-After).
         StatusCode::SERVICE_UNAVAILABLE
-    } else if graphql_response && response.data == async_graphql::Value::Null && response.is_err() {
+    } else if graphql_response && request_error {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let body = match serde_json::to_vec(&response) {
+    let body = if graphql_response && request_error {
+        serde_json::to_vec(&RequestError {
+            errors: &response.errors,
+            extensions: &response.extensions,
+        })
+    } else {
+        serde_json::to_vec(&response)
+    };
+    let body = match body {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "serializing a GraphQL response failed");
@@ -94,6 +109,14 @@ fn has_code(response: &GqlResponse, code: &str) -> bool {
 enum Method {
     Get,
     Post,
+}
+
+/// The body of a request error: a response without its `data` entry.
+#[derive(serde::Serialize)]
+struct RequestError<'a> {
+    errors: &'a [async_graphql::ServerError],
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
 }
 
 async fn execute(

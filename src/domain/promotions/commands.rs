@@ -240,10 +240,15 @@ pub async fn create(
                 code::REQUIRED,
                 "a multi-code promotion needs a number of codes",
             ),
-            Some(x) if !(1..=MAX_CODES).contains(&i64::from(x)) => errors.add(
+            Some(x) if x < 1 => errors.add(
                 &root.key("numberOfCodes"),
                 code::OUT_OF_RANGE,
                 format!("must be between 1 and {MAX_CODES}"),
+            ),
+            Some(x) if i64::from(x) > MAX_CODES => errors.add(
+                &root.key("numberOfCodes"),
+                code::LIMIT_EXCEEDED,
+                format!("at most {MAX_CODES} codes per promotion, got {x}"),
             ),
             Some(x) => number = Some(x),
         }
@@ -695,11 +700,18 @@ pub async fn generate_codes(
         );
     }
     let n = i64::from(number_of_codes);
-    if !(1..=MAX_CODES).contains(&n) {
+    if n < 1 {
         errors.add(
             &Path::root("numberOfCodes"),
             code::OUT_OF_RANGE,
             format!("must be between 1 and {MAX_CODES}"),
+        );
+    } else if n > MAX_CODES {
+        // A request over a size limit is LIMIT_EXCEEDED (README), like a total over it below.
+        errors.add(
+            &Path::root("numberOfCodes"),
+            code::LIMIT_EXCEEDED,
+            format!("at most {MAX_CODES} codes per promotion, got {n}"),
         );
     }
     let prefix = code_prefix

@@ -5,7 +5,9 @@ use crate::domain::catalog::{self as d, Product as ProductRow, Variant as Varian
 use crate::domain::filter::{Filter, Sort};
 use crate::graphql::connection::{self, GqlConnection, PageArgs};
 use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{DateTimeFilter, IdFilter, IntFilter, SortDirection, StringFilter};
+use crate::graphql::filters::{
+    search_text, DateTimeFilter, IdFilter, IntFilter, SortDirection, StringFilter,
+};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::types::catalog::{Product, Variant};
@@ -130,14 +132,15 @@ impl CatalogQuery {
         )]
         before: Option<String>,
         #[graphql(desc = "Conditions the products must all meet.")] filter: Option<ProductFilter>,
-        #[graphql(desc = "Free text matched against name and slug.")] search: Option<String>,
+        #[graphql(desc = "Free text matched against name and slug (at most 256 characters).")]
+        search: Option<String>,
         #[graphql(desc = "Sort order; default by name A to Z (NAME ASC).")] sort: Option<
             ProductSort,
         >,
     ) -> GqlResult<GqlConnection<Product>> {
         let input = filter.unwrap_or_default();
         let mut f = Filter {
-            search,
+            search: search_text(search)?,
             ..Filter::default()
         };
         if let Some(x) = &input.id {
@@ -223,12 +226,13 @@ impl CatalogQuery {
         )]
         before: Option<String>,
         #[graphql(desc = "Conditions the variants must all meet.")] filter: Option<VariantFilter>,
-        #[graphql(desc = "Free text matched against SKU and options.")] search: Option<String>,
+        #[graphql(desc = "Free text matched against SKU and options (at most 256 characters).")]
+        search: Option<String>,
         #[graphql(desc = "Sort order; default by SKU A to Z (SKU ASC).")] sort: Option<VariantSort>,
     ) -> GqlResult<GqlConnection<Variant>> {
         let input = filter.unwrap_or_default();
         let mut f = Filter {
-            search,
+            search: search_text(search)?,
             ..Filter::default()
         };
         if let Some(x) = &input.id {

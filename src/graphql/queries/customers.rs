@@ -5,7 +5,9 @@ use crate::domain::customers::{models as m, Customer as Row};
 use crate::domain::filter::{Filter, Sort};
 use crate::graphql::connection::{self, GqlConnection, PageArgs};
 use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFilter, TagsFilter};
+use crate::graphql::filters::{
+    search_text, DateTimeFilter, IdFilter, SortDirection, StringFilter, TagsFilter,
+};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::types::customer::{Customer, CustomerGroup};
@@ -50,7 +52,7 @@ const MEMBERSHIP_GROUP: &str = "SELECT 1 FROM customer_group_memberships cgm \
 impl CustomerFilter {
     fn to_filter(&self, search: Option<String>) -> GqlResult<Filter> {
         let mut f = Filter {
-            search,
+            search: search_text(search)?,
             ..Filter::default()
         };
         if let Some(x) = &self.id {
@@ -167,9 +169,10 @@ impl CustomerQuery {
         )]
         before: Option<String>,
         #[graphql(desc = "Conditions the customers must all meet.")] filter: Option<CustomerFilter>,
-        #[graphql(desc = "Free text matched against email, first and last name.")] search: Option<
-            String,
-        >,
+        #[graphql(
+            desc = "Free text matched against email, first and last name (at most 256 characters)."
+        )]
+        search: Option<String>,
         #[graphql(desc = "Sort order; default newest first (CREATED_AT DESC).")] sort: Option<
             CustomerSort,
         >,

@@ -7,7 +7,7 @@ use crate::domain::orders::{models as m, Order as Row};
 use crate::graphql::connection::{self, GqlConnection, PageArgs};
 use crate::graphql::errors::{bad_id, GqlResult};
 use crate::graphql::filters::{
-    DateTimeFilter, DecimalFilter, IdFilter, IntFilter, SortDirection, StringFilter,
+    search_text, DateTimeFilter, DecimalFilter, IdFilter, IntFilter, SortDirection, StringFilter,
 };
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
@@ -63,7 +63,7 @@ pub struct OrderFilter {
 impl OrderFilter {
     pub(crate) fn to_filter(&self, search: Option<String>) -> GqlResult<Filter> {
         let mut f = Filter {
-            search,
+            search: search_text(search)?,
             ..Filter::default()
         };
         for (x, col, kind, path) in [
@@ -219,9 +219,10 @@ impl OrderQuery {
         )]
         before: Option<String>,
         #[graphql(desc = "Conditions the orders must all meet.")] filter: Option<OrderFilter>,
-        #[graphql(desc = "Free text matched against the order number and email.")] search: Option<
-            String,
-        >,
+        #[graphql(
+            desc = "Free text matched against the order number and email (at most 256 characters)."
+        )]
+        search: Option<String>,
         #[graphql(desc = "Sort order; default newest first (CREATED_AT DESC).")] sort: Option<
             OrderSort,
         >,

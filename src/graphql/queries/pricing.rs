@@ -8,7 +8,7 @@ use crate::domain::pricing::{self as d, Price as PriceRow, PriceList as PriceLis
 use crate::graphql::connection::{self, GqlConnection, PageArgs};
 use crate::graphql::errors::{bad_id, bad_input, gql, GqlResult};
 use crate::graphql::filters::{
-    DateTimeFilter, DecimalFilter, IdFilter, SortDirection, StringFilter,
+    search_text, DateTimeFilter, DecimalFilter, IdFilter, SortDirection, StringFilter,
 };
 use crate::graphql::guards::{RequireScope, RequireScopeIf};
 use crate::graphql::loaders;
@@ -135,14 +135,17 @@ impl PricingQuery {
         #[graphql(desc = "Conditions the price lists must all meet.")] filter: Option<
             PriceListFilter,
         >,
-        #[graphql(desc = "Free text matched against name and description.")] search: Option<String>,
+        #[graphql(
+            desc = "Free text matched against name and description (at most 256 characters)."
+        )]
+        search: Option<String>,
         #[graphql(desc = "Sort order; default by precedence (POSITION ASC).")] sort: Option<
             PriceListSort,
         >,
     ) -> GqlResult<GqlConnection<PriceList>> {
         let input = filter.unwrap_or_default();
         let mut f = Filter {
-            search,
+            search: search_text(search)?,
             ..Filter::default()
         };
         if let Some(x) = &input.id {

@@ -8,7 +8,9 @@ use crate::domain::promotions::{
 };
 use crate::graphql::connection::{self, GqlConnection, PageArgs};
 use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{DateTimeFilter, IdFilter, IntFilter, SortDirection, StringFilter};
+use crate::graphql::filters::{
+    search_text, DateTimeFilter, IdFilter, IntFilter, SortDirection, StringFilter,
+};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::types::promotion::{CouponCode, Promotion};
@@ -134,14 +136,17 @@ impl PromotionQuery {
         #[graphql(desc = "Conditions the promotions must all meet.")] filter: Option<
             PromotionFilter,
         >,
-        #[graphql(desc = "Free text matched against name and description.")] search: Option<String>,
+        #[graphql(
+            desc = "Free text matched against name and description (at most 256 characters)."
+        )]
+        search: Option<String>,
         #[graphql(desc = "Sort order; default newest first (CREATED_AT DESC).")] sort: Option<
             PromotionSort,
         >,
     ) -> GqlResult<GqlConnection<Promotion>> {
         let input = filter.unwrap_or_default();
         let mut f = Filter {
-            search,
+            search: search_text(search)?,
             ..Filter::default()
         };
         if let Some(x) = &input.id {

@@ -198,9 +198,10 @@ impl StatsQuery {
         #[graphql(desc = "Which orders count, as the `filter` of `orders`.")] filter: Option<
             OrderFilter,
         >,
-        #[graphql(desc = "Free text matched against the order number and email.")] search: Option<
-            String,
-        >,
+        #[graphql(
+            desc = "Free text matched against the order number and email (at most 256 characters)."
+        )]
+        search: Option<String>,
         #[graphql(
             desc = "Keys to group by, at most one period (DAY, WEEK or MONTH); empty: one bucket."
         )]

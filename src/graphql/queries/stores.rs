@@ -7,7 +7,7 @@ use crate::domain::filter::{Filter, Op, Sort, SortColumn, SortKind};
 use crate::domain::stores::{self as d, Brand as BrandRow, Store as StoreRow};
 use crate::graphql::connection::{self, GqlConnection, PageArgs};
 use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFilter};
+use crate::graphql::filters::{search_text, DateTimeFilter, IdFilter, SortDirection, StringFilter};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::types::store::{Brand, Channel, Store};
@@ -39,7 +39,7 @@ pub struct StoreFilter {
 impl StoreFilter {
     fn to_filter(&self, search: Option<String>) -> GqlResult<Filter> {
         let mut f = Filter {
-            search,
+            search: search_text(search)?,
             ..Filter::default()
         };
         if let Some(x) = &self.id {
@@ -225,9 +225,10 @@ impl StoreQuery {
         )]
         before: Option<String>,
         #[graphql(desc = "Conditions the stores must all meet.")] filter: Option<StoreFilter>,
-        #[graphql(desc = "Free text matched against name, external id and city.")] search: Option<
-            String,
-        >,
+        #[graphql(
+            desc = "Free text matched against name, external id and city (at most 256 characters)."
+        )]
+        search: Option<String>,
         #[graphql(desc = "Sort order; default by name A to Z (NAME ASC).")] sort: Option<StoreSort>,
     ) -> GqlResult<GqlConnection<Store>> {
         let filter = filter.unwrap_or_default().to_filter(search)?;
