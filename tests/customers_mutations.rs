@@ -570,3 +570,58 @@ async fn customer_groups_crud_and_membership() {
     assert_eq!(d["customerGroup"], Value::Null);
     assert_eq!(d["customers"]["totalCount"], 4, "members stay");
 }
+
+/// Ten renames sent at once, all carrying the group's current `updatedAt`: exactly one wins,
+/// the nine others get CONFLICT and change nothing (the group is read locked; issue #10 item 5).
+/// Five rounds, each from the group's new `updatedAt`, so that a race shows.
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_group_updates_with_one_expected_updated_at_let_exactly_one_win() {
+    let app = spawn().await;
+    let key = app.api_key("acme", RW).await;
+    let d = app.data(&key, r#"mutation { customerGroupCreate(input: { name: "Wholesale" }) { customerGroup { id } } }"#, json!({})).await;
+    let id = d["customerGroupCreate"]["customerGroup"]["id"].clone();
+    let read = "query($id: ID!) { customerGroup(id: $id) { name updatedAt } }";
+    // Every pooled connection open, so that connection set-up does not space the requests out.
+    futures_util::future::join_all((0..10).map(|_| app.data(&key, read, json!({ "id": id }))))
+        .await;
+    let upd = "mutation($id: ID!, $name: String!, $at: DateTime) { customerGroupUpdate(id: $id, expectedUpdatedAt: $at, input: { name: $name }) { customerGroup { name } userErrors { field code } } }";
+    let mut winners_per_round = Vec::new();
+    for round in 0..5 {
+        let at =
+            app.data(&key, read, json!({ "id": id })).await["customerGroup"]["updatedAt"].clone();
+        let results = futures_util::future::join_all((0..10).map(|i| {
+            let (app, key, id, at) = (&app, &key, &id, &at);
+            async move {
+                let name = format!("Wholesale {round}.{i}");
+                let vars = json!({ "id": id, "name": name, "at": at });
+                (
+                    name,
+                    app.data(key, upd, vars).await["customerGroupUpdate"].clone(),
+                )
+            }
+        }))
+        .await;
+        let winners: Vec<&String> = results
+            .iter()
+            .filter(|(_, p)| p["userErrors"] == json!([]))
+            .map(|(name, _)| name)
+            .collect();
+        winners_per_round.push(winners.len());
+        for (_, p) in results.iter().filter(|(_, p)| p["userErrors"] != json!([])) {
+            assert_eq!(
+                p["userErrors"],
+                json!([{ "field": ["expectedUpdatedAt"], "code": "CONFLICT" }])
+            );
+            assert_eq!(p["customerGroup"], Value::Null);
+        }
+        if winners.len() == 1 {
+            let now = app.data(&key, read, json!({ "id": id })).await;
+            assert_eq!(&now["customerGroup"]["name"], winners[0].as_str());
+        }
+    }
+    assert_eq!(
+        winners_per_round,
+        [1, 1, 1, 1, 1],
+        "exactly one update wins each round"
+    );
+}
