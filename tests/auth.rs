@@ -302,3 +302,62 @@ async fn missing_or_invalid_credentials_are_401_and_missing_scopes_forbidden() {
         .await;
     assert_eq!(error_code(&body), "FORBIDDEN");
 }
+
+async fn token_for(app: &common::TestApp, id: &str, secret: &str) -> reqwest::Response {
+    app.http
+        .post(app.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A token is refused before its `nbf` (issue #10 item 16), beyond the 30 s clock leeway;
+/// issued tokens carry `nbf`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_before_its_not_before_time_is_refused() {
+    use base64::Engine;
+    let app = spawn().await;
+    let (id, secret) = app.client("acme", "customers:read").await;
+    let body: Value = token_for(&app, &id, &secret).await.json().await.unwrap();
+    let issued = body["access_token"].as_str().unwrap();
+    let payload: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(issued.split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(payload["nbf"], payload["iat"], "{payload}");
+
+    let keys = commerce_gateway::auth::jwt::JwtKeys::new(&commerce_gateway::config::JwtConfig {
+        secret: Some(common::JWT_SECRET.into()),
+        ..Default::default()
+    });
+    let sign = |nbf: i64| {
+        let now = chrono::Utc::now().timestamp();
+        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+        header.kid = Some(keys.kid().to_owned());
+        jsonwebtoken::encode(
+            &header,
+            &json!({ "iss": "commerce-gateway", "aud": "commerce-gateway", "sub": id,
+                "iat": now, "nbf": now + nbf, "exp": now + 3600, "jti": "t",
+                "merchant": "acme", "scope": "customers:read" }),
+            &jsonwebtoken::EncodingKey::from_secret(common::JWT_SECRET.as_bytes()),
+        )
+        .unwrap()
+    };
+    let (status, body) = app.gql_status(&sign(600), VIEWER, json!({})).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    assert!(
+        common::error_message(&body).contains("not valid yet"),
+        "{body}"
+    );
+    // Within the leeway, and in the past, it is accepted.
+    app.data(&sign(10), VIEWER, json!({})).await;
+    app.data(&sign(-60), VIEWER, json!({})).await;
+}
