@@ -6,6 +6,9 @@ use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 /// Default database when neither `--database-url` nor `DATABASE_URL` is given.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/commerce_gateway";
 
+/// How long an idempotency key is honoured when not configured: a day.
+pub const DEFAULT_IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 3600);
+
 #[derive(Clone)]
 pub struct Config {
     pub bind: SocketAddr,
@@ -19,6 +22,10 @@ pub struct Config {
     /// Maximum query depth and complexity accepted by the GraphQL executor.
     pub max_depth: usize,
     pub max_complexity: usize,
+    /// How long an idempotency key is honoured; older keys are ignored, then purged.
+    pub idempotency_ttl: Duration,
+    /// How often expired idempotency keys are deleted in the background.
+    pub idempotency_purge_interval: Duration,
 }
 
 #[derive(Clone)]
@@ -57,6 +64,8 @@ impl Config {
             body_limit_bytes: 8 * 1024 * 1024,
             max_depth: 12,
             max_complexity: 20_000,
+            idempotency_ttl: DEFAULT_IDEMPOTENCY_TTL,
+            idempotency_purge_interval: Duration::from_secs(600),
         }
     }
 
@@ -129,6 +138,7 @@ impl fmt::Debug for Config {
             .field("jwt_secret", &self.jwt.secret.as_ref().map(|_| "***"))
             .field("jwt_issuer", &self.jwt.issuer)
             .field("request_timeout", &self.request_timeout)
+            .field("idempotency_ttl", &self.idempotency_ttl)
             .finish()
     }
 }

@@ -47,6 +47,8 @@ enum Command {
         /// Connections in the pool.
         #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16)]
         pool_size: usize,
+        #[command(flatten)]
+        hardening: HardeningArgs,
     },
     /// Create the database if needed and apply pending migrations.
     Migrate {
@@ -76,6 +78,30 @@ enum Command {
         #[command(subcommand)]
         action: CredentialAction,
     },
+}
+
+/// Idempotency keys (defaults in `Config::new`).
+#[derive(Args, Clone)]
+struct HardeningArgs {
+    /// Seconds an idempotency key is honoured; older keys are ignored and purged.
+    #[arg(long, env = "IDEMPOTENCY_KEY_TTL_SECONDS", default_value_t = 86_400)]
+    idempotency_key_ttl_seconds: u64,
+    /// Seconds between two background purges of expired idempotency keys.
+    #[arg(
+        long,
+        env = "IDEMPOTENCY_PURGE_INTERVAL_SECONDS",
+        default_value_t = 600
+    )]
+    idempotency_purge_interval_seconds: u64,
+}
+
+impl HardeningArgs {
+    fn apply(&self, config: &mut Config) {
+        use std::time::Duration;
+        config.idempotency_ttl = Duration::from_secs(self.idempotency_key_ttl_seconds.max(1));
+        config.idempotency_purge_interval =
+            Duration::from_secs(self.idempotency_purge_interval_seconds.max(1));
+    }
 }
 
 #[derive(Subcommand)]
@@ -170,11 +196,18 @@ async fn credentials_command(action: CredentialAction, api_keys: bool) -> anyhow
     }
 }
 
-async fn serve(bind: SocketAddr, db: DbArgs, demo: bool, pool_size: usize) -> anyhow::Result<()> {
+async fn serve(
+    bind: SocketAddr,
+    db: DbArgs,
+    demo: bool,
+    pool_size: usize,
+    hardening: HardeningArgs,
+) -> anyhow::Result<()> {
     let mut config = Config::new(db.database_url.clone());
     config.bind = bind;
     config.data_dir = db.data_dir.clone();
     config.pool_size = pool_size;
+    hardening.apply(&mut config);
     config.jwt = Config::jwt_from_env()?;
     tracing::info!(?config, "starting");
     let (app, _state) = build_app(config).await?;
@@ -255,7 +288,8 @@ async fn main() -> anyhow::Result<()> {
             db,
             demo,
             pool_size,
-        } => serve(bind, db, demo, pool_size).await,
+            hardening,
+        } => serve(bind, db, demo, pool_size, hardening).await,
         Command::Migrate { db } => {
             db::prepare(&db.database_url, &db.data_dir).await?;
             print_json(&serde_json::json!({ "migrated": true }))
