@@ -26,6 +26,35 @@ pub struct Config {
     pub idempotency_ttl: Duration,
     /// How often expired idempotency keys are deleted in the background.
     pub idempotency_purge_interval: Duration,
+    pub auth: AuthConfig,
+}
+
+/// Credential checks: revocation of issued tokens and throttling of failed attempts.
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    /// How long a node may trust its last answer to "is this API client revoked?" before asking
+    /// the database again: a revoked client's JWTs are refused at most this long after
+    /// `clients revoke`, on every node. Zero asks on every request.
+    pub revocation_cache_ttl: Duration,
+    /// Failed credential attempts (token endpoint, API keys) allowed per client id (or API key
+    /// prefix) within `failure_window`; further attempts get 429 until the window frees up.
+    /// Zero disables the limit.
+    pub failures_per_client: u32,
+    /// Failed credential attempts allowed per source address within `failure_window`. Behind a
+    /// proxy every request has the proxy's address: raise it or set it to zero there.
+    pub failures_per_address: u32,
+    pub failure_window: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            revocation_cache_ttl: Duration::from_secs(3),
+            failures_per_client: 10,
+            failures_per_address: 30,
+            failure_window: Duration::from_secs(60),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -66,6 +95,7 @@ impl Config {
             max_complexity: 20_000,
             idempotency_ttl: DEFAULT_IDEMPOTENCY_TTL,
             idempotency_purge_interval: Duration::from_secs(600),
+            auth: AuthConfig::default(),
         }
     }
 
@@ -139,6 +169,7 @@ impl fmt::Debug for Config {
             .field("jwt_issuer", &self.jwt.issuer)
             .field("request_timeout", &self.request_timeout)
             .field("idempotency_ttl", &self.idempotency_ttl)
+            .field("auth", &self.auth)
             .finish()
     }
 }

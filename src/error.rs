@@ -21,6 +21,9 @@ pub enum Error {
     Forbidden(String),
     #[error("{field}: {message}")]
     Conflict { field: String, message: String },
+    /// Too many failed attempts: retry after `retry_after` seconds (HTTP 429, `Retry-After`).
+    #[error("too many failed authentication attempts; retry in {retry_after} s")]
+    Throttled { retry_after: u64 },
     #[error("the database is unavailable, retry shortly")]
     Unavailable,
     #[error("internal error")]
@@ -77,6 +80,7 @@ impl Error {
             Error::Unauthenticated(_) => "UNAUTHENTICATED",
             Error::Forbidden(_) => "FORBIDDEN",
             Error::Conflict { .. } => "CONFLICT",
+            Error::Throttled { .. } => "THROTTLED",
             Error::Unavailable => "SERVICE_UNAVAILABLE",
             Error::Internal => "INTERNAL",
         }
@@ -90,6 +94,7 @@ impl Error {
             Error::Unauthenticated(_) => 401,
             Error::Forbidden(_) => 403,
             Error::Conflict { .. } => 409,
+            Error::Throttled { .. } => 429,
             Error::Unavailable => 503,
             Error::Internal => 500,
         }

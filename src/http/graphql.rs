@@ -8,8 +8,10 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
+use super::Peer;
 use crate::app::AppState;
 use crate::auth::principal;
+use crate::error::Error;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -61,13 +63,22 @@ fn render(headers: &HeaderMap, response: GqlResponse) -> Response {
     (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-async fn execute(state: &AppState, headers: &HeaderMap, request: Request) -> Response {
-    let principal = match principal::require(state, headers).await {
+/// A request refused before execution because of its credentials (401, 429 with
+/// `Retry-After`, 503 when they could not be checked).
+fn auth_error(e: &Error) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+    let mut res = error_response(status, e.code(), &e.to_string());
+    if let Error::Throttled { retry_after } = e {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+    }
+    res
+}
+
+async fn execute(state: &AppState, peer: Peer, headers: &HeaderMap, request: Request) -> Response {
+    let principal = match principal::require_from(state, headers, peer.0).await {
         Ok(p) => p,
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-            return error_response(status, e.code(), &e.to_string());
-        }
+        Err(e) => return auth_error(&e),
     };
     let response = crate::graphql::execute(&state.schema, &state.db, principal, request).await;
     render(headers, response)
@@ -75,6 +86,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: Request) -> Res
 
 pub async fn post_graphql(
     State(state): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -102,11 +114,12 @@ pub async fn post_graphql(
             )
         }
     };
-    execute(&state, &headers, request).await
+    execute(&state, peer, &headers, request).await
 }
 
 pub async fn get_graphql(
     State(state): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -145,5 +158,5 @@ pub async fn get_graphql(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return res;
     }
-    execute(&state, &headers, request).await
+    execute(&state, peer, &headers, request).await
 }
