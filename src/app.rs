@@ -1,5 +1,6 @@
-//! Shared state of a running gateway: the database, signing keys, the GraphQL schema and a cache
-//! of merchant slugs (tokens name their merchant by slug; merchants are never deleted).
+//! Shared state of a running gateway: the database, signing keys, the GraphQL schema, the
+//! revocation cache, the throttle of failed credential attempts and a cache of merchant slugs
+//! (tokens name their merchant by slug; merchants are never deleted).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -7,6 +8,8 @@ use std::sync::Arc;
 use tokio::sync::RwLock;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::revocation::Revocations;
+use crate::auth::throttle::Throttle;
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::merchants;
@@ -19,6 +22,10 @@ pub struct AppState {
     pub db: Db,
     pub jwt: Arc<JwtKeys>,
     pub schema: AppSchema,
+    /// Which API clients are revoked, as of a few seconds ago.
+    pub revocations: Arc<Revocations>,
+    /// Failed credential attempts, per client and per address.
+    pub throttle: Arc<Throttle>,
     merchant_ids: Arc<RwLock<HashMap<String, i64>>>,
 }
 
@@ -34,6 +41,8 @@ impl AppState {
         }
         let schema = crate::graphql::build_schema(&config, jwt.cursor_key());
         Self {
+            revocations: Arc::new(Revocations::new(config.auth.revocation_cache_ttl)),
+            throttle: Arc::new(Throttle::new(&config.auth)),
             config: Arc::new(config),
             db,
             jwt: Arc::new(jwt),

@@ -6,6 +6,9 @@ use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 /// Default database when neither `--database-url` nor `DATABASE_URL` is given.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/commerce_gateway";
 
+/// How long an idempotency key is honoured when not configured: a day.
+pub const DEFAULT_IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 3600);
+
 #[derive(Clone)]
 pub struct Config {
     pub bind: SocketAddr,
@@ -27,6 +30,39 @@ pub struct Config {
     /// Origins browsers may call from (`Access-Control-Allow-Origin`); `["*"]` allows any.
     /// Credentials travel in headers, never cookies, so `*` exposes nothing by itself.
     pub cors_origins: Vec<String>,
+    /// How long an idempotency key is honoured; older keys are ignored, then purged.
+    pub idempotency_ttl: Duration,
+    /// How often expired idempotency keys are deleted in the background.
+    pub idempotency_purge_interval: Duration,
+    pub auth: AuthConfig,
+}
+
+/// Credential checks: revocation of issued tokens and throttling of failed attempts.
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    /// How long a node may trust its last answer to "is this API client revoked?" before asking
+    /// the database again: a revoked client's JWTs are refused at most this long after
+    /// `clients revoke`, on every node. Zero asks on every request.
+    pub revocation_cache_ttl: Duration,
+    /// Failed credential attempts (token endpoint, API keys) allowed per client id (or API key
+    /// prefix) within `failure_window`; further attempts get 429 until the window frees up.
+    /// Zero disables the limit.
+    pub failures_per_client: u32,
+    /// Failed credential attempts allowed per source address within `failure_window`. Behind a
+    /// proxy every request has the proxy's address: raise it or set it to zero there.
+    pub failures_per_address: u32,
+    pub failure_window: Duration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            revocation_cache_ttl: Duration::from_secs(3),
+            failures_per_client: 10,
+            failures_per_address: 30,
+            failure_window: Duration::from_secs(60),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -74,6 +110,9 @@ impl Config {
                 application_name: "commerce-gateway".into(),
             },
             cors_origins: vec!["*".into()],
+            idempotency_ttl: DEFAULT_IDEMPOTENCY_TTL,
+            idempotency_purge_interval: Duration::from_secs(600),
+            auth: AuthConfig::default(),
         }
     }
 
@@ -150,6 +189,8 @@ impl fmt::Debug for Config {
             .field("document_limits", &self.document_limits)
             .field("session", &self.session)
             .field("cors_origins", &self.cors_origins)
+            .field("idempotency_ttl", &self.idempotency_ttl)
+            .field("auth", &self.auth)
             .finish()
     }
 }

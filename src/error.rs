@@ -21,6 +21,9 @@ pub enum Error {
     Forbidden(String),
     #[error("{field}: {message}")]
     Conflict { field: String, message: String },
+    /// Too many failed attempts: retry after `retry_after` seconds (HTTP 429, `Retry-After`).
+    #[error("too many failed authentication attempts; retry in {retry_after} s")]
+    Throttled { retry_after: u64 },
     #[error("the database is unavailable, retry shortly")]
     Unavailable,
     /// A statement ran past `statement_timeout`: the request asked for too much at once.
@@ -80,6 +83,7 @@ impl Error {
             Error::Unauthenticated(_) => "UNAUTHENTICATED",
             Error::Forbidden(_) => "FORBIDDEN",
             Error::Conflict { .. } => "CONFLICT",
+            Error::Throttled { .. } => "THROTTLED",
             Error::Unavailable => "SERVICE_UNAVAILABLE",
             Error::Timeout => "TIMEOUT",
             Error::Internal => "INTERNAL",
@@ -94,6 +98,7 @@ impl Error {
             Error::Unauthenticated(_) => 401,
             Error::Forbidden(_) => 403,
             Error::Conflict { .. } => 409,
+            Error::Throttled { .. } => 429,
             Error::Unavailable => 503,
             Error::Timeout => 504,
             Error::Internal => 500,

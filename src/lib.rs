@@ -28,10 +28,18 @@ use axum::Router;
 pub use app::AppState;
 pub use config::Config;
 
-/// Prepares the database (creating and migrating it) and builds the application.
+/// Prepares the database (creating and migrating it), builds the application and starts its
+/// background housekeeping (the purge of expired idempotency keys). Needs a Tokio runtime.
 pub async fn build_app(config: Config) -> anyhow::Result<(Router, AppState)> {
     let url = db::prepare(&config.database_url, &config.data_dir).await?;
     let db = db::Db::connect(&url, config.pool_size, &config.session)?;
     let state = AppState::new(config, db);
+    // Expired idempotency keys are deleted in the background (they stop being honoured at
+    // expiry whether or not this has run yet).
+    domain::idempotency::spawn_purge(
+        state.db.clone(),
+        state.config.idempotency_ttl,
+        state.config.idempotency_purge_interval,
+    );
     Ok((http::router(state.clone()), state))
 }

@@ -100,6 +100,8 @@ enum Command {
         pool_size: usize,
         #[command(flatten)]
         limits: LimitArgs,
+        #[command(flatten)]
+        hardening: HardeningArgs,
     },
     /// Create the database if needed and apply pending migrations.
     Migrate {
@@ -129,6 +131,48 @@ enum Command {
         #[command(subcommand)]
         action: CredentialAction,
     },
+}
+
+/// Credential checks and idempotency keys (defaults in `Config::new`).
+#[derive(Args, Clone)]
+struct HardeningArgs {
+    /// Seconds a node trusts its last answer to "is this API client revoked?": a revoked
+    /// client's tokens are refused on every node at most this long after `clients revoke`.
+    #[arg(long, env = "AUTH_REVOCATION_CACHE_SECONDS", default_value_t = 3)]
+    revocation_cache_seconds: u64,
+    /// Failed credential attempts allowed per client id (or API key prefix) per window (0: off).
+    #[arg(long, env = "AUTH_FAILURES_PER_CLIENT", default_value_t = 10)]
+    auth_failures_per_client: u32,
+    /// Failed credential attempts allowed per source address per window (0: off; behind a
+    /// reverse proxy every request has the proxy's address).
+    #[arg(long, env = "AUTH_FAILURES_PER_ADDRESS", default_value_t = 30)]
+    auth_failures_per_address: u32,
+    /// The window of the failed-attempt limits, in seconds.
+    #[arg(long, env = "AUTH_FAILURE_WINDOW_SECONDS", default_value_t = 60)]
+    auth_failure_window_seconds: u64,
+    /// Seconds an idempotency key is honoured; older keys are ignored and purged.
+    #[arg(long, env = "IDEMPOTENCY_KEY_TTL_SECONDS", default_value_t = 86_400)]
+    idempotency_key_ttl_seconds: u64,
+    /// Seconds between two background purges of expired idempotency keys.
+    #[arg(
+        long,
+        env = "IDEMPOTENCY_PURGE_INTERVAL_SECONDS",
+        default_value_t = 600
+    )]
+    idempotency_purge_interval_seconds: u64,
+}
+
+impl HardeningArgs {
+    fn apply(&self, config: &mut Config) {
+        use std::time::Duration;
+        config.auth.revocation_cache_ttl = Duration::from_secs(self.revocation_cache_seconds);
+        config.auth.failures_per_client = self.auth_failures_per_client;
+        config.auth.failures_per_address = self.auth_failures_per_address;
+        config.auth.failure_window = Duration::from_secs(self.auth_failure_window_seconds.max(1));
+        config.idempotency_ttl = Duration::from_secs(self.idempotency_key_ttl_seconds.max(1));
+        config.idempotency_purge_interval =
+            Duration::from_secs(self.idempotency_purge_interval_seconds.max(1));
+    }
 }
 
 #[derive(Subcommand)]
@@ -229,12 +273,14 @@ async fn serve(
     demo: bool,
     pool_size: usize,
     limits: LimitArgs,
+    hardening: HardeningArgs,
 ) -> anyhow::Result<()> {
     let mut config = Config::new(db.database_url.clone());
     config.bind = bind;
     config.data_dir = db.data_dir.clone();
     config.pool_size = pool_size;
     limits.apply(&mut config);
+    hardening.apply(&mut config);
     config.jwt = Config::jwt_from_env()?;
     tracing::info!(?config, "starting");
     let (app, _state) = build_app(config).await?;
@@ -274,9 +320,13 @@ async fn serve(
         .await
         .with_context(|| format!("binding {bind}"))?;
     tracing::info!(address = %listener.local_addr()?, "listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    // With the peer's address in every request: failed credentials are throttled per address.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -316,7 +366,8 @@ async fn main() -> anyhow::Result<()> {
             demo,
             pool_size,
             limits,
-        } => serve(bind, db, demo, pool_size, limits).await,
+            hardening,
+        } => serve(bind, db, demo, pool_size, limits, hardening).await,
         Command::Migrate { db } => {
             db::prepare(&db.database_url, &db.data_dir).await?;
             print_json(&serde_json::json!({ "migrated": true }))

@@ -687,3 +687,167 @@ async fn nul_characters_in_any_input_are_bad_user_input_naming_the_argument() {
     }
     assert_eq!(count(&app, &key).await, before, "nothing was written");
 }
+
+/// Ten renames sent at once, all carrying the group's current `updatedAt`: exactly one wins,
+/// the nine others get CONFLICT and change nothing (the group is read locked; issue #10 item 5).
+/// Five rounds, each from the group's new `updatedAt`, so that a race shows.
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_group_updates_with_one_expected_updated_at_let_exactly_one_win() {
+    let app = spawn().await;
+    let key = app.api_key("acme", RW).await;
+    let d = app.data(&key, r#"mutation { customerGroupCreate(input: { name: "Wholesale" }) { customerGroup { id } } }"#, json!({})).await;
+    let id = d["customerGroupCreate"]["customerGroup"]["id"].clone();
+    let read = "query($id: ID!) { customerGroup(id: $id) { name updatedAt } }";
+    // Every pooled connection open, so that connection set-up does not space the requests out.
+    futures_util::future::join_all((0..10).map(|_| app.data(&key, read, json!({ "id": id }))))
+        .await;
+    let upd = "mutation($id: ID!, $name: String!, $at: DateTime) { customerGroupUpdate(id: $id, expectedUpdatedAt: $at, input: { name: $name }) { customerGroup { name } userErrors { field code } } }";
+    let mut winners_per_round = Vec::new();
+    for round in 0..5 {
+        let at =
+            app.data(&key, read, json!({ "id": id })).await["customerGroup"]["updatedAt"].clone();
+        let results = futures_util::future::join_all((0..10).map(|i| {
+            let (app, key, id, at) = (&app, &key, &id, &at);
+            async move {
+                let name = format!("Wholesale {round}.{i}");
+                let vars = json!({ "id": id, "name": name, "at": at });
+                (
+                    name,
+                    app.data(key, upd, vars).await["customerGroupUpdate"].clone(),
+                )
+            }
+        }))
+        .await;
+        let winners: Vec<&String> = results
+            .iter()
+            .filter(|(_, p)| p["userErrors"] == json!([]))
+            .map(|(name, _)| name)
+            .collect();
+        winners_per_round.push(winners.len());
+        for (_, p) in results.iter().filter(|(_, p)| p["userErrors"] != json!([])) {
+            assert_eq!(
+                p["userErrors"],
+                json!([{ "field": ["expectedUpdatedAt"], "code": "CONFLICT" }])
+            );
+            assert_eq!(p["customerGroup"], Value::Null);
+        }
+        if winners.len() == 1 {
+            let now = app.data(&key, read, json!({ "id": id })).await;
+            assert_eq!(&now["customerGroup"]["name"], winners[0].as_str());
+        }
+    }
+    assert_eq!(
+        winners_per_round,
+        [1, 1, 1, 1, 1],
+        "exactly one update wins each round"
+    );
+}
+
+#[derive(diesel::QueryableByName)]
+struct KeyRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    key: String,
+}
+
+async fn idempotency_keys(conn: &mut diesel_async::AsyncPgConnection) -> Vec<String> {
+    diesel::sql_query("SELECT key FROM idempotency_keys ORDER BY key")
+        .load::<KeyRow>(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.key)
+        .collect()
+}
+
+/// Idempotency keys expire (24 h by default): an expired key is not honoured even before the
+/// background purge deletes it, the request runs again, and the purge deletes expired keys
+/// only (issue #10 item 14).
+#[tokio::test(flavor = "multi_thread")]
+async fn expired_idempotency_keys_are_not_replayed_and_are_purged() {
+    let app = common::spawn_with(|c| {
+        c.idempotency_purge_interval = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let key = app.api_key("acme", RW).await;
+    let vars = json!({ "input": [{ "email": "daily@example.com" }], "key": "daily-import" });
+    let first = app.data(&key, CREATE, vars.clone()).await;
+    let first_id = first["customersCreate"]["customers"][0]["id"].clone();
+    assert!(first_id.is_string(), "{first}");
+    // Within a day the key replays the first result…
+    let replay = app.data(&key, CREATE, vars.clone()).await;
+    assert_eq!(replay, first);
+    assert_eq!(count(&app, &key).await, 1);
+
+    // …25 hours later it is not honoured any more: the import runs again (the customer it
+    // created was deleted since, so running again creates another one).
+    app.data(
+        &key,
+        "mutation($ids: [ID!]!) { customersDelete(ids: $ids) { deletedIds } }",
+        json!({ "ids": [first_id] }),
+    )
+    .await;
+    let mut conn = app.conn().await;
+    diesel::sql_query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours'")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let again = app.data(&key, CREATE, vars.clone()).await;
+    assert_eq!(again["customersCreate"]["userErrors"], json!([]), "{again}");
+    let second_id = again["customersCreate"]["customers"][0]["id"].clone();
+    assert!(second_id.is_string() && second_id != first_id, "{again}");
+    assert_eq!(count(&app, &key).await, 1);
+    // The key now holds the new result, honoured again from now on.
+    assert_eq!(app.data(&key, CREATE, vars.clone()).await, again);
+    assert_eq!(count(&app, &key).await, 1);
+
+    // The background purge deletes expired keys and keeps fresh ones.
+    app.data(
+        &key,
+        CREATE,
+        json!({ "input": [{ "email": "old@example.com" }], "key": "old-import" }),
+    )
+    .await;
+    diesel::sql_query(
+        "UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'old-import'",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let mut left = idempotency_keys(&mut conn).await;
+    for _ in 0..50 {
+        if left == ["daily-import"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        left = idempotency_keys(&mut conn).await;
+    }
+    assert_eq!(left, ["daily-import"], "the expired key was purged");
+}
+
+/// The purge deletes in batches until no expired key is left.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_idempotency_purge_deletes_in_batches() {
+    let app = common::spawn().await;
+    let key = app.api_key("acme", RW).await;
+    for i in 0..5 {
+        app.data(
+            &key,
+            CREATE,
+            json!({ "input": [{ "email": format!("p{i}@example.com") }], "key": format!("k{i}") }),
+        )
+        .await;
+    }
+    let mut conn = app.conn().await;
+    diesel::sql_query(
+        "UPDATE idempotency_keys SET created_at = now() - interval '2 hours' WHERE key <> 'k4'",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let ttl = std::time::Duration::from_secs(3600);
+    let deleted = commerce_gateway::domain::idempotency::purge_expired(&mut conn, ttl, 2)
+        .await
+        .unwrap();
+    assert_eq!(deleted, 4);
+    assert_eq!(idempotency_keys(&mut conn).await, ["k4"]);
+}

@@ -179,7 +179,19 @@ pub async fn touch_api_key(conn: &mut AsyncPgConnection, grant: &Grant) -> Resul
     Ok(())
 }
 
-/// Revokes a client by its public client_id; returns whether one was revoked.
+/// Whether the client a token was issued to is revoked (or no longer exists).
+pub async fn client_revoked(conn: &mut AsyncPgConnection, client_id: &str) -> Result<bool> {
+    let active: Option<bool> = api_clients::table
+        .filter(api_clients::client_id.eq(client_id))
+        .select(api_clients::revoked_at.is_null())
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(active != Some(true))
+}
+
+/// Revokes a client by its public client_id; returns whether one was revoked. Its tokens
+/// already issued are refused too, by every node within `AuthConfig::revocation_cache_ttl`.
 pub async fn revoke_client(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,

@@ -22,6 +22,9 @@ pub struct Claims {
     /// The API client the token was issued to.
     pub sub: String,
     pub iat: i64,
+    /// Not before: refused until then (checked when present; issued tokens carry `iat`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     pub exp: i64,
     pub jti: String,
     /// Merchant slug: the tenant every request of this token is scoped to.
@@ -118,6 +121,7 @@ impl JwtKeys {
             aud: self.audience.clone(),
             sub: subject.to_owned(),
             iat: now,
+            nbf: Some(now),
             exp: now + self.ttl.as_secs() as i64,
             jti: uuid::Uuid::new_v4().to_string(),
             merchant: merchant.to_owned(),
@@ -128,7 +132,8 @@ impl JwtKeys {
         jsonwebtoken::encode(&header, &claims, &self.encoding)
     }
 
-    /// Verifies signature, issuer, audience and expiry. The error text is safe to show.
+    /// Verifies signature, issuer, audience, expiry and not-before. The error text is safe to
+    /// show.
     pub fn verify(&self, token: &str) -> Result<Claims, String> {
         let remembered = self
             .verified
@@ -163,12 +168,17 @@ impl JwtKeys {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        // The same leeway applies to `nbf` (a token used on a node whose clock is behind).
         validation.leeway = LEEWAY as u64;
+        validation.validate_nbf = true;
         jsonwebtoken::decode::<Claims>(token, &key.decoding, &validation)
             .map(|d| d.claims)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
                     "the access token has expired".to_owned()
+                }
+                jsonwebtoken::errors::ErrorKind::ImmatureSignature => {
+                    "the access token is not valid yet (nbf)".to_owned()
                 }
                 _ => "the access token is invalid".to_owned(),
             })

@@ -1,10 +1,13 @@
 //! Who is calling: the merchant every query is scoped to and the scopes granted. Built once per
 //! request from the `Authorization`, `x-spree-api-key` or `X-AC-Auth-Token` header.
 
+use std::net::IpAddr;
+
 use axum::http::HeaderMap;
 
 use super::credentials;
 use super::scopes::{Scope, ScopeSet};
+use super::throttle::Attempt;
 use crate::app::AppState;
 use crate::error::{Error, Result};
 
@@ -66,12 +69,28 @@ fn presented(headers: &HeaderMap) -> Result<Option<Presented<'_>>> {
     Ok(None)
 }
 
-/// Authenticates a request. `Ok(None)` when it carries no credential at all.
+/// Authenticates a request. `Ok(None)` when it carries no credential at all. Without the
+/// caller's address (a transport that does not know it): see [`authenticate_from`].
 pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<Principal>> {
+    authenticate_from(state, headers, None).await
+}
+
+/// Authenticates a request from `peer` (its source address, when known: failed API keys are
+/// throttled per key prefix and per address). A JWT of a revoked client is refused.
+pub async fn authenticate_from(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<IpAddr>,
+) -> Result<Option<Principal>> {
     match presented(headers)? {
         None => Ok(None),
         Some(Presented::Jwt(token)) => {
             let claims = state.jwt.verify(token).map_err(Error::unauthenticated)?;
+            if state.revocations.is_revoked(&state.db, &claims.sub).await? {
+                return Err(Error::unauthenticated(
+                    "the access token's client has been revoked",
+                ));
+            }
             let merchant_id = state.merchant_id(&claims.merchant).await?;
             Ok(Some(Principal {
                 merchant_id,
@@ -87,10 +106,17 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
             }))
         }
         Some(Presented::ApiKey(key)) => {
+            let attempt = Attempt::api_key(key, peer);
+            state
+                .throttle
+                .check(&attempt)
+                .map_err(|retry_after| Error::Throttled { retry_after })?;
             let mut conn = state.db.conn().await?;
-            let grant = credentials::authenticate_api_key(&mut conn, key)
-                .await?
-                .ok_or_else(|| Error::unauthenticated("the API key is invalid or revoked"))?;
+            let Some(grant) = credentials::authenticate_api_key(&mut conn, key).await? else {
+                state.throttle.failed(&attempt);
+                return Err(Error::unauthenticated("the API key is invalid or revoked"));
+            };
+            state.throttle.succeeded(&attempt);
             credentials::touch_api_key(&mut conn, &grant).await?;
             Ok(Some(Principal {
                 merchant_id: grant.merchant_id,
@@ -104,9 +130,20 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
 
 /// Like [`authenticate`], but a request without credentials is refused.
 pub async fn require(state: &AppState, headers: &HeaderMap) -> Result<Principal> {
-    authenticate(state, headers).await?.ok_or_else(|| {
-        Error::unauthenticated(
-            "missing credentials: send `Authorization: Bearer <token>` or an API key header",
-        )
-    })
+    require_from(state, headers, None).await
+}
+
+/// Like [`authenticate_from`], but a request without credentials is refused.
+pub async fn require_from(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<IpAddr>,
+) -> Result<Principal> {
+    authenticate_from(state, headers, peer)
+        .await?
+        .ok_or_else(|| {
+            Error::unauthenticated(
+                "missing credentials: send `Authorization: Bearer <token>` or an API key header",
+            )
+        })
 }

@@ -1,6 +1,8 @@
 //! `POST /oauth/token`: the OAuth 2.0 client credentials grant (RFC 6749 §4.4). Accepts an
 //! `application/x-www-form-urlencoded` or JSON body, with the client authenticated in the body or
-//! by HTTP Basic (§2.3.1). Errors use the RFC's `{"error","error_description"}` shape.
+//! by HTTP Basic (§2.3.1). Errors use the RFC's `{"error","error_description"}` shape. Failed
+//! client authentications are throttled per client id and per source address: past the limit,
+//! 429 `temporarily_unavailable` with `Retry-After` (see [`super::throttle`]).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -13,7 +15,9 @@ use serde_json::json;
 
 use super::credentials;
 use super::scopes::ScopeSet;
+use super::throttle::Attempt;
 use crate::app::AppState;
+use crate::http::Peer;
 
 #[derive(Debug, Default, Deserialize)]
 struct TokenRequest {
@@ -100,6 +104,7 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 
 pub async fn create_token(
     State(state): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -153,6 +158,22 @@ pub async fn create_token(
         Ok(s) => s,
         Err(e) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", &e),
     };
+    // Past too many failures for this client id or from this address, the secret is not even
+    // looked at (see `throttle`).
+    let attempt = Attempt::client(&client_id, peer.0);
+    if let Err(retry_after) = state.throttle.check(&attempt) {
+        let mut res = oauth_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "temporarily_unavailable",
+            &format!(
+                "too many failed client authentications for this client or from this address; \
+                 retry in {retry_after} s"
+            ),
+        );
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+        return res;
+    }
     let grant = match state.db.conn().await {
         Ok(mut conn) => {
             credentials::authenticate_client(&mut conn, &client_id, &client_secret).await
@@ -160,13 +181,17 @@ pub async fn create_token(
         Err(e) => Err(e),
     };
     let grant = match grant {
-        Ok(Some(g)) => g,
+        Ok(Some(g)) => {
+            state.throttle.succeeded(&attempt);
+            g
+        }
         Ok(None) => {
+            state.throttle.failed(&attempt);
             return oauth_error(
                 StatusCode::UNAUTHORIZED,
                 "invalid_client",
                 "client authentication failed",
-            )
+            );
         }
         Err(e) => {
             return oauth_error(

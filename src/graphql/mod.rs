@@ -64,6 +64,7 @@ pub fn build_schema(config: &Config, cursors: cursor::CursorKey) -> AppSchema {
     use types::{catalog, customer, order, pricing, promotion, store};
     let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(cursors)
+        .data(mutations::IdempotencyTtl(config.idempotency_ttl))
         .register_output_type::<types::node::Node>()
         // Types async-graphql generates, described here (descriptions only).
         .override_output_type_description::<rust_decimal::Decimal>(DECIMAL)

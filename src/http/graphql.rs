@@ -9,8 +9,10 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
+use super::Peer;
 use crate::app::AppState;
 use crate::auth::principal;
+use crate::error::Error;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -119,18 +121,28 @@ struct RequestError<'a> {
     extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
 }
 
+/// A request refused before execution because of its credentials (401, 429 with
+/// `Retry-After`, 503 when they could not be checked).
+fn auth_error(e: &Error) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+    let mut res = error_response(status, e.code(), &e.to_string());
+    if let Error::Throttled { retry_after } = e {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+    }
+    res
+}
+
 async fn execute(
     state: &AppState,
+    peer: Peer,
     headers: &HeaderMap,
     request: Request,
     method: Method,
 ) -> Response {
-    let principal = match principal::require(state, headers).await {
+    let principal = match principal::require_from(state, headers, peer.0).await {
         Ok(p) => p,
-        Err(e) => {
-            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-            return error_response(status, e.code(), &e.to_string());
-        }
+        Err(e) => return auth_error(&e),
     };
     let mut prepared = match crate::graphql::prepare(request, &state.config.document_limits).await {
         Ok(p) => p,
@@ -170,6 +182,7 @@ fn bad_json(what: &str, e: &serde_json::Error) -> Response {
 
 pub async fn post_graphql(
     State(state): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -191,7 +204,7 @@ pub async fn post_graphql(
         Ok(r) => r,
         Err(e) => return bad_json("the request body is not a valid GraphQL JSON request", &e),
     };
-    execute(&state, &headers, request, Method::Post).await
+    execute(&state, peer, &headers, request, Method::Post).await
 }
 
 /// The GraphQL request of a GET's query string: `query`, `operationName` (or
@@ -220,6 +233,7 @@ fn get_request(query_string: &str) -> Result<Request, Response> {
 
 pub async fn get_graphql(
     State(state): State<AppState>,
+    peer: Peer,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -241,5 +255,5 @@ pub async fn get_graphql(
         Ok(r) => r,
         Err(res) => return res,
     };
-    execute(&state, &headers, request, Method::Get).await
+    execute(&state, peer, &headers, request, Method::Get).await
 }

@@ -6,6 +6,11 @@ pub mod graphql;
 pub mod health;
 
 use axum::extract::DefaultBodyLimit;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+
 use axum::http::{HeaderName, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
@@ -48,4 +53,23 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// The source address of a request, when the server was started with
+/// `into_make_service_with_connect_info::<SocketAddr>()` (as `serve` does); `None` otherwise,
+/// rather than refusing the request. It is the TCP peer: behind a reverse proxy, the proxy.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
 }

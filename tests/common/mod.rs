@@ -139,7 +139,13 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
-        axum::serve(listener, router).await.expect("serve");
+        // As `serve` does: requests carry the peer's address (throttling per address).
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
     });
     TestApp {
         addr,

@@ -94,7 +94,36 @@ async fn find(
         .ok_or_else(|| FieldError::new(path, code::NOT_FOUND, "no such customer group")))
 }
 
-/// Renames / describes a group; `expected_updated_at` guards against lost updates.
+/// Finds a group of the merchant by public ID and locks its row until the transaction ends
+/// (`FOR NO KEY UPDATE`: concurrent updates of the group wait for each other, while adding
+/// members, whose foreign key only takes a key-share lock, does not wait).
+async fn lock(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    id: &str,
+    path: &Path,
+) -> Result<std::result::Result<CustomerGroup, FieldError>> {
+    let key = match ids::decode(Kind::CustomerGroup, id) {
+        Ok(k) => k,
+        Err(e) => return Ok(Err(FieldError::new(path, code::INVALID, e.to_string()))),
+    };
+    let rows: Vec<CustomerGroup> = Sql::with_binds(
+        "SELECT * FROM customer_groups WHERE merchant_id = $1 AND id = $2 FOR NO KEY UPDATE",
+        vec![Bind::I64(merchant_id), Bind::I64(key)],
+    )
+    .into_query()
+    .load(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .ok_or_else(|| FieldError::new(path, code::NOT_FOUND, "no such customer group")))
+}
+
+/// Renames / describes a group; `expected_updated_at` guards against lost updates. The group is
+/// read locked, so of concurrent updates sent with the same `expected_updated_at` exactly one
+/// passes the check: the others wait for its commit, then read its new `updated_at`. Must run
+/// inside a transaction.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
@@ -104,7 +133,7 @@ pub async fn update(
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
     let root = Path::root("input");
-    let group = match find(conn, merchant_id, id, &Path::root("id")).await? {
+    let group = match lock(conn, merchant_id, id, &Path::root("id")).await? {
         Ok(g) => g,
         Err(e) => return Ok(Err(vec![e])),
     };

@@ -171,8 +171,13 @@ pub fn after_bulk_write(ctx: &Context<'_>, tables: &[&'static str], rows: usize)
     }
 }
 
+/// How long an idempotency key is honoured (`Config::idempotency_ttl`), in the schema's data.
+#[derive(Clone, Copy, Debug)]
+pub struct IdempotencyTtl(pub std::time::Duration);
+
 /// Runs a write in one transaction, honouring an idempotency key: a retry returns the stored
-/// outcome; two concurrent requests with one key cannot both write.
+/// outcome; two concurrent requests with one key cannot both write. A key older than the
+/// configured [`IdempotencyTtl`] is not honoured (the request runs again and takes the key).
 pub async fn run<T, F>(
     ctx: &Context<'_>,
     operation: &str,
@@ -187,11 +192,15 @@ where
     let merchant = merchant_id(ctx)?;
     let mut conn = conn(ctx).await?;
     let hash = idempotency::request_hash(input);
+    let ttl = ctx
+        .data_opt::<IdempotencyTtl>()
+        .map(|t| t.0)
+        .unwrap_or(crate::config::DEFAULT_IDEMPOTENCY_TTL);
     if let Some(k) = key {
         if let Err(e) = idempotency::validate_key(k) {
             return rejected(e);
         }
-        match idempotency::lookup(&mut conn, merchant, k, operation, &hash).await {
+        match idempotency::lookup(&mut conn, merchant, k, operation, &hash, ttl).await {
             Ok(Some(stored)) => {
                 return serde_json::from_value(stored)
                     .map_err(Error::internal)
@@ -205,7 +214,7 @@ where
         let outcome = write(c).await?;
         if let Some(k) = key {
             let value = serde_json::to_value(&outcome).map_err(Error::internal)?;
-            if !idempotency::record(c, merchant, k, operation, &hash, &value).await? {
+            if !idempotency::record(c, merchant, k, operation, &hash, &value, ttl).await? {
                 return Err(Error::conflict("idempotencyKey", "raced"));
             }
         }
@@ -217,7 +226,7 @@ where
         // A concurrent request with the same key may have committed first; its writes then
         // collide with ours (on the key, or on a unique value it created). Replay its outcome.
         (Err(e), Some(k)) => {
-            match idempotency::lookup(&mut conn, merchant, k, operation, &hash).await {
+            match idempotency::lookup(&mut conn, merchant, k, operation, &hash, ttl).await {
                 Ok(Some(stored)) => serde_json::from_value(stored)
                     .map_err(Error::internal)
                     .gql(),
