@@ -11,7 +11,7 @@ use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use serde_json::{json, Value};
 
-const RW: &str = "orders:write,orders:read,customers:read,promotions:read";
+const RW: &str = "orders:write,orders:read,customers:read,promotions:read,stores:read,catalog:read";
 
 const ORDER: &str = "id number status email currency itemCount itemTotal discountTotal taxTotal
   deliveryTotal total completedAt canceledAt approvedAt updatedAt fulfillmentStatus metadata notes

@@ -10,7 +10,7 @@ use common::{error_code, spawn, TestApp};
 use promo_fixtures::{exec, n, shop, Shop};
 use serde_json::{json, Value};
 
-const RW: &str = "promotions:write";
+const RW: &str = "promotions:write,catalog:read,customers:read";
 
 const FIELDS: &str = "id name description kind startsAt expiresAt usageLimit matchPolicy multiCodes
   codePrefix numberOfCodes updatedAt
@@ -1036,7 +1036,9 @@ async fn deleted_products_customers_and_groups_leave_promotion_rules() {
     assert_eq!(p["rules"][2]["customerGroups"], json!([]));
     assert_eq!(p["actions"][0]["products"], json!([{ "id": a.product(2) }]));
     // The other merchant's promotion still names all of its rows.
-    let rival = app.api_key("rival", "promotions:read").await;
+    let rival = app
+        .api_key("rival", "promotions:read,catalog:read,customers:read")
+        .await;
     let p = read(rival, theirs["promotion"]["id"].clone()).await;
     assert_eq!(
         p["rules"][0]["products"],

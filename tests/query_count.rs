@@ -16,7 +16,12 @@ async fn dashboard_query_sends_the_same_statements_for_5_50_and_250_orders() {
     let app = spawn().await;
     app.seed("acme", 300, 600).await;
     // A JWT: authenticating it needs no statement, so the count is the query's alone.
-    let token = app.token("acme", "customers:read,orders:read").await;
+    let token = app
+        .token(
+            "acme",
+            "customers:read,orders:read,stores:read,catalog:read",
+        )
+        .await;
     // Warm the merchant cache (one lookup per slug per process).
     app.data(&token, "{ viewer { scopes } }", json!({})).await;
 
@@ -54,7 +59,12 @@ async fn hot_statements_stay_prepared_across_requests() {
     // One connection, so that every statement of the page meets the statements it prepared.
     let app = spawn_with(|c| c.pool_size = 1).await;
     app.seed("acme", 50, 100).await;
-    let token = app.token("acme", "customers:read,orders:read").await;
+    let token = app
+        .token(
+            "acme",
+            "customers:read,orders:read,stores:read,catalog:read",
+        )
+        .await;
     let run = |n: i64| app.data(&token, DASHBOARD, json!({ "n": n }));
     run(20).await;
     let warm = app.prepared_statements();
