@@ -686,6 +686,24 @@ async fn nul_characters_in_any_input_are_bad_user_input_naming_the_argument() {
         );
     }
     assert_eq!(count(&app, &key).await, before, "nothing was written");
+
+    // The token endpoint: a client id holding a NUL is an unknown client (401), not a 500.
+    let res = app
+        .http
+        .post(app.url("/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "cli_\u{0}"),
+            ("client_secret", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error"],
+        "invalid_client"
+    );
 }
 
 /// Ten renames sent at once, all carrying the group's current `updatedAt`: exactly one wins,

@@ -1028,6 +1028,40 @@ async fn bad_filter_ids_variables_and_nested_sizes_are_bad_user_input() {
         );
     }
 
+    // Values that fail only when the field runs (Decimal, DateTime) are named by their full
+    // path too, literal or through a variable, like validation's `filter.itemCount.in.1`.
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "{ orders(filter: { email: { eq: \"x\" }, total: { gt: \"lots\" } }) { totalCount } }",
+            json!({}),
+            "filter.total.gt",
+        ),
+        (
+            "query($f: PriceFilter) { prices(filter: $f) { totalCount } }",
+            json!({ "f": { "compareAtAmount": { "in": ["1.00", "lots"] } } }),
+            "filter.compareAtAmount.in.1",
+        ),
+        (
+            "query($t: DateTime!) { orders(filter: { createdAt: { in: [\"2024-01-01T00:00:00Z\", $t] } }) { totalCount } }",
+            json!({ "t": "yesterday" }),
+            "filter.createdAt.in.1",
+        ),
+        (
+            "query($t: DateTime) { customerStats(period: DAY, createdAt: { gte: $t }) { period } }",
+            json!({ "t": "soon" }),
+            "createdAt.gte",
+        ),
+    ];
+    for (query, vars, field) in cases {
+        let body = app.gql(&key, query, vars).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], field,
+            "{query}: {body}"
+        );
+        assert!(error_message(&body).contains(field), "{body}");
+    }
+
     // Nested lists take 1 to 250 like the roots.
     for query in [
         "{ channels { nodes { products(first: 0) { id } } } }",

@@ -183,6 +183,7 @@ pub async fn execute(
 ) -> async_graphql::Response {
     // Kept only while the request runs, to name the argument of a value that failed to parse.
     let query = request.query.clone();
+    let variables = request.variables.clone();
     let queue = batch::BatchQueue::default();
     let request =
         loaders::attach(request, db, principal.merchant_id, &queue).data(context::RequestCtx {
@@ -190,7 +191,7 @@ pub async fn execute(
             db: db.clone(),
         });
     let mut response = queue.run(Schema::execute(schema, request)).await;
-    argument_errors::name_arguments(&query, &mut response.errors);
+    argument_errors::name_arguments(&query, &variables, || schema.sdl(), &mut response.errors);
     errors::ensure_codes(&mut response.errors);
     if !response.errors.is_empty() {
         errors::null_failed_fields(&mut response);
