@@ -669,7 +669,7 @@ async fn graphql_response_json_request_errors_have_no_data_entry() {
         serde_json::json!({ "query": "{ noSuchField }" }),
         serde_json::json!({ "query": "query($id: ID!) { customer(id: $id) { id } }", "variables": { "id": null } }),
         serde_json::json!({ "query": "{ customers(search: \"\\u0000\") { totalCount } }" }),
-        serde_json::json!({ "notquery": "{ __typename }" }),
+        // (No `query` at all is a 400 whatever the Accept: a_request_without_a_document_is_a_400.)
     ];
     for body in &request_errors {
         let (status, content_type, res) = post(GRAPHQL_RESPONSE, body.clone()).await;
@@ -705,4 +705,34 @@ async fn graphql_response_json_request_errors_have_no_data_entry() {
         (status, &res["data"]["__typename"]),
         (200, &Value::from("Query"))
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_without_a_document_is_a_400() {
+    let app = spawn().await;
+    let key = app.api_key("acme", "customers:read").await;
+    for body in [
+        json!({ "qeury": "{ __typename }" }),
+        json!({ "query": "  " }),
+    ] {
+        let res = app
+            .http
+            .post(app.url("/graphql"))
+            .bearer_auth(&key)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{body}");
+        let res: Value = res.json().await.unwrap();
+        assert_eq!(error_code(&res), "BAD_REQUEST");
+    }
+    let res = app
+        .http
+        .get(app.url("/graphql?variables=%7B%7D"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
 }

@@ -144,6 +144,15 @@ async fn execute(
         Ok(p) => p,
         Err(e) => return auth_error(&e),
     };
+    // No document at all is an invalid request, not a GraphQL syntax error (GraphQL over HTTP:
+    // 400 when the parameters are invalid).
+    if request.query.trim().is_empty() {
+        return error_response(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "the request has no `query`: send the GraphQL document in it",
+        );
+    }
     let mut prepared = match crate::graphql::prepare(request, &state.config.document_limits).await {
         Ok(p) => p,
         Err(refused) => return render(headers, refused),
@@ -209,7 +218,7 @@ pub async fn post_graphql(
 
 /// The GraphQL request of a GET's query string: `query`, `operationName` (or
 /// `operation_name`), and `variables` / `extensions` as JSON.
-fn get_request(query_string: &str) -> Result<Request, Response> {
+fn get_request(query_string: &str) -> Result<Request, Box<Response>> {
     let mut request = Request::new("");
     for (key, value) in url::form_urlencoded::parse(query_string.as_bytes()) {
         match key.as_ref() {
@@ -218,12 +227,20 @@ fn get_request(query_string: &str) -> Result<Request, Response> {
                 request.operation_name = Some(value.into_owned())
             }
             "variables" if !value.is_empty() => {
-                request.variables = serde_json::from_str(&value)
-                    .map_err(|e| bad_json("the `variables` parameter is not a JSON object", &e))?
+                request.variables = serde_json::from_str(&value).map_err(|e| {
+                    Box::new(bad_json(
+                        "the `variables` parameter is not a JSON object",
+                        &e,
+                    ))
+                })?
             }
             "extensions" if !value.is_empty() => {
-                request.extensions = serde_json::from_str(&value)
-                    .map_err(|e| bad_json("the `extensions` parameter is not a JSON object", &e))?
+                request.extensions = serde_json::from_str(&value).map_err(|e| {
+                    Box::new(bad_json(
+                        "the `extensions` parameter is not a JSON object",
+                        &e,
+                    ))
+                })?
             }
             _ => {}
         }
@@ -253,7 +270,7 @@ pub async fn get_graphql(
     }
     let request = match get_request(&query) {
         Ok(r) => r,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     execute(&state, peer, &headers, request, Method::Get).await
 }
