@@ -1,8 +1,8 @@
 //! `POST /oauth/token`, credential headers, scopes and their error shapes.
 
-mod common;
+use crate::common;
 
-use common::{error_code, spawn};
+use crate::common::{error_code, spawn};
 use serde_json::{json, Value};
 
 const VIEWER: &str = "{ viewer { merchant { slug } scopes subject } }";

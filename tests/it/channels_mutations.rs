@@ -2,10 +2,8 @@
 //! orders reference a channel, bulk publish / unpublish (idempotent, per-item errors, error
 //! policy, constant statements), scopes and tenant isolation.
 
-mod common;
-
+use crate::common::{error_code, spawn, TestApp};
 use commerce_gateway::ids::{self, Kind};
-use common::{error_code, spawn, TestApp};
 use diesel_async::RunQueryDsl;
 use serde_json::{json, Value};
 

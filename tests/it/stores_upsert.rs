@@ -1,8 +1,6 @@
 //! `storesUpsert`: the Fire spark integrations store upsert, replayed against real PostgreSQL.
 
-mod common;
-
-use common::{error_code, spawn, TestApp};
+use crate::common::{error_code, spawn, TestApp};
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{json, Value};
 

@@ -2,10 +2,10 @@
 //! the state machine with its refusals, optimistic concurrency, idempotency, row locking,
 //! tenant isolation on every mutation, no partial writes, and constant statement counts.
 
-mod common;
+use crate::common;
 
+use crate::common::{spawn, TestApp};
 use commerce_gateway::ids::{encode, Kind};
-use common::{spawn, TestApp};
 use diesel::sql_types::BigInt;
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};

@@ -1,8 +1,8 @@
 //! Health, readiness, metrics, request ids and the committed SDL.
 
-mod common;
+use crate::common;
 
-use common::{error_code, error_message, spawn, spawn_with};
+use crate::common::{error_code, error_message, spawn, spawn_with};
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

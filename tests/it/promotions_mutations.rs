@@ -3,11 +3,8 @@
 //! delete (IN_USE), rules and actions one at a time, coupon code batches, idempotency, scopes,
 //! and tenant isolation on every mutation.
 
-mod common;
-mod promo_fixtures;
-
-use common::{error_code, spawn, TestApp};
-use promo_fixtures::{exec, n, shop, Shop};
+use crate::common::{error_code, spawn, TestApp};
+use crate::promo_fixtures::{exec, n, shop, Shop};
 use serde_json::{json, Value};
 
 const RW: &str = "promotions:write,catalog:read,customers:read";

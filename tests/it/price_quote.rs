@@ -2,7 +2,7 @@
 //! Statuses and windows, match policies, every rule kind, volume breaks, position precedence,
 //! which list and rule decided, one statement for N requests, and tenant isolation.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use commerce_gateway::domain::merchants;

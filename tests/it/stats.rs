@@ -2,13 +2,11 @@
 //! periods are cut in the requested timezone, inputs are checked, scopes and tenants hold, and the
 //! statement count does not grow with the data.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use crate::common::{error_code, spawn};
 use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use common::{error_code, spawn};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 

@@ -12,14 +12,13 @@
 //! Which scope reading a type needs is stated below in [`TYPE_SCOPES`], independently of the
 //! code; the test fails when the schema has an output type the table does not name.
 
-mod common;
 #[path = "scope_matrix/walk.rs"]
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::common::{spawn_with, TestApp};
 use commerce_gateway::auth::Scope;
-use common::{spawn_with, TestApp};
 use serde_json::{json, Value};
 use walk::{document, judge, select, Finding, Schema, Sel};
 

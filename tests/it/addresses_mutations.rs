@@ -1,10 +1,8 @@
 //! Customer address writes: validation mirroring the table, default billing / shipping flags,
 //! optimistic concurrency, idempotency, scopes and tenant isolation.
 
-mod common;
-
+use crate::common::{error_code, spawn, TestApp};
 use commerce_gateway::ids::{self, Kind};
-use common::{error_code, spawn, TestApp};
 use serde_json::{json, Value};
 
 /// A well-formed ID that no row has.

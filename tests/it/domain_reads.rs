@@ -1,9 +1,7 @@
 //! The whole domain readable through GraphQL: stores with their full configuration, channels,
 //! brands, customer groups, catalog with prices, price lists, promotions and order details.
 
-mod common;
-
-use common::{error_code, spawn};
+use crate::common::{error_code, spawn};
 use diesel_async::SimpleAsyncConnection;
 use serde_json::{json, Value};
 

@@ -2,7 +2,7 @@
 //! usage, codes matched case-insensitively, tenant isolation), the customer facts, and a number
 //! of statements that does not grow with the number of promotions.
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use commerce_gateway::domain::merchants;
@@ -425,9 +425,7 @@ struct Name {
 
 // ---------------------------------------------------------------- promotionEvaluate over GraphQL
 
-mod promo_fixtures;
-
-use promo_fixtures as fx;
+use crate::promo_fixtures as fx;
 use serde_json::{json, Value};
 
 const CREATE: &str = "mutation($input: PromotionCreateInput!) { promotionCreate(input: $input) {

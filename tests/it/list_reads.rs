@@ -3,12 +3,10 @@
 //! group, channel, price list…) that page through what nested lists cut at `first`; the sorts on
 //! nullable and numeric columns, walked page by page; and their bad-input errors.
 
-mod common;
-
 use std::collections::HashSet;
 
+use crate::common::{error_code, error_message, spawn, TestApp};
 use chrono::{DateTime, Utc};
-use common::{error_code, error_message, spawn, TestApp};
 use diesel_async::SimpleAsyncConnection;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};

@@ -1,9 +1,9 @@
 //! Customer writes: bulk create/update/delete with field-path errors, error policies,
 //! idempotency keys, optimistic concurrency, tags, and tenant isolation.
 
-mod common;
+use crate::common;
 
-use common::{error_code, spawn};
+use crate::common::{error_code, spawn};
 use diesel_async::RunQueryDsl;
 use serde_json::{json, Value};
 

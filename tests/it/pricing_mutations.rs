@@ -2,9 +2,9 @@
 //! upsert/delete with field-path errors and error policies, statement counts, idempotency, and
 //! tenant isolation on every mutation.
 
-mod common;
+use crate::common;
 
-use common::{error_code, spawn, TestApp};
+use crate::common::{error_code, spawn, TestApp};
 use serde_json::{json, Value};
 
 const SCOPES: &str = "pricing:read,pricing:write,customers:read,catalog:read,stores:read";

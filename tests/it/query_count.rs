@@ -1,9 +1,7 @@
 //! The number of SQL statements of a request depends on the depth of the query, never on the
 //! number of rows (every association goes through a per-request DataLoader).
 
-mod common;
-
-use common::{spawn, spawn_with};
+use crate::common::{spawn, spawn_with};
 use serde_json::json;
 
 /// The dashboard page of issue #3, verbatim.

@@ -1,11 +1,9 @@
 //! Page cursors are signed: a cursor comes back exactly as the list issued it, or it is
 //! refused with BAD_USER_INPUT naming `after`/`before` — never silently read as another position.
 
-mod common;
-
+use crate::common::{error_code, spawn, spawn_with};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use common::{error_code, spawn, spawn_with};
 use serde_json::{json, Value};
 
 const ALL: &str = "customers:read,orders:read,stores:read,catalog:read";

@@ -1,11 +1,9 @@
 //! Root queries, connections (keyset pagination both ways), filters, sorts, node lookups and
 //! their bad-input errors.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::{error_code, error_message, spawn};
+use crate::common::{error_code, error_message, spawn};
 use serde_json::{json, Value};
 
 const ALL: &str = "customers:read,orders:read,stores:read,catalog:read";

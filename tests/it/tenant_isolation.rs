@@ -1,8 +1,6 @@
 //! A credential of merchant B can never see or reach merchant A's rows, whatever IDs it sends.
 
-mod common;
-
-use common::{error_code, spawn};
+use crate::common::{error_code, spawn};
 use serde_json::{json, Value};
 
 const ALL: &str = "customers:read,orders:read,stores:read,catalog:read";

@@ -3,11 +3,9 @@
 //! `before`), the filters (promotion, code ignoring case, prefix, usage count…), tenant
 //! isolation, scopes, bad IDs, and a statement count that does not grow with the page.
 
-mod common;
-
 use std::collections::HashSet;
 
-use common::{error_code, spawn, TestApp};
+use crate::common::{error_code, spawn, TestApp};
 use diesel::sql_types;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use serde_json::{json, Value};

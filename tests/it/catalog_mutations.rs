@@ -3,12 +3,10 @@
 //! concurrency, IN_USE and MASTER_VARIANT refusals, constraint races reported on the field,
 //! scopes and tenant isolation.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::{error_code, spawn, TestApp};
 use commerce_gateway::ids::{self, Kind};
-use common::{error_code, spawn, TestApp};
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use serde_json::{json, Value};
 
