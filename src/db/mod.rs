@@ -14,7 +14,10 @@ use anyhow::Context;
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use diesel_async::{
+    AnsiTransactionManager, AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection,
+    TransactionManager,
+};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use futures_util::FutureExt;
 
@@ -42,25 +45,32 @@ impl std::ops::DerefMut for Conn {
 
 impl Drop for Conn {
     /// A connection released while a statement is still running was given up by a request that
-    /// timed out or whose client went away: dropping the future does not stop PostgreSQL, so
-    /// ask the server to cancel the statement (the protocol's cancel request, on a separate
-    /// connection) instead of letting it run to `statement_timeout` and hold up the next user
-    /// of this connection.
+    /// timed out or whose client went away: dropping the future does not stop PostgreSQL. So
+    /// the connection is marked broken (the pool discards it at the next checkout instead of
+    /// handing it to another request) and the server is asked to cancel the statement (the
+    /// protocol's cancel request, on a separate connection). The cancel is repeated after a
+    /// moment in case the statement only reached the server after the first one; as nobody
+    /// else uses this connection, a repeat can only stop the abandoned statement.
     fn drop(&mut self) {
         if !AtomicBool::load(&self.in_flight, Ordering::Acquire) {
             return;
         }
+        let conn: &mut AsyncPgConnection = &mut self.inner;
+        AnsiTransactionManager::transaction_manager_status_mut(conn).set_in_error();
         let token = self.inner.cancel_token();
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                match token.cancel_query(tokio_postgres::NoTls).await {
-                    Ok(()) => tracing::warn!("cancelled the statement of an abandoned request"),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "cancelling an abandoned statement failed")
-                    }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        runtime.spawn(async move {
+            for wait_ms in [0u64, 250, 1_000] {
+                tokio::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+                if let Err(e) = token.cancel_query(tokio_postgres::NoTls).await {
+                    tracing::warn!(error = %e, "cancelling an abandoned statement failed");
+                    return;
                 }
-            });
-        }
+            }
+            tracing::warn!("cancelled the statement of an abandoned request");
+        });
     }
 }
 
