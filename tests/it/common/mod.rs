@@ -56,6 +56,7 @@ async fn template() -> String {
         .batch_execute("SELECT pg_advisory_lock(424242)")
         .await
         .expect("lock");
+    drop_stale_databases(&mut admin).await;
     let exists = diesel_async::RunQueryDsl::load::<Exists>(
         diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
             .bind::<diesel::sql_types::Text, _>(&name),
@@ -103,6 +104,47 @@ pub async fn admin_conn() -> AsyncPgConnection {
         .expect("connect")
 }
 
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Drops the test databases earlier runs left (a test that panicked before its `TestApp` was
+/// dropped, a killed run): those named more than an hour ago, and those of the older naming
+/// without a time. Once per process, under the template lock, so no test of this process has
+/// created its database yet; a database another process still uses is left alone.
+async fn drop_stale_databases(admin: &mut AsyncPgConnection) {
+    #[derive(diesel::QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        datname: String,
+    }
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let names: Vec<Name> = diesel_async::RunQueryDsl::load(
+        diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 'cg\\_test\\_%'"),
+        admin,
+    )
+    .await
+    .unwrap_or_default();
+    let hour_ago = unix_now().saturating_sub(3600);
+    for Name { datname } in names {
+        let created = datname
+            .strip_prefix("cg_test_")
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(secs, _)| secs.parse::<u64>().ok());
+        if created.is_none_or(|t| t < hour_ago) {
+            let _ = admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS \"{datname}\""))
+                .await;
+        }
+    }
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub state: AppState,
@@ -117,7 +159,8 @@ pub async fn spawn() -> TestApp {
 /// Like [`spawn`], with the configuration adjusted by `configure` before the app is built.
 pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let template = template().await;
-    let db = format!("cg_test_{}", uuid::Uuid::new_v4().simple());
+    // The creation time in the name lets a later run drop what a killed run left behind.
+    let db = format!("cg_test_{}_{}", unix_now(), uuid::Uuid::new_v4().simple());
     let mut admin = AsyncPgConnection::establish(&format!("{}/postgres", server_url()))
         .await
         .expect("connect");
@@ -152,6 +195,35 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         state,
         db_url,
         http: reqwest::Client::new(),
+    }
+}
+
+/// A test's database is dropped when its app is (`WITH (FORCE)` closes the app's pooled
+/// connections), on a thread of its own (`Drop` cannot await) that the test does not wait
+/// for: waiting doubled the suite's time. A drop still running when the process exits is
+/// left to the next run's [`drop_stale_databases`].
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some(db) = self.db_url.rsplit('/').next().map(str::to_owned) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            runtime.block_on(async {
+                if let Ok(mut admin) =
+                    AsyncPgConnection::establish(&format!("{}/postgres", server_url())).await
+                {
+                    let _ = admin
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"))
+                        .await;
+                }
+            });
+        });
     }
 }
 
