@@ -2,6 +2,20 @@
 //! per area. Each test clones a migrated template database and serves the real application on
 //! an ephemeral port (see `common`). Run one area with `cargo test --test it <module>::`.
 
+/// `insta::assert_json_snapshot!` with every snapshot in `tests/it/snapshots/`, whatever folder
+/// the test module is in, named `<module path>__<test>.snap`. Redactions go after the value as
+/// in insta (`{ ".id" => "[id]" }`). A new or changed snapshot fails the test; CI runs with
+/// `INSTA_UPDATE=no` so it never writes `.snap.new` files either (review with `cargo insta`).
+#[macro_export]
+macro_rules! assert_body_snapshot {
+    ($($args:tt)*) => {
+        insta::with_settings!(
+            { snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/snapshots") },
+            { insta::assert_json_snapshot!($($args)*) }
+        )
+    };
+}
+
 mod common;
 mod promo_fixtures;
 
