@@ -1,5 +1,5 @@
 //! Database access: the connection pool, database creation, migrations and the embedded-cluster
-//! fallback. `schema.rs` is generated from the migrations (`scripts/print-schema.py`).
+//! fallback. `schema.rs` is `diesel print-schema` of the migrations (`scripts/check-db-schema.sh`).
 
 pub mod embedded;
 pub mod savepoint;
