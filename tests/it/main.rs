@@ -2,6 +2,10 @@
 //! per area. Each test clones a migrated template database and serves the real application on
 //! an ephemeral port (see `common`). Run one area with `cargo test --test it <module>::`.
 
+// Tests state what they expect with unwrap/expect, helpers included (clippy.toml's
+// allow-*-in-tests covers only `#[test]` functions and `#[cfg(test)]` code).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 mod promo_fixtures;
 
