@@ -25,6 +25,7 @@ mod pricing_mutations;
 mod promotion_evaluate;
 mod promotions_mutations;
 mod query_count;
+mod request_metrics;
 mod schema_docs;
 mod scope_matrix;
 mod service;
