@@ -1,6 +1,11 @@
-//! Shared state of a running gateway: the database, signing keys, the GraphQL schema, the
-//! revocation cache, the throttle of failed credential attempts and a cache of merchant slugs
-//! (tokens name their merchant by slug; merchants are never deleted).
+//! Shared state of a running gateway: the database, signing keys, the GraphQL schema and its
+//! parsed-document cache, the revocation cache, the throttle of failed credential attempts,
+//! the request metrics and a cache of merchant slugs (tokens name their merchant by slug;
+//! merchants are never deleted).
+//!
+//! Everything a gateway caches or counts lives here (or in the schema's data, or the
+//! [`Db`]), never in a process-wide static: two gateways in one process (the tests run many)
+//! share nothing.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +19,9 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::domain::merchants;
 use crate::error::{Error, Result};
+use crate::graphql::documents::DocumentCache;
 use crate::graphql::AppSchema;
+use crate::http::metrics::Metrics;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -22,6 +29,10 @@ pub struct AppState {
     pub db: Db,
     pub jwt: Arc<JwtKeys>,
     pub schema: AppSchema,
+    /// Parsed GraphQL documents by query text.
+    pub documents: Arc<DocumentCache>,
+    /// Request counts and latencies, rendered by `/metrics`.
+    pub metrics: Arc<Metrics>,
     /// Which API clients are revoked, as of a few seconds ago.
     pub revocations: Arc<Revocations>,
     /// Failed credential attempts, per client and per address.
@@ -30,6 +41,8 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of a gateway serving `config` from `db` (no background task is started: see
+    /// [`crate::build_app`]).
     pub fn new(config: Config, db: Db) -> Self {
         let jwt = JwtKeys::new(&config.jwt);
         if jwt.generated {
@@ -47,6 +60,8 @@ impl AppState {
             db,
             jwt: Arc::new(jwt),
             schema,
+            documents: Default::default(),
+            metrics: Default::default(),
             merchant_ids: Default::default(),
         }
     }

@@ -22,6 +22,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod keys;
 
 use axum::Router;
 
@@ -29,7 +30,8 @@ pub use app::AppState;
 pub use config::Config;
 
 /// Prepares the database (creating and migrating it), builds the application and starts its
-/// background housekeeping (the purge of expired idempotency keys). Needs a Tokio runtime.
+/// background housekeeping (the purge of expired idempotency keys, the upkeep of the request
+/// metrics). Needs a Tokio runtime.
 pub async fn build_app(config: Config) -> anyhow::Result<(Router, AppState)> {
     let url = db::prepare(&config.database_url, &config.data_dir).await?;
     let db = db::Db::connect(&url, config.pool_size, &config.session)?;
@@ -41,5 +43,7 @@ pub async fn build_app(config: Config) -> anyhow::Result<(Router, AppState)> {
         state.config.idempotency_ttl,
         state.config.idempotency_purge_interval,
     );
+    // Latencies recorded between two scrapes are folded into the histograms in the background.
+    http::metrics::Metrics::spawn_upkeep(&state.metrics);
     Ok((http::router(state.clone()), state))
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::JwtConfig;
-use crate::graphql::cursor::CursorKey;
+use crate::keys::CursorKey;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {

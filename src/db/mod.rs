@@ -1,5 +1,5 @@
 //! Database access: the connection pool, database creation, migrations and the embedded-cluster
-//! fallback. `schema.rs` is generated from the migrations (`scripts/print-schema.py`).
+//! fallback. `schema.rs` is `diesel print-schema` of the migrations (`scripts/check-db-schema.sh`).
 
 pub mod embedded;
 pub mod savepoint;
@@ -111,6 +111,8 @@ impl SessionSettings {
 pub struct Db {
     pool: Pool<AsyncPgConnection>,
     counters: Arc<Counters>,
+    /// Rows bulk writes put into each table, for [`stats::wrote`].
+    writes: Arc<stats::Writes>,
 }
 
 #[derive(Default)]
@@ -177,7 +179,11 @@ impl Db {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .context("building the connection pool")?;
-        Ok(Self { pool, counters })
+        Ok(Self {
+            pool,
+            counters,
+            writes: Default::default(),
+        })
     }
 
     pub async fn conn(&self) -> crate::error::Result<Conn> {
@@ -188,11 +194,6 @@ impl Db {
             in_flight: in_flight.clone(),
         });
         Ok(Conn { inner, in_flight })
-    }
-
-    /// Identifies this pool (and so its database) within the process.
-    pub fn id(&self) -> usize {
-        Arc::as_ptr(&self.counters) as usize
     }
 
     /// Runs `work` on a pooled connection whose statements are not counted: housekeeping the

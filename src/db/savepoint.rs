@@ -3,8 +3,10 @@
 //! surrounding transaction usable, so the command can name the field (TAKEN, IN_USE…) instead of
 //! failing the whole request with INTERNAL.
 
+use std::future::Future;
+
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use diesel_async::{AnsiTransactionManager, AsyncPgConnection, TransactionManager};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::error::Error;
 
@@ -57,25 +59,42 @@ impl From<Error> for Failure {
     }
 }
 
-/// Runs `body` in a savepoint of the current transaction: released when it succeeds, rolled back
-/// when it fails. A constraint violation comes back as `Ok(Err(violation))` with nothing of
-/// `body` written; any other failure is an error.
-pub async fn attempt<T>(
+/// The body of an [`attempt`]: an async closure over the connection whose future is `Send`.
+/// `AsyncConnection::transaction` requires that, and stable Rust cannot name an async
+/// closure's future type to bound it otherwise (diesel-async states its own bound the same way,
+/// in a trait it does not export). Every `async |conn| { … }` whose body is `Send` is one.
+pub trait Body<'r, T>:
+    AsyncFnOnce(&'r mut AsyncPgConnection) -> Result<T, Failure>
+    + FnOnce(&'r mut AsyncPgConnection) -> <Self as Body<'r, T>>::Fut
+{
+    /// The future the closure returns.
+    type Fut: Future<Output = Result<T, Failure>> + Send;
+}
+
+impl<'r, T, F, Fut> Body<'r, T> for F
+where
+    F: AsyncFnOnce(&'r mut AsyncPgConnection) -> Result<T, Failure>
+        + FnOnce(&'r mut AsyncPgConnection) -> Fut,
+    Fut: Future<Output = Result<T, Failure>> + Send,
+{
+    type Fut = Fut;
+}
+
+/// Runs `body` in a savepoint of the current transaction (diesel's nested
+/// [`AsyncConnection::transaction`]): released when it succeeds, rolled back when it fails. A
+/// constraint violation comes back as `Ok(Err(violation))` with nothing of `body` written; any
+/// other failure is an error.
+pub async fn attempt<T, F>(
     conn: &mut AsyncPgConnection,
-    body: impl AsyncFnOnce(&mut AsyncPgConnection) -> Result<T, Failure>,
-) -> crate::error::Result<Result<T, Violation>> {
-    AnsiTransactionManager::begin_transaction(conn).await?;
-    match body(conn).await {
-        Ok(v) => {
-            AnsiTransactionManager::commit_transaction(conn).await?;
-            Ok(Ok(v))
-        }
-        Err(f) => {
-            AnsiTransactionManager::rollback_transaction(conn).await?;
-            match f {
-                Failure::Violation(v) => Ok(Err(v)),
-                Failure::Error(e) => Err(e),
-            }
-        }
+    body: F,
+) -> crate::error::Result<Result<T, Violation>>
+where
+    F: for<'r> Body<'r, T> + Send,
+    T: Send,
+{
+    match conn.transaction(body).await {
+        Ok(v) => Ok(Ok(v)),
+        Err(Failure::Violation(v)) => Ok(Err(v)),
+        Err(Failure::Error(e)) => Err(e),
     }
 }

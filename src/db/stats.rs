@@ -7,11 +7,12 @@
 //! it is analyzed in the background: at most one ANALYZE per table at a time, never inside a
 //! request's transaction, and on an uncounted connection (it is no request's cost).
 //!
-//! Counted in the process rather than read from `pg_stat_user_tables.n_mod_since_analyze`,
-//! which a backend publishes up to seconds after its commit.
+//! Counted in the process, per pool, rather than read from
+//! `pg_stat_user_tables.n_mod_since_analyze`, which a backend publishes up to seconds after its
+//! commit.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use diesel::sql_types::{Double, Text};
 use diesel::QueryableByName;
@@ -29,10 +30,10 @@ struct Table {
     analyzing: bool,
 }
 
-fn tables() -> &'static Mutex<HashMap<(usize, &'static str), Table>> {
-    static TABLES: OnceLock<Mutex<HashMap<(usize, &'static str), Table>>> = OnceLock::new();
-    TABLES.get_or_init(Default::default)
-}
+/// Rows written per table through one pool ([`Db`] owns it: each database is counted
+/// apart, and two gateways in one process never share counts).
+#[derive(Default)]
+pub(super) struct Writes(Mutex<HashMap<&'static str, Table>>);
 
 #[derive(QueryableByName)]
 struct Size {
@@ -55,12 +56,11 @@ async fn analyzed_rows(conn: &mut AsyncPgConnection, table: &str) -> crate::erro
 /// Records that a bulk write put about `rows` rows into `table` (one of ours, a fixed name),
 /// and analyzes the table in the background when that made its statistics stale.
 pub fn wrote(db: &Db, table: &'static str, rows: u64) {
-    let db_id = db.id();
     let written = {
-        let Ok(mut tables) = tables().lock() else {
+        let Ok(mut tables) = db.writes.0.lock() else {
             return;
         };
-        let t = tables.entry((db_id, table)).or_default();
+        let t = tables.entry(table).or_default();
         t.written += rows;
         if t.written <= MIN_ROWS || t.analyzing {
             return;
@@ -88,8 +88,8 @@ pub fn wrote(db: &Db, table: &'static str, rows: u64) {
         if let Err(e) = &outcome {
             tracing::warn!(table, error = %e, "refreshing planner statistics failed");
         }
-        if let Ok(mut tables) = tables().lock() {
-            let t = tables.entry((db_id, table)).or_default();
+        if let Ok(mut tables) = db.writes.0.lock() {
+            let t = tables.entry(table).or_default();
             t.analyzing = false;
             if matches!(outcome, Ok(true)) {
                 t.written = t.written.saturating_sub(written);

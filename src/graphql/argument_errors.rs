@@ -12,7 +12,7 @@
 //! validation's: async-graphql's message names only the types it was parsing
 //! (`… (occurred while parsing "DecimalFilter") (occurred while parsing "OrderFilter")`), so the
 //! argument's value, variables substituted, is walked along the schema's input types (from its
-//! SDL, read once) to the first value of the failing scalar that does not parse.
+//! SDL, read once per schema) to the first value of the failing scalar that does not parse.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -97,34 +97,38 @@ fn in_selection_set(set: &Positioned<SelectionSet>, pos: Pos) -> Option<Argument
 }
 
 /// The fields of every input object of the schema, with their types.
-type InputTypes = HashMap<String, HashMap<String, Type>>;
+type InputFields = HashMap<String, HashMap<String, Type>>;
 
-/// The schema's input objects, read from its SDL the first time an error needs them (the
-/// schema is the same for the whole process).
-fn input_types(sdl: impl FnOnce() -> String) -> &'static InputTypes {
-    static TYPES: OnceLock<InputTypes> = OnceLock::new();
-    TYPES.get_or_init(|| {
-        let Ok(doc) = async_graphql::parser::parse_schema(sdl()) else {
-            return InputTypes::new();
-        };
-        doc.definitions
-            .into_iter()
-            .filter_map(|d| match d {
-                TypeSystemDefinition::Type(t) => match t.node.kind {
-                    TypeKind::InputObject(input) => Some((
-                        t.node.name.node.to_string(),
-                        input
-                            .fields
-                            .into_iter()
-                            .map(|f| (f.node.name.node.to_string(), f.node.ty.node))
-                            .collect(),
-                    )),
+/// The input objects of one schema, kept in that schema's data and read from its SDL the first
+/// time an error needs them.
+#[derive(Default)]
+pub struct InputTypes(OnceLock<InputFields>);
+
+impl InputTypes {
+    fn get(&self, sdl: impl FnOnce() -> String) -> &InputFields {
+        self.0.get_or_init(|| {
+            let Ok(doc) = async_graphql::parser::parse_schema(sdl()) else {
+                return InputFields::new();
+            };
+            doc.definitions
+                .into_iter()
+                .filter_map(|d| match d {
+                    TypeSystemDefinition::Type(t) => match t.node.kind {
+                        TypeKind::InputObject(input) => Some((
+                            t.node.name.node.to_string(),
+                            input
+                                .fields
+                                .into_iter()
+                                .map(|f| (f.node.name.node.to_string(), f.node.ty.node))
+                                .collect(),
+                        )),
+                        _ => None,
+                    },
                     _ => None,
-                },
-                _ => None,
-            })
-            .collect()
-    })
+                })
+                .collect()
+        })
+    }
 }
 
 /// The scalar that failed and the argument's type, from async-graphql's message
@@ -157,7 +161,7 @@ fn fails_as(scalar: &str, value: &Value) -> bool {
 }
 
 /// The path inside `value` (of type `ty`) to the first value of `scalar` that does not parse.
-fn failing_path(types: &InputTypes, scalar: &str, ty: &Type, value: &Value) -> Option<String> {
+fn failing_path(types: &InputFields, scalar: &str, ty: &Type, value: &Value) -> Option<String> {
     // (value, its type, path); no recursion, whatever the nesting of the value.
     let mut stack: Vec<(&Value, &Type, Vec<String>)> = vec![(value, ty, Vec::new())];
     while let Some((value, ty, path)) = stack.pop() {
@@ -204,7 +208,7 @@ fn full_path(
     e: &ServerError,
     argument: &Argument<'_>,
     variables: &Variables,
-    sdl: impl FnOnce() -> String,
+    types: &InputFields,
 ) -> Option<String> {
     let (scalar, ty) = failed_types(&e.message)?;
     let value = argument
@@ -215,7 +219,7 @@ fn full_path(
             Ok::<_, std::convert::Infallible>(variables.get(&name).cloned().unwrap_or_default())
         })
         .ok()?;
-    let inner = failing_path(input_types(sdl), scalar, &ty, &value)?;
+    let inner = failing_path(types, scalar, &ty, &value)?;
     Some(if inner.is_empty() {
         argument.name.clone()
     } else {
@@ -232,12 +236,13 @@ fn validated_argument(message: &str) -> Option<&str> {
 }
 
 /// Rewrites the input-parse errors of a response to name their argument (see the module doc).
-/// `query` and `variables` are the request's; the query is parsed again, and `sdl` (the
-/// schema's) read once per process, only when such an error exists.
+/// `query` and `variables` are the request's and `schema` the one that executed it; the query
+/// is parsed again, and the schema's input types read (once per schema), only when such an
+/// error exists.
 pub fn name_arguments(
+    schema: &super::AppSchema,
     query: &str,
     variables: &Variables,
-    sdl: impl FnOnce() -> String,
     errors: &mut [ServerError],
 ) {
     // Validation already names the argument in its message; give it `extensions.field` too.
@@ -256,15 +261,16 @@ pub fn name_arguments(
     let Ok(doc) = async_graphql::parser::parse_query(query) else {
         return;
     };
-    let mut sdl = Some(sdl);
+    let Some(types) = schema.data::<InputTypes>() else {
+        return;
+    };
+    let types = types.get(|| schema.sdl());
     for e in errors.iter_mut().filter(|e| is_input_parse_error(e)) {
         let Some(argument) = argument_at(&doc, e.locations[0]) else {
             continue;
         };
-        let path = full_path(e, &argument, variables, || {
-            sdl.take().map(|f| f()).unwrap_or_default()
-        })
-        .unwrap_or_else(|| argument.name.clone());
+        let path =
+            full_path(e, &argument, variables, types).unwrap_or_else(|| argument.name.clone());
         let through = first_variable(&argument.value.node)
             .map(|v| format!(" (from variable ${v})"))
             .unwrap_or_default();
@@ -298,12 +304,11 @@ mod tests {
     }
 
     fn name(query: &str, variables: serde_json::Value, errors: &mut [ServerError]) {
-        name_arguments(
-            query,
-            &Variables::from_json(variables),
-            crate::graphql::sdl,
-            errors,
+        let schema = crate::graphql::build_schema(
+            &crate::config::Config::new("postgres://unused/unused"),
+            crate::keys::CursorKey::derive(b"test"),
         );
+        name_arguments(&schema, query, &Variables::from_json(variables), errors);
     }
 
     #[test]

@@ -7,12 +7,12 @@ use diesel_async::AsyncPgConnection;
 use serde::{Deserialize, Serialize};
 
 use super::context::{conn, merchant_id};
-use super::cursor::CursorKey;
 use super::errors::{bad_input, GqlResult, IntoGql};
 use crate::domain::filter::{
     self, Cursor, Filter, Listable, Page, PageRequest, Sort, SortColumn, SortValue,
 };
 use crate::ids::{self, Kind};
+use crate::keys::CursorKey;
 
 /// Largest page a client may ask for.
 pub const MAX_PAGE: i32 = 250;

@@ -10,7 +10,7 @@
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use async_graphql::parser::types::ExecutableDocument;
 use lru::LruCache;
@@ -24,21 +24,64 @@ pub const MAX_QUERY_BYTES: usize = 16 * 1024;
 /// Longer texts are parsed on the blocking pool.
 const PARSE_INLINE_BYTES: usize = 16 * 1024;
 
-static HITS: AtomicU64 = AtomicU64::new(0);
-static MISSES: AtomicU64 = AtomicU64::new(0);
-
-/// Requests served from the cache and requests parsed, since the process started.
-pub fn hits_and_misses() -> (u64, u64) {
-    (HITS.load(Ordering::Relaxed), MISSES.load(Ordering::Relaxed))
+/// The parsed documents of one gateway (owned by its `AppState`: two gateways in one process,
+/// as in the tests, never share entries or counters).
+pub struct DocumentCache {
+    entries: Mutex<LruCache<String, ExecutableDocument>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
 }
 
-fn cache() -> &'static Mutex<LruCache<String, ExecutableDocument>> {
-    static CACHE: OnceLock<Mutex<LruCache<String, ExecutableDocument>>> = OnceLock::new();
-    CACHE.get_or_init(|| {
-        Mutex::new(LruCache::new(
-            NonZeroUsize::new(ENTRIES).unwrap_or(NonZeroUsize::MIN),
-        ))
-    })
+impl Default for DocumentCache {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::new(LruCache::new(
+                NonZeroUsize::new(ENTRIES).unwrap_or(NonZeroUsize::MIN),
+            )),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+}
+
+impl DocumentCache {
+    /// Requests served from the cache and requests parsed, since the gateway started.
+    pub fn hits_and_misses(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The cached document of `query`, if any (counted as a hit or a miss).
+    fn get(&self, query: &str) -> Option<ExecutableDocument> {
+        let cached = self
+            .entries
+            .lock()
+            .ok()
+            .and_then(|mut c| c.get(query).cloned());
+        let counter = if cached.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        cached
+    }
+
+    fn put(&self, query: String, doc: ExecutableDocument) {
+        if let Ok(mut c) = self.entries.lock() {
+            c.put(query, doc);
+        }
+    }
+
+    #[cfg(test)]
+    fn contains(&self, query: &str) -> bool {
+        self.entries
+            .lock()
+            .map(|c| c.contains(query))
+            .unwrap_or(false)
+    }
 }
 
 /// Checks `request` against `limits` and gives it its parsed document: from the cache, or
@@ -47,21 +90,16 @@ fn cache() -> &'static Mutex<LruCache<String, ExecutableDocument>> {
 /// the checks already passed).
 pub async fn prepare(
     request: &mut async_graphql::Request,
+    cache: &DocumentCache,
     limits: &DocumentLimits,
 ) -> Result<(), Violation> {
     limits::variables_depth(&request.variables, limits.max_nesting)?;
     let cacheable = request.query.len() <= MAX_QUERY_BYTES;
     if cacheable {
-        let cached = cache()
-            .lock()
-            .ok()
-            .and_then(|mut c| c.get(&request.query).cloned());
-        if let Some(doc) = cached {
-            HITS.fetch_add(1, Ordering::Relaxed);
+        if let Some(doc) = cache.get(&request.query) {
             request.set_parsed_query(doc);
             return Ok(());
         }
-        MISSES.fetch_add(1, Ordering::Relaxed);
     }
     limits::scan(&request.query, limits)?;
     let parsed = if request.query.len() > PARSE_INLINE_BYTES {
@@ -86,9 +124,7 @@ pub async fn prepare(
         });
     }
     if cacheable {
-        if let Ok(mut c) = cache().lock() {
-            c.put(request.query.clone(), doc.clone());
-        }
+        cache.put(request.query.clone(), doc.clone());
     }
     request.set_parsed_query(doc);
     Ok(())
@@ -101,28 +137,38 @@ mod tests {
     #[tokio::test]
     async fn a_cached_document_is_the_parsed_one_and_bad_queries_are_not_kept() {
         let limits = DocumentLimits::default();
+        let cache = DocumentCache::default();
         let text = "query Cached($id: ID!) { order(id: $id) { id number } }";
         let mut first = async_graphql::Request::new(text);
-        prepare(&mut first, &limits).await.unwrap();
+        prepare(&mut first, &cache, &limits).await.unwrap();
         let mut second = async_graphql::Request::new(text);
-        prepare(&mut second, &limits).await.unwrap();
+        prepare(&mut second, &cache, &limits).await.unwrap();
         let parsed = async_graphql::parser::parse_query(text).unwrap();
         assert_eq!(
             format!("{:?}", second.parsed_query().unwrap()),
             format!("{parsed:?}")
         );
         let bad = "{ order(id: ";
-        prepare(&mut async_graphql::Request::new(bad), &limits)
+        prepare(&mut async_graphql::Request::new(bad), &cache, &limits)
             .await
             .unwrap();
-        assert!(cache().lock().unwrap().peek(bad).is_none());
+        assert!(!cache.contains(bad));
         let huge = format!("{{ viewer {{ scopes }} }}{}", " ".repeat(MAX_QUERY_BYTES));
-        prepare(&mut async_graphql::Request::new(huge.clone()), &limits)
-            .await
-            .unwrap();
-        assert!(cache().lock().unwrap().peek(&huge).is_none());
+        prepare(
+            &mut async_graphql::Request::new(huge.clone()),
+            &cache,
+            &limits,
+        )
+        .await
+        .unwrap();
+        assert!(!cache.contains(&huge));
+        assert_eq!(
+            cache.hits_and_misses(),
+            (1, 2),
+            "the second request was a hit"
+        );
         let deep = format!("{{ a(x: {}1{}) }}", "[".repeat(2_000), "]".repeat(2_000));
-        let refused = prepare(&mut async_graphql::Request::new(deep), &limits).await;
+        let refused = prepare(&mut async_graphql::Request::new(deep), &cache, &limits).await;
         assert!(matches!(refused, Err(Violation::NestedTooDeep { .. })));
     }
 }

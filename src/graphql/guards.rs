@@ -67,7 +67,7 @@ impl EdgeScope {
 
 impl Guard for EdgeScope {
     async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
-        let Some(edges) = type_scopes::edges() else {
+        let Some(edges) = type_scopes::edges(ctx) else {
             return Err(gql(Error::internal(
                 "the schema's edge scopes were not read",
             )));

@@ -5,7 +5,6 @@ pub mod argument_errors;
 pub mod batch;
 pub mod connection;
 pub mod context;
-pub mod cursor;
 pub mod documents;
 pub mod errors;
 pub mod filters;
@@ -59,11 +58,13 @@ pub struct Mutation(
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema, signing page cursors with `cursors`.
-pub fn build_schema(config: &Config, cursors: cursor::CursorKey) -> AppSchema {
+pub fn build_schema(config: &Config, cursors: crate::keys::CursorKey) -> AppSchema {
     use connection::GqlConnection as Conn;
     use types::{catalog, customer, order, pricing, promotion, store};
     let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(cursors)
+        .data(type_scopes::Edges::default())
+        .data(argument_errors::InputTypes::default())
         .data(mutations::IdempotencyTtl(config.idempotency_ttl))
         .register_output_type::<types::node::Node>()
         // Types async-graphql generates, described here (descriptions only).
@@ -108,7 +109,9 @@ pub fn build_schema(config: &Config, cursors: cursor::CursorKey) -> AppSchema {
         .limit_complexity(config.max_complexity)
         .finish();
     // The scope each field needs, read from the schema itself (see `type_scopes`).
-    type_scopes::init(|| schema.sdl());
+    if let Some(edges) = schema.data::<type_scopes::Edges>() {
+        edges.init(|| schema.sdl());
+    }
     schema
 }
 
@@ -122,7 +125,7 @@ const DECIMAL: &str =
 pub fn sdl() -> String {
     build_schema(
         &Config::new("postgres://unused/unused"),
-        cursor::CursorKey::derive(b"sdl"),
+        crate::keys::CursorKey::derive(b"sdl"),
     )
     .sdl()
 }
@@ -152,14 +155,16 @@ impl Prepared {
     }
 }
 
-/// Checks `request` against `limits` and parses it (see [`documents`]), then refuses NUL
-/// characters in its text inputs ([`input_text`]); a refused request gets its response here,
-/// with BAD_USER_INPUT or MAX_COST_EXCEEDED naming the cause.
+/// Checks `request` against `limits` and parses it (or takes its parsed document from
+/// `documents`, see [`documents`]), then refuses NUL characters in its text inputs
+/// ([`input_text`]); a refused request gets its response here, with BAD_USER_INPUT or
+/// MAX_COST_EXCEEDED naming the cause.
 pub async fn prepare(
     mut request: async_graphql::Request,
+    documents: &documents::DocumentCache,
     limits: &limits::DocumentLimits,
 ) -> Result<Prepared, async_graphql::Response> {
-    if let Err(violation) = documents::prepare(&mut request, limits).await {
+    if let Err(violation) = documents::prepare(&mut request, documents, limits).await {
         let mut error = async_graphql::ServerError::new(violation.to_string(), None);
         let ext = error.extensions.get_or_insert_with(Default::default);
         ext.set("code", violation.code());
@@ -191,7 +196,7 @@ pub async fn execute(
             db: db.clone(),
         });
     let mut response = queue.run(Schema::execute(schema, request)).await;
-    argument_errors::name_arguments(&query, &variables, || schema.sdl(), &mut response.errors);
+    argument_errors::name_arguments(schema, &query, &variables, &mut response.errors);
     errors::ensure_codes(&mut response.errors);
     if !response.errors.is_empty() {
         errors::null_failed_fields(&mut response);

@@ -3,7 +3,7 @@
 //!
 //! The rule is stated once, on types: reading a `Customer` needs `customers:read`, wherever it
 //! is reached from (a root, an order, a price rule, a mutation payload). [`of_type`] is that
-//! table. At schema build, [`init`] reads the schema's own SDL and records, for every field
+//! table. At schema build, [`Edges::init`] reads the schema's SDL and records, for every field
 //! whose type (under any list or non-null wrapper) belongs to an aggregate, the scope it needs.
 //! The object-level guard [`crate::graphql::guards::EdgeScope`] on every output type checks
 //! that table before any field resolves, so a new field that returns another aggregate's type
@@ -169,23 +169,27 @@ fn composite_types(doc: &async_graphql::parser::types::ServiceDocument) -> HashS
         .collect()
 }
 
-static EDGES: OnceLock<EdgeScopes> = OnceLock::new();
+/// The edge table of one schema, kept in that schema's data: filled right after the schema is
+/// built (its SDL exists only then) and read by every [`crate::graphql::guards::EdgeScope`].
+#[derive(Default)]
+pub struct Edges(OnceLock<EdgeScopes>);
 
-/// Records the edge table of the schema printed as `sdl` (once per process: every schema this
-/// crate builds has the same types and fields; only limits differ).
-pub fn init(sdl: impl FnOnce() -> String) {
-    EDGES.get_or_init(|| {
-        EdgeScopes::from_sdl(&sdl()).unwrap_or_else(|e| {
-            // The SDL is printed by async-graphql itself; failing to parse it is a bug.
-            tracing::error!(error = %e, "cannot read the schema's SDL: every edge is refused");
-            EdgeScopes::default()
-        })
-    });
+impl Edges {
+    /// Records the edge table of the schema printed as `sdl` (once: later calls keep it).
+    pub fn init(&self, sdl: impl FnOnce() -> String) {
+        self.0.get_or_init(|| {
+            EdgeScopes::from_sdl(&sdl()).unwrap_or_else(|e| {
+                // The SDL is printed by async-graphql itself; failing to parse it is a bug.
+                tracing::error!(error = %e, "cannot read the schema's SDL: every edge is refused");
+                EdgeScopes::default()
+            })
+        });
+    }
 }
 
-/// The edge table; `None` before a schema was built.
-pub fn edges() -> Option<&'static EdgeScopes> {
-    EDGES.get()
+/// The edge table of the schema executing `ctx`; `None` before it was recorded.
+pub fn edges<'a>(ctx: &async_graphql::Context<'a>) -> Option<&'a EdgeScopes> {
+    ctx.data_opt::<Edges>()?.0.get()
 }
 
 #[cfg(test)]

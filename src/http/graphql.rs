@@ -1,5 +1,6 @@
 //! `POST /graphql` (and `GET /graphql` for queries, or GraphiQL in a browser): authenticates the
 //! caller, executes on the shared schema with fresh loaders, and gives every error a code.
+//! Every request is counted and timed by the type of the operation it selected.
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
@@ -9,6 +10,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
+use super::metrics::Metrics;
 use super::Peer;
 use crate::app::AppState;
 use crate::auth::principal;
@@ -133,12 +135,38 @@ fn auth_error(e: &Error) -> Response {
     res
 }
 
+/// Times a GraphQL request and records it with the type of its operation (once known) when
+/// dropped: when the response is ready, or when the client went away.
+struct Observed<'a> {
+    metrics: &'a Metrics,
+    started: std::time::Instant,
+    operation: Option<OperationType>,
+}
+
+impl<'a> Observed<'a> {
+    fn start(metrics: &'a Metrics) -> Self {
+        Self {
+            metrics,
+            started: std::time::Instant::now(),
+            operation: None,
+        }
+    }
+}
+
+impl Drop for Observed<'_> {
+    fn drop(&mut self) {
+        self.metrics
+            .graphql_request(self.operation, self.started.elapsed());
+    }
+}
+
 async fn execute(
     state: &AppState,
     peer: Peer,
     headers: &HeaderMap,
     request: Request,
     method: Method,
+    observed: &mut Observed<'_>,
 ) -> Response {
     let principal = match principal::require_from(state, headers, peer.0).await {
         Ok(p) => p,
@@ -153,15 +181,17 @@ async fn execute(
             "the request has no `query`: send the GraphQL document in it",
         );
     }
-    let mut prepared = match crate::graphql::prepare(request, &state.config.document_limits).await {
+    let limits = &state.config.document_limits;
+    let mut prepared = match crate::graphql::prepare(request, &state.documents, limits).await {
         Ok(p) => p,
         Err(refused) => return render(headers, refused),
     };
+    observed.operation = prepared.operation_type();
     // Decided on the parsed document's selected operation, never on the text: comments, a
     // BOM, a fragment first or several operations all lead to the same answer.
     if method == Method::Get
         && matches!(
-            prepared.operation_type(),
+            observed.operation,
             Some(OperationType::Mutation | OperationType::Subscription)
         )
     {
@@ -195,6 +225,7 @@ pub async fn post_graphql(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let mut observed = Observed::start(&state.metrics);
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -213,7 +244,7 @@ pub async fn post_graphql(
         Ok(r) => r,
         Err(e) => return bad_json("the request body is not a valid GraphQL JSON request", &e),
     };
-    execute(&state, peer, &headers, request, Method::Post).await
+    execute(&state, peer, &headers, request, Method::Post, &mut observed).await
 }
 
 /// The GraphQL request of a GET's query string: `query`, `operationName` (or
@@ -268,9 +299,10 @@ pub async fn get_graphql(
         )
         .into_response();
     }
+    let mut observed = Observed::start(&state.metrics);
     let request = match get_request(&query) {
         Ok(r) => r,
         Err(res) => return *res,
     };
-    execute(&state, peer, &headers, request, Method::Get).await
+    execute(&state, peer, &headers, request, Method::Get, &mut observed).await
 }

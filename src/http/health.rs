@@ -30,10 +30,12 @@ pub async fn get_readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The gateway's counters (SQL statements, pool, document cache) followed by the request
+/// metrics of [`super::metrics`], in the Prometheus text format.
 pub async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
     let (size, available) = state.db.pool_status();
-    let (hits, misses) = crate::graphql::documents::hits_and_misses();
-    let body = format!(
+    let (hits, misses) = state.documents.hits_and_misses();
+    let mut body = format!(
         "# HELP gateway_sql_statements_total SQL statements sent to PostgreSQL.\n\
          # TYPE gateway_sql_statements_total counter\n\
          gateway_sql_statements_total {}\n\
@@ -59,5 +61,6 @@ pub async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
         hits,
         misses
     );
+    body.push_str(&state.metrics.render());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -1,9 +1,10 @@
 //! The HTTP surface: routes and the tower layers every request goes through (request id,
-//! tracing, timeout, body limit, CORS, compression, panic recovery).
+//! tracing, timeout, body limit, CORS, compression, panic recovery, request metrics).
 
 pub mod edge;
 pub mod graphql;
 pub mod health;
+pub mod metrics;
 
 use axum::extract::DefaultBodyLimit;
 use std::net::{IpAddr, SocketAddr};
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     let body_limit = state.config.body_limit_bytes;
     let cors = edge::cors(&state.config.cors_origins);
+    let request_metrics = state.metrics.clone();
     Router::new()
         .route("/graphql", post(graphql::post_graphql).get(graphql::get_graphql))
         .route("/oauth/token", post(create_token))
@@ -53,6 +55,9 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        // Outermost, so every answer is counted and timed whole, with the status the client
+        // got. `Router::layer` wraps each route apart: the matched route is known here.
+        .layer(axum::middleware::from_fn_with_state(request_metrics, metrics::track))
 }
 
 /// The source address of a request, when the server was started with

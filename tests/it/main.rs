@@ -2,6 +2,10 @@
 //! per area. Each test clones a migrated template database and serves the real application on
 //! an ephemeral port (see `common`). Run one area with `cargo test --test it <module>::`.
 
+// Tests state what they expect with unwrap/expect, helpers included (clippy.toml's
+// allow-*-in-tests covers only `#[test]` functions and `#[cfg(test)]` code).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 /// `insta::assert_json_snapshot!` with every snapshot in `tests/it/snapshots/`, whatever folder
 /// the test module is in, named `<module path>__<test>.snap`. Redactions go after the value as
 /// in insta (`{ ".id" => "[id]" }`). A new or changed snapshot fails the test; CI runs with
@@ -35,6 +39,7 @@ mod pricing_mutations;
 mod promotion_evaluate;
 mod promotions_mutations;
 mod query_count;
+mod request_metrics;
 mod schema_docs;
 mod scope_matrix;
 mod service;

@@ -1,3 +1,7 @@
+//! Keys derived from the token signing secret for other uses than tokens: today the key page
+//! cursors are signed with. Neither `auth` (which derives it) nor the transports (which seal
+//! and open cursors with it) own it, so it lives here, below both.
+//!
 //! Signed page cursors. A cursor carries the sort column, that column's value in the last row
 //! seen and the row's ID; the client must hand it back unchanged. Each one ends with an
 //! HMAC-SHA256 tag over its payload and the merchant it was issued to, so an edited cursor (a
