@@ -116,7 +116,7 @@ pub fn check_expected(
     match expected {
         Some(at) if at.timestamp_micros() != order.updated_at.timestamp_micros() => {
             Err(FieldError::new(
-                &Path::root("expectedUpdatedAt"),
+                &Path::field("expected_updated_at"),
                 code::CONFLICT,
                 format!(
                     "the order changed since (updated at {}); reload it and retry",
