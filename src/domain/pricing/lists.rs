@@ -1,4 +1,4 @@
-//! Price list writes: create (with nested rules), update (optimistic `expectedUpdatedAt`),
+//! Price list writes: create (with nested rules), update (optimistic `expected_updated_at`),
 //! delete, and the status transitions activate / deactivate / schedule.
 //!
 //! Lifecycle: a new list is `draft` (never applies). `activate` makes it `active` (it applies,

@@ -58,7 +58,7 @@ struct PromotionOf {
 }
 
 /// The merchant's promotion with this public ID, locked for the rest of the transaction (so
-/// concurrent writes to it serialize and `expectedUpdatedAt` holds).
+/// concurrent writes to it serialize and `expected_updated_at` holds).
 async fn find_for_update(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,

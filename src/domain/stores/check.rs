@@ -1,6 +1,7 @@
 //! Every field rule of the Fire spark store upsert, checked on the raw JSON so that each error
-//! names its field by path (`["stores","0","location","postal_code"]`) with a stable code and a
-//! message in the documentation's style ("Postal code must be numbers only").
+//! names its field by path (`[0, "location", "postal_code"]`: the store's index, then its keys)
+//! with a stable code and a message in the documentation's style ("Postal code must be numbers
+//! only").
 
 use std::str::FromStr;
 
