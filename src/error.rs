@@ -1,26 +1,30 @@
 //! The one edge error type. Domain functions return it; the GraphQL layer turns it into an error
 //! with a stable `extensions.code`, the HTTP layer into a status. Internal causes are logged where
-//! they are converted and never returned to the caller.
+//! they are converted and never returned to the caller. Bad input and conflicts name their field
+//! by a transport-neutral [`Path`] (snake_case, relative to the command's input): each transport
+//! spells it its own way (see [`crate::domain::validate`]).
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::domain::validate::{code, Code, Path};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{message}")]
     NotFound { message: String },
     /// `code` is the user-error code a mutation reports it with (INVALID, LIMIT_EXCEEDED…).
-    #[error("{field}: {message}")]
+    #[error("{}", at(path, message))]
     BadInput {
-        field: String,
+        path: Path,
         message: String,
-        code: &'static str,
+        code: Code,
     },
     #[error("{0}")]
     Unauthenticated(String),
     #[error("{0}")]
     Forbidden(String),
-    #[error("{field}: {message}")]
-    Conflict { field: String, message: String },
+    #[error("{}", at(path, message))]
+    Conflict { path: Path, message: String },
     /// Too many failed attempts: retry after `retry_after` seconds (HTTP 429, `Retry-After`).
     #[error("too many failed authentication attempts; retry in {retry_after} s")]
     Throttled { retry_after: u64 },
@@ -35,31 +39,42 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// `path: message`, or the message alone for the input as a whole.
+fn at(path: &Path, message: &str) -> String {
+    if path.is_empty() {
+        message.to_owned()
+    } else {
+        format!("{path}: {message}")
+    }
+}
+
 impl Error {
     pub fn not_found(message: impl Into<String>) -> Self {
         Error::NotFound {
             message: message.into(),
         }
     }
-    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// An invalid field (INVALID), named by its path relative to the command's input.
+    pub fn bad_input(path: impl Into<Path>, message: impl Into<String>) -> Self {
         Error::BadInput {
-            field: field.into(),
+            path: path.into(),
             message: message.into(),
-            code: crate::domain::validate::code::INVALID,
+            code: code::INVALID,
         }
     }
     /// A request over a size limit (too many items, codes, IDs): BAD_USER_INPUT at the top
     /// level, LIMIT_EXCEEDED as a mutation's user error.
-    pub fn limit_exceeded(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn limit_exceeded(path: impl Into<Path>, message: impl Into<String>) -> Self {
         Error::BadInput {
-            field: field.into(),
+            path: path.into(),
             message: message.into(),
-            code: crate::domain::validate::code::LIMIT_EXCEEDED,
+            code: code::LIMIT_EXCEEDED,
         }
     }
-    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A value another record (or a concurrent request) holds, named by its path.
+    pub fn conflict(path: impl Into<Path>, message: impl Into<String>) -> Self {
         Error::Conflict {
-            field: field.into(),
+            path: path.into(),
             message: message.into(),
         }
     }
@@ -106,28 +121,28 @@ impl Error {
     }
 }
 
-/// The field a unique or check constraint guards, as clients name it. Constraint names are
-/// the database's business: they never reach a client (an unknown one is logged and reported
-/// as `input`).
-fn constraint_field(constraint: &str) -> &'static str {
+/// The field a unique or check constraint guards, in snake_case (transports spell it their
+/// way). Constraint names are the database's business: they never reach a client (an unknown
+/// one is logged and reported as the input as a whole).
+fn constraint_field(constraint: &str) -> Path {
     const FIELDS: &[(&str, &str)] = &[
         ("customers_email", "email"),
         ("customer_groups_name", "name"),
         ("variants_sku", "sku"),
         ("coupon_codes_code", "code"),
-        ("channels_one_default", "isDefault"),
+        ("channels_one_default", "is_default"),
         ("prices_variant_currency_list", "currency"),
-        ("prices_compare_at_not_below_amount", "compareAtAmount"),
-        ("addresses_one_default_billing", "isDefaultBilling"),
-        ("addresses_one_default_shipping", "isDefaultShipping"),
+        ("prices_compare_at_not_below_amount", "compare_at_amount"),
+        ("addresses_one_default_billing", "is_default_billing"),
+        ("addresses_one_default_shipping", "is_default_shipping"),
     ];
     if let Some((_, field)) = FIELDS.iter().find(|(c, _)| *c == constraint) {
-        return field;
+        return Path::field(*field);
     }
     // PostgreSQL's generated names: `<table>_<columns>_key` / `_check`, and ours `<table>_external_id`.
     for (suffix, field) in [
-        ("external_id_key", "externalId"),
-        ("external_id", "externalId"),
+        ("external_id_key", "external_id"),
+        ("external_id", "external_id"),
         ("_number_key", "number"),
         ("_slug_key", "slug"),
         ("_slug_check", "slug"),
@@ -135,14 +150,14 @@ fn constraint_field(constraint: &str) -> &'static str {
         ("_position_key", "position"),
     ] {
         if constraint.ends_with(suffix) {
-            return field;
+            return Path::field(field);
         }
     }
     tracing::warn!(
         constraint,
         "a constraint without a client-facing field name"
     );
-    "input"
+    Path::input()
 }
 
 impl From<DieselError> for Error {
@@ -185,16 +200,31 @@ impl From<diesel_async::pooled_connection::deadpool::PoolError> for Error {
 
 #[cfg(test)]
 mod tests {
-    use super::constraint_field;
+    use super::{constraint_field, Error};
+    use crate::domain::validate::Path;
 
     #[test]
     fn constraints_are_reported_by_field_never_by_name() {
-        assert_eq!(constraint_field("customers_email"), "email");
-        assert_eq!(constraint_field("orders_merchant_id_number_key"), "number");
+        assert_eq!(constraint_field("customers_email"), Path::field("email"));
+        assert_eq!(
+            constraint_field("orders_merchant_id_number_key"),
+            Path::field("number")
+        );
         assert_eq!(
             constraint_field("stores_merchant_id_external_id_key"),
-            "externalId"
+            Path::field("external_id")
         );
-        assert_eq!(constraint_field("some_new_index"), "input");
+        assert_eq!(
+            constraint_field("addresses_one_default_billing"),
+            Path::field("is_default_billing")
+        );
+        assert_eq!(constraint_field("some_new_index"), Path::input());
+    }
+
+    #[test]
+    fn bad_input_displays_its_snake_case_path() {
+        let e = Error::bad_input(Path::field("group_by"), "at most one period");
+        assert_eq!(e.to_string(), "group_by: at most one period");
+        assert_eq!(Error::conflict(Path::input(), "retry").to_string(), "retry");
     }
 }

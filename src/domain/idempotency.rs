@@ -33,12 +33,12 @@ pub fn request_hash(input: &impl serde::Serialize) -> String {
     ))
 }
 
+/// The argument naming the idempotency key, as errors name it.
+pub const KEY_FIELD: &str = "idempotency_key";
+
 pub fn validate_key(key: &str) -> Result<()> {
     if key.is_empty() || key.len() > 255 {
-        return Err(Error::bad_input(
-            "idempotencyKey",
-            "must be 1 to 255 characters",
-        ));
+        return Err(Error::bad_input(KEY_FIELD, "must be 1 to 255 characters"));
     }
     Ok(())
 }
@@ -74,7 +74,7 @@ pub async fn lookup(
         None => Ok(None),
         Some(s) if s.operation == operation && s.request_hash == hash => Ok(Some(s.result)),
         Some(_) => Err(Error::conflict(
-            "idempotencyKey",
+            KEY_FIELD,
             "this idempotency key was already used for a different request",
         )),
     }

@@ -6,28 +6,75 @@
 
 use async_graphql::{ErrorExtensions, ServerError};
 
+use crate::domain::validate::{Path, Segment};
 use crate::error::Error;
 use crate::ids::IdError;
 
 pub type GqlResult<T> = async_graphql::Result<T>;
 
+/// A domain error as a GraphQL error: `extensions.code`, and for bad input and conflicts
+/// `extensions.field` naming the field as GraphQL spells it ([`dotted`]) and the message
+/// prefixed with it. Mutations report domain paths as `userErrors` through
+/// [`super::mutations::fields::Arguments`] instead.
 pub fn gql(e: Error) -> async_graphql::Error {
     let code = e.code();
-    let field = match &e {
-        Error::BadInput { field, .. } | Error::Conflict { field, .. } => Some(field.clone()),
-        _ => None,
-    };
-    async_graphql::Error::new(e.to_string()).extend_with(|_, ext| {
-        ext.set("code", code);
-        if let Some(f) = &field {
-            ext.set("field", f.as_str());
+    match e {
+        Error::BadInput { path, message, .. } | Error::Conflict { path, message }
+            if !path.is_empty() =>
+        {
+            field_error(code, &dotted(&path), &message)
         }
+        e => async_graphql::Error::new(e.to_string()).extend_with(|_, ext| ext.set("code", code)),
+    }
+}
+
+/// `field: message` with `extensions.code` and `extensions.field`.
+fn field_error(code: &'static str, field: &str, message: &str) -> async_graphql::Error {
+    async_graphql::Error::new(format!("{field}: {message}")).extend_with(|_, ext| {
+        ext.set("code", code);
+        ext.set("field", field);
     })
 }
 
-/// A bad argument: BAD_USER_INPUT naming it.
+/// A bad argument: BAD_USER_INPUT naming it as GraphQL spells it (`first`, `filter.brandId`).
 pub fn bad_input(field: &str, message: impl Into<String>) -> async_graphql::Error {
-    gql(Error::bad_input(field, message))
+    field_error("BAD_USER_INPUT", field, &message.into())
+}
+
+/// A snake_case key as GraphQL names it: `is_default_billing` → `isDefaultBilling`,
+/// `address_line_2` → `addressLine2` (async-graphql's renaming of Rust field names).
+pub fn camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' && !out.is_empty() {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// One path segment as GraphQL names it: a camelCased key or an index as a string.
+pub fn segment(s: &Segment) -> String {
+    match s {
+        Segment::Key(k) => camel(k),
+        Segment::Index(i) => i.to_string(),
+    }
+}
+
+/// A domain path as one dotted GraphQL name (`group_by` → `groupBy`, `filter.brand_id` →
+/// `filter.brandId`): the `extensions.field` of a top-level error.
+pub fn dotted(path: &Path) -> String {
+    path.segments()
+        .iter()
+        .map(segment)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 pub fn bad_id(field: &str, e: IdError) -> async_graphql::Error {
@@ -115,6 +162,43 @@ pub fn null_failed_fields(response: &mut async_graphql::Response) {
 mod tests {
     use super::*;
     use async_graphql::{PathSegment, Pos};
+
+    #[test]
+    fn snake_case_keys_become_graphql_names() {
+        assert_eq!(camel("email"), "email");
+        assert_eq!(camel("is_default_billing"), "isDefaultBilling");
+        assert_eq!(camel("address_line_2"), "addressLine2");
+        assert_eq!(camel("external_id"), "externalId");
+        assert_eq!(
+            dotted(&Path::field("filter").key("brand_id")),
+            "filter.brandId"
+        );
+        assert_eq!(dotted(&Path::field("ids").index(3)), "ids.3");
+    }
+
+    #[test]
+    fn domain_errors_keep_their_graphql_message_and_field() {
+        let e = gql(Error::bad_input(Path::field("group_by"), "at most one"));
+        assert_eq!(e.message, "groupBy: at most one");
+        let ext = e.extensions.unwrap();
+        assert_eq!(
+            ext.get("code"),
+            Some(&async_graphql::Value::from("BAD_USER_INPUT"))
+        );
+        assert_eq!(
+            ext.get("field"),
+            Some(&async_graphql::Value::from("groupBy"))
+        );
+        let e = gql(Error::conflict(Path::field("external_id"), "taken"));
+        assert_eq!(e.message, "externalId: taken");
+        let ext = e.extensions.unwrap();
+        assert_eq!(
+            ext.get("code"),
+            Some(&async_graphql::Value::from("CONFLICT"))
+        );
+        let e = bad_input("filter.brandId", "at most 10 values");
+        assert_eq!(e.message, "filter.brandId: at most 10 values");
+    }
 
     fn error(message: &str, path: bool) -> ServerError {
         let mut e = ServerError::new(message, Some(Pos { line: 1, column: 3 }));

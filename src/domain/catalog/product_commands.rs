@@ -199,7 +199,7 @@ fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductIn
                         sku_path: vp.key("sku"),
                         options_text: options_text(
                             errors,
-                            &vp.key("optionsText"),
+                            &vp.key("options_text"),
                             v.options_text.as_deref(),
                             "",
                         ),
@@ -407,8 +407,8 @@ async fn insert(
     Ok(ids)
 }
 
-/// Creates products with their variants. `single` names fields `["input", "name"]` instead of
-/// `["input", "3", "name"]`. Under `RejectEverything` nothing is written when any item fails.
+/// Creates products with their variants. `single` names fields `["name"]` (the input is one
+/// product) instead of `[3, "name"]`. Under `RejectEverything` nothing is written when any item fails.
 /// Must run inside a transaction.
 pub async fn create_many(
     conn: &mut AsyncPgConnection,
@@ -417,8 +417,8 @@ pub async fn create_many(
     policy: ErrorPolicy,
     single: bool,
 ) -> Result<Vec<ItemResult>> {
-    check_batch_size("input", inputs.len(), MAX_BULK, "products")?;
-    let root = Path::root("input");
+    check_batch_size(inputs.len(), MAX_BULK, "products")?;
+    let root = Path::input();
     let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
     let rows: Vec<NewProduct> = inputs
         .iter()
@@ -520,15 +520,15 @@ pub async fn update(
     input: &ProductInput,
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> Result<Single> {
-    let root = Path::root("input");
-    let current = match lock(conn, merchant_id, id, &Path::root("id"), false).await? {
+    let root = Path::input();
+    let current = match lock(conn, merchant_id, id, &Path::field("id"), false).await? {
         Ok(p) => p,
         Err(e) => return Ok(Err(vec![e])),
     };
     let mut errors = Errors::default();
     write::check_unchanged(
         &mut errors,
-        &Path::root("expectedUpdatedAt"),
+        &Path::field("expected_updated_at"),
         "product",
         expected_updated_at,
         current.updated_at,
@@ -642,7 +642,7 @@ pub(super) fn in_use(path: &Path, what: &str) -> Vec<FieldError> {
 /// Deletes a product with its variants, prices and publications. Refused with IN_USE when line
 /// items reference one of its variants. Must run inside a transaction.
 pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) -> Result<Single> {
-    let path = Path::root("id");
+    let path = Path::field("id");
     let product = match lock(conn, merchant_id, id, &path, true).await? {
         Ok(p) => p,
         Err(e) => return Ok(Err(vec![e])),

@@ -45,19 +45,19 @@ pub async fn create(
     product_id: &str,
     input: &VariantInput,
 ) -> Result<Single> {
-    let root = Path::root("input");
+    let root = Path::input();
     let mut errors = Errors::default();
     let sku = products::sku(&mut errors, &root.key("sku"), &input.sku, None);
     let options = products::options_text(
         &mut errors,
-        &root.key("optionsText"),
+        &root.key("options_text"),
         input.options_text.as_deref(),
         "",
     );
     position(&mut errors, &root.key("position"), input.position);
     if input.is_master.is_some() {
         errors.add(
-            &root.key("isMaster"),
+            &root.key("is_master"),
             code::INVALID,
             "a new variant is not the master; use variantUpdate(isMaster: true) afterwards",
         );
@@ -66,7 +66,7 @@ pub async fn create(
         conn,
         merchant_id,
         product_id,
-        &Path::root("productId"),
+        &Path::field("product_id"),
         false,
     )
     .await?
@@ -116,7 +116,7 @@ pub async fn create(
         Ok(None) => Err(Error::internal("inserted variant not returned")),
         Err(Violation::Unique(_)) => Ok(Err(sku_taken(&root))),
         Err(Violation::ForeignKey(_)) => Ok(Err(vec![write::not_found(
-            &Path::root("productId"),
+            &Path::field("product_id"),
             Kind::Product,
         )])),
     }
@@ -165,15 +165,15 @@ pub async fn update(
     input: &VariantInput,
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> Result<Single> {
-    let root = Path::root("input");
-    let current = match lock(conn, merchant_id, id, &Path::root("id"), false).await? {
+    let root = Path::input();
+    let current = match lock(conn, merchant_id, id, &Path::field("id"), false).await? {
         Ok(v) => v,
         Err(e) => return Ok(Err(vec![e])),
     };
     let mut errors = Errors::default();
     write::check_unchanged(
         &mut errors,
-        &Path::root("expectedUpdatedAt"),
+        &Path::field("expected_updated_at"),
         "variant",
         expected_updated_at,
         current.updated_at,
@@ -186,7 +186,7 @@ pub async fn update(
     );
     let options = products::options_text(
         &mut errors,
-        &root.key("optionsText"),
+        &root.key("options_text"),
         input.options_text.as_deref(),
         &current.options_text,
     );
@@ -194,7 +194,7 @@ pub async fn update(
     let make_master = match input.is_master {
         Some(false) if current.is_master => {
             errors.add(
-                &root.key("isMaster"),
+                &root.key("is_master"),
                 code::MASTER_VARIANT,
                 "a product keeps one master; make another variant the master instead",
             );
@@ -252,7 +252,7 @@ pub async fn update(
     Ok(match written {
         Ok(()) => Ok(current.id),
         Err(Violation::Unique(c)) if c == "variants_one_master" => Err(vec![FieldError::new(
-            &root.key("isMaster"),
+            &root.key("is_master"),
             code::CONFLICT,
             "another variant became the master meanwhile; retry",
         )]),
@@ -269,7 +269,7 @@ struct Siblings {
 /// Deletes a variant with its prices. Refused for the master (MASTER_VARIANT) and for a variant
 /// line items reference (IN_USE). Must run inside a transaction.
 pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) -> Result<Single> {
-    let path = Path::root("id");
+    let path = Path::field("id");
     let variant = match lock(conn, merchant_id, id, &path, true).await? {
         Ok(v) => v,
         Err(e) => return Ok(Err(vec![e])),

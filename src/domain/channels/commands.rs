@@ -134,7 +134,7 @@ fn violation(root: &Path, v: &Violation) -> Vec<FieldError> {
     let mut errors = Errors::default();
     match v {
         Violation::Unique(c) if c == "channels_one_default" => errors.add(
-            &root.key("isDefault"),
+            &root.key("is_default"),
             code::CONFLICT,
             "another channel became the default meanwhile; retry",
         ),
@@ -144,7 +144,7 @@ fn violation(root: &Path, v: &Violation) -> Vec<FieldError> {
             "another channel has this code",
         ),
         Violation::ForeignKey(_) => errors.add(
-            &Path::root("id"),
+            &Path::field("id"),
             code::IN_USE,
             "orders reference this channel; deactivate it instead (active: false)",
         ),
@@ -158,7 +158,7 @@ pub async fn create(
     merchant_id: i64,
     input: &ChannelInput,
 ) -> Result<Single> {
-    let root = Path::root("input");
+    let root = Path::input();
     let mut errors = Errors::default();
     let f = validate(&mut errors, &root, input, None);
     if errors.is_empty() && code_taken(conn, merchant_id, &f.code, 0).await? {
@@ -251,15 +251,15 @@ pub async fn update(
     input: &ChannelInput,
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> Result<Single> {
-    let root = Path::root("input");
+    let root = Path::input();
     let mut errors = Errors::default();
-    let current = match find(conn, merchant_id, id, &Path::root("id")).await? {
+    let current = match find(conn, merchant_id, id, &Path::field("id")).await? {
         Ok(c) => c,
         Err(e) => return Ok(Err(vec![e])),
     };
     write::check_unchanged(
         &mut errors,
-        &Path::root("expectedUpdatedAt"),
+        &Path::field("expected_updated_at"),
         "channel",
         expected_updated_at,
         current.updated_at,
@@ -332,7 +332,7 @@ pub async fn update(
 /// Deletes a channel, with its publications and the price rules on it. Refused with IN_USE when
 /// orders reference it. Must run inside a transaction.
 pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) -> Result<Single> {
-    let id_path = Path::root("id");
+    let id_path = Path::field("id");
     // The row lock makes a concurrent order insert (its foreign-key check) wait for us.
     let channel = match find(conn, merchant_id, id, &id_path).await? {
         Ok(c) => c,
@@ -365,7 +365,7 @@ pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) ->
     .await?;
     Ok(match written {
         Ok(()) => Ok(channel.id),
-        Err(v) => Err(violation(&Path::root("input"), &v)),
+        Err(v) => Err(violation(&Path::input(), &v)),
     })
 }
 
@@ -382,7 +382,7 @@ pub async fn publish(
     publish: bool,
     policy: ErrorPolicy,
 ) -> Result<(Vec<ItemResult>, Vec<FieldError>)> {
-    let root = Path::root("productIds");
+    let root = Path::input();
     if product_ids.len() > MAX_BULK {
         return Ok((
             Vec::new(),
@@ -396,7 +396,7 @@ pub async fn publish(
             )],
         ));
     }
-    let channel_path = Path::root("channelId");
+    let channel_path = Path::field("channel_id");
     let mut request_errors = Errors::default();
     let channel = write::decode(
         &mut request_errors,

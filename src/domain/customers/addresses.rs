@@ -59,11 +59,14 @@ fn validate(
     input: &AddressInput,
     current: Option<&Address>,
 ) -> Fields {
-    let opt =
-        |errors: &mut Errors, name: &str, p: &Patch<String>, cur: Option<&Option<String>>, max| {
-            write::optional_text(errors, &root.key(name), p, cur.cloned().flatten(), max)
-        };
-    let country_path = root.key("countryCode");
+    let opt = |errors: &mut Errors,
+               name: &'static str,
+               p: &Patch<String>,
+               cur: Option<&Option<String>>,
+               max| {
+        write::optional_text(errors, &root.key(name), p, cur.cloned().flatten(), max)
+    };
+    let country_path = root.key("country_code");
     let country_code = match (&input.country_code, current) {
         (Some(c), _) => {
             let c = c.trim();
@@ -87,14 +90,14 @@ fn validate(
     Fields {
         first_name: opt(
             errors,
-            "firstName",
+            "first_name",
             &input.first_name,
             current.map(|a| &a.first_name),
             100,
         ),
         last_name: opt(
             errors,
-            "lastName",
+            "last_name",
             &input.last_name,
             current.map(|a| &a.last_name),
             100,
@@ -136,7 +139,7 @@ fn validate(
         ),
         state_name: opt(
             errors,
-            "stateName",
+            "state_name",
             &input.state_name,
             current.map(|a| &a.state_name),
             100,
@@ -207,17 +210,17 @@ fn violation(root: &Path, v: &Violation) -> Vec<crate::domain::validate::FieldEr
     let mut errors = Errors::default();
     match v.constraint() {
         "addresses_one_default_billing" => errors.add(
-            &root.key("isDefaultBilling"),
+            &root.key("is_default_billing"),
             code::CONFLICT,
             "another address became the default meanwhile; retry",
         ),
         "addresses_one_default_shipping" => errors.add(
-            &root.key("isDefaultShipping"),
+            &root.key("is_default_shipping"),
             code::CONFLICT,
             "another address became the default meanwhile; retry",
         ),
         _ => errors.add(
-            &Path::root("customerId"),
+            &Path::field("customer_id"),
             code::NOT_FOUND,
             "no such customer",
         ),
@@ -232,9 +235,9 @@ pub async fn create(
     customer_id: &str,
     input: &AddressInput,
 ) -> Result<Single> {
-    let root = Path::root("input");
+    let root = Path::input();
     let mut errors = Errors::default();
-    let customer_path = Path::root("customerId");
+    let customer_path = Path::field("customer_id");
     let customer = write::decode(&mut errors, &customer_path, Kind::Customer, customer_id);
     let fields = validate(&mut errors, &root, input, None);
     let Some(customer) = customer else {
@@ -305,8 +308,8 @@ pub async fn update(
     input: &AddressInput,
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> Result<Single> {
-    let root = Path::root("input");
-    let id_path = Path::root("id");
+    let root = Path::input();
+    let id_path = Path::field("id");
     let mut errors = Errors::default();
     let Some(key) = write::decode(&mut errors, &id_path, Kind::Address, id) else {
         return Ok(Err(errors.0));
@@ -316,7 +319,7 @@ pub async fn update(
     };
     write::check_unchanged(
         &mut errors,
-        &Path::root("expectedUpdatedAt"),
+        &Path::field("expected_updated_at"),
         "address",
         expected_updated_at,
         current.updated_at,
@@ -353,7 +356,7 @@ pub async fn update(
 
 /// Deletes an address. A default address leaves the customer without that default.
 pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) -> Result<Single> {
-    let id_path = Path::root("id");
+    let id_path = Path::field("id");
     let mut errors = Errors::default();
     let Some(key) = write::decode(&mut errors, &id_path, Kind::Address, id) else {
         return Ok(Err(errors.0));

@@ -121,8 +121,8 @@ fn validate_fields(errors: &mut Errors, path: &Path, input: &CustomerInput) -> C
         errors.email(&path.key("email"), &email);
         out.email = Some(email);
     }
-    out.first_name = check_optional_text(errors, &path.key("firstName"), &input.first_name, 100);
-    out.last_name = check_optional_text(errors, &path.key("lastName"), &input.last_name, 100);
+    out.first_name = check_optional_text(errors, &path.key("first_name"), &input.first_name, 100);
+    out.last_name = check_optional_text(errors, &path.key("last_name"), &input.last_name, 100);
     out.notes = check_optional_text(errors, &path.key("notes"), &input.notes, 5000);
     out.phone = check_optional_text(errors, &path.key("phone"), &input.phone, 32);
     if let Patch::Set(p) = &out.phone {
@@ -138,7 +138,8 @@ fn validate_fields(errors: &mut Errors, path: &Path, input: &CustomerInput) -> C
             );
         }
     }
-    out.external_id = check_optional_text(errors, &path.key("externalId"), &input.external_id, 100);
+    out.external_id =
+        check_optional_text(errors, &path.key("external_id"), &input.external_id, 100);
     if let Some(tags) = &input.tags {
         out.tags = Some(normalize_tags(errors, &path.key("tags"), tags));
     }
@@ -239,7 +240,7 @@ async fn check_unique(
         if let Some(ext) = &r.external_id {
             if let Some(first) = seen_ext.insert(ext.clone(), r.index) {
                 errors[r.index].add(
-                    &path.key("externalId"),
+                    &path.key("external_id"),
                     code::DUPLICATE_IN_REQUEST,
                     format!("the same externalId is also given at index {first}"),
                 );
@@ -275,7 +276,7 @@ async fn check_unique(
         if let Some(ext) = &r.external_id {
             if exts.iter().any(|(id, e)| e == ext && Some(*id) != r.id) {
                 errors[r.index].add(
-                    &path.key("externalId"),
+                    &path.key("external_id"),
                     code::TAKEN,
                     "another customer has this externalId",
                 );
@@ -292,7 +293,7 @@ async fn check_unique(
         for (j, g) in r.groups.iter().flatten().enumerate() {
             if !found.contains(g) {
                 errors[r.index].add(
-                    &root.index(r.index).key("customerGroupIds").index(j),
+                    &root.index(r.index).key("customer_group_ids").index(j),
                     code::NOT_FOUND,
                     "no such customer group",
                 );
@@ -326,8 +327,8 @@ pub async fn create_many(
     inputs: &[CustomerInput],
     policy: ErrorPolicy,
 ) -> Result<Vec<ItemResult>> {
-    check_batch_size("input", inputs.len(), MAX_BULK, "customers")?;
-    let root = Path::root("input");
+    check_batch_size(inputs.len(), MAX_BULK, "customers")?;
+    let root = Path::input();
     let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
     let mut rows = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
@@ -338,7 +339,7 @@ pub async fn create_many(
         }
         let groups = decode_groups(
             &mut errors[i],
-            &path.key("customerGroupIds"),
+            &path.key("customer_group_ids"),
             &input.customer_group_ids,
         );
         rows.push(Row {
@@ -507,8 +508,8 @@ pub async fn update_many(
     inputs: &[CustomerInput],
     policy: ErrorPolicy,
 ) -> Result<Vec<ItemResult>> {
-    check_batch_size("input", inputs.len(), MAX_BULK, "customers")?;
-    let root = Path::root("input");
+    check_batch_size(inputs.len(), MAX_BULK, "customers")?;
+    let root = Path::input();
     let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
     let keys = decode_item_ids(inputs, &root, &mut errors);
     let current = lock(conn, merchant_id, keys.iter().flatten().copied().collect()).await?;
@@ -519,7 +520,7 @@ pub async fn update_many(
         let v = validate_fields(&mut errors[i], &path, input);
         let groups = decode_groups(
             &mut errors[i],
-            &path.key("customerGroupIds"),
+            &path.key("customer_group_ids"),
             &input.customer_group_ids,
         );
         let Some(key) = keys[i] else { continue };
@@ -538,7 +539,7 @@ pub async fn update_many(
         if let Some(expected) = input.expected_updated_at {
             if c.updated_at.timestamp_micros() != expected.timestamp_micros() {
                 errors[i].add(
-                    &path.key("expectedUpdatedAt"),
+                    &path.key("expected_updated_at"),
                     code::CONFLICT,
                     format!(
                         "the customer changed at {}; reload it and retry",
@@ -623,8 +624,8 @@ pub async fn delete_many(
     public_ids: &[String],
     policy: ErrorPolicy,
 ) -> Result<Vec<ItemResult>> {
-    check_batch_size("ids", public_ids.len(), MAX_BULK, "customers")?;
-    let root = Path::root("ids");
+    check_batch_size(public_ids.len(), MAX_BULK, "customers")?;
+    let root = Path::input();
     let mut errors: Vec<Errors> = public_ids.iter().map(|_| Errors::default()).collect();
     let keys: Vec<Option<i64>> = public_ids
         .iter()
@@ -699,13 +700,17 @@ pub async fn change_tags(
     tags: &[String],
     add: bool,
 ) -> Result<(Vec<ItemResult>, Vec<FieldError>)> {
-    check_batch_size("ids", public_ids.len(), MAX_BULK, "customers")?;
+    check_batch_size(public_ids.len(), MAX_BULK, "customers")?;
     let mut tag_errors = Errors::default();
-    let tags = normalize_tags(&mut tag_errors, &Path::root("tags"), tags);
+    let tags = normalize_tags(&mut tag_errors, &Path::field("tags"), tags);
     if tags.is_empty() && tag_errors.is_empty() {
-        tag_errors.add(&Path::root("tags"), code::REQUIRED, "give at least one tag");
+        tag_errors.add(
+            &Path::field("tags"),
+            code::REQUIRED,
+            "give at least one tag",
+        );
     }
-    let root = Path::root("ids");
+    let root = Path::input();
     let mut errors: Vec<Errors> = public_ids.iter().map(|_| Errors::default()).collect();
     let keys: Vec<Option<i64>> = public_ids
         .iter()

@@ -50,7 +50,7 @@ pub async fn create(
     raw_name: &str,
     description: Option<&str>,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
-    let root = Path::root("input");
+    let root = Path::input();
     let mut errors = Errors::default();
     let n = name(&mut errors, &root.key("name"), raw_name);
     if let Some(d) = description {
@@ -132,8 +132,8 @@ pub async fn update(
     description: Patch<String>,
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
-    let root = Path::root("input");
-    let group = match lock(conn, merchant_id, id, &Path::root("id")).await? {
+    let root = Path::input();
+    let group = match lock(conn, merchant_id, id, &Path::field("id")).await? {
         Ok(g) => g,
         Err(e) => return Ok(Err(vec![e])),
     };
@@ -141,7 +141,7 @@ pub async fn update(
     if let Some(at) = expected_updated_at {
         if at.timestamp_micros() != group.updated_at.timestamp_micros() {
             errors.add(
-                &root.key("expectedUpdatedAt"),
+                &root.key("expected_updated_at"),
                 code::CONFLICT,
                 "the group changed since; reload it and retry",
             );
@@ -181,7 +181,7 @@ pub async fn delete(
     merchant_id: i64,
     id: &str,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
-    let group = match find(conn, merchant_id, id, &Path::root("id")).await? {
+    let group = match find(conn, merchant_id, id, &Path::field("id")).await? {
         Ok(g) => g,
         Err(e) => return Ok(Err(vec![e])),
     };
@@ -203,7 +203,7 @@ pub async fn change_members(
     customer_ids: &[String],
     add: bool,
 ) -> Result<(Vec<ItemResult>, Vec<FieldError>)> {
-    let group = match find(conn, merchant_id, group_id, &Path::root("id")).await? {
+    let group = match find(conn, merchant_id, group_id, &Path::field("id")).await? {
         Ok(g) => g,
         Err(e) => return Ok((Vec::new(), vec![e])),
     };
@@ -211,13 +211,13 @@ pub async fn change_members(
         return Ok((
             Vec::new(),
             vec![FieldError::new(
-                &Path::root("customerIds"),
+                &Path::input(),
                 code::LIMIT_EXCEEDED,
                 format!("at most {MAX_BULK} customers"),
             )],
         ));
     }
-    let root = Path::root("customerIds");
+    let root = Path::input();
     let mut results: Vec<ItemResult> = Vec::new();
     let mut keys = Vec::new();
     for (i, id) in customer_ids.iter().enumerate() {

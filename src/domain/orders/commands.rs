@@ -146,7 +146,7 @@ fn decode_lines(errors: &mut Errors, path: &Path, items: &[LineInput]) -> Vec<Wa
                 variant_id: v,
                 quantity: item.quantity,
             }),
-            Err(e) => errors.add(&p.key("variantId"), code::INVALID, e.to_string()),
+            Err(e) => errors.add(&p.key("variant_id"), code::INVALID, e.to_string()),
         }
     }
     out
@@ -174,7 +174,7 @@ async fn merge_wanted(
     for w in wanted {
         let p = path.index(w.index);
         let Some(&product_id) = products.get(&w.variant_id) else {
-            errors.add(&p.key("variantId"), code::NOT_FOUND, "no such variant");
+            errors.add(&p.key("variant_id"), code::NOT_FOUND, "no such variant");
             continue;
         };
         match lines.iter().position(|l| l.variant_id == w.variant_id) {
@@ -221,7 +221,7 @@ fn no_price(
     unpriced: &[usize],
     sources: &[Vec<usize>],
     path: &Path,
-    field: &str,
+    field: &'static str,
     currency: &str,
 ) {
     for &i in unpriced {
@@ -243,7 +243,7 @@ pub async fn open_draft(
     order_id: &str,
     expected: Option<DateTime<Utc>>,
 ) -> Result<std::result::Result<Locked, Vec<FieldError>>> {
-    let path = Path::root("orderId");
+    let path = Path::field("order_id");
     let order = match draft::lock(conn, merchant_id, order_id, &path).await? {
         Ok(o) => o,
         Err(e) => return Ok(Err(vec![e])),
@@ -314,17 +314,21 @@ async fn check_refs(
         .next()
         .ok_or_else(|| Error::internal("order references: no row"))?;
     if r.customer.is_some() && !refs.customer_found {
-        errors.add(&root.key("customerId"), code::NOT_FOUND, "no such customer");
+        errors.add(
+            &root.key("customer_id"),
+            code::NOT_FOUND,
+            "no such customer",
+        );
     }
     if r.channel.is_some() && !refs.channel_found {
-        errors.add(&root.key("channelId"), code::NOT_FOUND, "no such channel");
+        errors.add(&root.key("channel_id"), code::NOT_FOUND, "no such channel");
     }
     if r.store.is_some() && !refs.store_found {
-        errors.add(&root.key("storeId"), code::NOT_FOUND, "no such store");
+        errors.add(&root.key("store_id"), code::NOT_FOUND, "no such store");
     }
     if refs.external_id_taken {
         errors.add(
-            &root.key("externalId"),
+            &root.key("external_id"),
             code::TAKEN,
             "another order has this external id",
         );
@@ -338,7 +342,7 @@ pub async fn create(
     merchant_id: i64,
     input: &OrderCreate,
 ) -> Result<Outcome> {
-    let root = Path::root("input");
+    let root = Path::input();
     let mut errors = Errors::default();
     let currency = input.currency.trim().to_ascii_uppercase();
     if !iso::is_currency(&currency) {
@@ -359,33 +363,33 @@ pub async fn create(
     let external_id = input
         .external_id
         .as_deref()
-        .and_then(|v| text(&mut errors, &root.key("externalId"), v, 100));
+        .and_then(|v| text(&mut errors, &root.key("external_id"), v, 100));
     let metadata = input
         .metadata
         .clone()
         .unwrap_or_else(|| serde_json::json!({}));
     check_metadata(&mut errors, &root.key("metadata"), &metadata);
     let delivery = input.delivery_total.unwrap_or_default();
-    check_money(&mut errors, &root.key("deliveryTotal"), delivery);
+    check_money(&mut errors, &root.key("delivery_total"), delivery);
     let customer = decode_opt(
         &mut errors,
-        &root.key("customerId"),
+        &root.key("customer_id"),
         Kind::Customer,
         &input.customer_id,
     );
     let channel = decode_opt(
         &mut errors,
-        &root.key("channelId"),
+        &root.key("channel_id"),
         Kind::Channel,
         &input.channel_id,
     );
     let store = decode_opt(
         &mut errors,
-        &root.key("storeId"),
+        &root.key("store_id"),
         Kind::Store,
         &input.store_id,
     );
-    let lines_path = root.key("lineItems");
+    let lines_path = root.key("line_items");
     let wanted = decode_lines(&mut errors, &lines_path, &input.line_items);
     if !errors.is_empty() {
         return Ok(Err(errors.0));
@@ -432,7 +436,7 @@ pub async fn create(
         &unpriced,
         &sources,
         &lines_path,
-        "variantId",
+        "variant_id",
         buyer.currency,
     );
     if !errors.is_empty() {
@@ -591,8 +595,8 @@ pub async fn update(
     input: &OrderUpdate,
     expected: Option<DateTime<Utc>>,
 ) -> Result<Outcome> {
-    let root = Path::root("input");
-    let order = match draft::lock(conn, merchant_id, order_id, &Path::root("orderId")).await? {
+    let root = Path::input();
+    let order = match draft::lock(conn, merchant_id, order_id, &Path::field("order_id")).await? {
         Ok(o) => o,
         Err(e) => return Ok(Err(vec![e])),
     };
@@ -602,19 +606,19 @@ pub async fn update(
     let mut errors = Errors::default();
     let customer = decode_patch(
         &mut errors,
-        &root.key("customerId"),
+        &root.key("customer_id"),
         Kind::Customer,
         &input.customer_id,
     );
     let channel = decode_patch(
         &mut errors,
-        &root.key("channelId"),
+        &root.key("channel_id"),
         Kind::Channel,
         &input.channel_id,
     );
     let store = decode_patch(
         &mut errors,
-        &root.key("storeId"),
+        &root.key("store_id"),
         Kind::Store,
         &input.store_id,
     );
@@ -631,24 +635,24 @@ pub async fn update(
     let external_id = match &input.external_id {
         Patch::Keep => None,
         Patch::Clear => Some(None),
-        Patch::Set(v) => Some(text(&mut errors, &root.key("externalId"), v, 100)),
+        Patch::Set(v) => Some(text(&mut errors, &root.key("external_id"), v, 100)),
     };
     if let Some(m) = &input.metadata {
         check_metadata(&mut errors, &root.key("metadata"), m);
     }
     if let Some(d) = input.delivery_total {
-        check_money(&mut errors, &root.key("deliveryTotal"), d);
+        check_money(&mut errors, &root.key("delivery_total"), d);
     }
     // The buyer and the delivery charge decide prices and promotions: drafts only.
     if !order.is_draft() {
         let changes = [
             (
-                "customerId",
+                "customer_id",
                 customer.is_some_and(|c| c != order.customer_id),
             ),
-            ("channelId", channel.is_some_and(|c| c != order.channel_id)),
+            ("channel_id", channel.is_some_and(|c| c != order.channel_id)),
             (
-                "deliveryTotal",
+                "delivery_total",
                 input
                     .delivery_total
                     .is_some_and(|d| d != order.delivery_total),
@@ -742,7 +746,7 @@ pub async fn add_lines(
     items: &[LineInput],
     expected: Option<DateTime<Utc>>,
 ) -> Result<Outcome> {
-    let path = Path::root("lineItems");
+    let path = Path::input();
     let order = match open_draft(conn, merchant_id, order_id, expected).await? {
         Ok(o) => o,
         Err(e) => return Ok(Err(e)),
@@ -768,7 +772,7 @@ pub async fn add_lines(
         &unpriced,
         &sources,
         &path,
-        "variantId",
+        "variant_id",
         buyer.currency,
     );
     if !errors.is_empty() {
@@ -786,7 +790,7 @@ pub async fn update_lines(
     items: &[LineChange],
     expected: Option<DateTime<Utc>>,
 ) -> Result<Outcome> {
-    let path = Path::root("lineItems");
+    let path = Path::input();
     let order = match open_draft(conn, merchant_id, order_id, expected).await? {
         Ok(o) => o,
         Err(e) => return Ok(Err(e)),
@@ -864,7 +868,7 @@ pub async fn remove_lines(
     line_ids: &[String],
     expected: Option<DateTime<Utc>>,
 ) -> Result<Outcome> {
-    let path = Path::root("lineItemIds");
+    let path = Path::input();
     let order = match open_draft(conn, merchant_id, order_id, expected).await? {
         Ok(o) => o,
         Err(e) => return Ok(Err(e)),
@@ -923,7 +927,7 @@ pub async fn apply_coupon(
     raw_code: &str,
     expected: Option<DateTime<Utc>>,
 ) -> Result<Outcome> {
-    let path = Path::root("code");
+    let path = Path::field("code");
     let order = match open_draft(conn, merchant_id, order_id, expected).await? {
         Ok(o) => o,
         Err(e) => return Ok(Err(e)),
@@ -940,7 +944,7 @@ pub async fn apply_coupon(
             .iter()
             .find(|e| e.code.eq_ignore_ascii_case(entered))
         {
-            errors.add(&path, &e.reason, e.message.clone());
+            errors.add(&path, e.code(), e.message.clone());
         } else if let Some(id) = evaluation.applied.iter().find_map(|a| a.coupon_code_id) {
             let t = draft::totals_of(&order, &lines, &evaluation);
             draft::save(conn, merchant_id, &order, &lines, &t, Some(id)).await?;
@@ -948,7 +952,7 @@ pub async fn apply_coupon(
         } else {
             errors.add(
                 &path,
-                "RULES_NOT_MET",
+                code::RULES_NOT_MET,
                 "the code does not apply to this order",
             );
         }
@@ -989,7 +993,7 @@ pub async fn delete(
     order_id: &str,
     expected: Option<DateTime<Utc>>,
 ) -> Result<Outcome> {
-    let path = Path::root("orderId");
+    let path = Path::field("order_id");
     let order = match draft::lock(conn, merchant_id, order_id, &path).await? {
         Ok(o) => o,
         Err(e) => return Ok(Err(vec![e])),

@@ -108,7 +108,7 @@ pub async fn lock(
         .ok_or_else(|| FieldError::new(path, code::NOT_FOUND, "no such order")))
 }
 
-/// CONFLICT when the order changed after the `expectedUpdatedAt` the caller sent.
+/// CONFLICT when the order changed after the `expected_updated_at` the caller sent.
 pub fn check_expected(
     order: &Locked,
     expected: Option<DateTime<Utc>>,
@@ -116,7 +116,7 @@ pub fn check_expected(
     match expected {
         Some(at) if at.timestamp_micros() != order.updated_at.timestamp_micros() => {
             Err(FieldError::new(
-                &Path::root("expectedUpdatedAt"),
+                &Path::field("expected_updated_at"),
                 code::CONFLICT,
                 format!(
                     "the order changed since (updated at {}); reload it and retry",

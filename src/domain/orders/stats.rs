@@ -134,7 +134,7 @@ fn group_keys(q: &StatsQuery) -> Result<Vec<GroupKey>> {
                 .any(|x| matches!(x, GroupKey::Period(_)) && x != k)
         {
             return Err(Error::bad_input(
-                "groupBy",
+                "group_by",
                 "group by at most one of DAY, WEEK and MONTH",
             ));
         }
@@ -329,7 +329,11 @@ fn known_timezones() -> &'static Mutex<HashSet<String>> {
 
 /// Refuses a timezone PostgreSQL does not know by name (`pg_timezone_names`), with BAD_USER_INPUT
 /// naming `field`. Abbreviations and POSIX offsets are refused too: only IANA names.
-pub async fn check_timezone(conn: &mut AsyncPgConnection, field: &str, tz: &str) -> Result<()> {
+pub async fn check_timezone(
+    conn: &mut AsyncPgConnection,
+    field: &'static str,
+    tz: &str,
+) -> Result<()> {
     let bad = || {
         Error::bad_input(
             field,

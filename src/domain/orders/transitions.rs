@@ -28,7 +28,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::commands::Outcome;
 use super::draft::{self, Locked};
 use crate::db::sql::{Bind, Sql};
-use crate::domain::validate::{code, Errors, FieldError, Path};
+use crate::domain::validate::{code, Code, Errors, FieldError, Path};
 use crate::error::Result;
 
 /// A move of the state machine.
@@ -66,8 +66,12 @@ impl Transition {
     }
 }
 
-fn refuse(code: &str, message: String) -> Outcome {
-    Err(vec![FieldError::new(&Path::root("orderId"), code, message)])
+fn refuse(code: Code, message: String) -> Outcome {
+    Err(vec![FieldError::new(
+        &Path::field("order_id"),
+        code,
+        message,
+    )])
 }
 
 #[derive(QueryableByName)]
@@ -84,7 +88,7 @@ pub async fn run(
     transition: Transition,
     expected: Option<DateTime<Utc>>,
 ) -> Result<Outcome> {
-    let path = Path::root("orderId");
+    let path = Path::field("order_id");
     let order = match draft::lock(conn, merchant_id, order_id, &path).await? {
         Ok(o) => o,
         Err(e) => return Ok(Err(vec![e])),
@@ -162,7 +166,7 @@ async fn complete(
     merchant_id: i64,
     order: &Locked,
 ) -> Result<Outcome> {
-    let path = Path::root("orderId");
+    let path = Path::field("order_id");
     let now = Utc::now();
     let lines = draft::lines(conn, merchant_id, order.id).await?;
     let mut errors = Errors::default();
@@ -210,7 +214,7 @@ async fn complete(
             .find(|e| e.code.eq_ignore_ascii_case(entered))
         {
             return Ok(refuse(
-                &e.reason,
+                e.code(),
                 format!(
                     "the order's coupon code {entered} no longer applies: {}; remove it to complete the order",
                     e.message

@@ -118,20 +118,20 @@ fn check_item(errors: &mut Errors, path: &Path, index: usize, input: &PriceInput
     let id = decode(errors, &path.key("id"), Kind::Price, &input.id);
     let variant_id = decode(
         errors,
-        &path.key("variantId"),
+        &path.key("variant_id"),
         Kind::Variant,
         &input.variant_id,
     );
     let price_list_id = decode(
         errors,
-        &path.key("priceListId"),
+        &path.key("price_list_id"),
         Kind::PriceList,
         &input.price_list_id,
     );
     if input.id.is_none() {
         if input.variant_id.is_none() {
             errors.add(
-                &path.key("variantId"),
+                &path.key("variant_id"),
                 code::REQUIRED,
                 "is required when id is not given",
             );
@@ -156,10 +156,10 @@ fn check_item(errors: &mut Errors, path: &Path, index: usize, input: &PriceInput
     check_money(errors, &path.key("amount"), input.amount);
     if let Patch::Set(c) = input.compare_at_amount {
         let before = errors.0.len();
-        check_money(errors, &path.key("compareAtAmount"), c);
+        check_money(errors, &path.key("compare_at_amount"), c);
         if errors.0.len() == before && c < input.amount {
             errors.add(
-                &path.key("compareAtAmount"),
+                &path.key("compare_at_amount"),
                 code::OUT_OF_RANGE,
                 "must be at least amount",
             );
@@ -279,13 +279,13 @@ fn check_against(
 ) -> Option<Key> {
     if let Some(v) = item.variant_id {
         if !found.variants.contains(&v) {
-            errors.add(&path.key("variantId"), code::NOT_FOUND, "no such variant");
+            errors.add(&path.key("variant_id"), code::NOT_FOUND, "no such variant");
         }
     }
     if let Some(l) = item.price_list_id {
         if !found.lists.contains(&l) {
             errors.add(
-                &path.key("priceListId"),
+                &path.key("price_list_id"),
                 code::NOT_FOUND,
                 "no such price list",
             );
@@ -299,10 +299,10 @@ fn check_against(
             };
             let (v, c, l) = &stored.key;
             let changed = [
-                ("variantId", item.variant_id.is_some_and(|x| x != *v)),
+                ("variant_id", item.variant_id.is_some_and(|x| x != *v)),
                 ("currency", item.currency.as_ref().is_some_and(|x| x != c)),
                 (
-                    "priceListId",
+                    "price_list_id",
                     item.price_list_id.is_some_and(|x| Some(x) != *l),
                 ),
             ];
@@ -355,8 +355,8 @@ pub async fn upsert_many(
     inputs: &[PriceInput],
     policy: ErrorPolicy,
 ) -> Result<UpsertOutcome> {
-    check_batch_size("input", inputs.len(), MAX_PRICES, "prices")?;
-    let root = Path::root("input");
+    check_batch_size(inputs.len(), MAX_PRICES, "prices")?;
+    let root = Path::input();
     let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
     let items: Vec<Item> = inputs
         .iter()
@@ -379,7 +379,11 @@ pub async fn upsert_many(
         // cannot collide with a valid one.
         if let Some(k) = key.as_ref().filter(|_| errors[item.index].is_empty()) {
             if let Some(first) = seen_keys.get(k) {
-                let field = if item.id.is_some() { "id" } else { "variantId" };
+                let field = if item.id.is_some() {
+                    "id"
+                } else {
+                    "variant_id"
+                };
                 errors[item.index].add(
                     &path.key(field),
                     code::DUPLICATE_IN_REQUEST,
@@ -481,8 +485,8 @@ pub async fn delete_many(
     public_ids: &[String],
     policy: ErrorPolicy,
 ) -> Result<Vec<ItemResult>> {
-    check_batch_size("ids", public_ids.len(), MAX_PRICES, "prices")?;
-    let root = Path::root("ids");
+    check_batch_size(public_ids.len(), MAX_PRICES, "prices")?;
+    let root = Path::input();
     let mut errors: Vec<Errors> = public_ids.iter().map(|_| Errors::default()).collect();
     let keys: Vec<Option<i64>> = public_ids
         .iter()

@@ -1,4 +1,4 @@
-//! Price list writes: create (with nested rules), update (optimistic `expectedUpdatedAt`),
+//! Price list writes: create (with nested rules), update (optimistic `expected_updated_at`),
 //! delete, and the status transitions activate / deactivate / schedule.
 //!
 //! Lifecycle: a new list is `draft` (never applies). `activate` makes it `active` (it applies,
@@ -66,7 +66,7 @@ fn check_fields(errors: &mut Errors, root: &Path, input: &ListInput) -> Option<S
     if let Some(m) = &input.match_policy {
         if m != "all" && m != "any" {
             errors.add(
-                &root.key("matchPolicy"),
+                &root.key("match_policy"),
                 code::INVALID,
                 "must be all or any",
             );
@@ -85,7 +85,7 @@ fn check_window(
     if let (Some(s), Some(e)) = (starts, ends) {
         if e <= s {
             errors.add(
-                &root.key("endsAt"),
+                &root.key("ends_at"),
                 code::INVALID_WINDOW,
                 "must be after startsAt",
             );
@@ -105,7 +105,7 @@ pub async fn create(
     merchant_id: i64,
     input: &ListInput,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
-    let root = Path::root("input");
+    let root = Path::input();
     let mut errors = Errors::default();
     let name = check_fields(&mut errors, &root, input);
     if name.is_none() {
@@ -175,14 +175,14 @@ async fn find_for_change(
     expected: Option<DateTime<Utc>>,
     root: &Path,
 ) -> Result<std::result::Result<PriceList, Vec<FieldError>>> {
-    let list = match rules::find_list(conn, merchant_id, id, &Path::root("id")).await? {
+    let list = match rules::find_list(conn, merchant_id, id, &Path::field("id")).await? {
         Ok(l) => l,
         Err(e) => return Ok(Err(vec![e])),
     };
     if let Some(at) = expected {
         if at.timestamp_micros() != list.updated_at.timestamp_micros() {
             return Ok(Err(vec![FieldError::new(
-                &root.key("expectedUpdatedAt"),
+                &root.key("expected_updated_at"),
                 code::CONFLICT,
                 format!(
                     "the price list changed at {}; reload it and retry",
@@ -224,7 +224,7 @@ pub async fn update(
     input: &ListInput,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
-    let root = Path::root("input");
+    let root = Path::input();
     let mut list =
         match find_for_change(conn, merchant_id, id, input.expected_updated_at, &root).await? {
             Ok(l) => l,
@@ -242,14 +242,14 @@ pub async fn update(
     if list.status == "scheduled" {
         if list.starts_at.is_none() {
             errors.add(
-                &root.key("startsAt"),
+                &root.key("starts_at"),
                 code::REQUIRED,
                 "a scheduled price list needs startsAt; deactivate or activate it instead",
             );
         }
         if matches!(input.ends_at, Patch::Set(e) if e <= now) {
             errors.add(
-                &root.key("endsAt"),
+                &root.key("ends_at"),
                 code::IN_THE_PAST,
                 "a scheduled price list cannot end in the past",
             );
@@ -268,7 +268,7 @@ pub async fn delete(
     merchant_id: i64,
     id: &str,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
-    let list = match rules::find_list(conn, merchant_id, id, &Path::root("id")).await? {
+    let list = match rules::find_list(conn, merchant_id, id, &Path::field("id")).await? {
         Ok(l) => l,
         Err(e) => return Ok(Err(vec![e])),
     };
@@ -305,12 +305,12 @@ pub async fn transition(
     change: Transition,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
-    let mut list = match rules::find_list(conn, merchant_id, id, &Path::root("id")).await? {
+    let mut list = match rules::find_list(conn, merchant_id, id, &Path::field("id")).await? {
         Ok(l) => l,
         Err(e) => return Ok(Err(vec![e])),
     };
     let mut errors = Errors::default();
-    let id_path = Path::root("id");
+    let id_path = Path::field("id");
     let refuse = |errors: &mut Errors, action: &str, status: &str| {
         errors.add(
             &id_path,
@@ -344,12 +344,12 @@ pub async fn transition(
         Transition::Schedule { starts_at, ends_at } => {
             if starts_at < now - SKEW {
                 errors.add(
-                    &Path::root("startsAt"),
+                    &Path::field("starts_at"),
                     code::IN_THE_PAST,
                     "cannot schedule a start in the past; activate the price list instead",
                 );
             }
-            check_window(&mut errors, &Path(Vec::new()), Some(starts_at), ends_at);
+            check_window(&mut errors, &Path::input(), Some(starts_at), ends_at);
             list.status = "scheduled".into();
             list.starts_at = Some(starts_at);
             list.ends_at = ends_at;

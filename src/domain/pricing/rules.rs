@@ -56,8 +56,19 @@ impl ValidRule {
 
 const KINDS: [&str; 5] = ["customer_group", "channel", "customer", "volume", "market"];
 
-/// The input field that holds the reference of each kind.
+/// The input field that holds the reference of each kind (its path key).
 fn field_of(kind: &str) -> &'static str {
+    match kind {
+        "customer_group" => "customer_group_id",
+        "channel" => "channel_id",
+        "customer" => "customer_id",
+        "volume" => "min_quantity",
+        _ => "market_code",
+    }
+}
+
+/// How messages name [`field_of`] (the API's spelling, which these messages have always used).
+fn label_of(kind: &str) -> &'static str {
     match kind {
         "customer_group" => "customerGroupId",
         "channel" => "channelId",
@@ -85,19 +96,20 @@ pub fn check(errors: &mut Errors, path: &Path, input: &RuleInput) -> Option<Vali
     };
     let before = errors.0.len();
     let given = [
-        ("customerGroupId", input.customer_group_id.is_some()),
-        ("channelId", input.channel_id.is_some()),
-        ("customerId", input.customer_id.is_some()),
-        ("minQuantity", input.min_quantity.is_some()),
-        ("marketCode", input.market_code.is_some()),
+        ("customer_group_id", input.customer_group_id.is_some()),
+        ("channel_id", input.channel_id.is_some()),
+        ("customer_id", input.customer_id.is_some()),
+        ("min_quantity", input.min_quantity.is_some()),
+        ("market_code", input.market_code.is_some()),
     ];
     let own = field_of(kind);
+    let label = label_of(kind);
     for (field, present) in given {
         if present && field != own {
             errors.add(
                 &path.key(field),
                 code::INVALID,
-                format!("a {kind} rule takes only {own}"),
+                format!("a {kind} rule takes only {label}"),
             );
         }
     }
@@ -110,8 +122,9 @@ pub fn check(errors: &mut Errors, path: &Path, input: &RuleInput) -> Option<Vali
         market_code: None,
     };
     let p = path.key(own);
-    let missing =
-        |errors: &mut Errors| errors.add(&p, code::REQUIRED, format!("a {kind} rule needs {own}"));
+    let missing = |errors: &mut Errors| {
+        errors.add(&p, code::REQUIRED, format!("a {kind} rule needs {label}"))
+    };
     match kind {
         "customer_group" => match &input.customer_group_id {
             Some(id) => rule.customer_group_id = decode(errors, &p, Kind::CustomerGroup, id),
@@ -315,12 +328,18 @@ pub async fn add(
     price_list_id: &str,
     input: &RuleInput,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
-    let list = match find_list(conn, merchant_id, price_list_id, &Path::root("priceListId")).await?
+    let list = match find_list(
+        conn,
+        merchant_id,
+        price_list_id,
+        &Path::field("price_list_id"),
+    )
+    .await?
     {
         Ok(l) => l,
         Err(e) => return Ok(Err(vec![e])),
     };
-    let root = Path::root("input");
+    let root = Path::input();
     let mut errors = Errors::default();
     let Some(rule) = check(&mut errors, &root, input) else {
         return Ok(Err(errors.0));
@@ -329,7 +348,7 @@ pub async fn add(
         filter::by_column(conn, merchant_id, "price_list_id", &[list.id]).await?;
     if existing.len() >= MAX_RULES {
         errors.add(
-            &Path::root("priceListId"),
+            &Path::field("price_list_id"),
             code::LIMIT_EXCEEDED,
             format!("a price list holds at most {MAX_RULES} rules"),
         );
@@ -351,7 +370,7 @@ pub async fn remove(
     merchant_id: i64,
     id: &str,
 ) -> Result<std::result::Result<(i64, i64), Vec<FieldError>>> {
-    let path = Path::root("id");
+    let path = Path::field("id");
     let key = match ids::decode(Kind::PriceRule, id) {
         Ok(k) => k,
         Err(e) => {

@@ -123,7 +123,7 @@ pub async fn generate(
     if out.count < n {
         // Practically unreachable; rolls the whole mutation back rather than write a short batch.
         return Err(Error::conflict(
-            "codePrefix",
+            "code_prefix",
             "could not generate enough unique codes with this prefix; try another prefix",
         ));
     }

@@ -58,7 +58,7 @@ struct PromotionOf {
 }
 
 /// The merchant's promotion with this public ID, locked for the rest of the transaction (so
-/// concurrent writes to it serialize and `expectedUpdatedAt` holds).
+/// concurrent writes to it serialize and `expected_updated_at` holds).
 async fn find_for_update(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
@@ -107,7 +107,7 @@ fn window_and_limit(
     if let (Some(s), Some(e)) = (starts_at, expires_at) {
         if e <= s {
             errors.add(
-                &root.key("expiresAt"),
+                &root.key("expires_at"),
                 code::INVALID,
                 "must be after startsAt",
             );
@@ -115,7 +115,7 @@ fn window_and_limit(
     }
     if usage_limit.is_some_and(|l| l <= 0) {
         errors.add(
-            &root.key("usageLimit"),
+            &root.key("usage_limit"),
             code::OUT_OF_RANGE,
             "must be greater than 0",
         );
@@ -156,7 +156,7 @@ pub async fn create(
     merchant_id: i64,
     input: &PromotionInput,
 ) -> Result<Written> {
-    let root = Path::root("input");
+    let root = Path::input();
     let mut errors = Errors::default();
     let n = name(
         &mut errors,
@@ -183,7 +183,7 @@ pub async fn create(
     }
     let policy = match_policy(
         &mut errors,
-        &root.key("matchPolicy"),
+        &root.key("match_policy"),
         input.match_policy.as_deref().unwrap_or("all"),
     );
     let (starts_at, expires_at, usage_limit) = (
@@ -201,9 +201,9 @@ pub async fn create(
     if kind == "automatic" {
         for (field, present) in [
             ("code", input.code.is_some()),
-            ("multiCodes", multi),
-            ("codePrefix", input.code_prefix.is_some()),
-            ("numberOfCodes", input.number_of_codes.is_some()),
+            ("multi_codes", multi),
+            ("code_prefix", input.code_prefix.is_some()),
+            ("number_of_codes", input.number_of_codes.is_some()),
         ] {
             if present {
                 errors.add(
@@ -223,12 +223,12 @@ pub async fn create(
         }
         match input.code_prefix.as_deref().map(str::trim) {
             None | Some("") => errors.add(
-                &root.key("codePrefix"),
+                &root.key("code_prefix"),
                 code::REQUIRED,
                 "a multi-code promotion needs a code prefix",
             ),
             Some(p) if !codes::is_prefix(p) => errors.add(
-                &root.key("codePrefix"),
+                &root.key("code_prefix"),
                 code::INVALID,
                 "must be 1–32 letters, digits, '_' or '-'",
             ),
@@ -236,17 +236,17 @@ pub async fn create(
         }
         match input.number_of_codes {
             None => errors.add(
-                &root.key("numberOfCodes"),
+                &root.key("number_of_codes"),
                 code::REQUIRED,
                 "a multi-code promotion needs a number of codes",
             ),
             Some(x) if x < 1 => errors.add(
-                &root.key("numberOfCodes"),
+                &root.key("number_of_codes"),
                 code::OUT_OF_RANGE,
                 format!("must be between 1 and {MAX_CODES}"),
             ),
             Some(x) if i64::from(x) > MAX_CODES => errors.add(
-                &root.key("numberOfCodes"),
+                &root.key("number_of_codes"),
                 code::LIMIT_EXCEEDED,
                 format!("at most {MAX_CODES} codes per promotion, got {x}"),
             ),
@@ -254,8 +254,8 @@ pub async fn create(
         }
     } else if coupon {
         for (field, present) in [
-            ("codePrefix", input.code_prefix.is_some()),
-            ("numberOfCodes", input.number_of_codes.is_some()),
+            ("code_prefix", input.code_prefix.is_some()),
+            ("number_of_codes", input.number_of_codes.is_some()),
         ] {
             if present {
                 errors.add(&root.key(field), code::INVALID, "needs multiCodes: true");
@@ -350,8 +350,8 @@ pub async fn update(
     id: &str,
     input: &PromotionInput,
 ) -> Result<Written> {
-    let root = Path::root("input");
-    let p = match find_for_update(conn, merchant_id, id, &Path::root("id")).await? {
+    let root = Path::input();
+    let p = match find_for_update(conn, merchant_id, id, &Path::field("id")).await? {
         Ok(p) => p,
         Err(e) => return Ok(Err(vec![e])),
     };
@@ -359,7 +359,7 @@ pub async fn update(
     if let Some(at) = input.expected_updated_at {
         if at.timestamp_micros() != p.updated_at.timestamp_micros() {
             errors.add(
-                &root.key("expectedUpdatedAt"),
+                &root.key("expected_updated_at"),
                 code::CONFLICT,
                 "the promotion changed since; reload it and retry",
             );
@@ -378,9 +378,9 @@ pub async fn update(
         );
     }
     for (field, present) in [
-        ("multiCodes", input.multi_codes.is_some()),
-        ("codePrefix", input.code_prefix.is_some()),
-        ("numberOfCodes", input.number_of_codes.is_some()),
+        ("multi_codes", input.multi_codes.is_some()),
+        ("code_prefix", input.code_prefix.is_some()),
+        ("number_of_codes", input.number_of_codes.is_some()),
     ] {
         if present {
             errors.add(
@@ -399,7 +399,7 @@ pub async fn update(
         errors.length(&root.key("description"), d, 0, 1000);
     }
     let policy = match &input.match_policy {
-        Some(raw) => match_policy(&mut errors, &root.key("matchPolicy"), raw),
+        Some(raw) => match_policy(&mut errors, &root.key("match_policy"), raw),
         None => p.match_policy.clone(),
     };
     let starts_at = input.starts_at.apply(p.starts_at);
@@ -500,7 +500,7 @@ pub async fn update(
 /// Deletes a promotion with its rules, actions and codes. Refused (IN_USE) while an order holds
 /// one of its codes; adjustments of past orders keep their label and amount.
 pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) -> Result<Written> {
-    let p = match find_for_update(conn, merchant_id, id, &Path::root("id")).await? {
+    let p = match find_for_update(conn, merchant_id, id, &Path::field("id")).await? {
         Ok(p) => p,
         Err(e) => return Ok(Err(vec![e])),
     };
@@ -516,7 +516,7 @@ pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) ->
     let orders = used.into_iter().next().map(|c| c.count).unwrap_or(0);
     if orders > 0 {
         return Ok(Err(vec![FieldError::new(
-            &Path::root("id"),
+            &Path::field("id"),
             code::IN_USE,
             format!("{orders} order(s) hold one of its coupon codes; let it expire instead"),
         )]));
@@ -567,17 +567,23 @@ pub async fn add_rule(
     promotion_id: &str,
     rule: &RuleInput,
 ) -> Result<Written> {
-    let p =
-        match find_for_update(conn, merchant_id, promotion_id, &Path::root("promotionId")).await? {
-            Ok(p) => p,
-            Err(e) => return Ok(Err(vec![e])),
-        };
-    let root = Path::root("input");
+    let p = match find_for_update(
+        conn,
+        merchant_id,
+        promotion_id,
+        &Path::field("promotion_id"),
+    )
+    .await?
+    {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(vec![e])),
+    };
+    let root = Path::input();
     let mut errors = Errors::default();
     if children_count(conn, "promotion_rules", merchant_id, p.id).await? >= MAX_PER_PROMOTION as i64
     {
         errors.add(
-            &Path::root("promotionId"),
+            &Path::field("promotion_id"),
             code::LIMIT_EXCEEDED,
             format!("a promotion has at most {MAX_PER_PROMOTION} rules"),
         );
@@ -603,18 +609,24 @@ pub async fn add_action(
     promotion_id: &str,
     action: &ActionInput,
 ) -> Result<Written> {
-    let p =
-        match find_for_update(conn, merchant_id, promotion_id, &Path::root("promotionId")).await? {
-            Ok(p) => p,
-            Err(e) => return Ok(Err(vec![e])),
-        };
-    let root = Path::root("input");
+    let p = match find_for_update(
+        conn,
+        merchant_id,
+        promotion_id,
+        &Path::field("promotion_id"),
+    )
+    .await?
+    {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(vec![e])),
+    };
+    let root = Path::input();
     let mut errors = Errors::default();
     if children_count(conn, "promotion_actions", merchant_id, p.id).await?
         >= MAX_PER_PROMOTION as i64
     {
         errors.add(
-            &Path::root("promotionId"),
+            &Path::field("promotion_id"),
             code::LIMIT_EXCEEDED,
             format!("a promotion has at most {MAX_PER_PROMOTION} actions"),
         );
@@ -640,7 +652,7 @@ pub async fn remove_child(
     kind: Kind,
     id: &str,
 ) -> Result<Written> {
-    let path = Path::root("id");
+    let path = Path::field("id");
     let key = match ids::decode(kind, id) {
         Ok(k) => k,
         Err(e) => {
@@ -686,15 +698,21 @@ pub async fn generate_codes(
     number_of_codes: i32,
     code_prefix: Option<&str>,
 ) -> Result<std::result::Result<(i64, Generated), Vec<FieldError>>> {
-    let p =
-        match find_for_update(conn, merchant_id, promotion_id, &Path::root("promotionId")).await? {
-            Ok(p) => p,
-            Err(e) => return Ok(Err(vec![e])),
-        };
+    let p = match find_for_update(
+        conn,
+        merchant_id,
+        promotion_id,
+        &Path::field("promotion_id"),
+    )
+    .await?
+    {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(vec![e])),
+    };
     let mut errors = Errors::default();
     if p.kind != "coupon_code" {
         errors.add(
-            &Path::root("promotionId"),
+            &Path::field("promotion_id"),
             code::INVALID,
             "only coupon_code promotions have coupon codes",
         );
@@ -702,14 +720,14 @@ pub async fn generate_codes(
     let n = i64::from(number_of_codes);
     if n < 1 {
         errors.add(
-            &Path::root("numberOfCodes"),
+            &Path::field("number_of_codes"),
             code::OUT_OF_RANGE,
             format!("must be between 1 and {MAX_CODES}"),
         );
     } else if n > MAX_CODES {
         // A request over a size limit is LIMIT_EXCEEDED (README), like a total over it below.
         errors.add(
-            &Path::root("numberOfCodes"),
+            &Path::field("number_of_codes"),
             code::LIMIT_EXCEEDED,
             format!("at most {MAX_CODES} codes per promotion, got {n}"),
         );
@@ -719,10 +737,10 @@ pub async fn generate_codes(
         .or(p.code_prefix.clone())
         .unwrap_or_default();
     if prefix.is_empty() {
-        errors.add(&Path::root("codePrefix"), code::REQUIRED, "is required");
+        errors.add(&Path::field("code_prefix"), code::REQUIRED, "is required");
     } else if !codes::is_prefix(&prefix) {
         errors.add(
-            &Path::root("codePrefix"),
+            &Path::field("code_prefix"),
             code::INVALID,
             "must be 1–32 letters, digits, '_' or '-'",
         );
@@ -733,7 +751,7 @@ pub async fn generate_codes(
     let existing = codes::count(conn, merchant_id, p.id).await?;
     if existing + n > MAX_CODES {
         return Ok(Err(vec![FieldError::new(
-            &Path::root("numberOfCodes"),
+            &Path::field("number_of_codes"),
             code::LIMIT_EXCEEDED,
             format!(
                 "the promotion has {existing} codes; at most {MAX_CODES} in total, so at most {} more",

@@ -67,7 +67,7 @@ pub async fn from_input(
     merchant_id: i64,
     input: &DraftInput,
 ) -> Result<std::result::Result<Draft, Vec<FieldError>>> {
-    let root = Path::root("draft");
+    let root = Path::input();
     let mut errors = Errors::default();
     let currency = input.currency.trim().to_ascii_uppercase();
     if currency.is_empty() {
@@ -80,14 +80,14 @@ pub async fn from_input(
         );
     }
     let delivery_total = input.delivery_total.unwrap_or_default();
-    money(&mut errors, &root.key("deliveryTotal"), delivery_total);
-    codes(&mut errors, &root.key("couponCodes"), &input.coupon_codes);
+    money(&mut errors, &root.key("delivery_total"), delivery_total);
+    codes(&mut errors, &root.key("coupon_codes"), &input.coupon_codes);
 
     let mut customer_id = None;
     if let Some(raw) = &input.customer_id {
         match ids::decode(Kind::Customer, raw) {
             Ok(k) => customer_id = Some(k),
-            Err(e) => errors.add(&root.key("customerId"), code::INVALID, e.to_string()),
+            Err(e) => errors.add(&root.key("customer_id"), code::INVALID, e.to_string()),
         }
     }
     if input.lines.len() > MAX_BULK {
@@ -104,7 +104,7 @@ pub async fn from_input(
         match ids::decode(Kind::Variant, &line.variant_id) {
             Ok(k) => variants.push(Some(k)),
             Err(e) => {
-                errors.add(&path.key("variantId"), code::INVALID, e.to_string());
+                errors.add(&path.key("variant_id"), code::INVALID, e.to_string());
                 variants.push(None);
             }
         }
@@ -115,7 +115,7 @@ pub async fn from_input(
                 "must be between 1 and 100000",
             );
         }
-        money(&mut errors, &path.key("unitPrice"), line.unit_price);
+        money(&mut errors, &path.key("unit_price"), line.unit_price);
     }
 
     // The merchant's variants (with their products) and customer, in one statement.
@@ -140,7 +140,11 @@ pub async fn from_input(
         .load(conn)
         .await?;
         if !rows.into_iter().next().is_some_and(|r| r.found) {
-            errors.add(&root.key("customerId"), code::NOT_FOUND, "no such customer");
+            errors.add(
+                &root.key("customer_id"),
+                code::NOT_FOUND,
+                "no such customer",
+            );
         }
     }
     let product_of: std::collections::HashMap<i64, i64> =
@@ -157,7 +161,7 @@ pub async fn from_input(
                 unit_price: line.unit_price,
             }),
             None => errors.add(
-                &root.key("lines").index(i).key("variantId"),
+                &root.key("lines").index(i).key("variant_id"),
                 code::NOT_FOUND,
                 "no such variant",
             ),
@@ -218,7 +222,7 @@ pub async fn from_order(
     order_id: &str,
     extra_codes: &[String],
 ) -> Result<std::result::Result<Draft, Vec<FieldError>>> {
-    let path = Path::root("orderId");
+    let path = Path::field("order_id");
     let key = match ids::decode(Kind::Order, order_id) {
         Ok(k) => k,
         Err(e) => {
@@ -230,7 +234,7 @@ pub async fn from_order(
         }
     };
     let mut errors = Errors::default();
-    codes(&mut errors, &Path::root("couponCodes"), extra_codes);
+    codes(&mut errors, &Path::field("coupon_codes"), extra_codes);
     if !errors.is_empty() {
         return Ok(Err(errors.0));
     }

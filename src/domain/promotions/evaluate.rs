@@ -45,6 +45,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use super::{Promotion, PromotionAction, PromotionRule};
 use crate::db::sql::{Bind, Sql};
 use crate::domain::filter;
+use crate::domain::validate::Code;
 use crate::error::Result;
 
 /// An order, or the draft of one, to evaluate.
@@ -109,13 +110,24 @@ pub struct CodeError {
     pub message: String,
 }
 
-/// Reasons of [`CodeError`].
+/// Reasons of [`CodeError`]: the strings of field-error codes, as an order refuses a code with
+/// them ([`Code::parse`] reads them back).
 pub mod reason {
-    pub const NOT_FOUND: &str = "NOT_FOUND";
-    pub const NOT_STARTED: &str = "NOT_STARTED";
-    pub const EXPIRED: &str = "EXPIRED";
-    pub const USAGE_LIMIT_REACHED: &str = "USAGE_LIMIT_REACHED";
-    pub const RULES_NOT_MET: &str = "RULES_NOT_MET";
+    use crate::domain::validate::code;
+
+    pub const NOT_FOUND: &str = code::NOT_FOUND.as_str();
+    pub const NOT_STARTED: &str = code::NOT_STARTED.as_str();
+    pub const EXPIRED: &str = code::EXPIRED.as_str();
+    pub const USAGE_LIMIT_REACHED: &str = code::USAGE_LIMIT_REACHED.as_str();
+    pub const RULES_NOT_MET: &str = code::RULES_NOT_MET.as_str();
+}
+
+impl CodeError {
+    /// The reason as a field-error code (an order refusing the code reports it so).
+    pub fn code(&self) -> Code {
+        // Every reason is a code's string (see [`reason`]); RULES_NOT_MET is the generic one.
+        Code::parse(&self.reason).unwrap_or(crate::domain::validate::code::RULES_NOT_MET)
+    }
 }
 
 /// A promotion that may apply: automatic and active, or unlocked by an entered code.

@@ -242,22 +242,22 @@ pub fn rule(errors: &mut Errors, refs: &mut Refs, path: &Path, r: &RuleInput) ->
     };
     let k = kind.as_str();
     if k != "item_total" {
-        unused(errors, &path.key("amountMin"), r.amount_min.is_some(), k);
-        unused(errors, &path.key("amountMax"), r.amount_max.is_some(), k);
+        unused(errors, &path.key("amount_min"), r.amount_min.is_some(), k);
+        unused(errors, &path.key("amount_max"), r.amount_max.is_some(), k);
     }
     if k != "product" {
         unused(
             errors,
-            &path.key("matchPolicy"),
+            &path.key("match_policy"),
             r.match_policy.is_some(),
             k,
         );
-        unused(errors, &path.key("productIds"), r.product_ids.is_some(), k);
+        unused(errors, &path.key("product_ids"), r.product_ids.is_some(), k);
     }
     if k != "customer" {
         unused(
             errors,
-            &path.key("customerIds"),
+            &path.key("customer_ids"),
             r.customer_ids.is_some(),
             k,
         );
@@ -265,7 +265,7 @@ pub fn rule(errors: &mut Errors, refs: &mut Refs, path: &Path, r: &RuleInput) ->
     if k != "customer_group" {
         unused(
             errors,
-            &path.key("customerGroupIds"),
+            &path.key("customer_group_ids"),
             r.customer_group_ids.is_some(),
             k,
         );
@@ -277,22 +277,22 @@ pub fn rule(errors: &mut Errors, refs: &mut Refs, path: &Path, r: &RuleInput) ->
         "item_total" => {
             if r.amount_min.is_none() && r.amount_max.is_none() {
                 errors.add(
-                    &path.key("amountMin"),
+                    &path.key("amount_min"),
                     code::REQUIRED,
                     "an item_total rule needs amountMin or amountMax",
                 );
             }
             let min_ok = r
                 .amount_min
-                .is_none_or(|d| money(errors, &path.key("amountMin"), d));
+                .is_none_or(|d| money(errors, &path.key("amount_min"), d));
             let max_ok = r
                 .amount_max
-                .is_none_or(|d| money(errors, &path.key("amountMax"), d));
+                .is_none_or(|d| money(errors, &path.key("amount_max"), d));
             if let (Some(min), Some(max), true, true) = (r.amount_min, r.amount_max, min_ok, max_ok)
             {
                 if min > max {
                     errors.add(
-                        &path.key("amountMax"),
+                        &path.key("amount_max"),
                         code::INVALID,
                         "must be greater than or equal to amountMin",
                     );
@@ -309,7 +309,7 @@ pub fn rule(errors: &mut Errors, refs: &mut Refs, path: &Path, r: &RuleInput) ->
                 .unwrap_or_else(|| "any".into());
             if !["any", "all", "none"].contains(&policy.as_str()) {
                 errors.add(
-                    &path.key("matchPolicy"),
+                    &path.key("match_policy"),
                     code::INVALID,
                     "must be any, all or none",
                 );
@@ -317,7 +317,7 @@ pub fn rule(errors: &mut Errors, refs: &mut Refs, path: &Path, r: &RuleInput) ->
             new.match_policy = Some(policy);
             new.product_ids = refs.list(
                 errors,
-                &path.key("productIds"),
+                &path.key("product_ids"),
                 Kind::Product,
                 r.product_ids.as_deref().unwrap_or_default(),
                 true,
@@ -326,7 +326,7 @@ pub fn rule(errors: &mut Errors, refs: &mut Refs, path: &Path, r: &RuleInput) ->
         "customer" => {
             new.customer_ids = refs.list(
                 errors,
-                &path.key("customerIds"),
+                &path.key("customer_ids"),
                 Kind::Customer,
                 r.customer_ids.as_deref().unwrap_or_default(),
                 true,
@@ -335,7 +335,7 @@ pub fn rule(errors: &mut Errors, refs: &mut Refs, path: &Path, r: &RuleInput) ->
         "customer_group" => {
             new.customer_group_ids = refs.list(
                 errors,
-                &path.key("customerGroupIds"),
+                &path.key("customer_group_ids"),
                 Kind::CustomerGroup,
                 r.customer_group_ids.as_deref().unwrap_or_default(),
                 true,
@@ -434,13 +434,13 @@ pub fn action(
         // No products: every line is discounted.
         new.product_ids = refs.list(
             errors,
-            &path.key("productIds"),
+            &path.key("product_ids"),
             Kind::Product,
             a.product_ids.as_deref().unwrap_or_default(),
             false,
         );
     } else {
-        unused(errors, &path.key("productIds"), a.product_ids.is_some(), k);
+        unused(errors, &path.key("product_ids"), a.product_ids.is_some(), k);
     }
     (errors.0.len() == before).then_some(new)
 }
@@ -545,13 +545,13 @@ mod tests {
         errors
             .0
             .iter()
-            .map(|e| (e.field.join("."), e.code.clone()))
+            .map(|e| (e.path.to_string(), e.code.as_str().to_owned()))
             .collect()
     }
 
     #[test]
     fn item_total_needs_a_bound_and_ordered_bounds() {
-        let p = Path::root("r");
+        let p = Path::field("r");
         let mut e = Errors::default();
         let mut refs = Refs::default();
         assert!(rule(
@@ -564,7 +564,7 @@ mod tests {
             }
         )
         .is_none());
-        assert_eq!(codes(&e), vec![("r.amountMin".into(), "REQUIRED".into())]);
+        assert_eq!(codes(&e), vec![("r.amount_min".into(), "REQUIRED".into())]);
 
         let mut e = Errors::default();
         let r = RuleInput {
@@ -579,7 +579,7 @@ mod tests {
             codes(&e),
             vec![
                 ("r.currency".into(), "INVALID".into()),
-                ("r.amountMax".into(), "INVALID".into())
+                ("r.amount_max".into(), "INVALID".into())
             ]
         );
 
@@ -594,15 +594,15 @@ mod tests {
         assert_eq!(
             codes(&e),
             vec![
-                ("r.amountMin".into(), "OUT_OF_RANGE".into()),
-                ("r.amountMax".into(), "INVALID".into())
+                ("r.amount_min".into(), "OUT_OF_RANGE".into()),
+                ("r.amount_max".into(), "INVALID".into())
             ]
         );
     }
 
     #[test]
     fn actions_need_their_calculator_values() {
-        let p = Path::root("a");
+        let p = Path::field("a");
         let mut refs = Refs::default();
         let cases: Vec<(ActionInput, Vec<(&str, &str)>)> = vec![
             (
@@ -637,7 +637,7 @@ mod tests {
                     product_ids: Some(vec![]),
                     ..Default::default()
                 },
-                vec![("a.amount", "INVALID"), ("a.productIds", "INVALID")],
+                vec![("a.amount", "INVALID"), ("a.product_ids", "INVALID")],
             ),
             (
                 ActionInput {
@@ -654,7 +654,7 @@ mod tests {
                     product_ids: Some(vec!["cus_x".into()]),
                     ..Default::default()
                 },
-                vec![("a.productIds.0", "INVALID")],
+                vec![("a.product_ids.0", "INVALID")],
             ),
         ];
         for (input, expected) in cases {

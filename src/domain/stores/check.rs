@@ -1,6 +1,7 @@
 //! Every field rule of the Fire spark store upsert, checked on the raw JSON so that each error
-//! names its field by path (`["stores","0","location","postal_code"]`) with a stable code and a
-//! message in the documentation's style ("Postal code must be numbers only").
+//! names its field by path (`[0, "location", "postal_code"]`: the store's index, then its keys)
+//! with a stable code and a message in the documentation's style ("Postal code must be numbers
+//! only").
 
 use std::str::FromStr;
 
@@ -86,7 +87,7 @@ struct Obj<'v, 'e> {
 
 impl<'v> Obj<'v, '_> {
     /// The value of `key` unless absent or null; REQUIRED when `required`.
-    fn get(&mut self, key: &str, required: bool) -> Option<&'v Value> {
+    fn get(&mut self, key: &'static str, required: bool) -> Option<&'v Value> {
         match self.map.get(key) {
             None | Some(Value::Null) => {
                 if required {
@@ -103,7 +104,7 @@ impl<'v> Obj<'v, '_> {
     }
 
     /// A present key must not be null (top-level fields: null is not "keep").
-    fn not_null(&mut self, key: &str) {
+    fn not_null(&mut self, key: &'static str) {
         if let Some(Value::Null) = self.map.get(key) {
             self.errs.add(
                 &self.path.key(key),
@@ -113,7 +114,7 @@ impl<'v> Obj<'v, '_> {
         }
     }
 
-    fn invalid(&mut self, key: &str, what: &str) {
+    fn invalid(&mut self, key: &'static str, what: &str) {
         self.errs.add(
             &self.path.key(key),
             code::INVALID,
@@ -121,7 +122,7 @@ impl<'v> Obj<'v, '_> {
         );
     }
 
-    fn string(&mut self, key: &str, required: bool) -> Option<&'v str> {
+    fn string(&mut self, key: &'static str, required: bool) -> Option<&'v str> {
         let v = self.get(key, required)?;
         match v.as_str() {
             Some(s) => Some(s),
@@ -133,7 +134,13 @@ impl<'v> Obj<'v, '_> {
     }
 
     /// A string of `min..=max` characters.
-    fn text(&mut self, key: &str, required: bool, min: usize, max: usize) -> Option<&'v str> {
+    fn text(
+        &mut self,
+        key: &'static str,
+        required: bool,
+        min: usize,
+        max: usize,
+    ) -> Option<&'v str> {
         let s = self.string(key, required)?;
         let n = s.chars().count();
         if n < min || n > max {
@@ -155,7 +162,7 @@ impl<'v> Obj<'v, '_> {
     }
 
     /// Digits only, `min..=max` of them.
-    fn digits(&mut self, key: &str, required: bool, min: usize, max: usize) {
+    fn digits(&mut self, key: &'static str, required: bool, min: usize, max: usize) {
         let Some(s) = self.string(key, required) else {
             return;
         };
@@ -178,7 +185,7 @@ impl<'v> Obj<'v, '_> {
         }
     }
 
-    fn one_of(&mut self, key: &str, required: bool, allowed: &[&str]) {
+    fn one_of(&mut self, key: &'static str, required: bool, allowed: &[&str]) {
         if let Some(s) = self.string(key, required) {
             if !allowed.contains(&s) {
                 let list = allowed.join(", ");
@@ -191,7 +198,7 @@ impl<'v> Obj<'v, '_> {
         }
     }
 
-    fn boolean(&mut self, key: &str, required: bool) {
+    fn boolean(&mut self, key: &'static str, required: bool) {
         if let Some(v) = self.get(key, required) {
             if !v.is_boolean() {
                 self.invalid(key, "true or false");
@@ -200,7 +207,7 @@ impl<'v> Obj<'v, '_> {
     }
 
     /// A number within `lo..=hi` (`hi` None = unbounded above).
-    fn number(&mut self, key: &str, required: bool, lo: Decimal, hi: Decimal) {
+    fn number(&mut self, key: &'static str, required: bool, lo: Decimal, hi: Decimal) {
         let Some(v) = self.get(key, required) else {
             return;
         };
@@ -215,7 +222,7 @@ impl<'v> Obj<'v, '_> {
         }
     }
 
-    fn uuid(&mut self, key: &str, required: bool) {
+    fn uuid(&mut self, key: &'static str, required: bool) {
         if let Some(s) = self.string(key, required) {
             if uuid::Uuid::parse_str(s).is_err() {
                 self.invalid(key, "a UUID");
@@ -223,7 +230,7 @@ impl<'v> Obj<'v, '_> {
         }
     }
 
-    fn external_id(&mut self, key: &str, required: bool) {
+    fn external_id(&mut self, key: &'static str, required: bool) {
         if let Some(s) = self.string(key, required) {
             if !is_external_id(s) {
                 let c = if s.is_empty() {
@@ -244,7 +251,7 @@ impl<'v> Obj<'v, '_> {
     }
 
     /// A nested object, walked by `f`.
-    fn object(&mut self, key: &str, required: bool, f: impl FnOnce(&mut Obj<'v, '_>)) {
+    fn object(&mut self, key: &'static str, required: bool, f: impl FnOnce(&mut Obj<'v, '_>)) {
         let Some(v) = self.get(key, required) else {
             return;
         };
@@ -253,7 +260,7 @@ impl<'v> Obj<'v, '_> {
     }
 
     /// A nested array of at most `max` items.
-    fn array(&mut self, key: &str, required: bool, max: usize) -> Option<&'v Vec<Value>> {
+    fn array(&mut self, key: &'static str, required: bool, max: usize) -> Option<&'v Vec<Value>> {
         let v = self.get(key, required)?;
         let Some(items) = v.as_array() else {
             self.invalid(key, "an array");
@@ -271,7 +278,7 @@ impl<'v> Obj<'v, '_> {
     }
 
     /// Localized text: an object of locale → text.
-    fn localized(&mut self, key: &str, required: bool) {
+    fn localized(&mut self, key: &'static str, required: bool) {
         let Some(v) = self.get(key, required) else {
             return;
         };
@@ -322,7 +329,7 @@ fn localized(v: &Value, path: &Path, errs: &mut Errors, what: &str, non_empty: b
         return;
     }
     for (locale, text) in map {
-        let p = path.key(locale);
+        let p = path.key(locale.clone());
         if locale.is_empty() || locale.len() > 35 {
             errs.add(&p, code::INVALID, "Locale must be 1–35 characters");
         }
@@ -385,7 +392,7 @@ pub fn store(v: &Value, path: &Path, errs: &mut Errors) {
                 return;
             }
             for (code_key, ch) in chs.map {
-                let p = chs.path.key(code_key);
+                let p = chs.path.key(code_key.clone());
                 if !is_code(code_key, true) {
                     chs.errs.add(
                         &p,
@@ -428,7 +435,7 @@ fn channel(o: &mut Obj<'_, '_>) {
             return;
         }
         for (kind, f) in fs.map {
-            let p = fs.path.key(kind);
+            let p = fs.path.key(kind.clone());
             if !is_code(kind, false) {
                 fs.errs.add(
                     &p,
@@ -486,7 +493,7 @@ fn fulfillment(o: &mut Obj<'_, '_>, key: &str) {
                 let path = a.path.key("schedules").index(i);
                 walk_object(week, &path, a.errs, "Schedule", |w| {
                     for (day, hours) in w.map {
-                        let p = w.path.key(day);
+                        let p = w.path.key(day.clone());
                         if !DAYS.contains(&day.as_str()) {
                             w.errs.add(
                                 &p,

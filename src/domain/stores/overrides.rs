@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::config::ScheduledOverride;
 use crate::db::schema::{store_scheduled_overrides as so, stores};
-use crate::domain::validate::{code, FieldError, Path};
+use crate::domain::validate::{code, Code, FieldError, Path};
 use crate::error::Error;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,8 +26,9 @@ impl From<diesel::result::Error> for OverrideError {
     }
 }
 
-fn invalid(field: &str, code: &str, message: impl Into<String>) -> OverrideError {
-    OverrideError::Invalid(vec![FieldError::new(&Path::root(field), code, message)])
+/// A refusal naming one argument of the command (`field`, `ends_at`, `store_id`…).
+fn invalid(argument: &'static str, code: Code, message: impl Into<String>) -> OverrideError {
+    OverrideError::Invalid(vec![FieldError::new(&Path::field(argument), code, message)])
 }
 
 /// Sub-fields that may follow each top-level field; `None` = any path below it.
@@ -93,14 +94,14 @@ pub async fn create_override(
     }
     if ends_at <= starts_at {
         return Err(invalid(
-            "endsAt",
+            "ends_at",
             code::INVALID,
             "Ends at must be after starts at",
         ));
     }
     if ends_at <= Utc::now() {
         return Err(invalid(
-            "endsAt",
+            "ends_at",
             code::OUT_OF_RANGE,
             "Ends at must be in the future",
         ));
@@ -121,7 +122,7 @@ pub async fn create_override(
         .get_result(conn)
         .await?;
     if exists == 0 {
-        return Err(invalid("storeId", code::NOT_FOUND, "Store not found"));
+        return Err(invalid("store_id", code::NOT_FOUND, "Store not found"));
     }
     Ok(diesel::insert_into(so::table)
         .values((

@@ -56,22 +56,6 @@ pub const MAX_STORES: usize = 500;
 /// Rows per multi-row INSERT (keeps every statement far below PostgreSQL's 65,535 binds).
 const CHUNK: usize = 1000;
 
-/// Codes of this command beyond the shared ones.
-pub mod codes {
-    pub const BRAND_MISMATCH: &str = "BRAND_MISMATCH";
-}
-
-/// Whether an error code is a business rule (422 in the REST dialect) rather than validation (400).
-pub fn is_business_rule(code: &str) -> bool {
-    matches!(
-        code,
-        code::DUPLICATE_IN_REQUEST
-            | code::SCHEDULED_OVERRIDE_CONFLICT
-            | code::IMMUTABLE
-            | codes::BRAND_MISMATCH
-    )
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct UpsertOutcome {
     pub created: usize,
@@ -80,10 +64,12 @@ pub struct UpsertOutcome {
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpsertError {
-    /// The body failed validation (400). Paths start with `["stores", index, …]`.
+    /// The body failed validation (400). Paths start with the store's index (`[0, "location",
+    /// "postal_code"]`); every code is of kind [`ErrorKind::Validation`](crate::domain::validate::ErrorKind).
     #[error("validation failed")]
     Validation(Vec<FieldError>),
-    /// A business rule refused the request (422).
+    /// A business rule refused the request (422); every code is of kind
+    /// [`ErrorKind::Rule`](crate::domain::validate::ErrorKind).
     #[error("business rule violated")]
     Rule(Vec<FieldError>),
     #[error(transparent)]
@@ -103,28 +89,10 @@ impl UpsertError {
             UpsertError::Db(_) => &[],
         }
     }
-
-    /// The flat message of the REST dialect: the first error, its path relative to the store
-    /// (`location.postal_code: Postal code must be numbers only`).
-    pub fn message(&self) -> String {
-        match self.errors().first() {
-            Some(e) => relative(e).dotted(),
-            None => self.to_string(),
-        }
-    }
-}
-
-/// `["stores","0","location","postal_code"]` → `["location","postal_code"]`.
-pub fn relative(e: &FieldError) -> FieldError {
-    let mut e = e.clone();
-    if e.field.len() > 2 && e.field[0] == "stores" {
-        e.field.drain(..2);
-    }
-    e
 }
 
 fn store_path(i: usize) -> Path {
-    Path::root("stores").index(i)
+    Path::input().index(i)
 }
 
 /// Validates the raw elements and builds the typed inputs.
@@ -136,7 +104,7 @@ pub fn parse(
     if let Some(h) = brand_header {
         if !is_external_id(h) {
             errs.add(
-                &Path::root("brandId"),
+                &Path::field("brand_id"),
                 code::INVALID,
                 "Brand ID must be 1–64 characters: letters, digits, '_' and '-' only",
             );
@@ -144,7 +112,7 @@ pub fn parse(
     }
     if raw.len() > MAX_STORES {
         errs.add(
-            &Path::root("stores"),
+            &Path::input(),
             code::LIMIT_EXCEEDED,
             format!("At most {MAX_STORES} stores per request"),
         );
@@ -219,7 +187,7 @@ async fn write(
             if h != b {
                 rule.add(
                     &store_path(i).key("brand_id"),
-                    codes::BRAND_MISMATCH,
+                    code::BRAND_MISMATCH,
                     format!("Brand ID {b} does not match the x-brand-id header {h}"),
                 );
             }
@@ -381,7 +349,7 @@ async fn write(
             if current != Some(h) {
                 rule.add(
                     &store_path(i).key("id"),
-                    codes::BRAND_MISMATCH,
+                    code::BRAND_MISMATCH,
                     format!("Store {} does not belong to brand {h}", s.id),
                 );
                 continue;
@@ -391,7 +359,7 @@ async fn write(
         for o in overrides.iter().filter(|o| o.store_id == old.id) {
             if let Some(f) = changed.iter().find(|f| overlaps(&o.field, f)) {
                 rule.add(
-                    &store_path(i).key(f.split('.').next().unwrap_or(f)),
+                    &store_path(i).key(f.split('.').next().unwrap_or(f).to_owned()),
                     code::SCHEDULED_OVERRIDE_CONFLICT,
                     format!(
                         "A scheduled override of {} until {} conflicts with this change",
@@ -859,16 +827,17 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn paths_and_messages() {
+    fn errors_name_the_store_by_index_and_the_field_in_snake_case() {
         let raw = vec![json!({"id": "a", "name": "A", "location": {
             "latitude": 0, "longitude": 0, "address_line_1": "Main 1", "city": "X",
             "country": "Y", "postal_code": "09A1", "business_name": "B"}})];
         let errs = parse(None, &raw).err().unwrap_or_default();
-        assert_eq!(errs[0].field, ["stores", "0", "location", "postal_code"]);
         assert_eq!(
-            UpsertError::Validation(errs).message(),
-            "location.postal_code: Postal code must be numbers only"
+            errs[0].path,
+            Path::input().index(0).key("location").key("postal_code")
         );
+        assert_eq!(errs[0].code, code::INVALID);
+        assert_eq!(errs[0].message, "Postal code must be numbers only");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::single::{outcome, patch, set};
-use super::{run, Outcome, UserError};
+use super::{run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::customers::addresses::{self, AddressInput};
 use crate::domain::customers::Address as Row;
@@ -128,6 +128,7 @@ pub struct CustomerAddressPayload {
 
 async fn payload(
     ctx: &Context<'_>,
+    args: &Arguments,
     outcome: Outcome,
     deleted: bool,
 ) -> GqlResult<CustomerAddressPayload> {
@@ -141,9 +142,16 @@ async fn payload(
         deleted_id: id
             .filter(|_| deleted)
             .map(|k| ID(ids::encode(Kind::Address, k))),
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(args),
     })
 }
+
+/// `customerAddressCreate(customerId:, input:, idempotencyKey:)`.
+const CREATE_ARGS: Arguments = Arguments::new("input", &["customer_id", "idempotency_key"]);
+/// `customerAddressUpdate(id:, input:, expectedUpdatedAt:)`.
+const UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
+/// `customerAddressDelete(id:)`.
+const DELETE_ARGS: Arguments = Arguments::scalars(&["id"]);
 
 #[derive(Default)]
 pub struct AddressMutation;
@@ -167,6 +175,7 @@ impl AddressMutation {
         let input: AddressInput = input.into();
         let outcome = run(
             ctx,
+            &CREATE_ARGS,
             "customerAddressCreate",
             idempotency_key.as_deref(),
             &hash,
@@ -179,7 +188,7 @@ impl AddressMutation {
             },
         )
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &CREATE_ARGS, outcome, false).await
     }
 
     /// Changes an address (`addr_…`); omitted fields keep their values.
@@ -194,15 +203,22 @@ impl AddressMutation {
     ) -> GqlResult<CustomerAddressPayload> {
         let m = merchant_id(ctx)?;
         let input: AddressInput = input.into();
-        let outcome = run(ctx, "customerAddressUpdate", None, &(), move |c| {
-            Box::pin(async move {
-                Ok(outcome(
-                    addresses::update(c, m, &id, &input, expected_updated_at).await?,
-                ))
-            })
-        })
+        let outcome = run(
+            ctx,
+            &UPDATE_ARGS,
+            "customerAddressUpdate",
+            None,
+            &(),
+            move |c| {
+                Box::pin(async move {
+                    Ok(outcome(
+                        addresses::update(c, m, &id, &input, expected_updated_at).await?,
+                    ))
+                })
+            },
+        )
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &UPDATE_ARGS, outcome, false).await
     }
 
     /// Deletes an address (`addr_…`). Deleting a default address leaves the customer without
@@ -214,10 +230,15 @@ impl AddressMutation {
         #[graphql(desc = "The address (`addr_…`).")] id: ID,
     ) -> GqlResult<CustomerAddressPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, "customerAddressDelete", None, &(), move |c| {
-            Box::pin(async move { Ok(outcome(addresses::delete(c, m, &id).await?)) })
-        })
+        let outcome = run(
+            ctx,
+            &DELETE_ARGS,
+            "customerAddressDelete",
+            None,
+            &(),
+            move |c| Box::pin(async move { Ok(outcome(addresses::delete(c, m, &id).await?)) }),
+        )
         .await?;
-        payload(ctx, outcome, true).await
+        payload(ctx, &DELETE_ARGS, outcome, true).await
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::single::{outcome, patch, set};
-use super::{run, ErrorPolicy, Outcome, UserError};
+use super::{run, Arguments, ErrorPolicy, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::catalog::product_commands::{self as products, ProductInput, VariantInput};
 use crate::domain::catalog::variant_commands as variants;
@@ -158,6 +158,7 @@ pub struct VariantPayload {
 
 async fn product_payload(
     ctx: &Context<'_>,
+    args: &Arguments,
     outcome: Outcome,
     deleted: bool,
 ) -> GqlResult<ProductPayload> {
@@ -171,12 +172,13 @@ async fn product_payload(
         deleted_id: id
             .filter(|_| deleted)
             .map(|k| ID(ids::encode(Kind::Product, k))),
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(args),
     })
 }
 
 async fn variant_payload(
     ctx: &Context<'_>,
+    args: &Arguments,
     outcome: Outcome,
     deleted: bool,
 ) -> GqlResult<VariantPayload> {
@@ -192,7 +194,7 @@ async fn variant_payload(
         deleted_id: id
             .filter(|_| deleted)
             .map(|k| ID(ids::encode(Kind::Variant, k))),
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(args),
     })
 }
 
@@ -212,6 +214,7 @@ async fn create(
     let policy: Policy = policy.into();
     run(
         ctx,
+        &CREATE_ARGS,
         operation,
         idempotency_key.as_deref(),
         &hash,
@@ -219,13 +222,25 @@ async fn create(
             Box::pin(async move {
                 Ok(Outcome {
                     items: products::create_many(c, m, &inputs, policy, single).await?,
-                    errors: vec![],
+                    ..Outcome::default()
                 })
             })
         },
     )
     .await
 }
+
+/// `productCreate(input:, idempotencyKey:)` and
+/// `productsCreate(input:, errorPolicy:, idempotencyKey:)`.
+const CREATE_ARGS: Arguments = Arguments::new("input", &["error_policy", "idempotency_key"]);
+/// `productUpdate(id:, input:, expectedUpdatedAt:)`.
+const PRODUCT_UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
+/// `productDelete(id:)` and `variantDelete(id:)`.
+const DELETE_ARGS: Arguments = Arguments::scalars(&["id"]);
+/// `variantCreate(productId:, input:, idempotencyKey:)`.
+const VARIANT_CREATE_ARGS: Arguments = Arguments::new("input", &["product_id", "idempotency_key"]);
+/// `variantUpdate(id:, input:, expectedUpdatedAt:)`.
+const VARIANT_UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
 
 #[derive(Default)]
 pub struct CatalogMutation;
@@ -252,7 +267,7 @@ impl CatalogMutation {
             true,
         )
         .await?;
-        product_payload(ctx, outcome, false).await
+        product_payload(ctx, &CREATE_ARGS, outcome, false).await
     }
 
     /// Creates up to 1,000 products with their variants in one transaction: one statement for
@@ -290,7 +305,7 @@ impl CatalogMutation {
             .map(|i| ProductResult {
                 index: i.index as i32,
                 product: i.id.and_then(|id| rows.get(&id).cloned().map(Product)),
-                user_errors: i.errors.iter().cloned().map(UserError::from).collect(),
+                user_errors: CREATE_ARGS.user_errors(&i.errors),
             })
             .collect();
         Ok(ProductsCreatePayload {
@@ -300,7 +315,7 @@ impl CatalogMutation {
                 .filter_map(|id| rows.get(id).cloned().map(Product))
                 .collect(),
             results,
-            user_errors: outcome.user_errors(),
+            user_errors: outcome.user_errors(&CREATE_ARGS),
         })
     }
 
@@ -323,15 +338,22 @@ impl CatalogMutation {
             sku: None,
             variants: None,
         };
-        let outcome = run(ctx, "productUpdate", None, &(), move |c| {
-            Box::pin(async move {
-                Ok(outcome(
-                    products::update(c, m, &id, &input, expected_updated_at).await?,
-                ))
-            })
-        })
+        let outcome = run(
+            ctx,
+            &PRODUCT_UPDATE_ARGS,
+            "productUpdate",
+            None,
+            &(),
+            move |c| {
+                Box::pin(async move {
+                    Ok(outcome(
+                        products::update(c, m, &id, &input, expected_updated_at).await?,
+                    ))
+                })
+            },
+        )
         .await?;
-        product_payload(ctx, outcome, false).await
+        product_payload(ctx, &PRODUCT_UPDATE_ARGS, outcome, false).await
     }
 
     /// Deletes a product (`prod_…`) with its variants, prices and publications. Refused with
@@ -343,11 +365,11 @@ impl CatalogMutation {
         #[graphql(desc = "The product (`prod_…`).")] id: ID,
     ) -> GqlResult<ProductPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, "productDelete", None, &(), move |c| {
+        let outcome = run(ctx, &DELETE_ARGS, "productDelete", None, &(), move |c| {
             Box::pin(async move { Ok(outcome(products::delete(c, m, &id).await?)) })
         })
         .await?;
-        product_payload(ctx, outcome, true).await
+        product_payload(ctx, &DELETE_ARGS, outcome, true).await
     }
 
     /// Adds a variant to a product (`prod_…`). It becomes the master only if the product has none.
@@ -372,6 +394,7 @@ impl CatalogMutation {
         };
         let outcome = run(
             ctx,
+            &VARIANT_CREATE_ARGS,
             "variantCreate",
             idempotency_key.as_deref(),
             &hash,
@@ -382,7 +405,7 @@ impl CatalogMutation {
             },
         )
         .await?;
-        variant_payload(ctx, outcome, false).await
+        variant_payload(ctx, &VARIANT_CREATE_ARGS, outcome, false).await
     }
 
     /// Changes a variant (`variant_…`); omitted fields keep their values.
@@ -402,15 +425,22 @@ impl CatalogMutation {
             position: input.position,
             is_master: input.is_master,
         };
-        let outcome = run(ctx, "variantUpdate", None, &(), move |c| {
-            Box::pin(async move {
-                Ok(outcome(
-                    variants::update(c, m, &id, &input, expected_updated_at).await?,
-                ))
-            })
-        })
+        let outcome = run(
+            ctx,
+            &VARIANT_UPDATE_ARGS,
+            "variantUpdate",
+            None,
+            &(),
+            move |c| {
+                Box::pin(async move {
+                    Ok(outcome(
+                        variants::update(c, m, &id, &input, expected_updated_at).await?,
+                    ))
+                })
+            },
+        )
         .await?;
-        variant_payload(ctx, outcome, false).await
+        variant_payload(ctx, &VARIANT_UPDATE_ARGS, outcome, false).await
     }
 
     /// Deletes a variant (`variant_…`) with its prices. Refused with IN_USE when order line
@@ -423,10 +453,10 @@ impl CatalogMutation {
         #[graphql(desc = "The variant (`variant_…`).")] id: ID,
     ) -> GqlResult<VariantPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, "variantDelete", None, &(), move |c| {
+        let outcome = run(ctx, &DELETE_ARGS, "variantDelete", None, &(), move |c| {
             Box::pin(async move { Ok(outcome(variants::delete(c, m, &id).await?)) })
         })
         .await?;
-        variant_payload(ctx, outcome, true).await
+        variant_payload(ctx, &DELETE_ARGS, outcome, true).await
     }
 }

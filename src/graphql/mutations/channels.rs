@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::single::outcome;
-use super::{run, ErrorPolicy, Outcome, UserError};
+use super::{run, Arguments, ErrorPolicy, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::catalog::Product as ProductRow;
 use crate::domain::channels::commands::{self, ChannelInput};
@@ -86,7 +86,12 @@ pub struct ChannelProductsPayload {
     pub user_errors: Vec<UserError>,
 }
 
-async fn payload(ctx: &Context<'_>, outcome: Outcome, deleted: bool) -> GqlResult<ChannelPayload> {
+async fn payload(
+    ctx: &Context<'_>,
+    args: &Arguments,
+    outcome: Outcome,
+    deleted: bool,
+) -> GqlResult<ChannelPayload> {
     let id = outcome.written().into_iter().next();
     let channel = match (id, deleted) {
         (Some(id), false) => loaders::load::<Row>(ctx, id).await?.map(Channel),
@@ -97,9 +102,19 @@ async fn payload(ctx: &Context<'_>, outcome: Outcome, deleted: bool) -> GqlResul
         deleted_id: id
             .filter(|_| deleted)
             .map(|k| ID(ids::encode(Kind::Channel, k))),
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(args),
     })
 }
+
+/// `channelCreate(input:, idempotencyKey:)`.
+const CREATE_ARGS: Arguments = Arguments::new("input", &["idempotency_key"]);
+/// `channelUpdate(id:, input:, expectedUpdatedAt:)`.
+const UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
+/// `channelDelete(id:)`.
+const DELETE_ARGS: Arguments = Arguments::scalars(&["id"]);
+/// `channelPublishProducts(channelId:, productIds:, errorPolicy:)` and
+/// `channelUnpublishProducts(…)`.
+const PUBLICATION_ARGS: Arguments = Arguments::new("productIds", &["channel_id", "error_policy"]);
 
 #[derive(Default)]
 pub struct ChannelMutation;
@@ -127,13 +142,14 @@ impl ChannelMutation {
         };
         let outcome = run(
             ctx,
+            &CREATE_ARGS,
             "channelCreate",
             idempotency_key.as_deref(),
             &hash,
             move |c| Box::pin(async move { Ok(outcome(commands::create(c, m, &input).await?)) }),
         )
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &CREATE_ARGS, outcome, false).await
     }
 
     /// Changes a channel (`ch_…`); omitted fields keep their values.
@@ -153,7 +169,7 @@ impl ChannelMutation {
             active: input.active,
             is_default: input.is_default,
         };
-        let outcome = run(ctx, "channelUpdate", None, &(), move |c| {
+        let outcome = run(ctx, &UPDATE_ARGS, "channelUpdate", None, &(), move |c| {
             Box::pin(async move {
                 Ok(outcome(
                     commands::update(c, m, &id, &input, expected_updated_at).await?,
@@ -161,7 +177,7 @@ impl ChannelMutation {
             })
         })
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &UPDATE_ARGS, outcome, false).await
     }
 
     /// Deletes a channel (`ch_…`) with its product publications and the price rules on it.
@@ -173,11 +189,11 @@ impl ChannelMutation {
         #[graphql(desc = "The channel (`ch_…`).")] id: ID,
     ) -> GqlResult<ChannelPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, "channelDelete", None, &(), move |c| {
+        let outcome = run(ctx, &DELETE_ARGS, "channelDelete", None, &(), move |c| {
             Box::pin(async move { Ok(outcome(commands::delete(c, m, &id).await?)) })
         })
         .await?;
-        payload(ctx, outcome, true).await
+        payload(ctx, &DELETE_ARGS, outcome, true).await
     }
 
     /// Publishes up to 1,000 products on a channel in one statement. Idempotent: products
@@ -223,11 +239,15 @@ async fn publications(
     } else {
         "channelUnpublishProducts"
     };
-    let outcome = run(ctx, operation, None, &(), move |c| {
+    let outcome = run(ctx, &PUBLICATION_ARGS, operation, None, &(), move |c| {
         Box::pin(async move {
             let (items, errors) =
                 commands::publish(c, m, &channel, &products, publish, policy).await?;
-            Ok(Outcome { items, errors })
+            Ok(Outcome {
+                items,
+                errors,
+                ..Outcome::default()
+            })
         })
     })
     .await?;
@@ -242,7 +262,7 @@ async fn publications(
         .map(|i| ChannelProductResult {
             index: i.index as i32,
             product: i.id.and_then(|id| rows.get(&id).cloned().map(Product)),
-            user_errors: i.errors.iter().cloned().map(UserError::from).collect(),
+            user_errors: PUBLICATION_ARGS.user_errors(&i.errors),
         })
         .collect();
     let channel = match ids::decode(Kind::Channel, &channel_id) {
@@ -252,6 +272,6 @@ async fn publications(
     Ok(ChannelProductsPayload {
         channel,
         results,
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(&PUBLICATION_ARGS),
     })
 }

@@ -1,7 +1,7 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::{conflict_on_argument, expected_at_once, run, Outcome, UserError};
+use super::{expected_at_once, run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::customers::{groups, CustomerGroup as Row};
 use crate::domain::validate::{ItemResult, Patch};
@@ -51,17 +51,27 @@ fn single(result: std::result::Result<i64, Vec<crate::domain::validate::FieldErr
                 id: Some(id),
                 errors: vec![],
             }],
-            errors: vec![],
+            ..Outcome::default()
         },
         Err(errors) => Outcome {
-            items: vec![],
             errors,
+            ..Outcome::default()
         },
     }
 }
 
+/// `customerGroupCreate(input:)`.
+const CREATE_ARGS: Arguments = Arguments::new("input", &[]);
+/// `customerGroupUpdate(id:, input:, expectedUpdatedAt:)`.
+const UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
+/// `customerGroupDelete(id:)`.
+const DELETE_ARGS: Arguments = Arguments::scalars(&["id"]);
+/// `customerGroupAddCustomers(id:, customerIds:)` and `customerGroupRemoveCustomers(…)`.
+const MEMBER_ARGS: Arguments = Arguments::new("customerIds", &["id"]);
+
 async fn payload(
     ctx: &Context<'_>,
+    args: &Arguments,
     outcome: Outcome,
     deleted: bool,
 ) -> GqlResult<CustomerGroupPayload> {
@@ -78,7 +88,7 @@ async fn payload(
     Ok(CustomerGroupPayload {
         customer_group: group,
         deleted_id,
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(args),
     })
 }
 
@@ -96,15 +106,22 @@ impl CustomerGroupMutation {
     ) -> GqlResult<CustomerGroupPayload> {
         let m = merchant_id(ctx)?;
         let hash = serde_json::to_value(&input).unwrap_or_default();
-        let outcome = run(ctx, "customerGroupCreate", None, &hash, move |c| {
-            Box::pin(async move {
-                Ok(single(
-                    groups::create(c, m, &input.name, input.description.as_deref()).await?,
-                ))
-            })
-        })
+        let outcome = run(
+            ctx,
+            &CREATE_ARGS,
+            "customerGroupCreate",
+            None,
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(single(
+                        groups::create(c, m, &input.name, input.description.as_deref()).await?,
+                    ))
+                })
+            },
+        )
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &CREATE_ARGS, outcome, false).await
     }
 
     /// Renames or re-describes a customer group.
@@ -126,19 +143,18 @@ impl CustomerGroupMutation {
             MaybeUndefined::Null => Patch::Clear,
             MaybeUndefined::Value(v) => Patch::Set(v),
         };
-        let outcome = run(ctx, "customerGroupUpdate", None, &(), move |c| {
+        // A CONFLICT names the argument, or `input.expectedUpdatedAt` when only that was given.
+        let args = UPDATE_ARGS.from_input_if(EXPECTED_UPDATED_AT, expected_updated_at.is_none());
+        let outcome = run(ctx, &args, "customerGroupUpdate", None, &(), move |c| {
             Box::pin(async move {
                 let at = expected_at_once(expected_updated_at, input.expected_updated_at)?;
-                Ok(conflict_on_argument(
-                    single(
-                        groups::update(c, m, &id, input.name.as_deref(), description, at).await?,
-                    ),
-                    expected_updated_at.is_some(),
+                Ok(single(
+                    groups::update(c, m, &id, input.name.as_deref(), description, at).await?,
                 ))
             })
         })
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &args, outcome, false).await
     }
 
     /// Deletes a customer group; its customers stay, without the group.
@@ -149,11 +165,16 @@ impl CustomerGroupMutation {
         #[graphql(desc = "The customer group (`cg_…`).")] id: ID,
     ) -> GqlResult<CustomerGroupPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, "customerGroupDelete", None, &(), move |c| {
-            Box::pin(async move { Ok(single(groups::delete(c, m, &id).await?)) })
-        })
+        let outcome = run(
+            ctx,
+            &DELETE_ARGS,
+            "customerGroupDelete",
+            None,
+            &(),
+            move |c| Box::pin(async move { Ok(single(groups::delete(c, m, &id).await?)) }),
+        )
         .await?;
-        payload(ctx, outcome, true).await
+        payload(ctx, &DELETE_ARGS, outcome, true).await
     }
 
     /// Adds up to 1,000 customers to a group (members already in it are left as they are).
@@ -190,15 +211,27 @@ async fn members(
     let m = merchant_id(ctx)?;
     let group_id = id.0.clone();
     let customers: Vec<String> = customer_ids.into_iter().map(|i| i.0).collect();
-    let outcome = run(ctx, "customerGroupMembers", None, &(), move |c| {
-        Box::pin(async move {
-            let (items, errors) = groups::change_members(c, m, &group_id, &customers, add).await?;
-            Ok(Outcome { items, errors })
-        })
-    })
+    let outcome = run(
+        ctx,
+        &MEMBER_ARGS,
+        "customerGroupMembers",
+        None,
+        &(),
+        move |c| {
+            Box::pin(async move {
+                let (items, errors) =
+                    groups::change_members(c, m, &group_id, &customers, add).await?;
+                Ok(Outcome {
+                    items,
+                    errors,
+                    ..Outcome::default()
+                })
+            })
+        },
+    )
     .await?;
     let group = match crate::ids::decode(crate::ids::Kind::CustomerGroup, &id) {
-        Ok(k) if outcome.errors.is_empty() => {
+        Ok(k) if !outcome.has_request_errors() => {
             loaders::load::<Row>(ctx, k).await?.map(CustomerGroup)
         }
         _ => None,
@@ -206,6 +239,6 @@ async fn members(
     Ok(CustomerGroupPayload {
         customer_group: group,
         deleted_id: None,
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(&MEMBER_ARGS),
     })
 }

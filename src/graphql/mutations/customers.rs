@@ -1,7 +1,7 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::{run, ErrorPolicy, Outcome, UserError};
+use super::{run, Arguments, ErrorPolicy, Outcome, UserError};
 use crate::auth::Scope;
 use crate::domain::customers::commands::{self, CustomerInput};
 use crate::domain::customers::Customer as Row;
@@ -152,7 +152,18 @@ pub struct CustomersDeletePayload {
     pub user_errors: Vec<UserError>,
 }
 
-async fn payload(ctx: &Context<'_>, outcome: Outcome) -> GqlResult<CustomersPayload> {
+/// `customersCreate(input:, errorPolicy:, idempotencyKey:)` and `customersUpdate(…)`.
+const WRITE_ARGS: Arguments = Arguments::new("input", &["error_policy", "idempotency_key"]);
+/// `customersDelete(ids:, errorPolicy:, idempotencyKey:)`.
+const DELETE_ARGS: Arguments = Arguments::new("ids", &["error_policy", "idempotency_key"]);
+/// `customersAddTags(ids:, tags:)` and `customersRemoveTags(…)`.
+const TAG_ARGS: Arguments = Arguments::new("ids", &["tags"]);
+
+async fn payload(
+    ctx: &Context<'_>,
+    args: &Arguments,
+    outcome: Outcome,
+) -> GqlResult<CustomersPayload> {
     let rows = loaders::load_many::<Row>(ctx, &outcome.written()).await?;
     let find =
         |id: Option<i64>| id.and_then(|id| rows.iter().find(|r| r.id == id).cloned().map(Customer));
@@ -162,13 +173,13 @@ async fn payload(ctx: &Context<'_>, outcome: Outcome) -> GqlResult<CustomersPayl
         .map(|i| CustomerResult {
             index: i.index as i32,
             customer: find(i.id),
-            user_errors: i.errors.iter().cloned().map(UserError::from).collect(),
+            user_errors: args.user_errors(&i.errors),
         })
         .collect();
     Ok(CustomersPayload {
         customers: rows.iter().cloned().map(Customer).collect(),
         results,
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(args),
     })
 }
 
@@ -197,6 +208,7 @@ impl CustomerMutation {
         let hash_input = serde_json::to_value(hashed).unwrap_or_default();
         let outcome = run(
             ctx,
+            &WRITE_ARGS,
             "customersCreate",
             idempotency_key.as_deref(),
             &hash_input,
@@ -204,14 +216,14 @@ impl CustomerMutation {
                 Box::pin(async move {
                     Ok(Outcome {
                         items: commands::create_many(c, merchant, &inputs, policy).await?,
-                        errors: vec![],
+                        ..Outcome::default()
                     })
                 })
             },
         )
         .await?;
         super::after_bulk_write(ctx, &["customers"], outcome.written().len());
-        payload(ctx, outcome).await
+        payload(ctx, &WRITE_ARGS, outcome).await
     }
 
     /// Updates up to 1,000 customers in one transaction; omitted fields keep their values.
@@ -235,6 +247,7 @@ impl CustomerMutation {
                 .unwrap_or_default();
         let outcome = run(
             ctx,
+            &WRITE_ARGS,
             "customersUpdate",
             idempotency_key.as_deref(),
             &hash_input,
@@ -242,13 +255,13 @@ impl CustomerMutation {
                 Box::pin(async move {
                     Ok(Outcome {
                         items: commands::update_many(c, merchant, &inputs, policy).await?,
-                        errors: vec![],
+                        ..Outcome::default()
                     })
                 })
             },
         )
         .await?;
-        payload(ctx, outcome).await
+        payload(ctx, &WRITE_ARGS, outcome).await
     }
 
     /// Deletes up to 1,000 customers. Customers with completed orders are refused
@@ -274,6 +287,7 @@ impl CustomerMutation {
         let public = ids.clone();
         let outcome = run(
             ctx,
+            &DELETE_ARGS,
             "customersDelete",
             idempotency_key.as_deref(),
             &hash_input,
@@ -281,7 +295,7 @@ impl CustomerMutation {
                 Box::pin(async move {
                     Ok(Outcome {
                         items: commands::delete_many(c, merchant, &ids, policy).await?,
-                        errors: vec![],
+                        ..Outcome::default()
                     })
                 })
             },
@@ -296,7 +310,7 @@ impl CustomerMutation {
             .collect();
         Ok(CustomersDeletePayload {
             deleted_ids,
-            user_errors: outcome.user_errors(),
+            user_errors: outcome.user_errors(&DELETE_ARGS),
         })
     }
 
@@ -343,12 +357,16 @@ async fn change_tags(
     } else {
         "customersRemoveTags"
     };
-    let outcome = run(ctx, operation, None, &hash_input, move |c| {
+    let outcome = run(ctx, &TAG_ARGS, operation, None, &hash_input, move |c| {
         Box::pin(async move {
             let (items, errors) = commands::change_tags(c, merchant, &ids, &tags, add).await?;
-            Ok(Outcome { items, errors })
+            Ok(Outcome {
+                items,
+                errors,
+                ..Outcome::default()
+            })
         })
     })
     .await?;
-    payload(ctx, outcome).await
+    payload(ctx, &TAG_ARGS, outcome).await
 }

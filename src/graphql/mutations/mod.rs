@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod channels;
 pub mod customer_groups;
 pub mod customers;
+pub mod fields;
 pub mod orders;
 pub mod price_lists;
 pub mod prices;
@@ -26,9 +27,10 @@ use serde::{Deserialize, Serialize};
 use super::context::{conn, merchant_id};
 use super::errors::{GqlResult, IntoGql};
 use crate::domain::idempotency;
-use crate::domain::validate::{self, FieldError, ItemResult};
+use crate::domain::validate::{self, code, FieldError, ItemResult, Path};
 use crate::error::{Error, Result};
 use crate::graphql::guards::EdgeScope;
+pub use fields::Arguments;
 
 /// A problem with the input of a mutation.
 #[derive(SimpleObject, Debug, Clone)]
@@ -40,16 +42,6 @@ pub struct UserError {
     pub code: String,
     /// Human-readable explanation in English, for staff and logs; branch on `code`, not on this text.
     pub message: String,
-}
-
-impl From<FieldError> for UserError {
-    fn from(e: FieldError) -> Self {
-        Self {
-            field: e.field,
-            code: e.code,
-            message: e.message,
-        }
-    }
 }
 
 /// What a bulk mutation does when some items are invalid.
@@ -76,17 +68,25 @@ impl From<ErrorPolicy> for validate::ErrorPolicy {
 pub struct Outcome {
     pub items: Vec<ItemResult>,
     pub errors: Vec<FieldError>,
+    /// A refusal of the whole request, already named for GraphQL (see [`rejected`]); never
+    /// stored: a refused request writes nothing, its idempotency key included.
+    #[serde(skip)]
+    pub refusals: Vec<UserError>,
 }
 
 impl Outcome {
-    /// Every error, item errors first, as `userErrors`.
-    pub fn user_errors(&self) -> Vec<UserError> {
-        self.items
-            .iter()
-            .flat_map(|i| i.errors.iter().cloned())
-            .chain(self.errors.iter().cloned())
-            .map(UserError::from)
-            .collect()
+    /// Every error, item errors first, as `userErrors` of the mutation taking `args`.
+    pub fn user_errors(&self, args: &Arguments) -> Vec<UserError> {
+        let mut out = args.user_errors(self.items.iter().flat_map(|i| &i.errors));
+        out.extend(args.user_errors(&self.errors));
+        out.extend(self.refusals.iter().cloned());
+        out
+    }
+
+    /// Whether the request as a whole was refused or its command reported errors beyond the
+    /// items' own.
+    pub fn has_request_errors(&self) -> bool {
+        !self.errors.is_empty() || !self.refusals.is_empty()
     }
 
     /// Keys of the rows written, in input order.
@@ -99,67 +99,62 @@ impl Outcome {
 /// refusal (bad size, reused key, a unique value taken by a concurrent write).
 pub trait Stored: Serialize + DeserializeOwned + Send + 'static {
     /// The result of a request refused as a whole with `errors`.
-    fn refused(errors: Vec<FieldError>) -> Self;
+    fn refused(errors: Vec<UserError>) -> Self;
 }
 
 impl Stored for Outcome {
-    fn refused(errors: Vec<FieldError>) -> Self {
+    fn refused(refusals: Vec<UserError>) -> Self {
         Outcome {
-            items: Vec::new(),
-            errors,
+            refusals,
+            ..Outcome::default()
         }
     }
 }
 
-/// A request-level error as a result with a user error instead of a GraphQL error.
-fn rejected<T: Stored>(e: Error) -> GqlResult<T> {
-    let (field, code, message) = match e {
+/// A request-level error as a result with a user error instead of a GraphQL error, named for
+/// the mutation taking `args` ([`Arguments::refusal_field`]).
+fn rejected<T: Stored>(args: &Arguments, e: Error) -> GqlResult<T> {
+    let (path, code, message) = match e {
         Error::BadInput {
-            field,
+            path,
             message,
             code,
-        } => (field, code, message),
-        Error::Conflict { field, message } if field == "idempotencyKey" => {
-            (field, validate::code::IDEMPOTENCY_KEY_REUSED, message)
+        } => (path, code, message),
+        Error::Conflict { path, message } if path == Path::field(IDEMPOTENCY_KEY) => {
+            (path, code::IDEMPOTENCY_KEY_REUSED, message)
         }
-        Error::Conflict { field, message } => (field, validate::code::TAKEN, message),
+        Error::Conflict { path, message } => (path, code::TAKEN, message),
         other => return Err(other).gql(),
     };
-    Ok(T::refused(vec![FieldError {
-        field: vec![field],
-        code: code.into(),
+    Ok(T::refused(vec![UserError {
+        field: args.refusal_field(&path),
+        code: code.as_str().to_owned(),
         message,
     }]))
 }
 
+/// The argument `run` takes an idempotency key from, as the domain names it.
+const IDEMPOTENCY_KEY: &str = crate::domain::idempotency::KEY_FIELD;
+
 /// The `expectedUpdatedAt` of an update that takes it both as an argument (like every
 /// single-row update) and, for compatibility, inside its input: either place works; two
-/// different values are refused.
+/// different values are refused. Errors on it are reported where the caller put it: give the
+/// mutation's [`Arguments`] `.from_input_if(EXPECTED_UPDATED_AT, argument.is_none())`.
 pub fn expected_at_once(
     argument: Option<DateTime<Utc>>,
     in_input: Option<DateTime<Utc>>,
 ) -> Result<Option<DateTime<Utc>>> {
     match (argument, in_input) {
         (Some(a), Some(b)) if a != b => Err(Error::bad_input(
-            "expectedUpdatedAt",
+            Path::field(EXPECTED_UPDATED_AT),
             "given twice with different values (argument and input.expectedUpdatedAt); give one",
         )),
         (a, b) => Ok(a.or(b)),
     }
 }
 
-/// Reports a CONFLICT on the argument the caller used: domain updates name
-/// `input.expectedUpdatedAt`.
-pub fn conflict_on_argument(mut outcome: Outcome, argument_given: bool) -> Outcome {
-    if argument_given {
-        for e in &mut outcome.errors {
-            if e.field == ["input", "expectedUpdatedAt"] {
-                e.field = vec!["expectedUpdatedAt".into()];
-            }
-        }
-    }
-    outcome
-}
+/// The optimistic-concurrency argument, as the domain names it.
+pub const EXPECTED_UPDATED_AT: &str = "expected_updated_at";
 
 /// After a bulk write of about `rows` rows: keeps the planner's statistics of `tables` fresh
 /// (see [`crate::db::stats`]). Runs in the background; the response does not wait for it.
@@ -180,6 +175,7 @@ pub struct IdempotencyTtl(pub std::time::Duration);
 /// configured [`IdempotencyTtl`] is not honoured (the request runs again and takes the key).
 pub async fn run<T, F>(
     ctx: &Context<'_>,
+    args: &Arguments,
     operation: &str,
     key: Option<&str>,
     input: &impl Serialize,
@@ -198,7 +194,7 @@ where
         .unwrap_or(crate::config::DEFAULT_IDEMPOTENCY_TTL);
     if let Some(k) = key {
         if let Err(e) = idempotency::validate_key(k) {
-            return rejected(e);
+            return rejected(args, e);
         }
         match idempotency::lookup(&mut conn, merchant, k, operation, &hash, ttl).await {
             Ok(Some(stored)) => {
@@ -207,7 +203,7 @@ where
                     .gql()
             }
             Ok(None) => {}
-            Err(e) => return rejected(e),
+            Err(e) => return rejected(args, e),
         }
     }
     let result = in_transaction(&mut conn, async |c| {
@@ -215,7 +211,7 @@ where
         if let Some(k) = key {
             let value = serde_json::to_value(&outcome).map_err(Error::internal)?;
             if !idempotency::record(c, merchant, k, operation, &hash, &value, ttl).await? {
-                return Err(Error::conflict("idempotencyKey", "raced"));
+                return Err(Error::conflict(Path::field(IDEMPOTENCY_KEY), "raced"));
             }
         }
         Ok(outcome)
@@ -230,10 +226,10 @@ where
                 Ok(Some(stored)) => serde_json::from_value(stored)
                     .map_err(Error::internal)
                     .gql(),
-                _ => rejected(e),
+                _ => rejected(args, e),
             }
         }
-        (Err(e), None) => rejected(e),
+        (Err(e), None) => rejected(args, e),
     }
 }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{run, Outcome, UserError};
+use super::{run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::orders::commands::{self, LineChange, LineInput, OrderCreate, OrderUpdate};
 use crate::domain::orders::transitions::{self, Transition};
@@ -172,23 +172,23 @@ fn single(result: std::result::Result<i64, Vec<FieldError>>) -> Outcome {
                 id: Some(id),
                 errors: vec![],
             }],
-            errors: vec![],
+            ..Outcome::default()
         },
         Err(errors) => Outcome {
-            items: vec![],
             errors,
+            ..Outcome::default()
         },
     }
 }
 
-async fn payload(ctx: &Context<'_>, outcome: Outcome) -> GqlResult<OrderPayload> {
+async fn payload(ctx: &Context<'_>, args: &Arguments, outcome: Outcome) -> GqlResult<OrderPayload> {
     let order = match outcome.written().first() {
         Some(&id) => loaders::load::<Row>(ctx, id).await?.map(Order),
         None => None,
     };
     Ok(OrderPayload {
         order,
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(args),
     })
 }
 
@@ -207,7 +207,7 @@ async fn transition(
 ) -> GqlResult<OrderPayload> {
     let m = merchant_id(ctx)?;
     let hash = hash_of((&order_id.0, expected));
-    let outcome = run(ctx, name, key.as_deref(), &hash, move |c| {
+    let outcome = run(ctx, &ORDER_ARGS, name, key.as_deref(), &hash, move |c| {
         Box::pin(async move {
             Ok(single(
                 transitions::run(c, m, &order_id, t, expected).await?,
@@ -215,8 +215,34 @@ async fn transition(
         })
     })
     .await?;
-    payload(ctx, outcome).await
+    payload(ctx, &ORDER_ARGS, outcome).await
 }
+
+/// `orderCreate(input:, idempotencyKey:)`.
+const CREATE_ARGS: Arguments = Arguments::new("input", &["idempotency_key"]);
+/// `orderUpdate(orderId:, input:, expectedUpdatedAt:, idempotencyKey:)`.
+const UPDATE_ARGS: Arguments = Arguments::new(
+    "input",
+    &["order_id", EXPECTED_UPDATED_AT, "idempotency_key"],
+);
+/// `orderLineItemsAdd(orderId:, lineItems:, expectedUpdatedAt:, idempotencyKey:)` and
+/// `orderLineItemsUpdate(…)`.
+const LINE_ITEM_ARGS: Arguments = Arguments::new(
+    "lineItems",
+    &["order_id", EXPECTED_UPDATED_AT, "idempotency_key"],
+);
+/// `orderLineItemsRemove(orderId:, lineItemIds:, expectedUpdatedAt:, idempotencyKey:)`.
+const LINE_ITEM_IDS_ARGS: Arguments = Arguments::new(
+    "lineItemIds",
+    &["order_id", EXPECTED_UPDATED_AT, "idempotency_key"],
+);
+/// `orderApplyCouponCode(orderId:, code:, expectedUpdatedAt:, idempotencyKey:)`.
+const COUPON_ARGS: Arguments =
+    Arguments::scalars(&["order_id", "code", EXPECTED_UPDATED_AT, "idempotency_key"]);
+/// `orderRemoveCouponCode`, `orderComplete`, `orderCancel`, `orderApprove`, `orderResume` and
+/// `orderDelete`: `(orderId:, expectedUpdatedAt:, idempotencyKey:)`.
+const ORDER_ARGS: Arguments =
+    Arguments::scalars(&["order_id", EXPECTED_UPDATED_AT, "idempotency_key"]);
 
 #[derive(Default)]
 pub struct OrderMutation;
@@ -239,13 +265,14 @@ impl OrderMutation {
         let hash = hash_of(&input);
         let outcome = run(
             ctx,
+            &CREATE_ARGS,
             "orderCreate",
             idempotency_key.as_deref(),
             &hash,
             move |c| Box::pin(async move { Ok(single(commands::create(c, m, &input).await?)) }),
         )
         .await?;
-        payload(ctx, outcome).await
+        payload(ctx, &CREATE_ARGS, outcome).await
     }
 
     /// Changes an order's email, notes, metadata, store or external id (any status), or the
@@ -269,6 +296,7 @@ impl OrderMutation {
         let hash = hash_of((&order_id.0, &input, expected_updated_at));
         let outcome = run(
             ctx,
+            &UPDATE_ARGS,
             "orderUpdate",
             idempotency_key.as_deref(),
             &hash,
@@ -281,7 +309,7 @@ impl OrderMutation {
             },
         )
         .await?;
-        payload(ctx, outcome).await
+        payload(ctx, &UPDATE_ARGS, outcome).await
     }
 
     /// Adds variants to a draft order; a variant already on it gets its quantity increased.
@@ -306,6 +334,7 @@ impl OrderMutation {
         let hash = hash_of((&order_id.0, &items, expected_updated_at));
         let outcome = run(
             ctx,
+            &LINE_ITEM_ARGS,
             "orderLineItemsAdd",
             idempotency_key.as_deref(),
             &hash,
@@ -318,7 +347,7 @@ impl OrderMutation {
             },
         )
         .await?;
-        payload(ctx, outcome).await
+        payload(ctx, &LINE_ITEM_ARGS, outcome).await
     }
 
     /// Sets the quantity of line items of a draft order; prices, promotions and totals are
@@ -349,6 +378,7 @@ impl OrderMutation {
         let hash = hash_of((&order_id.0, &items, expected_updated_at));
         let outcome = run(
             ctx,
+            &LINE_ITEM_ARGS,
             "orderLineItemsUpdate",
             idempotency_key.as_deref(),
             &hash,
@@ -362,7 +392,7 @@ impl OrderMutation {
             },
         )
         .await?;
-        payload(ctx, outcome).await
+        payload(ctx, &LINE_ITEM_ARGS, outcome).await
     }
 
     /// Removes line items from a draft order; promotions and totals are recomputed.
@@ -386,6 +416,7 @@ impl OrderMutation {
         let hash = hash_of((&order_id.0, &line_ids, expected_updated_at));
         let outcome = run(
             ctx,
+            &LINE_ITEM_IDS_ARGS,
             "orderLineItemsRemove",
             idempotency_key.as_deref(),
             &hash,
@@ -399,7 +430,7 @@ impl OrderMutation {
             },
         )
         .await?;
-        payload(ctx, outcome).await
+        payload(ctx, &LINE_ITEM_IDS_ARGS, outcome).await
     }
 
     /// Applies a coupon code to a draft order (replacing its code, if any). A code that does
@@ -422,6 +453,7 @@ impl OrderMutation {
         let hash = hash_of((&order_id.0, &code, expected_updated_at));
         let outcome = run(
             ctx,
+            &COUPON_ARGS,
             "orderApplyCouponCode",
             idempotency_key.as_deref(),
             &hash,
@@ -434,7 +466,7 @@ impl OrderMutation {
             },
         )
         .await?;
-        payload(ctx, outcome).await
+        payload(ctx, &COUPON_ARGS, outcome).await
     }
 
     /// Removes the coupon code of a draft order; promotions and totals are recomputed.
@@ -454,6 +486,7 @@ impl OrderMutation {
         let hash = hash_of((&order_id.0, expected_updated_at));
         let outcome = run(
             ctx,
+            &ORDER_ARGS,
             "orderRemoveCouponCode",
             idempotency_key.as_deref(),
             &hash,
@@ -466,7 +499,7 @@ impl OrderMutation {
             },
         )
         .await?;
-        payload(ctx, outcome).await
+        payload(ctx, &ORDER_ARGS, outcome).await
     }
 
     /// Places a draft order (draft → complete). Refused with EMPTY_ORDER without line items,
@@ -587,6 +620,7 @@ impl OrderMutation {
         let hash = hash_of((&order_id.0, expected_updated_at));
         let outcome = run(
             ctx,
+            &ORDER_ARGS,
             "orderDelete",
             idempotency_key.as_deref(),
             &hash,
@@ -604,7 +638,7 @@ impl OrderMutation {
                 .written()
                 .first()
                 .map(|&k| ID(ids::encode(Kind::Order, k))),
-            user_errors: outcome.user_errors(),
+            user_errors: outcome.user_errors(&ORDER_ARGS),
         })
     }
 }

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::{conflict_on_argument, expected_at_once, run, Outcome, UserError};
+use super::{expected_at_once, run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::filter;
 use crate::domain::pricing::lists::{self, ListInput, Transition};
@@ -169,17 +169,18 @@ fn single(result: std::result::Result<i64, Vec<FieldError>>) -> Outcome {
                 id: Some(id),
                 errors: vec![],
             }],
-            errors: vec![],
+            ..Outcome::default()
         },
         Err(errors) => Outcome {
-            items: vec![],
             errors,
+            ..Outcome::default()
         },
     }
 }
 
 async fn list_payload(
     ctx: &Context<'_>,
+    args: &Arguments,
     outcome: Outcome,
     deleted: bool,
 ) -> GqlResult<PriceListPayload> {
@@ -193,7 +194,7 @@ async fn list_payload(
         deleted_id: id
             .filter(|_| deleted)
             .map(|k| ID(ids::encode(Kind::PriceList, k))),
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(args),
     })
 }
 
@@ -205,7 +206,7 @@ async fn transition(
     change: Transition,
 ) -> GqlResult<PriceListPayload> {
     let m = merchant_id(ctx)?;
-    let outcome = run(ctx, operation, None, &(), move |c| {
+    let outcome = run(ctx, &TRANSITION_ARGS, operation, None, &(), move |c| {
         Box::pin(async move {
             Ok(single(
                 lists::transition(c, m, &id, change, Utc::now()).await?,
@@ -213,8 +214,20 @@ async fn transition(
         })
     })
     .await?;
-    list_payload(ctx, outcome, false).await
+    list_payload(ctx, &TRANSITION_ARGS, outcome, false).await
 }
+
+/// `priceListCreate(input:)`.
+const CREATE_ARGS: Arguments = Arguments::new("input", &[]);
+/// `priceListUpdate(id:, input:, expectedUpdatedAt:)`.
+const UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
+/// `priceListDelete(id:)` and `priceRuleRemove(id:)`.
+const ID_ARGS: Arguments = Arguments::scalars(&["id"]);
+/// `priceListActivate(id:)`, `priceListDeactivate(id:)` and
+/// `priceListSchedule(id:, startsAt:, endsAt:)`.
+const TRANSITION_ARGS: Arguments = Arguments::scalars(&["id", "starts_at", "ends_at"]);
+/// `priceRuleAdd(priceListId:, input:)`.
+const RULE_ADD_ARGS: Arguments = Arguments::new("input", &["price_list_id"]);
 
 #[derive(Default)]
 pub struct PriceListMutation;
@@ -244,11 +257,11 @@ impl PriceListMutation {
                 .collect(),
             expected_updated_at: None,
         };
-        let outcome = run(ctx, "priceListCreate", None, &(), move |c| {
+        let outcome = run(ctx, &CREATE_ARGS, "priceListCreate", None, &(), move |c| {
             Box::pin(async move { Ok(single(lists::create(c, m, &list).await?)) })
         })
         .await?;
-        list_payload(ctx, outcome, false).await
+        list_payload(ctx, &CREATE_ARGS, outcome, false).await
     }
 
     /// Changes a price list's name, description, position, match policy or window.
@@ -277,7 +290,9 @@ impl PriceListMutation {
             rules: Vec::new(),
             expected_updated_at: input.expected_updated_at,
         };
-        let outcome = run(ctx, "priceListUpdate", None, &(), move |c| {
+        // A CONFLICT names the argument, or `input.expectedUpdatedAt` when only that was given.
+        let args = UPDATE_ARGS.from_input_if(EXPECTED_UPDATED_AT, expected_updated_at.is_none());
+        let outcome = run(ctx, &args, "priceListUpdate", None, &(), move |c| {
             Box::pin(async move {
                 let list = ListInput {
                     expected_updated_at: expected_at_once(
@@ -286,14 +301,11 @@ impl PriceListMutation {
                     )?,
                     ..list
                 };
-                Ok(conflict_on_argument(
-                    single(lists::update(c, m, &id, &list, Utc::now()).await?),
-                    expected_updated_at.is_some(),
-                ))
+                Ok(single(lists::update(c, m, &id, &list, Utc::now()).await?))
             })
         })
         .await?;
-        list_payload(ctx, outcome, false).await
+        list_payload(ctx, &args, outcome, false).await
     }
 
     /// Deletes a price list with its rules and prices. Orders keep the prices they were given.
@@ -304,11 +316,11 @@ impl PriceListMutation {
         #[graphql(desc = "The price list (`pl_…`).")] id: ID,
     ) -> GqlResult<PriceListPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, "priceListDelete", None, &(), move |c| {
+        let outcome = run(ctx, &ID_ARGS, "priceListDelete", None, &(), move |c| {
             Box::pin(async move { Ok(single(lists::delete(c, m, &id).await?)) })
         })
         .await?;
-        list_payload(ctx, outcome, true).await
+        list_payload(ctx, &ID_ARGS, outcome, true).await
     }
 
     /// Makes a draft, scheduled or inactive list active: it applies from now on (inside its
@@ -370,12 +382,12 @@ impl PriceListMutation {
         let m = merchant_id(ctx)?;
         let rule: RuleInput = input.into();
         let list_key = ids::decode(Kind::PriceList, &price_list_id).ok();
-        let outcome = run(ctx, "priceRuleAdd", None, &(), move |c| {
+        let outcome = run(ctx, &RULE_ADD_ARGS, "priceRuleAdd", None, &(), move |c| {
             Box::pin(async move { Ok(single(rules::add(c, m, &price_list_id, &rule).await?)) })
         })
         .await?;
         let rule_key = outcome.written().first().copied();
-        rule_payload(ctx, outcome, rule_key, list_key, false).await
+        rule_payload(ctx, &RULE_ADD_ARGS, outcome, rule_key, list_key, false).await
     }
 
     /// Removes a rule from its price list.
@@ -386,7 +398,7 @@ impl PriceListMutation {
         #[graphql(desc = "The price rule (`prule_…`).")] id: ID,
     ) -> GqlResult<PriceRulePayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, "priceRuleRemove", None, &(), move |c| {
+        let outcome = run(ctx, &ID_ARGS, "priceRuleRemove", None, &(), move |c| {
             Box::pin(async move {
                 Ok(match rules::remove(c, m, &id).await? {
                     // The rule key and its list key, in that order.
@@ -400,11 +412,11 @@ impl PriceListMutation {
                                 errors: vec![],
                             })
                             .collect(),
-                        errors: vec![],
+                        ..Outcome::default()
                     },
                     Err(errors) => Outcome {
-                        items: vec![],
                         errors,
+                        ..Outcome::default()
                     },
                 })
             })
@@ -412,18 +424,19 @@ impl PriceListMutation {
         .await?;
         let written = outcome.written();
         let (rule_key, list_key) = (written.first().copied(), written.get(1).copied());
-        rule_payload(ctx, outcome, rule_key, list_key, true).await
+        rule_payload(ctx, &ID_ARGS, outcome, rule_key, list_key, true).await
     }
 }
 
 async fn rule_payload(
     ctx: &Context<'_>,
+    args: &Arguments,
     outcome: Outcome,
     rule_key: Option<i64>,
     list_key: Option<i64>,
     deleted: bool,
 ) -> GqlResult<PriceRulePayload> {
-    let ok = outcome.errors.is_empty();
+    let ok = !outcome.has_request_errors();
     let price_rule = match (rule_key, deleted) {
         // Rules have no by-ID loader (they are loaded by list); one lookup.
         (Some(k), false) => {
@@ -447,6 +460,6 @@ async fn rule_payload(
         deleted_id: rule_key
             .filter(|_| deleted)
             .map(|k| ID(ids::encode(Kind::PriceRule, k))),
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(args),
     })
 }

@@ -4,7 +4,9 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use rust_decimal::Decimal;
 
-use super::{run, ErrorPolicy, Outcome, Stored, UserError};
+use serde::{Deserialize, Serialize};
+
+use super::{run, Arguments, ErrorPolicy, Outcome, Stored, UserError};
 use crate::auth::Scope;
 use crate::domain::filter;
 use crate::domain::pricing::bulk::{self, UpsertOutcome, MAX_PRICES};
@@ -54,14 +56,29 @@ impl From<PriceInput> for bulk::PriceInput {
     }
 }
 
-impl Stored for UpsertOutcome {
-    fn refused(errors: Vec<FieldError>) -> Self {
-        UpsertOutcome {
-            errors,
-            ..UpsertOutcome::default()
+/// What `pricesUpsert` stores for idempotent replay (the domain's outcome, stored as is), or a
+/// refusal of the whole request, already named for GraphQL (never stored).
+#[derive(Default, Serialize, Deserialize)]
+struct Upserted {
+    #[serde(flatten)]
+    outcome: UpsertOutcome,
+    #[serde(skip)]
+    refusals: Vec<UserError>,
+}
+
+impl Stored for Upserted {
+    fn refused(refusals: Vec<UserError>) -> Self {
+        Upserted {
+            refusals,
+            ..Upserted::default()
         }
     }
 }
+
+/// `pricesUpsert(input:, errorPolicy:, idempotencyKey:)`.
+const UPSERT_ARGS: Arguments = Arguments::new("input", &["error_policy", "idempotency_key"]);
+/// `pricesDelete(ids:, errorPolicy:)`.
+const DELETE_ARGS: Arguments = Arguments::new("ids", &["error_policy"]);
 
 /// The outcome of one item of `pricesUpsert`.
 #[derive(SimpleObject)]
@@ -101,16 +118,9 @@ pub struct PricesDeletePayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn user_errors<'a>(
-    items: &'a [ItemResult],
-    request: &'a [FieldError],
-) -> impl Iterator<Item = UserError> + 'a {
-    items
-        .iter()
-        .flat_map(|i| i.errors.iter())
-        .chain(request)
-        .cloned()
-        .map(UserError::from)
+/// Every error of an upsert, item errors first, then the request's.
+fn user_errors(items: &[ItemResult], request: &[FieldError]) -> Vec<UserError> {
+    UPSERT_ARGS.user_errors(items.iter().flat_map(|i| &i.errors).chain(request))
 }
 
 #[derive(Default)]
@@ -138,12 +148,21 @@ impl PriceMutation {
         let policy = error_policy.into();
         let hashed = serde_json::to_value((&inputs, error_policy == ErrorPolicy::RejectFailedRows))
             .unwrap_or_default();
-        let outcome: UpsertOutcome = run(
+        let Upserted { outcome, refusals } = run(
             ctx,
+            &UPSERT_ARGS,
             "pricesUpsert",
             idempotency_key.as_deref(),
             &hashed,
-            move |c| Box::pin(async move { bulk::upsert_many(c, m, &inputs, policy).await }),
+            move |c| {
+                Box::pin(async move {
+                    let outcome = bulk::upsert_many(c, m, &inputs, policy).await?;
+                    Ok(Upserted {
+                        outcome,
+                        ..Upserted::default()
+                    })
+                })
+            },
         )
         .await?;
         super::after_bulk_write(ctx, &["prices"], outcome.created + outcome.updated);
@@ -167,12 +186,12 @@ impl PriceMutation {
                 .map(|i| PriceResult {
                     index: i.index as i32,
                     price: find(i.id),
-                    user_errors: i.errors.iter().cloned().map(UserError::from).collect(),
+                    user_errors: UPSERT_ARGS.user_errors(&i.errors),
                 })
                 .collect(),
             created: outcome.created as i32,
             updated: outcome.updated as i32,
-            user_errors: user_errors(&outcome.items, &outcome.errors).collect(),
+            user_errors: [user_errors(&outcome.items, &outcome.errors), refusals].concat(),
         })
     }
 
@@ -188,11 +207,11 @@ impl PriceMutation {
         let m = merchant_id(ctx)?;
         let policy = error_policy.unwrap_or_default().into();
         let public: Vec<String> = ids.into_iter().map(|i| i.0).collect();
-        let outcome = run(ctx, "pricesDelete", None, &(), move |c| {
+        let outcome = run(ctx, &DELETE_ARGS, "pricesDelete", None, &(), move |c| {
             Box::pin(async move {
                 Ok(Outcome {
                     items: bulk::delete_many(c, m, &public, policy).await?,
-                    errors: vec![],
+                    ..Outcome::default()
                 })
             })
         })
@@ -203,7 +222,7 @@ impl PriceMutation {
                 .into_iter()
                 .map(|k| ID(ids::encode(Kind::Price, k)))
                 .collect(),
-            user_errors: outcome.user_errors(),
+            user_errors: outcome.user_errors(&DELETE_ARGS),
         })
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{conflict_on_argument, expected_at_once, run, Outcome, UserError};
+use super::{expected_at_once, run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::promotions::commands::{self, PromotionInput, Written};
 use crate::domain::promotions::input::{ActionInput, RuleInput};
@@ -244,17 +244,18 @@ fn single(result: Written) -> Outcome {
                 id: Some(id),
                 errors: vec![],
             }],
-            errors: vec![],
+            ..Outcome::default()
         },
         Err(errors) => Outcome {
-            items: vec![],
             errors,
+            ..Outcome::default()
         },
     }
 }
 
 async fn payload(
     ctx: &Context<'_>,
+    args: &Arguments,
     outcome: Outcome,
     deleted: bool,
 ) -> GqlResult<PromotionPayload> {
@@ -270,9 +271,25 @@ async fn payload(
         } else {
             None
         },
-        user_errors: outcome.user_errors(),
+        user_errors: outcome.user_errors(args),
     })
 }
+
+/// `promotionCreate(input:, idempotencyKey:)`.
+const CREATE_ARGS: Arguments = Arguments::new("input", &["idempotency_key"]);
+/// `promotionUpdate(id:, input:, expectedUpdatedAt:)`.
+const UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
+/// `promotionDelete(id:)`, `promotionRuleRemove(id:)` and `promotionActionRemove(id:)`.
+const ID_ARGS: Arguments = Arguments::scalars(&["id"]);
+/// `promotionRuleAdd(promotionId:, input:)` and `promotionActionAdd(promotionId:, input:)`.
+const ADD_ARGS: Arguments = Arguments::new("input", &["promotion_id"]);
+/// `couponCodesGenerate(promotionId:, numberOfCodes:, codePrefix:, idempotencyKey:)`.
+const GENERATE_ARGS: Arguments = Arguments::scalars(&[
+    "promotion_id",
+    "number_of_codes",
+    "code_prefix",
+    "idempotency_key",
+]);
 
 #[derive(Default)]
 pub struct PromotionMutation;
@@ -294,13 +311,14 @@ impl PromotionMutation {
         let command = PromotionInput::from(&input);
         let outcome = run(
             ctx,
+            &CREATE_ARGS,
             "promotionCreate",
             idempotency_key.as_deref(),
             &input,
             move |c| Box::pin(async move { Ok(single(commands::create(c, m, &command).await?)) }),
         )
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &CREATE_ARGS, outcome, false).await
     }
 
     /// Changes a promotion; `rules` / `actions`, when given, replace the current ones.
@@ -317,7 +335,9 @@ impl PromotionMutation {
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
         let command = PromotionInput::from(&input);
-        let outcome = run(ctx, "promotionUpdate", None, &(), move |c| {
+        // A CONFLICT names the argument, or `input.expectedUpdatedAt` when only that was given.
+        let args = UPDATE_ARGS.from_input_if(EXPECTED_UPDATED_AT, expected_updated_at.is_none());
+        let outcome = run(ctx, &args, "promotionUpdate", None, &(), move |c| {
             Box::pin(async move {
                 let command = PromotionInput {
                     expected_updated_at: expected_at_once(
@@ -326,14 +346,11 @@ impl PromotionMutation {
                     )?,
                     ..command
                 };
-                Ok(conflict_on_argument(
-                    single(commands::update(c, m, &id, &command).await?),
-                    expected_updated_at.is_some(),
-                ))
+                Ok(single(commands::update(c, m, &id, &command).await?))
             })
         })
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &args, outcome, false).await
     }
 
     /// Deletes a promotion with its rules, actions and codes. Refused with IN_USE while an
@@ -345,11 +362,11 @@ impl PromotionMutation {
         #[graphql(desc = "The promotion (`promo_…`).")] id: ID,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, "promotionDelete", None, &(), move |c| {
+        let outcome = run(ctx, &ID_ARGS, "promotionDelete", None, &(), move |c| {
             Box::pin(async move { Ok(single(commands::delete(c, m, &id).await?)) })
         })
         .await?;
-        payload(ctx, outcome, true).await
+        payload(ctx, &ID_ARGS, outcome, true).await
     }
 
     /// Adds a rule to a promotion (at most 50); field paths are under `input`.
@@ -362,7 +379,7 @@ impl PromotionMutation {
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
         let rule = RuleInput::from(&input);
-        let outcome = run(ctx, "promotionRuleAdd", None, &(), move |c| {
+        let outcome = run(ctx, &ADD_ARGS, "promotionRuleAdd", None, &(), move |c| {
             Box::pin(async move {
                 Ok(single(
                     commands::add_rule(c, m, &promotion_id, &rule).await?,
@@ -370,7 +387,7 @@ impl PromotionMutation {
             })
         })
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &ADD_ARGS, outcome, false).await
     }
 
     /// Removes a rule; returns its promotion.
@@ -381,7 +398,7 @@ impl PromotionMutation {
         #[graphql(desc = "The rule (`prr_…`).")] id: ID,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, "promotionRuleRemove", None, &(), move |c| {
+        let outcome = run(ctx, &ID_ARGS, "promotionRuleRemove", None, &(), move |c| {
             Box::pin(async move {
                 Ok(single(
                     commands::remove_child(c, m, Kind::PromotionRule, &id).await?,
@@ -389,7 +406,7 @@ impl PromotionMutation {
             })
         })
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &ID_ARGS, outcome, false).await
     }
 
     /// Adds an action to a promotion (at most 50); field paths are under `input`.
@@ -402,7 +419,7 @@ impl PromotionMutation {
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
         let action = ActionInput::from(&input);
-        let outcome = run(ctx, "promotionActionAdd", None, &(), move |c| {
+        let outcome = run(ctx, &ADD_ARGS, "promotionActionAdd", None, &(), move |c| {
             Box::pin(async move {
                 Ok(single(
                     commands::add_action(c, m, &promotion_id, &action).await?,
@@ -410,7 +427,7 @@ impl PromotionMutation {
             })
         })
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &ADD_ARGS, outcome, false).await
     }
 
     /// Removes an action; returns its promotion.
@@ -421,15 +438,22 @@ impl PromotionMutation {
         #[graphql(desc = "The action (`pra_…`).")] id: ID,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, "promotionActionRemove", None, &(), move |c| {
-            Box::pin(async move {
-                Ok(single(
-                    commands::remove_child(c, m, Kind::PromotionAction, &id).await?,
-                ))
-            })
-        })
+        let outcome = run(
+            ctx,
+            &ID_ARGS,
+            "promotionActionRemove",
+            None,
+            &(),
+            move |c| {
+                Box::pin(async move {
+                    Ok(single(
+                        commands::remove_child(c, m, Kind::PromotionAction, &id).await?,
+                    ))
+                })
+            },
+        )
         .await?;
-        payload(ctx, outcome, false).await
+        payload(ctx, &ID_ARGS, outcome, false).await
     }
 
     /// Generates unique single-use codes `<codePrefix><random>` for a coupon_code promotion
@@ -452,6 +476,7 @@ impl PromotionMutation {
         let hash = (promotion_id.0.clone(), number_of_codes, code_prefix.clone());
         let outcome = run(
             ctx,
+            &GENERATE_ARGS,
             "couponCodesGenerate",
             idempotency_key.as_deref(),
             &hash,
@@ -477,11 +502,11 @@ impl PromotionMutation {
                                     errors: vec![],
                                 })
                                 .collect(),
-                            errors: vec![],
+                            ..Outcome::default()
                         },
                         Err(errors) => Outcome {
-                            items: vec![],
                             errors,
+                            ..Outcome::default()
                         },
                     })
                 })
@@ -511,7 +536,7 @@ impl PromotionMutation {
             },
             promotion,
             coupon_codes: codes,
-            user_errors: outcome.user_errors(),
+            user_errors: outcome.user_errors(&GENERATE_ARGS),
         })
     }
 }

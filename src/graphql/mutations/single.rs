@@ -15,11 +15,11 @@ pub fn outcome(result: Single) -> Outcome {
                 id: Some(id),
                 errors: vec![],
             }],
-            errors: vec![],
+            ..Outcome::default()
         },
         Err(errors) => Outcome {
-            items: vec![],
             errors,
+            ..Outcome::default()
         },
     }
 }

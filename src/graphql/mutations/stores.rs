@@ -1,13 +1,14 @@
-//! Store mutations: the Fire spark integrations upsert and scheduled overrides.
+//! Store mutations: the Fire spark integrations upsert and scheduled overrides, and the flat
+//! error message of the Fire spark dialect ([`firespark_message`]).
 
 use async_graphql::{Context, Json, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::UserError;
+use super::{Arguments, UserError};
 use crate::auth::Scope;
 use crate::domain::stores::overrides::{self, OverrideError};
 use crate::domain::stores::upsert::{self, UpsertError};
-use crate::domain::validate::{code, FieldError, Path};
+use crate::domain::validate::{code, FieldError, Path, Segment};
 use crate::graphql::context::{conn, merchant_id};
 use crate::graphql::errors::{gql, GqlResult};
 use crate::graphql::guards::{EdgeScope, RequireScope};
@@ -46,13 +47,43 @@ pub struct StoreScheduledOverrideDeletePayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn user_errors(errors: Vec<FieldError>) -> Vec<UserError> {
-    errors.into_iter().map(UserError::from).collect()
+/// `storesUpsert(brandId:, stores:)`: each store is a raw snake_case JSON document, whose
+/// keys are reported as sent.
+const UPSERT_ARGS: Arguments = Arguments::new("stores", &["brand_id"]).raw_input();
+/// `storeScheduledOverrideCreate(storeId:, field:, value:, startsAt:, endsAt:, reason:)`.
+const OVERRIDE_CREATE_ARGS: Arguments = Arguments::scalars(&[
+    "store_id",
+    "field",
+    "value",
+    "starts_at",
+    "ends_at",
+    "reason",
+]);
+/// `storeScheduledOverrideDelete(id:)`.
+const OVERRIDE_DELETE_ARGS: Arguments = Arguments::scalars(&["id"]);
+
+/// The flat message of the Fire spark dialect (`{"error":"validation_error","message":…}`): the
+/// first error, its path relative to the store it is about (`location.postal_code: Postal code
+/// must be numbers only`; the message alone for the store as a whole), or `None` when there is
+/// no error. Paths are the domain's, as `domain::stores::upsert` reports them (`[index, …]`); a
+/// request-level error (the brand header, the number of stores) keeps its own path.
+pub fn firespark_message(errors: &[FieldError]) -> Option<String> {
+    let e = errors.first()?;
+    let path = match e.path.segments() {
+        [Segment::Index(_), ..] => e.path.skip(1),
+        _ => e.path.clone(),
+    };
+    Some(if path.is_empty() {
+        e.message.clone()
+    } else {
+        format!("{path}: {}", e.message)
+    })
 }
 
-fn bad_id(field: &str, e: ids::IdError) -> Vec<UserError> {
-    vec![UserError::from(FieldError::new(
-        &Path::root(field),
+/// A malformed ID argument as the one user error of a store mutation.
+fn bad_id(args: &Arguments, argument: &'static str, e: ids::IdError) -> Vec<UserError> {
+    vec![args.user_error(&FieldError::new(
+        &Path::field(argument),
         code::INVALID,
         e.to_string(),
     ))]
@@ -87,7 +118,7 @@ impl StoreMutation {
                 user_errors: Vec::new(),
             }),
             Err(UpsertError::Validation(e) | UpsertError::Rule(e)) => Ok(StoresUpsertPayload {
-                user_errors: user_errors(e),
+                user_errors: UPSERT_ARGS.user_errors(&e),
                 ..Default::default()
             }),
             Err(UpsertError::Db(e)) => Err(gql(e)),
@@ -120,7 +151,7 @@ impl StoreMutation {
             Ok(k) => k,
             Err(e) => {
                 return Ok(StoreScheduledOverrideCreatePayload {
-                    user_errors: bad_id("storeId", e),
+                    user_errors: bad_id(&OVERRIDE_CREATE_ARGS, "store_id", e),
                     ..Default::default()
                 })
             }
@@ -137,7 +168,7 @@ impl StoreMutation {
                 user_errors: Vec::new(),
             }),
             Err(OverrideError::Invalid(e)) => Ok(StoreScheduledOverrideCreatePayload {
-                user_errors: user_errors(e),
+                user_errors: OVERRIDE_CREATE_ARGS.user_errors(&e),
                 ..Default::default()
             }),
             Err(OverrideError::Db(e)) => Err(gql(e)),
@@ -155,7 +186,7 @@ impl StoreMutation {
             Ok(k) => k,
             Err(e) => {
                 return Ok(StoreScheduledOverrideDeletePayload {
-                    user_errors: bad_id("id", e),
+                    user_errors: bad_id(&OVERRIDE_DELETE_ARGS, "id", e),
                     ..Default::default()
                 })
             }
@@ -168,10 +199,54 @@ impl StoreMutation {
                 user_errors: Vec::new(),
             }),
             Err(OverrideError::Invalid(e)) => Ok(StoreScheduledOverrideDeletePayload {
-                user_errors: user_errors(e),
+                user_errors: OVERRIDE_DELETE_ARGS.user_errors(&e),
                 ..Default::default()
             }),
             Err(OverrideError::Db(e)) => Err(gql(e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::stores::upsert;
+    use serde_json::json;
+
+    #[test]
+    fn the_firespark_message_names_the_field_relative_to_the_store() {
+        let raw = vec![json!({"id": "a", "name": "A", "location": {
+            "latitude": 0, "longitude": 0, "address_line_1": "Main 1", "city": "X",
+            "country": "Y", "postal_code": "09A1", "business_name": "B"}})];
+        let errors = upsert::parse(None, &raw).err().unwrap_or_default();
+        assert_eq!(
+            firespark_message(&errors).as_deref(),
+            Some("location.postal_code: Postal code must be numbers only")
+        );
+        assert_eq!(
+            UPSERT_ARGS.user_errors(&errors)[0].field,
+            ["stores", "0", "location", "postal_code"]
+        );
+        assert_eq!(firespark_message(&[]), None);
+    }
+
+    #[test]
+    fn a_request_level_firespark_message_keeps_its_path() {
+        let header = FieldError::new(&Path::field("brand_id"), code::INVALID, "bad brand");
+        assert_eq!(
+            firespark_message(&[header]).as_deref(),
+            Some("brand_id: bad brand")
+        );
+        let size = FieldError::new(&Path::input(), code::LIMIT_EXCEEDED, "At most 500 stores");
+        assert_eq!(
+            firespark_message(&[size]).as_deref(),
+            Some("At most 500 stores")
+        );
+        // The store as a whole: the message alone.
+        let whole = FieldError::new(&Path::input().index(1), code::INVALID, "Store is invalid");
+        assert_eq!(
+            firespark_message(&[whole]).as_deref(),
+            Some("Store is invalid")
+        );
     }
 }

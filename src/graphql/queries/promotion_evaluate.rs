@@ -9,7 +9,7 @@ use crate::domain::validate::{code, FieldError, Path};
 use crate::graphql::context::{conn, merchant_id};
 use crate::graphql::errors::{GqlResult, IntoGql};
 use crate::graphql::guards::{EdgeScope, RequireScope, RequireScopeIf};
-use crate::graphql::mutations::UserError;
+use crate::graphql::mutations::{Arguments, UserError};
 use crate::graphql::types::promotion_evaluation::PromotionEvaluation;
 
 /// An order that does not exist (yet), to evaluate promotions against.
@@ -50,10 +50,16 @@ pub struct PromotionEvaluatePayload {
     pub user_errors: Vec<UserError>,
 }
 
-fn refused(errors: Vec<FieldError>) -> PromotionEvaluatePayload {
+/// `promotionEvaluate(orderId:, draft:, couponCodes:)`: the arguments' own errors and those of
+/// an order's evaluation, where `coupon_codes` is the argument.
+const ARGS: Arguments = Arguments::new("draft", &["order_id", "coupon_codes"]);
+/// The errors of a draft's evaluation: `coupon_codes` is the draft's field.
+const DRAFT_ARGS: Arguments = Arguments::new("draft", &["order_id"]);
+
+fn refused(args: &Arguments, errors: Vec<FieldError>) -> PromotionEvaluatePayload {
     PromotionEvaluatePayload {
         evaluation: None,
-        user_errors: errors.into_iter().map(UserError::from).collect(),
+        user_errors: args.user_errors(&errors),
     }
 }
 
@@ -85,14 +91,15 @@ impl PromotionEvaluateQuery {
         let m = merchant_id(ctx)?;
         let coupon_codes = coupon_codes.unwrap_or_default();
         let mut c = conn(ctx).await?;
+        let mut args = ARGS;
         let built = match (order_id, draft) {
             (Some(_), Some(_)) => Err(vec![FieldError::new(
-                &Path::root("draft"),
+                &Path::input(),
                 code::INVALID,
                 "give either orderId or draft, not both",
             )]),
             (None, None) => Err(vec![FieldError::new(
-                &Path::root("orderId"),
+                &Path::field("order_id"),
                 code::REQUIRED,
                 "give orderId or draft",
             )]),
@@ -100,11 +107,12 @@ impl PromotionEvaluateQuery {
                 .await
                 .gql()?,
             (None, Some(_)) if !coupon_codes.is_empty() => Err(vec![FieldError::new(
-                &Path::root("couponCodes"),
+                &Path::field("coupon_codes"),
                 code::INVALID,
                 "with a draft, give the codes in draft.couponCodes",
             )]),
             (None, Some(d)) => {
+                args = DRAFT_ARGS;
                 let input = DraftInput {
                     customer_id: d.customer_id.map(|i| i.0),
                     currency: d.currency,
@@ -126,7 +134,7 @@ impl PromotionEvaluateQuery {
         };
         let draft = match built {
             Ok(d) => d,
-            Err(errors) => return Ok(refused(errors)),
+            Err(errors) => return Ok(refused(&args, errors)),
         };
         let evaluation = evaluate(&mut c, m, &draft).await.gql()?;
         Ok(PromotionEvaluatePayload {

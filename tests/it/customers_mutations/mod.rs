@@ -584,3 +584,28 @@ async fn the_idempotency_purge_deletes_in_batches() {
     assert_eq!(deleted, 4);
     assert_eq!(idempotency_keys(&mut conn).await, ["k4"]);
 }
+
+/// The domain names a stale `expected_updated_at` once; GraphQL reports it where the caller put
+/// it: inside the input when only the input carried it, the argument otherwise.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stale_expected_updated_at_in_the_input_is_reported_in_the_input() {
+    let app = spawn().await;
+    app.seed("alpha", 1, 0).await;
+    let a = app.api_key("alpha", RW).await;
+    let d = app.data(&a, r#"mutation { customerGroupCreate(input: { name: "Zeta partners" }) { customerGroup { id updatedAt } userErrors { field code } } }"#, json!({})).await;
+    assert_eq!(d["customerGroupCreate"]["userErrors"], json!([]));
+    let g = d["customerGroupCreate"]["customerGroup"].clone();
+    let upd = "mutation($id: ID!, $at: DateTime) { customerGroupUpdate(id: $id, input: { name: \"Zeta partners 2\", expectedUpdatedAt: $at }) { customerGroup { name } userErrors { field code } } }";
+    let d = app
+        .data(&a, upd, json!({ "id": g["id"], "at": g["updatedAt"] }))
+        .await;
+    assert_eq!(d["customerGroupUpdate"]["userErrors"], json!([]));
+    let d = app
+        .data(&a, upd, json!({ "id": g["id"], "at": g["updatedAt"] }))
+        .await;
+    assert_eq!(
+        d["customerGroupUpdate"]["userErrors"],
+        json!([{ "field": ["input", "expectedUpdatedAt"], "code": "CONFLICT" }])
+    );
+    assert_eq!(d["customerGroupUpdate"]["customerGroup"], Value::Null);
+}
