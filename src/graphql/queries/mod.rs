@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod customers;
+pub mod list;
 pub mod node;
 pub mod orders;
 pub mod pricing;
