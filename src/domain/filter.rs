@@ -509,68 +509,6 @@ pub async fn count_table(
     Ok(rows.into_iter().next().map(|c| c.count).unwrap_or(0))
 }
 
-/// Declares a [`Field`] enum, each variant with the SQL expression it compares.
-#[macro_export]
-macro_rules! filter_fields {
-    ($(#[$attr:meta])* $vis:vis enum $name:ident {
-        $($(#[$vattr:meta])* $variant:ident => $sql:expr),* $(,)?
-    }) => {
-        $(#[$attr])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        $vis enum $name {
-            $($(#[$vattr])* $variant),*
-        }
-
-        impl $crate::domain::filter::Field for $name {
-            fn sql(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $sql),*
-                }
-            }
-        }
-    };
-}
-
-/// Declares a [`SortKey`] enum, each variant with its cursor name, SQL and kind of value
-/// (`Time`, `Text` or `Decimal`).
-#[macro_export]
-macro_rules! sort_keys {
-    ($(#[$attr:meta])* $vis:vis enum $name:ident {
-        $($(#[$vattr:meta])* $variant:ident => ($cursor:expr, $sql:expr, $kind:ident)),* $(,)?
-    }) => {
-        $(#[$attr])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        $vis enum $name {
-            $($(#[$vattr])* $variant),*
-        }
-
-        impl $crate::domain::filter::SortKey for $name {
-            fn column(self) -> $crate::domain::filter::SortColumn {
-                match self {
-                    $(Self::$variant => $crate::domain::filter::SortColumn {
-                        name: $cursor,
-                        sql: $sql,
-                        kind: $crate::domain::filter::SortKind::$kind,
-                    }),*
-                }
-            }
-        }
-    };
-}
-
-/// Implements [`ChildOf`] for rows whose parent key is the named field (and column).
-#[macro_export]
-macro_rules! child_of {
-    ($($t:ty => $col:ident),* $(,)?) => {$(
-        impl $crate::domain::filter::ChildOf for $t {
-            const PARENT_COLUMN: &'static str = stringify!($col);
-            fn parent_id(&self) -> i64 {
-                self.$col
-            }
-        }
-    )*};
-}
-
 /// Implements [`Row`] for a model whose key field is `id`.
 #[macro_export]
 macro_rules! impl_row {
