@@ -2,26 +2,15 @@
 //! `first`/`after`/`last`/`before`, the `filter`, the optional `search` and the `sort`, the cost
 //! (`first` or `last`, default 25, times what each node costs), the scope check and the
 //! connection. A root states only what differs ([`ListRoot`]) and is placed in its query object
-//! with `#[graphql(flatten)] async fn customers(&self) -> ListField<Customers>`.
-//!
-//! `#[Object]` derives a field's arguments from its resolver's parameters, one each: eight
-//! arguments made every list resolver a function of ten parameters repeated a dozen times.
-//! [`ListField`] registers the field and parses its arguments itself into [`ListArgs`] —
-//! exactly what the derive generated (same argument names, order, descriptions, types and cost
-//! function; the committed SDL pins it) — and the flatten puts the field where the resolver
-//! was, so `Query` keeps its field order.
+//! with `#[graphql(flatten)] async fn customers(&self) -> ListField<Customers>`; its arguments
+//! are parsed into one [`ListArgs`] (see [`super::root_field`] for why not one parameter each).
 
-use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{Field, VariableDefinition};
-use async_graphql::registry::Registry;
-use async_graphql::registry::{Deprecation, MetaField, MetaInputValue, MetaType, MetaTypeId};
-use async_graphql::resolver_utils::{resolve_container, ContainerType};
+use async_graphql::registry::{MetaInputValue, Registry};
 use async_graphql::{
-    CacheControl, Context, ContextSelectionSet, Guard, InputType, ObjectType, OutputType,
-    Positioned, ServerResult, Value, VisitorContext,
+    Context, Guard, InputType, OutputType, Positioned, ServerResult, VisitorContext,
 };
 
 use crate::auth::Scope;
@@ -30,6 +19,7 @@ use crate::graphql::connection::{self, GqlConnection, PageArgs, DEFAULT_PAGE, MA
 use crate::graphql::errors::GqlResult;
 use crate::graphql::filters::search_text;
 use crate::graphql::guards::RequireScope;
+use crate::graphql::queries::root_field::{argument, Complexity, Flat, RootField};
 use crate::ids::Kind;
 
 /// A filter input of a list: adds its conditions to a domain filter.
@@ -118,14 +108,11 @@ pub async fn list<L: ListRoot>(
     connection::list::<L::Row, L::Node>(ctx, L::KIND, filter, sort, &args.page, L::node).await
 }
 
-/// The field of root list `L`, flattened into a query object (see the module doc).
-pub struct ListField<L>(PhantomData<fn() -> L>);
+/// The field of root list `L`, flattened into its query object.
+pub type ListField<L> = Flat<List<L>>;
 
-impl<L> Default for ListField<L> {
-    fn default() -> Self {
-        Self(PhantomData)
-    }
-}
+/// The [`RootField`] of root list `L`.
+pub struct List<L>(PhantomData<fn() -> L>);
 
 const FIRST: &str =
     "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given).";
@@ -134,26 +121,6 @@ const AFTER: &str =
 const LAST: &str = "Page size reading backward from `before` (or from the end), 1 to 250.";
 const BEFORE: &str =
     "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort).";
-
-/// An argument as `#[Object]` registers one without default, visibility or directives.
-fn argument<T: InputType>(
-    registry: &mut Registry,
-    name: &str,
-    description: &str,
-) -> MetaInputValue {
-    MetaInputValue {
-        name: name.to_owned(),
-        description: Some(description.to_owned()),
-        ty: T::create_type_info(registry),
-        deprecation: Deprecation::NoDeprecated,
-        default_value: None,
-        visible: None,
-        inaccessible: false,
-        tags: Vec::new(),
-        is_secret: false,
-        directive_invocations: Vec::new(),
-    }
-}
 
 /// The cost of a list: its page size (`first`, else `last`, else 25, within 1..=250) times
 /// what each node costs.
@@ -172,46 +139,28 @@ fn complexity(
     Ok(size * child_complexity)
 }
 
-impl<L: ListRoot> ListField<L> {
-    /// The field as `#[Object]` would register it from the resolver it replaces.
-    fn meta_field(registry: &mut Registry) -> MetaField {
-        let mut args = IndexMap::new();
-        let mut add = |value: MetaInputValue| {
-            args.insert(value.name.clone(), value);
-        };
-        add(argument::<Option<i32>>(registry, "first", FIRST));
-        add(argument::<Option<String>>(registry, "after", AFTER));
-        add(argument::<Option<i32>>(registry, "last", LAST));
-        add(argument::<Option<String>>(registry, "before", BEFORE));
-        add(argument::<Option<L::Filter>>(registry, "filter", L::FILTER));
+impl<L: ListRoot> RootField for List<L> {
+    const NAME: &'static str = L::FIELD;
+    const DESCRIPTION: &'static str = L::DESCRIPTION;
+    const COMPLEXITY: Option<Complexity> = Some(complexity);
+    type Output = GqlConnection<L::Node>;
+
+    fn arguments(registry: &mut Registry) -> Vec<MetaInputValue> {
+        let mut args = vec![
+            argument::<Option<i32>>(registry, "first", FIRST),
+            argument::<Option<String>>(registry, "after", AFTER),
+            argument::<Option<i32>>(registry, "last", LAST),
+            argument::<Option<String>>(registry, "before", BEFORE),
+            argument::<Option<L::Filter>>(registry, "filter", L::FILTER),
+        ];
         if let Some(search) = L::SEARCH {
-            add(argument::<Option<String>>(registry, "search", search));
+            args.push(argument::<Option<String>>(registry, "search", search));
         }
-        add(argument::<Option<L::Sort>>(registry, "sort", L::SORT));
-        MetaField {
-            name: L::FIELD.to_owned(),
-            description: Some(L::DESCRIPTION.to_owned()),
-            args,
-            ty: <GqlConnection<L::Node> as OutputType>::create_type_info(registry),
-            deprecation: Deprecation::NoDeprecated,
-            cache_control: CacheControl::default(),
-            external: false,
-            requires: None,
-            provides: None,
-            visible: None,
-            shareable: false,
-            inaccessible: false,
-            tags: Vec::new(),
-            override_from: None,
-            compute_complexity: Some(complexity),
-            directive_invocations: Vec::new(),
-            requires_scopes: Vec::new(),
-        }
+        args.push(argument::<Option<L::Sort>>(registry, "sort", L::SORT));
+        args
     }
 
-    /// Parses the arguments (in the order `#[Object]` did, so the first bad one is reported),
-    /// checks the scope, reads the page.
-    async fn connection(ctx: &Context<'_>) -> ServerResult<GqlConnection<L::Node>> {
+    async fn resolve(ctx: &Context<'_>) -> ServerResult<GqlConnection<L::Node>> {
         let (_, first) = ctx.param_value::<Option<i32>>("first", None)?;
         let (_, after) = ctx.param_value::<Option<String>>("after", None)?;
         let (_, last) = ctx.param_value::<Option<i32>>("last", None)?;
@@ -237,61 +186,3 @@ impl<L: ListRoot> ListField<L> {
             .map_err(|err| err.into_server_error(ctx.item.pos))
     }
 }
-
-impl<L: ListRoot> OutputType for ListField<L> {
-    fn type_name() -> Cow<'static, str> {
-        // Only the registry sees this type: flattening copies its one field into the query
-        // object, and the schema drops the unreferenced type.
-        Cow::Owned(format!("{}ListField", L::FIELD))
-    }
-
-    fn create_type_info(registry: &mut Registry) -> String {
-        registry.create_output_type::<Self, _>(MetaTypeId::Object, |registry| {
-            let mut fields = IndexMap::new();
-            fields.insert(L::FIELD.to_owned(), Self::meta_field(registry));
-            MetaType::Object {
-                name: Self::type_name().into_owned(),
-                description: None,
-                fields,
-                cache_control: CacheControl::default(),
-                extends: false,
-                shareable: false,
-                resolvable: true,
-                inaccessible: false,
-                interface_object: false,
-                tags: Vec::new(),
-                keys: None,
-                visible: None,
-                is_subscription: false,
-                rust_typename: Some(std::any::type_name::<Self>()),
-                directive_invocations: Vec::new(),
-                requires_scopes: Vec::new(),
-            }
-        })
-    }
-
-    async fn resolve(
-        &self,
-        ctx: &ContextSelectionSet<'_>,
-        _field: &Positioned<Field>,
-    ) -> ServerResult<Value> {
-        resolve_container(ctx, self).await
-    }
-}
-
-impl<L: ListRoot> ContainerType for ListField<L> {
-    async fn resolve_field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
-        if ctx.item.node.name.node != L::FIELD {
-            return Ok(None);
-        }
-        let connection = Self::connection(ctx)
-            .await
-            .map_err(|err| ctx.set_error_path(err))?;
-        let ctx_obj = ctx.with_selection_set(&ctx.item.node.selection_set);
-        OutputType::resolve(&connection, &ctx_obj, ctx.item)
-            .await
-            .map(Some)
-    }
-}
-
-impl<L: ListRoot> ObjectType for ListField<L> {}

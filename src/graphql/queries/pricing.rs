@@ -1,5 +1,4 @@
 use async_graphql::{Context, Enum, InputObject, Object, ID};
-use chrono::{DateTime, Utc};
 
 use crate::auth::Scope;
 use crate::db::sql::Bind;
@@ -8,14 +7,16 @@ use crate::domain::pricing::queries::{
     PriceField as PF, PriceListField as LF, PriceListSortKey, PriceSortKey,
 };
 use crate::domain::pricing::{Price as PriceRow, PriceList as PriceListRow};
-use crate::graphql::errors::{bad_id, bad_input, gql, GqlResult};
+use crate::graphql::errors::{bad_id, GqlResult};
 use crate::graphql::filters::{
     DateTimeFilter, DecimalFilter, IdFilter, SortDirection, StringFilter,
 };
-use crate::graphql::guards::{RequireScope, RequireScopeIf};
+use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
-use crate::graphql::types::pricing::{Price, PriceList, PriceListStatus, PriceQuote};
+use crate::graphql::queries::price_quote::PriceQuoteField;
+use crate::graphql::queries::root_field::Flat;
+use crate::graphql::types::pricing::{Price, PriceList, PriceListStatus};
 use crate::ids::{self, Kind};
 
 /// Conditions on price lists.
@@ -304,100 +305,9 @@ impl PricingQuery {
         Ok(loaders::load::<PriceRow>(ctx, key).await?.map(Price))
     }
 
-    /// The unit price a buyer gets for `quantity` of a variant in a currency at a moment: the
-    /// lowest-position price list in effect (active, or scheduled inside its window) whose
-    /// rules match the buyer under its match policy, otherwise the base price — with the list
-    /// and rule that decided. Null when the variant has no applicable price in the currency.
-    /// IDs of another merchant are NOT_FOUND. With `customerId` it also requires `customers:read`
-    /// (the answer tells the customer's groups).
-    #[graphql(
-        guard = "RequireScope(Scope::PricingRead).and(RequireScopeIf(customer_id.is_some(), Scope::CustomersRead))"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn price_quote(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The variant (`variant_…`).")] variant_id: ID,
-        #[graphql(desc = "ISO 4217 code in upper case (`USD`).")] currency: String,
-        #[graphql(desc = "Units bought (volume rules), at least 1; default 1.")] quantity: Option<
-            i32,
-        >,
-        #[graphql(desc = "The buyer (`cus_…`): customer and customer group rules.")]
-        customer_id: Option<ID>,
-        #[graphql(desc = "The sales channel (`ch_…`): channel rules.")] channel_id: Option<ID>,
-        #[graphql(desc = "The moment priced; default now.")] at: Option<DateTime<Utc>>,
-        #[graphql(
-            desc = "The buyer's market, ISO 3166-1 alpha-2 (`EC`): market rules match nobody without it."
-        )]
-        market: Option<String>,
-    ) -> GqlResult<Option<PriceQuote>> {
-        use crate::domain::pricing::iso;
-        use crate::domain::pricing::quote::{quote_many_in_markets, QuoteRequest};
-        use crate::error::Error;
-
-        let variant =
-            ids::decode(Kind::Variant, &variant_id).map_err(|e| bad_id("variantId", e))?;
-        let customer = customer_id
-            .map(|c| ids::decode(Kind::Customer, &c).map_err(|e| bad_id("customerId", e)))
-            .transpose()?;
-        let channel = channel_id
-            .map(|c| ids::decode(Kind::Channel, &c).map_err(|e| bad_id("channelId", e)))
-            .transpose()?;
-        if !iso::is_currency(&currency) {
-            return Err(bad_input(
-                "currency",
-                "must be an ISO 4217 currency code in upper case, such as USD",
-            ));
-        }
-        let quantity = quantity.unwrap_or(1);
-        if quantity < 1 {
-            return Err(bad_input("quantity", "must be at least 1"));
-        }
-        if market.as_deref().is_some_and(|m| !iso::is_country(m)) {
-            return Err(bad_input(
-                "market",
-                "must be an ISO 3166-1 alpha-2 country code in upper case, such as EC",
-            ));
-        }
-        let not_found = |what: &str| gql(Error::not_found(format!("no such {what}")));
-        if loaders::load::<crate::domain::catalog::Variant>(ctx, variant)
-            .await?
-            .is_none()
-        {
-            return Err(not_found("variant (variantId)"));
-        }
-        if let Some(c) = customer {
-            if loaders::load::<crate::domain::customers::Customer>(ctx, c)
-                .await?
-                .is_none()
-            {
-                return Err(not_found("customer (customerId)"));
-            }
-        }
-        if let Some(c) = channel {
-            if loaders::load::<crate::domain::channels::Channel>(ctx, c)
-                .await?
-                .is_none()
-            {
-                return Err(not_found("channel (channelId)"));
-            }
-        }
-        let merchant = crate::graphql::context::merchant_id(ctx)?;
-        let mut conn = crate::graphql::context::conn(ctx).await?;
-        let request = QuoteRequest {
-            variant_id: variant,
-            currency,
-            quantity,
-            customer_id: customer,
-            channel_id: channel,
-            at: at.unwrap_or_else(Utc::now),
-        };
-        let quote = quote_many_in_markets(&mut conn, merchant, &[request], &[market])
-            .await
-            .map_err(gql)?
-            .into_iter()
-            .next()
-            .flatten();
-        Ok(quote.map(PriceQuote))
+    /// `priceQuote` (see [`PriceQuoteField`]).
+    #[graphql(flatten)]
+    async fn price_quote(&self) -> Flat<PriceQuoteField> {
+        Flat::default()
     }
 }
