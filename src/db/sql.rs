@@ -1,5 +1,10 @@
 //! A small builder for dynamic SQL with positional binds, for the queries whose shape depends on
 //! the request (filters, keyset pages, aggregates). Values are always bound, never interpolated.
+//!
+//! Every piece of SQL text the builder takes is a `&'static str`: a literal, an `include_str!`
+//! file, or a constant a domain module chose (a column of a typed sort key or filter field).
+//! Text made at run time (`format!`, a client's string) is not `'static`, so the compiler, not a
+//! review, refuses it: a value can only reach a statement through [`Sql::bind`].
 
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
@@ -38,7 +43,8 @@ pub struct Sql {
 }
 
 impl Sql {
-    pub fn new(text: &str) -> Self {
+    /// A statement starting with `text`.
+    pub fn new(text: &'static str) -> Self {
         Self {
             text: text.to_owned(),
             binds: Vec::new(),
@@ -47,9 +53,20 @@ impl Sql {
     }
 
     /// A statement whose text already holds `$1…$n` for `binds` (a sibling `.sql` file).
-    pub fn with_binds(text: &str, binds: Vec<Bind>) -> Self {
+    pub fn with_binds(text: &'static str, binds: Vec<Bind>) -> Self {
         Self {
             text: text.to_owned(),
+            binds,
+            cached: false,
+        }
+    }
+
+    /// A statement whose text is `parts` joined (each `'static`: literals and constants a
+    /// module chose, such as a table name or a lock strength) and already holds `$1…$n` for
+    /// `binds`.
+    pub fn from_parts(parts: &[&'static str], binds: Vec<Bind>) -> Self {
+        Self {
+            text: parts.concat(),
             binds,
             cached: false,
         }
@@ -65,23 +82,27 @@ impl Sql {
         self
     }
 
-    /// Appends literal SQL. Never pass user input here.
-    pub fn push(&mut self, text: &str) -> &mut Self {
+    /// Appends SQL text: only `'static` text (see the module doc), never a value.
+    pub fn push(&mut self, text: &'static str) -> &mut Self {
         self.text.push_str(text);
         self
     }
 
     /// Appends a placeholder for `value`.
     pub fn bind(&mut self, value: Bind) -> &mut Self {
+        use std::fmt::Write as _;
         self.binds.push(value);
-        self.text.push_str(&format!("${}", self.binds.len()));
+        // Writing into the text directly: no temporary string per placeholder.
+        let _ = write!(self.text, "${}", self.binds.len());
         self
     }
 
+    /// The statement's text so far.
     pub fn text(&self) -> &str {
         &self.text
     }
 
+    /// The statement, ready for diesel-async's `load`/`execute`.
     pub fn into_query(self) -> Statement {
         Statement(self)
     }

@@ -1,8 +1,9 @@
 //! Filters and keyset pages shared by every list query.
 //!
-//! The GraphQL layer turns typed filter inputs into [`Predicate`]s on columns that each domain
-//! module whitelists (a column name never comes from the client). The domain then builds one
-//! SQL statement, always scoped by merchant first.
+//! Each aggregate's `queries` module declares what its lists can be filtered on ([`Field`]) and
+//! sorted by ([`SortKey`]), each mapped there to its SQL. The API layers turn their inputs into
+//! [`Predicate`]s on those fields (SQL text never comes from a client, nor from an API layer);
+//! the domain then builds one SQL statement, always scoped by merchant first.
 
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
@@ -13,13 +14,22 @@ use rust_decimal::Decimal;
 use crate::db::sql::{like_escape, Bind, Count, Sql};
 use crate::error::{Error, Result};
 
-/// One comparison on one whitelisted column (an SQL expression chosen by the domain).
+/// A filterable field of a listed row. Each aggregate's `queries` module declares its fields as
+/// an enum and maps each one to its SQL (a column, an expression, or for [`Op::RelatedIn`] and
+/// [`Op::NoRelated`] a correlated subquery); the API layers only pick among the variants.
+pub trait Field: Copy + std::fmt::Debug + Send + Sync + 'static {
+    /// The SQL expression the field compares.
+    fn sql(self) -> &'static str;
+}
+
+/// One comparison on one field.
 #[derive(Debug, Clone)]
-pub struct Predicate {
-    pub column: &'static str,
+pub struct Predicate<F> {
+    pub field: F,
     pub op: Op,
 }
 
+/// A comparison; values are always bound.
 #[derive(Debug, Clone)]
 pub enum Op {
     Eq(Bind),
@@ -41,26 +51,47 @@ pub enum Op {
     HasAny(Vec<String>),
     /// Equality ignoring case (emails).
     EqIgnoreCase(String),
-    /// A related row exists whose key is one of these (the bind is an array): the column is a
-    /// correlated subquery the domain wrote, ending with the compared key,
+    /// One of these values ignoring case, already lowered (see [`Op::in_ignore_case`]):
+    /// `lower(field) = ANY(array)`, which the `lower(…)` unique indexes serve.
+    InIgnoreCase(Vec<String>),
+    /// A related row exists whose key is one of these (the bind is an array): the field's SQL is
+    /// a correlated subquery its domain wrote, ending with the compared key,
     /// `SELECT 1 FROM t WHERE t.merchant_id = x.merchant_id AND t.parent = x.id AND t.key`,
-    /// written as `EXISTS (<column> = ANY(array))`.
+    /// written as `EXISTS (<field> = ANY(array))`.
     RelatedIn(Bind),
-    /// `true`: no related row at all (`NOT EXISTS`); `false`: at least one. Same column shape
+    /// `true`: no related row at all (`NOT EXISTS`); `false`: at least one. Same field shape
     /// as [`Op::RelatedIn`].
     NoRelated(bool),
 }
 
-/// A conjunction of predicates plus an optional free-text search over `search_columns`.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub predicates: Vec<Predicate>,
+impl Op {
+    /// [`Op::InIgnoreCase`] of `values`, lowered once here rather than per statement.
+    pub fn in_ignore_case(values: &[String]) -> Op {
+        Op::InIgnoreCase(values.iter().map(|s| s.to_lowercase()).collect())
+    }
+}
+
+/// A conjunction of predicates on fields `F` plus an optional free-text search over the listed
+/// row's search columns ([`Listable::SEARCH`]).
+#[derive(Debug, Clone)]
+pub struct Filter<F> {
+    pub predicates: Vec<Predicate<F>>,
     pub search: Option<String>,
 }
 
-impl Filter {
-    pub fn push(&mut self, column: &'static str, op: Op) {
-        self.predicates.push(Predicate { column, op });
+impl<F> Default for Filter<F> {
+    fn default() -> Self {
+        Self {
+            predicates: Vec::new(),
+            search: None,
+        }
+    }
+}
+
+impl<F: Field> Filter<F> {
+    /// Adds the condition `op` on `field`.
+    pub fn push(&mut self, field: F, op: Op) {
+        self.predicates.push(Predicate { field, op });
     }
 
     /// No predicate and no search: the statement's text then depends only on the sort and the
@@ -78,40 +109,52 @@ impl Filter {
         }
     }
 
-    /// Appends ` AND …` for every predicate to `sql`.
-    pub fn write(&self, sql: &mut Sql, search_columns: &[&str]) {
+    /// Appends ` AND …` for every predicate to `sql`, then the search over `search_columns`.
+    pub fn write(&self, sql: &mut Sql, search_columns: &[&'static str]) {
         for p in &self.predicates {
             sql.push(" AND ");
-            let c = p.column;
+            let c = p.field.sql();
             match &p.op {
-                Op::Eq(v) => sql.push(&format!("{c} = ")).bind(v.clone()),
-                Op::Ne(v) => sql.push(&format!("{c} IS DISTINCT FROM ")).bind(v.clone()),
-                Op::In(v) => sql.push(&format!("{c} = ANY(")).bind(v.clone()).push(")"),
-                Op::Gt(v) => sql.push(&format!("{c} > ")).bind(v.clone()),
-                Op::Gte(v) => sql.push(&format!("{c} >= ")).bind(v.clone()),
-                Op::Lt(v) => sql.push(&format!("{c} < ")).bind(v.clone()),
-                Op::Lte(v) => sql.push(&format!("{c} <= ")).bind(v.clone()),
+                Op::Eq(v) => sql.push(c).push(" = ").bind(v.clone()),
+                Op::Ne(v) => sql.push(c).push(" IS DISTINCT FROM ").bind(v.clone()),
+                Op::In(v) => sql.push(c).push(" = ANY(").bind(v.clone()).push(")"),
+                Op::Gt(v) => sql.push(c).push(" > ").bind(v.clone()),
+                Op::Gte(v) => sql.push(c).push(" >= ").bind(v.clone()),
+                Op::Lt(v) => sql.push(c).push(" < ").bind(v.clone()),
+                Op::Lte(v) => sql.push(c).push(" <= ").bind(v.clone()),
                 Op::Contains(s) => sql
-                    .push(&format!("{c} ILIKE "))
+                    .push(c)
+                    .push(" ILIKE ")
                     .bind(Bind::Text(format!("%{}%", like_escape(s)))),
                 Op::StartsWith(s) => sql
-                    .push(&format!("{c} ILIKE "))
+                    .push(c)
+                    .push(" ILIKE ")
                     .bind(Bind::Text(format!("{}%", like_escape(s)))),
-                Op::IsNull(true) => sql.push(&format!("{c} IS NULL")),
-                Op::IsNull(false) => sql.push(&format!("{c} IS NOT NULL")),
-                Op::HasAll(v) => sql.push(&format!("{c} @> ")).bind(Bind::Texts(v.clone())),
-                Op::HasAny(v) => sql.push(&format!("{c} && ")).bind(Bind::Texts(v.clone())),
+                Op::IsNull(true) => sql.push(c).push(" IS NULL"),
+                Op::IsNull(false) => sql.push(c).push(" IS NOT NULL"),
+                Op::HasAll(v) => sql.push(c).push(" @> ").bind(Bind::Texts(v.clone())),
+                Op::HasAny(v) => sql.push(c).push(" && ").bind(Bind::Texts(v.clone())),
                 Op::EqIgnoreCase(s) => sql
-                    .push(&format!("lower({c}) = lower("))
+                    .push("lower(")
+                    .push(c)
+                    .push(") = lower(")
                     .bind(Bind::Text(s.clone()))
                     .push(")"),
+                Op::InIgnoreCase(v) => sql
+                    .push("lower(")
+                    .push(c)
+                    .push(") = ANY(")
+                    .bind(Bind::Texts(v.clone()))
+                    .push(")"),
                 Op::RelatedIn(v) => sql
-                    .push(&format!("EXISTS ({c} = ANY("))
+                    .push("EXISTS (")
+                    .push(c)
+                    .push(" = ANY(")
                     .bind(v.clone())
                     .push("))"),
                 // The key of a related row is never null: `IS NOT NULL` only closes the clause.
-                Op::NoRelated(true) => sql.push(&format!("NOT EXISTS ({c} IS NOT NULL)")),
-                Op::NoRelated(false) => sql.push(&format!("EXISTS ({c} IS NOT NULL)")),
+                Op::NoRelated(true) => sql.push("NOT EXISTS (").push(c).push(" IS NOT NULL)"),
+                Op::NoRelated(false) => sql.push("EXISTS (").push(c).push(" IS NOT NULL)"),
             };
         }
         if let Some(term) = self
@@ -126,7 +169,8 @@ impl Filter {
                 if i > 0 {
                     sql.push(" OR ");
                 }
-                sql.push(&format!("{col} ILIKE "))
+                sql.push(col)
+                    .push(" ILIKE ")
                     .bind(Bind::Text(pattern.clone()));
             }
             sql.push(")");
@@ -170,14 +214,16 @@ pub fn time_after_all() -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
-/// A sortable column: its SQL and the kind of value cursors hold for it.
+/// A sortable column: its name in cursors, its SQL and the kind of value cursors hold for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SortColumn {
+    /// The name cursors carry (stable: cursors issued earlier name it).
     pub name: &'static str,
     pub sql: &'static str,
     pub kind: SortKind,
 }
 
+/// The kind of value a sort column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKind {
     Time,
@@ -185,31 +231,53 @@ pub enum SortKind {
     Decimal,
 }
 
+/// A key a list can be sorted by. Each aggregate's `queries` module declares its keys as an
+/// enum mapped to a [`SortColumn`] (and an index serving it); the API layers only pick among
+/// the variants.
+pub trait SortKey: Copy + std::fmt::Debug + Send + Sync + 'static {
+    /// The key's column.
+    fn column(self) -> SortColumn;
+}
+
+/// The order of a list: one key and its direction, ties broken by id in the same direction.
+///
+/// One key today. Several keys (REST `sort=a,-b`) would make this a list of [`SortTerm`]s, a
+/// [`Cursor`] hold one value per term, and [`fetch_page`] compare term by term; callers build a
+/// `Sort` only through [`Sort::new`], so that change stays inside this module.
 #[derive(Debug, Clone, Copy)]
-pub struct Sort {
-    pub column: SortColumn,
+pub struct Sort<K> {
+    term: SortTerm<K>,
+}
+
+/// One key of a [`Sort`] and its direction.
+#[derive(Debug, Clone, Copy)]
+pub struct SortTerm<K> {
+    pub key: K,
     pub descending: bool,
 }
 
-impl Sort {
-    /// The sort a client asked for (`field`, descending?) or the default, with each field
-    /// mapped to its whitelisted column.
-    pub fn by<F, D: IsDescending>(
-        asked: Option<(F, D)>,
-        default: (F, D),
-        column: impl Fn(F) -> SortColumn,
-    ) -> Sort {
-        let (field, direction) = asked.unwrap_or(default);
+impl<K: SortKey> Sort<K> {
+    /// Sorted by `key`, descending or not.
+    pub fn new(key: K, descending: bool) -> Self {
         Sort {
-            column: column(field),
-            descending: direction.is_descending(),
+            term: SortTerm { key, descending },
         }
     }
-}
 
-/// A direction enum of the API layer.
-pub trait IsDescending {
-    fn is_descending(&self) -> bool;
+    /// The sort's terms, most significant first.
+    pub fn terms(&self) -> &[SortTerm<K>] {
+        std::slice::from_ref(&self.term)
+    }
+
+    /// The most significant key (the one cursors name).
+    pub fn key(&self) -> K {
+        self.term.key
+    }
+
+    /// Whether the most significant key is descending.
+    pub fn descending(&self) -> bool {
+        self.term.descending
+    }
 }
 
 /// Position after/before which a page starts: the sort value and key of a row.
@@ -242,11 +310,33 @@ pub trait Row: QueryableByName<Pg> + Send + 'static {
     fn id(&self) -> i64;
 }
 
-/// A row that can be listed with keyset pagination.
+/// A row that can be listed with keyset pagination, filtered on its [`Field`]s and sorted by
+/// its [`SortKey`]s.
 pub trait Listable: Row {
+    /// What the list can be filtered on.
+    type Field: Field;
+    /// What the list can be sorted by.
+    type SortKey: SortKey;
     /// Columns the free-text `search` looks in.
     const SEARCH: &'static [&'static str] = &[];
-    fn sort_value(&self, column: SortColumn) -> SortValue;
+    /// The row's value of `key`, as cursors hold it.
+    fn sort_value(&self, key: Self::SortKey) -> SortValue;
+}
+
+/// A row that belongs to a parent through a foreign key column (a loader reads all children
+/// of many parents in one statement).
+pub trait ChildOf: Row {
+    /// The foreign key column naming the parent.
+    const PARENT_COLUMN: &'static str;
+    /// The row's parent key.
+    fn parent_id(&self) -> i64;
+}
+
+/// A row listed "first N per parent" (collections too large to load whole: a price list's
+/// prices, a promotion's codes), and the column naming its parent.
+pub trait TopChild: Row {
+    /// The foreign key column naming the parent.
+    const TOP_PARENT_COLUMN: &'static str;
 }
 
 /// Reads one keyset page: `WHERE merchant AND filter AND (sort, id) beyond the cursor
@@ -254,35 +344,44 @@ pub trait Listable: Row {
 pub async fn fetch_page<T: Listable>(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
-    filter: &Filter,
-    sort: Sort,
+    filter: &Filter<T::Field>,
+    sort: Sort<T::SortKey>,
     page: &PageRequest,
 ) -> Result<Page<T>> {
     let backward = page.last.is_some() && page.first.is_none();
     let limit = if backward { page.last } else { page.first }.unwrap_or(25);
+    let col = sort.key().column().sql;
+    let sort_descending = sort.descending();
     // Reading backwards walks the index the other way and flips the rows afterwards.
-    let descending = sort.descending != backward;
-    let mut sql = Sql::new(&format!("SELECT * FROM {} WHERE merchant_id = ", T::TABLE));
-    sql.bind(Bind::I64(merchant_id));
+    let descending = sort_descending != backward;
+    let mut sql = Sql::new("SELECT * FROM ");
+    sql.push(T::TABLE)
+        .push(" WHERE merchant_id = ")
+        .bind(Bind::I64(merchant_id));
     filter.write(&mut sql, T::SEARCH);
-    let cmp = |desc: bool| if desc { "<" } else { ">" };
-    let col = sort.column.sql;
-    if let Some(c) = &page.after {
-        sql.push(&format!(" AND ({col}, id) {} (", cmp(sort.descending)))
-            .bind(c.value.bind())
-            .push(", ")
-            .bind(Bind::I64(c.id))
-            .push(")");
+    let cmp = |desc: bool| if desc { ") < (" } else { ") > (" };
+    for (cursor, desc) in [
+        (&page.after, sort_descending),
+        (&page.before, !sort_descending),
+    ] {
+        if let Some(c) = cursor {
+            sql.push(" AND (")
+                .push(col)
+                .push(", id")
+                .push(cmp(desc))
+                .bind(c.value.bind())
+                .push(", ")
+                .bind(Bind::I64(c.id))
+                .push(")");
+        }
     }
-    if let Some(c) = &page.before {
-        sql.push(&format!(" AND ({col}, id) {} (", cmp(!sort.descending)))
-            .bind(c.value.bind())
-            .push(", ")
-            .bind(Bind::I64(c.id))
-            .push(")");
-    }
-    let dir = if descending { "DESC" } else { "ASC" };
-    sql.push(&format!(" ORDER BY {col} {dir}, id {dir} LIMIT "))
+    let dir = if descending { " DESC" } else { " ASC" };
+    sql.push(" ORDER BY ")
+        .push(col)
+        .push(dir)
+        .push(", id")
+        .push(dir)
+        .push(" LIMIT ")
         .bind(Bind::I64(limit as i64 + 1));
     let mut items: Vec<T> = filter.cache(sql).into_query().load(conn).await?;
     let more = items.len() > limit;
@@ -307,13 +406,12 @@ pub async fn fetch_page<T: Listable>(
 pub async fn count<T: Listable>(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
-    filter: &Filter,
+    filter: &Filter<T::Field>,
 ) -> Result<i64> {
-    let mut sql = Sql::new(&format!(
-        "SELECT count(*) AS count FROM {} WHERE merchant_id = ",
-        T::TABLE
-    ));
-    sql.bind(Bind::I64(merchant_id));
+    let mut sql = Sql::new("SELECT count(*) AS count FROM ");
+    sql.push(T::TABLE)
+        .push(" WHERE merchant_id = ")
+        .bind(Bind::I64(merchant_id));
     filter.write(&mut sql, T::SEARCH);
     let rows: Vec<Count> = filter.cache(sql).into_query().load(conn).await?;
     Ok(rows.into_iter().next().map(|c| c.count).unwrap_or(0))
@@ -331,24 +429,41 @@ pub async fn by_ids<T: Row>(
     by_column(conn, merchant_id, "id", ids).await
 }
 
-/// The rows whose `column` (a whitelisted foreign key) is one of `keys`.
-pub async fn by_column<T: Row>(
+/// The children of each of `parents`, in id order.
+pub async fn by_parents<T: ChildOf>(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    parents: &[i64],
+) -> Result<Vec<T>> {
+    by_column(conn, merchant_id, T::PARENT_COLUMN, parents).await
+}
+
+/// The rows whose `column` (the key or a foreign key its module declared) is one of `keys`.
+async fn by_column<T: Row>(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     column: &'static str,
     keys: &[i64],
 ) -> Result<Vec<T>> {
-    let mut sql = Sql::new(&format!("SELECT * FROM {} WHERE merchant_id = ", T::TABLE));
-    sql.bind(Bind::I64(merchant_id));
+    let mut sql = Sql::new("SELECT * FROM ");
+    sql.push(T::TABLE)
+        .push(" WHERE merchant_id = ")
+        .bind(Bind::I64(merchant_id));
     match keys {
         // One key (a lookup by id, one parent) gets its own statement with a scalar parameter.
         // A prepared `= ANY($2)` is costed for an array of unknown length, so for a single key
         // the custom plan always looks cheaper and PostgreSQL plans it again on every execution
         // (btcostestimate and friends were most of the backend's CPU of an `order(id:)`); with
         // `= $2` the generic plan costs the same and is kept after five executions.
-        [key] => sql.push(&format!(" AND {column} = ")).bind(Bind::I64(*key)),
+        [key] => sql
+            .push(" AND ")
+            .push(column)
+            .push(" = ")
+            .bind(Bind::I64(*key)),
         _ => sql
-            .push(&format!(" AND {column} = ANY("))
+            .push(" AND ")
+            .push(column)
+            .push(" = ANY(")
             .bind(Bind::I64s(keys.to_vec()))
             .push(")"),
     };
@@ -386,10 +501,10 @@ pub async fn count_table(
     table: &'static str,
     merchant_id: i64,
 ) -> Result<i64> {
-    let mut sql = Sql::new(&format!(
-        "SELECT count(*) AS count FROM {table} WHERE merchant_id = "
-    ));
-    sql.bind(Bind::I64(merchant_id));
+    let mut sql = Sql::new("SELECT count(*) AS count FROM ");
+    sql.push(table)
+        .push(" WHERE merchant_id = ")
+        .bind(Bind::I64(merchant_id));
     let rows: Vec<Count> = sql.into_query().load(conn).await?;
     Ok(rows.into_iter().next().map(|c| c.count).unwrap_or(0))
 }

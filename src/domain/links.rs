@@ -8,7 +8,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use crate::db::sql::{Bind, Sql};
 use crate::domain::catalog::Product;
 use crate::domain::customers::{Customer, CustomerGroup};
-use crate::domain::filter::Row;
+use crate::domain::filter::TopChild;
 use crate::error::Result;
 
 /// A row tagged with the parent it was loaded for.
@@ -20,27 +20,26 @@ pub struct Tagged<T: QueryableByName<diesel::pg::Pg>> {
     pub row: T,
 }
 
-/// The first `limit` rows (by id) of `T` whose `column` is each of `parents`.
-pub async fn top_children<T: Row>(
+/// The first `limit` rows (by id) of `T` whose parent is each of `parents`.
+pub async fn top_children<T: TopChild>(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
-    column: &'static str,
     parents: &[i64],
     limit: i64,
 ) -> Result<Vec<Tagged<T>>> {
-    let text = format!(
+    let mut sql = Sql::with_binds(
         "SELECT p.id AS parent_id, t.* FROM unnest($2::bigint[]) AS p(id) \
-         CROSS JOIN LATERAL (SELECT * FROM {table} WHERE merchant_id = $1 AND {column} = p.id ORDER BY id LIMIT $3) AS t",
-        table = T::TABLE
-    );
-    let sql = Sql::with_binds(
-        &text,
+         CROSS JOIN LATERAL (SELECT * FROM ",
         vec![
             Bind::I64(merchant_id),
             Bind::I64s(parents.to_vec()),
             Bind::I64(limit),
         ],
     );
+    sql.push(T::TABLE)
+        .push(" WHERE merchant_id = $1 AND ")
+        .push(T::TOP_PARENT_COLUMN)
+        .push(" = p.id ORDER BY id LIMIT $3) AS t");
     Ok(sql.cached().into_query().load(conn).await?)
 }
 

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod channels;
 pub mod customers;
 pub mod filter;
+pub mod filter_macros;
 pub mod idempotency;
 pub mod links;
 pub mod merchants;

@@ -91,7 +91,7 @@ pub async fn run(conn: &mut AsyncPgConnection, opts: &SeedOptions) -> Result<See
     })
 }
 
-async fn exec(conn: &mut AsyncPgConnection, text: &str, binds: Vec<Bind>) -> Result<()> {
+async fn exec(conn: &mut AsyncPgConnection, text: &'static str, binds: Vec<Bind>) -> Result<()> {
     // The seed files hold several statements sharing the same binds; run them one by one.
     for stmt in text
         .split(";\n")

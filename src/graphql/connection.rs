@@ -3,13 +3,16 @@
 
 use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Context, Object, OutputType};
+use std::marker::PhantomData;
+
 use diesel_async::AsyncPgConnection;
+use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
 use super::context::{conn, merchant_id};
 use super::errors::{bad_input, GqlResult, IntoGql};
 use crate::domain::filter::{
-    self, Cursor, Filter, Listable, Page, PageRequest, Sort, SortColumn, SortValue,
+    self, Cursor, Filter, Listable, Page, PageRequest, Sort, SortColumn, SortKey, SortValue,
 };
 use crate::ids::{self, Kind};
 use crate::keys::CursorKey;
@@ -163,15 +166,33 @@ impl PageArgs {
     }
 }
 
+/// The `count(*)` behind a connection's `totalCount`, whatever the listed row: one GraphQL type
+/// (`ConnectionTotals`) serves every connection, so the row type is erased here.
+trait Counter: Send + Sync {
+    fn count<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        merchant_id: i64,
+    ) -> BoxFuture<'a, crate::error::Result<i64>>;
+}
+
+/// The rows of `T` a filter matches.
+struct CountOf<T: Listable>(Filter<T::Field>, PhantomData<fn() -> T>);
+
+impl<T: Listable> Counter for CountOf<T> {
+    fn count<'a>(
+        &'a self,
+        conn: &'a mut AsyncPgConnection,
+        merchant_id: i64,
+    ) -> BoxFuture<'a, crate::error::Result<i64>> {
+        Box::pin(filter::count::<T>(conn, merchant_id, &self.0))
+    }
+}
+
 /// Fields every connection has besides edges, nodes and pageInfo.
 pub struct ConnectionTotals {
     merchant_id: i64,
-    count: fn(
-        &mut AsyncPgConnection,
-        i64,
-        Filter,
-    ) -> futures_util::future::BoxFuture<'_, crate::error::Result<i64>>,
-    filter: Filter,
+    count: Box<dyn Counter>,
 }
 
 #[Object]
@@ -179,18 +200,8 @@ impl ConnectionTotals {
     /// Number of items matching the filter, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
         let mut conn = conn(ctx).await?;
-        (self.count)(&mut conn, self.merchant_id, self.filter.clone())
-            .await
-            .gql()
+        self.count.count(&mut conn, self.merchant_id).await.gql()
     }
-}
-
-fn count_of<T: Listable>(
-    conn: &mut AsyncPgConnection,
-    merchant_id: i64,
-    filter: Filter,
-) -> futures_util::future::BoxFuture<'_, crate::error::Result<i64>> {
-    Box::pin(async move { filter::count::<T>(conn, merchant_id, &filter).await })
 }
 
 pub type GqlConnection<N> = Connection<PageCursor, N, ConnectionTotals>;
@@ -199,8 +210,8 @@ pub type GqlConnection<N> = Connection<PageCursor, N, ConnectionTotals>;
 pub async fn list<T, N>(
     ctx: &Context<'_>,
     kind: Kind,
-    filter: Filter,
-    sort: Sort,
+    filter: Filter<T::Field>,
+    sort: Sort<T::SortKey>,
     args: &PageArgs,
     wrap: fn(T) -> N,
 ) -> GqlResult<GqlConnection<N>>
@@ -210,10 +221,11 @@ where
 {
     let merchant_id = merchant_id(ctx)?;
     let key = ctx.data::<CursorKey>()?;
+    let column = sort.key().column();
     let request = args.to_request(&CursorCheck {
         key,
         merchant_id,
-        column: sort.column,
+        column,
         kind,
     })?;
     let page: Page<T> = {
@@ -224,8 +236,7 @@ where
     };
     let totals = ConnectionTotals {
         merchant_id,
-        count: count_of::<T>,
-        filter,
+        count: Box::new(CountOf::<T>(filter, PhantomData)),
     };
     let mut connection =
         Connection::with_additional_fields(page.has_previous_page, page.has_next_page, totals);
@@ -236,8 +247,8 @@ where
             let cursor = PageCursor {
                 key: key.clone(),
                 merchant_id,
-                column: sort.column,
-                value: row.sort_value(sort.column),
+                column,
+                value: row.sort_value(sort.key()),
                 id: row.id(),
                 kind,
             };

@@ -1,5 +1,6 @@
-//! Typed filter inputs shared by every list. Each turns into [`Predicate`]s on a column the
-//! domain whitelisted; a field that does not exist is refused by GraphQL validation itself.
+//! Typed filter inputs shared by every list. Each turns into predicates on a field the domain
+//! declares ([`Field`]: the domain alone knows its SQL); a field that does not exist is refused
+//! by GraphQL validation itself.
 
 use async_graphql::{Enum, InputObject, ID};
 use chrono::{DateTime, Utc};
@@ -7,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::errors::{bad_id, bad_input, GqlResult};
 use crate::db::sql::Bind;
-use crate::domain::filter::{Filter, Op};
+use crate::domain::filter::{Field, Filter, Op};
 use crate::ids::{self, Kind};
 
 /// Longest list accepted by an `in` operator.
@@ -100,7 +101,8 @@ impl StringFilter {
         Ok(())
     }
 
-    pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
+    /// Adds the conditions given on `column` to `f`; `path` names the input in errors.
+    pub fn apply<F: Field>(&self, f: &mut Filter<F>, column: F, path: &str) -> GqlResult<()> {
         self.check(path)?;
         if let Some(v) = &self.eq {
             f.push(column, Op::Eq(Bind::Text(v.clone())));
@@ -124,7 +126,7 @@ impl StringFilter {
     }
 
     /// Like [`apply`](Self::apply) but `eq`/`in` ignore case (emails, coupon codes).
-    pub fn apply_ci(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
+    pub fn apply_ci<F: Field>(&self, f: &mut Filter<F>, column: F, path: &str) -> GqlResult<()> {
         self.check(path)?;
         if let Some(v) = &self.eq {
             f.push(column, Op::EqIgnoreCase(v.clone()));
@@ -136,15 +138,7 @@ impl StringFilter {
         };
         rest.apply(f, column, path)?;
         if let Some(v) = &self.in_ {
-            let lowered: &'static str = match column {
-                "email" => "lower(email)",
-                "code" => "lower(code)",
-                other => other,
-            };
-            f.push(
-                lowered,
-                Op::In(Bind::Texts(v.iter().map(|s| s.to_lowercase()).collect())),
-            );
+            f.push(column, Op::in_ignore_case(v));
         }
         Ok(())
     }
@@ -184,10 +178,11 @@ pub struct IdFilter {
 }
 
 impl IdFilter {
-    pub fn apply(
+    /// Adds the conditions given on the reference `column` (to objects of `kind`) to `f`.
+    pub fn apply<F: Field>(
         &self,
-        f: &mut Filter,
-        column: &'static str,
+        f: &mut Filter<F>,
+        column: F,
         kind: Kind,
         path: &str,
     ) -> GqlResult<()> {
@@ -206,12 +201,12 @@ impl IdFilter {
     }
 
     /// Conditions on the rows related through a link table rather than on a column: `related`
-    /// is a correlated subquery ending with the link's key (see [`Op::RelatedIn`]). `eq`/`in`:
+    /// is a field the domain maps to a correlated subquery (see [`Op::RelatedIn`]). `eq`/`in`:
     /// linked to one of these; `isNull: true`: linked to none, `false`: to at least one.
-    pub fn apply_related(
+    pub fn apply_related<F: Field>(
         &self,
-        f: &mut Filter,
-        related: &'static str,
+        f: &mut Filter<F>,
+        related: F,
         kind: Kind,
         path: &str,
     ) -> GqlResult<()> {
@@ -242,10 +237,10 @@ struct Ordered<'a, T> {
 }
 
 impl<T: Clone> Ordered<'_, T> {
-    fn push(
+    fn push<F: Field>(
         self,
-        f: &mut Filter,
-        column: &'static str,
+        f: &mut Filter<F>,
+        column: F,
         path: &str,
         one: fn(T) -> Bind,
         many: fn(Vec<T>) -> Bind,
@@ -289,7 +284,8 @@ pub struct DateTimeFilter {
 }
 
 impl DateTimeFilter {
-    pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
+    /// Adds the conditions given on `column` to `f`.
+    pub fn apply<F: Field>(&self, f: &mut Filter<F>, column: F, path: &str) -> GqlResult<()> {
         Ordered {
             compare: [
                 (self.eq, Op::Eq),
@@ -327,7 +323,8 @@ pub struct DecimalFilter {
 }
 
 impl DecimalFilter {
-    pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
+    /// Adds the conditions given on `column` to `f`.
+    pub fn apply<F: Field>(&self, f: &mut Filter<F>, column: F, path: &str) -> GqlResult<()> {
         Ordered {
             // No `ne` on amounts.
             compare: [
@@ -368,7 +365,8 @@ pub struct IntFilter {
 }
 
 impl IntFilter {
-    pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
+    /// Adds the conditions given on `column` to `f`.
+    pub fn apply<F: Field>(&self, f: &mut Filter<F>, column: F, path: &str) -> GqlResult<()> {
         Ordered {
             compare: [
                 (self.eq, Op::Eq),
@@ -395,7 +393,8 @@ pub struct TagsFilter {
 }
 
 impl TagsFilter {
-    pub fn apply(&self, f: &mut Filter, column: &'static str, path: &str) -> GqlResult<()> {
+    /// Adds the conditions given on the tags `column` to `f`.
+    pub fn apply<F: Field>(&self, f: &mut Filter<F>, column: F, path: &str) -> GqlResult<()> {
         if let Some(v) = &self.has_all {
             check_texts(&format!("{path}.hasAll"), v)?;
             f.push(column, Op::HasAll(v.clone()));
@@ -408,8 +407,9 @@ impl TagsFilter {
     }
 }
 
-impl crate::domain::filter::IsDescending for SortDirection {
-    fn is_descending(&self) -> bool {
-        *self == SortDirection::Desc
+impl SortDirection {
+    /// Whether this is [`SortDirection::Desc`].
+    pub fn is_descending(self) -> bool {
+        self == SortDirection::Desc
     }
 }

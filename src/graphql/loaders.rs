@@ -15,19 +15,12 @@ use super::errors::{gql, GqlResult};
 use crate::db::Db;
 use crate::domain::catalog::{Product, Variant};
 use crate::domain::customers::{
-    queries as customer_queries, Address, Customer, CustomerGroup, CustomerStats,
+    queries as customer_queries, Customer, CustomerGroup, CustomerStats,
 };
-use crate::domain::filter::{self, Row};
+use crate::domain::filter::{self, ChildOf, Row, TopChild};
 use crate::domain::links;
-use crate::domain::orders::{
-    queries as order_queries, Adjustment, Fulfillment, LineItem, Order, Payment,
-};
-use crate::domain::pricing::{Price, PriceRule};
-use crate::domain::promotions::{self, CouponCode, PromotionAction, PromotionRule};
-use crate::domain::stores::config::{
-    CoverageZone, FulfillmentFee, PaymentMethod, PaymentProvider, ScheduledOverride, StoreChannel,
-    StoreFulfillment,
-};
+use crate::domain::orders::{queries as order_queries, Order};
+use crate::domain::promotions;
 
 /// Loads rows of `T` by primary key.
 pub struct ById<T> {
@@ -49,26 +42,6 @@ impl<T: Row + Clone + Sync> Loader<i64> for ById<T> {
     }
 }
 
-/// A row that belongs to a parent through a foreign key column.
-pub trait ChildOf: Row + Clone + Sync {
-    const PARENT_COLUMN: &'static str;
-    fn parent_id(&self) -> i64;
-}
-
-impl ChildOf for LineItem {
-    const PARENT_COLUMN: &'static str = "order_id";
-    fn parent_id(&self) -> i64 {
-        self.order_id
-    }
-}
-
-impl ChildOf for Variant {
-    const PARENT_COLUMN: &'static str = "product_id";
-    fn parent_id(&self) -> i64 {
-        self.product_id
-    }
-}
-
 /// Loads all children of each parent key, in key order.
 pub struct ByParent<T> {
     db: Db,
@@ -76,13 +49,13 @@ pub struct ByParent<T> {
     _t: PhantomData<fn() -> T>,
 }
 
-impl<T: ChildOf> Loader<i64> for ByParent<T> {
+impl<T: ChildOf + Clone + Sync> Loader<i64> for ByParent<T> {
     type Value = Vec<T>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Vec<T>>, Self::Error> {
         let mut conn = self.db.conn().await.map_err(gql)?;
-        let rows: Vec<T> = filter::by_column(&mut conn, self.merchant_id, T::PARENT_COLUMN, keys)
+        let rows: Vec<T> = filter::by_parents(&mut conn, self.merchant_id, keys)
             .await
             .map_err(gql)?;
         let mut map: HashMap<i64, Vec<T>> = HashMap::new();
@@ -93,45 +66,15 @@ impl<T: ChildOf> Loader<i64> for ByParent<T> {
     }
 }
 
-macro_rules! child_of {
-    ($($t:ty => $col:ident),* $(,)?) => {$(
-        impl ChildOf for $t {
-            const PARENT_COLUMN: &'static str = stringify!($col);
-            fn parent_id(&self) -> i64 {
-                self.$col
-            }
-        }
-    )*};
-}
-
-child_of! {
-    StoreChannel => store_id,
-    StoreFulfillment => store_channel_id,
-    FulfillmentFee => fulfillment_id,
-    CoverageZone => fulfillment_id,
-    PaymentMethod => store_id,
-    PaymentProvider => payment_method_id,
-    ScheduledOverride => store_id,
-    Address => customer_id,
-    Payment => order_id,
-    Fulfillment => order_id,
-    Adjustment => order_id,
-    PriceRule => price_list_id,
-    Price => variant_id,
-    PromotionRule => promotion_id,
-    PromotionAction => promotion_id,
-}
-
 /// The first N children (by id) of each parent, keyed by (parent, N): for collections too large
 /// to load whole (a price list's prices, a promotion's codes).
 pub struct TopByParent<T> {
     db: Db,
     merchant_id: i64,
-    column: &'static str,
     _t: PhantomData<fn() -> T>,
 }
 
-impl<T: Row + Clone + Sync> Loader<(i64, i64)> for TopByParent<T> {
+impl<T: TopChild + Clone + Sync> Loader<(i64, i64)> for TopByParent<T> {
     type Value = Vec<T>;
     type Error = async_graphql::Error;
 
@@ -139,10 +82,9 @@ impl<T: Row + Clone + Sync> Loader<(i64, i64)> for TopByParent<T> {
         let mut conn = self.db.conn().await.map_err(gql)?;
         let mut out: HashMap<(i64, i64), Vec<T>> = keys.iter().map(|k| (*k, Vec::new())).collect();
         for (limit, parents) in group_by_limit(keys) {
-            let rows =
-                links::top_children::<T>(&mut conn, self.merchant_id, self.column, &parents, limit)
-                    .await
-                    .map_err(gql)?;
+            let rows = links::top_children::<T>(&mut conn, self.merchant_id, &parents, limit)
+                .await
+                .map_err(gql)?;
             for r in rows {
                 out.entry((r.parent_id, limit)).or_default().push(r.row);
             }
@@ -348,7 +290,7 @@ impl<T: Row + Clone + Sync> Scoped for ById<T> {
     }
 }
 
-impl<T: ChildOf> Scoped for ByParent<T> {
+impl<T: ChildOf + Clone + Sync> Scoped for ByParent<T> {
     fn scoped(db: &Db, merchant_id: i64) -> Self {
         ByParent {
             db: db.clone(),
@@ -358,25 +300,11 @@ impl<T: ChildOf> Scoped for ByParent<T> {
     }
 }
 
-/// A row listed "first N per parent" ([`TopByParent`]), and the column naming its parent.
-pub trait TopChild: Row + Clone + Sync {
-    const TOP_PARENT_COLUMN: &'static str;
-}
-
-impl TopChild for Price {
-    const TOP_PARENT_COLUMN: &'static str = "price_list_id";
-}
-
-impl TopChild for CouponCode {
-    const TOP_PARENT_COLUMN: &'static str = "promotion_id";
-}
-
-impl<T: TopChild> Scoped for TopByParent<T> {
+impl<T: TopChild + Clone + Sync> Scoped for TopByParent<T> {
     fn scoped(db: &Db, merchant_id: i64) -> Self {
         TopByParent {
             db: db.clone(),
             merchant_id,
-            column: T::TOP_PARENT_COLUMN,
             _t: PhantomData,
         }
     }
@@ -467,7 +395,10 @@ where
 }
 
 /// Loads the children of one parent.
-pub async fn children<T: ChildOf>(ctx: &Context<'_>, parent: i64) -> GqlResult<Vec<T>> {
+pub async fn children<T: ChildOf + Clone + Sync>(
+    ctx: &Context<'_>,
+    parent: i64,
+) -> GqlResult<Vec<T>> {
     Ok(loader::<ByParent<T>>(ctx)?
         .load_one(parent)
         .await?
@@ -489,7 +420,7 @@ pub async fn recent_orders(ctx: &Context<'_>, customer: i64, limit: i64) -> GqlR
 }
 
 /// The first `limit` children of a parent (see [`TopByParent`]).
-pub async fn top_children<T: TopChild>(
+pub async fn top_children<T: TopChild + Clone + Sync>(
     ctx: &Context<'_>,
     parent: i64,
     limit: i64,

@@ -567,6 +567,7 @@ async fn order_stats_by_channel_sends_the_same_few_statements_whatever_the_data(
 async fn daily_rollups_answer_exactly_like_the_orders() {
     use commerce_gateway::db::sql::Bind;
     use commerce_gateway::domain::filter::{Filter, Op};
+    use commerce_gateway::domain::orders::queries::OrderField;
     use commerce_gateway::domain::orders::stats::{
         order_stats_rollup_sql, order_stats_sql, rollups_can_answer, DateField, GroupKey, Period,
         StatsQuery,
@@ -621,11 +622,11 @@ async fn daily_rollups_answer_exactly_like_the_orders() {
     ];
     let mut by_status = Filter::default();
     by_status.push(
-        "status",
+        OrderField::Status,
         Op::In(Bind::Texts(vec!["complete".into(), "returned".into()])),
     );
     let mut no_channel = Filter::default();
-    no_channel.push("channel_id", Op::IsNull(true));
+    no_channel.push(OrderField::ChannelId, Op::IsNull(true));
     let mut compared = 0;
     for timezone in ["UTC", "Asia/Kathmandu"] {
         for date_field in [DateField::Completed, DateField::Created] {
@@ -662,7 +663,7 @@ async fn daily_rollups_answer_exactly_like_the_orders() {
     assert!(compared > 1000, "buckets compared: {compared}");
     // A search or a filter on another column needs the orders.
     let mut by_total = Filter::default();
-    by_total.push("total", Op::Gt(Bind::Decimal(Decimal::ONE)));
+    by_total.push(OrderField::Total, Op::Gt(Bind::Decimal(Decimal::ONE)));
     assert!(!rollups_can_answer(&StatsQuery {
         filter: by_total,
         group_by: vec![],

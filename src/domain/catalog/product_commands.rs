@@ -498,8 +498,11 @@ pub(super) async fn lock(
     } else {
         "NO KEY UPDATE"
     };
-    let rows: Vec<Product> = Sql::with_binds(
-        &format!("SELECT * FROM products WHERE merchant_id = $1 AND id = $2 FOR {strength}"),
+    let rows: Vec<Product> = Sql::from_parts(
+        &[
+            "SELECT * FROM products WHERE merchant_id = $1 AND id = $2 FOR ",
+            strength,
+        ],
         vec![Bind::I64(merchant_id), Bind::I64(key)],
     )
     .into_query()

@@ -139,12 +139,14 @@ async fn lock(
     } else {
         "NO KEY UPDATE"
     };
-    let rows: Vec<Variant> = Sql::with_binds(
-        &format!(
+    let rows: Vec<Variant> = Sql::from_parts(
+        &[
             "SELECT v.* FROM variants v \
              JOIN products p ON p.merchant_id = v.merchant_id AND p.id = v.product_id \
-             WHERE v.merchant_id = $1 AND v.id = $2 FOR {strength} OF v FOR NO KEY UPDATE OF p"
-        ),
+             WHERE v.merchant_id = $1 AND v.id = $2 FOR ",
+            strength,
+            " OF v FOR NO KEY UPDATE OF p",
+        ],
         vec![Bind::I64(merchant_id), Bind::I64(key)],
     )
     .into_query()

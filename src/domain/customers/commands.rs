@@ -196,8 +196,14 @@ async fn existing(
     if values.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = Sql::with_binds(
-        &format!("SELECT id, {column_sql} AS key FROM customers WHERE merchant_id = $1 AND {column_sql} = ANY($2)"),
+    let sql = Sql::from_parts(
+        &[
+            "SELECT id, ",
+            column_sql,
+            " AS key FROM customers WHERE merchant_id = $1 AND ",
+            column_sql,
+            " = ANY($2)",
+        ],
         vec![Bind::I64(merchant_id), Bind::Texts(values)],
     );
     let rows: Vec<KeyText> = sql.into_query().load(conn).await?;

@@ -4,7 +4,7 @@ use diesel::sql_types;
 use rust_decimal::Decimal;
 
 use crate::db::schema::customers;
-use crate::domain::filter::{Listable, Row, SortColumn, SortKind, SortValue};
+use crate::domain::filter::Row;
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = customers, check_for_backend(diesel::pg::Pg))]
@@ -27,54 +27,11 @@ pub struct Customer {
     pub updated_at: DateTime<Utc>,
 }
 
-pub const SORT_CREATED_AT: SortColumn = SortColumn {
-    name: "createdAt",
-    sql: "created_at",
-    kind: SortKind::Time,
-};
-pub const SORT_UPDATED_AT: SortColumn = SortColumn {
-    name: "updatedAt",
-    sql: "updated_at",
-    kind: SortKind::Time,
-};
-pub const SORT_EMAIL: SortColumn = SortColumn {
-    name: "email",
-    sql: "email",
-    kind: SortKind::Text,
-};
-/// By last name; customers without one sort as the empty name (see the `customers_last_name_sort`
-/// index, whose expression this must match).
-pub const SORT_LAST_NAME: SortColumn = SortColumn {
-    name: "lastName",
-    sql: "coalesce(last_name, '')",
-    kind: SortKind::Text,
-};
-
 impl Row for Customer {
     const TABLE: &'static str = "customers";
 
     fn id(&self) -> i64 {
         self.id
-    }
-}
-
-impl Listable for Customer {
-    const SEARCH: &'static [&'static str] = &[
-        "email",
-        "first_name",
-        "last_name",
-        "(first_name || ' ' || last_name)",
-    ];
-
-    fn sort_value(&self, column: SortColumn) -> SortValue {
-        match column.sql {
-            "updated_at" => SortValue::Time(self.updated_at),
-            "email" => SortValue::Text(self.email.clone()),
-            "coalesce(last_name, '')" => {
-                SortValue::Text(self.last_name.clone().unwrap_or_default())
-            }
-            _ => SortValue::Time(self.created_at),
-        }
     }
 }
 
@@ -136,21 +93,3 @@ pub struct CustomerGroup {
     pub updated_at: DateTime<Utc>,
 }
 crate::impl_row!(CustomerGroup, "customer_groups");
-
-pub const GROUP_SORT_NAME: SortColumn = SortColumn {
-    name: "name",
-    sql: "name",
-    kind: SortKind::Text,
-};
-
-impl Listable for CustomerGroup {
-    const SEARCH: &'static [&'static str] = &["name"];
-
-    fn sort_value(&self, column: SortColumn) -> SortValue {
-        match column.sql {
-            "name" => SortValue::Text(self.name.clone()),
-            "updated_at" => SortValue::Time(self.updated_at),
-            _ => SortValue::Time(self.created_at),
-        }
-    }
-}

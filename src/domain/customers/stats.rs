@@ -10,6 +10,14 @@ use crate::domain::filter::Filter;
 use crate::domain::orders::stats::Period;
 use crate::error::Result;
 
+crate::filter_fields! {
+    /// What the customers counted by [`customer_stats`] can be filtered on (`c` is the
+    /// statement's alias of `customers`).
+    pub enum NewCustomerField {
+        CreatedAt => "c.created_at",
+    }
+}
+
 /// New customers of one period.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct CustomerStatsBucket {
@@ -23,22 +31,22 @@ pub struct CustomerStatsBucket {
 }
 
 /// Customers created per `period` (cut in `timezone`, an IANA name already checked with
-/// [`crate::domain::orders::stats::check_timezone`]), restricted by `filter` (predicates on
-/// whitelisted `customers` columns), with how many of them have a completed or returned order.
+/// [`crate::domain::orders::stats::check_timezone`]), restricted by `filter`, with how many of them have a completed or returned order.
 /// One statement; periods without new customers are absent; ordered by period.
 pub async fn customer_stats(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     period: Period,
     timezone: &str,
-    filter: &Filter,
+    filter: &Filter<NewCustomerField>,
 ) -> Result<Vec<CustomerStatsBucket>> {
-    let mut sql = Sql::new(&format!(
+    let mut sql = Sql::new(
         "SELECT period, count(*) AS new_customers, count(*) FILTER (WHERE bought) AS with_orders \
-         FROM (SELECT date_trunc('{}', c.created_at AT TIME ZONE ",
-        period.sql()
-    ));
-    sql.bind(Bind::Text(timezone.to_owned()))
+         FROM (SELECT date_trunc('",
+    );
+    sql.push(period.sql())
+        .push("', c.created_at AT TIME ZONE ")
+        .bind(Bind::Text(timezone.to_owned()))
         .push(") AT TIME ZONE ")
         .bind(Bind::Text(timezone.to_owned()))
         .push(

@@ -3,7 +3,7 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::db::schema::{line_items, orders};
-use crate::domain::filter::{Listable, Row, SortColumn, SortKind, SortValue};
+use crate::domain::filter::Row;
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
@@ -36,76 +36,11 @@ pub struct Order {
     pub updated_at: DateTime<Utc>,
 }
 
-pub const SORT_CREATED_AT: SortColumn = SortColumn {
-    name: "createdAt",
-    sql: "created_at",
-    kind: SortKind::Time,
-};
-pub const SORT_UPDATED_AT: SortColumn = SortColumn {
-    name: "updatedAt",
-    sql: "updated_at",
-    kind: SortKind::Time,
-};
-pub const SORT_NUMBER: SortColumn = SortColumn {
-    name: "number",
-    sql: "number",
-    kind: SortKind::Text,
-};
-/// Drafts have no completion time; they sort as the oldest (see the `orders_completed_sort` index).
-pub const SORT_COMPLETED_AT: SortColumn = SortColumn {
-    name: "completedAt",
-    sql: "coalesce(completed_at, timestamptz '0001-01-01 00:00:00+00')",
-    kind: SortKind::Time,
-};
-
-/// The sentinel `SORT_COMPLETED_AT` gives drafts: 0001-01-01T00:00:00Z.
-fn never() -> DateTime<Utc> {
-    chrono::NaiveDate::from_ymd_opt(1, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|n| n.and_utc())
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
-}
-
-/// Orders without an email sort as the empty one (see the `orders_email_sort` index).
-pub const SORT_EMAIL: SortColumn = SortColumn {
-    name: "email",
-    sql: "coalesce(email, '')",
-    kind: SortKind::Text,
-};
-/// Cast to numeric so cursors carry it as a decimal (see the `orders_item_count_sort` index).
-pub const SORT_ITEM_COUNT: SortColumn = SortColumn {
-    name: "itemCount",
-    sql: "item_count::numeric",
-    kind: SortKind::Decimal,
-};
-
-pub const SORT_TOTAL: SortColumn = SortColumn {
-    name: "total",
-    sql: "total",
-    kind: SortKind::Decimal,
-};
-
 impl Row for Order {
     const TABLE: &'static str = "orders";
 
     fn id(&self) -> i64 {
         self.id
-    }
-}
-
-impl Listable for Order {
-    const SEARCH: &'static [&'static str] = &["number", "email"];
-
-    fn sort_value(&self, column: SortColumn) -> SortValue {
-        match column.name {
-            "updatedAt" => SortValue::Time(self.updated_at),
-            "number" => SortValue::Text(self.number.clone()),
-            "total" => SortValue::Decimal(self.total),
-            "email" => SortValue::Text(self.email.clone().unwrap_or_default()),
-            "itemCount" => SortValue::Decimal(Decimal::from(self.item_count)),
-            "completedAt" => SortValue::Time(self.completed_at.unwrap_or_else(never)),
-            _ => SortValue::Time(self.created_at),
-        }
     }
 }
 
@@ -128,12 +63,6 @@ impl Row for LineItem {
 
     fn id(&self) -> i64 {
         self.id
-    }
-}
-
-impl Listable for LineItem {
-    fn sort_value(&self, _column: SortColumn) -> SortValue {
-        SortValue::Time(self.created_at)
     }
 }
 

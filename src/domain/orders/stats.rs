@@ -13,6 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::db::sql::{Bind, Count, Sql};
 use crate::domain::filter::{Filter, Listable, Row};
+use crate::domain::orders::queries::OrderField;
 use crate::domain::orders::Order;
 use crate::error::{Error, Result};
 
@@ -75,7 +76,7 @@ impl DateField {
 /// What to aggregate: which orders (`filter`), grouped how, periods cut in which timezone.
 #[derive(Debug, Clone)]
 pub struct StatsQuery {
-    pub filter: Filter,
+    pub filter: Filter<OrderField>,
     pub group_by: Vec<GroupKey>,
     /// An IANA name, already checked with [`check_timezone`].
     pub timezone: String,
@@ -146,57 +147,61 @@ fn group_keys(q: &StatsQuery) -> Result<Vec<GroupKey>> {
 }
 
 /// `GROUP BY … ORDER BY …` over the grouped aliases of the inner projection `o`.
-fn push_grouping(sql: &mut Sql, grouped: &[&str], having: Option<&str>) {
+fn push_grouping(sql: &mut Sql, grouped: &[&'static str], having: Option<&'static str>) {
     if grouped.is_empty() {
         return;
     }
-    let list = grouped
-        .iter()
-        .map(|a| format!("o.{a}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let order = grouped
-        .iter()
-        .map(|a| format!("o.{a} NULLS LAST"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    sql.push(&format!(" GROUP BY {list}"));
-    if let Some(h) = having {
-        sql.push(&format!(" HAVING {h}"));
+    sql.push(" GROUP BY ");
+    for (i, alias) in grouped.iter().enumerate() {
+        sql.push(if i == 0 { "o." } else { ", o." }).push(alias);
     }
-    sql.push(&format!(" ORDER BY {order}"));
+    if let Some(h) = having {
+        sql.push(" HAVING ").push(h);
+    }
+    sql.push(" ORDER BY ");
+    for (i, alias) in grouped.iter().enumerate() {
+        sql.push(if i == 0 { "o." } else { ", o." })
+            .push(alias)
+            .push(" NULLS LAST");
+    }
 }
 
 /// The output columns: the grouped keys of `o`, NULL for the others.
-fn push_keys(sql: &mut Sql, grouped: &[&str]) {
+fn push_keys(sql: &mut Sql, grouped: &[&'static str]) {
     for (alias, ty) in KEYS {
         if grouped.contains(&alias) {
-            sql.push(&format!("o.{alias}, "));
+            sql.push("o.").push(alias).push(", ");
         } else {
-            sql.push(&format!("NULL::{ty} AS {alias}, "));
+            sql.push("NULL::")
+                .push(ty)
+                .push(" AS ")
+                .push(alias)
+                .push(", ");
         }
     }
 }
 
-/// Columns of `order_daily_rollups` (the same names as on `orders`) a filter may use for the
-/// rollups to answer.
-const ROLLUP_COLUMNS: [&str; 4] = ["channel_id", "store_id", "status", "currency"];
-
 /// Whether the daily rollups can answer `q` exactly: no search, filters only on the rollups'
-/// dimensions, and periods no finer than a day (always true). The timezone is checked apart.
+/// dimensions (columns of `order_daily_rollups` named as on `orders`), and periods no finer
+/// than a day (always true). The timezone is checked apart.
 pub fn rollups_can_answer(q: &StatsQuery) -> bool {
     q.filter.search.is_none()
-        && q.filter
-            .predicates
-            .iter()
-            .all(|p| ROLLUP_COLUMNS.contains(&p.column))
+        && q.filter.predicates.iter().all(|p| {
+            matches!(
+                p.field,
+                OrderField::ChannelId
+                    | OrderField::StoreId
+                    | OrderField::Status
+                    | OrderField::Currency
+            )
+        })
 }
 
 /// The statement of [`order_stats`] over `order_daily_rollups`: the same buckets as
 /// [`order_stats_sql`], from one row per (day, channel, store, status, currency).
 pub fn order_stats_rollup_sql(merchant_id: i64, q: &StatsQuery) -> Result<Sql> {
     let keys = group_keys(q)?;
-    let grouped: Vec<&str> = keys.iter().map(|k| key_alias(*k)).collect();
+    let grouped: Vec<&'static str> = keys.iter().map(|k| key_alias(*k)).collect();
     let mut sql = Sql::new("SELECT ");
     push_keys(&mut sql, &grouped);
     sql.push(
@@ -211,15 +216,14 @@ pub fn order_stats_rollup_sql(merchant_id: i64, q: &StatsQuery) -> Result<Sql> {
             GroupKey::Period(p) => {
                 // A local calendar day starts at its local midnight; `AT TIME ZONE` turns that
                 // wall-clock time into the instant, as the orders path does.
-                sql.push(&format!(
-                    ", date_trunc('{}', day::timestamp) AT TIME ZONE ",
-                    p.sql()
-                ))
-                .bind(Bind::Text(q.timezone.clone()))
-                .push(" AS period");
+                sql.push(", date_trunc('")
+                    .push(p.sql())
+                    .push("', day::timestamp) AT TIME ZONE ")
+                    .bind(Bind::Text(q.timezone.clone()))
+                    .push(" AS period");
             }
             other => {
-                sql.push(&format!(", {}", key_alias(*other)));
+                sql.push(", ").push(key_alias(*other));
             }
         }
     }
@@ -227,7 +231,9 @@ pub fn order_stats_rollup_sql(merchant_id: i64, q: &StatsQuery) -> Result<Sql> {
         .bind(Bind::I64(merchant_id))
         .push(" AND timezone = ")
         .bind(Bind::Text(q.timezone.clone()))
-        .push(&format!(" AND date_field = '{}'", q.date_field.rollup()));
+        .push(" AND date_field = '")
+        .push(q.date_field.rollup())
+        .push("'");
     q.filter.write(&mut sql, &[]);
     sql.push(") AS o");
     // Figures that went back to zero (every order of a bucket deleted) leave rows behind.
@@ -240,7 +246,7 @@ pub fn order_stats_rollup_sql(merchant_id: i64, q: &StatsQuery) -> Result<Sql> {
 /// requested keys outside.
 pub fn order_stats_sql(merchant_id: i64, q: &StatsQuery) -> Result<Sql> {
     let keys = group_keys(q)?;
-    let grouped: Vec<&str> = keys.iter().map(|k| key_alias(*k)).collect();
+    let grouped: Vec<&'static str> = keys.iter().map(|k| key_alias(*k)).collect();
 
     let mut sql = Sql::new("SELECT ");
     push_keys(&mut sql, &grouped);
@@ -256,22 +262,24 @@ pub fn order_stats_sql(merchant_id: i64, q: &StatsQuery) -> Result<Sql> {
             GroupKey::Period(p) => {
                 // Truncate the local wall-clock time, then turn the local start back into an
                 // instant: `AT TIME ZONE` both ways keeps DST days 23 or 25 hours long.
-                sql.push(&format!(
-                    ", date_trunc('{}', {} AT TIME ZONE ",
-                    p.sql(),
-                    q.date_field.sql()
-                ))
-                .bind(Bind::Text(q.timezone.clone()))
-                .push(") AT TIME ZONE ")
-                .bind(Bind::Text(q.timezone.clone()))
-                .push(" AS period");
+                sql.push(", date_trunc('")
+                    .push(p.sql())
+                    .push("', ")
+                    .push(q.date_field.sql())
+                    .push(" AT TIME ZONE ")
+                    .bind(Bind::Text(q.timezone.clone()))
+                    .push(") AT TIME ZONE ")
+                    .bind(Bind::Text(q.timezone.clone()))
+                    .push(" AS period");
             }
             other => {
-                sql.push(&format!(", {}", key_alias(*other)));
+                sql.push(", ").push(key_alias(*other));
             }
         }
     }
-    sql.push(&format!(" FROM {} WHERE merchant_id = ", Order::TABLE))
+    sql.push(" FROM ")
+        .push(Order::TABLE)
+        .push(" WHERE merchant_id = ")
         .bind(Bind::I64(merchant_id));
     q.filter.write(&mut sql, Order::SEARCH);
     // OFFSET 0 keeps the projection a subquery: the planner then estimates a computed period at
@@ -393,7 +401,7 @@ mod tests {
         ]);
         query
             .filter
-            .push("status", Op::Eq(Bind::Text("complete".into())));
+            .push(OrderField::Status, Op::Eq(Bind::Text("complete".into())));
         let sql = order_stats_sql(1, &query).unwrap();
         let text = sql.text();
         assert!(text.contains("date_trunc('week', coalesce(completed_at, created_at) AT TIME ZONE $1) AT TIME ZONE $2"), "{text}");

@@ -148,7 +148,7 @@ async fn write(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     order: &Locked,
-    sql: &str,
+    sql: &'static str,
 ) -> Result<Outcome> {
     let rows: Vec<Id> = Sql::with_binds(sql, vec![Bind::I64(merchant_id), Bind::I64(order.id)])
         .into_query()

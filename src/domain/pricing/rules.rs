@@ -344,8 +344,7 @@ pub async fn add(
     let Some(rule) = check(&mut errors, &root, input) else {
         return Ok(Err(errors.0));
     };
-    let existing: Vec<PriceRule> =
-        filter::by_column(conn, merchant_id, "price_list_id", &[list.id]).await?;
+    let existing: Vec<PriceRule> = filter::by_parents(conn, merchant_id, &[list.id]).await?;
     if existing.len() >= MAX_RULES {
         errors.add(
             &Path::field("price_list_id"),

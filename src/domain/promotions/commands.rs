@@ -548,10 +548,12 @@ async fn children_count(
     merchant_id: i64,
     promotion_id: i64,
 ) -> Result<i64> {
-    let rows: Vec<Count> = Sql::with_binds(
-        &format!(
-            "SELECT count(*) AS count FROM {table} WHERE merchant_id = $1 AND promotion_id = $2"
-        ),
+    let rows: Vec<Count> = Sql::from_parts(
+        &[
+            "SELECT count(*) AS count FROM ",
+            table,
+            " WHERE merchant_id = $1 AND promotion_id = $2",
+        ],
         vec![Bind::I64(merchant_id), Bind::I64(promotion_id)],
     )
     .into_query()
@@ -668,8 +670,12 @@ pub async fn remove_child(
     } else {
         "promotion_actions"
     };
-    let rows: Vec<PromotionOf> = Sql::with_binds(
-        &format!("DELETE FROM {table} WHERE merchant_id = $1 AND id = $2 RETURNING promotion_id"),
+    let rows: Vec<PromotionOf> = Sql::from_parts(
+        &[
+            "DELETE FROM ",
+            table,
+            " WHERE merchant_id = $1 AND id = $2 RETURNING promotion_id",
+        ],
         vec![Bind::I64(merchant_id), Bind::I64(key)],
     )
     .into_query()

@@ -197,8 +197,8 @@ pub async fn evaluate(
         (Vec::new(), Vec::new())
     } else {
         (
-            filter::by_column::<PromotionRule>(conn, merchant_id, "promotion_id", &ids).await?,
-            filter::by_column::<PromotionAction>(conn, merchant_id, "promotion_id", &ids).await?,
+            filter::by_parents::<PromotionRule>(conn, merchant_id, &ids).await?,
+            filter::by_parents::<PromotionAction>(conn, merchant_id, &ids).await?,
         )
     };
     let needs_facts = rules

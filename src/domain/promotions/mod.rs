@@ -5,6 +5,7 @@ pub mod commands;
 pub mod draft;
 pub mod evaluate;
 pub mod input;
+pub mod queries;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -14,9 +15,6 @@ use rust_decimal::Decimal;
 
 use crate::db::schema::{coupon_codes, promotion_actions, promotion_rules, promotions};
 use crate::db::sql::{Bind, Sql};
-use crate::domain::filter::{
-    time_after_all, time_before_all, Listable, SortColumn, SortKind, SortValue,
-};
 use crate::error::Result;
 use crate::impl_row;
 
@@ -39,49 +37,6 @@ pub struct Promotion {
     pub updated_at: DateTime<Utc>,
 }
 impl_row!(Promotion, "promotions");
-
-pub const SORT_CREATED_AT: SortColumn = SortColumn {
-    name: "createdAt",
-    sql: "created_at",
-    kind: SortKind::Time,
-};
-pub const SORT_NAME: SortColumn = SortColumn {
-    name: "name",
-    sql: "name",
-    kind: SortKind::Text,
-};
-
-pub const SORT_UPDATED_AT: SortColumn = SortColumn {
-    name: "updatedAt",
-    sql: "updated_at",
-    kind: SortKind::Time,
-};
-/// Promotions without a start sort as the earliest (see the `promotions_starts_sort` index).
-pub const SORT_STARTS_AT: SortColumn = SortColumn {
-    name: "startsAt",
-    sql: "coalesce(starts_at, timestamptz '0001-01-01 00:00:00+00')",
-    kind: SortKind::Time,
-};
-/// Promotions that never expire sort as the latest (see the `promotions_expires_sort` index).
-pub const SORT_EXPIRES_AT: SortColumn = SortColumn {
-    name: "expiresAt",
-    sql: "coalesce(expires_at, timestamptz '9999-12-31 23:59:59+00')",
-    kind: SortKind::Time,
-};
-
-impl Listable for Promotion {
-    const SEARCH: &'static [&'static str] = &["name", "description"];
-
-    fn sort_value(&self, column: SortColumn) -> SortValue {
-        match column.name {
-            "name" => SortValue::Text(self.name.clone()),
-            "updatedAt" => SortValue::Time(self.updated_at),
-            "startsAt" => SortValue::Time(self.starts_at.unwrap_or_else(time_before_all)),
-            "expiresAt" => SortValue::Time(self.expires_at.unwrap_or_else(time_after_all)),
-            _ => SortValue::Time(self.created_at),
-        }
-    }
-}
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = promotion_rules, check_for_backend(diesel::pg::Pg))]
@@ -125,37 +80,6 @@ pub struct CouponCode {
     pub created_at: DateTime<Utc>,
 }
 impl_row!(CouponCode, "coupon_codes");
-
-/// Codes sort as the unique index `coupon_codes_code` holds them, case-insensitively.
-pub const CODE_SORT_CODE: SortColumn = SortColumn {
-    name: "code",
-    sql: "lower(code)",
-    kind: SortKind::Text,
-};
-pub const CODE_SORT_CREATED_AT: SortColumn = SortColumn {
-    name: "createdAt",
-    sql: "created_at",
-    kind: SortKind::Time,
-};
-/// Cast to numeric so cursors carry it as a decimal (see the `coupon_codes_usage_sort` index).
-pub const CODE_SORT_USAGE_COUNT: SortColumn = SortColumn {
-    name: "usageCount",
-    sql: "usage_count::numeric",
-    kind: SortKind::Decimal,
-};
-
-impl Listable for CouponCode {
-    const SEARCH: &'static [&'static str] = &["code"];
-
-    fn sort_value(&self, column: SortColumn) -> SortValue {
-        match column.name {
-            // Codes are `[A-Za-z0-9_-]`: ASCII lowering is PostgreSQL's `lower`.
-            "code" => SortValue::Text(self.code.to_ascii_lowercase()),
-            "usageCount" => SortValue::Decimal(Decimal::from(self.usage_count)),
-            _ => SortValue::Time(self.created_at),
-        }
-    }
-}
 
 /// How many orders used each promotion (distinct orders with one of its adjustments).
 #[derive(Debug, Clone, QueryableByName)]

@@ -5,6 +5,7 @@ pub mod check;
 pub mod config;
 pub mod input;
 pub mod overrides;
+pub mod queries;
 pub mod upsert;
 
 use chrono::{DateTime, Utc};
@@ -12,7 +13,7 @@ use diesel::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::db::schema::{brands, stores};
-use crate::domain::filter::{Listable, Row, SortColumn, SortKind, SortValue};
+use crate::domain::filter::Row;
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = stores, check_for_backend(diesel::pg::Pg))]
@@ -52,12 +53,6 @@ pub struct Brand {
     pub created_at: DateTime<Utc>,
 }
 
-pub const SORT_NAME: SortColumn = SortColumn {
-    name: "name",
-    sql: "name",
-    kind: SortKind::Text,
-};
-
 impl Row for Store {
     const TABLE: &'static str = "stores";
 
@@ -66,46 +61,10 @@ impl Row for Store {
     }
 }
 
-impl Listable for Store {
-    const SEARCH: &'static [&'static str] = &["name", "external_id", "city"];
-
-    fn sort_value(&self, column: SortColumn) -> SortValue {
-        match column.sql {
-            "name" => SortValue::Text(self.name.clone()),
-            "external_id" => SortValue::Text(self.external_id.clone()),
-            "updated_at" => SortValue::Time(self.updated_at),
-            _ => SortValue::Time(self.created_at),
-        }
-    }
-}
-
 impl Row for Brand {
     const TABLE: &'static str = "brands";
 
     fn id(&self) -> i64 {
         self.id
-    }
-}
-
-pub const SORT_CREATED_AT: SortColumn = SortColumn {
-    name: "createdAt",
-    sql: "created_at",
-    kind: SortKind::Time,
-};
-pub const SORT_EXTERNAL_ID: SortColumn = SortColumn {
-    name: "externalId",
-    sql: "external_id",
-    kind: SortKind::Text,
-};
-
-impl Listable for Brand {
-    const SEARCH: &'static [&'static str] = &["external_id", "name"];
-
-    fn sort_value(&self, column: SortColumn) -> SortValue {
-        match column.sql {
-            "external_id" => SortValue::Text(self.external_id.clone()),
-            "name" => SortValue::Text(self.name.clone()),
-            _ => SortValue::Time(self.created_at),
-        }
     }
 }

@@ -1,15 +1,16 @@
 use async_graphql::{Context, Enum, InputObject, Object, ID};
 
 use crate::auth::Scope;
-use crate::domain::catalog::{self as d, Product as ProductRow, Variant as VariantRow};
-use crate::domain::filter::{Filter, Sort};
-use crate::graphql::connection::{self, GqlConnection, PageArgs};
-use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{
-    search_text, DateTimeFilter, IdFilter, IntFilter, SortDirection, StringFilter,
+use crate::domain::catalog::queries::{
+    ProductField as PF, ProductSortKey, VariantField as VF, VariantSortKey,
 };
+use crate::domain::catalog::{Product as ProductRow, Variant as VariantRow};
+use crate::domain::filter::{Filter, Sort};
+use crate::graphql::errors::{bad_id, GqlResult};
+use crate::graphql::filters::{DateTimeFilter, IdFilter, IntFilter, SortDirection, StringFilter};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
+use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
 use crate::graphql::types::catalog::{Product, Variant};
 use crate::ids::{self, Kind};
 
@@ -34,12 +35,6 @@ pub struct ProductFilter {
     /// When the product last changed.
     pub updated_at: Option<DateTimeFilter>,
 }
-
-/// The publications of the product row being filtered, ending with the channel key compared
-/// (served by the publications' primary key, `(merchant_id, channel_id, product_id)`).
-const PUBLICATION_CHANNEL: &str = "SELECT 1 FROM product_publications pp \
-     WHERE pp.merchant_id = products.merchant_id AND pp.product_id = products.id \
-     AND pp.channel_id";
 
 /// What a product list is sorted by; ties are broken by ID in the same direction.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -103,92 +98,153 @@ pub struct VariantSort {
     pub direction: SortDirection,
 }
 
+impl FilterInput for ProductFilter {
+    type Field = PF;
+
+    fn apply(&self, f: &mut Filter<PF>) -> GqlResult<()> {
+        if let Some(x) = &self.id {
+            x.apply(f, PF::Id, Kind::Product, "filter.id")?;
+        }
+        for (x, field, path) in [
+            (&self.name, PF::Name, "filter.name"),
+            (&self.slug, PF::Slug, "filter.slug"),
+            (&self.status, PF::Status, "filter.status"),
+        ] {
+            if let Some(x) = x {
+                x.apply(f, field, path)?;
+            }
+        }
+        if let Some(x) = &self.channel_id {
+            x.apply_related(f, PF::PublicationChannel, Kind::Channel, "filter.channelId")?;
+        }
+        for (x, field, path) in [
+            (&self.created_at, PF::CreatedAt, "filter.createdAt"),
+            (&self.updated_at, PF::UpdatedAt, "filter.updatedAt"),
+        ] {
+            if let Some(x) = x {
+                x.apply(f, field, path)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SortInput for ProductSort {
+    type Key = ProductSortKey;
+
+    fn sort(&self) -> Sort<ProductSortKey> {
+        let key = match self.field {
+            ProductSortField::CreatedAt => ProductSortKey::CreatedAt,
+            ProductSortField::UpdatedAt => ProductSortKey::UpdatedAt,
+            ProductSortField::Name => ProductSortKey::Name,
+        };
+        Sort::new(key, self.direction.is_descending())
+    }
+
+    fn default_sort() -> Sort<ProductSortKey> {
+        Sort::new(ProductSortKey::Name, false)
+    }
+}
+
+/// The `products` root list.
+pub struct Products;
+
+impl ListRoot for Products {
+    const FIELD: &'static str = "products";
+    const DESCRIPTION: &'static str = "The merchant's products (keyset pages of at most 250).";
+    const SCOPE: Scope = Scope::CatalogRead;
+    const KIND: Kind = Kind::Product;
+    const FILTER: &'static str = "Conditions the products must all meet.";
+    const SEARCH: Option<&'static str> =
+        Some("Free text matched against name and slug (at most 256 characters).");
+    const SORT: &'static str = "Sort order; default by name A to Z (NAME ASC).";
+    type Row = ProductRow;
+    type Node = Product;
+    type Filter = ProductFilter;
+    type Sort = ProductSort;
+
+    fn node(row: ProductRow) -> Product {
+        Product(row)
+    }
+}
+
+impl FilterInput for VariantFilter {
+    type Field = VF;
+
+    fn apply(&self, f: &mut Filter<VF>) -> GqlResult<()> {
+        if let Some(x) = &self.id {
+            x.apply(f, VF::Id, Kind::Variant, "filter.id")?;
+        }
+        if let Some(x) = &self.product_id {
+            x.apply(f, VF::ProductId, Kind::Product, "filter.productId")?;
+        }
+        if let Some(x) = &self.sku {
+            x.apply(f, VF::Sku, "filter.sku")?;
+        }
+        if let Some(x) = &self.position {
+            x.apply(f, VF::Position, "filter.position")?;
+        }
+        for (x, field, path) in [
+            (&self.created_at, VF::CreatedAt, "filter.createdAt"),
+            (&self.updated_at, VF::UpdatedAt, "filter.updatedAt"),
+        ] {
+            if let Some(x) = x {
+                x.apply(f, field, path)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SortInput for VariantSort {
+    type Key = VariantSortKey;
+
+    fn sort(&self) -> Sort<VariantSortKey> {
+        let key = match self.field {
+            VariantSortField::CreatedAt => VariantSortKey::CreatedAt,
+            VariantSortField::Sku => VariantSortKey::Sku,
+            VariantSortField::UpdatedAt => VariantSortKey::UpdatedAt,
+            VariantSortField::Position => VariantSortKey::Position,
+        };
+        Sort::new(key, self.direction.is_descending())
+    }
+
+    fn default_sort() -> Sort<VariantSortKey> {
+        Sort::new(VariantSortKey::Sku, false)
+    }
+}
+
+/// The `variants` root list.
+pub struct Variants;
+
+impl ListRoot for Variants {
+    const FIELD: &'static str = "variants";
+    const DESCRIPTION: &'static str = "Variants across products.";
+    const SCOPE: Scope = Scope::CatalogRead;
+    const KIND: Kind = Kind::Variant;
+    const FILTER: &'static str = "Conditions the variants must all meet.";
+    const SEARCH: Option<&'static str> =
+        Some("Free text matched against SKU and options (at most 256 characters).");
+    const SORT: &'static str = "Sort order; default by SKU A to Z (SKU ASC).";
+    type Row = VariantRow;
+    type Node = Variant;
+    type Filter = VariantFilter;
+    type Sort = VariantSort;
+
+    fn node(row: VariantRow) -> Variant {
+        Variant::from(row)
+    }
+}
+
 #[derive(Default)]
 pub struct CatalogQuery;
 
 #[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl CatalogQuery {
-    /// The merchant's products (keyset pages of at most 250).
-    #[graphql(
-        guard = "RequireScope(Scope::CatalogRead)",
-        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn products(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
-        last: Option<i32>,
-        #[graphql(
-            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        before: Option<String>,
-        #[graphql(desc = "Conditions the products must all meet.")] filter: Option<ProductFilter>,
-        #[graphql(desc = "Free text matched against name and slug (at most 256 characters).")]
-        search: Option<String>,
-        #[graphql(desc = "Sort order; default by name A to Z (NAME ASC).")] sort: Option<
-            ProductSort,
-        >,
-    ) -> GqlResult<GqlConnection<Product>> {
-        let input = filter.unwrap_or_default();
-        let mut f = Filter {
-            search: search_text(search)?,
-            ..Filter::default()
-        };
-        if let Some(x) = &input.id {
-            x.apply(&mut f, "id", Kind::Product, "filter.id")?;
-        }
-        for (x, col, path) in [
-            (&input.name, "name", "filter.name"),
-            (&input.slug, "slug", "filter.slug"),
-            (&input.status, "status", "filter.status"),
-        ] {
-            if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
-            }
-        }
-        if let Some(x) = &input.channel_id {
-            x.apply_related(
-                &mut f,
-                PUBLICATION_CHANNEL,
-                Kind::Channel,
-                "filter.channelId",
-            )?;
-        }
-        for (x, col, path) in [
-            (&input.created_at, "created_at", "filter.createdAt"),
-            (&input.updated_at, "updated_at", "filter.updatedAt"),
-        ] {
-            if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
-            }
-        }
-        let sort = Sort::by(
-            sort.map(|s| (s.field, s.direction)),
-            (ProductSortField::Name, SortDirection::Asc),
-            |field| match field {
-                ProductSortField::CreatedAt => d::SORT_CREATED_AT,
-                ProductSortField::UpdatedAt => d::SORT_UPDATED_AT,
-                ProductSortField::Name => d::SORT_NAME,
-            },
-        );
-        connection::list::<ProductRow, Product>(
-            ctx,
-            Kind::Product,
-            f,
-            sort,
-            &PageArgs::new(first, after, last, before),
-            Product,
-        )
-        .await
+    /// `products` (see [`Products`]).
+    #[graphql(flatten)]
+    async fn products(&self) -> ListField<Products> {
+        ListField::default()
     }
 
     /// One product by ID (`prod_…`).
@@ -202,78 +258,10 @@ impl CatalogQuery {
         Ok(loaders::load::<ProductRow>(ctx, key).await?.map(Product))
     }
 
-    /// Variants across products.
-    #[graphql(
-        guard = "RequireScope(Scope::CatalogRead)",
-        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn variants(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
-        last: Option<i32>,
-        #[graphql(
-            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        before: Option<String>,
-        #[graphql(desc = "Conditions the variants must all meet.")] filter: Option<VariantFilter>,
-        #[graphql(desc = "Free text matched against SKU and options (at most 256 characters).")]
-        search: Option<String>,
-        #[graphql(desc = "Sort order; default by SKU A to Z (SKU ASC).")] sort: Option<VariantSort>,
-    ) -> GqlResult<GqlConnection<Variant>> {
-        let input = filter.unwrap_or_default();
-        let mut f = Filter {
-            search: search_text(search)?,
-            ..Filter::default()
-        };
-        if let Some(x) = &input.id {
-            x.apply(&mut f, "id", Kind::Variant, "filter.id")?;
-        }
-        if let Some(x) = &input.product_id {
-            x.apply(&mut f, "product_id", Kind::Product, "filter.productId")?;
-        }
-        if let Some(x) = &input.sku {
-            x.apply(&mut f, "sku", "filter.sku")?;
-        }
-        if let Some(x) = &input.position {
-            x.apply(&mut f, "position", "filter.position")?;
-        }
-        for (x, col, path) in [
-            (&input.created_at, "created_at", "filter.createdAt"),
-            (&input.updated_at, "updated_at", "filter.updatedAt"),
-        ] {
-            if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
-            }
-        }
-        let sort = Sort::by(
-            sort.map(|s| (s.field, s.direction)),
-            (VariantSortField::Sku, SortDirection::Asc),
-            |field| match field {
-                VariantSortField::CreatedAt => d::SORT_CREATED_AT,
-                VariantSortField::Sku => d::SORT_SKU,
-                VariantSortField::UpdatedAt => d::SORT_UPDATED_AT,
-                VariantSortField::Position => d::SORT_POSITION,
-            },
-        );
-        connection::list::<VariantRow, Variant>(
-            ctx,
-            Kind::Variant,
-            f,
-            sort,
-            &PageArgs::new(first, after, last, before),
-            Variant::from,
-        )
-        .await
+    /// `variants` (see [`Variants`]).
+    #[graphql(flatten)]
+    async fn variants(&self) -> ListField<Variants> {
+        ListField::default()
     }
 
     /// One variant by ID (`variant_…`); null when there is none for this merchant.

@@ -1,15 +1,17 @@
 use async_graphql::{Context, Enum, InputObject, Object, ID};
 
 use crate::auth::Scope;
-use crate::domain::customers::{models as m, Customer as Row};
-use crate::domain::filter::{Filter, Sort};
-use crate::graphql::connection::{self, GqlConnection, PageArgs};
-use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{
-    search_text, DateTimeFilter, IdFilter, SortDirection, StringFilter, TagsFilter,
+use crate::db::sql::Bind;
+use crate::domain::customers::queries::{
+    CustomerField as F, CustomerGroupField as GF, CustomerGroupSortKey, CustomerSortKey,
 };
+use crate::domain::customers::{models as m, Customer as Row};
+use crate::domain::filter::{Filter, Op, Sort};
+use crate::graphql::errors::{bad_id, GqlResult};
+use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFilter, TagsFilter};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
+use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
 use crate::graphql::types::customer::{Customer, CustomerGroup};
 use crate::ids::{self, Kind};
 
@@ -43,60 +45,49 @@ pub struct CustomerFilter {
     pub updated_at: Option<DateTimeFilter>,
 }
 
-/// The memberships of the customer row being filtered, ending with the group key compared
-/// (served by the memberships' primary key, `(merchant_id, customer_group_id, customer_id)`).
-const MEMBERSHIP_GROUP: &str = "SELECT 1 FROM customer_group_memberships cgm \
-     WHERE cgm.merchant_id = customers.merchant_id AND cgm.customer_id = customers.id \
-     AND cgm.customer_group_id";
+impl FilterInput for CustomerFilter {
+    type Field = F;
 
-impl CustomerFilter {
-    fn to_filter(&self, search: Option<String>) -> GqlResult<Filter> {
-        let mut f = Filter {
-            search: search_text(search)?,
-            ..Filter::default()
-        };
+    fn apply(&self, f: &mut Filter<F>) -> GqlResult<()> {
         if let Some(x) = &self.id {
-            x.apply(&mut f, "id", Kind::Customer, "filter.id")?;
+            x.apply(f, F::Id, Kind::Customer, "filter.id")?;
         }
         if let Some(x) = &self.email {
-            x.apply_ci(&mut f, "email", "filter.email")?;
+            x.apply_ci(f, F::Email, "filter.email")?;
         }
-        for (x, col, path) in [
-            (&self.first_name, "first_name", "filter.firstName"),
-            (&self.last_name, "last_name", "filter.lastName"),
-            (&self.phone, "phone", "filter.phone"),
-            (&self.external_id, "external_id", "filter.externalId"),
+        for (x, field, path) in [
+            (&self.first_name, F::FirstName, "filter.firstName"),
+            (&self.last_name, F::LastName, "filter.lastName"),
+            (&self.phone, F::Phone, "filter.phone"),
+            (&self.external_id, F::ExternalId, "filter.externalId"),
         ] {
             if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
+                x.apply(f, field, path)?;
             }
         }
         if let Some(x) = &self.tags {
-            x.apply(&mut f, "tags", "filter.tags")?;
+            x.apply(f, F::Tags, "filter.tags")?;
         }
         if let Some(v) = self.accepts_marketing {
-            f.push(
-                "accepts_marketing",
-                crate::domain::filter::Op::Eq(crate::db::sql::Bind::Bool(v)),
-            );
+            f.push(F::AcceptsMarketing, Op::Eq(Bind::Bool(v)));
         }
         if let Some(x) = &self.customer_group_id {
             x.apply_related(
-                &mut f,
-                MEMBERSHIP_GROUP,
+                f,
+                F::GroupMembership,
                 Kind::CustomerGroup,
                 "filter.customerGroupId",
             )?;
         }
-        for (x, col, path) in [
-            (&self.created_at, "created_at", "filter.createdAt"),
-            (&self.updated_at, "updated_at", "filter.updatedAt"),
+        for (x, field, path) in [
+            (&self.created_at, F::CreatedAt, "filter.createdAt"),
+            (&self.updated_at, F::UpdatedAt, "filter.updatedAt"),
         ] {
             if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
+                x.apply(f, field, path)?;
             }
         }
-        Ok(f)
+        Ok(())
     }
 }
 
@@ -124,19 +115,43 @@ pub struct CustomerSort {
     pub direction: SortDirection,
 }
 
-fn sort(s: Option<CustomerSort>) -> Sort {
-    let (field, direction) = s
-        .map(|s| (s.field, s.direction))
-        .unwrap_or((CustomerSortField::CreatedAt, SortDirection::Desc));
-    let column = match field {
-        CustomerSortField::CreatedAt => m::SORT_CREATED_AT,
-        CustomerSortField::UpdatedAt => m::SORT_UPDATED_AT,
-        CustomerSortField::Email => m::SORT_EMAIL,
-        CustomerSortField::Name => m::SORT_LAST_NAME,
-    };
-    Sort {
-        column,
-        descending: direction == SortDirection::Desc,
+impl SortInput for CustomerSort {
+    type Key = CustomerSortKey;
+
+    fn sort(&self) -> Sort<CustomerSortKey> {
+        let key = match self.field {
+            CustomerSortField::CreatedAt => CustomerSortKey::CreatedAt,
+            CustomerSortField::UpdatedAt => CustomerSortKey::UpdatedAt,
+            CustomerSortField::Email => CustomerSortKey::Email,
+            CustomerSortField::Name => CustomerSortKey::LastName,
+        };
+        Sort::new(key, self.direction.is_descending())
+    }
+
+    fn default_sort() -> Sort<CustomerSortKey> {
+        Sort::new(CustomerSortKey::CreatedAt, true)
+    }
+}
+
+/// The `customers` root list.
+pub struct Customers;
+
+impl ListRoot for Customers {
+    const FIELD: &'static str = "customers";
+    const DESCRIPTION: &'static str = "The merchant's customers, filtered, sorted and paginated (keyset cursors; at most 250 a page).";
+    const SCOPE: Scope = Scope::CustomersRead;
+    const KIND: Kind = Kind::Customer;
+    const FILTER: &'static str = "Conditions the customers must all meet.";
+    const SEARCH: Option<&'static str> =
+        Some("Free text matched against email, first and last name (at most 256 characters).");
+    const SORT: &'static str = "Sort order; default newest first (CREATED_AT DESC).";
+    type Row = Row;
+    type Node = Customer;
+    type Filter = CustomerFilter;
+    type Sort = CustomerSort;
+
+    fn node(row: Row) -> Customer {
+        Customer(row)
     }
 }
 
@@ -145,54 +160,10 @@ pub struct CustomerQuery;
 
 #[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl CustomerQuery {
-    /// The merchant's customers, filtered, sorted and paginated (keyset cursors; at most 250 a page).
-    #[graphql(
-        guard = "RequireScope(Scope::CustomersRead)",
-        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn customers(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
-        last: Option<i32>,
-        #[graphql(
-            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        before: Option<String>,
-        #[graphql(desc = "Conditions the customers must all meet.")] filter: Option<CustomerFilter>,
-        #[graphql(
-            desc = "Free text matched against email, first and last name (at most 256 characters)."
-        )]
-        search: Option<String>,
-        #[graphql(desc = "Sort order; default newest first (CREATED_AT DESC).")] sort: Option<
-            CustomerSort,
-        >,
-    ) -> GqlResult<GqlConnection<Customer>> {
-        let filter = filter.unwrap_or_default().to_filter(search)?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        connection::list::<Row, Customer>(
-            ctx,
-            Kind::Customer,
-            filter,
-            self::sort(sort),
-            &args,
-            Customer,
-        )
-        .await
+    /// `customers` (see [`Customers`]).
+    #[graphql(flatten)]
+    async fn customers(&self) -> ListField<Customers> {
+        ListField::default()
     }
 
     /// One customer by ID; null when there is none for this merchant.
@@ -241,75 +212,75 @@ pub struct CustomerGroupSort {
     pub direction: SortDirection,
 }
 
+impl FilterInput for CustomerGroupFilter {
+    type Field = GF;
+
+    fn apply(&self, f: &mut Filter<GF>) -> GqlResult<()> {
+        if let Some(x) = &self.id {
+            x.apply(f, GF::Id, Kind::CustomerGroup, "filter.id")?;
+        }
+        if let Some(x) = &self.name {
+            x.apply(f, GF::Name, "filter.name")?;
+        }
+        for (x, field, path) in [
+            (&self.created_at, GF::CreatedAt, "filter.createdAt"),
+            (&self.updated_at, GF::UpdatedAt, "filter.updatedAt"),
+        ] {
+            if let Some(x) = x {
+                x.apply(f, field, path)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SortInput for CustomerGroupSort {
+    type Key = CustomerGroupSortKey;
+
+    fn sort(&self) -> Sort<CustomerGroupSortKey> {
+        let key = match self.field {
+            CustomerGroupSortField::CreatedAt => CustomerGroupSortKey::CreatedAt,
+            CustomerGroupSortField::Name => CustomerGroupSortKey::Name,
+            CustomerGroupSortField::UpdatedAt => CustomerGroupSortKey::UpdatedAt,
+        };
+        Sort::new(key, self.direction.is_descending())
+    }
+
+    fn default_sort() -> Sort<CustomerGroupSortKey> {
+        Sort::new(CustomerGroupSortKey::Name, false)
+    }
+}
+
+/// The `customerGroups` root list.
+pub struct CustomerGroups;
+
+impl ListRoot for CustomerGroups {
+    const FIELD: &'static str = "customerGroups";
+    const DESCRIPTION: &'static str = "The merchant's customer groups.";
+    const SCOPE: Scope = Scope::CustomersRead;
+    const KIND: Kind = Kind::CustomerGroup;
+    const FILTER: &'static str = "Conditions the groups must all meet.";
+    const SEARCH: Option<&'static str> = None;
+    const SORT: &'static str = "Sort order; default by name A to Z (NAME ASC).";
+    type Row = m::CustomerGroup;
+    type Node = CustomerGroup;
+    type Filter = CustomerGroupFilter;
+    type Sort = CustomerGroupSort;
+
+    fn node(row: m::CustomerGroup) -> CustomerGroup {
+        CustomerGroup(row)
+    }
+}
+
 #[derive(Default)]
 pub struct CustomerGroupQuery;
 
 #[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl CustomerGroupQuery {
-    /// The merchant's customer groups.
-    #[graphql(
-        guard = "RequireScope(Scope::CustomersRead)",
-        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn customer_groups(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
-        last: Option<i32>,
-        #[graphql(
-            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        before: Option<String>,
-        #[graphql(desc = "Conditions the groups must all meet.")] filter: Option<
-            CustomerGroupFilter,
-        >,
-        #[graphql(desc = "Sort order; default by name A to Z (NAME ASC).")] sort: Option<
-            CustomerGroupSort,
-        >,
-    ) -> GqlResult<GqlConnection<CustomerGroup>> {
-        let input = filter.unwrap_or_default();
-        let mut f = Filter::default();
-        if let Some(x) = &input.id {
-            x.apply(&mut f, "id", Kind::CustomerGroup, "filter.id")?;
-        }
-        if let Some(x) = &input.name {
-            x.apply(&mut f, "name", "filter.name")?;
-        }
-        for (x, col, path) in [
-            (&input.created_at, "created_at", "filter.createdAt"),
-            (&input.updated_at, "updated_at", "filter.updatedAt"),
-        ] {
-            if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
-            }
-        }
-        let sort = Sort::by(
-            sort.map(|s| (s.field, s.direction)),
-            (CustomerGroupSortField::Name, SortDirection::Asc),
-            |field| match field {
-                CustomerGroupSortField::CreatedAt => m::SORT_CREATED_AT,
-                CustomerGroupSortField::Name => m::GROUP_SORT_NAME,
-                CustomerGroupSortField::UpdatedAt => m::SORT_UPDATED_AT,
-            },
-        );
-        connection::list::<m::CustomerGroup, CustomerGroup>(
-            ctx,
-            Kind::CustomerGroup,
-            f,
-            sort,
-            &PageArgs::new(first, after, last, before),
-            CustomerGroup,
-        )
-        .await
+    /// `customerGroups` (see [`CustomerGroups`]).
+    #[graphql(flatten)]
+    async fn customer_groups(&self) -> ListField<CustomerGroups> {
+        ListField::default()
     }
 
     /// One customer group by ID (`cg_…`).

@@ -3,14 +3,15 @@ use async_graphql::{Context, Enum, InputObject, Object, ID};
 use crate::auth::Scope;
 use crate::db::sql::Bind;
 use crate::domain::filter::{Filter, Op, Sort};
-use crate::domain::orders::{models as m, Order as Row};
-use crate::graphql::connection::{self, GqlConnection, PageArgs};
+use crate::domain::orders::queries::{OrderField as F, OrderSortKey};
+use crate::domain::orders::Order as Row;
 use crate::graphql::errors::{bad_id, GqlResult};
 use crate::graphql::filters::{
-    search_text, DateTimeFilter, DecimalFilter, IdFilter, IntFilter, SortDirection, StringFilter,
+    DateTimeFilter, DecimalFilter, IdFilter, IntFilter, SortDirection, StringFilter,
 };
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
+use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
 use crate::graphql::types::order::{Order, OrderStatus};
 use crate::ids::{self, Kind};
 
@@ -60,62 +61,60 @@ pub struct OrderFilter {
     pub completed_at: Option<DateTimeFilter>,
 }
 
-impl OrderFilter {
-    pub(crate) fn to_filter(&self, search: Option<String>) -> GqlResult<Filter> {
-        let mut f = Filter {
-            search: search_text(search)?,
-            ..Filter::default()
-        };
-        for (x, col, kind, path) in [
-            (&self.id, "id", Kind::Order, "filter.id"),
+impl FilterInput for OrderFilter {
+    type Field = F;
+
+    fn apply(&self, f: &mut Filter<F>) -> GqlResult<()> {
+        for (x, field, kind, path) in [
+            (&self.id, F::Id, Kind::Order, "filter.id"),
             (
                 &self.customer_id,
-                "customer_id",
+                F::CustomerId,
                 Kind::Customer,
                 "filter.customerId",
             ),
-            (&self.store_id, "store_id", Kind::Store, "filter.storeId"),
+            (&self.store_id, F::StoreId, Kind::Store, "filter.storeId"),
             (
                 &self.channel_id,
-                "channel_id",
+                F::ChannelId,
                 Kind::Channel,
                 "filter.channelId",
             ),
         ] {
             if let Some(x) = x {
-                x.apply(&mut f, col, kind, path)?;
+                x.apply(f, field, kind, path)?;
             }
         }
         if let Some(x) = &self.number {
-            x.apply(&mut f, "number", "filter.number")?;
+            x.apply(f, F::Number, "filter.number")?;
         }
         if let Some(x) = &self.email {
-            x.apply_ci(&mut f, "email", "filter.email")?;
+            x.apply_ci(f, F::Email, "filter.email")?;
         }
-        for (x, col, path) in [
-            (&self.currency, "currency", "filter.currency"),
+        for (x, field, path) in [
+            (&self.currency, F::Currency, "filter.currency"),
             (
                 &self.payment_status,
-                "payment_status",
+                F::PaymentStatus,
                 "filter.paymentStatus",
             ),
             (
                 &self.fulfillment_status,
-                "fulfillment_status",
+                F::FulfillmentStatus,
                 "filter.fulfillmentStatus",
             ),
         ] {
             if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
+                x.apply(f, field, path)?;
             }
         }
         if let Some(s) = &self.status {
             if let Some(v) = s.eq {
-                f.push("status", Op::Eq(Bind::Text(v.as_db().into())));
+                f.push(F::Status, Op::Eq(Bind::Text(v.as_db().into())));
             }
             if let Some(v) = &s.in_ {
                 f.push(
-                    "status",
+                    F::Status,
                     Op::In(Bind::Texts(
                         v.iter().map(|s| s.as_db().to_owned()).collect(),
                     )),
@@ -123,21 +122,21 @@ impl OrderFilter {
             }
         }
         if let Some(x) = &self.item_count {
-            x.apply(&mut f, "item_count", "filter.itemCount")?;
+            x.apply(f, F::ItemCount, "filter.itemCount")?;
         }
         if let Some(x) = &self.total {
-            x.apply(&mut f, "total", "filter.total")?;
+            x.apply(f, F::Total, "filter.total")?;
         }
-        for (x, col, path) in [
-            (&self.created_at, "created_at", "filter.createdAt"),
-            (&self.updated_at, "updated_at", "filter.updatedAt"),
-            (&self.completed_at, "completed_at", "filter.completedAt"),
+        for (x, field, path) in [
+            (&self.created_at, F::CreatedAt, "filter.createdAt"),
+            (&self.updated_at, F::UpdatedAt, "filter.updatedAt"),
+            (&self.completed_at, F::CompletedAt, "filter.completedAt"),
         ] {
             if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
+                x.apply(f, field, path)?;
             }
         }
-        Ok(f)
+        Ok(())
     }
 }
 
@@ -170,22 +169,46 @@ pub struct OrderSort {
     pub direction: SortDirection,
 }
 
-fn sort(s: Option<OrderSort>) -> Sort {
-    let (field, direction) = s
-        .map(|s| (s.field, s.direction))
-        .unwrap_or((OrderSortField::CreatedAt, SortDirection::Desc));
-    let column = match field {
-        OrderSortField::CreatedAt => m::SORT_CREATED_AT,
-        OrderSortField::UpdatedAt => m::SORT_UPDATED_AT,
-        OrderSortField::Number => m::SORT_NUMBER,
-        OrderSortField::Total => m::SORT_TOTAL,
-        OrderSortField::CompletedAt => m::SORT_COMPLETED_AT,
-        OrderSortField::Email => m::SORT_EMAIL,
-        OrderSortField::ItemCount => m::SORT_ITEM_COUNT,
-    };
-    Sort {
-        column,
-        descending: direction == SortDirection::Desc,
+impl SortInput for OrderSort {
+    type Key = OrderSortKey;
+
+    fn sort(&self) -> Sort<OrderSortKey> {
+        let key = match self.field {
+            OrderSortField::CreatedAt => OrderSortKey::CreatedAt,
+            OrderSortField::UpdatedAt => OrderSortKey::UpdatedAt,
+            OrderSortField::Number => OrderSortKey::Number,
+            OrderSortField::Total => OrderSortKey::Total,
+            OrderSortField::CompletedAt => OrderSortKey::CompletedAt,
+            OrderSortField::Email => OrderSortKey::Email,
+            OrderSortField::ItemCount => OrderSortKey::ItemCount,
+        };
+        Sort::new(key, self.direction.is_descending())
+    }
+
+    fn default_sort() -> Sort<OrderSortKey> {
+        Sort::new(OrderSortKey::CreatedAt, true)
+    }
+}
+
+/// The `orders` root list.
+pub struct Orders;
+
+impl ListRoot for Orders {
+    const FIELD: &'static str = "orders";
+    const DESCRIPTION: &'static str = "Orders across every channel and store, filtered, sorted and paginated (keyset cursors;\nat most 250 a page).";
+    const SCOPE: Scope = Scope::OrdersRead;
+    const KIND: Kind = Kind::Order;
+    const FILTER: &'static str = "Conditions the orders must all meet.";
+    const SEARCH: Option<&'static str> =
+        Some("Free text matched against the order number and email (at most 256 characters).");
+    const SORT: &'static str = "Sort order; default newest first (CREATED_AT DESC).";
+    type Row = Row;
+    type Node = Order;
+    type Filter = OrderFilter;
+    type Sort = OrderSort;
+
+    fn node(row: Row) -> Order {
+        Order(row)
     }
 }
 
@@ -194,48 +217,10 @@ pub struct OrderQuery;
 
 #[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl OrderQuery {
-    /// Orders across every channel and store, filtered, sorted and paginated (keyset cursors;
-    /// at most 250 a page).
-    #[graphql(
-        guard = "RequireScope(Scope::OrdersRead)",
-        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn orders(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
-        last: Option<i32>,
-        #[graphql(
-            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        before: Option<String>,
-        #[graphql(desc = "Conditions the orders must all meet.")] filter: Option<OrderFilter>,
-        #[graphql(
-            desc = "Free text matched against the order number and email (at most 256 characters)."
-        )]
-        search: Option<String>,
-        #[graphql(desc = "Sort order; default newest first (CREATED_AT DESC).")] sort: Option<
-            OrderSort,
-        >,
-    ) -> GqlResult<GqlConnection<Order>> {
-        let filter = filter.unwrap_or_default().to_filter(search)?;
-        let args = PageArgs {
-            first,
-            after,
-            last,
-            before,
-        };
-        connection::list::<Row, Order>(ctx, Kind::Order, filter, self::sort(sort), &args, Order)
-            .await
+    /// `orders` (see [`Orders`]).
+    #[graphql(flatten)]
+    async fn orders(&self) -> ListField<Orders> {
+        ListField::default()
     }
 
     /// One order by ID; null when there is none for this merchant.

@@ -3,16 +3,15 @@ use async_graphql::{Context, Enum, InputObject, Object, ID};
 use crate::auth::Scope;
 use crate::db::sql::Bind;
 use crate::domain::filter::{Filter, Op, Sort};
-use crate::domain::promotions::{
-    self as d, CouponCode as CouponCodeRow, Promotion as PromotionRow,
+use crate::domain::promotions::queries::{
+    CouponCodeField as CF, CouponCodeSortKey, PromotionField as PF, PromotionSortKey,
 };
-use crate::graphql::connection::{self, GqlConnection, PageArgs};
+use crate::domain::promotions::{CouponCode as CouponCodeRow, Promotion as PromotionRow};
 use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{
-    search_text, DateTimeFilter, IdFilter, IntFilter, SortDirection, StringFilter,
-};
+use crate::graphql::filters::{DateTimeFilter, IdFilter, IntFilter, SortDirection, StringFilter};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
+use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
 use crate::graphql::types::promotion::{CouponCode, Promotion};
 use crate::ids::{self, Kind};
 
@@ -37,10 +36,6 @@ pub struct PromotionFilter {
     /// When the promotion last changed.
     pub updated_at: Option<DateTimeFilter>,
 }
-
-/// Whether a promotion row is inside its window at the statement's time (`Promotion.active`).
-const ACTIVE_NOW: &str = "((starts_at IS NULL OR starts_at <= now()) \
-     AND (expires_at IS NULL OR now() < expires_at))";
 
 /// What a promotion list is sorted by; ties are broken by ID in the same direction.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -105,92 +100,154 @@ pub struct CouponCodeSort {
     pub direction: SortDirection,
 }
 
+impl FilterInput for PromotionFilter {
+    type Field = PF;
+
+    fn apply(&self, f: &mut Filter<PF>) -> GqlResult<()> {
+        if let Some(x) = &self.id {
+            x.apply(f, PF::Id, Kind::Promotion, "filter.id")?;
+        }
+        if let Some(x) = &self.name {
+            x.apply(f, PF::Name, "filter.name")?;
+        }
+        if let Some(x) = &self.kind {
+            x.apply(f, PF::Kind, "filter.kind")?;
+        }
+        if let Some(v) = self.active {
+            f.push(PF::ActiveNow, Op::Eq(Bind::Bool(v)));
+        }
+        for (x, field, path) in [
+            (&self.starts_at, PF::StartsAt, "filter.startsAt"),
+            (&self.expires_at, PF::ExpiresAt, "filter.expiresAt"),
+            (&self.created_at, PF::CreatedAt, "filter.createdAt"),
+            (&self.updated_at, PF::UpdatedAt, "filter.updatedAt"),
+        ] {
+            if let Some(x) = x {
+                x.apply(f, field, path)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SortInput for PromotionSort {
+    type Key = PromotionSortKey;
+
+    fn sort(&self) -> Sort<PromotionSortKey> {
+        let key = match self.field {
+            PromotionSortField::CreatedAt => PromotionSortKey::CreatedAt,
+            PromotionSortField::Name => PromotionSortKey::Name,
+            PromotionSortField::UpdatedAt => PromotionSortKey::UpdatedAt,
+            PromotionSortField::StartsAt => PromotionSortKey::StartsAt,
+            PromotionSortField::ExpiresAt => PromotionSortKey::ExpiresAt,
+        };
+        Sort::new(key, self.direction.is_descending())
+    }
+
+    fn default_sort() -> Sort<PromotionSortKey> {
+        Sort::new(PromotionSortKey::CreatedAt, true)
+    }
+}
+
+/// The `promotions` root list.
+pub struct Promotions;
+
+impl ListRoot for Promotions {
+    const FIELD: &'static str = "promotions";
+    const DESCRIPTION: &'static str = "The merchant's promotions.";
+    const SCOPE: Scope = Scope::PromotionsRead;
+    const KIND: Kind = Kind::Promotion;
+    const FILTER: &'static str = "Conditions the promotions must all meet.";
+    const SEARCH: Option<&'static str> =
+        Some("Free text matched against name and description (at most 256 characters).");
+    const SORT: &'static str = "Sort order; default newest first (CREATED_AT DESC).";
+    type Row = PromotionRow;
+    type Node = Promotion;
+    type Filter = PromotionFilter;
+    type Sort = PromotionSort;
+
+    fn node(row: PromotionRow) -> Promotion {
+        Promotion(row)
+    }
+}
+
+impl FilterInput for CouponCodeFilter {
+    type Field = CF;
+
+    fn apply(&self, f: &mut Filter<CF>) -> GqlResult<()> {
+        for (x, field, kind, path) in [
+            (&self.id, CF::Id, Kind::CouponCode, "filter.id"),
+            (
+                &self.promotion_id,
+                CF::PromotionId,
+                Kind::Promotion,
+                "filter.promotionId",
+            ),
+        ] {
+            if let Some(x) = x {
+                x.apply(f, field, kind, path)?;
+            }
+        }
+        if let Some(x) = &self.code {
+            x.apply_ci(f, CF::Code, "filter.code")?;
+        }
+        if let Some(x) = &self.usage_count {
+            x.apply(f, CF::UsageCount, "filter.usageCount")?;
+        }
+        if let Some(x) = &self.created_at {
+            x.apply(f, CF::CreatedAt, "filter.createdAt")?;
+        }
+        Ok(())
+    }
+}
+
+impl SortInput for CouponCodeSort {
+    type Key = CouponCodeSortKey;
+
+    fn sort(&self) -> Sort<CouponCodeSortKey> {
+        let key = match self.field {
+            CouponCodeSortField::Code => CouponCodeSortKey::Code,
+            CouponCodeSortField::CreatedAt => CouponCodeSortKey::CreatedAt,
+            CouponCodeSortField::UsageCount => CouponCodeSortKey::UsageCount,
+        };
+        Sort::new(key, self.direction.is_descending())
+    }
+
+    fn default_sort() -> Sort<CouponCodeSortKey> {
+        Sort::new(CouponCodeSortKey::Code, false)
+    }
+}
+
+/// The `couponCodes` root list.
+pub struct CouponCodes;
+
+impl ListRoot for CouponCodes {
+    const FIELD: &'static str = "couponCodes";
+    const DESCRIPTION: &'static str = "The merchant's coupon codes, across promotions; filter by `promotionId` to page through\none promotion's codes (up to 100,000).";
+    const SCOPE: Scope = Scope::PromotionsRead;
+    const KIND: Kind = Kind::CouponCode;
+    const FILTER: &'static str = "Conditions the coupon codes must all meet.";
+    const SEARCH: Option<&'static str> = None;
+    const SORT: &'static str = "Sort order; default by code (CODE ASC).";
+    type Row = CouponCodeRow;
+    type Node = CouponCode;
+    type Filter = CouponCodeFilter;
+    type Sort = CouponCodeSort;
+
+    fn node(row: CouponCodeRow) -> CouponCode {
+        CouponCode(row)
+    }
+}
+
 #[derive(Default)]
 pub struct PromotionQuery;
 
 #[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl PromotionQuery {
-    /// The merchant's promotions.
-    #[graphql(
-        guard = "RequireScope(Scope::PromotionsRead)",
-        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn promotions(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
-        last: Option<i32>,
-        #[graphql(
-            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        before: Option<String>,
-        #[graphql(desc = "Conditions the promotions must all meet.")] filter: Option<
-            PromotionFilter,
-        >,
-        #[graphql(
-            desc = "Free text matched against name and description (at most 256 characters)."
-        )]
-        search: Option<String>,
-        #[graphql(desc = "Sort order; default newest first (CREATED_AT DESC).")] sort: Option<
-            PromotionSort,
-        >,
-    ) -> GqlResult<GqlConnection<Promotion>> {
-        let input = filter.unwrap_or_default();
-        let mut f = Filter {
-            search: search_text(search)?,
-            ..Filter::default()
-        };
-        if let Some(x) = &input.id {
-            x.apply(&mut f, "id", Kind::Promotion, "filter.id")?;
-        }
-        if let Some(x) = &input.name {
-            x.apply(&mut f, "name", "filter.name")?;
-        }
-        if let Some(x) = &input.kind {
-            x.apply(&mut f, "kind", "filter.kind")?;
-        }
-        if let Some(v) = input.active {
-            f.push(ACTIVE_NOW, Op::Eq(Bind::Bool(v)));
-        }
-        for (x, col, path) in [
-            (&input.starts_at, "starts_at", "filter.startsAt"),
-            (&input.expires_at, "expires_at", "filter.expiresAt"),
-            (&input.created_at, "created_at", "filter.createdAt"),
-            (&input.updated_at, "updated_at", "filter.updatedAt"),
-        ] {
-            if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
-            }
-        }
-        let sort = Sort::by(
-            sort.map(|s| (s.field, s.direction)),
-            (PromotionSortField::CreatedAt, SortDirection::Desc),
-            |field| match field {
-                PromotionSortField::CreatedAt => d::SORT_CREATED_AT,
-                PromotionSortField::Name => d::SORT_NAME,
-                PromotionSortField::UpdatedAt => d::SORT_UPDATED_AT,
-                PromotionSortField::StartsAt => d::SORT_STARTS_AT,
-                PromotionSortField::ExpiresAt => d::SORT_EXPIRES_AT,
-            },
-        );
-        connection::list::<PromotionRow, Promotion>(
-            ctx,
-            Kind::Promotion,
-            f,
-            sort,
-            &PageArgs::new(first, after, last, before),
-            Promotion,
-        )
-        .await
+    /// `promotions` (see [`Promotions`]).
+    #[graphql(flatten)]
+    async fn promotions(&self) -> ListField<Promotions> {
+        ListField::default()
     }
 
     /// One promotion by ID (`promo_…`).
@@ -206,77 +263,10 @@ impl PromotionQuery {
             .map(Promotion))
     }
 
-    /// The merchant's coupon codes, across promotions; filter by `promotionId` to page through
-    /// one promotion's codes (up to 100,000).
-    #[graphql(
-        guard = "RequireScope(Scope::PromotionsRead)",
-        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn coupon_codes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
-        last: Option<i32>,
-        #[graphql(
-            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        before: Option<String>,
-        #[graphql(desc = "Conditions the coupon codes must all meet.")] filter: Option<
-            CouponCodeFilter,
-        >,
-        #[graphql(desc = "Sort order; default by code (CODE ASC).")] sort: Option<CouponCodeSort>,
-    ) -> GqlResult<GqlConnection<CouponCode>> {
-        let input = filter.unwrap_or_default();
-        let mut f = Filter::default();
-        for (x, col, kind, path) in [
-            (&input.id, "id", Kind::CouponCode, "filter.id"),
-            (
-                &input.promotion_id,
-                "promotion_id",
-                Kind::Promotion,
-                "filter.promotionId",
-            ),
-        ] {
-            if let Some(x) = x {
-                x.apply(&mut f, col, kind, path)?;
-            }
-        }
-        if let Some(x) = &input.code {
-            x.apply_ci(&mut f, "code", "filter.code")?;
-        }
-        if let Some(x) = &input.usage_count {
-            x.apply(&mut f, "usage_count", "filter.usageCount")?;
-        }
-        if let Some(x) = &input.created_at {
-            x.apply(&mut f, "created_at", "filter.createdAt")?;
-        }
-        let sort = Sort::by(
-            sort.map(|s| (s.field, s.direction)),
-            (CouponCodeSortField::Code, SortDirection::Asc),
-            |field| match field {
-                CouponCodeSortField::Code => d::CODE_SORT_CODE,
-                CouponCodeSortField::CreatedAt => d::CODE_SORT_CREATED_AT,
-                CouponCodeSortField::UsageCount => d::CODE_SORT_USAGE_COUNT,
-            },
-        );
-        connection::list::<CouponCodeRow, CouponCode>(
-            ctx,
-            Kind::CouponCode,
-            f,
-            sort,
-            &PageArgs::new(first, after, last, before),
-            CouponCode,
-        )
-        .await
+    /// `couponCodes` (see [`CouponCodes`]).
+    #[graphql(flatten)]
+    async fn coupon_codes(&self) -> ListField<CouponCodes> {
+        ListField::default()
     }
 
     /// One coupon code by ID (`cc_…`); null when there is none for this merchant.

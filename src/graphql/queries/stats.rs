@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::auth::Scope;
 use crate::domain::channels::Channel as ChannelRow;
-use crate::domain::customers::stats as customer_stats;
+use crate::domain::customers::stats::{self as customer_stats, NewCustomerField};
 use crate::domain::filter::Filter;
 use crate::domain::orders::stats::{
     self as order_stats, DateField, GroupKey, Period, StatsQuery as OrderStatsQuery,
@@ -19,6 +19,7 @@ use crate::graphql::errors::{GqlResult, IntoGql};
 use crate::graphql::filters::DateTimeFilter;
 use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
+use crate::graphql::queries::list::FilterInput;
 use crate::graphql::queries::orders::OrderFilter;
 use crate::graphql::types::money;
 use crate::graphql::types::order::OrderStatus;
@@ -258,7 +259,7 @@ impl StatsQuery {
     ) -> GqlResult<Vec<CustomerStatsBucket>> {
         let mut filter = Filter::default();
         if let Some(f) = &created_at {
-            f.apply(&mut filter, "c.created_at", "createdAt")?;
+            f.apply(&mut filter, NewCustomerField::CreatedAt, "createdAt")?;
         }
         let merchant = merchant_id(ctx)?;
         let mut conn = conn(ctx).await?;

@@ -2,14 +2,18 @@ use async_graphql::{Context, Enum, InputObject, Object, ID};
 
 use crate::auth::Scope;
 use crate::db::sql::Bind;
-use crate::domain::channels::{self as dch, Channel as ChannelRow};
-use crate::domain::filter::{Filter, Op, Sort, SortColumn, SortKind};
-use crate::domain::stores::{self as d, Brand as BrandRow, Store as StoreRow};
-use crate::graphql::connection::{self, GqlConnection, PageArgs};
+use crate::domain::channels::queries::{ChannelField as CF, ChannelSortKey};
+use crate::domain::channels::Channel as ChannelRow;
+use crate::domain::filter::{Filter, Op, Sort};
+use crate::domain::stores::queries::{
+    BrandField as BF, BrandSortKey, StoreField as SF, StoreSortKey,
+};
+use crate::domain::stores::{Brand as BrandRow, Store as StoreRow};
 use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{search_text, DateTimeFilter, IdFilter, SortDirection, StringFilter};
+use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFilter};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
+use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
 use crate::graphql::types::store::{Brand, Channel, Store};
 use crate::ids::{self, Kind};
 
@@ -36,38 +40,36 @@ pub struct StoreFilter {
     pub updated_at: Option<DateTimeFilter>,
 }
 
-impl StoreFilter {
-    fn to_filter(&self, search: Option<String>) -> GqlResult<Filter> {
-        let mut f = Filter {
-            search: search_text(search)?,
-            ..Filter::default()
-        };
+impl FilterInput for StoreFilter {
+    type Field = SF;
+
+    fn apply(&self, f: &mut Filter<SF>) -> GqlResult<()> {
         if let Some(x) = &self.id {
-            x.apply(&mut f, "id", Kind::Store, "filter.id")?;
+            x.apply(f, SF::Id, Kind::Store, "filter.id")?;
         }
         if let Some(x) = &self.brand_id {
-            x.apply(&mut f, "brand_id", Kind::Brand, "filter.brandId")?;
+            x.apply(f, SF::BrandId, Kind::Brand, "filter.brandId")?;
         }
-        for (x, col, path) in [
-            (&self.external_id, "external_id", "filter.externalId"),
-            (&self.name, "name", "filter.name"),
-            (&self.status, "status", "filter.status"),
-            (&self.city, "city", "filter.city"),
-            (&self.country, "country", "filter.country"),
+        for (x, field, path) in [
+            (&self.external_id, SF::ExternalId, "filter.externalId"),
+            (&self.name, SF::Name, "filter.name"),
+            (&self.status, SF::Status, "filter.status"),
+            (&self.city, SF::City, "filter.city"),
+            (&self.country, SF::Country, "filter.country"),
         ] {
             if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
+                x.apply(f, field, path)?;
             }
         }
-        for (x, col, path) in [
-            (&self.created_at, "created_at", "filter.createdAt"),
-            (&self.updated_at, "updated_at", "filter.updatedAt"),
+        for (x, field, path) in [
+            (&self.created_at, SF::CreatedAt, "filter.createdAt"),
+            (&self.updated_at, SF::UpdatedAt, "filter.updatedAt"),
         ] {
             if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
+                x.apply(f, field, path)?;
             }
         }
-        Ok(f)
+        Ok(())
     }
 }
 
@@ -93,12 +95,6 @@ pub struct StoreSort {
     #[graphql(default)]
     pub direction: SortDirection,
 }
-
-const STORE_UPDATED_AT: SortColumn = SortColumn {
-    name: "updatedAt",
-    sql: "updated_at",
-    kind: SortKind::Time,
-};
 
 /// Conditions on channels.
 #[derive(InputObject, Default)]
@@ -140,22 +136,6 @@ pub struct ChannelSort {
     pub direction: SortDirection,
 }
 
-const CHANNEL_CREATED_AT: SortColumn = SortColumn {
-    name: "createdAt",
-    sql: "created_at",
-    kind: SortKind::Time,
-};
-const CHANNEL_UPDATED_AT: SortColumn = SortColumn {
-    name: "updatedAt",
-    sql: "updated_at",
-    kind: SortKind::Time,
-};
-const CHANNEL_NAME: SortColumn = SortColumn {
-    name: "name",
-    sql: "name",
-    kind: SortKind::Text,
-};
-
 /// Conditions on brands.
 #[derive(InputObject, Default)]
 pub struct BrandFilter {
@@ -190,67 +170,181 @@ pub struct BrandSort {
     pub direction: SortDirection,
 }
 
-const BRAND_NAME: SortColumn = SortColumn {
-    name: "name",
-    sql: "name",
-    kind: SortKind::Text,
-};
+impl SortInput for StoreSort {
+    type Key = StoreSortKey;
+
+    fn sort(&self) -> Sort<StoreSortKey> {
+        let key = match self.field {
+            StoreSortField::CreatedAt => StoreSortKey::CreatedAt,
+            StoreSortField::UpdatedAt => StoreSortKey::UpdatedAt,
+            StoreSortField::Name => StoreSortKey::Name,
+            StoreSortField::ExternalId => StoreSortKey::ExternalId,
+        };
+        Sort::new(key, self.direction.is_descending())
+    }
+
+    fn default_sort() -> Sort<StoreSortKey> {
+        Sort::new(StoreSortKey::Name, false)
+    }
+}
+
+/// The `stores` root list.
+pub struct Stores;
+
+impl ListRoot for Stores {
+    const FIELD: &'static str = "stores";
+    const DESCRIPTION: &'static str =
+        "The merchant's stores with their full configuration (keyset pages of at most 250).";
+    const SCOPE: Scope = Scope::StoresRead;
+    const KIND: Kind = Kind::Store;
+    const FILTER: &'static str = "Conditions the stores must all meet.";
+    const SEARCH: Option<&'static str> =
+        Some("Free text matched against name, external id and city (at most 256 characters).");
+    const SORT: &'static str = "Sort order; default by name A to Z (NAME ASC).";
+    type Row = StoreRow;
+    type Node = Store;
+    type Filter = StoreFilter;
+    type Sort = StoreSort;
+
+    fn node(row: StoreRow) -> Store {
+        Store(row)
+    }
+}
+
+impl FilterInput for ChannelFilter {
+    type Field = CF;
+
+    fn apply(&self, f: &mut Filter<CF>) -> GqlResult<()> {
+        if let Some(x) = &self.id {
+            x.apply(f, CF::Id, Kind::Channel, "filter.id")?;
+        }
+        if let Some(x) = &self.code {
+            x.apply(f, CF::Code, "filter.code")?;
+        }
+        if let Some(x) = &self.name {
+            x.apply(f, CF::Name, "filter.name")?;
+        }
+        if let Some(v) = self.active {
+            f.push(CF::Active, Op::Eq(Bind::Bool(v)));
+        }
+        for (x, field, path) in [
+            (&self.created_at, CF::CreatedAt, "filter.createdAt"),
+            (&self.updated_at, CF::UpdatedAt, "filter.updatedAt"),
+        ] {
+            if let Some(x) = x {
+                x.apply(f, field, path)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SortInput for ChannelSort {
+    type Key = ChannelSortKey;
+
+    fn sort(&self) -> Sort<ChannelSortKey> {
+        let key = match self.field {
+            ChannelSortField::CreatedAt => ChannelSortKey::CreatedAt,
+            ChannelSortField::Code => ChannelSortKey::Code,
+            ChannelSortField::Name => ChannelSortKey::Name,
+            ChannelSortField::UpdatedAt => ChannelSortKey::UpdatedAt,
+        };
+        Sort::new(key, self.direction.is_descending())
+    }
+
+    fn default_sort() -> Sort<ChannelSortKey> {
+        Sort::new(ChannelSortKey::Code, false)
+    }
+}
+
+/// The `channels` root list.
+pub struct Channels;
+
+impl ListRoot for Channels {
+    const FIELD: &'static str = "channels";
+    const DESCRIPTION: &'static str = "The merchant's sales channels.";
+    const SCOPE: Scope = Scope::StoresRead;
+    const KIND: Kind = Kind::Channel;
+    const FILTER: &'static str = "Conditions the channels must all meet.";
+    const SEARCH: Option<&'static str> = None;
+    const SORT: &'static str = "Sort order; default by code A to Z (CODE ASC).";
+    type Row = ChannelRow;
+    type Node = Channel;
+    type Filter = ChannelFilter;
+    type Sort = ChannelSort;
+
+    fn node(row: ChannelRow) -> Channel {
+        Channel(row)
+    }
+}
+
+impl FilterInput for BrandFilter {
+    type Field = BF;
+
+    fn apply(&self, f: &mut Filter<BF>) -> GqlResult<()> {
+        if let Some(x) = &self.id {
+            x.apply(f, BF::Id, Kind::Brand, "filter.id")?;
+        }
+        if let Some(x) = &self.external_id {
+            x.apply(f, BF::ExternalId, "filter.externalId")?;
+        }
+        if let Some(x) = &self.name {
+            x.apply(f, BF::Name, "filter.name")?;
+        }
+        if let Some(x) = &self.created_at {
+            x.apply(f, BF::CreatedAt, "filter.createdAt")?;
+        }
+        Ok(())
+    }
+}
+
+impl SortInput for BrandSort {
+    type Key = BrandSortKey;
+
+    fn sort(&self) -> Sort<BrandSortKey> {
+        let key = match self.field {
+            BrandSortField::CreatedAt => BrandSortKey::CreatedAt,
+            BrandSortField::ExternalId => BrandSortKey::ExternalId,
+            BrandSortField::Name => BrandSortKey::Name,
+        };
+        Sort::new(key, self.direction.is_descending())
+    }
+
+    fn default_sort() -> Sort<BrandSortKey> {
+        Sort::new(BrandSortKey::ExternalId, false)
+    }
+}
+
+/// The `brands` root list.
+pub struct Brands;
+
+impl ListRoot for Brands {
+    const FIELD: &'static str = "brands";
+    const DESCRIPTION: &'static str = "The merchant's brands.";
+    const SCOPE: Scope = Scope::StoresRead;
+    const KIND: Kind = Kind::Brand;
+    const FILTER: &'static str = "Conditions the brands must all meet.";
+    const SEARCH: Option<&'static str> = None;
+    const SORT: &'static str = "Sort order; default by external identifier (EXTERNAL_ID ASC).";
+    type Row = BrandRow;
+    type Node = Brand;
+    type Filter = BrandFilter;
+    type Sort = BrandSort;
+
+    fn node(row: BrandRow) -> Brand {
+        Brand(row)
+    }
+}
 
 #[derive(Default)]
 pub struct StoreQuery;
 
 #[Object(guard = "crate::graphql::guards::EdgeScope::query()")]
 impl StoreQuery {
-    /// The merchant's stores with their full configuration (keyset pages of at most 250).
-    #[graphql(
-        guard = "RequireScope(Scope::StoresRead)",
-        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn stores(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
-        last: Option<i32>,
-        #[graphql(
-            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        before: Option<String>,
-        #[graphql(desc = "Conditions the stores must all meet.")] filter: Option<StoreFilter>,
-        #[graphql(
-            desc = "Free text matched against name, external id and city (at most 256 characters)."
-        )]
-        search: Option<String>,
-        #[graphql(desc = "Sort order; default by name A to Z (NAME ASC).")] sort: Option<StoreSort>,
-    ) -> GqlResult<GqlConnection<Store>> {
-        let filter = filter.unwrap_or_default().to_filter(search)?;
-        let sort = Sort::by(
-            sort.map(|s| (s.field, s.direction)),
-            (StoreSortField::Name, SortDirection::Asc),
-            |field| match field {
-                StoreSortField::CreatedAt => d::SORT_CREATED_AT,
-                StoreSortField::UpdatedAt => STORE_UPDATED_AT,
-                StoreSortField::Name => d::SORT_NAME,
-                StoreSortField::ExternalId => d::SORT_EXTERNAL_ID,
-            },
-        );
-        connection::list::<StoreRow, Store>(
-            ctx,
-            Kind::Store,
-            filter,
-            sort,
-            &PageArgs::new(first, after, last, before),
-            Store,
-        )
-        .await
+    /// `stores` (see [`Stores`]).
+    #[graphql(flatten)]
+    async fn stores(&self) -> ListField<Stores> {
+        ListField::default()
     }
 
     /// One store by ID (`st_…`); null when there is none for this merchant.
@@ -264,75 +358,10 @@ impl StoreQuery {
         Ok(loaders::load::<StoreRow>(ctx, key).await?.map(Store))
     }
 
-    /// The merchant's sales channels.
-    #[graphql(
-        guard = "RequireScope(Scope::StoresRead)",
-        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn channels(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
-        last: Option<i32>,
-        #[graphql(
-            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        before: Option<String>,
-        #[graphql(desc = "Conditions the channels must all meet.")] filter: Option<ChannelFilter>,
-        #[graphql(desc = "Sort order; default by code A to Z (CODE ASC).")] sort: Option<
-            ChannelSort,
-        >,
-    ) -> GqlResult<GqlConnection<Channel>> {
-        let input = filter.unwrap_or_default();
-        let mut f = Filter::default();
-        if let Some(x) = &input.id {
-            x.apply(&mut f, "id", Kind::Channel, "filter.id")?;
-        }
-        if let Some(x) = &input.code {
-            x.apply(&mut f, "code", "filter.code")?;
-        }
-        if let Some(x) = &input.name {
-            x.apply(&mut f, "name", "filter.name")?;
-        }
-        if let Some(v) = input.active {
-            f.push("active", Op::Eq(Bind::Bool(v)));
-        }
-        for (x, col, path) in [
-            (&input.created_at, "created_at", "filter.createdAt"),
-            (&input.updated_at, "updated_at", "filter.updatedAt"),
-        ] {
-            if let Some(x) = x {
-                x.apply(&mut f, col, path)?;
-            }
-        }
-        let sort = Sort::by(
-            sort.map(|s| (s.field, s.direction)),
-            (ChannelSortField::Code, SortDirection::Asc),
-            |field| match field {
-                ChannelSortField::CreatedAt => CHANNEL_CREATED_AT,
-                ChannelSortField::Code => dch::SORT_CODE,
-                ChannelSortField::Name => CHANNEL_NAME,
-                ChannelSortField::UpdatedAt => CHANNEL_UPDATED_AT,
-            },
-        );
-        connection::list::<ChannelRow, Channel>(
-            ctx,
-            Kind::Channel,
-            f,
-            sort,
-            &PageArgs::new(first, after, last, before),
-            Channel,
-        )
-        .await
+    /// `channels` (see [`Channels`]).
+    #[graphql(flatten)]
+    async fn channels(&self) -> ListField<Channels> {
+        ListField::default()
     }
 
     /// One channel by ID (`ch_…`).
@@ -346,65 +375,10 @@ impl StoreQuery {
         Ok(loaders::load::<ChannelRow>(ctx, key).await?.map(Channel))
     }
 
-    /// The merchant's brands.
-    #[graphql(
-        guard = "RequireScope(Scope::StoresRead)",
-        complexity = "first.or(last).unwrap_or(25).clamp(1, 250) as usize * child_complexity"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    async fn brands(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "Page size reading forward, 1 to 250 (25 when neither `first` nor `last` is given)."
-        )]
-        first: Option<i32>,
-        #[graphql(
-            desc = "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        after: Option<String>,
-        #[graphql(desc = "Page size reading backward from `before` (or from the end), 1 to 250.")]
-        last: Option<i32>,
-        #[graphql(
-            desc = "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort)."
-        )]
-        before: Option<String>,
-        #[graphql(desc = "Conditions the brands must all meet.")] filter: Option<BrandFilter>,
-        #[graphql(desc = "Sort order; default by external identifier (EXTERNAL_ID ASC).")]
-        sort: Option<BrandSort>,
-    ) -> GqlResult<GqlConnection<Brand>> {
-        let input = filter.unwrap_or_default();
-        let mut f = Filter::default();
-        if let Some(x) = &input.id {
-            x.apply(&mut f, "id", Kind::Brand, "filter.id")?;
-        }
-        if let Some(x) = &input.external_id {
-            x.apply(&mut f, "external_id", "filter.externalId")?;
-        }
-        if let Some(x) = &input.name {
-            x.apply(&mut f, "name", "filter.name")?;
-        }
-        if let Some(x) = &input.created_at {
-            x.apply(&mut f, "created_at", "filter.createdAt")?;
-        }
-        let sort = Sort::by(
-            sort.map(|s| (s.field, s.direction)),
-            (BrandSortField::ExternalId, SortDirection::Asc),
-            |field| match field {
-                BrandSortField::CreatedAt => d::SORT_CREATED_AT,
-                BrandSortField::ExternalId => d::SORT_EXTERNAL_ID,
-                BrandSortField::Name => BRAND_NAME,
-            },
-        );
-        connection::list::<BrandRow, Brand>(
-            ctx,
-            Kind::Brand,
-            f,
-            sort,
-            &PageArgs::new(first, after, last, before),
-            Brand,
-        )
-        .await
+    /// `brands` (see [`Brands`]).
+    #[graphql(flatten)]
+    async fn brands(&self) -> ListField<Brands> {
+        ListField::default()
     }
 
     /// One brand by ID (`br_…`); null when there is none for this merchant.

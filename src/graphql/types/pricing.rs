@@ -271,20 +271,10 @@ impl PriceQuote {
         }
         let merchant = crate::graphql::context::merchant_id(ctx)?;
         let mut conn = crate::graphql::context::conn(ctx).await?;
-        let rows: Vec<d::Price> = diesel_async::RunQueryDsl::load(
-            crate::db::sql::Sql::with_binds(
-                "SELECT * FROM prices WHERE merchant_id = $1 AND variant_id = $2 AND currency = $3 AND price_list_id IS NULL",
-                vec![
-                    crate::db::sql::Bind::I64(merchant),
-                    crate::db::sql::Bind::I64(self.0.variant_id),
-                    crate::db::sql::Bind::Text(self.0.currency.clone()),
-                ],
-            )
-            .into_query(),
-            &mut *conn,
-        )
-        .await
-        .map_err(|e| crate::graphql::errors::gql(e.into()))?;
-        Ok(rows.into_iter().next().map(Price))
+        let price =
+            d::queries::base_price(&mut conn, merchant, self.0.variant_id, &self.0.currency)
+                .await
+                .map_err(crate::graphql::errors::gql)?;
+        Ok(price.map(Price))
     }
 }

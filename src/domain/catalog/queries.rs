@@ -1,0 +1,91 @@
+//! Reads of products and variants: what their lists filter on and sort by.
+
+use rust_decimal::Decimal;
+
+use super::{Product, Variant};
+use crate::domain::filter::{Listable, SortValue};
+
+crate::filter_fields! {
+    /// What a product list can be filtered on.
+    pub enum ProductField {
+        Id => "id",
+        Name => "name",
+        Slug => "slug",
+        Status => "status",
+        /// The publications of the product row being filtered, ending with the channel key
+        /// compared (served by the publications' primary key,
+        /// `(merchant_id, channel_id, product_id)`): for `Op::RelatedIn`/`NoRelated`.
+        PublicationChannel => "SELECT 1 FROM product_publications pp \
+            WHERE pp.merchant_id = products.merchant_id AND pp.product_id = products.id \
+            AND pp.channel_id",
+        CreatedAt => "created_at",
+        UpdatedAt => "updated_at",
+    }
+}
+
+crate::sort_keys! {
+    /// What a product list can be sorted by.
+    pub enum ProductSortKey {
+        CreatedAt => ("createdAt", "created_at", Time),
+        UpdatedAt => ("updatedAt", "updated_at", Time),
+        Name => ("name", "name", Text),
+    }
+}
+
+impl Listable for Product {
+    type Field = ProductField;
+    type SortKey = ProductSortKey;
+    const SEARCH: &'static [&'static str] = &["name", "slug"];
+
+    fn sort_value(&self, key: ProductSortKey) -> SortValue {
+        match key {
+            ProductSortKey::CreatedAt => SortValue::Time(self.created_at),
+            ProductSortKey::UpdatedAt => SortValue::Time(self.updated_at),
+            ProductSortKey::Name => SortValue::Text(self.name.clone()),
+        }
+    }
+}
+
+crate::filter_fields! {
+    /// What a variant list can be filtered on.
+    pub enum VariantField {
+        Id => "id",
+        ProductId => "product_id",
+        Sku => "sku",
+        Position => "position",
+        CreatedAt => "created_at",
+        UpdatedAt => "updated_at",
+    }
+}
+
+crate::sort_keys! {
+    /// What a variant list can be sorted by.
+    pub enum VariantSortKey {
+        CreatedAt => ("createdAt", "created_at", Time),
+        UpdatedAt => ("updatedAt", "updated_at", Time),
+        /// Variants by position, cast to numeric so cursors carry it as a decimal (see the
+        /// `variants_position_sort` index).
+        Position => ("position", "position::numeric", Decimal),
+        /// Variants without a SKU sort as the empty text.
+        Sku => ("sku", "coalesce(sku, '')", Text),
+    }
+}
+
+impl Listable for Variant {
+    type Field = VariantField;
+    type SortKey = VariantSortKey;
+    const SEARCH: &'static [&'static str] = &["sku", "options_text"];
+
+    fn sort_value(&self, key: VariantSortKey) -> SortValue {
+        match key {
+            VariantSortKey::CreatedAt => SortValue::Time(self.created_at),
+            VariantSortKey::UpdatedAt => SortValue::Time(self.updated_at),
+            VariantSortKey::Position => SortValue::Decimal(Decimal::from(self.position)),
+            VariantSortKey::Sku => SortValue::Text(self.sku.clone().unwrap_or_default()),
+        }
+    }
+}
+
+crate::child_of! {
+    Variant => product_id,
+}
