@@ -37,7 +37,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::get_healthz))
         .route("/readyz", get(health::get_readyz))
         .route("/metrics", get(health::get_metrics))
-        .with_state(state)
+        .with_state(state.clone())
+        // The REST dialects, translated onto the same schema (DESIGN §7).
+        .merge(crate::rest::router(state))
         // Innermost: a panic in a handler becomes a logged JSON 500 the layers above see.
         .layer(CatchPanicLayer::custom(edge::panic_response))
         .layer(CompressionLayer::new())

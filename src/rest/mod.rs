@@ -1,0 +1,78 @@
+//! REST compatibility (DESIGN §7): legacy dialects translated onto the GraphQL schema. A REST
+//! handler has no SQL and no business rule of its own: it builds one GraphQL operation
+//! ([`translate`]), runs it with the caller's Principal through `graphql::execute`, and
+//! reshapes the answer in its dialect. This module imports `graphql`, `auth` and `app`, never
+//! `domain` or `db`.
+//!
+//! - [`translate`]: what every dialect shares (query parameters, selections, filters, sorts,
+//!   paging, bodies, running an operation).
+//! - [`error`]: a failure before a dialect writes it ([`Refusal`]).
+//! - [`spree`]: the Spree Admin API v3 (`/api/v3/admin/…`).
+
+pub mod error;
+pub mod spree;
+pub mod translate;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::ConnectInfo;
+use axum::http::request::Parts;
+use axum::Router;
+
+pub use error::{Kind, Refusal};
+use translate::operation::Translator;
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::error::Error;
+
+/// What REST handlers share: the application and the translator's cache of built operations.
+#[derive(Clone)]
+pub struct RestState {
+    pub app: AppState,
+    pub translator: Arc<Translator>,
+}
+
+/// Every REST route, for `http::router` to merge.
+pub fn router(app: AppState) -> Router {
+    let state = RestState {
+        app,
+        translator: Arc::new(Translator::default()),
+    };
+    Router::new().merge(spree::router(state))
+}
+
+/// The caller of a REST request, authenticated as `/graphql` does (the same credentials, the
+/// same throttling of failed attempts per key and address).
+pub async fn authenticate(state: &RestState, parts: &Parts) -> Result<Principal, Refusal> {
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    match crate::auth::principal::authenticate_from(&state.app, &parts.headers, peer).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err(Refusal::new(
+            Kind::AuthenticationRequired,
+            "authentication required: send an API key (x-spree-api-key or \
+             Authorization: Bearer sk_…) or an access token (Authorization: Bearer <JWT>)",
+        )),
+        Err(e) => Err(from_error(e)),
+    }
+}
+
+/// A transport error of the gateway (authentication, throttling, the database) as a refusal.
+pub fn from_error(e: Error) -> Refusal {
+    match e {
+        Error::Unauthenticated(m) => Refusal::new(Kind::AuthenticationFailed, m),
+        Error::Throttled { retry_after } => {
+            let mut r = Refusal::new(Kind::Throttled, e.to_string());
+            r.retry_after = Some(retry_after);
+            r
+        }
+        other => {
+            let kind = Refusal::kind_of(other.code());
+            Refusal::new(kind, other.to_string()).with_code(other.code())
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! `/api/v3/admin/customers`: the Spree `Customer` over GraphQL's `Customer`, and its routes.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+use super::addresses::ADDRESS;
+use super::{Caller, SpreeError};
+use crate::rest::translate::body::{self, InputField};
+use crate::rest::translate::filter::{FilterAttr, FilterKind};
+use crate::rest::translate::money::display_field;
+use crate::rest::translate::operation::{not_found, run, ListRoot};
+use crate::rest::translate::page::meta;
+use crate::rest::translate::params::{Accepts, Params};
+use crate::rest::translate::resource::*;
+use crate::rest::translate::sort::SortAttr;
+use crate::rest::RestState;
+
+fn full_name(row: &Map<String, Value>) -> Value {
+    let parts: Vec<&str> = ["first_name", "last_name"]
+        .iter()
+        .filter_map(|k| row.get(*k).and_then(Value::as_str))
+        .filter(|s| !s.is_empty())
+        .collect();
+    Value::String(parts.join(" "))
+}
+
+fn login(row: &Map<String, Value>) -> Value {
+    row.get("email").cloned().unwrap_or(Value::Null)
+}
+
+/// The id of the customer's default billing (shipping) address, from `_addresses`.
+fn default_address(row: &Map<String, Value>, flag: &str) -> Value {
+    row.get("_addresses")
+        .and_then(Value::as_array)
+        .and_then(|l| l.iter().find(|a| a.get(flag) == Some(&Value::Bool(true))))
+        .and_then(|a| a.get("id"))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// Spree's `Customer`. Sign-in fields belong to the storefront's accounts, which the gateway
+/// does not hold: they are null or 0. `total_spent` is displayed in the customer's
+/// store-credit currency (the merchant's currency).
+pub static CUSTOMER: Resource = Resource {
+    graphql_type: "Customer",
+    fields: &[
+        value("id", "id"),
+        value("email", "email"),
+        value("first_name", "firstName"),
+        value("last_name", "lastName"),
+        value("phone", "phone"),
+        value("accepts_email_marketing", "acceptsMarketing"),
+        computed("full_name", &["first_name", "last_name"], full_name),
+        value("available_store_credit_total", "storeCredit"),
+        computed(
+            "display_available_store_credit_total",
+            &["available_store_credit_total", "_currency"],
+            |r| display_field(r, "available_store_credit_total", "_currency"),
+        ),
+        computed("login", &["email"], login),
+        value("metadata", "metadata"),
+        fixed("last_sign_in_at", null),
+        fixed("current_sign_in_at", null),
+        value("created_at", "createdAt"),
+        value("updated_at", "updatedAt"),
+        fixed("sign_in_count", zero),
+        fixed("failed_attempts", zero),
+        fixed("last_sign_in_ip", null),
+        fixed("current_sign_in_ip", null),
+        value("tags", "tags"),
+        value("internal_note_html", "notes"),
+        computed("default_billing_address_id", &["_addresses"], |r| {
+            default_address(r, "isDefaultBilling")
+        }),
+        computed("default_shipping_address_id", &["_addresses"], |r| {
+            default_address(r, "isDefaultShipping")
+        }),
+        value("orders_count", "ordersCount"),
+        value("total_spent", "totalSpent"),
+        computed("display_total_spent", &["total_spent", "_currency"], |r| {
+            display_field(r, "total_spent", "_currency")
+        }),
+        value("last_order_completed_at", "lastOrderCompletedAt"),
+        value("_currency", "storeCreditCurrency"),
+        value(
+            "_addresses",
+            "addresses { id isDefaultBilling isDefaultShipping }",
+        ),
+    ],
+    expands: &[Expand {
+        name: "addresses",
+        field: "addresses",
+        shape: Shape::Many,
+        resource: &ADDRESS,
+    }],
+};
+
+fn customers_root() -> &'static ListRoot {
+    static ROOT: ListRoot = ListRoot {
+        field: "customers",
+        filter_type: "CustomerFilter",
+        sort_type: "CustomerSort",
+        search: true,
+        filters: &[
+            FilterAttr {
+                attr: "id",
+                field: "id",
+                kind: FilterKind::Id,
+            },
+            FilterAttr {
+                attr: "email",
+                field: "email",
+                kind: FilterKind::Text,
+            },
+            FilterAttr {
+                attr: "first_name",
+                field: "firstName",
+                kind: FilterKind::Text,
+            },
+            FilterAttr {
+                attr: "last_name",
+                field: "lastName",
+                kind: FilterKind::Text,
+            },
+            FilterAttr {
+                attr: "phone",
+                field: "phone",
+                kind: FilterKind::Text,
+            },
+            FilterAttr {
+                attr: "accepts_email_marketing",
+                field: "acceptsMarketing",
+                kind: FilterKind::Bool,
+            },
+            FilterAttr {
+                attr: "customer_group_id",
+                field: "customerGroupId",
+                kind: FilterKind::Id,
+            },
+            FilterAttr {
+                attr: "created_at",
+                field: "createdAt",
+                kind: FilterKind::Time,
+            },
+            FilterAttr {
+                attr: "updated_at",
+                field: "updatedAt",
+                kind: FilterKind::Time,
+            },
+        ],
+        sorts: &[
+            SortAttr {
+                key: "created_at",
+                field: "CREATED_AT",
+            },
+            SortAttr {
+                key: "updated_at",
+                field: "UPDATED_AT",
+            },
+            SortAttr {
+                key: "email",
+                field: "EMAIL",
+            },
+            SortAttr {
+                key: "last_name",
+                field: "NAME",
+            },
+        ],
+        resource: &CUSTOMER,
+    };
+    &ROOT
+}
+
+/// The body fields a customer write takes (POST and PATCH).
+const INPUT: &[InputField] = &[
+    InputField {
+        rest: "email",
+        gql: "email",
+    },
+    InputField {
+        rest: "first_name",
+        gql: "firstName",
+    },
+    InputField {
+        rest: "last_name",
+        gql: "lastName",
+    },
+    InputField {
+        rest: "phone",
+        gql: "phone",
+    },
+    InputField {
+        rest: "accepts_email_marketing",
+        gql: "acceptsMarketing",
+    },
+    InputField {
+        rest: "internal_note",
+        gql: "notes",
+    },
+    InputField {
+        rest: "tags",
+        gql: "tags",
+    },
+    InputField {
+        rest: "metadata",
+        gql: "metadata",
+    },
+];
+
+/// Fields of the response a client may send back unchanged: ignored.
+const READ_ONLY: &[&str] = &[
+    "id",
+    "full_name",
+    "login",
+    "created_at",
+    "updated_at",
+    "orders_count",
+    "total_spent",
+    "display_total_spent",
+    "available_store_credit_total",
+    "display_available_store_credit_total",
+    "internal_note_html",
+    "last_order_completed_at",
+    "default_billing_address_id",
+    "default_shipping_address_id",
+];
+
+/// `GET /customers`: a page of customers (`q[search]`, `q[email_cont]`, `sort=-created_at`…).
+pub async fn list_customers(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::List)?;
+    let page = state
+        .translator
+        .list(&state.app, principal, customers_root(), &params)
+        .await?;
+    let meta = meta(page.page, page.limit, page.count, page.rows.len());
+    Ok(Json(json!({"data": page.rows, "meta": meta})))
+}
+
+/// `GET /customers/{id}`.
+pub async fn show_customer(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::One)?;
+    let row = state
+        .translator
+        .show(&state.app, principal, "customer", &CUSTOMER, &id, &params)
+        .await?;
+    Ok(Json(row))
+}
+
+/// Runs a customers write whose payload is `{ results { customer {…} userErrors {…} } }`.
+async fn write(
+    state: &RestState,
+    principal: crate::auth::Principal,
+    mutation: &str,
+    input_type: &str,
+    input: Map<String, Value>,
+    mut names: Vec<(String, String)>,
+    idempotency_key: Option<String>,
+) -> Result<Value, SpreeError> {
+    let params = Params::default();
+    let built = state.translator.operation(mutation, &CUSTOMER, &params, |sel| {
+        format!(
+            "mutation RestWrite($input: [{input_type}!]!, $key: String) {{ w: {mutation}(input: $input, \
+             idempotencyKey: $key) {{ results {{ customer {{ {sel}}} userErrors {{ field code message }} }} \
+             userErrors {{ field code message }} }} }}"
+        )
+    })?;
+    for (g, _) in names.iter_mut() {
+        *g = format!("input.0.{g}");
+    }
+    let mut vars = Map::new();
+    vars.insert("input".into(), Value::Array(vec![Value::Object(input)]));
+    vars.insert("key".into(), idempotency_key.into());
+    names.push(("idempotencyKey".into(), "Idempotency-Key".into()));
+    let data = run(&state.app, principal, &built.text, vars, &names).await?;
+    let payload = data.get("w").unwrap_or(&Value::Null);
+    let result = payload
+        .get("results")
+        .and_then(|r| r.get(0))
+        .unwrap_or(&Value::Null);
+    let field_names: Vec<(String, String)> = INPUT
+        .iter()
+        .map(|f| (f.gql.to_owned(), f.rest.to_owned()))
+        .collect();
+    for errors in [payload.get("userErrors"), result.get("userErrors")]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(r) = body::user_errors(errors, &field_names) {
+            return Err(r.into());
+        }
+    }
+    match result.get("customer") {
+        Some(Value::Object(row)) => Ok(built.plan.reshape(row)),
+        _ => Err(not_found(&CUSTOMER).into()),
+    }
+}
+
+/// The `Idempotency-Key` header, which a REST write passes on as the mutation's key.
+pub fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// `POST /customers`: 201 with the customer.
+pub async fn create_customer(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    let (input, names) = body::input(object, INPUT, READ_ONLY)?;
+    let row = write(
+        &state,
+        principal,
+        "customersCreate",
+        "CustomerCreateInput",
+        input,
+        names,
+        idempotency_key(&headers),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(row)).into_response())
+}
+
+/// `PATCH /customers/{id}`: the customer as changed (`tags` replace the customer's tags).
+pub async fn update_customer(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    let (mut input, mut names) = body::input(object, INPUT, READ_ONLY)?;
+    input.insert("id".into(), Value::String(id));
+    names.push(("id".into(), "id".into()));
+    let row = write(
+        &state,
+        principal,
+        "customersUpdate",
+        "CustomerUpdateInput",
+        input,
+        names,
+        idempotency_key(&headers),
+    )
+    .await?;
+    Ok(Json(row))
+}
+
+/// `DELETE /customers/{id}`: 204. A customer with completed orders stays (422).
+pub async fn delete_customer(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, SpreeError> {
+    let text = "mutation RestDelete($ids: [ID!]!) { d: customersDelete(ids: $ids) { deletedIds userErrors { field code message } } }";
+    let mut vars = Map::new();
+    vars.insert("ids".into(), json!([id]));
+    let data = run(
+        &state.app,
+        principal,
+        text,
+        vars,
+        &[("ids".into(), "id".into())],
+    )
+    .await?;
+    let payload = data.get("d").unwrap_or(&Value::Null);
+    let deleted = payload
+        .get("deletedIds")
+        .and_then(Value::as_array)
+        .is_some_and(|l| !l.is_empty());
+    if deleted {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let errors = payload.get("userErrors").unwrap_or(&Value::Null);
+    let not_found_only = errors
+        .as_array()
+        .is_some_and(|l| l.iter().all(|e| e.get("code") == Some(&json!("NOT_FOUND"))));
+    if not_found_only {
+        return Err(not_found(&CUSTOMER).into());
+    }
+    match body::user_errors(errors, &[]) {
+        Some(r) => Err(r.into()),
+        None => Err(not_found(&CUSTOMER).into()),
+    }
+}

@@ -1,0 +1,76 @@
+//! Spree's error body, `{"error": {"code", "message", "details"}}`, and its statuses: one table
+//! from the translator's failure kinds and the domain's codes.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::rest::{Kind, Refusal};
+
+/// A failed Spree request.
+#[derive(Debug)]
+pub struct SpreeError(pub Refusal);
+
+impl From<Refusal> for SpreeError {
+    fn from(r: Refusal) -> Self {
+        SpreeError(r)
+    }
+}
+
+/// Status and Spree code of each kind of failure.
+fn status_and_code(kind: Kind) -> (StatusCode, &'static str) {
+    match kind {
+        Kind::AuthenticationRequired => (StatusCode::UNAUTHORIZED, "authentication_required"),
+        Kind::AuthenticationFailed => (StatusCode::UNAUTHORIZED, "authentication_failed"),
+        Kind::Forbidden => (StatusCode::FORBIDDEN, "access_denied"),
+        Kind::NotFound => (StatusCode::NOT_FOUND, "record_not_found"),
+        Kind::BadRequest => (StatusCode::BAD_REQUEST, "invalid_request"),
+        Kind::Validation => (StatusCode::UNPROCESSABLE_ENTITY, "validation_error"),
+        Kind::Conflict => (StatusCode::CONFLICT, "conflict"),
+        Kind::Throttled => (StatusCode::TOO_MANY_REQUESTS, "rate_limit_exceeded"),
+        Kind::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request"),
+        Kind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable"),
+        Kind::Timeout => (StatusCode::GATEWAY_TIMEOUT, "timeout"),
+        Kind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_server_error"),
+    }
+}
+
+/// Spree codes more specific than the kind's, by domain code (a 422 whose userError says
+/// why an order cannot complete is `order_cannot_complete`, as the spec's example shows).
+pub fn specific_code(route_code: Option<&'static str>, refusal: &Refusal) -> Option<&'static str> {
+    match (refusal.kind, refusal.code.as_deref()) {
+        (Kind::Validation, Some(_)) => route_code,
+        _ => None,
+    }
+}
+
+impl SpreeError {
+    /// With the code a route gives its validation failures (`order_cannot_complete`).
+    pub fn with_route_code(self, code: &'static str) -> Response {
+        let specific = specific_code(Some(code), &self.0);
+        render(self.0, specific)
+    }
+}
+
+fn render(r: Refusal, specific: Option<&'static str>) -> Response {
+    let (status, code) = status_and_code(r.kind);
+    let code = specific.unwrap_or(code);
+    let mut body = json!({"error": {"code": code, "message": r.message}});
+    if !r.details.is_empty() {
+        body["error"]["details"] = json!(r.details);
+    }
+    let mut res = (status, Json(body)).into_response();
+    if let Some(secs) = r.retry_after {
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    res
+}
+
+impl IntoResponse for SpreeError {
+    fn into_response(self) -> Response {
+        render(self.0, None)
+    }
+}

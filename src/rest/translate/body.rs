@@ -1,0 +1,180 @@
+//! Request bodies: the JSON object a REST write sends, checked and renamed onto the GraphQL
+//! input object it becomes; and a mutation's `userErrors` back onto the body's field names.
+
+use axum::http::{header, HeaderMap};
+use serde_json::{Map, Value};
+
+use super::operation::snake;
+use super::Refusal;
+use crate::rest::error::Kind;
+
+/// One writable field: the dialect's name and the GraphQL input field.
+pub struct InputField {
+    pub rest: &'static str,
+    pub gql: &'static str,
+}
+
+/// The body as a JSON object: 415 for another content type, 400 for malformed JSON or a
+/// body that is not an object. An empty body is an empty object.
+pub fn object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, Refusal> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    if !content_type.is_empty() && !content_type.starts_with("application/json") {
+        return Err(Refusal::new(
+            Kind::UnsupportedMediaType,
+            "send the body as application/json",
+        ));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(other) => Err(Refusal::param(
+            "body",
+            format!("must be a JSON object, not {}", json_type(&other)),
+        )),
+        Err(e) => Err(Refusal::param("body", format!("is not valid JSON: {e}"))),
+    }
+}
+
+/// The name of a JSON value's type, for messages.
+pub fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Renames `body`'s fields onto the GraphQL input (`first_name` → `firstName`). Fields the
+/// resource only reads (`id`, `created_at`: clients often send back what they read) are
+/// ignored; any other unknown field is refused, naming it. Returns the input and, for
+/// errors, each GraphQL field's REST name.
+pub fn input(
+    body: Map<String, Value>,
+    fields: &[InputField],
+    read_only: &[&str],
+) -> Result<(Map<String, Value>, Vec<(String, String)>), Refusal> {
+    let mut out = Map::with_capacity(body.len());
+    let mut names = Vec::new();
+    for (key, value) in body {
+        match fields.iter().find(|f| f.rest == key) {
+            Some(f) => {
+                names.push((f.gql.to_owned(), f.rest.to_owned()));
+                out.insert(f.gql.to_owned(), value);
+            }
+            None if read_only.contains(&key.as_str()) => {}
+            None => {
+                return Err(Refusal::param(
+                    &key,
+                    format!(
+                        "is not a field this route writes (fields: {})",
+                        fields.iter().map(|f| f.rest).collect::<Vec<_>>().join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    Ok((out, names))
+}
+
+/// A mutation's `userErrors` (`[{field, code, message}]`) as a 422 with details keyed by the
+/// body's field names: the GraphQL path loses its argument and indexes and each field is
+/// named as the body named it (`names`), or snake_cased. `None` when there is none.
+pub fn user_errors(errors: &Value, names: &[(String, String)]) -> Option<Refusal> {
+    let list = errors.as_array().filter(|l| !l.is_empty())?;
+    let mut refusal = Refusal::new(Kind::Validation, "");
+    let mut messages = Vec::new();
+    for e in list {
+        let message = e
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("is invalid");
+        let code = e.get("code").and_then(Value::as_str).unwrap_or("INVALID");
+        let path: Vec<&str> = e
+            .get("field")
+            .and_then(Value::as_array)
+            .map(|p| p.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        // The last named segment: `["input", "0", "email"]` → `email`.
+        let gql = path
+            .iter()
+            .rev()
+            .find(|s| !s.chars().all(|c| c.is_ascii_digit()))
+            .copied()
+            .unwrap_or("base");
+        let field = names
+            .iter()
+            .find(|(g, _)| g == gql)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| {
+                if matches!(gql, "input" | "ids" | "id" | "orderId" | "lineItems")
+                    && path.len() <= 2
+                {
+                    "base".to_owned()
+                } else {
+                    snake(gql)
+                }
+            });
+        if refusal.code.is_none() {
+            refusal.code = Some(code.to_owned());
+        }
+        messages.push(format!("{field} {message}"));
+        refusal
+            .details
+            .entry(field)
+            .or_default()
+            .push(message.to_owned());
+    }
+    refusal.message = messages.join("; ");
+    Some(refusal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn user_errors_are_keyed_by_the_bodys_names() {
+        let names = vec![(
+            "acceptsMarketing".to_owned(),
+            "accepts_email_marketing".to_owned(),
+        )];
+        let r = user_errors(
+            &json!([
+                {"field": ["input", "0", "email"], "code": "TAKEN", "message": "is already taken"},
+                {"field": ["input", "0", "acceptsMarketing"], "code": "INVALID", "message": "is invalid"},
+                {"field": ["id"], "code": "NOT_FOUND", "message": "not found"},
+            ]),
+            &names,
+        )
+        .unwrap();
+        assert_eq!(r.kind, Kind::Validation);
+        assert_eq!(r.code.as_deref(), Some("TAKEN"));
+        assert_eq!(r.details["email"], vec!["is already taken"]);
+        assert_eq!(r.details["accepts_email_marketing"], vec!["is invalid"]);
+        assert_eq!(r.details["base"], vec!["not found"]);
+        assert!(user_errors(&json!([]), &names).is_none());
+    }
+
+    #[test]
+    fn unknown_body_fields_are_named_and_read_only_ones_ignored() {
+        const FIELDS: &[InputField] = &[InputField {
+            rest: "first_name",
+            gql: "firstName",
+        }];
+        let body = json!({"first_name": "Jane", "id": "cus_x"});
+        let (input, _) = input(body.as_object().unwrap().clone(), FIELDS, &["id"]).unwrap();
+        assert_eq!(Value::Object(input), json!({"firstName": "Jane"}));
+        let body = json!({"frist_name": "Jane"});
+        let e = super::input(body.as_object().unwrap().clone(), FIELDS, &["id"]).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("frist_name"));
+    }
+}

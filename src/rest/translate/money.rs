@@ -1,0 +1,105 @@
+//! The `display_*` twins of amounts (`"10.5"`, USD → `"$10.50"`), as the Spree and Spark Pay
+//! documents show them: the currency's symbol, thousands separated by commas, and the
+//! currency's minor-unit digits. A currency without a well-known symbol is written after the
+//! amount (`"1,234.50 CHF"`).
+
+use serde_json::{Map, Value};
+
+/// Symbol and minor-unit digits of the currencies with a symbol in common use. The digits of
+/// the rest come from [`minor_digits`].
+const SYMBOLS: &[(&str, &str, u32)] = &[
+    ("AUD", "A$", 2),
+    ("BRL", "R$", 2),
+    ("CAD", "C$", 2),
+    ("CNY", "¥", 2),
+    ("EUR", "€", 2),
+    ("GBP", "£", 2),
+    ("HKD", "HK$", 2),
+    ("ILS", "₪", 2),
+    ("INR", "₹", 2),
+    ("JPY", "¥", 0),
+    ("KRW", "₩", 0),
+    ("MXN", "MX$", 2),
+    ("NZD", "NZ$", 2),
+    ("PHP", "₱", 2),
+    ("PLN", "zł", 2),
+    ("TRY", "₺", 2),
+    ("TWD", "NT$", 2),
+    ("UAH", "₴", 2),
+    ("USD", "$", 2),
+    ("VND", "₫", 0),
+];
+
+/// ISO 4217 minor-unit digits of currencies without a common symbol (2 for all others).
+fn minor_digits(currency: &str) -> u32 {
+    match currency {
+        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "KMF" | "PYG" | "RWF" | "UGX" | "UYI" | "VUV"
+        | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        "CLF" | "UYW" => 4,
+        _ => 2,
+    }
+}
+
+/// `amount` (a decimal string) in `currency`, for display; `None` when `amount` is not a
+/// decimal.
+pub fn display(amount: &str, currency: &str) -> Option<String> {
+    let (symbol, digits) = SYMBOLS
+        .iter()
+        .find(|(c, _, _)| *c == currency)
+        .map_or((None, minor_digits(currency)), |(_, s, d)| (Some(*s), *d));
+    let d: rust_decimal::Decimal = amount.trim().parse().ok()?;
+    let rounded =
+        d.round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let negative = rounded.is_sign_negative() && !rounded.is_zero();
+    let text = format!("{:.*}", digits as usize, rounded.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let number = if frac.is_empty() {
+        grouped
+    } else {
+        format!("{grouped}.{frac}")
+    };
+    let sign = if negative { "-" } else { "" };
+    Some(match symbol {
+        Some(s) => format!("{sign}{s}{number}"),
+        None => format!("{sign}{number} {currency}"),
+    })
+}
+
+/// The display of the row's field `amount` in the currency of its field `currency` (both
+/// REST names); null when either is missing.
+pub fn display_field(row: &Map<String, Value>, amount: &str, currency: &str) -> Value {
+    let amount = row.get(amount).and_then(Value::as_str);
+    let currency = row.get(currency).and_then(Value::as_str);
+    match (amount, currency) {
+        (Some(a), Some(c)) => display(a, c).map_or(Value::Null, Value::String),
+        _ => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display;
+
+    #[test]
+    fn amounts_display_with_symbol_grouping_and_minor_units() {
+        assert_eq!(display("10.5", "USD").as_deref(), Some("$10.50"));
+        assert_eq!(display("0", "USD").as_deref(), Some("$0.00"));
+        assert_eq!(
+            display("1234567.891", "EUR").as_deref(),
+            Some("€1,234,567.89")
+        );
+        assert_eq!(display("-5", "GBP").as_deref(), Some("-£5.00"));
+        assert_eq!(display("1500", "JPY").as_deref(), Some("¥1,500"));
+        assert_eq!(display("12.5", "CHF").as_deref(), Some("12.50 CHF"));
+        assert_eq!(display("1.2345", "KWD").as_deref(), Some("1.235 KWD"));
+        assert_eq!(display("abc", "USD"), None);
+    }
+}

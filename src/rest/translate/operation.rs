@@ -1,0 +1,291 @@
+//! Building, caching and running the GraphQL operation a REST request becomes. The text of an
+//! operation depends only on the request's shape (route, `fields`, `expand`): every value is a
+//! variable. Built operations are kept by shape, and the GraphQL layer's parsed-document cache
+//! then finds them already parsed.
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::Variables;
+use lru::LruCache;
+use serde_json::{Map, Value};
+
+use super::filter::{self, FilterAttr};
+use super::params::Params;
+use super::plan::Plan;
+use super::resource::Resource;
+use super::sort::{self, SortAttr};
+use super::Refusal;
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::rest::error::Kind;
+
+/// Shapes kept: a client varying `fields` cannot grow the cache past this.
+const CACHED_SHAPES: usize = 2048;
+
+/// A root connection as page-numbered REST lists read it.
+pub struct ListRoot {
+    /// The GraphQL root field (`customers`).
+    pub field: &'static str,
+    /// Its `filter` input type (`CustomerFilter`) and `sort` element type (`CustomerSort`).
+    pub filter_type: &'static str,
+    pub sort_type: &'static str,
+    /// Whether it takes `search` (`q[search]`).
+    pub search: bool,
+    pub filters: &'static [FilterAttr],
+    pub sorts: &'static [SortAttr],
+    pub resource: &'static Resource,
+}
+
+/// An operation ready to run: its text and the plan that reshapes its answer.
+pub struct Built {
+    pub text: String,
+    pub plan: Plan,
+}
+
+/// The translator's state: built operations by shape.
+pub struct Translator {
+    built: Mutex<LruCache<String, Arc<Built>>>,
+}
+
+impl Default for Translator {
+    fn default() -> Self {
+        Self {
+            built: Mutex::new(LruCache::new(
+                NonZeroUsize::new(CACHED_SHAPES).unwrap_or(NonZeroUsize::MIN),
+            )),
+        }
+    }
+}
+
+/// One page of a list, reshaped, with what the dialect's paging metadata needs.
+pub struct ListPage {
+    pub rows: Vec<Value>,
+    pub count: u64,
+    pub page: u32,
+    pub limit: u32,
+}
+
+impl Translator {
+    /// The operation of shape `key`, built by `build` the first time.
+    pub fn cached(
+        &self,
+        key: String,
+        build: impl FnOnce() -> Result<Built, Refusal>,
+    ) -> Result<Arc<Built>, Refusal> {
+        if let Ok(mut cache) = self.built.lock() {
+            if let Some(b) = cache.get(&key) {
+                return Ok(b.clone());
+            }
+        }
+        let built = Arc::new(build()?);
+        if let Ok(mut cache) = self.built.lock() {
+            cache.put(key, built.clone());
+        }
+        Ok(built)
+    }
+
+    /// The operation for `resource` under `params`' fields and expand, with `text` wrapping
+    /// its selection (`{SELECTION}` is replaced). `route` names the shape in the cache.
+    pub fn operation(
+        &self,
+        route: &str,
+        resource: &'static Resource,
+        params: &Params,
+        text: impl FnOnce(&str) -> String,
+    ) -> Result<Arc<Built>, Refusal> {
+        let key = format!("{route}\u{1}{:?}\u{1}{:?}", params.fields, params.expand);
+        self.cached(key, || {
+            let plan = Plan::new(resource, params.fields.as_deref(), &params.expand)?;
+            Ok(Built {
+                text: text(&plan.selection()),
+                plan,
+            })
+        })
+    }
+
+    /// A page of `root` for `params`: `limit` rows after `(page - 1) × limit`, filtered,
+    /// sorted and searched as asked, with the total count.
+    pub async fn list(
+        &self,
+        state: &AppState,
+        principal: Principal,
+        root: &'static ListRoot,
+        params: &Params,
+    ) -> Result<ListPage, Refusal> {
+        let offset = params.offset()?;
+        let (filter, mut names) = filter::filter(root.filters, &params.conditions)?;
+        let sort = sort::sort(root.sorts, &params.sort)?;
+        let built = self.operation(root.field, root.resource, params, |selection| {
+            let search = if root.search { ", $search: String" } else { "" };
+            let search_arg = if root.search { ", search: $search" } else { "" };
+            format!(
+                "query RestList($first: Int!, $offset: Int!, $filter: {f}, $sort: [{s}!]{search}) \
+                 {{ list: {field}(first: $first, offset: $offset, filter: $filter, sort: $sort{search_arg}) \
+                 {{ totalCount nodes {{ {selection}}} }} }}",
+                f = root.filter_type,
+                s = root.sort_type,
+                field = root.field,
+            )
+        })?;
+        let mut vars = Map::new();
+        vars.insert("first".into(), Value::from(params.limit()));
+        vars.insert("offset".into(), Value::from(offset));
+        vars.insert("filter".into(), filter.unwrap_or(Value::Null));
+        vars.insert("sort".into(), sort.unwrap_or(Value::Null));
+        if root.search {
+            vars.insert("search".into(), params.search.clone().into());
+            names.push(("search".into(), "q[search]".into()));
+        }
+        names.push(("sort".into(), "sort".into()));
+        let data = run(state, principal, &built.text, vars, &names).await?;
+        let list = data.get("list").unwrap_or(&Value::Null);
+        let count = list.get("totalCount").and_then(Value::as_u64).unwrap_or(0);
+        let rows = match built
+            .plan
+            .reshape_list(list.get("nodes").unwrap_or(&Value::Null))
+        {
+            Value::Array(rows) => rows,
+            _ => Vec::new(),
+        };
+        Ok(ListPage {
+            rows,
+            count,
+            page: params.page(),
+            limit: params.limit(),
+        })
+    }
+
+    /// One object read by `root_field(id: $id)`; 404 when it does not exist for the caller.
+    pub async fn show(
+        &self,
+        state: &AppState,
+        principal: Principal,
+        root_field: &'static str,
+        resource: &'static Resource,
+        id: &str,
+        params: &Params,
+    ) -> Result<Value, Refusal> {
+        let built = self.operation(root_field, resource, params, |selection| {
+            format!("query RestShow($id: ID!) {{ one: {root_field}(id: $id) {{ {selection}}} }}")
+        })?;
+        let mut vars = Map::new();
+        vars.insert("id".into(), Value::from(id));
+        let data = run(
+            state,
+            principal,
+            &built.text,
+            vars,
+            &[("id".into(), "id".into())],
+        )
+        .await?;
+        match data.get("one") {
+            Some(Value::Object(row)) => Ok(built.plan.reshape(row)),
+            _ => Err(not_found(resource)),
+        }
+    }
+}
+
+/// 404 naming the resource's type.
+pub fn not_found(resource: &Resource) -> Refusal {
+    Refusal::not_found(format!("{} not found", resource.graphql_type)).with_code("NOT_FOUND")
+}
+
+/// Runs `text` with `variables` for `principal` through the GraphQL schema, as `/graphql`
+/// would, and returns its `data`. The first error becomes the refusal; `names` maps the
+/// GraphQL argument paths the request set (`filter.email.contains`) to the REST parameters
+/// that set them (`q[email_cont]`), so a 400 names what the client wrote.
+pub async fn run(
+    state: &AppState,
+    principal: Principal,
+    text: &str,
+    variables: Map<String, Value>,
+    names: &[(String, String)],
+) -> Result<Value, Refusal> {
+    let request =
+        async_graphql::Request::new(text).variables(Variables::from_json(Value::Object(variables)));
+    let prepared = match crate::graphql::prepare(request, &state.config.document_limits).await {
+        Ok(p) => p,
+        Err(refused) => return Err(refusal(&refused.errors, names)),
+    };
+    let response = crate::graphql::execute(&state.schema, &state.db, principal, prepared).await;
+    if !response.errors.is_empty() {
+        return Err(refusal(&response.errors, names));
+    }
+    response.data.into_json().map_err(Refusal::internal)
+}
+
+/// The refusal of a GraphQL response's errors: the first error decides (they share a cause
+/// more often than not), its `extensions.field` mapped back to the REST parameter.
+fn refusal(errors: &[async_graphql::ServerError], names: &[(String, String)]) -> Refusal {
+    let Some(e) = errors.first() else {
+        return Refusal::internal("a GraphQL response failed without an error");
+    };
+    let ext = e.extensions.as_ref();
+    let code = ext
+        .and_then(|x| x.get("code"))
+        .and_then(|v| match v {
+            async_graphql::Value::String(s) => Some(s.clone()),
+            async_graphql::Value::Enum(s) => Some(s.to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "INTERNAL".to_owned());
+    let kind = Refusal::kind_of(&code);
+    if kind == Kind::Internal {
+        return Refusal::new(Kind::Internal, "internal error").with_code(code);
+    }
+    let field = ext.and_then(|x| x.get("field")).and_then(|v| match v {
+        async_graphql::Value::String(s) => Some(s.clone()),
+        _ => None,
+    });
+    let mut r = Refusal::new(kind, e.message.clone()).with_code(code);
+    if let Some(field) = field {
+        let param = names
+            .iter()
+            .filter(|(path, _)| field == *path || field.starts_with(&format!("{path}.")))
+            .max_by_key(|(path, _)| path.len())
+            .map(|(_, param)| param.clone())
+            .unwrap_or_else(|| snake_path(&field));
+        r.details.insert(param.clone(), vec![e.message.clone()]);
+        r.param = Some(param);
+    }
+    r
+}
+
+/// `input.0.firstName` → `first_name`: the last named segment of a GraphQL path, snake_cased
+/// (a REST body names the field, not the argument it travelled in).
+pub fn snake_path(path: &str) -> String {
+    path.rsplit('.')
+        .find(|s| !s.chars().all(|c| c.is_ascii_digit()))
+        .map(snake)
+        .unwrap_or_default()
+}
+
+/// `firstName` → `first_name`.
+pub fn snake(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_snake_case_field_names() {
+        assert_eq!(snake("firstName"), "first_name");
+        assert_eq!(snake("isDefaultBilling"), "is_default_billing");
+        assert_eq!(snake_path("input.0.firstName"), "first_name");
+        assert_eq!(snake_path("input.lineItems.3"), "line_items");
+    }
+}
