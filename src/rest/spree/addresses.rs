@@ -1,8 +1,20 @@
 //! Spree's `Address` over GraphQL's `Address` (a customer's address book).
 
-use serde_json::{Map, Value};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
 
+use super::{Caller, SpreeError};
+use crate::auth::Principal;
+use crate::rest::translate::body::{self, InputField};
+use crate::rest::translate::operation::{not_found, run, Mutation};
+use crate::rest::translate::page::meta;
+use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
+use crate::rest::{Refusal, RestState};
 
 fn full_name(row: &Map<String, Value>) -> Value {
     let parts: Vec<&str> = ["first_name", "last_name"]
@@ -46,3 +58,243 @@ pub static ADDRESS: Resource = Resource {
     ],
     expands: &[],
 };
+
+/// Body fields of an address write. Spree's `state_abbr` and `state_name` both land in our
+/// free-text state.
+const INPUT: &[InputField] = &[
+    InputField {
+        rest: "first_name",
+        gql: "firstName",
+    },
+    InputField {
+        rest: "last_name",
+        gql: "lastName",
+    },
+    InputField {
+        rest: "company",
+        gql: "company",
+    },
+    InputField {
+        rest: "address1",
+        gql: "address1",
+    },
+    InputField {
+        rest: "address2",
+        gql: "address2",
+    },
+    InputField {
+        rest: "city",
+        gql: "city",
+    },
+    InputField {
+        rest: "postal_code",
+        gql: "zipcode",
+    },
+    InputField {
+        rest: "zipcode",
+        gql: "zipcode",
+    },
+    InputField {
+        rest: "country_iso",
+        gql: "countryCode",
+    },
+    InputField {
+        rest: "state_abbr",
+        gql: "stateName",
+    },
+    InputField {
+        rest: "state_name",
+        gql: "stateName",
+    },
+    InputField {
+        rest: "phone",
+        gql: "phone",
+    },
+    InputField {
+        rest: "is_default_billing",
+        gql: "isDefaultBilling",
+    },
+    InputField {
+        rest: "is_default_shipping",
+        gql: "isDefaultShipping",
+    },
+];
+
+const READ_ONLY: &[&str] = &[
+    "id",
+    "full_name",
+    "country_name",
+    "state_text",
+    "quick_checkout",
+    "created_at",
+    "updated_at",
+    "customer_id",
+    "metadata",
+    "label",
+];
+
+const CREATE: Mutation = Mutation {
+    route: "customerAddressCreate",
+    resource: &ADDRESS,
+    text: |sel| {
+        format!(
+            "mutation RestAddressCreate($customer: ID!, $input: CustomerAddressCreateInput!, \
+             $key: String) {{ w: customerAddressCreate(customerId: $customer, input: $input, \
+             idempotencyKey: $key) {{ address {{ {sel}}} userErrors {{ field code message }} }} }}"
+        )
+    },
+    fields: INPUT,
+};
+
+const UPDATE: Mutation = Mutation {
+    route: "customerAddressUpdate",
+    resource: &ADDRESS,
+    text: |sel| {
+        format!(
+            "mutation RestAddressUpdate($id: ID!, $input: CustomerAddressUpdateInput!) {{ w: \
+             customerAddressUpdate(id: $id, input: $input) {{ address {{ {sel}}} \
+             userErrors {{ field code message }} }} }}"
+        )
+    },
+    fields: INPUT,
+};
+
+/// The customer's addresses as the plan reads them; 404 when the customer is not the
+/// caller's.
+async fn addresses_of(
+    state: &RestState,
+    principal: Principal,
+    customer_id: &str,
+    params: &Params,
+) -> Result<
+    (
+        Vec<Value>,
+        std::sync::Arc<crate::rest::translate::operation::Built>,
+    ),
+    Refusal,
+> {
+    let built = state.translator.operation("customerAddresses", &ADDRESS, params, |sel| {
+        format!("query RestAddresses($id: ID!) {{ one: customer(id: $id) {{ list: addresses {{ {sel}}} }} }}")
+    })?;
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(customer_id.to_owned()));
+    let data = run(
+        &state.app,
+        principal,
+        &built.text,
+        vars,
+        &[("id".into(), "customer_id".into())],
+    )
+    .await?;
+    let Some(customer) = data.get("one").filter(|c| c.is_object()) else {
+        return Err(Refusal::not_found("Customer not found").with_code("NOT_FOUND"));
+    };
+    let rows = customer
+        .get("list")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    Ok((rows, built))
+}
+
+/// Refuses an address that is not one of the customer's (404, as if it did not exist).
+async fn check_owner(
+    state: &RestState,
+    principal: Principal,
+    customer_id: &str,
+    id: &str,
+) -> Result<(), Refusal> {
+    let params = Params {
+        fields: Some(vec!["id".into()]),
+        ..Params::default()
+    };
+    let (rows, _) = addresses_of(state, principal, customer_id, &params).await?;
+    if rows.iter().any(|r| r.get("id") == Some(&json!(id))) {
+        Ok(())
+    } else {
+        Err(not_found(&ADDRESS))
+    }
+}
+
+/// `GET /customers/{customer_id}/addresses`.
+pub async fn list_addresses(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(customer_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::Embedded)?;
+    let (rows, built) = addresses_of(&state, principal, &customer_id, &params).await?;
+    let rows: Vec<Value> = rows.iter().map(|r| built.plan.reshape_value(r)).collect();
+    let n = rows.len() as u64;
+    let meta = meta(1, n.max(1) as u32, n, rows.len());
+    Ok(Json(json!({"data": rows, "meta": meta})))
+}
+
+/// `POST /customers/{customer_id}/addresses`: 201.
+pub async fn create_address(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(customer_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    let (input, names) = body::input(object, INPUT, READ_ONLY)?;
+    let mut vars = Map::new();
+    vars.insert("customer".into(), Value::String(customer_id));
+    vars.insert("input".into(), Value::Object(input));
+    vars.insert("key".into(), body::idempotency_key(&headers));
+    let mut names = body::under("input", names);
+    names.push(("customerId".into(), "customer_id".into()));
+    let written = state
+        .translator
+        .mutate(&state.app, principal, &CREATE, vars, &names)
+        .await?;
+    Ok((StatusCode::CREATED, Json(written.object("/address")?)).into_response())
+}
+
+/// `PATCH /customers/{customer_id}/addresses/{id}`.
+pub async fn update_address(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path((customer_id, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    let (input, names) = body::input(object, INPUT, READ_ONLY)?;
+    check_owner(&state, principal.clone(), &customer_id, &id).await?;
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    vars.insert("input".into(), Value::Object(input));
+    let mut names = body::under("input", names);
+    names.push(("id".into(), "id".into()));
+    let written = state
+        .translator
+        .mutate(&state.app, principal, &UPDATE, vars, &names)
+        .await?;
+    Ok(Json(written.object("/address")?))
+}
+
+/// `DELETE /customers/{customer_id}/addresses/{id}`: 204.
+pub async fn delete_address(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path((customer_id, id)): Path<(String, String)>,
+) -> Result<StatusCode, SpreeError> {
+    check_owner(&state, principal.clone(), &customer_id, &id).await?;
+    let text = "mutation RestAddressDelete($id: ID!) { d: customerAddressDelete(id: $id) \
+                { deletedId userErrors { field code message } } }";
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    let data = run(
+        &state.app,
+        principal,
+        text,
+        vars,
+        &[("id".into(), "id".into())],
+    )
+    .await?;
+    super::deleted(&data, "/d/deletedId", "/d/userErrors", &ADDRESS)
+}

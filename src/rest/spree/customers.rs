@@ -12,7 +12,7 @@ use super::{Caller, SpreeError};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::money::display_field;
-use crate::rest::translate::operation::{not_found, run, ListRoot};
+use crate::rest::translate::operation::{run, ListRoot, Mutation};
 use crate::rest::translate::page::meta;
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
@@ -259,61 +259,52 @@ pub async fn show_customer(
     Ok(Json(row))
 }
 
-/// Runs a customers write whose payload is `{ results { customer {…} userErrors {…} } }`.
+/// `customersCreate` / `customersUpdate` of one customer.
+const CREATE: Mutation = Mutation {
+    route: "customersCreate",
+    resource: &CUSTOMER,
+    text: |sel| {
+        format!(
+            "mutation RestCustomerCreate($input: [CustomerCreateInput!]!, $key: String) {{ w: \
+             customersCreate(input: $input, idempotencyKey: $key) {{ results {{ customer {{ {sel}}} \
+             userErrors {{ field code message }} }} userErrors {{ field code message }} }} }}"
+        )
+    },
+    fields: INPUT,
+};
+
+const UPDATE: Mutation = Mutation {
+    route: "customersUpdate",
+    resource: &CUSTOMER,
+    text: |sel| {
+        format!(
+            "mutation RestCustomerUpdate($input: [CustomerUpdateInput!]!, $key: String) {{ w: \
+             customersUpdate(input: $input, idempotencyKey: $key) {{ results {{ customer {{ {sel}}} \
+             userErrors {{ field code message }} }} userErrors {{ field code message }} }} }}"
+        )
+    },
+    fields: INPUT,
+};
+
+/// Runs `m` on one customer `input`.
 async fn write(
     state: &RestState,
     principal: crate::auth::Principal,
-    mutation: &str,
-    input_type: &str,
+    m: &Mutation,
     input: Map<String, Value>,
-    mut names: Vec<(String, String)>,
-    idempotency_key: Option<String>,
+    names: Vec<(String, String)>,
+    headers: &HeaderMap,
 ) -> Result<Value, SpreeError> {
-    let params = Params::default();
-    let built = state.translator.operation(mutation, &CUSTOMER, &params, |sel| {
-        format!(
-            "mutation RestWrite($input: [{input_type}!]!, $key: String) {{ w: {mutation}(input: $input, \
-             idempotencyKey: $key) {{ results {{ customer {{ {sel}}} userErrors {{ field code message }} }} \
-             userErrors {{ field code message }} }} }}"
-        )
-    })?;
-    for (g, _) in names.iter_mut() {
-        *g = format!("input.0.{g}");
-    }
+    let mut names = body::under("input.0", names);
+    names.push(("idempotencyKey".into(), "Idempotency-Key".into()));
     let mut vars = Map::new();
     vars.insert("input".into(), Value::Array(vec![Value::Object(input)]));
-    vars.insert("key".into(), idempotency_key.into());
-    names.push(("idempotencyKey".into(), "Idempotency-Key".into()));
-    let data = run(&state.app, principal, &built.text, vars, &names).await?;
-    let payload = data.get("w").unwrap_or(&Value::Null);
-    let result = payload
-        .get("results")
-        .and_then(|r| r.get(0))
-        .unwrap_or(&Value::Null);
-    let field_names: Vec<(String, String)> = INPUT
-        .iter()
-        .map(|f| (f.gql.to_owned(), f.rest.to_owned()))
-        .collect();
-    for errors in [payload.get("userErrors"), result.get("userErrors")]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(r) = body::user_errors(errors, &field_names) {
-            return Err(r.into());
-        }
-    }
-    match result.get("customer") {
-        Some(Value::Object(row)) => Ok(built.plan.reshape(row)),
-        _ => Err(not_found(&CUSTOMER).into()),
-    }
-}
-
-/// The `Idempotency-Key` header, which a REST write passes on as the mutation's key.
-pub fn idempotency_key(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    vars.insert("key".into(), body::idempotency_key(headers));
+    let written = state
+        .translator
+        .mutate(&state.app, principal, m, vars, &names)
+        .await?;
+    Ok(written.object("/results/0/customer")?)
 }
 
 /// `POST /customers`: 201 with the customer.
@@ -325,16 +316,7 @@ pub async fn create_customer(
 ) -> Result<Response, SpreeError> {
     let object = body::object(&headers, &body)?;
     let (input, names) = body::input(object, INPUT, READ_ONLY)?;
-    let row = write(
-        &state,
-        principal,
-        "customersCreate",
-        "CustomerCreateInput",
-        input,
-        names,
-        idempotency_key(&headers),
-    )
-    .await?;
+    let row = write(&state, principal, &CREATE, input, names, &headers).await?;
     Ok((StatusCode::CREATED, Json(row)).into_response())
 }
 
@@ -350,16 +332,7 @@ pub async fn update_customer(
     let (mut input, mut names) = body::input(object, INPUT, READ_ONLY)?;
     input.insert("id".into(), Value::String(id));
     names.push(("id".into(), "id".into()));
-    let row = write(
-        &state,
-        principal,
-        "customersUpdate",
-        "CustomerUpdateInput",
-        input,
-        names,
-        idempotency_key(&headers),
-    )
-    .await?;
+    let row = write(&state, principal, &UPDATE, input, names, &headers).await?;
     Ok(Json(row))
 }
 
@@ -369,7 +342,8 @@ pub async fn delete_customer(
     Caller(principal): Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, SpreeError> {
-    let text = "mutation RestDelete($ids: [ID!]!) { d: customersDelete(ids: $ids) { deletedIds userErrors { field code message } } }";
+    let text = "mutation RestCustomerDelete($ids: [ID!]!) { d: customersDelete(ids: $ids) \
+                { deletedIds userErrors { field code message } } }";
     let mut vars = Map::new();
     vars.insert("ids".into(), json!([id]));
     let data = run(
@@ -380,23 +354,5 @@ pub async fn delete_customer(
         &[("ids".into(), "id".into())],
     )
     .await?;
-    let payload = data.get("d").unwrap_or(&Value::Null);
-    let deleted = payload
-        .get("deletedIds")
-        .and_then(Value::as_array)
-        .is_some_and(|l| !l.is_empty());
-    if deleted {
-        return Ok(StatusCode::NO_CONTENT);
-    }
-    let errors = payload.get("userErrors").unwrap_or(&Value::Null);
-    let not_found_only = errors
-        .as_array()
-        .is_some_and(|l| l.iter().all(|e| e.get("code") == Some(&json!("NOT_FOUND"))));
-    if not_found_only {
-        return Err(not_found(&CUSTOMER).into());
-    }
-    match body::user_errors(errors, &[]) {
-        Some(r) => Err(r.into()),
-        None => Err(not_found(&CUSTOMER).into()),
-    }
+    super::deleted(&data, "/d/deletedIds", "/d/userErrors", &CUSTOMER)
 }

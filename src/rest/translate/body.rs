@@ -178,3 +178,41 @@ mod tests {
         assert_eq!(e.param.as_deref(), Some("frist_name"));
     }
 }
+
+/// `names` (GraphQL input field → REST name) under the argument path `prefix`
+/// (`input.0`): the paths GraphQL reports a value that failed to parse at.
+pub fn under(prefix: &str, names: Vec<(String, String)>) -> Vec<(String, String)> {
+    names
+        .into_iter()
+        .map(|(g, r)| (format!("{prefix}.{g}"), r))
+        .collect()
+}
+
+/// The `Idempotency-Key` header, which a REST write passes on as the mutation's
+/// `idempotencyKey` (a retry then gets the first answer and writes nothing twice).
+pub fn idempotency_key(headers: &HeaderMap) -> Value {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map_or(Value::Null, |k| Value::String(k.to_owned()))
+}
+
+/// The value of a body field that must be a list of IDs (`customer_ids`), or a 400 naming it.
+pub fn id_list(body: &Map<String, Value>, field: &str) -> Result<Option<Vec<String>>, Refusal> {
+    match body.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| Refusal::param(field, "must be a list of IDs (strings)"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(other) => Err(Refusal::param(
+            field,
+            format!("must be a list of IDs, not {}", json_type(other)),
+        )),
+    }
+}

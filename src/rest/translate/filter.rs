@@ -29,8 +29,9 @@ pub enum FilterKind {
     Int,
     /// A boolean field compared by value (`q[active_eq]=true`, `q[active_true]=1`).
     Bool,
-    /// The dialect's value mapped onto a GraphQL enum value (Spree order states onto ours).
-    Enum(fn(&str) -> Option<&'static str>),
+    /// The dialect's value mapped onto the GraphQL value (Spree order states onto our enum,
+    /// channel slugs onto our codes); an unmapped value is refused.
+    Enum(fn(&str) -> Option<String>),
 }
 
 impl FilterKind {
@@ -227,10 +228,10 @@ mod tests {
     use super::*;
     use crate::rest::translate::params::{Accepts, Params};
 
-    fn state(v: &str) -> Option<&'static str> {
+    fn state(v: &str) -> Option<String> {
         match v {
-            "cart" | "address" => Some("DRAFT"),
-            "complete" => Some("COMPLETE"),
+            "cart" | "address" => Some("DRAFT".into()),
+            "complete" => Some("COMPLETE".into()),
             _ => None,
         }
     }

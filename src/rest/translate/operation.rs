@@ -289,3 +289,63 @@ mod tests {
         assert_eq!(snake_path("input.lineItems.3"), "line_items");
     }
 }
+
+/// The answer of a REST write: the mutation's payload and the plan reshaping its object.
+pub struct Written {
+    pub built: Arc<Built>,
+    pub payload: Value,
+}
+
+impl Written {
+    /// The payload's object at `pointer` (`/customer`, `/results/0/customer`) in the
+    /// resource's shape; 404 when the mutation returned none.
+    pub fn object(&self, pointer: &str) -> Result<Value, Refusal> {
+        match self.payload.pointer(pointer) {
+            Some(Value::Object(row)) => Ok(self.built.plan.reshape(row)),
+            _ => Err(not_found(self.built.plan.resource)),
+        }
+    }
+}
+
+/// A REST write: the mutation document around `resource`'s selection (every field, no
+/// expansion) with its payload aliased `w`, and the body fields it writes (for 422 details).
+pub struct Mutation {
+    /// Names the shape in the cache (`customersCreate`).
+    pub route: &'static str,
+    pub resource: &'static Resource,
+    pub text: fn(&str) -> String,
+    pub fields: &'static [super::body::InputField],
+}
+
+impl Translator {
+    /// Runs `m` with `variables`, then refuses its `userErrors` (the payload's and each
+    /// result's) as a 422 keyed by the body's names. `names` maps GraphQL argument paths to
+    /// the REST names that set them, for 400s.
+    pub async fn mutate(
+        &self,
+        state: &AppState,
+        principal: Principal,
+        m: &Mutation,
+        variables: Map<String, Value>,
+        names: &[(String, String)],
+    ) -> Result<Written, Refusal> {
+        let built = self.operation(m.route, m.resource, &Params::default(), m.text)?;
+        let data = run(state, principal, &built.text, variables, names).await?;
+        let payload = data.get("w").cloned().unwrap_or(Value::Null);
+        let mut lists = vec![payload.get("userErrors")];
+        if let Some(results) = payload.get("results").and_then(Value::as_array) {
+            lists.extend(results.iter().map(|r| r.get("userErrors")));
+        }
+        let fields: Vec<(String, String)> = m
+            .fields
+            .iter()
+            .map(|f| (f.gql.to_owned(), f.rest.to_owned()))
+            .collect();
+        for errors in lists.into_iter().flatten() {
+            if let Some(r) = super::body::user_errors(errors, &fields) {
+                return Err(r);
+            }
+        }
+        Ok(Written { built, payload })
+    }
+}

@@ -1,0 +1,228 @@
+//! `/api/v3/admin/customer_groups`: Spree's `CustomerGroup` over GraphQL's `CustomerGroup`.
+//! `customer_ids` on create and update set the group's members (on update they replace them).
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+use super::customers::CUSTOMER;
+use super::{Caller, SpreeError};
+use crate::rest::translate::body::{self, InputField};
+use crate::rest::translate::filter::{FilterAttr, FilterKind};
+use crate::rest::translate::operation::{run, ListRoot, Mutation};
+use crate::rest::translate::page::meta;
+use crate::rest::translate::params::{Accepts, Params};
+use crate::rest::translate::resource::*;
+use crate::rest::translate::sort::SortAttr;
+use crate::rest::RestState;
+
+/// Spree's `CustomerGroup`; `expand=customers` embeds up to 250 members.
+pub static CUSTOMER_GROUP: Resource = Resource {
+    graphql_type: "CustomerGroup",
+    fields: &[
+        value("id", "id"),
+        value("name", "name"),
+        value("description", "description"),
+        value("customers_count", "customersCount"),
+        value("created_at", "createdAt"),
+        value("updated_at", "updatedAt"),
+    ],
+    expands: &[Expand {
+        name: "customers",
+        field: "customers(first: 250)",
+        shape: Shape::Many,
+        resource: &CUSTOMER,
+    }],
+};
+
+static ROOT: ListRoot = ListRoot {
+    field: "customerGroups",
+    filter_type: "CustomerGroupFilter",
+    sort_type: "CustomerGroupSort",
+    search: false,
+    filters: &[
+        FilterAttr {
+            attr: "id",
+            field: "id",
+            kind: FilterKind::Id,
+        },
+        FilterAttr {
+            attr: "name",
+            field: "name",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "created_at",
+            field: "createdAt",
+            kind: FilterKind::Time,
+        },
+        FilterAttr {
+            attr: "updated_at",
+            field: "updatedAt",
+            kind: FilterKind::Time,
+        },
+    ],
+    sorts: &[
+        SortAttr {
+            key: "name",
+            field: "NAME",
+        },
+        SortAttr {
+            key: "created_at",
+            field: "CREATED_AT",
+        },
+        SortAttr {
+            key: "updated_at",
+            field: "UPDATED_AT",
+        },
+    ],
+    resource: &CUSTOMER_GROUP,
+};
+
+const INPUT: &[InputField] = &[
+    InputField {
+        rest: "name",
+        gql: "name",
+    },
+    InputField {
+        rest: "description",
+        gql: "description",
+    },
+    InputField {
+        rest: "customer_ids",
+        gql: "customerIds",
+    },
+];
+
+const READ_ONLY: &[&str] = &["id", "customers_count", "created_at", "updated_at"];
+
+const CREATE: Mutation = Mutation {
+    route: "customerGroupCreate",
+    resource: &CUSTOMER_GROUP,
+    text: |sel| {
+        format!(
+            "mutation RestCustomerGroupCreate($input: CustomerGroupCreateInput!) {{ w: \
+             customerGroupCreate(input: $input) {{ customerGroup {{ {sel}}} \
+             userErrors {{ field code message }} }} }}"
+        )
+    },
+    fields: INPUT,
+};
+
+const UPDATE: Mutation = Mutation {
+    route: "customerGroupUpdate",
+    resource: &CUSTOMER_GROUP,
+    text: |sel| {
+        format!(
+            "mutation RestCustomerGroupUpdate($id: ID!, $input: CustomerGroupUpdateInput!) {{ w: \
+             customerGroupUpdate(id: $id, input: $input) {{ customerGroup {{ {sel}}} \
+             userErrors {{ field code message }} }} }}"
+        )
+    },
+    fields: INPUT,
+};
+
+/// `GET /customer_groups`.
+pub async fn list_customer_groups(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::List)?;
+    let page = state
+        .translator
+        .list(&state.app, principal, &ROOT, &params)
+        .await?;
+    let meta = meta(page.page, page.limit, page.count, page.rows.len());
+    Ok(Json(json!({"data": page.rows, "meta": meta})))
+}
+
+/// `GET /customer_groups/{id}` (`expand=customers`).
+pub async fn show_customer_group(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::One)?;
+    let row = state
+        .translator
+        .show(
+            &state.app,
+            principal,
+            "customerGroup",
+            &CUSTOMER_GROUP,
+            &id,
+            &params,
+        )
+        .await?;
+    Ok(Json(row))
+}
+
+/// `POST /customer_groups`: 201 with the group and its `customer_ids` as members.
+pub async fn create_customer_group(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    body::id_list(&object, "customer_ids")?;
+    let (input, names) = body::input(object, INPUT, READ_ONLY)?;
+    let mut vars = Map::new();
+    vars.insert("input".into(), Value::Object(input));
+    let names = body::under("input", names);
+    let written = state
+        .translator
+        .mutate(&state.app, principal, &CREATE, vars, &names)
+        .await?;
+    let row = written.object("/customerGroup")?;
+    Ok((StatusCode::CREATED, Json(row)).into_response())
+}
+
+/// `PATCH /customer_groups/{id}`: `customer_ids` replace the membership.
+pub async fn update_customer_group(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    body::id_list(&object, "customer_ids")?;
+    let (input, names) = body::input(object, INPUT, READ_ONLY)?;
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    vars.insert("input".into(), Value::Object(input));
+    let mut names = body::under("input", names);
+    names.push(("id".into(), "id".into()));
+    let written = state
+        .translator
+        .mutate(&state.app, principal, &UPDATE, vars, &names)
+        .await?;
+    Ok(Json(written.object("/customerGroup")?))
+}
+
+/// `DELETE /customer_groups/{id}`: 204.
+pub async fn delete_customer_group(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, SpreeError> {
+    let text = "mutation RestCustomerGroupDelete($id: ID!) { d: customerGroupDelete(id: $id) \
+                { deletedId userErrors { field code message } } }";
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    let data = run(
+        &state.app,
+        principal,
+        text,
+        vars,
+        &[("id".into(), "id".into())],
+    )
+    .await?;
+    super::deleted(&data, "/d/deletedId", "/d/userErrors", &CUSTOMER_GROUP)
+}

@@ -1,0 +1,404 @@
+//! `/api/v3/admin/orders/{order_id}/items`: Spree's `LineItem` over GraphQL's `LineItem` (a
+//! draft's lines: add, change the quantity, remove), and Spree's `Discount`.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+use super::{Caller, SpreeError};
+use crate::rest::translate::body::{self, InputField};
+use crate::rest::translate::money::display_field;
+use crate::rest::translate::operation::{not_found, run, Mutation};
+use crate::rest::translate::page::meta;
+use crate::rest::translate::params::{Accepts, Params};
+use crate::rest::translate::resource::*;
+use crate::rest::{Refusal, RestState};
+
+fn decimal(row: &Map<String, Value>, key: &str) -> Decimal {
+    row.get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default()
+}
+
+fn text(d: Decimal) -> Value {
+    Value::String(d.normalize().to_string())
+}
+
+fn pointer(row: &Map<String, Value>, key: &str, path: &str) -> Value {
+    row.get(key)
+        .and_then(|v| v.pointer(path))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// `display_<field>` of a line in its order's currency.
+macro_rules! display {
+    ($name:literal, $field:literal) => {
+        computed($name, &[$field, "currency"], |r| {
+            display_field(r, $field, "currency")
+        })
+    };
+}
+
+/// The line's total after its discounts.
+fn discounted(r: &Map<String, Value>) -> Decimal {
+    decimal(r, "total") - decimal(r, "discount_total")
+}
+
+/// Spree's `LineItem`. `total` is quantity × price (before discounts), as Spree's; taxes are
+/// the order's, so a line's tax totals are 0.
+pub static LINE_ITEM: Resource = Resource {
+    graphql_type: "LineItem",
+    fields: &[
+        value("id", "id"),
+        id_of("variant_id", "variant { id }"),
+        value("quantity", "quantity"),
+        computed("currency", &["_order"], |r| {
+            pointer(r, "_order", "/currency")
+        }),
+        computed("name", &["_variant"], |r| {
+            pointer(r, "_variant", "/product/name")
+        }),
+        computed("slug", &["_variant"], |r| {
+            pointer(r, "_variant", "/product/slug")
+        }),
+        computed("options_text", &["_variant"], |r| {
+            pointer(r, "_variant", "/optionsText")
+        }),
+        value("price", "price"),
+        display!("display_price", "price"),
+        value("total", "total"),
+        display!("display_total", "total"),
+        computed("adjustment_total", &["discount_total"], |r| {
+            text(-decimal(r, "discount_total"))
+        }),
+        computed(
+            "display_adjustment_total",
+            &["discount_total", "currency"],
+            |r| {
+                let mut r = r.clone();
+                r.insert("adjustment".into(), text(-decimal(&r, "discount_total")));
+                display_field(&r, "adjustment", "currency")
+            },
+        ),
+        fixed("additional_tax_total", zero_decimal),
+        display!("display_additional_tax_total", "_zero"),
+        fixed("included_tax_total", zero_decimal),
+        display!("display_included_tax_total", "_zero"),
+        value("discount_total", "discountTotal"),
+        display!("display_discount_total", "discount_total"),
+        computed("pre_tax_amount", &["total", "discount_total"], |r| {
+            text(discounted(r))
+        }),
+        computed(
+            "display_pre_tax_amount",
+            &["total", "discount_total", "currency"],
+            |r| {
+                let mut r = r.clone();
+                r.insert("amount".into(), text(discounted(&r)));
+                display_field(&r, "amount", "currency")
+            },
+        ),
+        computed("discounted_amount", &["total", "discount_total"], |r| {
+            text(discounted(r))
+        }),
+        computed(
+            "display_discounted_amount",
+            &["total", "discount_total", "currency"],
+            |r| {
+                let mut r = r.clone();
+                r.insert("amount".into(), text(discounted(&r)));
+                display_field(&r, "amount", "currency")
+            },
+        ),
+        fixed("display_compare_at_amount", null),
+        fixed("compare_at_amount", null),
+        fixed("thumbnail_url", null),
+        fixed("option_values", empty_list),
+        fixed("digital_links", empty_list),
+        fixed("metadata", empty_object),
+        value("created_at", "createdAt"),
+        value("updated_at", "updatedAt"),
+        fixed("cost_price", null),
+        fixed("tax_category_id", null),
+        value("_order", "order { currency }"),
+        value("_variant", "variant { optionsText product { name slug } }"),
+        computed("_zero", &[], |_| json!("0")),
+    ],
+    expands: &[],
+};
+
+/// Spree's `Discount` (a promotion's adjustment on an order or a line).
+pub static DISCOUNT: Resource = Resource {
+    graphql_type: "Discount",
+    fields: &[
+        value("id", "id"),
+        id_of("promotion_id", "promotion { id }"),
+        value("name", "label"),
+        fixed("description", null),
+        computed("code", &["_coupon"], |r| pointer(r, "_coupon", "/code")),
+        value("amount", "amount"),
+        computed("display_amount", &["amount", "_order"], |r| {
+            let mut r = r.clone();
+            r.insert("currency".into(), pointer(&r, "_order", "/order/currency"));
+            display_field(&r, "amount", "currency")
+        }),
+        value("created_at", "createdAt"),
+        value("updated_at", "updatedAt"),
+        value("_coupon", "couponCode { code }"),
+        value("_order", "lineItem { order { currency } }"),
+    ],
+    expands: &[],
+};
+
+/// The order's lines, selected under `items`.
+fn order_items(sel: &str) -> String {
+    format!("items: lineItems {{ {sel}}}")
+}
+
+const INPUT: &[InputField] = &[
+    InputField {
+        rest: "variant_id",
+        gql: "variantId",
+    },
+    InputField {
+        rest: "quantity",
+        gql: "quantity",
+    },
+];
+
+const READ_ONLY: &[&str] = &[
+    "id",
+    "price",
+    "total",
+    "currency",
+    "name",
+    "created_at",
+    "updated_at",
+];
+
+/// The line-item mutations answer with the order; the route picks its line.
+macro_rules! lines_mutation {
+    ($name:ident, $route:literal, $text:literal) => {
+        const $name: Mutation = Mutation {
+            route: $route,
+            resource: &LINE_ITEM,
+            text: |sel| format!($text, items = order_items(sel)),
+            fields: INPUT,
+        };
+    };
+}
+
+lines_mutation!(
+    ADD,
+    "orderLineItemsAdd",
+    "mutation RestItemsAdd($order: ID!, $lines: [OrderLineItemInput!]!, $key: String) {{ w: \
+     orderLineItemsAdd(orderId: $order, lineItems: $lines, idempotencyKey: $key) {{ order {{ \
+     {items} }} userErrors {{ field code message }} }} }}"
+);
+lines_mutation!(
+    UPDATE,
+    "orderLineItemsUpdate",
+    "mutation RestItemsUpdate($order: ID!, $lines: [OrderLineItemUpdateInput!]!, $key: String) \
+     {{ w: orderLineItemsUpdate(orderId: $order, lineItems: $lines, idempotencyKey: $key) {{ \
+     order {{ {items} }} userErrors {{ field code message }} }} }}"
+);
+
+/// The order's line whose `key` (REST name) equals `value`, reshaped.
+fn pick(
+    written: &crate::rest::translate::operation::Written,
+    key: &str,
+    value: &Value,
+) -> Result<Value, Refusal> {
+    let lines = written
+        .payload
+        .pointer("/order/items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let line = lines.iter().find(|l| {
+        l.pointer(&format!("/{key}")) == Some(value) || {
+            key == "variant_id" && l.pointer("/variant_id/id") == Some(value)
+        }
+    });
+    match line {
+        Some(l) => Ok(written.built.plan.reshape_value(l)),
+        None => Err(not_found(&LINE_ITEM)),
+    }
+}
+
+/// `GET /orders/{order_id}/items`: all of the order's lines (with `meta`).
+pub async fn list_items(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(order_id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::Embedded)?;
+    let built = state
+        .translator
+        .operation("orderItems", &LINE_ITEM, &params, |sel| {
+            format!(
+                "query RestItems($id: ID!) {{ one: order(id: $id) {{ {} }} }}",
+                order_items(sel)
+            )
+        })?;
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(order_id));
+    let data = run(
+        &state.app,
+        principal,
+        &built.text,
+        vars,
+        &[("id".into(), "order_id".into())],
+    )
+    .await?;
+    let Some(order) = data.get("one").filter(|o| o.is_object()) else {
+        return Err(Refusal::not_found("Order not found")
+            .with_code("NOT_FOUND")
+            .into());
+    };
+    let rows = match built
+        .plan
+        .reshape_list(order.get("items").unwrap_or(&Value::Null))
+    {
+        Value::Array(r) => r,
+        _ => Vec::new(),
+    };
+    let n = rows.len() as u64;
+    let meta = meta(1, n.max(1) as u32, n, rows.len());
+    Ok(Json(json!({"data": rows, "meta": meta})))
+}
+
+/// `GET /orders/{order_id}/items/{id}`: 404 when the line is not that order's.
+pub async fn show_item(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path((order_id, id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::One)?;
+    let built = state.translator.operation("orderItem", &LINE_ITEM, &params, |sel| {
+        format!(
+            "query RestItem($id: ID!) {{ one: node(id: $id) {{ ... on LineItem {{ {sel} _owner: order {{ id }} }} }} }}"
+        )
+    })?;
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    let data = run(
+        &state.app,
+        principal,
+        &built.text,
+        vars,
+        &[("id".into(), "id".into())],
+    )
+    .await?;
+    match data.get("one") {
+        Some(Value::Object(row))
+            if row.get("_owner").and_then(|o| o.get("id")) == Some(&json!(order_id)) =>
+        {
+            Ok(Json(built.plan.reshape(row)))
+        }
+        _ => Err(not_found(&LINE_ITEM).into()),
+    }
+}
+
+/// `POST /orders/{order_id}/items`: `{variant_id, quantity = 1}`, 201 with the variant's line
+/// (an existing line of that variant grows by `quantity`).
+pub async fn create_item(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(order_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    let (mut line, names) = body::input(object, INPUT, READ_ONLY)?;
+    line.entry("quantity").or_insert(json!(1));
+    let variant = line
+        .get("variantId")
+        .cloned()
+        .ok_or_else(|| Refusal::param("variant_id", "is required"))?;
+    let mut vars = Map::new();
+    vars.insert("order".into(), Value::String(order_id));
+    vars.insert("lines".into(), json!([line]));
+    vars.insert("key".into(), body::idempotency_key(&headers));
+    let mut names = body::under("lineItems.0", names);
+    names.push(("orderId".into(), "order_id".into()));
+    let written = state
+        .translator
+        .mutate(&state.app, principal, &ADD, vars, &names)
+        .await?;
+    let row = pick(&written, "variant_id", &variant)?;
+    Ok((StatusCode::CREATED, Json(row)).into_response())
+}
+
+/// `PATCH /orders/{order_id}/items/{id}`: `{quantity}`.
+pub async fn update_item(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path((order_id, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    let (mut line, names) = body::input(object, INPUT, READ_ONLY)?;
+    if line.contains_key("variantId") {
+        return Err(Refusal::param(
+            "variant_id",
+            "cannot change: remove the line and add another",
+        )
+        .into());
+    }
+    let Some(quantity) = line.remove("quantity") else {
+        return Err(Refusal::param("quantity", "is required").into());
+    };
+    let mut vars = Map::new();
+    vars.insert("order".into(), Value::String(order_id));
+    vars.insert("lines".into(), json!([{"id": id, "quantity": quantity}]));
+    vars.insert("key".into(), body::idempotency_key(&headers));
+    let mut names = body::under("lineItems.0", names);
+    names.push(("orderId".into(), "order_id".into()));
+    names.push(("lineItems.0.id".into(), "id".into()));
+    let written = state
+        .translator
+        .mutate(&state.app, principal, &UPDATE, vars, &names)
+        .await?;
+    Ok(Json(pick(&written, "id", &json!(id))?))
+}
+
+/// `DELETE /orders/{order_id}/items/{id}`: 204.
+pub async fn delete_item(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path((order_id, id)): Path<(String, String)>,
+) -> Result<StatusCode, SpreeError> {
+    let text = "mutation RestItemsRemove($order: ID!, $ids: [ID!]!) { d: orderLineItemsRemove(\
+                orderId: $order, lineItemIds: $ids) { order { id } userErrors { field code message } } }";
+    let mut vars = Map::new();
+    vars.insert("order".into(), Value::String(order_id));
+    vars.insert("ids".into(), json!([id]));
+    let names = [
+        ("orderId".into(), "order_id".into()),
+        ("lineItemIds".into(), "id".into()),
+    ];
+    let data = run(&state.app, principal, text, vars, &names).await?;
+    let errors = data
+        .pointer("/d/userErrors")
+        .cloned()
+        .unwrap_or(Value::Null);
+    if errors.as_array().is_none_or(Vec::is_empty) {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    super::deleted(
+        &json!({"d": {"userErrors": errors}}),
+        "/d/none",
+        "/d/userErrors",
+        &LINE_ITEM,
+    )
+}

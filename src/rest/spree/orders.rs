@@ -1,0 +1,643 @@
+//! `/api/v3/admin/orders`: Spree's `Order` over GraphQL's `Order`, its state transitions
+//! (`complete`, `cancel`, `approve`, `resume`) and drafts' writes.
+//!
+//! Spree's checkout states (`cart`, `address`, `delivery`, `payment`, `confirm`) are all our
+//! `DRAFT`; `complete` and `canceled` are ours. Amounts are our decimal strings with Spree's
+//! `display_*` twins in the order's currency. Taxes are all additional (none included);
+//! promotions are the only adjustments, so `adjustment_total` is minus the discount total.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+use super::channels::CHANNEL;
+use super::customers::CUSTOMER;
+use super::line_items::{DISCOUNT, LINE_ITEM};
+use super::{Caller, SpreeError};
+use crate::rest::translate::body::{self, InputField};
+use crate::rest::translate::filter::{FilterAttr, FilterKind};
+use crate::rest::translate::money::display_field;
+use crate::rest::translate::operation::{run, ListRoot, Mutation};
+use crate::rest::translate::page::meta;
+use crate::rest::translate::params::{Accepts, Params};
+use crate::rest::translate::resource::*;
+use crate::rest::translate::sort::SortAttr;
+use crate::rest::RestState;
+
+/// Spree's state (or status) → our `OrderStatus`.
+pub fn our_status(v: &str) -> Option<String> {
+    match v {
+        "cart" | "address" | "delivery" | "payment" | "confirm" | "draft" => Some("DRAFT".into()),
+        "complete" | "completed" => Some("COMPLETE".into()),
+        "canceled" | "cancelled" => Some("CANCELED".into()),
+        _ => None,
+    }
+}
+
+fn decimal(row: &Map<String, Value>, key: &str) -> Decimal {
+    row.get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default()
+}
+
+/// Sum of the amounts of the order's completed payments.
+fn payment_total(row: &Map<String, Value>) -> Decimal {
+    row.get("_payments")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter(|p| p.get("status").and_then(Value::as_str) == Some("completed"))
+                .filter_map(|p| {
+                    p.get("amount")
+                        .and_then(Value::as_str)?
+                        .parse::<Decimal>()
+                        .ok()
+                })
+                .sum()
+        })
+        .unwrap_or_default()
+}
+
+fn text(d: Decimal) -> Value {
+    Value::String(d.normalize().to_string())
+}
+
+/// `display_<field>` in the order's currency.
+macro_rules! display {
+    ($name:literal, $field:literal) => {
+        computed($name, &[$field, "currency"], |r| {
+            display_field(r, $field, "currency")
+        })
+    };
+}
+
+/// Spree's `Order`.
+pub static ORDER: Resource = Resource {
+    graphql_type: "Order",
+    fields: &[
+        value("id", "id"),
+        fixed("market_id", null),
+        id_of("channel_id", "channel { id }"),
+        value("number", "number"),
+        value("email", "email"),
+        fixed("customer_note", null),
+        value("currency", "currency"),
+        fixed("locale", null),
+        value("total_quantity", "itemCount"),
+        value("item_total", "itemTotal"),
+        display!("display_item_total", "item_total"),
+        computed("adjustment_total", &["discount_total"], |r| {
+            text(-decimal(r, "discount_total"))
+        }),
+        computed(
+            "display_adjustment_total",
+            &["adjustment_total", "discount_total", "currency"],
+            |r| {
+                let mut r = r.clone();
+                r.insert(
+                    "adjustment_total".into(),
+                    text(-decimal(&r, "discount_total")),
+                );
+                display_field(&r, "adjustment_total", "currency")
+            },
+        ),
+        value("discount_total", "discountTotal"),
+        display!("display_discount_total", "discount_total"),
+        value("tax_total", "taxTotal"),
+        display!("display_tax_total", "tax_total"),
+        fixed("included_tax_total", zero_decimal),
+        computed("display_included_tax_total", &["currency"], |r| {
+            let mut r = r.clone();
+            r.insert("zero".into(), json!("0"));
+            display_field(&r, "zero", "currency")
+        }),
+        computed("additional_tax_total", &["tax_total"], |r| {
+            r.get("tax_total").cloned().unwrap_or(Value::Null)
+        }),
+        display!("display_additional_tax_total", "tax_total"),
+        value("total", "total"),
+        display!("display_total", "total"),
+        fixed("gift_card_total", zero_decimal),
+        computed("display_gift_card_total", &["currency"], |r| {
+            let mut r = r.clone();
+            r.insert("zero".into(), json!("0"));
+            display_field(&r, "zero", "currency")
+        }),
+        computed("amount_due", &["total", "_payments"], |r| {
+            text((decimal(r, "total") - payment_total(r)).max(Decimal::ZERO))
+        }),
+        computed(
+            "display_amount_due",
+            &["total", "_payments", "currency"],
+            |r| {
+                let mut r = r.clone();
+                let due = (decimal(&r, "total") - payment_total(&r)).max(Decimal::ZERO);
+                r.insert("due".into(), text(due));
+                display_field(&r, "due", "currency")
+            },
+        ),
+        value("delivery_total", "deliveryTotal"),
+        display!("display_delivery_total", "delivery_total"),
+        value("fulfillment_status", "fulfillmentStatus"),
+        value("payment_status", "paymentStatus"),
+        value("completed_at", "completedAt"),
+        fixed("store_credit_total", zero_decimal),
+        computed("display_store_credit_total", &["currency"], |r| {
+            let mut r = r.clone();
+            r.insert("zero".into(), json!("0"));
+            display_field(&r, "zero", "currency")
+        }),
+        fixed("covered_by_store_credit", no),
+        fixed("gift_card", null),
+        fixed("market", null),
+        computed("status", &["_status"], |r| {
+            r.get("_status")
+                .and_then(Value::as_str)
+                .map_or(Value::Null, |s| Value::String(s.to_ascii_lowercase()))
+        }),
+        fixed("last_ip_address", null),
+        fixed("considered_risky", no),
+        fixed("confirmation_delivered", no),
+        fixed("store_owner_notification_delivered", no),
+        computed("payment_total", &["_payments"], |r| text(payment_total(r))),
+        computed("display_payment_total", &["_payments", "currency"], |r| {
+            let mut r = r.clone();
+            r.insert("paid".into(), text(payment_total(&r)));
+            display_field(&r, "paid", "currency")
+        }),
+        value("metadata", "metadata"),
+        value("canceled_at", "canceledAt"),
+        value("approved_at", "approvedAt"),
+        value("created_at", "createdAt"),
+        value("updated_at", "updatedAt"),
+        fixed("preferred_stock_location_id", null),
+        fixed("tags", empty_list),
+        value("internal_note", "notes"),
+        fixed("approver_id", null),
+        fixed("canceler_id", null),
+        fixed("created_by_id", null),
+        id_of("customer_id", "customer { id }"),
+        value("_status", "status"),
+        value("_payments", "payments { amount status }"),
+    ],
+    expands: &[
+        Expand {
+            name: "items",
+            field: "lineItems",
+            shape: Shape::Many,
+            resource: &LINE_ITEM,
+        },
+        Expand {
+            name: "discounts",
+            field: "discounts",
+            shape: Shape::Many,
+            resource: &DISCOUNT,
+        },
+        Expand {
+            name: "customer",
+            field: "customer",
+            shape: Shape::One,
+            resource: &CUSTOMER,
+        },
+        Expand {
+            name: "channel",
+            field: "channel",
+            shape: Shape::One,
+            resource: &CHANNEL,
+        },
+    ],
+};
+
+static ROOT: ListRoot = ListRoot {
+    field: "orders",
+    filter_type: "OrderFilter",
+    sort_type: "OrderSort",
+    search: true,
+    filters: &[
+        FilterAttr {
+            attr: "id",
+            field: "id",
+            kind: FilterKind::Id,
+        },
+        FilterAttr {
+            attr: "number",
+            field: "number",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "state",
+            field: "status",
+            kind: FilterKind::Enum(our_status),
+        },
+        FilterAttr {
+            attr: "status",
+            field: "status",
+            kind: FilterKind::Enum(our_status),
+        },
+        FilterAttr {
+            attr: "payment_status",
+            field: "paymentStatus",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "fulfillment_status",
+            field: "fulfillmentStatus",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "email",
+            field: "email",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "currency",
+            field: "currency",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "customer_id",
+            field: "customerId",
+            kind: FilterKind::Id,
+        },
+        FilterAttr {
+            attr: "user_id",
+            field: "customerId",
+            kind: FilterKind::Id,
+        },
+        FilterAttr {
+            attr: "channel_id",
+            field: "channelId",
+            kind: FilterKind::Id,
+        },
+        FilterAttr {
+            attr: "item_count",
+            field: "itemCount",
+            kind: FilterKind::Int,
+        },
+        FilterAttr {
+            attr: "total",
+            field: "total",
+            kind: FilterKind::Decimal,
+        },
+        FilterAttr {
+            attr: "created_at",
+            field: "createdAt",
+            kind: FilterKind::Time,
+        },
+        FilterAttr {
+            attr: "updated_at",
+            field: "updatedAt",
+            kind: FilterKind::Time,
+        },
+        FilterAttr {
+            attr: "completed_at",
+            field: "completedAt",
+            kind: FilterKind::Time,
+        },
+    ],
+    sorts: &[
+        SortAttr {
+            key: "created_at",
+            field: "CREATED_AT",
+        },
+        SortAttr {
+            key: "updated_at",
+            field: "UPDATED_AT",
+        },
+        SortAttr {
+            key: "completed_at",
+            field: "COMPLETED_AT",
+        },
+        SortAttr {
+            key: "number",
+            field: "NUMBER",
+        },
+        SortAttr {
+            key: "total",
+            field: "TOTAL",
+        },
+        SortAttr {
+            key: "email",
+            field: "EMAIL",
+        },
+        SortAttr {
+            key: "item_count",
+            field: "ITEM_COUNT",
+        },
+    ],
+    resource: &ORDER,
+};
+
+/// Body fields of a draft's create and update. `items` on create become its line items.
+const INPUT: &[InputField] = &[
+    InputField {
+        rest: "email",
+        gql: "email",
+    },
+    InputField {
+        rest: "customer_id",
+        gql: "customerId",
+    },
+    InputField {
+        rest: "user_id",
+        gql: "customerId",
+    },
+    InputField {
+        rest: "currency",
+        gql: "currency",
+    },
+    InputField {
+        rest: "channel_id",
+        gql: "channelId",
+    },
+    InputField {
+        rest: "internal_note",
+        gql: "notes",
+    },
+    InputField {
+        rest: "metadata",
+        gql: "metadata",
+    },
+    InputField {
+        rest: "items",
+        gql: "lineItems",
+    },
+];
+
+const READ_ONLY: &[&str] = &[
+    "id",
+    "number",
+    "status",
+    "state",
+    "total",
+    "item_total",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "total_quantity",
+];
+
+/// An order payload's mutation: `{ order { … } userErrors { … } }` at `w`.
+macro_rules! order_mutation {
+    ($name:ident, $route:literal, $text:literal) => {
+        const $name: Mutation = Mutation {
+            route: $route,
+            resource: &ORDER,
+            text: |sel| format!($text, sel = sel),
+            fields: INPUT,
+        };
+    };
+}
+
+order_mutation!(
+    CREATE,
+    "orderCreate",
+    "mutation RestOrderCreate($input: OrderCreateInput!, $key: String) {{ w: orderCreate(input: \
+     $input, idempotencyKey: $key) {{ order {{ {sel}}} userErrors {{ field code message }} }} }}"
+);
+order_mutation!(
+    UPDATE,
+    "orderUpdate",
+    "mutation RestOrderUpdate($id: ID!, $input: OrderUpdateInput!, $key: String) {{ w: \
+     orderUpdate(orderId: $id, input: $input, idempotencyKey: $key) {{ order {{ {sel}}} \
+     userErrors {{ field code message }} }} }}"
+);
+order_mutation!(
+    COMPLETE,
+    "orderComplete",
+    "mutation RestOrderComplete($id: ID!, $key: String) {{ w: orderComplete(orderId: $id, \
+     idempotencyKey: $key) {{ order {{ {sel}}} userErrors {{ field code message }} }} }}"
+);
+order_mutation!(
+    CANCEL,
+    "orderCancel",
+    "mutation RestOrderCancel($id: ID!, $key: String) {{ w: orderCancel(orderId: $id, \
+     idempotencyKey: $key) {{ order {{ {sel}}} userErrors {{ field code message }} }} }}"
+);
+order_mutation!(
+    APPROVE,
+    "orderApprove",
+    "mutation RestOrderApprove($id: ID!, $key: String) {{ w: orderApprove(orderId: $id, \
+     idempotencyKey: $key) {{ order {{ {sel}}} userErrors {{ field code message }} }} }}"
+);
+order_mutation!(
+    RESUME,
+    "orderResume",
+    "mutation RestOrderResume($id: ID!, $key: String) {{ w: orderResume(orderId: $id, \
+     idempotencyKey: $key) {{ order {{ {sel}}} userErrors {{ field code message }} }} }}"
+);
+
+/// `GET /orders` (`q[state_eq]`, `q[email_cont]`, `q[number_eq]`, `q[completed_at_gt]`…).
+pub async fn list_orders(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::List)?;
+    let page = state
+        .translator
+        .list(&state.app, principal, &ROOT, &params)
+        .await?;
+    let meta = meta(page.page, page.limit, page.count, page.rows.len());
+    Ok(Json(json!({"data": page.rows, "meta": meta})))
+}
+
+/// `GET /orders/{id}`.
+pub async fn show_order(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::One)?;
+    let row = state
+        .translator
+        .show(&state.app, principal, "order", &ORDER, &id, &params)
+        .await?;
+    Ok(Json(row))
+}
+
+/// The body's `items` (`[{variant_id, quantity}]`) as line-item inputs.
+fn items(value: Value) -> Result<Value, crate::rest::Refusal> {
+    let Value::Array(list) = value else {
+        return Err(crate::rest::Refusal::param(
+            "items",
+            format!("must be a list, not {}", body::json_type(&value)),
+        ));
+    };
+    let mut out = Vec::with_capacity(list.len());
+    for (i, item) in list.into_iter().enumerate() {
+        let Value::Object(mut item) = item else {
+            return Err(crate::rest::Refusal::param(
+                &format!("items[{i}]"),
+                "must be an object",
+            ));
+        };
+        let variant = item.remove("variant_id").unwrap_or(Value::Null);
+        let quantity = item.remove("quantity").unwrap_or(json!(1));
+        if let Some(key) = item.keys().next() {
+            return Err(crate::rest::Refusal::param(
+                &format!("items[{i}].{key}"),
+                "is not a field of an item (variant_id, quantity)",
+            ));
+        }
+        out.push(json!({"variantId": variant, "quantity": quantity}));
+    }
+    Ok(Value::Array(out))
+}
+
+/// `POST /orders`: a draft, 201.
+pub async fn create_order(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    let (mut input, names) = body::input(object, INPUT, READ_ONLY)?;
+    if let Some(list) = input.remove("lineItems") {
+        input.insert("lineItems".into(), items(list)?);
+    }
+    let mut vars = Map::new();
+    vars.insert("input".into(), Value::Object(input));
+    vars.insert("key".into(), body::idempotency_key(&headers));
+    let names = body::under("input", names);
+    let written = state
+        .translator
+        .mutate(&state.app, principal, &CREATE, vars, &names)
+        .await?;
+    Ok((StatusCode::CREATED, Json(written.object("/order")?)).into_response())
+}
+
+/// `PATCH /orders/{id}`: a draft's email, buyer, channel, note or metadata.
+pub async fn update_order(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    let (input, names) = body::input(object, INPUT, READ_ONLY)?;
+    for field in ["currency", "lineItems"] {
+        if input.contains_key(field) {
+            let rest = if field == "currency" {
+                "currency"
+            } else {
+                "items"
+            };
+            return Err(crate::rest::Refusal::param(
+                rest,
+                "cannot be changed here (items: use /orders/{id}/items)",
+            )
+            .into());
+        }
+    }
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    vars.insert("input".into(), Value::Object(input));
+    vars.insert("key".into(), body::idempotency_key(&headers));
+    let mut names = body::under("input", names);
+    names.push(("orderId".into(), "id".into()));
+    let written = state
+        .translator
+        .mutate(&state.app, principal, &UPDATE, vars, &names)
+        .await?;
+    Ok(Json(written.object("/order")?))
+}
+
+/// `DELETE /orders/{id}`: a draft, 204; a placed order is 422.
+pub async fn delete_order(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, SpreeError> {
+    let text = "mutation RestOrderDelete($id: ID!) { d: orderDelete(orderId: $id) \
+                { deletedId userErrors { field code message } } }";
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    let data = run(
+        &state.app,
+        principal,
+        text,
+        vars,
+        &[("orderId".into(), "id".into())],
+    )
+    .await?;
+    super::deleted(&data, "/d/deletedId", "/d/userErrors", &ORDER)
+}
+
+async fn transition(
+    state: &RestState,
+    principal: crate::auth::Principal,
+    m: &Mutation,
+    id: String,
+    headers: &HeaderMap,
+) -> Result<Json<Value>, crate::rest::Refusal> {
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    vars.insert("key".into(), body::idempotency_key(headers));
+    let names = [("orderId".into(), "id".into())];
+    let written = state
+        .translator
+        .mutate(&state.app, principal, m, vars, &names)
+        .await?;
+    Ok(Json(written.object("/order")?))
+}
+
+/// `PATCH /orders/{id}/complete`: a refusal is 422 `order_cannot_complete` (details.base).
+pub async fn complete_order(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match transition(&state, principal, &COMPLETE, id, &headers).await {
+        Ok(json) => json.into_response(),
+        Err(mut r) => {
+            // Why an order cannot complete concerns the order as a whole.
+            if r.kind == crate::rest::Kind::Validation {
+                let messages: Vec<String> = r.details.values().flatten().cloned().collect();
+                r.details.clear();
+                r.message = messages.join("; ");
+                r.details.insert("base".into(), messages);
+            }
+            SpreeError(r).with_route_code("order_cannot_complete")
+        }
+    }
+}
+
+/// `PATCH /orders/{id}/cancel`.
+pub async fn cancel_order(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, SpreeError> {
+    Ok(transition(&state, principal, &CANCEL, id, &headers).await?)
+}
+
+/// `PATCH /orders/{id}/approve`.
+pub async fn approve_order(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, SpreeError> {
+    Ok(transition(&state, principal, &APPROVE, id, &headers).await?)
+}
+
+/// `PATCH /orders/{id}/resume`: a canceled order back to complete.
+pub async fn resume_order(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, SpreeError> {
+    Ok(transition(&state, principal, &RESUME, id, &headers).await?)
+}
