@@ -10,6 +10,8 @@
 //! - [`spree`]: the Spree Admin API v3 (`/api/v3/admin/…`).
 
 pub mod error;
+pub mod openapi;
+pub mod routes;
 pub mod spree;
 pub mod translate;
 
@@ -36,11 +38,30 @@ pub struct RestState {
 
 /// Every REST route, for `http::router` to merge.
 pub fn router(app: AppState) -> Router {
-    let state = RestState {
-        app,
-        translator: Arc::new(Translator::default()),
-    };
-    Router::new().merge(spree::router(state))
+    // Built once: the document only changes with the code.
+    let document = openapi::document(
+        "commerce-gateway REST compatibility",
+        spree::ROUTES,
+        &app.schema.sdl(),
+    );
+    let body = axum::body::Bytes::from(serde_json::to_vec(&document).unwrap_or_default());
+    Router::new()
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || {
+                let body = body.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/json")],
+                        body,
+                    )
+                }
+            }),
+        )
+        .merge(spree::router(RestState {
+            app,
+            translator: Arc::new(Translator::default()),
+        }))
 }
 
 /// The caller of a REST request, authenticated as `/graphql` does (the same credentials, the

@@ -9,12 +9,15 @@ use serde_json::{json, Map, Value};
 
 use super::{Caller, SpreeError};
 use crate::auth::Principal;
+use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::operation::{not_found, run, Mutation};
 use crate::rest::translate::page::meta;
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::{Refusal, RestState};
+use axum::http::Method;
+use axum::routing::{delete, get, patch, post};
 
 fn full_name(row: &Map<String, Value>) -> Value {
     let parts: Vec<&str> = ["first_name", "last_name"]
@@ -298,3 +301,59 @@ pub async fn delete_address(
     .await?;
     super::deleted(&data, "/d/deletedId", "/d/userErrors", &ADDRESS)
 }
+
+/// A customer's address routes.
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/customers/{customer_id}/addresses",
+        operation_id: "listCustomerAddresses",
+        summary: "List a customer's addresses",
+        scope: "read_customers",
+        query: Query::Embedded(&ADDRESS),
+        body: Body::None,
+        answer: Answer::Page(&ADDRESS),
+        handler: || get(list_addresses),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/customers/{customer_id}/addresses",
+        operation_id: "createCustomerAddress",
+        summary: "Add an address to a customer",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "CustomerAddressCreateInput",
+            fields: INPUT,
+            required: &["address1", "city", "country_iso"],
+        },
+        answer: Answer::Created(&ADDRESS),
+        handler: || post(create_address),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/customers/{customer_id}/addresses/{id}",
+        operation_id: "updateCustomerAddress",
+        summary: "Update a customer's address",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "CustomerAddressUpdateInput",
+            fields: INPUT,
+            required: &[],
+        },
+        answer: Answer::One(&ADDRESS),
+        handler: || patch(update_address),
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/api/v3/admin/customers/{customer_id}/addresses/{id}",
+        operation_id: "deleteCustomerAddress",
+        summary: "Delete a customer's address",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::NoContent,
+        handler: || delete(delete_address),
+    },
+];

@@ -13,6 +13,7 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::{Caller, SpreeError};
+use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::operation::{run, ListRoot, Mutation};
@@ -21,6 +22,8 @@ use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
 use crate::rest::{Refusal, RestState};
+use axum::http::Method;
+use axum::routing::{delete, get, patch, post};
 
 /// Longest channel code.
 const MAX_CODE: usize = 32;
@@ -424,3 +427,101 @@ mod tests {
         assert_eq!(canonical_code(&"a".repeat(40)).len(), 32);
     }
 }
+
+fn product_ids() -> Value {
+    json!({"type": "object", "required": ["product_ids"], "properties": {
+        "product_ids": {"type": "array", "items": {"type": "string"}}}})
+}
+
+fn product_count() -> Value {
+    json!({"type": "object", "required": ["product_count"], "properties": {"product_count": {"type": "integer"}}})
+}
+
+/// The channel routes.
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/channels",
+        operation_id: "listChannels",
+        summary: "List channels",
+        scope: "read_settings",
+        query: Query::List(&ROOT),
+        body: Body::None,
+        answer: Answer::Page(&CHANNEL),
+        handler: || get(list_channels),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/channels",
+        operation_id: "createChannel",
+        summary: "Create a channel (code: a slug, taken from the name when blank)",
+        scope: "write_settings",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "ChannelCreateInput",
+            fields: INPUT,
+            required: &["name"],
+        },
+        answer: Answer::Created(&CHANNEL),
+        handler: || post(create_channel),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/channels/{id}",
+        operation_id: "showChannel",
+        summary: "Show a channel",
+        scope: "read_settings",
+        query: Query::One(&CHANNEL),
+        body: Body::None,
+        answer: Answer::One(&CHANNEL),
+        handler: || get(show_channel),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/channels/{id}",
+        operation_id: "updateChannel",
+        summary: "Update a channel",
+        scope: "write_settings",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "ChannelUpdateInput",
+            fields: INPUT,
+            required: &[],
+        },
+        answer: Answer::One(&CHANNEL),
+        handler: || patch(update_channel),
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/api/v3/admin/channels/{id}",
+        operation_id: "deleteChannel",
+        summary: "Delete a channel (refused while orders use it)",
+        scope: "write_settings",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::NoContent,
+        handler: || delete(delete_channel),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/channels/{id}/add_products",
+        operation_id: "addChannelProducts",
+        summary: "Publish products on a channel",
+        scope: "write_settings",
+        query: Query::None,
+        body: Body::Schema(product_ids),
+        answer: Answer::Schema(product_count),
+        handler: || post(add_channel_products),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/channels/{id}/remove_products",
+        operation_id: "removeChannelProducts",
+        summary: "Unpublish products from a channel",
+        scope: "write_settings",
+        query: Query::None,
+        body: Body::Schema(product_ids),
+        answer: Answer::Schema(product_count),
+        handler: || post(remove_channel_products),
+    },
+];

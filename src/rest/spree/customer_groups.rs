@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::customers::CUSTOMER;
 use super::{Caller, SpreeError};
+use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::operation::{run, ListRoot, Mutation};
@@ -18,6 +19,8 @@ use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
 use crate::rest::RestState;
+use axum::http::Method;
+use axum::routing::{delete, get, patch, post};
 
 /// Spree's `CustomerGroup`; `expand=customers` embeds up to 250 members.
 pub static CUSTOMER_GROUP: Resource = Resource {
@@ -226,3 +229,70 @@ pub async fn delete_customer_group(
     .await?;
     super::deleted(&data, "/d/deletedId", "/d/userErrors", &CUSTOMER_GROUP)
 }
+
+/// The customer group routes.
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/customer_groups",
+        operation_id: "listCustomerGroups",
+        summary: "List customer groups",
+        scope: "read_customers",
+        query: Query::List(&ROOT),
+        body: Body::None,
+        answer: Answer::Page(&CUSTOMER_GROUP),
+        handler: || get(list_customer_groups),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/customer_groups",
+        operation_id: "createCustomerGroup",
+        summary: "Create a customer group (customer_ids become its members)",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "CustomerGroupCreateInput",
+            fields: INPUT,
+            required: &["name"],
+        },
+        answer: Answer::Created(&CUSTOMER_GROUP),
+        handler: || post(create_customer_group),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/customer_groups/{id}",
+        operation_id: "showCustomerGroup",
+        summary: "Show a customer group",
+        scope: "read_customers",
+        query: Query::One(&CUSTOMER_GROUP),
+        body: Body::None,
+        answer: Answer::One(&CUSTOMER_GROUP),
+        handler: || get(show_customer_group),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/customer_groups/{id}",
+        operation_id: "updateCustomerGroup",
+        summary: "Update a customer group (customer_ids replace its members)",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "CustomerGroupUpdateInput",
+            fields: INPUT,
+            required: &[],
+        },
+        answer: Answer::One(&CUSTOMER_GROUP),
+        handler: || patch(update_customer_group),
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/api/v3/admin/customer_groups/{id}",
+        operation_id: "deleteCustomerGroup",
+        summary: "Delete a customer group",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::NoContent,
+        handler: || delete(delete_customer_group),
+    },
+];

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::addresses::ADDRESS;
 use super::{Caller, SpreeError};
+use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::money::display_field;
@@ -18,6 +19,8 @@ use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
 use crate::rest::RestState;
+use axum::http::Method;
+use axum::routing::{delete, get, patch, post};
 
 fn full_name(row: &Map<String, Value>) -> Value {
     let parts: Vec<&str> = ["first_name", "last_name"]
@@ -99,81 +102,78 @@ pub static CUSTOMER: Resource = Resource {
     }],
 };
 
-fn customers_root() -> &'static ListRoot {
-    static ROOT: ListRoot = ListRoot {
-        field: "customers",
-        filter_type: "CustomerFilter",
-        sort_type: "CustomerSort",
-        search: true,
-        filters: &[
-            FilterAttr {
-                attr: "id",
-                field: "id",
-                kind: FilterKind::Id,
-            },
-            FilterAttr {
-                attr: "email",
-                field: "email",
-                kind: FilterKind::Text,
-            },
-            FilterAttr {
-                attr: "first_name",
-                field: "firstName",
-                kind: FilterKind::Text,
-            },
-            FilterAttr {
-                attr: "last_name",
-                field: "lastName",
-                kind: FilterKind::Text,
-            },
-            FilterAttr {
-                attr: "phone",
-                field: "phone",
-                kind: FilterKind::Text,
-            },
-            FilterAttr {
-                attr: "accepts_email_marketing",
-                field: "acceptsMarketing",
-                kind: FilterKind::Bool,
-            },
-            FilterAttr {
-                attr: "customer_group_id",
-                field: "customerGroupId",
-                kind: FilterKind::Id,
-            },
-            FilterAttr {
-                attr: "created_at",
-                field: "createdAt",
-                kind: FilterKind::Time,
-            },
-            FilterAttr {
-                attr: "updated_at",
-                field: "updatedAt",
-                kind: FilterKind::Time,
-            },
-        ],
-        sorts: &[
-            SortAttr {
-                key: "created_at",
-                field: "CREATED_AT",
-            },
-            SortAttr {
-                key: "updated_at",
-                field: "UPDATED_AT",
-            },
-            SortAttr {
-                key: "email",
-                field: "EMAIL",
-            },
-            SortAttr {
-                key: "last_name",
-                field: "NAME",
-            },
-        ],
-        resource: &CUSTOMER,
-    };
-    &ROOT
-}
+static ROOT: ListRoot = ListRoot {
+    field: "customers",
+    filter_type: "CustomerFilter",
+    sort_type: "CustomerSort",
+    search: true,
+    filters: &[
+        FilterAttr {
+            attr: "id",
+            field: "id",
+            kind: FilterKind::Id,
+        },
+        FilterAttr {
+            attr: "email",
+            field: "email",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "first_name",
+            field: "firstName",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "last_name",
+            field: "lastName",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "phone",
+            field: "phone",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "accepts_email_marketing",
+            field: "acceptsMarketing",
+            kind: FilterKind::Bool,
+        },
+        FilterAttr {
+            attr: "customer_group_id",
+            field: "customerGroupId",
+            kind: FilterKind::Id,
+        },
+        FilterAttr {
+            attr: "created_at",
+            field: "createdAt",
+            kind: FilterKind::Time,
+        },
+        FilterAttr {
+            attr: "updated_at",
+            field: "updatedAt",
+            kind: FilterKind::Time,
+        },
+    ],
+    sorts: &[
+        SortAttr {
+            key: "created_at",
+            field: "CREATED_AT",
+        },
+        SortAttr {
+            key: "updated_at",
+            field: "UPDATED_AT",
+        },
+        SortAttr {
+            key: "email",
+            field: "EMAIL",
+        },
+        SortAttr {
+            key: "last_name",
+            field: "NAME",
+        },
+    ],
+    resource: &CUSTOMER,
+};
 
 /// The body fields a customer write takes (POST and PATCH).
 const INPUT: &[InputField] = &[
@@ -238,7 +238,7 @@ pub async fn list_customers(
     let params = Params::parse(query.as_deref(), Accepts::List)?;
     let page = state
         .translator
-        .list(&state.app, principal, customers_root(), &params)
+        .list(&state.app, principal, &ROOT, &params)
         .await?;
     let meta = meta(page.page, page.limit, page.count, page.rows.len());
     Ok(Json(json!({"data": page.rows, "meta": meta})))
@@ -356,3 +356,70 @@ pub async fn delete_customer(
     .await?;
     super::deleted(&data, "/d/deletedIds", "/d/userErrors", &CUSTOMER)
 }
+
+/// The customer routes.
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/customers",
+        operation_id: "listCustomers",
+        summary: "List customers",
+        scope: "read_customers",
+        query: Query::List(&ROOT),
+        body: Body::None,
+        answer: Answer::Page(&CUSTOMER),
+        handler: || get(list_customers),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/customers",
+        operation_id: "createCustomer",
+        summary: "Create a customer",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "CustomerCreateInput",
+            fields: INPUT,
+            required: &["email"],
+        },
+        answer: Answer::Created(&CUSTOMER),
+        handler: || post(create_customer),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/customers/{id}",
+        operation_id: "showCustomer",
+        summary: "Show a customer",
+        scope: "read_customers",
+        query: Query::One(&CUSTOMER),
+        body: Body::None,
+        answer: Answer::One(&CUSTOMER),
+        handler: || get(show_customer),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/customers/{id}",
+        operation_id: "updateCustomer",
+        summary: "Update a customer (tags replace the customer's tags)",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "CustomerUpdateInput",
+            fields: INPUT,
+            required: &[],
+        },
+        answer: Answer::One(&CUSTOMER),
+        handler: || patch(update_customer),
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/api/v3/admin/customers/{id}",
+        operation_id: "deleteCustomer",
+        summary: "Delete a customer (refused while they have completed orders)",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::NoContent,
+        handler: || delete(delete_customer),
+    },
+];

@@ -8,9 +8,12 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::{Caller, SpreeError};
+use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body;
 use crate::rest::translate::operation::run;
 use crate::rest::{Refusal, RestState};
+use axum::http::Method;
+use axum::routing::post;
 
 /// Groups one `bulk_*_groups` call may name (each is one aliased mutation).
 const MAX_GROUPS: usize = 50;
@@ -185,3 +188,62 @@ pub async fn bulk_remove_from_groups(
     )
     .await
 }
+
+fn ids_and(field: &str) -> Value {
+    json!({"type": "object", "required": ["ids", field], "properties": {
+        "ids": {"type": "array", "items": {"type": "string"}},
+        field: {"type": "array", "items": {"type": "string"}}}})
+}
+
+fn counts(second: &str) -> Value {
+    json!({"type": "object", "required": ["customer_count", second], "properties": {
+        "customer_count": {"type": "integer"}, second: {"type": "integer"}}})
+}
+
+/// The bulk customer routes.
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/customers/bulk_add_tags",
+        operation_id: "bulkAddCustomerTags",
+        summary: "Add tags to customers",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::Schema(|| ids_and("tags")),
+        answer: Answer::Schema(|| counts("tag_count")),
+        handler: || post(bulk_add_tags),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/customers/bulk_remove_tags",
+        operation_id: "bulkRemoveCustomerTags",
+        summary: "Remove tags from customers",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::Schema(|| ids_and("tags")),
+        answer: Answer::Schema(|| counts("tag_count")),
+        handler: || post(bulk_remove_tags),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/customers/bulk_add_to_groups",
+        operation_id: "bulkAddCustomersToGroups",
+        summary: "Add customers to groups",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::Schema(|| ids_and("customer_group_ids")),
+        answer: Answer::Schema(|| counts("customer_group_count")),
+        handler: || post(bulk_add_to_groups),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/customers/bulk_remove_from_groups",
+        operation_id: "bulkRemoveCustomersFromGroups",
+        summary: "Remove customers from groups",
+        scope: "write_customers",
+        query: Query::None,
+        body: Body::Schema(|| ids_and("customer_group_ids")),
+        answer: Answer::Schema(|| counts("customer_group_count")),
+        handler: || post(bulk_remove_from_groups),
+    },
+];

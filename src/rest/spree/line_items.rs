@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use super::{Caller, SpreeError};
+use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::money::display_field;
 use crate::rest::translate::operation::{not_found, run, Mutation};
@@ -17,6 +18,8 @@ use crate::rest::translate::page::meta;
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::{Refusal, RestState};
+use axum::http::Method;
+use axum::routing::{delete, get, patch, post};
 
 fn decimal(row: &Map<String, Value>, key: &str) -> Decimal {
     row.get(key)
@@ -402,3 +405,70 @@ pub async fn delete_item(
         &LINE_ITEM,
     )
 }
+
+/// An order's item routes.
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/orders/{order_id}/items",
+        operation_id: "listOrderItems",
+        summary: "List an order's items",
+        scope: "read_orders",
+        query: Query::Embedded(&LINE_ITEM),
+        body: Body::None,
+        answer: Answer::Page(&LINE_ITEM),
+        handler: || get(list_items),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/orders/{order_id}/items",
+        operation_id: "createOrderItem",
+        summary: "Add an item to a draft order",
+        scope: "write_orders",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "OrderLineItemInput",
+            fields: INPUT,
+            required: &["variant_id"],
+        },
+        answer: Answer::Created(&LINE_ITEM),
+        handler: || post(create_item),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/orders/{order_id}/items/{id}",
+        operation_id: "showOrderItem",
+        summary: "Show an order's item",
+        scope: "read_orders",
+        query: Query::One(&LINE_ITEM),
+        body: Body::None,
+        answer: Answer::One(&LINE_ITEM),
+        handler: || get(show_item),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/orders/{order_id}/items/{id}",
+        operation_id: "updateOrderItem",
+        summary: "Change an item's quantity",
+        scope: "write_orders",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "OrderLineItemUpdateInput",
+            fields: INPUT,
+            required: &["quantity"],
+        },
+        answer: Answer::One(&LINE_ITEM),
+        handler: || patch(update_item),
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/api/v3/admin/orders/{order_id}/items/{id}",
+        operation_id: "deleteOrderItem",
+        summary: "Remove an item from a draft order",
+        scope: "write_orders",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::NoContent,
+        handler: || delete(delete_item),
+    },
+];

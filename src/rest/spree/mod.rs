@@ -13,12 +13,12 @@ pub mod orders;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::routing::get;
 use axum::Router;
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
+use super::routes::Route;
 use super::RestState;
 use crate::auth::Principal;
 use crate::rest::translate::body;
@@ -26,110 +26,20 @@ use crate::rest::translate::operation::not_found;
 use crate::rest::translate::resource::Resource;
 pub use errors::SpreeError;
 
+/// Spree's routes, by resource.
+pub const ROUTES: &[&[Route]] = &[
+    customers::ROUTES,
+    customers_bulk::ROUTES,
+    addresses::ROUTES,
+    customer_groups::ROUTES,
+    orders::ROUTES,
+    line_items::ROUTES,
+    channels::ROUTES,
+];
+
 /// Spree's routes under `/api/v3/admin`.
 pub fn router(state: RestState) -> Router {
-    use axum::routing::{patch, post};
-    const P: &str = "/api/v3/admin";
-    Router::new()
-        .route(
-            &format!("{P}/customers"),
-            get(customers::list_customers).post(customers::create_customer),
-        )
-        .route(
-            &format!("{P}/customers/{{id}}"),
-            get(customers::show_customer)
-                .patch(customers::update_customer)
-                .delete(customers::delete_customer),
-        )
-        .route(
-            &format!("{P}/customers/bulk_add_tags"),
-            post(customers_bulk::bulk_add_tags),
-        )
-        .route(
-            &format!("{P}/customers/bulk_remove_tags"),
-            post(customers_bulk::bulk_remove_tags),
-        )
-        .route(
-            &format!("{P}/customers/bulk_add_to_groups"),
-            post(customers_bulk::bulk_add_to_groups),
-        )
-        .route(
-            &format!("{P}/customers/bulk_remove_from_groups"),
-            post(customers_bulk::bulk_remove_from_groups),
-        )
-        .route(
-            &format!("{P}/customers/{{customer_id}}/addresses"),
-            get(addresses::list_addresses).post(addresses::create_address),
-        )
-        .route(
-            &format!("{P}/customers/{{customer_id}}/addresses/{{id}}"),
-            patch(addresses::update_address).delete(addresses::delete_address),
-        )
-        .route(
-            &format!("{P}/customer_groups"),
-            get(customer_groups::list_customer_groups).post(customer_groups::create_customer_group),
-        )
-        .route(
-            &format!("{P}/customer_groups/{{id}}"),
-            get(customer_groups::show_customer_group)
-                .patch(customer_groups::update_customer_group)
-                .delete(customer_groups::delete_customer_group),
-        )
-        .route(
-            &format!("{P}/orders"),
-            get(orders::list_orders).post(orders::create_order),
-        )
-        .route(
-            &format!("{P}/orders/{{id}}"),
-            get(orders::show_order)
-                .patch(orders::update_order)
-                .delete(orders::delete_order),
-        )
-        .route(
-            &format!("{P}/orders/{{id}}/complete"),
-            patch(orders::complete_order),
-        )
-        .route(
-            &format!("{P}/orders/{{id}}/cancel"),
-            patch(orders::cancel_order),
-        )
-        .route(
-            &format!("{P}/orders/{{id}}/approve"),
-            patch(orders::approve_order),
-        )
-        .route(
-            &format!("{P}/orders/{{id}}/resume"),
-            patch(orders::resume_order),
-        )
-        .route(
-            &format!("{P}/orders/{{order_id}}/items"),
-            get(line_items::list_items).post(line_items::create_item),
-        )
-        .route(
-            &format!("{P}/orders/{{order_id}}/items/{{id}}"),
-            get(line_items::show_item)
-                .patch(line_items::update_item)
-                .delete(line_items::delete_item),
-        )
-        .route(
-            &format!("{P}/channels"),
-            get(channels::list_channels).post(channels::create_channel),
-        )
-        .route(
-            &format!("{P}/channels/{{id}}"),
-            get(channels::show_channel)
-                .patch(channels::update_channel)
-                .delete(channels::delete_channel),
-        )
-        .route(
-            &format!("{P}/channels/{{id}}/add_products"),
-            post(channels::add_channel_products),
-        )
-        .route(
-            &format!("{P}/channels/{{id}}/remove_products"),
-            post(channels::remove_channel_products),
-        )
-        .with_state(state)
+    crate::rest::routes::router(ROUTES, state)
 }
 
 /// The authenticated caller of a Spree route (`x-spree-api-key`, or `Authorization: Bearer`

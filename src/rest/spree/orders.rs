@@ -18,6 +18,7 @@ use super::channels::CHANNEL;
 use super::customers::CUSTOMER;
 use super::line_items::{DISCOUNT, LINE_ITEM};
 use super::{Caller, SpreeError};
+use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::money::display_field;
@@ -27,6 +28,8 @@ use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
 use crate::rest::RestState;
+use axum::http::Method;
+use axum::routing::{delete, get, patch, post};
 
 /// Spree's state (or status) → our `OrderStatus`.
 pub fn our_status(v: &str) -> Option<String> {
@@ -641,3 +644,114 @@ pub async fn resume_order(
 ) -> Result<Json<Value>, SpreeError> {
     Ok(transition(&state, principal, &RESUME, id, &headers).await?)
 }
+
+/// The order routes.
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/orders",
+        operation_id: "listOrders",
+        summary: "List orders",
+        scope: "read_orders",
+        query: Query::List(&ROOT),
+        body: Body::None,
+        answer: Answer::Page(&ORDER),
+        handler: || get(list_orders),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/orders",
+        operation_id: "createOrder",
+        summary: "Create a draft order",
+        scope: "write_orders",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "OrderCreateInput",
+            fields: INPUT,
+            required: &["currency"],
+        },
+        answer: Answer::Created(&ORDER),
+        handler: || post(create_order),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/orders/{id}",
+        operation_id: "showOrder",
+        summary: "Show an order",
+        scope: "read_orders",
+        query: Query::One(&ORDER),
+        body: Body::None,
+        answer: Answer::One(&ORDER),
+        handler: || get(show_order),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/orders/{id}",
+        operation_id: "updateOrder",
+        summary: "Update a draft order",
+        scope: "write_orders",
+        query: Query::None,
+        body: Body::Input {
+            graphql_type: "OrderUpdateInput",
+            fields: INPUT,
+            required: &[],
+        },
+        answer: Answer::One(&ORDER),
+        handler: || patch(update_order),
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/api/v3/admin/orders/{id}",
+        operation_id: "deleteOrder",
+        summary: "Delete a draft order",
+        scope: "write_orders",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::NoContent,
+        handler: || delete(delete_order),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/orders/{id}/complete",
+        operation_id: "completeOrder",
+        summary: "Complete (place) a draft order",
+        scope: "write_orders",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::One(&ORDER),
+        handler: || patch(complete_order),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/orders/{id}/cancel",
+        operation_id: "cancelOrder",
+        summary: "Cancel a placed order",
+        scope: "write_orders",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::One(&ORDER),
+        handler: || patch(cancel_order),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/orders/{id}/approve",
+        operation_id: "approveOrder",
+        summary: "Approve a placed order",
+        scope: "write_orders",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::One(&ORDER),
+        handler: || patch(approve_order),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/orders/{id}/resume",
+        operation_id: "resumeOrder",
+        summary: "Resume a canceled order",
+        scope: "write_orders",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::One(&ORDER),
+        handler: || patch(resume_order),
+    },
+];

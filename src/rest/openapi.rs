@@ -1,0 +1,356 @@
+//! `GET /openapi.json`: the OpenAPI 3.1 document of every REST route served, generated from the
+//! route tables ([`super::routes`]) and the resources' field tables; each field's JSON type comes
+//! from the GraphQL type it reads, so the document describes what the routes answer.
+
+use std::collections::HashMap;
+
+use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
+use serde_json::{json, Map, Value};
+
+use super::routes::{Answer, Body, Query, Route};
+use super::translate::filter::FilterKind;
+use super::translate::resource::{Render, Resource};
+
+/// GraphQL type → field → its type, from the SDL.
+struct Types(HashMap<String, HashMap<String, Type>>);
+
+impl Types {
+    fn new(sdl: &str) -> Types {
+        let mut types = HashMap::new();
+        if let Ok(doc) = async_graphql::parser::parse_schema(sdl) {
+            for def in doc.definitions {
+                if let TypeSystemDefinition::Type(t) = def {
+                    let t = t.node;
+                    let fields: HashMap<String, Type> = match t.kind {
+                        TypeKind::Object(o) => o
+                            .fields
+                            .into_iter()
+                            .map(|f| (f.node.name.node.to_string(), f.node.ty.node))
+                            .collect(),
+                        TypeKind::InputObject(i) => i
+                            .fields
+                            .into_iter()
+                            .map(|f| (f.node.name.node.to_string(), f.node.ty.node))
+                            .collect(),
+                        _ => continue,
+                    };
+                    types.insert(t.name.node.to_string(), fields);
+                }
+            }
+        }
+        Types(types)
+    }
+
+    fn field(&self, ty: &str, field: &str) -> Option<&Type> {
+        self.0.get(ty)?.get(field)
+    }
+}
+
+/// The JSON schema of a GraphQL type as the REST dialects write it.
+fn schema_of(ty: &Type) -> Value {
+    let inner = match &ty.base {
+        BaseType::Named(name) => match name.as_str() {
+            "Int" => json!({"type": "integer"}),
+            "Float" => json!({"type": "number"}),
+            "Boolean" => json!({"type": "boolean"}),
+            "DateTime" => json!({"type": "string", "format": "date-time"}),
+            "Decimal" => json!({"type": "string", "format": "decimal"}),
+            "JSON" => json!({"type": "object"}),
+            _ => json!({"type": "string"}),
+        },
+        BaseType::List(item) => json!({"type": "array", "items": schema_of(item)}),
+    };
+    if ty.nullable {
+        nullable(inner)
+    } else {
+        inner
+    }
+}
+
+fn nullable(mut schema: Value) -> Value {
+    if let Some(t) = schema.get("type").cloned() {
+        schema["type"] = json!([t, "null"]);
+    }
+    schema
+}
+
+/// The field a `select` text reads first (`firstName`, `customer { id }` → `customer`).
+fn head(select: &str) -> &str {
+    select
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .next()
+        .unwrap_or("")
+}
+
+fn resource_schema(types: &Types, r: &Resource) -> Value {
+    let mut props = Map::new();
+    for f in r.public_fields() {
+        let schema = match f.render {
+            Render::Value => types
+                .field(r.graphql_type, head(f.select))
+                .map_or(json!({}), schema_of),
+            Render::IdOf => json!({"type": ["string", "null"]}),
+            Render::Fixed(value) => match value() {
+                Value::Null => json!({"type": "null"}),
+                Value::Bool(_) => json!({"type": "boolean"}),
+                Value::Number(_) => json!({"type": "integer"}),
+                Value::String(_) => json!({"type": "string"}),
+                Value::Array(_) => json!({"type": "array"}),
+                Value::Object(_) => json!({"type": "object"}),
+            },
+            Render::Computed(_) => json!({"type": ["string", "null"]}),
+        };
+        props.insert(f.name.to_owned(), schema);
+    }
+    for e in r.expands {
+        let item = json!({"$ref": format!("#/components/schemas/{}", e.resource.graphql_type)});
+        let schema = match e.shape {
+            super::translate::resource::Shape::One => json!({"oneOf": [item, {"type": "null"}]}),
+            _ => json!({"type": "array", "items": item}),
+        };
+        props.insert(e.name.to_owned(), schema);
+    }
+    json!({
+        "type": "object",
+        "required": ["id"],
+        "properties": props,
+        "description": format!("Reads the GraphQL type `{}`. Associations appear when expanded.", r.graphql_type),
+    })
+}
+
+fn param(name: &str, location: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": location, "required": location == "path", "description": description, "schema": schema})
+}
+
+fn query_params(q: &Query) -> Vec<Value> {
+    let (resource, list) = match q {
+        Query::None => return Vec::new(),
+        Query::One(r) | Query::Embedded(r) => (*r, None),
+        Query::List(root) => (root.resource, Some(*root)),
+    };
+    let fields: Vec<&str> = resource.public_fields().map(|f| f.name).collect();
+    let expands: Vec<&str> = resource.expands.iter().map(|e| e.name).collect();
+    let mut out = vec![
+        param(
+            "fields",
+            "query",
+            &format!("Comma-separated fields to include; `id` always is. One of: {}.", fields.join(", ")),
+            json!({"type": "string"}),
+        ),
+        param(
+            "expand",
+            "query",
+            &format!("Comma-separated associations to embed, dot notation for nested ones (at most 4 levels). One of: {}.", if expands.is_empty() { "none".to_owned() } else { expands.join(", ") }),
+            json!({"type": "string"}),
+        ),
+    ];
+    if let Some(root) = list {
+        out.push(param(
+            "page",
+            "query",
+            "Page number (1-based). At most 10,000 rows may be skipped.",
+            json!({"type": "integer", "minimum": 1, "default": 1}),
+        ));
+        out.push(param(
+            "limit",
+            "query",
+            "Records per page.",
+            json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 25}),
+        ));
+        let sorts: Vec<&str> = root.sorts.iter().map(|s| s.key).collect();
+        out.push(param(
+            "sort",
+            "query",
+            &format!(
+                "Comma-separated sort keys, `-` for descending: {}.",
+                sorts.join(", ")
+            ),
+            json!({"type": "string"}),
+        ));
+        if root.search {
+            out.push(param(
+                "q[search]",
+                "query",
+                "Free-text search.",
+                json!({"type": "string"}),
+            ));
+        }
+        for a in root.filters {
+            for p in a.kind.predicates() {
+                let schema = match (a.kind, p.takes_list()) {
+                    (_, true) => json!({"type": "array", "items": {"type": "string"}}),
+                    (FilterKind::Int, false) => json!({"type": "integer"}),
+                    (FilterKind::Bool, false) => json!({"type": "boolean"}),
+                    _ => json!({"type": "string"}),
+                };
+                let name = format!("q[{}_{}]", a.attr, p.as_str());
+                out.push(param(&name, "query", "Ransack condition.", schema));
+            }
+        }
+    }
+    out
+}
+
+fn body_schema(types: &Types, b: &Body) -> Option<Value> {
+    match b {
+        Body::None => None,
+        Body::Schema(f) => Some(f()),
+        Body::Input {
+            graphql_type,
+            fields,
+            required,
+        } => {
+            let mut props = Map::new();
+            for f in fields.iter() {
+                let mut schema = types
+                    .field(graphql_type, f.gql)
+                    .map_or(json!({}), schema_of);
+                if let Some(t) = schema.get("type").cloned() {
+                    // A body may leave out or null any field the route does not require.
+                    if !t.is_array() && !required.contains(&f.rest) {
+                        schema = nullable(schema);
+                    }
+                }
+                props.insert(f.rest.to_owned(), schema);
+            }
+            Some(json!({"type": "object", "properties": props, "required": required}))
+        }
+    }
+}
+
+fn error_response(description: &str) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}})
+}
+
+/// The OpenAPI document of `routes` (`sdl`: the GraphQL schema the resources read).
+pub fn document(title: &str, routes: &[&'static [Route]], sdl: &str) -> Value {
+    let types = Types::new(sdl);
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    schemas.insert(
+        "ErrorResponse".into(),
+        json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "details": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}}}),
+    );
+    schemas.insert(
+        "PaginationMeta".into(),
+        json!({"type": "object", "required": ["page", "limit", "count", "pages", "from", "to", "in"], "properties": {
+            "page": {"type": "integer"}, "limit": {"type": "integer"}, "count": {"type": "integer"}, "pages": {"type": "integer"},
+            "from": {"type": "integer"}, "to": {"type": "integer"}, "in": {"type": "integer"},
+            "previous": {"type": ["integer", "null"]}, "next": {"type": ["integer", "null"]}}}),
+    );
+    let add_resource = |r: &'static Resource, schemas: &mut Map<String, Value>| {
+        let mut stack = vec![r];
+        while let Some(r) = stack.pop() {
+            if !schemas.contains_key(r.graphql_type) {
+                schemas.insert(r.graphql_type.to_owned(), resource_schema(&types, r));
+                stack.extend(r.expands.iter().map(|e| e.resource));
+            }
+        }
+        json!({"$ref": format!("#/components/schemas/{}", r.graphql_type)})
+    };
+    for r in routes.iter().flat_map(|g| g.iter()) {
+        let mut parameters: Vec<Value> = r
+            .path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            .map(|p| param(p, "path", "Prefixed ID.", json!({"type": "string"})))
+            .collect();
+        parameters.extend(query_params(&r.query));
+        let mut responses = Map::new();
+        match &r.answer {
+            Answer::Page(res) => {
+                let item = add_resource(res, &mut schemas);
+                responses.insert("200".into(), json!({"description": "A page", "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["data", "meta"],
+                    "properties": {"data": {"type": "array", "items": item}, "meta": {"$ref": "#/components/schemas/PaginationMeta"}}}}}}));
+            }
+            Answer::One(res) => {
+                let item = add_resource(res, &mut schemas);
+                responses.insert("200".into(), json!({"description": "The record", "content": {"application/json": {"schema": item}}}));
+            }
+            Answer::Created(res) => {
+                let item = add_resource(res, &mut schemas);
+                responses.insert("201".into(), json!({"description": "Created", "content": {"application/json": {"schema": item}}}));
+            }
+            Answer::NoContent => {
+                responses.insert("204".into(), json!({"description": "Done"}));
+            }
+            Answer::Schema(f) => {
+                responses.insert("200".into(), json!({"description": "Done", "content": {"application/json": {"schema": f()}}}));
+            }
+        }
+        responses.insert(
+            "400".into(),
+            error_response(
+                "A malformed parameter or body (`invalid_request`), naming it in `details`",
+            ),
+        );
+        responses.insert(
+            "401".into(),
+            error_response(
+                "No or a wrong credential (`authentication_required`, `authentication_failed`)",
+            ),
+        );
+        responses.insert(
+            "403".into(),
+            error_response(&format!(
+                "The credential lacks `{}` (`access_denied`)",
+                r.scope
+            )),
+        );
+        if r.path.contains('{') {
+            responses.insert(
+                "404".into(),
+                error_response("Not found for this merchant (`record_not_found`)"),
+            );
+        }
+        if !matches!(r.body, Body::None) || r.method != axum::http::Method::GET {
+            responses.insert(
+                "409".into(),
+                error_response("A concurrent change or a reused `Idempotency-Key`"),
+            );
+            responses.insert(
+                "422".into(),
+                error_response("The domain refused it (`validation_error`, details by field)"),
+            );
+        }
+        responses.insert(
+            "429".into(),
+            error_response("Too many failed credential attempts (`rate_limit_exceeded`)"),
+        );
+        let mut op = json!({
+            "operationId": r.operation_id,
+            "summary": r.summary,
+            "description": format!("**Required scope:** `{}`.", r.scope),
+            "parameters": parameters,
+            "responses": responses,
+            "security": [{"api_key": []}, {"bearer_auth": []}],
+        });
+        if let Some(schema) = body_schema(&types, &r.body) {
+            op["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": schema}}});
+        }
+        if r.method != axum::http::Method::GET && r.method != axum::http::Method::DELETE {
+            op["parameters"]
+                .as_array_mut()
+                .map(|p| p.push(param("Idempotency-Key", "header", "Retries with the same key get the first answer and write nothing twice (24 h).", json!({"type": "string"}))));
+        }
+        let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
+        entry[r.method.as_str().to_ascii_lowercase()] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": env!("CARGO_PKG_VERSION"),
+                 "description": "REST compatibility routes of commerce-gateway, each translated onto the GraphQL schema (`/graphql`)."},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "api_key": {"type": "apiKey", "in": "header", "name": "x-spree-api-key", "description": "A secret API key (`sk_…`)."},
+                "bearer_auth": {"type": "http", "scheme": "bearer", "description": "A secret API key or an access token (JWT) from `POST /oauth/token`."}
+            }
+        }
+    })
+}
