@@ -2,6 +2,7 @@
 //! parameters and every kind of bad input, tenant isolation and scopes.
 
 mod channels;
+mod conformance;
 mod customer_groups;
 mod customers;
 mod errors;

@@ -1,0 +1,338 @@
+//! Replays the request examples of every Spree operation we serve, taken from the reference
+//! OpenAPI document (`spree-admin-api-v3.openapi.yaml`, a copy of
+//! `shared/reference/spree-admin-api-v3.openapi.yaml`), against a seeded database, and checks
+//! each answer's status and body against the document: the success status it names, the
+//! component schema of the resource (a JSON Schema validator), and every key of its example.
+//! All mismatches are listed at once.
+
+use std::collections::BTreeSet;
+
+use commerce_gateway::rest::routes::{Answer, Route};
+use reqwest::Method;
+use serde_json::{json, Map, Value};
+
+use super::{Spree, ALL};
+use crate::common::{spawn, TestApp};
+
+const SPEC: &str = include_str!("spree-admin-api-v3.openapi.yaml");
+
+/// OpenAPI 3.0's `nullable` as JSON Schema: a `null` type (or alternative) added.
+fn json_schema(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (_, child) in m.iter_mut() {
+                json_schema(child);
+            }
+            if m.remove("nullable") == Some(Value::Bool(true)) {
+                if let Some(t) = m.get("type").cloned() {
+                    m.insert("type".into(), json!([t, "null"]));
+                    if let Some(Value::Array(e)) = m.get_mut("enum") {
+                        e.push(Value::Null);
+                    }
+                } else {
+                    let inner = Value::Object(std::mem::take(m));
+                    m.insert("anyOf".into(), json!([inner, {"type": "null"}]));
+                }
+            }
+            m.remove("example");
+        }
+        Value::Array(a) => a.iter_mut().for_each(json_schema),
+        _ => {}
+    }
+}
+
+/// Fresh records the operations act on, created through the routes themselves.
+struct Fixtures<'a> {
+    s: Spree<'a>,
+    variants: Vec<String>,
+    products: Vec<String>,
+    n: std::cell::Cell<u32>,
+}
+
+impl Fixtures<'_> {
+    fn unique(&self) -> u32 {
+        self.n.set(self.n.get() + 1);
+        self.n.get()
+    }
+    async fn id(&self, method: Method, path: &str, body: Value) -> String {
+        let (st, v) = self.s.call(method, path, Some(body)).await;
+        assert!(st == 201 || st == 200, "fixture {path}: {st} {v}");
+        v["id"].as_str().expect("id").to_owned()
+    }
+    async fn customer(&self) -> String {
+        let n = self.unique();
+        self.id(Method::POST, "/customers", json!({"email": format!("fixture{n}@example.com"), "first_name": "Fix", "last_name": "Ture"})).await
+    }
+    async fn group(&self) -> String {
+        let n = self.unique();
+        self.id(
+            Method::POST,
+            "/customer_groups",
+            json!({"name": format!("Group {n}")}),
+        )
+        .await
+    }
+    async fn channel(&self) -> String {
+        let n = self.unique();
+        self.id(
+            Method::POST,
+            "/channels",
+            json!({"name": format!("Channel {n}")}),
+        )
+        .await
+    }
+    async fn address(&self, customer: &str) -> String {
+        self.id(
+            Method::POST,
+            &format!("/customers/{customer}/addresses"),
+            json!({"address1": "1 Lovely Street", "city": "New York", "postal_code": "10118", "country_iso": "US"}),
+        )
+        .await
+    }
+    async fn draft(&self) -> String {
+        let n = self.unique();
+        self.id(
+            Method::POST,
+            "/orders",
+            json!({"currency": "USD", "email": format!("buyer{n}@example.com"), "items": [{"variant_id": self.variants[0], "quantity": 1}]}),
+        )
+        .await
+    }
+    async fn placed(&self) -> String {
+        let id = self.draft().await;
+        let (st, v) = self
+            .s
+            .patch(&format!("/orders/{id}/complete"), json!({}))
+            .await;
+        assert_eq!(st, 200, "{v}");
+        id
+    }
+    async fn item(&self, order: &str) -> String {
+        let (_, items) = self.s.get(&format!("/orders/{order}/items")).await;
+        items["data"][0]["id"].as_str().expect("item").to_owned()
+    }
+
+    /// The path with its parameters filled for `route`.
+    async fn path(&self, route: &Route) -> String {
+        let p = route.path.trim_start_matches("/api/v3/admin");
+        let m = &route.method;
+        let mut out = p.to_owned();
+        if p.starts_with("/customers/{customer_id}") {
+            let c = self.customer().await;
+            if p.ends_with("{id}") {
+                let a = self.address(&c).await;
+                out = out.replace("{id}", &a);
+            }
+            out = out.replace("{customer_id}", &c);
+        } else if p.starts_with("/customers/{id}") {
+            out = out.replace("{id}", &self.customer().await);
+        } else if p.starts_with("/customer_groups/{id}") {
+            out = out.replace("{id}", &self.group().await);
+        } else if p.starts_with("/channels/{id}") {
+            out = out.replace("{id}", &self.channel().await);
+        } else if p.starts_with("/orders/{order_id}") {
+            let o = self.draft().await;
+            if p.ends_with("{id}") {
+                let li = self.item(&o).await;
+                out = out.replace("{id}", &li);
+            }
+            out = out.replace("{order_id}", &o);
+        } else if p.starts_with("/orders/{id}") {
+            let o = if p.ends_with("/cancel") || p.ends_with("/approve") {
+                self.placed().await
+            } else if p.ends_with("/resume") {
+                let o = self.placed().await;
+                self.s
+                    .patch(&format!("/orders/{o}/cancel"), json!({}))
+                    .await;
+                o
+            } else {
+                self.draft().await
+            };
+            out = out.replace("{id}", &o);
+        }
+        let _ = m;
+        out
+    }
+
+    /// Example IDs of the document replaced by ours of the same kind; emails made unique.
+    async fn body(&self, example: &Value) -> Value {
+        let mut v = example.clone();
+        let mut strings = Vec::new();
+        collect_strings(&v, &mut strings);
+        for s in strings {
+            let new = if s.starts_with("cus_") {
+                Some(self.customer().await)
+            } else if s.starts_with("cg_") {
+                Some(self.group().await)
+            } else if s.starts_with("variant_") {
+                Some(self.variants[1].clone())
+            } else if s.starts_with("prod_") {
+                Some(self.products[0].clone())
+            } else if s.starts_with("ch_") {
+                Some(self.channel().await)
+            } else if s.contains('@') {
+                Some(format!("n{}-{s}", self.unique()))
+            } else {
+                None
+            };
+            if let Some(new) = new {
+                replace_string(&mut v, &s, &new);
+            }
+        }
+        v
+    }
+}
+
+fn collect_strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| collect_strings(x, out)),
+        Value::Object(m) => m.values().for_each(|x| collect_strings(x, out)),
+        _ => {}
+    }
+}
+
+fn replace_string(v: &mut Value, from: &str, to: &str) {
+    match v {
+        Value::String(s) if s == from => *s = to.to_owned(),
+        Value::Array(a) => a.iter_mut().for_each(|x| replace_string(x, from, to)),
+        Value::Object(m) => m.values_mut().for_each(|x| replace_string(x, from, to)),
+        _ => {}
+    }
+}
+
+/// The request example of an operation: the body schema's own example, else one built from
+/// its properties' examples.
+fn request_example(op: &Value) -> Option<Value> {
+    let schema = op.pointer("/requestBody/content/application~1json/schema")?;
+    if let Some(e) = schema.get("example") {
+        return Some(e.clone());
+    }
+    let mut body = Map::new();
+    for (k, p) in schema.get("properties")?.as_object()? {
+        if let Some(e) = p.get("example") {
+            body.insert(k.clone(), e.clone());
+        }
+    }
+    Some(Value::Object(body))
+}
+
+async fn fixtures(app: &TestApp) -> Fixtures<'_> {
+    let s = Spree::new(app, "alpha", ALL).await;
+    let d = app
+        .data(&s.key, "{ variants(first: 50) { nodes { id product { id } prices { currency priceList { id } } } } }", json!({}))
+        .await;
+    let priced: Vec<&Value> = d["variants"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| {
+            v["prices"].as_array().is_some_and(|p| {
+                p.iter()
+                    .any(|p| p["currency"] == "USD" && p["priceList"].is_null())
+            })
+        })
+        .collect();
+    Fixtures {
+        variants: priced
+            .iter()
+            .map(|v| v["id"].as_str().unwrap().to_owned())
+            .collect(),
+        products: priced
+            .iter()
+            .map(|v| v["product"]["id"].as_str().unwrap().to_owned())
+            .collect(),
+        s,
+        n: std::cell::Cell::new(0),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_served_operation_answers_as_the_reference_document_says() {
+    let spec: Value = serde_yaml_ng::from_str(SPEC).expect("the reference document parses");
+    let mut components = spec["components"].clone();
+    json_schema(&mut components);
+    let app = spawn().await;
+    app.seed("alpha", 5, 5).await;
+    let fx = fixtures(&app).await;
+    assert!(fx.variants.len() >= 2, "the seed has priced variants");
+
+    let mut mismatches: Vec<String> = Vec::new();
+    let mut replayed = 0;
+    for route in commerce_gateway::rest::spree::ROUTES
+        .iter()
+        .flat_map(|g| g.iter())
+    {
+        let name = format!("{} {}", route.method, route.path);
+        let method = route.method.as_str().to_ascii_lowercase();
+        let Some(op) = spec["paths"].get(route.path).and_then(|p| p.get(&method)) else {
+            mismatches.push(format!("{name}: not in the reference document"));
+            continue;
+        };
+        let path = fx.path(route).await;
+        let body = match request_example(op) {
+            Some(e) => Some(fx.body(&e).await),
+            None if route.method == Method::GET || route.method == Method::DELETE => None,
+            None => Some(json!({})),
+        };
+        let (status, answer) = fx.s.call(route.method.clone(), &path, body.clone()).await;
+        replayed += 1;
+        let documented: BTreeSet<u16> = op["responses"]
+            .as_object()
+            .map(|r| {
+                r.keys()
+                    .filter_map(|k| k.parse().ok())
+                    .filter(|s: &u16| *s < 300)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !documented.contains(&status) {
+            mismatches.push(format!(
+                "{name}: status {status} (document: {documented:?}) for {body:?}: {answer}"
+            ));
+            continue;
+        }
+        // The body against the resource's component schema.
+        let item_schema = |resource: &commerce_gateway::rest::translate::resource::Resource| json!({"$ref": format!("#/components/schemas/{}", resource.graphql_type)});
+        let schema = match &route.answer {
+            Answer::Page(r) => Some(
+                json!({"type": "object", "required": ["data", "meta"], "properties": {
+                "data": {"type": "array", "items": item_schema(r)}, "meta": {"$ref": "#/components/schemas/PaginationMeta"}}}),
+            ),
+            Answer::One(r) | Answer::Created(r) => Some(item_schema(r)),
+            Answer::NoContent | Answer::Schema(_) => None,
+        };
+        if let Some(mut schema) = schema {
+            schema["components"] = components.clone();
+            let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+            for e in validator.iter_errors(&answer) {
+                mismatches.push(format!("{name}: {} at {}", e, e.instance_path));
+            }
+        }
+        // Every key of the document's example is in ours.
+        let example = op["responses"][status.to_string()]
+            .pointer("/content/application~1json/example")
+            .cloned();
+        if let Some(example) = example {
+            let (ours, theirs) = match (&answer.get("data"), example.get("data")) {
+                (Some(a), Some(e)) => (a.get(0).cloned(), e.get(0).cloned()),
+                _ => (Some(answer.clone()), Some(example.clone())),
+            };
+            if let (Some(Value::Object(ours)), Some(Value::Object(theirs))) = (ours, theirs) {
+                for key in theirs.keys() {
+                    if !ours.contains_key(key) {
+                        mismatches.push(format!("{name}: the example's `{key}` is missing"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(replayed >= 40, "replayed {replayed} operations");
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
