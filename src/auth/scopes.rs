@@ -99,6 +99,16 @@ pub fn parse_one(name: &str) -> Option<Vec<Scope>> {
         "read_settings" | "read_stores" => vec![StoresRead],
         "write_settings" | "write_stores" => vec![StoresWrite],
         "read_reports" => vec![ExportsRead],
+        // Spree's catch-alls: every read of the admin API, or every write (and so every read).
+        // Migrations stay explicit: they rewrite history in bulk.
+        "read_all" => vec![
+            CustomersRead, OrdersRead, StoresRead, CatalogRead, PricingRead, PromotionsRead,
+            ExportsRead,
+        ],
+        "write_all" => vec![
+            CustomersWrite, OrdersWrite, StoresWrite, CatalogWrite, PricingWrite,
+            PromotionsWrite, ExportsRead,
+        ],
         _ => return None,
     })
 }
@@ -165,6 +175,9 @@ mod tests {
 
     #[test]
     fn parses_canonical_and_spree_names() {
+        let all = ScopeSet::parse("write_all").unwrap();
+        assert!(all.allows(Scope::PromotionsRead) && all.allows(Scope::OrdersWrite));
+        assert!(!all.allows(Scope::MigrationsWrite));
         let s = ScopeSet::parse("customers:write,read_orders write_products").unwrap();
         assert!(s.allows(Scope::CustomersRead));
         assert!(s.allows(Scope::OrdersRead));
