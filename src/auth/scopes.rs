@@ -102,12 +102,22 @@ pub fn parse_one(name: &str) -> Option<Vec<Scope>> {
         // Spree's catch-alls: every read of the admin API, or every write (and so every read).
         // Migrations stay explicit: they rewrite history in bulk.
         "read_all" => vec![
-            CustomersRead, OrdersRead, StoresRead, CatalogRead, PricingRead, PromotionsRead,
+            CustomersRead,
+            OrdersRead,
+            StoresRead,
+            CatalogRead,
+            PricingRead,
+            PromotionsRead,
             ExportsRead,
         ],
         "write_all" => vec![
-            CustomersWrite, OrdersWrite, StoresWrite, CatalogWrite, PricingWrite,
-            PromotionsWrite, ExportsRead,
+            CustomersWrite,
+            OrdersWrite,
+            StoresWrite,
+            CatalogWrite,
+            PricingWrite,
+            PromotionsWrite,
+            ExportsRead,
         ],
         _ => return None,
     })

@@ -36,6 +36,8 @@ pub enum Op {
     Ne(Bind),
     /// `= ANY(array)`; the bind must be an array.
     In(Bind),
+    /// None of the array's values; like [`Op::Ne`], a field without a value matches.
+    NotIn(Bind),
     Gt(Bind),
     Gte(Bind),
     Lt(Bind),
@@ -44,6 +46,8 @@ pub enum Op {
     Contains(String),
     /// Case-insensitive prefix.
     StartsWith(String),
+    /// Case-insensitive suffix.
+    EndsWith(String),
     IsNull(bool),
     /// Array column holds all of these values.
     HasAll(Vec<String>),
@@ -54,11 +58,15 @@ pub enum Op {
     /// One of these values ignoring case, already lowered (see [`Op::in_ignore_case`]):
     /// `lower(field) = ANY(array)`, which the `lower(…)` unique indexes serve.
     InIgnoreCase(Vec<String>),
+    /// None of these values ignoring case, already lowered.
+    NotInIgnoreCase(Vec<String>),
     /// A related row exists whose key is one of these (the bind is an array): the field's SQL is
     /// a correlated subquery its domain wrote, ending with the compared key,
     /// `SELECT 1 FROM t WHERE t.merchant_id = x.merchant_id AND t.parent = x.id AND t.key`,
     /// written as `EXISTS (<field> = ANY(array))`.
     RelatedIn(Bind),
+    /// No related row has one of these keys (`NOT EXISTS`); same field shape.
+    RelatedNotIn(Bind),
     /// `true`: no related row at all (`NOT EXISTS`); `false`: at least one. Same field shape
     /// as [`Op::RelatedIn`].
     NoRelated(bool),
@@ -118,6 +126,13 @@ impl<F: Field> Filter<F> {
                 Op::Eq(v) => sql.push(c).push(" = ").bind(v.clone()),
                 Op::Ne(v) => sql.push(c).push(" IS DISTINCT FROM ").bind(v.clone()),
                 Op::In(v) => sql.push(c).push(" = ANY(").bind(v.clone()).push(")"),
+                // `IS NOT TRUE` keeps rows without a value, as `IS DISTINCT FROM` does for `Ne`.
+                Op::NotIn(v) => sql
+                    .push("(")
+                    .push(c)
+                    .push(" = ANY(")
+                    .bind(v.clone())
+                    .push(")) IS NOT TRUE"),
                 Op::Gt(v) => sql.push(c).push(" > ").bind(v.clone()),
                 Op::Gte(v) => sql.push(c).push(" >= ").bind(v.clone()),
                 Op::Lt(v) => sql.push(c).push(" < ").bind(v.clone()),
@@ -130,6 +145,10 @@ impl<F: Field> Filter<F> {
                     .push(c)
                     .push(" ILIKE ")
                     .bind(Bind::Text(format!("{}%", like_escape(s)))),
+                Op::EndsWith(s) => sql
+                    .push(c)
+                    .push(" ILIKE ")
+                    .bind(Bind::Text(format!("%{}", like_escape(s)))),
                 Op::IsNull(true) => sql.push(c).push(" IS NULL"),
                 Op::IsNull(false) => sql.push(c).push(" IS NOT NULL"),
                 Op::HasAll(v) => sql.push(c).push(" @> ").bind(Bind::Texts(v.clone())),
@@ -146,6 +165,18 @@ impl<F: Field> Filter<F> {
                     .push(") = ANY(")
                     .bind(Bind::Texts(v.clone()))
                     .push(")"),
+                Op::NotInIgnoreCase(v) => sql
+                    .push("(lower(")
+                    .push(c)
+                    .push(") = ANY(")
+                    .bind(Bind::Texts(v.clone()))
+                    .push(")) IS NOT TRUE"),
+                Op::RelatedNotIn(v) => sql
+                    .push("NOT EXISTS (")
+                    .push(c)
+                    .push(" = ANY(")
+                    .bind(v.clone())
+                    .push("))"),
                 Op::RelatedIn(v) => sql
                     .push("EXISTS (")
                     .push(c)
@@ -294,6 +325,9 @@ pub struct PageRequest {
     pub after: Option<Cursor>,
     pub last: Option<usize>,
     pub before: Option<Cursor>,
+    /// Rows skipped before the page (page-numbered clients; bounded by the caller). The
+    /// skipped rows are still read by PostgreSQL: cursors are the fast path.
+    pub offset: usize,
 }
 
 #[derive(Debug)]
@@ -383,6 +417,9 @@ pub async fn fetch_page<T: Listable>(
         .push(dir)
         .push(" LIMIT ")
         .bind(Bind::I64(limit as i64 + 1));
+    if page.offset > 0 {
+        sql.push(" OFFSET ").bind(Bind::I64(page.offset as i64));
+    }
     let mut items: Vec<T> = filter.cache(sql).into_query().load(conn).await?;
     let more = items.len() > limit;
     items.truncate(limit);
@@ -397,7 +434,7 @@ pub async fn fetch_page<T: Listable>(
         Ok(Page {
             items,
             has_next_page: more,
-            has_previous_page: page.after.is_some(),
+            has_previous_page: page.after.is_some() || page.offset > 0,
         })
     }
 }

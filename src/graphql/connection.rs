@@ -20,6 +20,9 @@ use crate::keys::CursorKey;
 /// Largest page a client may ask for.
 pub const MAX_PAGE: i32 = 250;
 pub const DEFAULT_PAGE: usize = 25;
+/// Largest `offset` of a root list: deeper pages are read with cursors, which cost the same at
+/// any depth (an offset still makes PostgreSQL read every row it skips).
+pub const MAX_OFFSET: i32 = 10_000;
 
 /// `first`/`after`/`last`/`before` as the client sent them.
 #[derive(Debug, Default, Clone)]
@@ -28,6 +31,8 @@ pub struct PageArgs {
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    /// Rows to skip, forward only.
+    pub offset: Option<i32>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -119,7 +124,14 @@ impl PageArgs {
             after,
             last,
             before,
+            offset: None,
         }
+    }
+
+    /// With `offset` rows skipped (root lists only).
+    pub fn with_offset(mut self, offset: Option<i32>) -> Self {
+        self.offset = offset;
+        self
     }
 
     /// Validates the arguments and decodes the cursors.
@@ -152,6 +164,22 @@ impl PageArgs {
             .as_deref()
             .map(|c| cursors.decode("before", c))
             .transpose()?;
+        let offset = match self.offset {
+            None | Some(0) => 0,
+            Some(n) if !(0..=MAX_OFFSET).contains(&n) => {
+                return Err(bad_input(
+                    "offset",
+                    format!("`offset` must be between 0 and {MAX_OFFSET}, got {n}: page deeper with `after` cursors"),
+                ))
+            }
+            Some(_) if self.last.is_some() || self.before.is_some() => {
+                return Err(bad_input(
+                    "offset",
+                    "`offset` pages forward only: use it with `first`, not `last` or `before`",
+                ))
+            }
+            Some(n) => n as usize,
+        };
         let first = if first.is_none() && last.is_none() {
             Some(DEFAULT_PAGE)
         } else {
@@ -162,6 +190,7 @@ impl PageArgs {
             after,
             last,
             before,
+            offset,
         })
     }
 }

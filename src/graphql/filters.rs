@@ -80,6 +80,10 @@ pub struct StringFilter {
     pub starts_with: Option<String>,
     /// `true`: the field has no value; `false`: it has one.
     pub is_null: Option<bool>,
+    /// Ends with this text, ignoring case.
+    pub ends_with: Option<String>,
+    /// Equal to none of these values (at most 1000); a field without a value matches.
+    pub not_in: Option<Vec<String>>,
 }
 
 impl StringFilter {
@@ -90,6 +94,7 @@ impl StringFilter {
             ("ne", &self.ne),
             ("contains", &self.contains),
             ("startsWith", &self.starts_with),
+            ("endsWith", &self.ends_with),
         ] {
             if let Some(v) = value {
                 check_text(&format!("{path}.{op}"), v)?;
@@ -97,6 +102,9 @@ impl StringFilter {
         }
         if let Some(v) = &self.in_ {
             check_texts(&format!("{path}.in"), v)?;
+        }
+        if let Some(v) = &self.not_in {
+            check_texts(&format!("{path}.notIn"), v)?;
         }
         Ok(())
     }
@@ -119,8 +127,14 @@ impl StringFilter {
         if let Some(v) = &self.starts_with {
             f.push(column, Op::StartsWith(v.clone()));
         }
+        if let Some(v) = &self.ends_with {
+            f.push(column, Op::EndsWith(v.clone()));
+        }
         if let Some(v) = self.is_null {
             f.push(column, Op::IsNull(v));
+        }
+        if let Some(v) = &self.not_in {
+            f.push(column, Op::NotIn(Bind::Texts(v.clone())));
         }
         Ok(())
     }
@@ -134,11 +148,18 @@ impl StringFilter {
         let rest = StringFilter {
             eq: None,
             in_: None,
+            not_in: None,
             ..self.clone_fields()
         };
         rest.apply(f, column, path)?;
         if let Some(v) = &self.in_ {
             f.push(column, Op::in_ignore_case(v));
+        }
+        if let Some(v) = &self.not_in {
+            f.push(
+                column,
+                Op::NotInIgnoreCase(v.iter().map(|s| s.to_lowercase()).collect()),
+            );
         }
         Ok(())
     }
@@ -151,6 +172,8 @@ impl StringFilter {
             contains: self.contains.clone(),
             starts_with: self.starts_with.clone(),
             is_null: self.is_null,
+            ends_with: self.ends_with.clone(),
+            not_in: self.not_in.clone(),
         }
     }
 }
@@ -175,6 +198,10 @@ pub struct IdFilter {
     pub in_: Option<Vec<ID>>,
     /// `true`: there is no reference; `false`: there is one.
     pub is_null: Option<bool>,
+    /// The ID is not this one; no reference matches too.
+    pub ne: Option<ID>,
+    /// The ID is none of these (at most 1000); no reference matches too.
+    pub not_in: Option<Vec<ID>>,
 }
 
 impl IdFilter {
@@ -196,6 +223,14 @@ impl IdFilter {
         }
         if let Some(v) = self.is_null {
             f.push(column, Op::IsNull(v));
+        }
+        if let Some(id) = &self.ne {
+            let key = ids::decode(kind, id).map_err(|e| bad_id(&format!("{path}.ne"), e))?;
+            f.push(column, Op::Ne(Bind::I64(key)));
+        }
+        if let Some(list) = &self.not_in {
+            let keys = decode_all(kind, list, &format!("{path}.notIn"))?;
+            f.push(column, Op::NotIn(Bind::I64s(keys)));
         }
         Ok(())
     }
@@ -221,6 +256,14 @@ impl IdFilter {
         if let Some(v) = self.is_null {
             f.push(related, Op::NoRelated(v));
         }
+        if let Some(id) = &self.ne {
+            let key = ids::decode(kind, id).map_err(|e| bad_id(&format!("{path}.ne"), e))?;
+            f.push(related, Op::RelatedNotIn(Bind::I64s(vec![key])));
+        }
+        if let Some(list) = &self.not_in {
+            let keys = decode_all(kind, list, &format!("{path}.notIn"))?;
+            f.push(related, Op::RelatedNotIn(Bind::I64s(keys)));
+        }
         Ok(())
     }
 }
@@ -233,6 +276,7 @@ type Comparison<T> = (Option<T>, fn(Bind) -> Op);
 struct Ordered<'a, T> {
     compare: [Comparison<T>; 6],
     in_: &'a Option<Vec<T>>,
+    not_in: &'a Option<Vec<T>>,
     is_null: Option<bool>,
 }
 
@@ -253,6 +297,10 @@ impl<T: Clone> Ordered<'_, T> {
         if let Some(v) = self.in_ {
             check_in_len(&format!("{path}.in"), v.len())?;
             f.push(column, Op::In(many(v.clone())));
+        }
+        if let Some(v) = self.not_in {
+            check_in_len(&format!("{path}.notIn"), v.len())?;
+            f.push(column, Op::NotIn(many(v.clone())));
         }
         if let Some(v) = self.is_null {
             f.push(column, Op::IsNull(v));
@@ -281,6 +329,8 @@ pub struct DateTimeFilter {
     pub lte: Option<DateTime<Utc>>,
     /// `true`: the field has no value; `false`: it has one.
     pub is_null: Option<bool>,
+    /// None of these instants (at most 1000); a field without a value matches.
+    pub not_in: Option<Vec<DateTime<Utc>>>,
 }
 
 impl DateTimeFilter {
@@ -296,6 +346,7 @@ impl DateTimeFilter {
                 (self.lte, Op::Lte),
             ],
             in_: &self.in_,
+            not_in: &self.not_in,
             is_null: self.is_null,
         }
         .push(f, column, path, Bind::Time, Bind::Times)
@@ -320,22 +371,26 @@ pub struct DecimalFilter {
     pub lte: Option<Decimal>,
     /// `true`: the field has no value; `false`: it has one (always true of a required amount).
     pub is_null: Option<bool>,
+    /// Not equal (numerically); a field without a value matches too.
+    pub ne: Option<Decimal>,
+    /// None of these amounts (at most 1000); a field without a value matches.
+    pub not_in: Option<Vec<Decimal>>,
 }
 
 impl DecimalFilter {
     /// Adds the conditions given on `column` to `f`.
     pub fn apply<F: Field>(&self, f: &mut Filter<F>, column: F, path: &str) -> GqlResult<()> {
         Ordered {
-            // No `ne` on amounts.
             compare: [
                 (self.eq, Op::Eq),
-                (None, Op::Ne),
+                (self.ne, Op::Ne),
                 (self.gt, Op::Gt),
                 (self.gte, Op::Gte),
                 (self.lt, Op::Lt),
                 (self.lte, Op::Lte),
             ],
             in_: &self.in_,
+            not_in: &self.not_in,
             is_null: self.is_null,
         }
         .push(f, column, path, Bind::Decimal, Bind::Decimals)
@@ -362,6 +417,8 @@ pub struct IntFilter {
     pub lte: Option<i32>,
     /// `true`: the field has no value; `false`: it has one (always true of a required number).
     pub is_null: Option<bool>,
+    /// None of these values (at most 1000); a field without a value matches.
+    pub not_in: Option<Vec<i32>>,
 }
 
 impl IntFilter {
@@ -377,6 +434,7 @@ impl IntFilter {
                 (self.lte, Op::Lte),
             ],
             in_: &self.in_,
+            not_in: &self.not_in,
             is_null: self.is_null,
         }
         .push(f, column, path, Bind::I32, Bind::I32s)

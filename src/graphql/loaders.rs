@@ -124,6 +124,36 @@ impl Loader<i64> for GroupsOfCustomer {
     }
 }
 
+/// How many members each customer group has.
+pub struct MemberCountOfGroup {
+    db: Db,
+    merchant_id: i64,
+}
+
+impl Loader<i64> for MemberCountOfGroup {
+    type Value = i64;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, i64>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        Ok(
+            crate::domain::customers::queries::member_counts(&mut conn, self.merchant_id, keys)
+                .await
+                .map_err(gql)?
+                .into_iter()
+                .collect(),
+        )
+    }
+}
+
+/// The number of members of a customer group.
+pub async fn member_count(ctx: &Context<'_>, group: i64) -> GqlResult<i64> {
+    Ok(loader::<MemberCountOfGroup>(ctx)?
+        .load_one(group)
+        .await?
+        .unwrap_or(0))
+}
+
 pub struct CustomersOfGroup {
     db: Db,
     merchant_id: i64,
@@ -322,6 +352,7 @@ macro_rules! scoped {
 
 scoped!(
     GroupsOfCustomer,
+    MemberCountOfGroup,
     CustomersOfGroup,
     ProductsOfChannel,
     PromotionUsageLoader,

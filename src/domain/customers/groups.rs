@@ -49,6 +49,7 @@ pub async fn create(
     merchant_id: i64,
     raw_name: &str,
     description: Option<&str>,
+    customer_ids: Option<&[String]>,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
     let root = Path::input();
     let mut errors = Errors::default();
@@ -56,6 +57,19 @@ pub async fn create(
     if let Some(d) = description {
         errors.length(&root.key("description"), d, 0, 1000);
     }
+    let members = match customer_ids {
+        Some(ids) => Some(
+            members(
+                conn,
+                merchant_id,
+                ids,
+                &root.key("customer_ids"),
+                &mut errors,
+            )
+            .await?,
+        ),
+        None => None,
+    };
     if errors.is_empty() && name_taken(conn, merchant_id, &n, None).await? {
         errors.add(
             &root.key("name"),
@@ -73,7 +87,90 @@ pub async fn create(
     .into_query()
     .load(conn)
     .await?;
-    Ok(Ok(ids.into_iter().next().map(|i| i.id).unwrap_or_default()))
+    let id = ids.into_iter().next().map(|i| i.id).unwrap_or_default();
+    if let Some(members) = members {
+        replace_members(conn, merchant_id, id, members).await?;
+    }
+    Ok(Ok(id))
+}
+
+/// The customers `ids` names, checked: at most [`MAX_BULK`], each a customer of the merchant
+/// (errors at `path[i]`); duplicates count once.
+async fn members(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    ids: &[String],
+    path: &Path,
+    errors: &mut Errors,
+) -> Result<Vec<i64>> {
+    if ids.len() > MAX_BULK {
+        errors.add(
+            path,
+            code::LIMIT_EXCEEDED,
+            format!("at most {MAX_BULK} customers"),
+        );
+        return Ok(Vec::new());
+    }
+    let mut keys = Vec::with_capacity(ids.len());
+    let mut decoded = Vec::with_capacity(ids.len());
+    for (i, id) in ids.iter().enumerate() {
+        match ids::decode(Kind::Customer, id) {
+            Ok(k) => {
+                keys.push(k);
+                decoded.push((i, k));
+            }
+            Err(e) => errors.add(&path.index(i), code::INVALID, e.to_string()),
+        }
+    }
+    let existing: HashSet<i64> = filter::by_ids::<super::Customer>(conn, merchant_id, &keys)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    for (i, k) in &decoded {
+        if !existing.contains(k) {
+            errors.add(&path.index(*i), code::NOT_FOUND, "no such customer");
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    Ok(keys)
+}
+
+/// Makes `members` exactly the group's members: others leave, new ones join (two statements).
+async fn replace_members(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    group_id: i64,
+    members: Vec<i64>,
+) -> Result<()> {
+    Sql::with_binds(
+        "DELETE FROM customer_group_memberships WHERE merchant_id = $1 AND customer_group_id = $2 \
+         AND NOT (customer_id = ANY($3))",
+        vec![
+            Bind::I64(merchant_id),
+            Bind::I64(group_id),
+            Bind::I64s(members.clone()),
+        ],
+    )
+    .into_query()
+    .execute(conn)
+    .await?;
+    if !members.is_empty() {
+        Sql::with_binds(
+            "INSERT INTO customer_group_memberships (merchant_id, customer_group_id, customer_id) \
+             SELECT $1, $2, unnest($3::bigint[]) ON CONFLICT DO NOTHING",
+            vec![
+                Bind::I64(merchant_id),
+                Bind::I64(group_id),
+                Bind::I64s(members),
+            ],
+        )
+        .into_query()
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Finds a group of the merchant by public ID, as a field error when absent.
@@ -131,6 +228,7 @@ pub async fn update(
     raw_name: Option<&str>,
     description: Patch<String>,
     expected_updated_at: Option<DateTime<Utc>>,
+    customer_ids: Option<&[String]>,
 ) -> Result<std::result::Result<i64, Vec<FieldError>>> {
     let root = Path::input();
     let group = match lock(conn, merchant_id, id, &Path::field("id")).await? {
@@ -157,8 +255,24 @@ pub async fn update(
             "another group has this name",
         );
     }
+    let members = match customer_ids {
+        Some(ids) => Some(
+            members(
+                conn,
+                merchant_id,
+                ids,
+                &root.key("customer_ids"),
+                &mut errors,
+            )
+            .await?,
+        ),
+        None => None,
+    };
     if !errors.is_empty() {
         return Ok(Err(errors.0));
+    }
+    if let Some(members) = members {
+        replace_members(conn, merchant_id, group.id, members).await?;
     }
     Sql::with_binds(
         "UPDATE customer_groups SET name = $3, description = $4, updated_at = now() WHERE merchant_id = $1 AND id = $2",

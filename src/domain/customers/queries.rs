@@ -114,3 +114,22 @@ pub async fn stats_by_ids(
     );
     Ok(sql.cached().into_query().load(conn).await?)
 }
+
+/// How many customers belong to each of `group_ids` (groups without members are absent), in
+/// one grouped statement served by the memberships' primary key.
+pub async fn member_counts(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    group_ids: &[i64],
+) -> Result<Vec<(i64, i64)>> {
+    use crate::db::schema::customer_group_memberships as m;
+    use diesel::dsl::count_star;
+    use diesel::{ExpressionMethods, QueryDsl};
+    Ok(m::table
+        .filter(m::merchant_id.eq(merchant_id))
+        .filter(m::customer_group_id.eq_any(group_ids))
+        .group_by(m::customer_group_id)
+        .select((m::customer_group_id, count_star()))
+        .load(conn)
+        .await?)
+}

@@ -56,6 +56,7 @@ pub struct LineItem {
     pub discount_total: Decimal,
     pub total: Decimal,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl Row for LineItem {

@@ -18,6 +18,8 @@ pub struct CustomerGroupCreateInput {
     pub name: String,
     /// Description for staff, at most 1,000 characters.
     pub description: Option<String>,
+    /// The group's first members (`cus_…`, at most 10,000); unknown IDs refuse the create.
+    pub customer_ids: Option<Vec<ID>>,
 }
 
 /// Changes to a customer group.
@@ -29,6 +31,9 @@ pub struct CustomerGroupUpdateInput {
     pub description: MaybeUndefined<String>,
     /// Refuse with CONFLICT if the group changed after this time.
     pub expected_updated_at: Option<DateTime<Utc>>,
+    /// The group's members from now on (`cus_…`, at most 10,000): customers not listed leave
+    /// it, as `customerGroupRemoveCustomers` would; omitted, the members stay.
+    pub customer_ids: Option<Vec<ID>>,
 }
 
 /// Result of a customer group mutation.
@@ -114,8 +119,19 @@ impl CustomerGroupMutation {
             &hash,
             move |c| {
                 Box::pin(async move {
+                    let members: Option<Vec<String>> = input
+                        .customer_ids
+                        .as_ref()
+                        .map(|l| l.iter().map(|id| id.to_string()).collect());
                     Ok(single(
-                        groups::create(c, m, &input.name, input.description.as_deref()).await?,
+                        groups::create(
+                            c,
+                            m,
+                            &input.name,
+                            input.description.as_deref(),
+                            members.as_deref(),
+                        )
+                        .await?,
                     ))
                 })
             },
@@ -148,8 +164,21 @@ impl CustomerGroupMutation {
         let outcome = run(ctx, &args, "customerGroupUpdate", None, &(), move |c| {
             Box::pin(async move {
                 let at = expected_at_once(expected_updated_at, input.expected_updated_at)?;
+                let members: Option<Vec<String>> = input
+                    .customer_ids
+                    .as_ref()
+                    .map(|l| l.iter().map(|id| id.to_string()).collect());
                 Ok(single(
-                    groups::update(c, m, &id, input.name.as_deref(), description, at).await?,
+                    groups::update(
+                        c,
+                        m,
+                        &id,
+                        input.name.as_deref(),
+                        description,
+                        at,
+                        members.as_deref(),
+                    )
+                    .await?,
                 ))
             })
         })

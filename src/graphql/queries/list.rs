@@ -119,6 +119,10 @@ const FIRST: &str =
 const AFTER: &str =
     "Start after this cursor (an `endCursor` or edge `cursor` of this list with the same sort).";
 const LAST: &str = "Page size reading backward from `before` (or from the end), 1 to 250.";
+const OFFSET: &str =
+    "Rows to skip before the page, 0 to 10,000, reading forward (for page-numbered \
+     clients: page n of size s is `first: s, offset: (n - 1) × s`). Cursors are the fast path: an \
+     offset still reads every row it skips.";
 const BEFORE: &str =
     "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort).";
 
@@ -157,6 +161,8 @@ impl<L: ListRoot> RootField for List<L> {
             args.push(argument::<Option<String>>(registry, "search", search));
         }
         args.push(argument::<Option<L::Sort>>(registry, "sort", L::SORT));
+        // Last: an argument added to a field keeps the SDL of the others as it was.
+        args.push(argument::<Option<i32>>(registry, "offset", OFFSET));
         args
     }
 
@@ -171,12 +177,13 @@ impl<L: ListRoot> RootField for List<L> {
             None => None,
         };
         let (_, sort) = ctx.param_value::<Option<L::Sort>>("sort", None)?;
+        let (_, offset) = ctx.param_value::<Option<i32>>("offset", None)?;
         RequireScope(L::SCOPE)
             .check(ctx)
             .await
             .map_err(|err| err.into_server_error(ctx.item.pos))?;
         let args = ListArgs {
-            page: PageArgs::new(first, after, last, before),
+            page: PageArgs::new(first, after, last, before).with_offset(offset),
             filter,
             search,
             sort,

@@ -23,6 +23,10 @@ pub struct OrderStatusFilter {
     /// One of these statuses.
     #[graphql(name = "in")]
     pub in_: Option<Vec<OrderStatus>>,
+    /// Any other status.
+    pub ne: Option<OrderStatus>,
+    /// None of these statuses.
+    pub not_in: Option<Vec<OrderStatus>>,
 }
 
 /// Conditions on orders; all given conditions must hold.
@@ -116,6 +120,17 @@ impl FilterInput for OrderFilter {
                 f.push(
                     F::Status,
                     Op::In(Bind::Texts(
+                        v.iter().map(|s| s.as_db().to_owned()).collect(),
+                    )),
+                );
+            }
+            if let Some(v) = s.ne {
+                f.push(F::Status, Op::Ne(Bind::Text(v.as_db().into())));
+            }
+            if let Some(v) = &s.not_in {
+                f.push(
+                    F::Status,
+                    Op::NotIn(Bind::Texts(
                         v.iter().map(|s| s.as_db().to_owned()).collect(),
                     )),
                 );

@@ -58,6 +58,10 @@ impl Customer {
     async fn metadata(&self) -> &serde_json::Value {
         &self.0.metadata
     }
+    /// Staff-only note about the customer (never shown to the customer); null when none.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
     /// The customer's identifier in a legacy system or CRM.
     async fn external_id(&self) -> Option<&str> {
         self.0.external_id.as_deref()
@@ -161,6 +165,10 @@ impl CustomerGroup {
     /// When the group was last renamed or re-described (membership changes do not count); send it back as `expectedUpdatedAt` to refuse an update that would overwrite a newer change.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+    /// How many customers belong to the group.
+    async fn customers_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        loaders::member_count(ctx, self.0.id).await
     }
     /// Members of the group (the first `first`, oldest member first); use
     /// `customers(filter: {customerGroupId…})` at the root to page through all of them.

@@ -142,6 +142,22 @@ impl Order {
     async fn approved_at(&self) -> Option<DateTime<Utc>> {
         self.0.approved_at
     }
+    /// The buyer's ID (`cus_…`), null for a guest: readable with `orders:read` alone, as the
+    /// order's own reference (the buyer itself, `customer`, needs `customers:read`).
+    async fn customer_id(&self) -> Option<ID> {
+        self.0
+            .customer_id
+            .map(|k| ID(ids::encode(Kind::Customer, k)))
+    }
+    /// The store's ID (`st_…`), null when none; the store itself (`store`) needs `stores:read`.
+    async fn store_id(&self) -> Option<ID> {
+        self.0.store_id.map(|k| ID(ids::encode(Kind::Store, k)))
+    }
+    /// The channel's ID (`ch_…`), null when none; the channel itself (`channel`) needs
+    /// `stores:read`.
+    async fn channel_id(&self) -> Option<ID> {
+        self.0.channel_id.map(|k| ID(ids::encode(Kind::Channel, k)))
+    }
     /// The buyer, if known (requires `customers:read`).
     async fn customer(&self, ctx: &Context<'_>) -> GqlResult<Option<Customer>> {
         Ok(loaders::load_opt(ctx, self.0.customer_id)
@@ -217,6 +233,20 @@ impl LineItem {
     /// quantity × price.
     async fn total(&self) -> Decimal {
         money(self.0.total)
+    }
+    /// The variant's ID (`variant_…`): readable with `orders:read` alone (the variant itself,
+    /// `variant`, needs `catalog:read`).
+    async fn variant_id(&self) -> ID {
+        ID(ids::encode(Kind::Variant, self.0.variant_id))
+    }
+    /// When the line was added to its order.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the line last changed (its quantity, or its price or discounts when the draft was
+    /// priced again).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
     }
     /// The order this line belongs to.
     async fn order(&self, ctx: &Context<'_>) -> GqlResult<Option<Order>> {
@@ -311,6 +341,26 @@ impl Discount {
     /// Amount taken off (positive).
     async fn amount(&self) -> Decimal {
         money(self.0.amount)
+    }
+    /// When the discount was given. Discounts are never edited (a draft priced again gets new
+    /// ones), so this is also `updatedAt`.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// Same as `createdAt`: a discount does not change once given.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The promotion's ID (`promo_…`), null once the promotion is deleted; the promotion itself
+    /// (`promotion`) needs `promotions:read`.
+    async fn promotion_id(&self) -> Option<ID> {
+        self.0
+            .promotion_id
+            .map(|k| ID(ids::encode(Kind::Promotion, k)))
+    }
+    /// The order it was given on.
+    async fn order(&self, ctx: &Context<'_>) -> GqlResult<Option<Order>> {
+        Ok(loaders::load(ctx, self.0.order_id).await?.map(Order))
     }
     /// The line it applies to; null for an order-level discount.
     async fn line_item(&self, ctx: &Context<'_>) -> GqlResult<Option<LineItem>> {

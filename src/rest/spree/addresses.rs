@@ -123,6 +123,9 @@ const INPUT: &[InputField] = &[
     },
 ];
 
+/// Body fields a create needs.
+const CREATE_REQUIRED: &[&str] = &["address1", "city", "country_iso"];
+
 const READ_ONLY: &[&str] = &[
     "id",
     "full_name",
@@ -243,6 +246,7 @@ pub async fn create_address(
     body: Bytes,
 ) -> Result<Response, SpreeError> {
     let object = body::object(&headers, &body)?;
+    body::required(&object, CREATE_REQUIRED)?;
     let (input, names) = body::input(object, INPUT, READ_ONLY)?;
     let mut vars = Map::new();
     vars.insert("customer".into(), Value::String(customer_id));
@@ -325,7 +329,7 @@ pub static ROUTES: &[Route] = &[
         body: Body::Input {
             graphql_type: "CustomerAddressCreateInput",
             fields: INPUT,
-            required: &["address1", "city", "country_iso"],
+            required: CREATE_REQUIRED,
         },
         answer: Answer::Created(&ADDRESS),
         handler: || post(create_address),

@@ -156,6 +156,9 @@ const INPUT: &[InputField] = &[
     },
 ];
 
+/// Body fields a create needs.
+const CREATE_REQUIRED: &[&str] = &["name"];
+
 const READ_ONLY: &[&str] = &[
     "id",
     "preferred_order_routing_strategy",
@@ -259,6 +262,7 @@ pub async fn create_channel(
     body: Bytes,
 ) -> Result<Response, SpreeError> {
     let object = body::object(&headers, &body)?;
+    body::required(&object, CREATE_REQUIRED)?;
     let (mut input, names) = body::input(object, INPUT, READ_ONLY)?;
     normalize_code(&mut input, true)?;
     let mut vars = Map::new();
@@ -460,7 +464,7 @@ pub static ROUTES: &[Route] = &[
         body: Body::Input {
             graphql_type: "ChannelCreateInput",
             fields: INPUT,
-            required: &["name"],
+            required: CREATE_REQUIRED,
         },
         answer: Answer::Created(&CHANNEL),
         handler: || post(create_channel),

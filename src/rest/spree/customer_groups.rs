@@ -100,6 +100,9 @@ const INPUT: &[InputField] = &[
     },
 ];
 
+/// Body fields a create needs.
+const CREATE_REQUIRED: &[&str] = &["name"];
+
 const READ_ONLY: &[&str] = &["id", "customers_count", "created_at", "updated_at"];
 
 const CREATE: Mutation = Mutation {
@@ -173,6 +176,7 @@ pub async fn create_customer_group(
     body: Bytes,
 ) -> Result<Response, SpreeError> {
     let object = body::object(&headers, &body)?;
+    body::required(&object, CREATE_REQUIRED)?;
     body::id_list(&object, "customer_ids")?;
     let (input, names) = body::input(object, INPUT, READ_ONLY)?;
     let mut vars = Map::new();
@@ -253,7 +257,7 @@ pub static ROUTES: &[Route] = &[
         body: Body::Input {
             graphql_type: "CustomerGroupCreateInput",
             fields: INPUT,
-            required: &["name"],
+            required: CREATE_REQUIRED,
         },
         answer: Answer::Created(&CUSTOMER_GROUP),
         handler: || post(create_customer_group),

@@ -212,6 +212,9 @@ const INPUT: &[InputField] = &[
 ];
 
 /// Fields of the response a client may send back unchanged: ignored.
+/// Body fields a create needs.
+const CREATE_REQUIRED: &[&str] = &["email"];
+
 const READ_ONLY: &[&str] = &[
     "id",
     "full_name",
@@ -315,6 +318,7 @@ pub async fn create_customer(
     body: Bytes,
 ) -> Result<Response, SpreeError> {
     let object = body::object(&headers, &body)?;
+    body::required(&object, CREATE_REQUIRED)?;
     let (input, names) = body::input(object, INPUT, READ_ONLY)?;
     let row = write(&state, principal, &CREATE, input, names, &headers).await?;
     Ok((StatusCode::CREATED, Json(row)).into_response())
@@ -380,7 +384,7 @@ pub static ROUTES: &[Route] = &[
         body: Body::Input {
             graphql_type: "CustomerCreateInput",
             fields: INPUT,
-            required: &["email"],
+            required: CREATE_REQUIRED,
         },
         answer: Answer::Created(&CUSTOMER),
         handler: || post(create_customer),

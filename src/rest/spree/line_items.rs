@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use super::{Caller, SpreeError};
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
-use crate::rest::translate::money::display_field;
+use crate::rest::translate::money::display;
 use crate::rest::translate::operation::{not_found, run, Mutation};
 use crate::rest::translate::page::meta;
 use crate::rest::translate::params::{Accepts, Params};
@@ -39,12 +39,22 @@ fn pointer(row: &Map<String, Value>, key: &str, path: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// The line's currency: its order's.
+fn currency(row: &Map<String, Value>) -> Option<&str> {
+    row.get("_order")?.get("currency")?.as_str()
+}
+
+/// `amount` in the line's currency, for display; null without a currency.
+fn shown(row: &Map<String, Value>, amount: Decimal) -> Value {
+    currency(row)
+        .and_then(|c| display(&amount.to_string(), c))
+        .map_or(Value::Null, Value::String)
+}
+
 /// `display_<field>` of a line in its order's currency.
 macro_rules! display {
     ($name:literal, $field:literal) => {
-        computed($name, &[$field, "currency"], |r| {
-            display_field(r, $field, "currency")
-        })
+        computed($name, &[$field, "_order"], |r| shown(r, decimal(r, $field)))
     };
 }
 
@@ -59,7 +69,7 @@ pub static LINE_ITEM: Resource = Resource {
     graphql_type: "LineItem",
     fields: &[
         value("id", "id"),
-        id_of("variant_id", "variant { id }"),
+        value("variant_id", "variantId"),
         value("quantity", "quantity"),
         computed("currency", &["_order"], |r| {
             pointer(r, "_order", "/currency")
@@ -82,17 +92,17 @@ pub static LINE_ITEM: Resource = Resource {
         }),
         computed(
             "display_adjustment_total",
-            &["discount_total", "currency"],
-            |r| {
-                let mut r = r.clone();
-                r.insert("adjustment".into(), text(-decimal(&r, "discount_total")));
-                display_field(&r, "adjustment", "currency")
-            },
+            &["discount_total", "_order"],
+            |r| shown(r, -decimal(r, "discount_total")),
         ),
         fixed("additional_tax_total", zero_decimal),
-        display!("display_additional_tax_total", "_zero"),
+        computed("display_additional_tax_total", &["_order"], |r| {
+            shown(r, Decimal::ZERO)
+        }),
         fixed("included_tax_total", zero_decimal),
-        display!("display_included_tax_total", "_zero"),
+        computed("display_included_tax_total", &["_order"], |r| {
+            shown(r, Decimal::ZERO)
+        }),
         value("discount_total", "discountTotal"),
         display!("display_discount_total", "discount_total"),
         computed("pre_tax_amount", &["total", "discount_total"], |r| {
@@ -100,24 +110,16 @@ pub static LINE_ITEM: Resource = Resource {
         }),
         computed(
             "display_pre_tax_amount",
-            &["total", "discount_total", "currency"],
-            |r| {
-                let mut r = r.clone();
-                r.insert("amount".into(), text(discounted(&r)));
-                display_field(&r, "amount", "currency")
-            },
+            &["total", "discount_total", "_order"],
+            |r| shown(r, discounted(r)),
         ),
         computed("discounted_amount", &["total", "discount_total"], |r| {
             text(discounted(r))
         }),
         computed(
             "display_discounted_amount",
-            &["total", "discount_total", "currency"],
-            |r| {
-                let mut r = r.clone();
-                r.insert("amount".into(), text(discounted(&r)));
-                display_field(&r, "amount", "currency")
-            },
+            &["total", "discount_total", "_order"],
+            |r| shown(r, discounted(r)),
         ),
         fixed("display_compare_at_amount", null),
         fixed("compare_at_amount", null),
@@ -131,7 +133,6 @@ pub static LINE_ITEM: Resource = Resource {
         fixed("tax_category_id", null),
         value("_order", "order { currency }"),
         value("_variant", "variant { optionsText product { name slug } }"),
-        computed("_zero", &[], |_| json!("0")),
     ],
     expands: &[],
 };
@@ -141,20 +142,18 @@ pub static DISCOUNT: Resource = Resource {
     graphql_type: "Discount",
     fields: &[
         value("id", "id"),
-        id_of("promotion_id", "promotion { id }"),
+        value("promotion_id", "promotionId"),
         value("name", "label"),
         fixed("description", null),
         computed("code", &["_coupon"], |r| pointer(r, "_coupon", "/code")),
         value("amount", "amount"),
         computed("display_amount", &["amount", "_order"], |r| {
-            let mut r = r.clone();
-            r.insert("currency".into(), pointer(&r, "_order", "/order/currency"));
-            display_field(&r, "amount", "currency")
+            shown(r, decimal(r, "amount"))
         }),
         value("created_at", "createdAt"),
         value("updated_at", "updatedAt"),
         value("_coupon", "couponCode { code }"),
-        value("_order", "lineItem { order { currency } }"),
+        value("_order", "order { currency }"),
     ],
     expands: &[],
 };

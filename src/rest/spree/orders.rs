@@ -66,6 +66,14 @@ fn payment_total(row: &Map<String, Value>) -> Decimal {
         .unwrap_or_default()
 }
 
+/// `amount` in the order's currency, for display.
+fn shown(row: &Map<String, Value>, amount: Decimal) -> Value {
+    row.get("currency")
+        .and_then(Value::as_str)
+        .and_then(|c| crate::rest::translate::money::display(&amount.to_string(), c))
+        .map_or(Value::Null, Value::String)
+}
+
 fn text(d: Decimal) -> Value {
     Value::String(d.normalize().to_string())
 }
@@ -85,7 +93,7 @@ pub static ORDER: Resource = Resource {
     fields: &[
         value("id", "id"),
         fixed("market_id", null),
-        id_of("channel_id", "channel { id }"),
+        value("channel_id", "channelId"),
         value("number", "number"),
         value("email", "email"),
         fixed("customer_note", null),
@@ -99,15 +107,8 @@ pub static ORDER: Resource = Resource {
         }),
         computed(
             "display_adjustment_total",
-            &["adjustment_total", "discount_total", "currency"],
-            |r| {
-                let mut r = r.clone();
-                r.insert(
-                    "adjustment_total".into(),
-                    text(-decimal(&r, "discount_total")),
-                );
-                display_field(&r, "adjustment_total", "currency")
-            },
+            &["discount_total", "currency"],
+            |r| shown(r, -decimal(r, "discount_total")),
         ),
         value("discount_total", "discountTotal"),
         display!("display_discount_total", "discount_total"),
@@ -115,9 +116,7 @@ pub static ORDER: Resource = Resource {
         display!("display_tax_total", "tax_total"),
         fixed("included_tax_total", zero_decimal),
         computed("display_included_tax_total", &["currency"], |r| {
-            let mut r = r.clone();
-            r.insert("zero".into(), json!("0"));
-            display_field(&r, "zero", "currency")
+            shown(r, Decimal::ZERO)
         }),
         computed("additional_tax_total", &["tax_total"], |r| {
             r.get("tax_total").cloned().unwrap_or(Value::Null)
@@ -127,9 +126,7 @@ pub static ORDER: Resource = Resource {
         display!("display_total", "total"),
         fixed("gift_card_total", zero_decimal),
         computed("display_gift_card_total", &["currency"], |r| {
-            let mut r = r.clone();
-            r.insert("zero".into(), json!("0"));
-            display_field(&r, "zero", "currency")
+            shown(r, Decimal::ZERO)
         }),
         computed("amount_due", &["total", "_payments"], |r| {
             text((decimal(r, "total") - payment_total(r)).max(Decimal::ZERO))
@@ -138,10 +135,10 @@ pub static ORDER: Resource = Resource {
             "display_amount_due",
             &["total", "_payments", "currency"],
             |r| {
-                let mut r = r.clone();
-                let due = (decimal(&r, "total") - payment_total(&r)).max(Decimal::ZERO);
-                r.insert("due".into(), text(due));
-                display_field(&r, "due", "currency")
+                shown(
+                    r,
+                    (decimal(r, "total") - payment_total(r)).max(Decimal::ZERO),
+                )
             },
         ),
         value("delivery_total", "deliveryTotal"),
@@ -151,9 +148,7 @@ pub static ORDER: Resource = Resource {
         value("completed_at", "completedAt"),
         fixed("store_credit_total", zero_decimal),
         computed("display_store_credit_total", &["currency"], |r| {
-            let mut r = r.clone();
-            r.insert("zero".into(), json!("0"));
-            display_field(&r, "zero", "currency")
+            shown(r, Decimal::ZERO)
         }),
         fixed("covered_by_store_credit", no),
         fixed("gift_card", null),
@@ -169,9 +164,7 @@ pub static ORDER: Resource = Resource {
         fixed("store_owner_notification_delivered", no),
         computed("payment_total", &["_payments"], |r| text(payment_total(r))),
         computed("display_payment_total", &["_payments", "currency"], |r| {
-            let mut r = r.clone();
-            r.insert("paid".into(), text(payment_total(&r)));
-            display_field(&r, "paid", "currency")
+            shown(r, payment_total(r))
         }),
         value("metadata", "metadata"),
         value("canceled_at", "canceledAt"),
@@ -184,7 +177,7 @@ pub static ORDER: Resource = Resource {
         fixed("approver_id", null),
         fixed("canceler_id", null),
         fixed("created_by_id", null),
-        id_of("customer_id", "customer { id }"),
+        value("customer_id", "customerId"),
         value("_status", "status"),
         value("_payments", "payments { amount status }"),
     ],
@@ -372,7 +365,13 @@ const INPUT: &[InputField] = &[
     },
 ];
 
+/// Body fields a create needs.
+const CREATE_REQUIRED: &[&str] = &["currency"];
+
+/// Response fields a client may send back unchanged (ignored), and `locale`: an order's language
+/// is the merchant's, which the gateway does not vary per order.
 const READ_ONLY: &[&str] = &[
+    "locale",
     "id",
     "number",
     "status",
@@ -502,6 +501,7 @@ pub async fn create_order(
     body: Bytes,
 ) -> Result<Response, SpreeError> {
     let object = body::object(&headers, &body)?;
+    body::required(&object, CREATE_REQUIRED)?;
     let (mut input, names) = body::input(object, INPUT, READ_ONLY)?;
     if let Some(list) = input.remove("lineItems") {
         input.insert("lineItems".into(), items(list)?);
@@ -668,7 +668,7 @@ pub static ROUTES: &[Route] = &[
         body: Body::Input {
             graphql_type: "OrderCreateInput",
             fields: INPUT,
-            required: &["currency"],
+            required: CREATE_REQUIRED,
         },
         answer: Answer::Created(&ORDER),
         handler: || post(create_order),

@@ -216,3 +216,14 @@ pub fn id_list(body: &Map<String, Value>, field: &str) -> Result<Option<Vec<Stri
         )),
     }
 }
+
+/// Refuses a body without one of `fields` (absent or null): 400 naming the first missing.
+pub fn required(body: &Map<String, Value>, fields: &[&str]) -> Result<(), Refusal> {
+    match fields
+        .iter()
+        .find(|f| body.get(**f).is_none_or(Value::is_null))
+    {
+        Some(f) => Err(Refusal::param(f, "is required")),
+        None => Ok(()),
+    }
+}
