@@ -226,3 +226,27 @@ async fn validation_failures_are_422_keyed_by_the_bodys_fields() {
         "{e}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retried_write_with_the_same_idempotency_key_returns_the_first_answer() {
+    let app = spawn().await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let send = |email: &'static str| {
+        app.http
+            .post(app.url("/api/v3/admin/customers"))
+            .header("x-spree-api-key", &s.key)
+            .header("Idempotency-Key", "import-42")
+            .json(&json!({"email": email}))
+            .send()
+    };
+    let first: serde_json::Value = send("once@example.com").await.unwrap().json().await.unwrap();
+    let again = send("once@example.com").await.unwrap();
+    assert_eq!(again.status(), 201);
+    let again: serde_json::Value = again.json().await.unwrap();
+    assert_eq!(first["id"], again["id"], "the retry did not create a second customer");
+    let (_, list) = s.get("/customers").await;
+    assert_eq!(list["meta"]["count"], 1);
+    // The same key with another body is a conflict, not a silent replay.
+    let other = send("other@example.com").await.unwrap();
+    assert_eq!(other.status(), 409);
+}

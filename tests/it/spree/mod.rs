@@ -6,6 +6,7 @@ mod conformance;
 mod customer_groups;
 mod customers;
 mod errors;
+mod openapi;
 mod orders;
 
 use reqwest::Method;
