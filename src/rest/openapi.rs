@@ -333,9 +333,9 @@ pub fn document(title: &str, routes: &[&'static [Route]], sdl: &str) -> Value {
                 json!({"required": true, "content": {"application/json": {"schema": schema}}});
         }
         if r.method != axum::http::Method::GET && r.method != axum::http::Method::DELETE {
-            op["parameters"]
-                .as_array_mut()
-                .map(|p| p.push(param("Idempotency-Key", "header", "Retries with the same key get the first answer and write nothing twice (24 h).", json!({"type": "string"}))));
+            if let Some(p) = op["parameters"].as_array_mut() {
+                p.push(param("Idempotency-Key", "header", "Retries with the same key get the first answer and write nothing twice (24 h).", json!({"type": "string"})));
+            }
         }
         let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
         entry[r.method.as_str().to_ascii_lowercase()] = op;

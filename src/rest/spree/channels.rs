@@ -416,22 +416,6 @@ pub async fn remove_channel_products(
     .await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{canonical_code, slug};
-
-    #[test]
-    fn codes_map_between_slugs_and_ours() {
-        assert_eq!(canonical_code("point-of-sale"), "POINT_OF_SALE");
-        assert_eq!(canonical_code("Point of Sale"), "POINT_OF_SALE");
-        assert_eq!(canonical_code("ONLINE"), "ONLINE");
-        assert_eq!(canonical_code("--x--"), "X");
-        assert_eq!(canonical_code("¡!"), "");
-        assert_eq!(slug("POINT_OF_SALE"), "point-of-sale");
-        assert_eq!(canonical_code(&"a".repeat(40)).len(), 32);
-    }
-}
-
 fn product_ids() -> Value {
     json!({"type": "object", "required": ["product_ids"], "properties": {
         "product_ids": {"type": "array", "items": {"type": "string"}}}})
@@ -529,3 +513,19 @@ pub static ROUTES: &[Route] = &[
         handler: || post(remove_channel_products),
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::{canonical_code, slug};
+
+    #[test]
+    fn codes_map_between_slugs_and_ours() {
+        assert_eq!(canonical_code("point-of-sale"), "POINT_OF_SALE");
+        assert_eq!(canonical_code("Point of Sale"), "POINT_OF_SALE");
+        assert_eq!(canonical_code("ONLINE"), "ONLINE");
+        assert_eq!(canonical_code("--x--"), "X");
+        assert_eq!(canonical_code("¡!"), "");
+        assert_eq!(slug("POINT_OF_SALE"), "point-of-sale");
+        assert_eq!(canonical_code(&"a".repeat(40)).len(), 32);
+    }
+}

@@ -136,14 +136,14 @@ async fn groups(
         names.push((format!("g{i}"), "customer_group_ids".into()));
     }
     let data = run(&state.app, principal, &text, vars, &names).await?;
-    for i in 0..groups.len() {
+    for (i, group) in groups.iter().enumerate() {
         let errors = data
             .pointer(&format!("/g{i}/userErrors"))
             .cloned()
             .unwrap_or(Value::Null);
         if let Some(mut r) = body::user_errors(&errors, &[("customerIds".into(), "ids".into())]) {
             if r.code.as_deref() == Some("NOT_FOUND") && r.details.contains_key("base") {
-                r = Refusal::not_found(format!("Customer group {} not found", groups[i]))
+                r = Refusal::not_found(format!("Customer group {group} not found"))
                     .with_code("NOT_FOUND");
             }
             return Err(r.into());

@@ -52,6 +52,9 @@ pub fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// GraphQL input field → REST name, for naming errors.
+pub type Names = Vec<(String, String)>;
+
 /// Renames `body`'s fields onto the GraphQL input (`first_name` → `firstName`). Fields the
 /// resource only reads (`id`, `created_at`: clients often send back what they read) are
 /// ignored; any other unknown field is refused, naming it. Returns the input and, for
@@ -60,7 +63,7 @@ pub fn input(
     body: Map<String, Value>,
     fields: &[InputField],
     read_only: &[&str],
-) -> Result<(Map<String, Value>, Vec<(String, String)>), Refusal> {
+) -> Result<(Map<String, Value>, Names), Refusal> {
     let mut out = Map::with_capacity(body.len());
     let mut names = Vec::new();
     for (key, value) in body {
@@ -136,49 +139,6 @@ pub fn user_errors(errors: &Value, names: &[(String, String)]) -> Option<Refusal
     Some(refusal)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn user_errors_are_keyed_by_the_bodys_names() {
-        let names = vec![(
-            "acceptsMarketing".to_owned(),
-            "accepts_email_marketing".to_owned(),
-        )];
-        let r = user_errors(
-            &json!([
-                {"field": ["input", "0", "email"], "code": "TAKEN", "message": "is already taken"},
-                {"field": ["input", "0", "acceptsMarketing"], "code": "INVALID", "message": "is invalid"},
-                {"field": ["id"], "code": "NOT_FOUND", "message": "not found"},
-            ]),
-            &names,
-        )
-        .unwrap();
-        assert_eq!(r.kind, Kind::Validation);
-        assert_eq!(r.code.as_deref(), Some("TAKEN"));
-        assert_eq!(r.details["email"], vec!["is already taken"]);
-        assert_eq!(r.details["accepts_email_marketing"], vec!["is invalid"]);
-        assert_eq!(r.details["base"], vec!["not found"]);
-        assert!(user_errors(&json!([]), &names).is_none());
-    }
-
-    #[test]
-    fn unknown_body_fields_are_named_and_read_only_ones_ignored() {
-        const FIELDS: &[InputField] = &[InputField {
-            rest: "first_name",
-            gql: "firstName",
-        }];
-        let body = json!({"first_name": "Jane", "id": "cus_x"});
-        let (input, _) = input(body.as_object().unwrap().clone(), FIELDS, &["id"]).unwrap();
-        assert_eq!(Value::Object(input), json!({"firstName": "Jane"}));
-        let body = json!({"frist_name": "Jane"});
-        let e = super::input(body.as_object().unwrap().clone(), FIELDS, &["id"]).unwrap_err();
-        assert_eq!(e.param.as_deref(), Some("frist_name"));
-    }
-}
-
 /// `names` (GraphQL input field → REST name) under the argument path `prefix`
 /// (`input.0`): the paths GraphQL reports a value that failed to parse at.
 pub fn under(prefix: &str, names: Vec<(String, String)>) -> Vec<(String, String)> {
@@ -225,5 +185,48 @@ pub fn required(body: &Map<String, Value>, fields: &[&str]) -> Result<(), Refusa
     {
         Some(f) => Err(Refusal::param(f, "is required")),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn user_errors_are_keyed_by_the_bodys_names() {
+        let names = vec![(
+            "acceptsMarketing".to_owned(),
+            "accepts_email_marketing".to_owned(),
+        )];
+        let r = user_errors(
+            &json!([
+                {"field": ["input", "0", "email"], "code": "TAKEN", "message": "is already taken"},
+                {"field": ["input", "0", "acceptsMarketing"], "code": "INVALID", "message": "is invalid"},
+                {"field": ["id"], "code": "NOT_FOUND", "message": "not found"},
+            ]),
+            &names,
+        )
+        .unwrap();
+        assert_eq!(r.kind, Kind::Validation);
+        assert_eq!(r.code.as_deref(), Some("TAKEN"));
+        assert_eq!(r.details["email"], vec!["is already taken"]);
+        assert_eq!(r.details["accepts_email_marketing"], vec!["is invalid"]);
+        assert_eq!(r.details["base"], vec!["not found"]);
+        assert!(user_errors(&json!([]), &names).is_none());
+    }
+
+    #[test]
+    fn unknown_body_fields_are_named_and_read_only_ones_ignored() {
+        const FIELDS: &[InputField] = &[InputField {
+            rest: "first_name",
+            gql: "firstName",
+        }];
+        let body = json!({"first_name": "Jane", "id": "cus_x"});
+        let (input, _) = input(body.as_object().unwrap().clone(), FIELDS, &["id"]).unwrap();
+        assert_eq!(Value::Object(input), json!({"firstName": "Jane"}));
+        let body = json!({"frist_name": "Jane"});
+        let e = super::input(body.as_object().unwrap().clone(), FIELDS, &["id"]).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("frist_name"));
     }
 }

@@ -69,13 +69,13 @@ pub fn operator(p: Predicate) -> &'static str {
     }
 }
 
+/// A filter variable and the parameters that set each of its paths.
+pub type Translated = (Option<Value>, Vec<(String, String)>);
+
 /// The `filter` variable for `conditions`, and for each GraphQL argument path it sets
 /// (`filter.email.contains`) the parameter that set it, to name it in errors. `None` when
 /// there is no condition.
-pub fn filter(
-    attrs: &[FilterAttr],
-    conditions: &[Condition],
-) -> Result<(Option<Value>, Vec<(String, String)>), Refusal> {
+pub fn filter(attrs: &[FilterAttr], conditions: &[Condition]) -> Result<Translated, Refusal> {
     if conditions.is_empty() {
         return Ok((None, Vec::new()));
     }

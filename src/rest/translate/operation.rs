@@ -308,19 +308,6 @@ pub fn snake(name: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_become_snake_case_field_names() {
-        assert_eq!(snake("firstName"), "first_name");
-        assert_eq!(snake("isDefaultBilling"), "is_default_billing");
-        assert_eq!(snake_path("input.0.firstName"), "first_name");
-        assert_eq!(snake_path("input.lineItems.3"), "line_items");
-    }
-}
-
 /// The answer of a REST write: the mutation's payload and the plan reshaping its object.
 pub struct Written {
     pub built: Arc<Built>,
@@ -378,5 +365,18 @@ impl Translator {
             }
         }
         Ok(Written { built, payload })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_snake_case_field_names() {
+        assert_eq!(snake("firstName"), "first_name");
+        assert_eq!(snake("isDefaultBilling"), "is_default_billing");
+        assert_eq!(snake_path("input.0.firstName"), "first_name");
+        assert_eq!(snake_path("input.lineItems.3"), "line_items");
     }
 }

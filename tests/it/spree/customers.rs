@@ -239,11 +239,19 @@ async fn a_retried_write_with_the_same_idempotency_key_returns_the_first_answer(
             .json(&json!({"email": email}))
             .send()
     };
-    let first: serde_json::Value = send("once@example.com").await.unwrap().json().await.unwrap();
+    let first: serde_json::Value = send("once@example.com")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let again = send("once@example.com").await.unwrap();
     assert_eq!(again.status(), 201);
     let again: serde_json::Value = again.json().await.unwrap();
-    assert_eq!(first["id"], again["id"], "the retry did not create a second customer");
+    assert_eq!(
+        first["id"], again["id"],
+        "the retry did not create a second customer"
+    );
     let (_, list) = s.get("/customers").await;
     assert_eq!(list["meta"]["count"], 1);
     // The same key with another body is a conflict, not a silent replay.

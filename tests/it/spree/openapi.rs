@@ -12,9 +12,16 @@ async fn the_openapi_document_lists_every_served_route() {
     let doc: Value = res.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let mut operations = 0;
-    for route in commerce_gateway::rest::spree::ROUTES.iter().flat_map(|g| g.iter()) {
+    for route in commerce_gateway::rest::spree::ROUTES
+        .iter()
+        .flat_map(|g| g.iter())
+    {
         let op = &doc["paths"][route.path][route.method.as_str().to_ascii_lowercase()];
-        assert_eq!(op["operationId"], route.operation_id, "{} {}", route.method, route.path);
+        assert_eq!(
+            op["operationId"], route.operation_id,
+            "{} {}",
+            route.method, route.path
+        );
         operations += 1;
     }
     let documented: usize = doc["paths"]
@@ -23,11 +30,17 @@ async fn the_openapi_document_lists_every_served_route() {
         .values()
         .map(|p| p.as_object().unwrap().len())
         .sum();
-    assert_eq!(documented, operations, "no route is documented that is not served");
+    assert_eq!(
+        documented, operations,
+        "no route is documented that is not served"
+    );
     // Field types come from the GraphQL schema.
     let customer = &doc["components"]["schemas"]["Customer"]["properties"];
     assert_eq!(customer["email"]["type"], "string");
-    assert_eq!(customer["first_name"]["type"], serde_json::json!(["string", "null"]));
+    assert_eq!(
+        customer["first_name"]["type"],
+        serde_json::json!(["string", "null"])
+    );
     assert_eq!(customer["orders_count"]["type"], "integer");
     crate::assert_body_snapshot!("spree_openapi", doc);
 }
