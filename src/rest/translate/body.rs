@@ -127,6 +127,11 @@ pub fn user_errors(errors: &Value, names: &[(String, String)]) -> Option<Refusal
             });
         if refusal.code.is_none() {
             refusal.code = Some(code.to_owned());
+            // A stale `expected_updated_at` or a reused idempotency key is a conflict with
+            // another write, not a fault of this body's values.
+            if matches!(code, "CONFLICT" | "IDEMPOTENCY_KEY_REUSED") {
+                refusal.kind = Kind::Conflict;
+            }
         }
         messages.push(format!("{field} {message}"));
         refusal
