@@ -18,6 +18,7 @@
 #   BENCH_PORT=18080            BENCH_POOL_SIZE=16 (server pool)   BENCH_THREADS=2 (wrk/pgbench)
 #   BENCH_WORKERS               server's Tokio worker threads (default: one per core)
 #   CARGO_TARGET_DIR            where the release binary is built (default ./target)
+#   BENCH_BIN                   a built binary to run instead (e.g. to compare two commits)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -72,9 +73,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-log "building the release binary…"
-cargo build --release --quiet
-[ -x "$BIN" ] || die "no binary at $BIN (set CARGO_TARGET_DIR)"
+if [ -n "${BENCH_BIN:-}" ]; then
+  BIN=$BENCH_BIN
+else
+  log "building the release binary…"
+  cargo build --release --quiet
+fi
+[ -x "$BIN" ] || die "no binary at $BIN (set CARGO_TARGET_DIR or BENCH_BIN)"
 
 # --- data ------------------------------------------------------------------------------------
 have_orders() {
