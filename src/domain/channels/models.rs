@@ -1,7 +1,4 @@
-//! Sales channels of a merchant (APP, WEB, KIOSK, POS…).
-
-pub mod commands;
-pub mod queries;
+//! The channel row.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

@@ -1,0 +1,9 @@
+//! Sales channels of a merchant (APP, WEB, KIOSK, POS…).
+//!
+//! Rows in [`models`], reads in [`queries`], writes in [`commands`].
+
+pub mod commands;
+pub mod models;
+pub mod queries;
+
+pub use models::Channel;
