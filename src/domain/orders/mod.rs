@@ -1,13 +1,13 @@
 //! Orders across every channel and store, with their line items, payments, fulfillments and
-//! discounts. Writes: [`commands`] (drafts and their lines, coupon codes) and [`transitions`]
-//! (the state machine), on top of [`draft`] (locked state, pricing, saving) and [`totals`].
+//! discounts. Row structs are in [`models`], reads in [`queries`] and [`stats`], writes in
+//! [`commands`] (drafts and their lines, coupon codes, the state machine in
+//! [`commands::transitions`], on top of [`commands::draft`]: locked state, pricing, saving), and
+//! the arithmetic of an order's totals in [`totals`].
 
 pub mod commands;
-pub mod draft;
 pub mod models;
 pub mod queries;
 pub mod stats;
 pub mod totals;
-pub mod transitions;
 
 pub use models::{Adjustment, Fulfillment, LineItem, Order, Payment};

@@ -1,76 +1,14 @@
 //! Price lists (with their rules) and prices: the base price of a variant per currency, or its
 //! price in a list.
+//!
+//! Rows in [`models`], reads in [`queries`] and [`quote`] (the price a buyer pays), writes in
+//! [`commands`] ([`commands::price_lists`], [`commands::rules`], [`commands::prices`]); [`iso`]
+//! holds the currency and country codes.
 
-pub mod bulk;
+pub mod commands;
 pub mod iso;
-pub mod lists;
+pub mod models;
 pub mod queries;
 pub mod quote;
-pub mod rules;
 
-use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use rust_decimal::Decimal;
-
-use crate::db::schema::{price_lists, price_rules, prices};
-use crate::impl_row;
-
-#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
-#[diesel(table_name = price_lists, check_for_backend(diesel::pg::Pg))]
-pub struct PriceList {
-    pub merchant_id: i64,
-    pub id: i64,
-    pub name: String,
-    pub description: Option<String>,
-    pub status: String,
-    pub position: i32,
-    pub match_policy: String,
-    pub starts_at: Option<DateTime<Utc>>,
-    pub ends_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-impl_row!(PriceList, "price_lists");
-
-impl PriceList {
-    /// Whether the list applies at `at`: active, or scheduled with `at` inside its window.
-    pub fn active_at(&self, at: DateTime<Utc>) -> bool {
-        let in_window =
-            self.starts_at.is_none_or(|s| s <= at) && self.ends_at.is_none_or(|e| at < e);
-        match self.status.as_str() {
-            "active" | "scheduled" => in_window,
-            _ => false,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
-#[diesel(table_name = price_rules, check_for_backend(diesel::pg::Pg))]
-pub struct PriceRule {
-    pub merchant_id: i64,
-    pub id: i64,
-    pub price_list_id: i64,
-    pub kind: String,
-    pub customer_group_id: Option<i64>,
-    pub channel_id: Option<i64>,
-    pub customer_id: Option<i64>,
-    pub min_quantity: Option<i32>,
-    pub market_code: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-impl_row!(PriceRule, "price_rules");
-
-#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
-#[diesel(table_name = prices, check_for_backend(diesel::pg::Pg))]
-pub struct Price {
-    pub merchant_id: i64,
-    pub id: i64,
-    pub variant_id: i64,
-    pub currency: String,
-    pub price_list_id: Option<i64>,
-    pub amount: Decimal,
-    pub compare_at_amount: Option<Decimal>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-impl_row!(Price, "prices");
+pub use models::{Price, PriceList, PriceRule};

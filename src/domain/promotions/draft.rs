@@ -8,8 +8,8 @@ use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 
+use super::commands::input::money;
 use super::evaluate::{Draft, DraftLine};
-use super::input::money;
 use crate::db::sql::{Bind, Sql};
 use crate::domain::validate::{code, Errors, FieldError, Path, MAX_BULK};
 use crate::error::Result;

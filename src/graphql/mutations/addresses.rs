@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::single::{outcome, patch, set};
 use super::{run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
-use crate::domain::customers::addresses::{self, AddressInput};
+use crate::domain::customers::commands::addresses::{self, AddressInput};
 use crate::domain::customers::Address as Row;
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::{run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
+use crate::domain::orders::commands::transitions::{self, Transition};
 use crate::domain::orders::commands::{self, LineChange, LineInput, OrderCreate, OrderUpdate};
-use crate::domain::orders::transitions::{self, Transition};
 use crate::domain::orders::Order as Row;
 use crate::domain::validate::{FieldError, ItemResult, Patch};
 use crate::graphql::context::merchant_id;

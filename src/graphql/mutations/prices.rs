@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{run, Arguments, ErrorPolicy, Outcome, Stored, UserError};
 use crate::auth::Scope;
 use crate::domain::filter;
-use crate::domain::pricing::bulk::{self, UpsertOutcome, MAX_PRICES};
+use crate::domain::pricing::commands::prices::{self as bulk, UpsertOutcome, MAX_PRICES};
 use crate::domain::pricing::Price as PriceRow;
 use crate::domain::validate::{FieldError, ItemResult, Patch};
 use crate::graphql::context::{conn, merchant_id};

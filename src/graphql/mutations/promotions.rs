@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::{expected_at_once, run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
+use crate::domain::promotions::commands::input::{ActionInput, RuleInput};
 use crate::domain::promotions::commands::{self, PromotionInput, Written};
-use crate::domain::promotions::input::{ActionInput, RuleInput};
 use crate::domain::promotions::{CouponCode as CodeRow, Promotion as Row};
 use crate::domain::validate::{ItemResult, Patch};
 use crate::graphql::context::merchant_id;

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::{Arguments, UserError};
 use crate::auth::Scope;
-use crate::domain::stores::overrides::{self, OverrideError};
-use crate::domain::stores::upsert::{self, UpsertError};
+use crate::domain::stores::commands::overrides::{self, OverrideError};
+use crate::domain::stores::commands::upsert::{self, UpsertError};
 use crate::domain::validate::{code, FieldError, Path, Segment};
 use crate::graphql::context::{conn, merchant_id};
 use crate::graphql::errors::{gql, GqlResult};
@@ -210,7 +210,7 @@ impl StoreMutation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::stores::upsert;
+    use crate::domain::stores::commands::upsert;
     use serde_json::json;
 
     #[test]

@@ -1,7 +1,7 @@
 //! The body of the Fire spark integrations `PUT /stores` upsert, one element per store, exactly as
 //! `firespark-integrations-upsert-stores.txt` documents it (snake_case keys).
 //!
-//! These structs are built with serde *after* [`super::upsert`]'s validator has walked the raw JSON
+//! These structs are built with serde *after* [`super`]'s validator has walked the raw JSON
 //! (which is what names a bad field by its path); unknown keys are ignored (for instance the
 //! read-only `cms` of store responses).
 

@@ -12,10 +12,10 @@ use diesel::sql_types;
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::product_commands::{self as products, VariantInput};
-use super::Variant;
+use super::products::{self, VariantInput};
 use crate::db::savepoint::{self, Violation};
 use crate::db::sql::{Bind, Sql};
+use crate::domain::catalog::Variant;
 use crate::domain::validate::{code, Errors, FieldError, Path};
 use crate::domain::write::{self, IdRow, Single};
 use crate::error::{Error, Result};

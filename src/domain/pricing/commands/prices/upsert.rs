@@ -1,18 +1,4 @@
-//! Price writes in bulk: `upsert_many` (keyed by price ID, or by variant + currency + price list,
-//! the list omitted for the base price) and `delete_many`.
-//!
-//! `upsert_many` takes up to [`MAX_PRICES`] items — ten times `MAX_BULK`, because catalogs are
-//! repriced a list at a time — and costs two statements whatever their number: one batched
-//! lookup (variants, price lists, the prices addressed by id and by key) and one write
-//! (`upsert.sql`: an UPDATE by id and INSERT … ON CONFLICT DO UPDATE by key, as CTEs).
-//!
-//! Rules: `amount` ≥ 0 with at most 4 decimals (below 10^15, the column's range);
-//! `compareAtAmount`, when set, has the same shape and is at least `amount` (equal allowed) —
-//! checked against the stored value when it is omitted on an update, and backed by a table
-//! constraint; `currency` is an upper-case ISO 4217 code; an item with `id` may repeat its
-//! variant / currency / list but not change them (IMMUTABLE); an unknown ID, or another
-//! merchant's, is NOT_FOUND on its field; two items addressing the same price are
-//! DUPLICATE_IN_REQUEST. With `RejectEverything` nothing is written when any item fails.
+//! `upsert_many`: check every item, one batched lookup, one write statement.
 
 use std::collections::{HashMap, HashSet};
 
@@ -20,67 +6,18 @@ use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Numeric, Text};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
-use super::iso;
+use super::{PriceInput, UpsertOutcome, MAX_PRICES};
+use crate::domain::pricing::iso;
 use crate::domain::validate::{
-    check_batch_size, code, ErrorPolicy, Errors, FieldError, ItemResult, Patch, Path,
+    check_batch_size, code, ErrorPolicy, Errors, ItemResult, Patch, Path,
 };
 use crate::error::{Error, Result};
 use crate::ids::{self, Kind};
 
-/// Most items `upsert_many` and `delete_many` take in one call.
-pub const MAX_PRICES: usize = 10_000;
-
 /// Largest amount numeric(19,4) holds (exclusive).
 fn max_amount() -> Decimal {
     Decimal::from(1_000_000_000_000_000i64)
-}
-
-/// One price to write.
-#[derive(Debug, Clone, Default)]
-pub struct PriceInput {
-    /// The price (`price_…`) to update; otherwise the price is addressed by its key.
-    pub id: Option<String>,
-    pub variant_id: Option<String>,
-    pub currency: Option<String>,
-    /// Omitted: the base price.
-    pub price_list_id: Option<String>,
-    pub amount: Decimal,
-    /// Keep: leave the stored one (none for a new price); Clear: remove it.
-    pub compare_at_amount: Patch<Decimal>,
-}
-
-impl Serialize for PriceInput {
-    /// For idempotency hashes: every field, `Keep` distinct from `Clear`.
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let compare_at = match &self.compare_at_amount {
-            Patch::Keep => serde_json::Value::String("keep".into()),
-            Patch::Clear => serde_json::Value::Null,
-            Patch::Set(d) => serde_json::json!([d.to_string()]),
-        };
-        (
-            &self.id,
-            &self.variant_id,
-            &self.currency,
-            &self.price_list_id,
-            self.amount.to_string(),
-            compare_at,
-        )
-            .serialize(s)
-    }
-}
-
-/// What `upsert_many` did.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct UpsertOutcome {
-    /// One per item, in input order; `id` is the price written.
-    pub items: Vec<ItemResult>,
-    pub created: usize,
-    pub updated: usize,
-    /// Errors of the request as a whole (nothing was written).
-    #[serde(default)]
-    pub errors: Vec<FieldError>,
 }
 
 /// The (variant, currency, price list) a price is unique on.
@@ -469,79 +406,4 @@ async fn write(
         )
         .load(conn)
         .await?)
-}
-
-#[derive(QueryableByName)]
-struct Id {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-}
-
-/// Deletes prices by ID (up to [`MAX_PRICES`]): a lookup that locks them, then one DELETE.
-/// Unknown IDs, or another merchant's, are NOT_FOUND item errors. Must run inside a transaction.
-pub async fn delete_many(
-    conn: &mut AsyncPgConnection,
-    merchant_id: i64,
-    public_ids: &[String],
-    policy: ErrorPolicy,
-) -> Result<Vec<ItemResult>> {
-    check_batch_size(public_ids.len(), MAX_PRICES, "prices")?;
-    let root = Path::input();
-    let mut errors: Vec<Errors> = public_ids.iter().map(|_| Errors::default()).collect();
-    let keys: Vec<Option<i64>> = public_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            ids::decode(Kind::Price, id)
-                .map_err(|e| errors[i].add(&root.index(i), code::INVALID, e.to_string()))
-                .ok()
-        })
-        .collect();
-    let existing: HashSet<i64> = diesel::sql_query(
-        "SELECT id FROM prices WHERE merchant_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
-    )
-    .bind::<BigInt, _>(merchant_id)
-    .bind::<Array<BigInt>, _>(keys.iter().flatten().copied().collect::<Vec<_>>())
-    .load::<Id>(conn)
-    .await?
-    .into_iter()
-    .map(|r| r.id)
-    .collect();
-    let mut seen = HashSet::new();
-    for (i, k) in keys.iter().enumerate() {
-        let Some(k) = k else { continue };
-        if !existing.contains(k) {
-            errors[i].add(&root.index(i), code::NOT_FOUND, "no such price");
-        } else if !seen.insert(*k) {
-            errors[i].add(
-                &root.index(i),
-                code::DUPLICATE_IN_REQUEST,
-                "the same price is given twice",
-            );
-        }
-    }
-    let mut deleted: HashMap<usize, i64> = HashMap::new();
-    if policy == ErrorPolicy::RejectFailedRows || errors.iter().all(Errors::is_empty) {
-        for (i, k) in keys.iter().enumerate() {
-            if let (Some(k), true) = (k, errors[i].is_empty()) {
-                deleted.insert(i, *k);
-            }
-        }
-        if !deleted.is_empty() {
-            diesel::sql_query("DELETE FROM prices WHERE merchant_id = $1 AND id = ANY($2)")
-                .bind::<BigInt, _>(merchant_id)
-                .bind::<Array<BigInt>, _>(deleted.values().copied().collect::<Vec<_>>())
-                .execute(conn)
-                .await?;
-        }
-    }
-    Ok(errors
-        .into_iter()
-        .enumerate()
-        .map(|(index, e)| ItemResult {
-            index,
-            id: deleted.get(&index).copied(),
-            errors: e.0,
-        })
-        .collect())
 }

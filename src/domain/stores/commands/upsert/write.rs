@@ -1,164 +1,27 @@
-//! The Fire spark integrations store upsert (`PUT /api/integrations/v1/stores`, GraphQL
-//! `storesUpsert`): create or update a merchant's stores by their external `id`, in one
-//! transaction — nothing is written when anything fails.
-//!
-//! Rules, beyond the field constraints of [`super::check`]:
-//! * **400 (validation)**: any field constraint; more than [`MAX_STORES`] stores; `name` missing
-//!   when a store is created; a `timezone` PostgreSQL does not know (`pg_timezone_names`); a
-//!   `cms_template_id` that is not a template of this merchant with entity `STORES` (the spec lists
-//!   it among the field constraints, so it is a 400 with code `NOT_FOUND`); a malformed brand header.
-//! * **422 (business rules)**: the same `id` twice in one request (`DUPLICATE_IN_REQUEST`);
-//!   `brand_id` in the body differing from the `x-brand-id` header, or an existing store of
-//!   another brand (or of none) while a header is given (`BRAND_MISMATCH`); a scheduled override
-//!   whose window has not ended on a field the element changes (`SCHEDULED_OVERRIDE_CONFLICT`).
-//!   "Changing a store id" cannot be expressed: the id *is* the key, so an element with another
-//!   id is another store (matching stores by other attributes is out of scope).
-//!
-//! Update semantics: omitted top-level fields keep their values. `null` means "keep" for
-//! `brand_id` (the spec: "omit or set null for single-brand merchants") and "remove" for
-//! `cms_template_id`; other top-level fields may not be null. `contact` and `location` are
-//! replaced as a whole when sent (an omitted `address_line_2` becomes empty). `channels`, when
-//! sent, replaces the store's whole channel configuration (channels not in the map are removed;
-//! `{}` removes all); `payments.methods`, when sent, replaces all methods and providers;
-//! `payments.orderable` is its own field. Replacement is delete + insert of the nested rows.
-//!
-//! Scheduled overrides: an override conflicts when its field (dotted, e.g. `status`,
-//! `channels.APP.fulfillment.DELIVERY`) and a field the element changes are equal or one is a
-//! prefix of the other. A scalar field (`name`, `status`, `timezone`, `brand_id`,
-//! `cms_template_id`, `payments.orderable`) and `contact`/`location` count as changed only when
-//! sent with a value different from the stored one, so a POS re-sending identical values keeps
-//! syncing; `channels` and `payments.methods` count as changed whenever sent.
+//! The writing half of the upsert, run inside its transaction: the checks that need the database,
+//! then the stores and their nested rows. [`write`] calls one function per step, in order; a step
+//! that refuses the request returns before anything is written.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use diesel::prelude::*;
 use diesel::sql_types;
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use rust_decimal::Decimal;
-use serde_json::Value;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::check;
-use super::config::ScheduledOverride;
 use super::input::StoreInput;
-use super::Store;
+use super::rows::{changed_fields, overlaps, to_json, NewFulfillment, NewStore, StoreChanges};
+use super::{store_path, UpsertError, UpsertOutcome, CHUNK};
 use crate::db::schema::{
     brands, cms_templates, store_channels, store_coverage_zones, store_fulfillment_fees,
     store_fulfillments, store_payment_methods, store_payment_providers, store_scheduled_overrides,
     stores,
 };
-use crate::domain::validate::{code, is_external_id, Errors, FieldError, Path};
+use crate::domain::stores::config::ScheduledOverride;
+use crate::domain::stores::Store;
+use crate::domain::validate::{code, Errors};
 use crate::error::Error;
-
-/// Most stores one request may carry.
-pub const MAX_STORES: usize = 500;
-/// Rows per multi-row INSERT (keeps every statement far below PostgreSQL's 65,535 binds).
-const CHUNK: usize = 1000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct UpsertOutcome {
-    pub created: usize,
-    pub updated: usize,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum UpsertError {
-    /// The body failed validation (400). Paths start with the store's index (`[0, "location",
-    /// "postal_code"]`); every code is of kind [`ErrorKind::Validation`](crate::domain::validate::ErrorKind).
-    #[error("validation failed")]
-    Validation(Vec<FieldError>),
-    /// A business rule refused the request (422); every code is of kind
-    /// [`ErrorKind::Rule`](crate::domain::validate::ErrorKind).
-    #[error("business rule violated")]
-    Rule(Vec<FieldError>),
-    #[error(transparent)]
-    Db(#[from] Error),
-}
-
-impl From<diesel::result::Error> for UpsertError {
-    fn from(e: diesel::result::Error) -> Self {
-        UpsertError::Db(e.into())
-    }
-}
-
-impl UpsertError {
-    pub fn errors(&self) -> &[FieldError] {
-        match self {
-            UpsertError::Validation(e) | UpsertError::Rule(e) => e,
-            UpsertError::Db(_) => &[],
-        }
-    }
-}
-
-fn store_path(i: usize) -> Path {
-    Path::input().index(i)
-}
-
-/// Validates the raw elements and builds the typed inputs.
-pub fn parse(
-    brand_header: Option<&str>,
-    raw: &[Value],
-) -> Result<Vec<StoreInput>, Vec<FieldError>> {
-    let mut errs = Errors::default();
-    if let Some(h) = brand_header {
-        if !is_external_id(h) {
-            errs.add(
-                &Path::field("brand_id"),
-                code::INVALID,
-                "Brand ID must be 1–64 characters: letters, digits, '_' and '-' only",
-            );
-        }
-    }
-    if raw.len() > MAX_STORES {
-        errs.add(
-            &Path::input(),
-            code::LIMIT_EXCEEDED,
-            format!("At most {MAX_STORES} stores per request"),
-        );
-        return Err(errs.0);
-    }
-    for (i, v) in raw.iter().enumerate() {
-        check::store(v, &store_path(i), &mut errs);
-    }
-    if !errs.is_empty() {
-        return Err(errs.0);
-    }
-    let mut out = Vec::with_capacity(raw.len());
-    for (i, v) in raw.iter().enumerate() {
-        match serde_json::from_value::<StoreInput>(v.clone()) {
-            Ok(s) => out.push(s),
-            // The checker accepted something serde does not: say so rather than guess.
-            Err(e) => errs.add(
-                &store_path(i),
-                code::INVALID,
-                format!("Store is invalid: {e}"),
-            ),
-        }
-    }
-    if errs.is_empty() {
-        Ok(out)
-    } else {
-        Err(errs.0)
-    }
-}
-
-/// Creates or updates `raw` stores (the Fire spark JSON elements) for `merchant_id`, scoped to
-/// the brand `brand_header` when given. One transaction; see the module documentation.
-pub async fn upsert(
-    conn: &mut AsyncPgConnection,
-    merchant_id: i64,
-    brand_header: Option<&str>,
-    raw: Vec<Value>,
-) -> Result<UpsertOutcome, UpsertError> {
-    let inputs = parse(brand_header, &raw).map_err(UpsertError::Validation)?;
-    if inputs.is_empty() {
-        return Ok(UpsertOutcome::default());
-    }
-    let header = brand_header.map(str::to_owned);
-    conn.transaction(async move |conn| write(conn, merchant_id, header.as_deref(), inputs).await)
-        .await
-}
 
 #[derive(QueryableByName)]
 struct Name {
@@ -166,13 +29,64 @@ struct Name {
     name: String,
 }
 
-async fn write(
+/// The brands an upsert touches, by external id and by key.
+struct Brands {
+    by_ext: HashMap<String, i64>,
+    by_id: HashMap<i64, String>,
+}
+
+impl Brands {
+    /// The brand an element ends up with (None = keep / none).
+    fn target(&self, s: &StoreInput, header: Option<&str>) -> Option<i64> {
+        s.brand_id
+            .clone()
+            .flatten()
+            .or_else(|| header.map(str::to_owned))
+            .and_then(|b| self.by_ext.get(b.as_str()).copied())
+    }
+}
+
+/// Writes the parsed `inputs`, in order: request-level rules, lock the existing stores, checks
+/// needing the database, brands, brand scope and scheduled overrides, then the stores, their
+/// channels (with fulfillments, fees and coverage zones) and their payment methods (with
+/// providers).
+pub(super) async fn write(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     header: Option<&str>,
     inputs: Vec<StoreInput>,
 ) -> Result<UpsertOutcome, UpsertError> {
-    // ---------------------------------------------------------------- 422: duplicates
+    check_request_rules(header, &inputs)?;
+    let existing = lock_existing(conn, merchant_id, &inputs).await?;
+    check_with_database(conn, merchant_id, &inputs, &existing).await?;
+    let brands = ensure_brands(conn, merchant_id, header, &inputs, &existing).await?;
+    check_scope_and_overrides(conn, merchant_id, header, &inputs, &existing, &brands).await?;
+    let (key_of, created) =
+        write_stores(conn, merchant_id, header, &inputs, &existing, &brands).await?;
+    let key = |s: &StoreInput| key_of.get(&s.id).copied().ok_or(Error::Internal);
+    let channel_id = replace_channels(conn, merchant_id, &inputs, &key).await?;
+    let fulfillment_id = insert_fulfillments(conn, merchant_id, &inputs, &key, &channel_id).await?;
+    insert_fees_and_zones(
+        conn,
+        merchant_id,
+        &inputs,
+        &key,
+        &channel_id,
+        &fulfillment_id,
+    )
+    .await?;
+    let method_id = replace_payment_methods(conn, merchant_id, &inputs, &key).await?;
+    insert_payment_providers(conn, merchant_id, &inputs, &key, &method_id).await?;
+
+    Ok(UpsertOutcome {
+        created,
+        updated: inputs.len() - created,
+    })
+}
+
+/// 422 rules within the request itself: the same `id` twice (DUPLICATE_IN_REQUEST) and a
+/// `brand_id` differing from the `x-brand-id` header (BRAND_MISMATCH).
+fn check_request_rules(header: Option<&str>, inputs: &[StoreInput]) -> Result<(), UpsertError> {
     let mut rule = Errors::default();
     let mut seen = HashSet::new();
     for (i, s) in inputs.iter().enumerate() {
@@ -196,8 +110,15 @@ async fn write(
     if !rule.is_empty() {
         return Err(UpsertError::Rule(rule.0));
     }
+    Ok(())
+}
 
-    // ---------------------------------------------------------------- existing rows, locked
+/// Loads the stores the request names that already exist, locked (`FOR UPDATE`), by external id.
+async fn lock_existing(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    inputs: &[StoreInput],
+) -> Result<HashMap<String, Store>, UpsertError> {
     let ids: Vec<&str> = inputs.iter().map(|s| s.id.as_str()).collect();
     let existing: HashMap<String, Store> = stores::table
         .filter(stores::merchant_id.eq(merchant_id))
@@ -209,8 +130,17 @@ async fn write(
         .into_iter()
         .map(|s| (s.external_id.clone(), s))
         .collect();
+    Ok(existing)
+}
 
-    // ---------------------------------------------------------------- 400 needing the database
+/// 400 checks needing the database: timezones PostgreSQL knows, CMS templates of this merchant
+/// with entity STORES, and `name` on every store to create.
+async fn check_with_database(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    inputs: &[StoreInput],
+    existing: &HashMap<String, Store>,
+) -> Result<(), UpsertError> {
     let mut invalid = Errors::default();
     let timezones: BTreeSet<&str> = inputs
         .iter()
@@ -276,8 +206,18 @@ async fn write(
     if !invalid.is_empty() {
         return Err(UpsertError::Validation(invalid.0));
     }
+    Ok(())
+}
 
-    // ---------------------------------------------------------------- brands
+/// Creates the brands named by the elements or the header that do not exist yet, and loads
+/// those and the brands of the existing stores.
+async fn ensure_brands(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    header: Option<&str>,
+    inputs: &[StoreInput],
+    existing: &HashMap<String, Store>,
+) -> Result<Brands, UpsertError> {
     let existing_brand_ids: Vec<i64> = existing.values().filter_map(|s| s.brand_id).collect();
     let mut wanted: BTreeSet<String> = inputs
         .iter()
@@ -314,12 +254,24 @@ async fn write(
         .select((brands::id, brands::external_id))
         .load(conn)
         .await?;
-    let brand_by_ext: HashMap<&str, i64> =
-        brand_rows.iter().map(|(id, e)| (e.as_str(), *id)).collect();
-    let brand_by_id: HashMap<i64, &str> =
-        brand_rows.iter().map(|(id, e)| (*id, e.as_str())).collect();
+    Ok(Brands {
+        by_ext: brand_rows.iter().map(|(id, e)| (e.clone(), *id)).collect(),
+        by_id: brand_rows.into_iter().collect(),
+    })
+}
 
-    // ---------------------------------------------------------------- 422: brand scope, overrides
+/// 422 rules against the existing stores: an existing store outside the header's brand
+/// (BRAND_MISMATCH), and a change to a field with a scheduled override whose window has not
+/// ended (SCHEDULED_OVERRIDE_CONFLICT).
+async fn check_scope_and_overrides(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    header: Option<&str>,
+    inputs: &[StoreInput],
+    existing: &HashMap<String, Store>,
+    brands: &Brands,
+) -> Result<(), UpsertError> {
+    let mut rule = Errors::default();
     let existing_keys: Vec<i64> = existing.values().map(|s| s.id).collect();
     let overrides: Vec<ScheduledOverride> = if existing_keys.is_empty() {
         Vec::new()
@@ -332,20 +284,14 @@ async fn write(
             .load(conn)
             .await?
     };
-    // The brand each element ends up with (None = keep / none).
-    let target_brand = |s: &StoreInput| -> Option<i64> {
-        s.brand_id
-            .clone()
-            .flatten()
-            .or_else(|| header.map(str::to_owned))
-            .and_then(|b| brand_by_ext.get(b.as_str()).copied())
-    };
     for (i, s) in inputs.iter().enumerate() {
         let Some(old) = existing.get(&s.id) else {
             continue;
         };
         if let Some(h) = header {
-            let current = old.brand_id.and_then(|b| brand_by_id.get(&b).copied());
+            let current = old
+                .brand_id
+                .and_then(|b| brands.by_id.get(&b).map(String::as_str));
             if current != Some(h) {
                 rule.add(
                     &store_path(i).key("id"),
@@ -355,7 +301,7 @@ async fn write(
                 continue;
             }
         }
-        let changed = changed_fields(s, old, target_brand(s));
+        let changed = changed_fields(s, old, brands.target(s, header));
         for o in overrides.iter().filter(|o| o.store_id == old.id) {
             if let Some(f) = changed.iter().find(|f| overlaps(&o.field, f)) {
                 rule.add(
@@ -373,8 +319,19 @@ async fn write(
     if !rule.is_empty() {
         return Err(UpsertError::Rule(rule.0));
     }
+    Ok(())
+}
 
-    // ---------------------------------------------------------------- stores
+/// Inserts the new stores and updates the existing ones. Returns every store's key by external
+/// id, and how many were created.
+async fn write_stores(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    header: Option<&str>,
+    inputs: &[StoreInput],
+    existing: &HashMap<String, Store>,
+    brands: &Brands,
+) -> Result<(HashMap<String, i64>, usize), UpsertError> {
     let now = Utc::now();
     let mut key_of: HashMap<String, i64> = existing
         .values()
@@ -383,7 +340,7 @@ async fn write(
     let new_rows: Vec<NewStore> = inputs
         .iter()
         .filter(|s| !existing.contains_key(&s.id))
-        .map(|s| NewStore::from_input(merchant_id, s, target_brand(s)))
+        .map(|s| NewStore::from_input(merchant_id, s, brands.target(s, header)))
         .collect();
     let created = new_rows.len();
     for chunk in new_rows.chunks(CHUNK) {
@@ -395,7 +352,7 @@ async fn write(
         key_of.extend(keys);
     }
     for s in inputs.iter().filter(|s| existing.contains_key(&s.id)) {
-        let changes = StoreChanges::from_input(s, target_brand(s), now);
+        let changes = StoreChanges::from_input(s, brands.target(s, header), now);
         diesel::update(stores::table)
             .filter(stores::merchant_id.eq(merchant_id))
             .filter(stores::external_id.eq(&s.id))
@@ -403,9 +360,17 @@ async fn write(
             .execute(conn)
             .await?;
     }
-    let key = |s: &StoreInput| key_of.get(&s.id).copied().ok_or(Error::Internal);
+    Ok((key_of, created))
+}
 
-    // ---------------------------------------------------------------- channels
+/// Replaces the channels of every element that sends `channels` (delete + insert). Returns the
+/// new channel rows' keys by (store key, channel code).
+async fn replace_channels(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    inputs: &[StoreInput],
+    key: &impl Fn(&StoreInput) -> Result<i64, Error>,
+) -> Result<HashMap<(i64, String), i64>, UpsertError> {
     let mut replaced = Vec::new();
     let mut channel_rows = Vec::new();
     for s in inputs.iter() {
@@ -443,6 +408,18 @@ async fn write(
             .await?;
         channel_id.extend(rows.into_iter().map(|(s, c, id)| ((s, c), id)));
     }
+    Ok(channel_id)
+}
+
+/// Inserts the fulfillments of the replaced channels. Returns their keys by (channel key,
+/// fulfillment type).
+async fn insert_fulfillments(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    inputs: &[StoreInput],
+    key: &impl Fn(&StoreInput) -> Result<i64, Error>,
+    channel_id: &HashMap<(i64, String), i64>,
+) -> Result<HashMap<(i64, String), i64>, UpsertError> {
     let mut fulfillment_rows = Vec::new();
     for s in inputs.iter() {
         let Some(chs) = &s.channels else { continue };
@@ -487,6 +464,18 @@ async fn write(
             .await?;
         fulfillment_id.extend(rows.into_iter().map(|(c, t, id)| ((c, t), id)));
     }
+    Ok(fulfillment_id)
+}
+
+/// Inserts the fees and coverage zones of the new fulfillments, in the order sent.
+async fn insert_fees_and_zones(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    inputs: &[StoreInput],
+    key: &impl Fn(&StoreInput) -> Result<i64, Error>,
+    channel_id: &HashMap<(i64, String), i64>,
+    fulfillment_id: &HashMap<(i64, String), i64>,
+) -> Result<(), UpsertError> {
     let mut fee_rows = Vec::new();
     let mut zone_rows = Vec::new();
     for s in inputs.iter() {
@@ -545,8 +534,17 @@ async fn write(
             .execute(conn)
             .await?;
     }
+    Ok(())
+}
 
-    // ---------------------------------------------------------------- payments
+/// Replaces the payment methods of every element that sends `payments.methods` (delete +
+/// insert). Returns the new methods' keys by (store key, position).
+async fn replace_payment_methods(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    inputs: &[StoreInput],
+    key: &impl Fn(&StoreInput) -> Result<i64, Error>,
+) -> Result<HashMap<(i64, i32), i64>, UpsertError> {
     let mut replaced = Vec::new();
     let mut method_rows = Vec::new();
     for s in inputs.iter() {
@@ -586,6 +584,17 @@ async fn write(
             .await?;
         method_id.extend(rows.into_iter().map(|(s, p, id)| ((s, p), id)));
     }
+    Ok(method_id)
+}
+
+/// Inserts the providers of the new payment methods, in the order sent.
+async fn insert_payment_providers(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    inputs: &[StoreInput],
+    key: &impl Fn(&StoreInput) -> Result<i64, Error>,
+    method_id: &HashMap<(i64, i32), i64>,
+) -> Result<(), UpsertError> {
     let mut provider_rows = Vec::new();
     for s in inputs.iter() {
         let Some(methods) = s.payments.as_ref().and_then(|p| p.methods.as_ref()) else {
@@ -615,237 +624,5 @@ async fn write(
             .execute(conn)
             .await?;
     }
-
-    Ok(UpsertOutcome {
-        created,
-        updated: inputs.len() - created,
-    })
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
-/// Whether override field `a` and changed field `b` touch the same data.
-fn overlaps(a: &str, b: &str) -> bool {
-    a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
-}
-
-/// The dotted fields an element changes on `old` (see the module documentation).
-fn changed_fields(s: &StoreInput, old: &Store, brand: Option<i64>) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut diff = |name: &str, changed: bool| {
-        if changed {
-            out.push(name.to_owned());
-        }
-    };
-    diff("name", s.name.as_ref().is_some_and(|v| *v != old.name));
-    diff(
-        "status",
-        s.status.as_ref().is_some_and(|v| *v != old.status),
-    );
-    diff(
-        "timezone",
-        s.timezone.as_ref().is_some_and(|v| *v != old.timezone),
-    );
-    diff("brand_id", brand.is_some_and(|b| Some(b) != old.brand_id));
-    diff(
-        "cms_template_id",
-        s.cms_template_id.is_some_and(|v| v != old.cms_template_id),
-    );
-    diff(
-        "contact",
-        s.contact.as_ref().is_some_and(|c| {
-            Some(&c.email) != old.contact_email.as_ref()
-                || Some(&c.phone) != old.contact_phone.as_ref()
-                || c.name != old.contact_name
-        }),
-    );
-    diff(
-        "location",
-        s.location.as_ref().is_some_and(|l| {
-            !same_decimal(l.latitude, old.latitude)
-                || !same_decimal(l.longitude, old.longitude)
-                || Some(&l.address_line_1) != old.address_line_1.as_ref()
-                || l.address_line_2 != old.address_line_2
-                || Some(&l.city) != old.city.as_ref()
-                || Some(&l.country) != old.country.as_ref()
-                || Some(&l.postal_code) != old.postal_code.as_ref()
-                || Some(&l.business_name) != old.business_name.as_ref()
-                || l.unit_number != old.unit_number
-        }),
-    );
-    if let Some(chs) = &s.channels {
-        diff("channels", true);
-        let _ = chs;
-    }
-    if let Some(p) = &s.payments {
-        diff(
-            "payments.orderable",
-            p.orderable.is_some_and(|o| o != old.orderable),
-        );
-        diff("payments.methods", p.methods.is_some());
-    }
-    out
-}
-
-/// Compares at the column's scale (6 decimals).
-fn same_decimal(new: Decimal, old: Option<Decimal>) -> bool {
-    old.is_some_and(|o| new.round_dp(6) == o.round_dp(6))
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = stores)]
-struct NewStore {
-    merchant_id: i64,
-    external_id: String,
-    brand_id: Option<i64>,
-    name: String,
-    status: Option<String>,
-    timezone: Option<String>,
-    contact_email: Option<String>,
-    contact_phone: Option<String>,
-    contact_name: Option<String>,
-    latitude: Option<Decimal>,
-    longitude: Option<Decimal>,
-    address_line_1: Option<String>,
-    address_line_2: Option<String>,
-    city: Option<String>,
-    country: Option<String>,
-    postal_code: Option<String>,
-    business_name: Option<String>,
-    unit_number: Option<String>,
-    orderable: Option<bool>,
-    cms_template_id: Option<Uuid>,
-}
-
-impl NewStore {
-    fn from_input(merchant_id: i64, s: &StoreInput, brand_id: Option<i64>) -> Self {
-        let c = s.contact.as_ref();
-        let l = s.location.as_ref();
-        Self {
-            merchant_id,
-            external_id: s.id.clone(),
-            brand_id,
-            name: s.name.clone().unwrap_or_default(),
-            status: s.status.clone(),
-            timezone: s.timezone.clone(),
-            contact_email: c.map(|c| c.email.clone()),
-            contact_phone: c.map(|c| c.phone.clone()),
-            contact_name: c.and_then(|c| c.name.clone()),
-            latitude: l.map(|l| l.latitude),
-            longitude: l.map(|l| l.longitude),
-            address_line_1: l.map(|l| l.address_line_1.clone()),
-            address_line_2: l.and_then(|l| l.address_line_2.clone()),
-            city: l.map(|l| l.city.clone()),
-            country: l.map(|l| l.country.clone()),
-            postal_code: l.map(|l| l.postal_code.clone()),
-            business_name: l.map(|l| l.business_name.clone()),
-            unit_number: l.and_then(|l| l.unit_number.clone()),
-            orderable: s.payments.as_ref().and_then(|p| p.orderable),
-            cms_template_id: s.cms_template_id.flatten(),
-        }
-    }
-}
-
-/// `None` = keep the column; `Some(None)` = set it to NULL.
-#[derive(AsChangeset)]
-#[diesel(table_name = stores)]
-struct StoreChanges {
-    brand_id: Option<Option<i64>>,
-    name: Option<String>,
-    status: Option<String>,
-    timezone: Option<String>,
-    contact_email: Option<Option<String>>,
-    contact_phone: Option<Option<String>>,
-    contact_name: Option<Option<String>>,
-    latitude: Option<Option<Decimal>>,
-    longitude: Option<Option<Decimal>>,
-    address_line_1: Option<Option<String>>,
-    address_line_2: Option<Option<String>>,
-    city: Option<Option<String>>,
-    country: Option<Option<String>>,
-    postal_code: Option<Option<String>>,
-    business_name: Option<Option<String>>,
-    unit_number: Option<Option<String>>,
-    orderable: Option<bool>,
-    cms_template_id: Option<Option<Uuid>>,
-    updated_at: DateTime<Utc>,
-}
-
-impl StoreChanges {
-    fn from_input(s: &StoreInput, brand_id: Option<i64>, now: DateTime<Utc>) -> Self {
-        let c = s.contact.as_ref();
-        let l = s.location.as_ref();
-        Self {
-            brand_id: brand_id.map(Some),
-            name: s.name.clone(),
-            status: s.status.clone(),
-            timezone: s.timezone.clone(),
-            contact_email: c.map(|c| Some(c.email.clone())),
-            contact_phone: c.map(|c| Some(c.phone.clone())),
-            contact_name: c.map(|c| c.name.clone()),
-            latitude: l.map(|l| Some(l.latitude)),
-            longitude: l.map(|l| Some(l.longitude)),
-            address_line_1: l.map(|l| Some(l.address_line_1.clone())),
-            address_line_2: l.map(|l| l.address_line_2.clone()),
-            city: l.map(|l| Some(l.city.clone())),
-            country: l.map(|l| Some(l.country.clone())),
-            postal_code: l.map(|l| Some(l.postal_code.clone())),
-            business_name: l.map(|l| Some(l.business_name.clone())),
-            unit_number: l.map(|l| l.unit_number.clone()),
-            orderable: s.payments.as_ref().and_then(|p| p.orderable),
-            cms_template_id: s.cms_template_id,
-            updated_at: now,
-        }
-    }
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = store_fulfillments)]
-struct NewFulfillment {
-    merchant_id: i64,
-    store_channel_id: i64,
-    fulfillment_type: String,
-    external_id: String,
-    uid: Uuid,
-    name: String,
-    instructions: Option<Value>,
-    is_tax_inclusive: bool,
-    minimum_order_value: Option<Decimal>,
-    maximum_order_value: Option<Decimal>,
-    tax_rate: Option<Decimal>,
-    availability_status: String,
-    schedules: Option<Value>,
-    temporary_closed_reason: Option<Value>,
-    temporary_closed_until: Option<DateTime<Utc>>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn errors_name_the_store_by_index_and_the_field_in_snake_case() {
-        let raw = vec![json!({"id": "a", "name": "A", "location": {
-            "latitude": 0, "longitude": 0, "address_line_1": "Main 1", "city": "X",
-            "country": "Y", "postal_code": "09A1", "business_name": "B"}})];
-        let errs = parse(None, &raw).err().unwrap_or_default();
-        assert_eq!(
-            errs[0].path,
-            Path::input().index(0).key("location").key("postal_code")
-        );
-        assert_eq!(errs[0].code, code::INVALID);
-        assert_eq!(errs[0].message, "Postal code must be numbers only");
-    }
-
-    #[test]
-    fn override_overlap() {
-        assert!(overlaps("channels.APP", "channels"));
-        assert!(overlaps("contact", "contact"));
-        assert!(overlaps("contact.email", "contact"));
-        assert!(!overlaps("channelsX", "channels"));
-        assert!(!overlaps("status", "name"));
-    }
+    Ok(())
 }

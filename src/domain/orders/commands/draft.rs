@@ -15,8 +15,8 @@ use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 
-use super::totals::{self, PricedLine, Totals};
 use crate::db::sql::{Bind, Sql};
+use crate::domain::orders::totals::{self, PricedLine, Totals};
 use crate::domain::pricing::quote::{quote_many, QuoteRequest};
 use crate::domain::promotions::evaluate::{evaluate, Draft, DraftLine, Evaluation};
 use crate::domain::validate::{code, FieldError, Path};

@@ -14,8 +14,8 @@ use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::rules::{self, RuleInput, ValidRule, MAX_RULES};
-use super::PriceList;
 use crate::db::sql::{Bind, Sql};
+use crate::domain::pricing::PriceList;
 use crate::domain::validate::{code, Errors, FieldError, Patch, Path};
 use crate::error::Result;
 

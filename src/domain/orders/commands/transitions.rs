@@ -25,8 +25,8 @@ use diesel::sql_types::BigInt;
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::commands::Outcome;
 use super::draft::{self, Locked};
+use super::Outcome;
 use crate::db::sql::{Bind, Sql};
 use crate::domain::validate::{code, Code, Errors, FieldError, Path};
 use crate::error::Result;

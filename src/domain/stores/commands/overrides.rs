@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::Value;
 
-use super::config::ScheduledOverride;
 use crate::db::schema::{store_scheduled_overrides as so, stores};
+use crate::domain::stores::config::ScheduledOverride;
 use crate::domain::validate::{code, Code, FieldError, Path};
 use crate::error::Error;
 

@@ -10,9 +10,9 @@ use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 
-use super::{iso, PriceList, PriceRule};
 use crate::db::sql::{Bind, Sql};
 use crate::domain::filter;
+use crate::domain::pricing::{iso, PriceList, PriceRule};
 use crate::domain::validate::{code, Errors, FieldError, Path};
 use crate::error::Result;
 use crate::ids::{self, Kind};

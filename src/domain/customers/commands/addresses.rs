@@ -7,9 +7,9 @@
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::models::Address;
 use crate::db::savepoint::{self, Violation};
 use crate::db::sql::{Bind, Sql};
+use crate::domain::customers::models::Address;
 use crate::domain::validate::{code, Errors, Patch, Path};
 use crate::domain::write::{self, IdRow, Single};
 use crate::error::Result;

@@ -1,0 +1,227 @@
+//! Creating a draft order, with its first lines when given.
+
+use chrono::Utc;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use rand::Rng;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::checks::{check_metadata, check_money, check_refs, decode_opt, email, text, Refd};
+use super::draft::{self, Buyer, Locked};
+use super::line_items::{decode_lines, merge_wanted, no_price, LineInput};
+use super::Outcome;
+use crate::db::sql::{Bind, Sql};
+use crate::domain::pricing::iso;
+use crate::domain::validate::{code, Errors, Path};
+use crate::error::{Error, Result};
+use crate::ids::Kind;
+
+/// A draft order to create.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OrderCreate {
+    /// ISO 4217 code, e.g. USD (upper-cased).
+    pub currency: String,
+    /// `cus_…`; the order's email defaults to the customer's.
+    pub customer_id: Option<String>,
+    pub email: Option<String>,
+    /// `ch_…`
+    pub channel_id: Option<String>,
+    /// `st_…`
+    pub store_id: Option<String>,
+    pub notes: Option<String>,
+    /// A JSON object.
+    pub metadata: Option<serde_json::Value>,
+    /// The order's identifier in another system, unique per merchant.
+    pub external_id: Option<String>,
+    /// Delivery charge before promotions.
+    pub delivery_total: Option<Decimal>,
+    pub line_items: Vec<LineInput>,
+}
+
+/// Creates a draft order, with its first lines when given.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    input: &OrderCreate,
+) -> Result<Outcome> {
+    let root = Path::input();
+    let mut errors = Errors::default();
+    let currency = input.currency.trim().to_ascii_uppercase();
+    if !iso::is_currency(&currency) {
+        errors.add(
+            &root.key("currency"),
+            code::INVALID,
+            "must be an ISO 4217 currency code such as USD",
+        );
+    }
+    let email = input
+        .email
+        .as_deref()
+        .and_then(|v| email(&mut errors, &root, v));
+    let notes = input
+        .notes
+        .as_deref()
+        .and_then(|v| text(&mut errors, &root.key("notes"), v, 5000));
+    let external_id = input
+        .external_id
+        .as_deref()
+        .and_then(|v| text(&mut errors, &root.key("external_id"), v, 100));
+    let metadata = input
+        .metadata
+        .clone()
+        .unwrap_or_else(|| serde_json::json!({}));
+    check_metadata(&mut errors, &root.key("metadata"), &metadata);
+    let delivery = input.delivery_total.unwrap_or_default();
+    check_money(&mut errors, &root.key("delivery_total"), delivery);
+    let customer = decode_opt(
+        &mut errors,
+        &root.key("customer_id"),
+        Kind::Customer,
+        &input.customer_id,
+    );
+    let channel = decode_opt(
+        &mut errors,
+        &root.key("channel_id"),
+        Kind::Channel,
+        &input.channel_id,
+    );
+    let store = decode_opt(
+        &mut errors,
+        &root.key("store_id"),
+        Kind::Store,
+        &input.store_id,
+    );
+    let lines_path = root.key("line_items");
+    let wanted = decode_lines(&mut errors, &lines_path, &input.line_items);
+    if !errors.is_empty() {
+        return Ok(Err(errors.0));
+    }
+
+    let customer_email = check_refs(
+        conn,
+        merchant_id,
+        &mut errors,
+        &root,
+        Refd {
+            customer,
+            channel,
+            store,
+            external_id: external_id.as_deref(),
+            except_order: 0,
+        },
+    )
+    .await?;
+    let email = email.or(customer_email);
+
+    let now = Utc::now();
+    let mut lines = Vec::new();
+    let sources = merge_wanted(
+        conn,
+        merchant_id,
+        &mut errors,
+        &lines_path,
+        &mut lines,
+        &wanted,
+    )
+    .await?;
+    if !errors.is_empty() {
+        return Ok(Err(errors.0));
+    }
+    let buyer = Buyer {
+        currency: &currency,
+        customer_id: customer,
+        channel_id: channel,
+    };
+    let unpriced = draft::reprice(conn, merchant_id, buyer, &mut lines, now).await?;
+    no_price(
+        &mut errors,
+        &unpriced,
+        &sources,
+        &lines_path,
+        "variant_id",
+        buyer.currency,
+    );
+    if !errors.is_empty() {
+        return Ok(Err(errors.0));
+    }
+
+    // Everything is valid: write.
+    let order = insert_draft(
+        conn,
+        merchant_id,
+        &NewDraft {
+            currency: &currency,
+            customer,
+            channel,
+            store,
+            email,
+            notes,
+            metadata,
+            external_id,
+            delivery,
+        },
+    )
+    .await?;
+    draft::recompute_and_save(conn, merchant_id, &order, &lines, now).await?;
+    Ok(Ok(order.id))
+}
+
+struct NewDraft<'a> {
+    currency: &'a str,
+    customer: Option<i64>,
+    channel: Option<i64>,
+    store: Option<i64>,
+    email: Option<String>,
+    notes: Option<String>,
+    metadata: serde_json::Value,
+    external_id: Option<String>,
+    delivery: Decimal,
+}
+
+/// Order numbers: `R` and nine digits, like the seed's. The seed numbers its orders
+/// `R000000001`, `R000000002`…; drafts created here draw a random number whose first digit is
+/// not 0, so the two never collide (below 100 million seeded orders) and a number reveals
+/// nothing about the merchant's volume. A taken number is drawn again.
+fn random_number() -> String {
+    format!(
+        "R{}",
+        rand::rng().random_range(100_000_000..=999_999_999_u32)
+    )
+}
+
+async fn insert_draft(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    d: &NewDraft<'_>,
+) -> Result<Locked> {
+    for _ in 0..8 {
+        let rows: Vec<Locked> = Sql::with_binds(
+            "INSERT INTO orders (merchant_id, number, status, customer_id, channel_id, store_id, email, \
+                                 currency, notes, metadata, external_id, delivery_total) \
+             VALUES ($1, $2, 'draft', nullif($3, 0), nullif($4, 0), nullif($5, 0), $6, $7, $8, $9, $10, $11::numeric) \
+             ON CONFLICT (merchant_id, number) DO NOTHING \
+             RETURNING id, status, fulfillment_status, customer_id, channel_id, email, currency, tax_total, \
+                       delivery_total, coupon_code_id, NULL::text AS coupon_code, approved_at, updated_at",
+            vec![
+                Bind::I64(merchant_id),
+                Bind::Text(random_number()),
+                Bind::I64(d.customer.unwrap_or(0)),
+                Bind::I64(d.channel.unwrap_or(0)),
+                Bind::I64(d.store.unwrap_or(0)),
+                Bind::OptText(d.email.clone()),
+                Bind::Text(d.currency.to_owned()),
+                Bind::OptText(d.notes.clone()),
+                Bind::Json(d.metadata.clone()),
+                Bind::OptText(d.external_id.clone()),
+                Bind::Text(d.delivery.to_string()),
+            ],
+        )
+        .into_query()
+        .load(conn)
+        .await?;
+        if let Some(order) = rows.into_iter().next() {
+            return Ok(order);
+        }
+    }
+    Err(Error::internal("no free order number after 8 draws"))
+}

@@ -1,0 +1,27 @@
+//! Promotion writes: create / update / delete, rules and actions added or removed one at a time,
+//! and coupon code batches. All validation happens before the first write, so a refused command
+//! writes nothing; each command runs inside the mutation's transaction.
+//!
+//! One file per command family: [`create`], [`update`], [`delete`], [`children`] (rules and
+//! actions one at a time) and [`generate_codes`]; [`input`] validates rules and actions,
+//! [`codes`] builds coupon codes, [`lock`] finds the promotion a command changes.
+
+mod children;
+pub mod codes;
+mod create;
+mod delete;
+mod generate_codes;
+pub mod input;
+mod lock;
+mod update;
+
+use crate::domain::validate::FieldError;
+
+pub use children::{add_action, add_rule, remove_child};
+pub use create::{create, PromotionInput};
+pub use delete::delete;
+pub use generate_codes::generate_codes;
+pub use update::update;
+
+/// The key written, or the field errors that refused the command.
+pub type Written = std::result::Result<i64, Vec<FieldError>>;
