@@ -8,6 +8,7 @@ mod customers;
 mod errors;
 mod openapi;
 mod orders;
+mod predicates;
 
 use reqwest::Method;
 use serde_json::Value;
