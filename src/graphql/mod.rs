@@ -65,6 +65,7 @@ pub fn build_schema(config: &Config, cursors: crate::keys::CursorKey) -> AppSche
         .data(cursors)
         .data(type_scopes::Edges::default())
         .data(argument_errors::InputTypes::default())
+        .data(crate::domain::orders::stats::KnownTimezones::default())
         .data(mutations::IdempotencyTtl(config.idempotency_ttl))
         .register_output_type::<types::node::Node>()
         // Types async-graphql generates, described here (descriptions only).

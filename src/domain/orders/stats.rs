@@ -3,7 +3,7 @@
 //! paging through rows).
 
 use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use diesel::sql_types::{BigInt, Nullable, Numeric, Text, Timestamptz};
@@ -328,17 +328,29 @@ pub async fn order_stats(
     Ok(sql.into_query().load(conn).await?)
 }
 
-/// Timezone names PostgreSQL already confirmed (a process-wide cache: a name checked once costs
-/// no further statement).
-fn known_timezones() -> &'static Mutex<HashSet<String>> {
-    static KNOWN: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
-    KNOWN.get_or_init(|| Mutex::new(HashSet::new()))
+/// Timezone names PostgreSQL already confirmed: a name checked once costs no further
+/// statement. Owned by the application (one per schema), never process-wide, so two apps in one
+/// process (the tests) do not see each other's checks in their statement counts.
+#[derive(Debug, Default)]
+pub struct KnownTimezones(Mutex<HashSet<String>>);
+
+impl KnownTimezones {
+    fn contains(&self, tz: &str) -> bool {
+        self.0.lock().map(|set| set.contains(tz)).unwrap_or(false)
+    }
+
+    fn insert(&self, tz: &str) {
+        if let Ok(mut set) = self.0.lock() {
+            set.insert(tz.to_owned());
+        }
+    }
 }
 
 /// Refuses a timezone PostgreSQL does not know by name (`pg_timezone_names`), with BAD_USER_INPUT
 /// naming `field`. Abbreviations and POSIX offsets are refused too: only IANA names.
 pub async fn check_timezone(
     conn: &mut AsyncPgConnection,
+    known: &KnownTimezones,
     field: &'static str,
     tz: &str,
 ) -> Result<()> {
@@ -351,11 +363,7 @@ pub async fn check_timezone(
     if tz.is_empty() || tz.len() > 64 {
         return Err(bad());
     }
-    let cached = known_timezones()
-        .lock()
-        .map(|set| set.contains(tz))
-        .unwrap_or(false);
-    if cached {
+    if known.contains(tz) {
         return Ok(());
     }
     let mut sql = Sql::new("SELECT count(*) AS count FROM pg_timezone_names WHERE name = ");
@@ -364,9 +372,7 @@ pub async fn check_timezone(
     if rows.into_iter().next().map(|c| c.count).unwrap_or(0) == 0 {
         return Err(bad());
     }
-    if let Ok(mut set) = known_timezones().lock() {
-        set.insert(tz.to_owned());
-    }
+    known.insert(tz);
     Ok(())
 }
 

@@ -227,7 +227,7 @@ impl StatsQuery {
             date_field: date_field.into(),
         };
         let mut conn = conn(ctx).await?;
-        order_stats::check_timezone(&mut conn, "timezone", &query.timezone)
+        order_stats::check_timezone(&mut conn, ctx.data()?, "timezone", &query.timezone)
             .await
             .gql()?;
         let rows = order_stats::order_stats(&mut conn, merchant, &query)
@@ -263,7 +263,7 @@ impl StatsQuery {
         }
         let merchant = merchant_id(ctx)?;
         let mut conn = conn(ctx).await?;
-        order_stats::check_timezone(&mut conn, "timezone", &timezone)
+        order_stats::check_timezone(&mut conn, ctx.data()?, "timezone", &timezone)
             .await
             .gql()?;
         let rows =
