@@ -332,7 +332,7 @@ pub fn document(title: &str, routes: &[&'static [Route]], sdl: &str) -> Value {
             op["requestBody"] =
                 json!({"required": true, "content": {"application/json": {"schema": schema}}});
         }
-        if r.method != axum::http::Method::GET && r.method != axum::http::Method::DELETE {
+        if r.method != axum::http::Method::GET {
             if let Some(p) = op["parameters"].as_array_mut() {
                 p.push(param("Idempotency-Key", "header", "Retries with the same key get the first answer and write nothing twice (24 h).", json!({"type": "string"})));
             }

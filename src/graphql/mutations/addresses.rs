@@ -4,7 +4,7 @@ use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::single::{outcome, patch, set};
+use super::single::{hashed, outcome, patch, set};
 use super::{run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::customers::commands::addresses::{self, AddressInput};
@@ -148,10 +148,30 @@ async fn payload(
 
 /// `customerAddressCreate(customerId:, input:, idempotencyKey:)`.
 const CREATE_ARGS: Arguments = Arguments::new("input", &["customer_id", "idempotency_key"]);
-/// `customerAddressUpdate(id:, input:, expectedUpdatedAt:)`.
-const UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
-/// `customerAddressDelete(id:)`.
-const DELETE_ARGS: Arguments = Arguments::scalars(&["id"]);
+/// `customerAddressUpdate(id:, input:, expectedUpdatedAt:, idempotencyKey:)`.
+const UPDATE_ARGS: Arguments =
+    Arguments::new("input", &["id", EXPECTED_UPDATED_AT, "idempotency_key"]);
+/// `customerAddressDelete(id:, idempotencyKey:)`.
+const DELETE_ARGS: Arguments = Arguments::scalars(&["id", "idempotency_key"]);
+
+/// What identifies an address change for its idempotency key: every field, with keeping,
+/// clearing and setting one told apart.
+fn address_hash(i: &AddressInput) -> serde_json::Value {
+    serde_json::json!({
+        "first_name": hashed(&i.first_name),
+        "last_name": hashed(&i.last_name),
+        "company": hashed(&i.company),
+        "address1": i.address1,
+        "address2": hashed(&i.address2),
+        "city": i.city,
+        "zipcode": hashed(&i.zipcode),
+        "state_name": hashed(&i.state_name),
+        "country_code": i.country_code,
+        "phone": hashed(&i.phone),
+        "is_default_billing": i.is_default_billing,
+        "is_default_shipping": i.is_default_shipping,
+    })
+}
 
 #[derive(Default)]
 pub struct AddressMutation;
@@ -200,15 +220,20 @@ impl AddressMutation {
         #[graphql(desc = "The changes.")] input: CustomerAddressUpdateInput,
         #[graphql(desc = "Refuse with CONFLICT if the address changed after this time.")]
         expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<CustomerAddressPayload> {
         let m = merchant_id(ctx)?;
         let input: AddressInput = input.into();
+        let hash = serde_json::json!([id.0, address_hash(&input), expected_updated_at]);
         let outcome = run(
             ctx,
             &UPDATE_ARGS,
             "customerAddressUpdate",
-            None,
-            &(),
+            idempotency_key.as_deref(),
+            &hash,
             move |c| {
                 Box::pin(async move {
                     Ok(outcome(
@@ -228,14 +253,19 @@ impl AddressMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The address (`addr_…`).")] id: ID,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<CustomerAddressPayload> {
         let m = merchant_id(ctx)?;
+        let hash = serde_json::to_value(&id.0).unwrap_or_default();
         let outcome = run(
             ctx,
             &DELETE_ARGS,
             "customerAddressDelete",
-            None,
-            &(),
+            idempotency_key.as_deref(),
+            &hash,
             move |c| Box::pin(async move { Ok(outcome(addresses::delete(c, m, &id).await?)) }),
         )
         .await?;

@@ -36,7 +36,7 @@ pub struct ChannelCreateInput {
 }
 
 /// Changes to a channel; omitted fields keep their values.
-#[derive(InputObject)]
+#[derive(InputObject, Serialize)]
 pub struct ChannelUpdateInput {
     /// 1–32 upper-case letters, digits or underscores, unique per merchant.
     pub code: Option<String>,
@@ -108,13 +108,17 @@ async fn payload(
 
 /// `channelCreate(input:, idempotencyKey:)`.
 const CREATE_ARGS: Arguments = Arguments::new("input", &["idempotency_key"]);
-/// `channelUpdate(id:, input:, expectedUpdatedAt:)`.
-const UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
-/// `channelDelete(id:)`.
-const DELETE_ARGS: Arguments = Arguments::scalars(&["id"]);
-/// `channelPublishProducts(channelId:, productIds:, errorPolicy:)` and
+/// `channelUpdate(id:, input:, expectedUpdatedAt:, idempotencyKey:)`.
+const UPDATE_ARGS: Arguments =
+    Arguments::new("input", &["id", EXPECTED_UPDATED_AT, "idempotency_key"]);
+/// `channelDelete(id:, idempotencyKey:)`.
+const DELETE_ARGS: Arguments = Arguments::scalars(&["id", "idempotency_key"]);
+/// `channelPublishProducts(channelId:, productIds:, errorPolicy:, idempotencyKey:)` and
 /// `channelUnpublishProducts(…)`.
-const PUBLICATION_ARGS: Arguments = Arguments::new("productIds", &["channel_id", "error_policy"]);
+const PUBLICATION_ARGS: Arguments = Arguments::new(
+    "productIds",
+    &["channel_id", "error_policy", "idempotency_key"],
+);
 
 #[derive(Default)]
 pub struct ChannelMutation;
@@ -161,21 +165,33 @@ impl ChannelMutation {
         #[graphql(desc = "The changes.")] input: ChannelUpdateInput,
         #[graphql(desc = "Refuse with CONFLICT if the channel changed after this time.")]
         expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<ChannelPayload> {
         let m = merchant_id(ctx)?;
+        let hash = serde_json::json!([id.0, input, expected_updated_at]);
         let input = ChannelInput {
             code: input.code,
             name: input.name,
             active: input.active,
             is_default: input.is_default,
         };
-        let outcome = run(ctx, &UPDATE_ARGS, "channelUpdate", None, &(), move |c| {
-            Box::pin(async move {
-                Ok(outcome(
-                    commands::update(c, m, &id, &input, expected_updated_at).await?,
-                ))
-            })
-        })
+        let outcome = run(
+            ctx,
+            &UPDATE_ARGS,
+            "channelUpdate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(outcome(
+                        commands::update(c, m, &id, &input, expected_updated_at).await?,
+                    ))
+                })
+            },
+        )
         .await?;
         payload(ctx, &UPDATE_ARGS, outcome, false).await
     }
@@ -187,11 +203,21 @@ impl ChannelMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The channel (`ch_…`).")] id: ID,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<ChannelPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, &DELETE_ARGS, "channelDelete", None, &(), move |c| {
-            Box::pin(async move { Ok(outcome(commands::delete(c, m, &id).await?)) })
-        })
+        let hash = serde_json::to_value(&id.0).unwrap_or_default();
+        let outcome = run(
+            ctx,
+            &DELETE_ARGS,
+            "channelDelete",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| Box::pin(async move { Ok(outcome(commands::delete(c, m, &id).await?)) }),
+        )
         .await?;
         payload(ctx, &DELETE_ARGS, outcome, true).await
     }
@@ -205,8 +231,20 @@ impl ChannelMutation {
         #[graphql(desc = "The channel (`ch_…`).")] channel_id: ID,
         #[graphql(desc = "Products (`prod_…`), at most 1,000.")] product_ids: Vec<ID>,
         #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<ChannelProductsPayload> {
-        publications(ctx, channel_id, product_ids, error_policy, true).await
+        publications(
+            ctx,
+            channel_id,
+            product_ids,
+            error_policy,
+            true,
+            idempotency_key,
+        )
+        .await
     }
 
     /// Unpublishes up to 1,000 products from a channel in one statement. Idempotent: products
@@ -218,8 +256,20 @@ impl ChannelMutation {
         #[graphql(desc = "The channel (`ch_…`).")] channel_id: ID,
         #[graphql(desc = "Products (`prod_…`), at most 1,000.")] product_ids: Vec<ID>,
         #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<ChannelProductsPayload> {
-        publications(ctx, channel_id, product_ids, error_policy, false).await
+        publications(
+            ctx,
+            channel_id,
+            product_ids,
+            error_policy,
+            false,
+            idempotency_key,
+        )
+        .await
     }
 }
 
@@ -229,27 +279,42 @@ async fn publications(
     product_ids: Vec<ID>,
     error_policy: Option<ErrorPolicy>,
     publish: bool,
+    key: Option<String>,
 ) -> GqlResult<ChannelProductsPayload> {
     let m = merchant_id(ctx)?;
-    let policy = error_policy.unwrap_or_default().into();
+    let error_policy = error_policy.unwrap_or_default();
+    let policy = error_policy.into();
     let channel = channel_id.0.clone();
     let products: Vec<String> = product_ids.into_iter().map(|i| i.0).collect();
+    let hash = serde_json::to_value((
+        &channel,
+        &products,
+        error_policy == ErrorPolicy::RejectFailedRows,
+    ))
+    .unwrap_or_default();
     let operation = if publish {
         "channelPublishProducts"
     } else {
         "channelUnpublishProducts"
     };
-    let outcome = run(ctx, &PUBLICATION_ARGS, operation, None, &(), move |c| {
-        Box::pin(async move {
-            let (items, errors) =
-                commands::publish(c, m, &channel, &products, publish, policy).await?;
-            Ok(Outcome {
-                items,
-                errors,
-                ..Outcome::default()
+    let outcome = run(
+        ctx,
+        &PUBLICATION_ARGS,
+        operation,
+        key.as_deref(),
+        &hash,
+        move |c| {
+            Box::pin(async move {
+                let (items, errors) =
+                    commands::publish(c, m, &channel, &products, publish, policy).await?;
+                Ok(Outcome {
+                    items,
+                    errors,
+                    ..Outcome::default()
+                })
             })
-        })
-    })
+        },
+    )
     .await?;
     let rows: HashMap<i64, ProductRow> = loaders::load_many::<ProductRow>(ctx, &outcome.written())
         .await?

@@ -1,6 +1,7 @@
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
+use super::single::hashed;
 use super::{expected_at_once, run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::customers::{groups, CustomerGroup as Row};
@@ -65,14 +66,16 @@ fn single(result: std::result::Result<i64, Vec<crate::domain::validate::FieldErr
     }
 }
 
-/// `customerGroupCreate(input:)`.
-const CREATE_ARGS: Arguments = Arguments::new("input", &[]);
-/// `customerGroupUpdate(id:, input:, expectedUpdatedAt:)`.
-const UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
-/// `customerGroupDelete(id:)`.
-const DELETE_ARGS: Arguments = Arguments::scalars(&["id"]);
-/// `customerGroupAddCustomers(id:, customerIds:)` and `customerGroupRemoveCustomers(…)`.
-const MEMBER_ARGS: Arguments = Arguments::new("customerIds", &["id"]);
+/// `customerGroupCreate(input:, idempotencyKey:)`.
+const CREATE_ARGS: Arguments = Arguments::new("input", &["idempotency_key"]);
+/// `customerGroupUpdate(id:, input:, expectedUpdatedAt:, idempotencyKey:)`.
+const UPDATE_ARGS: Arguments =
+    Arguments::new("input", &["id", EXPECTED_UPDATED_AT, "idempotency_key"]);
+/// `customerGroupDelete(id:, idempotencyKey:)`.
+const DELETE_ARGS: Arguments = Arguments::scalars(&["id", "idempotency_key"]);
+/// `customerGroupAddCustomers(id:, customerIds:, idempotencyKey:)` and
+/// `customerGroupRemoveCustomers(…)`.
+const MEMBER_ARGS: Arguments = Arguments::new("customerIds", &["id", "idempotency_key"]);
 
 async fn payload(
     ctx: &Context<'_>,
@@ -108,6 +111,10 @@ impl CustomerGroupMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The group to create.")] input: CustomerGroupCreateInput,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<CustomerGroupPayload> {
         let m = merchant_id(ctx)?;
         let hash = serde_json::to_value(&input).unwrap_or_default();
@@ -115,7 +122,7 @@ impl CustomerGroupMutation {
             ctx,
             &CREATE_ARGS,
             "customerGroupCreate",
-            None,
+            idempotency_key.as_deref(),
             &hash,
             move |c| {
                 Box::pin(async move {
@@ -152,6 +159,10 @@ impl CustomerGroupMutation {
             desc = "Refuse with CONFLICT if the group changed after this time (same as `input.expectedUpdatedAt`)."
         )]
         expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<CustomerGroupPayload> {
         let m = merchant_id(ctx)?;
         let description = match input.description {
@@ -159,29 +170,44 @@ impl CustomerGroupMutation {
             MaybeUndefined::Null => Patch::Clear,
             MaybeUndefined::Value(v) => Patch::Set(v),
         };
+        let hash = serde_json::json!({
+            "id": id.0,
+            "name": input.name,
+            "description": hashed(&description),
+            "customer_ids": input.customer_ids.as_ref().map(|l| l.iter().map(|i| &i.0).collect::<Vec<_>>()),
+            "expected_updated_at": expected_updated_at,
+            "input_expected_updated_at": input.expected_updated_at,
+        });
         // A CONFLICT names the argument, or `input.expectedUpdatedAt` when only that was given.
         let args = UPDATE_ARGS.from_input_if(EXPECTED_UPDATED_AT, expected_updated_at.is_none());
-        let outcome = run(ctx, &args, "customerGroupUpdate", None, &(), move |c| {
-            Box::pin(async move {
-                let at = expected_at_once(expected_updated_at, input.expected_updated_at)?;
-                let members: Option<Vec<String>> = input
-                    .customer_ids
-                    .as_ref()
-                    .map(|l| l.iter().map(|id| id.to_string()).collect());
-                Ok(single(
-                    groups::update(
-                        c,
-                        m,
-                        &id,
-                        input.name.as_deref(),
-                        description,
-                        at,
-                        members.as_deref(),
-                    )
-                    .await?,
-                ))
-            })
-        })
+        let outcome = run(
+            ctx,
+            &args,
+            "customerGroupUpdate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    let at = expected_at_once(expected_updated_at, input.expected_updated_at)?;
+                    let members: Option<Vec<String>> = input
+                        .customer_ids
+                        .as_ref()
+                        .map(|l| l.iter().map(|id| id.to_string()).collect());
+                    Ok(single(
+                        groups::update(
+                            c,
+                            m,
+                            &id,
+                            input.name.as_deref(),
+                            description,
+                            at,
+                            members.as_deref(),
+                        )
+                        .await?,
+                    ))
+                })
+            },
+        )
         .await?;
         payload(ctx, &args, outcome, false).await
     }
@@ -192,14 +218,19 @@ impl CustomerGroupMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The customer group (`cg_…`).")] id: ID,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<CustomerGroupPayload> {
         let m = merchant_id(ctx)?;
+        let hash = serde_json::to_value(&id.0).unwrap_or_default();
         let outcome = run(
             ctx,
             &DELETE_ARGS,
             "customerGroupDelete",
-            None,
-            &(),
+            idempotency_key.as_deref(),
+            &hash,
             move |c| Box::pin(async move { Ok(single(groups::delete(c, m, &id).await?)) }),
         )
         .await?;
@@ -213,8 +244,12 @@ impl CustomerGroupMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The customer group (`cg_…`).")] id: ID,
         #[graphql(desc = "The customers to add (`cus_…`), at most 1,000.")] customer_ids: Vec<ID>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<CustomerGroupPayload> {
-        members(ctx, id, customer_ids, true).await
+        members(ctx, id, customer_ids, true, idempotency_key).await
     }
 
     /// Removes up to 1,000 customers from a group.
@@ -226,8 +261,12 @@ impl CustomerGroupMutation {
         #[graphql(desc = "The customers to remove (`cus_…`), at most 1,000.")] customer_ids: Vec<
             ID,
         >,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<CustomerGroupPayload> {
-        members(ctx, id, customer_ids, false).await
+        members(ctx, id, customer_ids, false, idempotency_key).await
     }
 }
 
@@ -236,16 +275,23 @@ async fn members(
     id: ID,
     customer_ids: Vec<ID>,
     add: bool,
+    key: Option<String>,
 ) -> GqlResult<CustomerGroupPayload> {
     let m = merchant_id(ctx)?;
     let group_id = id.0.clone();
     let customers: Vec<String> = customer_ids.into_iter().map(|i| i.0).collect();
+    let hash = serde_json::to_value((&group_id, &customers)).unwrap_or_default();
+    let operation = if add {
+        "customerGroupAddCustomers"
+    } else {
+        "customerGroupRemoveCustomers"
+    };
     let outcome = run(
         ctx,
         &MEMBER_ARGS,
-        "customerGroupMembers",
-        None,
-        &(),
+        operation,
+        key.as_deref(),
+        &hash,
         move |c| {
             Box::pin(async move {
                 let (items, errors) =

@@ -156,8 +156,8 @@ pub struct CustomersDeletePayload {
 const WRITE_ARGS: Arguments = Arguments::new("input", &["error_policy", "idempotency_key"]);
 /// `customersDelete(ids:, errorPolicy:, idempotencyKey:)`.
 const DELETE_ARGS: Arguments = Arguments::new("ids", &["error_policy", "idempotency_key"]);
-/// `customersAddTags(ids:, tags:)` and `customersRemoveTags(…)`.
-const TAG_ARGS: Arguments = Arguments::new("ids", &["tags"]);
+/// `customersAddTags(ids:, tags:, idempotencyKey:)` and `customersRemoveTags(…)`.
+const TAG_ARGS: Arguments = Arguments::new("ids", &["tags", "idempotency_key"]);
 
 async fn payload(
     ctx: &Context<'_>,
@@ -324,8 +324,12 @@ impl CustomerMutation {
             desc = "Tags to add, at least one: trimmed, 1–64 characters each, duplicates dropped."
         )]
         tags: Vec<String>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<CustomersPayload> {
-        change_tags(ctx, ids, tags, true).await
+        change_tags(ctx, ids, tags, true, idempotency_key).await
     }
 
     /// Removes tags from up to 1,000 customers.
@@ -338,8 +342,12 @@ impl CustomerMutation {
             desc = "Tags to remove, at least one: trimmed, 1–64 characters each; tags a customer lacks are ignored."
         )]
         tags: Vec<String>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<CustomersPayload> {
-        change_tags(ctx, ids, tags, false).await
+        change_tags(ctx, ids, tags, false, idempotency_key).await
     }
 }
 
@@ -348,6 +356,7 @@ async fn change_tags(
     ids: Vec<ID>,
     tags: Vec<String>,
     add: bool,
+    key: Option<String>,
 ) -> GqlResult<CustomersPayload> {
     let ids: Vec<String> = ids.into_iter().map(|i| i.0).collect();
     let merchant = crate::graphql::context::merchant_id(ctx)?;
@@ -357,16 +366,23 @@ async fn change_tags(
     } else {
         "customersRemoveTags"
     };
-    let outcome = run(ctx, &TAG_ARGS, operation, None, &hash_input, move |c| {
-        Box::pin(async move {
-            let (items, errors) = commands::change_tags(c, merchant, &ids, &tags, add).await?;
-            Ok(Outcome {
-                items,
-                errors,
-                ..Outcome::default()
+    let outcome = run(
+        ctx,
+        &TAG_ARGS,
+        operation,
+        key.as_deref(),
+        &hash_input,
+        move |c| {
+            Box::pin(async move {
+                let (items, errors) = commands::change_tags(c, merchant, &ids, &tags, add).await?;
+                Ok(Outcome {
+                    items,
+                    errors,
+                    ..Outcome::default()
+                })
             })
-        })
-    })
+        },
+    )
     .await?;
     payload(ctx, &TAG_ARGS, outcome).await
 }

@@ -37,3 +37,12 @@ pub fn patch(v: MaybeUndefined<String>) -> Patch<String> {
 pub fn set(v: Option<String>) -> Patch<String> {
     v.map(Patch::Set).unwrap_or_default()
 }
+
+/// A patch as a request hash sees it: keeping, clearing and setting a field all differ.
+pub fn hashed(p: &Patch<String>) -> serde_json::Value {
+    match p {
+        Patch::Keep => serde_json::json!({ "keep": true }),
+        Patch::Clear => serde_json::json!({ "clear": true }),
+        Patch::Set(v) => serde_json::json!({ "set": v }),
+    }
+}

@@ -157,8 +157,9 @@ const UPDATE: Mutation = Mutation {
     resource: &ADDRESS,
     text: |sel| {
         format!(
-            "mutation RestAddressUpdate($id: ID!, $input: CustomerAddressUpdateInput!) {{ w: \
-             customerAddressUpdate(id: $id, input: $input) {{ address {{ {sel}}} \
+            "mutation RestAddressUpdate($id: ID!, $input: CustomerAddressUpdateInput!, \
+             $key: String) {{ w: customerAddressUpdate(id: $id, input: $input, \
+             idempotencyKey: $key) {{ address {{ {sel}}} \
              userErrors {{ field code message }} }} }}"
         )
     },
@@ -275,6 +276,7 @@ pub async fn update_address(
     let mut vars = Map::new();
     vars.insert("id".into(), Value::String(id));
     vars.insert("input".into(), Value::Object(input));
+    vars.insert("key".into(), body::idempotency_key(&headers));
     let mut names = body::under("input", names);
     names.push(("id".into(), "id".into()));
     let written = state
@@ -289,12 +291,14 @@ pub async fn delete_address(
     State(state): State<RestState>,
     Caller(principal): Caller,
     Path((customer_id, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Result<StatusCode, SpreeError> {
     check_owner(&state, principal.clone(), &customer_id, &id).await?;
-    let text = "mutation RestAddressDelete($id: ID!) { d: customerAddressDelete(id: $id) \
-                { deletedId userErrors { field code message } } }";
+    let text = "mutation RestAddressDelete($id: ID!, $key: String) { d: customerAddressDelete(\
+                id: $id, idempotencyKey: $key) { deletedId userErrors { field code message } } }";
     let mut vars = Map::new();
     vars.insert("id".into(), Value::String(id));
+    vars.insert("key".into(), body::idempotency_key(&headers));
     let data = run(
         &state.app,
         principal,

@@ -184,8 +184,8 @@ const UPDATE: Mutation = Mutation {
     resource: &CHANNEL,
     text: |sel| {
         format!(
-            "mutation RestChannelUpdate($id: ID!, $input: ChannelUpdateInput!) {{ w: \
-             channelUpdate(id: $id, input: $input) {{ channel {{ {sel}}} \
+            "mutation RestChannelUpdate($id: ID!, $input: ChannelUpdateInput!, $key: String) \
+             {{ w: channelUpdate(id: $id, input: $input, idempotencyKey: $key) {{ channel {{ {sel}}} \
              userErrors {{ field code message }} }} }}"
         )
     },
@@ -290,6 +290,7 @@ pub async fn update_channel(
     let mut vars = Map::new();
     vars.insert("id".into(), Value::String(id));
     vars.insert("input".into(), Value::Object(input));
+    vars.insert("key".into(), body::idempotency_key(&headers));
     let mut names = body::under("input", names);
     names.push(("id".into(), "id".into()));
     let written = state
@@ -304,11 +305,13 @@ pub async fn delete_channel(
     State(state): State<RestState>,
     Caller(principal): Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<StatusCode, SpreeError> {
-    let text = "mutation RestChannelDelete($id: ID!) { d: channelDelete(id: $id) \
-                { deletedId userErrors { field code message } } }";
+    let text = "mutation RestChannelDelete($id: ID!, $key: String) { d: channelDelete(id: $id, \
+                idempotencyKey: $key) { deletedId userErrors { field code message } } }";
     let mut vars = Map::new();
     vars.insert("id".into(), Value::String(id));
+    vars.insert("key".into(), body::idempotency_key(&headers));
     let data = run(
         &state.app,
         principal,
@@ -351,14 +354,15 @@ async fn channel_products(
         return Err(Refusal::param(key, "is not a field of this route").into());
     }
     let text = format!(
-        "mutation RestChannelProducts($id: ID!, $ids: [ID!]!) {{ w: {mutation}(channelId: $id, \
-         productIds: $ids, errorPolicy: REJECT_EVERYTHING) {{ results {{ index }} \
-         userErrors {{ field code message }} }} }}"
+        "mutation RestChannelProducts($id: ID!, $ids: [ID!]!, $key: String) {{ w: \
+         {mutation}(channelId: $id, productIds: $ids, errorPolicy: REJECT_EVERYTHING, \
+         idempotencyKey: $key) {{ results {{ index }} userErrors {{ field code message }} }} }}"
     );
     let count = ids.len();
     let mut vars = Map::new();
     vars.insert("id".into(), Value::String(id));
     vars.insert("ids".into(), json!(ids));
+    vars.insert("key".into(), body::idempotency_key(headers));
     let names = [
         ("id".into(), "id".into()),
         ("productIds".into(), "product_ids".into()),

@@ -110,8 +110,8 @@ const CREATE: Mutation = Mutation {
     resource: &CUSTOMER_GROUP,
     text: |sel| {
         format!(
-            "mutation RestCustomerGroupCreate($input: CustomerGroupCreateInput!) {{ w: \
-             customerGroupCreate(input: $input) {{ customerGroup {{ {sel}}} \
+            "mutation RestCustomerGroupCreate($input: CustomerGroupCreateInput!, $key: String) \
+             {{ w: customerGroupCreate(input: $input, idempotencyKey: $key) {{ customerGroup {{ {sel}}} \
              userErrors {{ field code message }} }} }}"
         )
     },
@@ -123,8 +123,9 @@ const UPDATE: Mutation = Mutation {
     resource: &CUSTOMER_GROUP,
     text: |sel| {
         format!(
-            "mutation RestCustomerGroupUpdate($id: ID!, $input: CustomerGroupUpdateInput!) {{ w: \
-             customerGroupUpdate(id: $id, input: $input) {{ customerGroup {{ {sel}}} \
+            "mutation RestCustomerGroupUpdate($id: ID!, $input: CustomerGroupUpdateInput!, \
+             $key: String) {{ w: customerGroupUpdate(id: $id, input: $input, idempotencyKey: $key) \
+             {{ customerGroup {{ {sel}}} \
              userErrors {{ field code message }} }} }}"
         )
     },
@@ -181,6 +182,7 @@ pub async fn create_customer_group(
     let (input, names) = body::input(object, INPUT, READ_ONLY)?;
     let mut vars = Map::new();
     vars.insert("input".into(), Value::Object(input));
+    vars.insert("key".into(), body::idempotency_key(&headers));
     let names = body::under("input", names);
     let written = state
         .translator
@@ -204,6 +206,7 @@ pub async fn update_customer_group(
     let mut vars = Map::new();
     vars.insert("id".into(), Value::String(id));
     vars.insert("input".into(), Value::Object(input));
+    vars.insert("key".into(), body::idempotency_key(&headers));
     let mut names = body::under("input", names);
     names.push(("id".into(), "id".into()));
     let written = state
@@ -218,11 +221,14 @@ pub async fn delete_customer_group(
     State(state): State<RestState>,
     Caller(principal): Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<StatusCode, SpreeError> {
-    let text = "mutation RestCustomerGroupDelete($id: ID!) { d: customerGroupDelete(id: $id) \
+    let text = "mutation RestCustomerGroupDelete($id: ID!, $key: String) { d: \
+                customerGroupDelete(id: $id, idempotencyKey: $key) \
                 { deletedId userErrors { field code message } } }";
     let mut vars = Map::new();
     vars.insert("id".into(), Value::String(id));
+    vars.insert("key".into(), body::idempotency_key(&headers));
     let data = run(
         &state.app,
         principal,

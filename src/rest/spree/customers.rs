@@ -345,11 +345,13 @@ pub async fn delete_customer(
     State(state): State<RestState>,
     Caller(principal): Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<StatusCode, SpreeError> {
-    let text = "mutation RestCustomerDelete($ids: [ID!]!) { d: customersDelete(ids: $ids) \
-                { deletedIds userErrors { field code message } } }";
+    let text = "mutation RestCustomerDelete($ids: [ID!]!, $key: String) { d: customersDelete(\
+                ids: $ids, idempotencyKey: $key) { deletedIds userErrors { field code message } } }";
     let mut vars = Map::new();
     vars.insert("ids".into(), json!([id]));
+    vars.insert("key".into(), body::idempotency_key(&headers));
     let data = run(
         &state.app,
         principal,

@@ -52,13 +52,15 @@ async fn tags(
     tags.sort();
     tags.dedup();
     let text = format!(
-        "mutation RestCustomerTags($ids: [ID!]!, $tags: [String!]!) {{ w: {mutation}(ids: $ids, \
-         tags: $tags) {{ customers {{ id }} userErrors {{ field code message }} }} }}"
+        "mutation RestCustomerTags($ids: [ID!]!, $tags: [String!]!, $key: String) {{ w: \
+         {mutation}(ids: $ids, tags: $tags, idempotencyKey: $key) {{ customers {{ id }} \
+         userErrors {{ field code message }} }} }}"
     );
     let tag_count = tags.len();
     let mut vars = Map::new();
     vars.insert("ids".into(), json!(ids));
     vars.insert("tags".into(), json!(tags));
+    vars.insert("key".into(), body::idempotency_key(headers));
     let names = [("ids".into(), "ids".into()), ("tags".into(), "tags".into())];
     let data = run(&state.app, principal, &text, vars, &names).await?;
     if let Some(r) = data
@@ -119,20 +121,27 @@ async fn groups(
     }
     let mut text = String::from("mutation RestCustomerGroups($ids: [ID!]!");
     for i in 0..groups.len() {
-        text.push_str(&format!(", $g{i}: ID!"));
+        text.push_str(&format!(", $g{i}: ID!, $k{i}: String"));
     }
     text.push_str(") {");
     for i in 0..groups.len() {
         text.push_str(&format!(
-            " g{i}: {mutation}(id: $g{i}, customerIds: $ids) {{ customerGroup {{ id }} userErrors {{ field code message }} }}"
+            " g{i}: {mutation}(id: $g{i}, customerIds: $ids, idempotencyKey: $k{i}) {{ customerGroup {{ id }} userErrors {{ field code message }} }}"
         ));
     }
     text.push_str(" }");
+    // Each group's mutation is its own write: it takes the header's key suffixed with the
+    // group's position, so a retry replays every group and the keys do not collide.
+    let key = body::idempotency_key(headers);
     let mut vars = Map::new();
     vars.insert("ids".into(), json!(ids));
     let mut names = vec![("customerIds".into(), "ids".into())];
     for (i, g) in groups.iter().enumerate() {
         vars.insert(format!("g{i}"), json!(g));
+        let k = key
+            .as_str()
+            .map_or(Value::Null, |k| json!(format!("{k}:{i}")));
+        vars.insert(format!("k{i}"), k);
         names.push((format!("g{i}"), "customer_group_ids".into()));
     }
     let data = run(&state.app, principal, &text, vars, &names).await?;

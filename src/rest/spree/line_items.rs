@@ -379,12 +379,15 @@ pub async fn delete_item(
     State(state): State<RestState>,
     Caller(principal): Caller,
     Path((order_id, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Result<StatusCode, SpreeError> {
-    let text = "mutation RestItemsRemove($order: ID!, $ids: [ID!]!) { d: orderLineItemsRemove(\
-                orderId: $order, lineItemIds: $ids) { order { id } userErrors { field code message } } }";
+    let text = "mutation RestItemsRemove($order: ID!, $ids: [ID!]!, $key: String) { d: \
+                orderLineItemsRemove(orderId: $order, lineItemIds: $ids, idempotencyKey: $key) \
+                { order { id } userErrors { field code message } } }";
     let mut vars = Map::new();
     vars.insert("order".into(), Value::String(order_id));
     vars.insert("ids".into(), json!([id]));
+    vars.insert("key".into(), body::idempotency_key(&headers));
     let names = [
         ("orderId".into(), "order_id".into()),
         ("lineItemIds".into(), "id".into()),

@@ -559,11 +559,13 @@ pub async fn delete_order(
     State(state): State<RestState>,
     Caller(principal): Caller,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<StatusCode, SpreeError> {
-    let text = "mutation RestOrderDelete($id: ID!) { d: orderDelete(orderId: $id) \
-                { deletedId userErrors { field code message } } }";
+    let text = "mutation RestOrderDelete($id: ID!, $key: String) { d: orderDelete(orderId: $id, \
+                idempotencyKey: $key) { deletedId userErrors { field code message } } }";
     let mut vars = Map::new();
     vars.insert("id".into(), Value::String(id));
+    vars.insert("key".into(), body::idempotency_key(&headers));
     let data = run(
         &state.app,
         principal,

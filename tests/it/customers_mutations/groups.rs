@@ -192,3 +192,40 @@ async fn deleting_a_group_keeps_its_members() {
     assert_eq!(d["customerGroup"], Value::Null);
     assert_eq!(d["customers"]["totalCount"], 4, "members stay");
 }
+
+/// `customerGroupAddCustomers(idempotencyKey:)`: a retry replays the first result (the member
+/// removed in between is not added again); the key with other customers is refused.
+#[tokio::test(flavor = "multi_thread")]
+async fn adding_members_with_an_idempotency_key_replays_and_refuses_another_request() {
+    let Trade { app, a, g, ids, .. } = trade().await;
+    const KEYED: &str = "mutation($id: ID!, $c: [ID!]!, $key: String) { customerGroupAddCustomers(id: $id, customerIds: $c, idempotencyKey: $key) { customerGroup { customers { id } } userErrors { field code } } }";
+    let vars = json!({ "id": g["id"], "c": [ids[0]], "key": "members-1" });
+    let d = app.data(&a, KEYED, vars.clone()).await;
+    assert_eq!(
+        d["customerGroupAddCustomers"]["customerGroup"]["customers"],
+        json!([{ "id": ids[0] }])
+    );
+    let removed = app.data(&a, "mutation($id: ID!, $c: [ID!]!) { customerGroupRemoveCustomers(id: $id, customerIds: $c) { userErrors { code } } }", json!({ "id": g["id"], "c": [ids[0]] })).await;
+    assert_eq!(
+        removed["customerGroupRemoveCustomers"]["userErrors"],
+        json!([])
+    );
+    let d = app.data(&a, KEYED, vars).await;
+    assert_eq!(d["customerGroupAddCustomers"]["userErrors"], json!([]));
+    assert_eq!(
+        d["customerGroupAddCustomers"]["customerGroup"]["customers"],
+        json!([]),
+        "the retry wrote nothing"
+    );
+    let d = app
+        .data(
+            &a,
+            KEYED,
+            json!({ "id": g["id"], "c": [ids[1]], "key": "members-1" }),
+        )
+        .await;
+    assert_eq!(
+        d["customerGroupAddCustomers"]["userErrors"],
+        json!([{ "field": ["idempotencyKey"], "code": "IDEMPOTENCY_KEY_REUSED" }])
+    );
+}

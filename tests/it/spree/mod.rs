@@ -6,6 +6,7 @@ mod conformance;
 mod customer_groups;
 mod customers;
 mod errors;
+mod idempotency;
 mod openapi;
 mod orders;
 mod predicates;
