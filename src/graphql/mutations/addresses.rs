@@ -148,11 +148,13 @@ async fn payload(
 
 /// `customerAddressCreate(customerId:, input:, idempotencyKey:)`.
 const CREATE_ARGS: Arguments = Arguments::new("input", &["customer_id", "idempotency_key"]);
-/// `customerAddressUpdate(id:, input:, expectedUpdatedAt:, idempotencyKey:)`.
-const UPDATE_ARGS: Arguments =
-    Arguments::new("input", &["id", EXPECTED_UPDATED_AT, "idempotency_key"]);
-/// `customerAddressDelete(id:, idempotencyKey:)`.
-const DELETE_ARGS: Arguments = Arguments::scalars(&["id", "idempotency_key"]);
+/// `customerAddressUpdate(id:, input:, expectedUpdatedAt:, idempotencyKey:, customerId:)`.
+const UPDATE_ARGS: Arguments = Arguments::new(
+    "input",
+    &["id", EXPECTED_UPDATED_AT, "idempotency_key", "customer_id"],
+);
+/// `customerAddressDelete(id:, idempotencyKey:, customerId:)`.
+const DELETE_ARGS: Arguments = Arguments::scalars(&["id", "idempotency_key", "customer_id"]);
 
 /// What identifies an address change for its idempotency key: every field, with keeping,
 /// clearing and setting one told apart.
@@ -224,10 +226,15 @@ impl AddressMutation {
             desc = "Retrying with the same key returns the first result without writing again."
         )]
         idempotency_key: Option<String>,
+        #[graphql(
+            desc = "The customer (`cus_…`) the address must belong to: another customer's address is NOT_FOUND."
+        )]
+        customer_id: Option<ID>,
     ) -> GqlResult<CustomerAddressPayload> {
         let m = merchant_id(ctx)?;
         let input: AddressInput = input.into();
-        let hash = serde_json::json!([id.0, address_hash(&input), expected_updated_at]);
+        let owner = customer_id.map(|c| c.0);
+        let hash = serde_json::json!([id.0, address_hash(&input), expected_updated_at, owner]);
         let outcome = run(
             ctx,
             &UPDATE_ARGS,
@@ -237,7 +244,8 @@ impl AddressMutation {
             move |c| {
                 Box::pin(async move {
                     Ok(outcome(
-                        addresses::update(c, m, &id, &input, expected_updated_at).await?,
+                        addresses::update(c, m, &id, owner.as_deref(), &input, expected_updated_at)
+                            .await?,
                     ))
                 })
             },
@@ -257,16 +265,27 @@ impl AddressMutation {
             desc = "Retrying with the same key returns the first result without writing again."
         )]
         idempotency_key: Option<String>,
+        #[graphql(
+            desc = "The customer (`cus_…`) the address must belong to: another customer's address is NOT_FOUND."
+        )]
+        customer_id: Option<ID>,
     ) -> GqlResult<CustomerAddressPayload> {
         let m = merchant_id(ctx)?;
-        let hash = serde_json::to_value(&id.0).unwrap_or_default();
+        let owner = customer_id.map(|c| c.0);
+        let hash = serde_json::json!([id.0, owner]);
         let outcome = run(
             ctx,
             &DELETE_ARGS,
             "customerAddressDelete",
             idempotency_key.as_deref(),
             &hash,
-            move |c| Box::pin(async move { Ok(outcome(addresses::delete(c, m, &id).await?)) }),
+            move |c| {
+                Box::pin(async move {
+                    Ok(outcome(
+                        addresses::delete(c, m, &id, owner.as_deref()).await?,
+                    ))
+                })
+            },
         )
         .await?;
         payload(ctx, &DELETE_ARGS, outcome, true).await

@@ -299,12 +299,20 @@ async fn lock(conn: &mut AsyncPgConnection, merchant_id: i64, id: i64) -> Result
     Ok(rows.into_iter().next())
 }
 
+/// The customer key an `owner` ID names; `None` for an ID that is not a customer's (no address
+/// belongs to it).
+fn owner_key(owner: &str) -> Option<i64> {
+    crate::ids::decode(Kind::Customer, owner).ok()
+}
+
 /// Changes an address; omitted fields keep their values. `expected_updated_at` refuses the change
-/// with CONFLICT when the address changed since. Must run inside a transaction.
+/// with CONFLICT when the address changed since. With `owner` (a customer's ID), an address of
+/// another customer is NOT_FOUND. Must run inside a transaction.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     id: &str,
+    owner: Option<&str>,
     input: &AddressInput,
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> Result<Single> {
@@ -317,6 +325,9 @@ pub async fn update(
     let Some(current) = lock(conn, merchant_id, key).await? else {
         return Ok(Err(vec![write::not_found(&id_path, Kind::Address)]));
     };
+    if owner.is_some_and(|o| owner_key(o) != Some(current.customer_id)) {
+        return Ok(Err(vec![write::not_found(&id_path, Kind::Address)]));
+    }
     write::check_unchanged(
         &mut errors,
         &Path::field("expected_updated_at"),
@@ -354,20 +365,35 @@ pub async fn update(
     })
 }
 
-/// Deletes an address. A default address leaves the customer without that default.
-pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) -> Result<Single> {
+/// Deletes an address. A default address leaves the customer without that default. With
+/// `owner` (a customer's ID), an address of another customer is NOT_FOUND.
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    id: &str,
+    owner: Option<&str>,
+) -> Result<Single> {
     let id_path = Path::field("id");
     let mut errors = Errors::default();
     let Some(key) = write::decode(&mut errors, &id_path, Kind::Address, id) else {
         return Ok(Err(errors.0));
     };
-    let deleted: Vec<IdRow> = Sql::with_binds(
-        "DELETE FROM addresses WHERE merchant_id = $1 AND id = $2 RETURNING id",
-        vec![Bind::I64(merchant_id), Bind::I64(key)],
-    )
-    .into_query()
-    .load(conn)
-    .await?;
+    let sql = match owner {
+        None => Sql::with_binds(
+            "DELETE FROM addresses WHERE merchant_id = $1 AND id = $2 RETURNING id",
+            vec![Bind::I64(merchant_id), Bind::I64(key)],
+        ),
+        // -1 matches no customer: an owner ID that is not a customer's owns nothing.
+        Some(o) => Sql::with_binds(
+            "DELETE FROM addresses WHERE merchant_id = $1 AND id = $2 AND customer_id = $3 RETURNING id",
+            vec![
+                Bind::I64(merchant_id),
+                Bind::I64(key),
+                Bind::I64(owner_key(o).unwrap_or(-1)),
+            ],
+        ),
+    };
+    let deleted: Vec<IdRow> = sql.into_query().load(conn).await?;
     Ok(if deleted.is_empty() {
         Err(vec![write::not_found(&id_path, Kind::Address)])
     } else {
