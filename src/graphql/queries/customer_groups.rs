@@ -9,7 +9,7 @@ use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFil
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
-use crate::graphql::types::customer::CustomerGroup;
+use crate::graphql::types::customer_groups::CustomerGroup;
 use crate::ids::{self, Kind};
 
 /// Conditions on customer groups.

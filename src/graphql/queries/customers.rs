@@ -10,7 +10,7 @@ use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFil
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
-use crate::graphql::types::customer::Customer;
+use crate::graphql::types::customers::Customer;
 use crate::ids::{self, Kind};
 
 /// Conditions on customers; all given conditions must hold.

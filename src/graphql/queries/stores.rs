@@ -9,7 +9,7 @@ use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFil
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
-use crate::graphql::types::store::Store;
+use crate::graphql::types::stores::Store;
 use crate::ids::{self, Kind};
 
 /// Conditions on stores; all given conditions must hold.
