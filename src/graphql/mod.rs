@@ -27,12 +27,17 @@ use crate::config::Config;
 #[derive(MergedObject, Default)]
 pub struct Query(
     queries::customers::CustomerQuery,
-    queries::customers::CustomerGroupQuery,
+    queries::customer_groups::CustomerGroupQuery,
     queries::orders::OrderQuery,
     queries::stores::StoreQuery,
-    queries::catalog::CatalogQuery,
-    queries::pricing::PricingQuery,
+    queries::channels::ChannelQuery,
+    queries::brands::BrandQuery,
+    queries::products::ProductQuery,
+    queries::variants::VariantQuery,
+    queries::price_lists::PriceListQuery,
+    queries::prices::PriceQuery,
     queries::promotions::PromotionQuery,
+    queries::coupon_codes::CouponCodeQuery,
     queries::promotion_evaluate::PromotionEvaluateQuery,
     queries::node::NodeQuery,
     queries::viewer::ViewerQuery,
@@ -60,7 +65,9 @@ pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 /// The schema, signing page cursors with `cursors`.
 pub fn build_schema(config: &Config, cursors: crate::keys::CursorKey) -> AppSchema {
     use connection::GqlConnection as Conn;
-    use types::{catalog, customer, order, pricing, promotion, store};
+    use types::{
+        brands, catalog, channels, customer_groups, customers, order, pricing, promotion, stores,
+    };
     let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(cursors)
         .data(type_scopes::Edges::default())
@@ -70,22 +77,22 @@ pub fn build_schema(config: &Config, cursors: crate::keys::CursorKey) -> AppSche
         .register_output_type::<types::node::Node>()
         // Types async-graphql generates, described here (descriptions only).
         .override_output_type_description::<rust_decimal::Decimal>(DECIMAL)
-        .override_output_type_description::<Conn<customer::Customer>>(
+        .override_output_type_description::<Conn<customers::Customer>>(
             "A page of customers (`customers`); keyset cursors, at most 250 per page.",
         )
-        .override_output_type_description::<Conn<customer::CustomerGroup>>(
+        .override_output_type_description::<Conn<customer_groups::CustomerGroup>>(
             "A page of customer groups (`customerGroups`); keyset cursors, at most 250 per page.",
         )
         .override_output_type_description::<Conn<order::Order>>(
             "A page of orders (`orders`); keyset cursors, at most 250 per page.",
         )
-        .override_output_type_description::<Conn<store::Store>>(
+        .override_output_type_description::<Conn<stores::Store>>(
             "A page of stores (`stores`); keyset cursors, at most 250 per page.",
         )
-        .override_output_type_description::<Conn<store::Channel>>(
+        .override_output_type_description::<Conn<channels::Channel>>(
             "A page of sales channels (`channels`); keyset cursors, at most 250 per page.",
         )
-        .override_output_type_description::<Conn<store::Brand>>(
+        .override_output_type_description::<Conn<brands::Brand>>(
             "A page of brands (`brands`); keyset cursors, at most 250 per page.",
         )
         .override_output_type_description::<Conn<catalog::Product>>(

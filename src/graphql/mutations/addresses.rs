@@ -13,7 +13,7 @@ use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
-use crate::graphql::types::customer::Address;
+use crate::graphql::types::addresses::Address;
 use crate::ids::{self, Kind};
 
 /// A postal address to save for a customer.

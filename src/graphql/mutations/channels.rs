@@ -18,7 +18,7 @@ use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::catalog::Product;
-use crate::graphql::types::store::Channel;
+use crate::graphql::types::channels::Channel;
 use crate::ids::{self, Kind};
 
 /// A sales channel to create.

@@ -10,7 +10,7 @@ use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
-use crate::graphql::types::customer::CustomerGroup;
+use crate::graphql::types::customer_groups::CustomerGroup;
 
 /// A customer group to create.
 #[derive(InputObject, serde::Serialize)]

@@ -9,7 +9,7 @@ use crate::domain::validate::Patch;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
-use crate::graphql::types::customer::Customer;
+use crate::graphql::types::customers::Customer;
 
 fn patch(v: MaybeUndefined<String>) -> Patch<String> {
     match v {

@@ -5,13 +5,16 @@ use crate::domain::{catalog, channels, customers, orders, pricing, promotions, s
 use crate::graphql::context::principal;
 use crate::graphql::errors::{bad_id, bad_input, gql, GqlResult};
 use crate::graphql::loaders::load;
+use crate::graphql::types::brands::Brand;
 use crate::graphql::types::catalog::{Product, Variant};
-use crate::graphql::types::customer::{Customer, CustomerGroup};
+use crate::graphql::types::channels::Channel;
+use crate::graphql::types::customer_groups::CustomerGroup;
+use crate::graphql::types::customers::Customer;
 use crate::graphql::types::node::Node;
 use crate::graphql::types::order::{LineItem, Order};
 use crate::graphql::types::pricing::{Price, PriceList};
 use crate::graphql::types::promotion::{CouponCode, Promotion};
-use crate::graphql::types::store::{Brand, Channel, Store};
+use crate::graphql::types::stores::Store;
 use crate::ids::{self, Kind};
 
 /// Most IDs `nodes(ids:)` takes at once.

@@ -21,9 +21,10 @@ use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::queries::list::FilterInput;
 use crate::graphql::queries::orders::OrderFilter;
+use crate::graphql::types::channels::Channel;
 use crate::graphql::types::money;
 use crate::graphql::types::order::OrderStatus;
-use crate::graphql::types::store::{Channel, Store};
+use crate::graphql::types::stores::Store;
 
 /// A key order statistics can be grouped by.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]

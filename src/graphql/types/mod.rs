@@ -1,17 +1,24 @@
 //! GraphQL object types: thin wrappers over domain models that encode IDs, normalise money and
 //! resolve associations through the request's loaders.
 
+pub mod addresses;
+pub mod brands;
 pub mod catalog;
-pub mod customer;
+pub mod channels;
+pub mod customer_groups;
+pub mod customers;
 pub mod node;
 pub mod order;
 pub mod pricing;
 pub mod promotion;
 pub mod promotion_evaluation;
-pub mod store;
 pub mod store_config;
+pub mod stores;
 
 use rust_decimal::Decimal;
+
+use crate::graphql::connection::MAX_PAGE;
+use crate::graphql::errors::{bad_input, GqlResult};
 
 /// Money on the wire: a canonical decimal string with at least two decimals ("29.99", "30.00",
 /// "1.2345"), whatever scale the column stores.
@@ -21,4 +28,16 @@ pub fn money(d: Decimal) -> Decimal {
         n.rescale(2);
     }
     n
+}
+
+/// Validates the `first` of a nested list.
+pub fn page_size(first: Option<i32>, default: i32) -> GqlResult<i64> {
+    let n = first.unwrap_or(default);
+    if !(1..=MAX_PAGE).contains(&n) {
+        return Err(bad_input(
+            "first",
+            format!("`first` must be between 1 and {MAX_PAGE}, got {n}"),
+        ));
+    }
+    Ok(n as i64)
 }

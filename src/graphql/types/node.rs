@@ -1,11 +1,14 @@
 use async_graphql::{Interface, ID};
 
+use super::brands::Brand;
 use super::catalog::{Product, Variant};
-use super::customer::{Customer, CustomerGroup};
+use super::channels::Channel;
+use super::customer_groups::CustomerGroup;
+use super::customers::Customer;
 use super::order::{LineItem, Order};
 use super::pricing::{Price, PriceList};
 use super::promotion::{CouponCode, Promotion};
-use super::store::{Brand, Channel, Store};
+use super::stores::Store;
 
 /// Any object with a global, prefixed ID, fetchable with `node(id:)`.
 #[derive(Interface)]

@@ -3,10 +3,11 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::catalog::Variant;
-use super::customer::Customer;
+use super::channels::Channel;
+use super::customers::Customer;
 use super::money;
 use super::promotion::{CouponCode, Promotion};
-use super::store::{Channel, Store};
+use super::stores::Store;
 use crate::domain::orders as d;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::EdgeScope;

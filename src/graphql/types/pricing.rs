@@ -3,9 +3,11 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::catalog::Variant;
-use super::customer::{Customer, CustomerGroup};
+use super::channels::Channel;
+use super::customer_groups::CustomerGroup;
+use super::customers::Customer;
 use super::money;
-use super::store::{page_size, Channel};
+use super::page_size;
 use crate::domain::pricing as d;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::EdgeScope;

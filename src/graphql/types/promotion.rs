@@ -3,9 +3,10 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::catalog::Product;
-use super::customer::{Customer, CustomerGroup};
+use super::customer_groups::CustomerGroup;
+use super::customers::Customer;
 use super::money;
-use super::store::page_size;
+use super::page_size;
 use crate::domain::{catalog as dcat, customers as dc, promotions as d};
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::EdgeScope;
