@@ -132,6 +132,11 @@ pub fn user_errors(errors: &Value, names: &[(String, String)]) -> Option<Refusal
             if matches!(code, "CONFLICT" | "IDEMPOTENCY_KEY_REUSED") {
                 refusal.kind = Kind::Conflict;
             }
+            // The record the route addresses (`["id"]`, `["orderId"]`) does not exist for the
+            // caller: 404, as a read of it would answer.
+            if code == "NOT_FOUND" && path.len() <= 1 {
+                refusal.kind = Kind::NotFound;
+            }
         }
         messages.push(format!("{field} {message}"));
         refusal

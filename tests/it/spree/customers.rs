@@ -258,3 +258,43 @@ async fn a_retried_write_with_the_same_idempotency_key_returns_the_first_answer(
     let other = send("other@example.com").await.unwrap();
     assert_eq!(other.status(), 409);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retried_address_delete_replays_its_204() {
+    let app = spawn().await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let (_, c) = s
+        .post("/customers", json!({"email": "a@example.com"}))
+        .await;
+    let cid = c["id"].as_str().unwrap();
+    let (_, a) = s
+        .post(
+            &format!("/customers/{cid}/addresses"),
+            json!({"address1": "1 Main St", "city": "Quito", "country_iso": "EC"}),
+        )
+        .await;
+    let url = app.url(&format!(
+        "/api/v3/admin/customers/{cid}/addresses/{}",
+        a["id"].as_str().unwrap()
+    ));
+    for _ in 0..2 {
+        let res = app
+            .http
+            .delete(&url)
+            .header("x-spree-api-key", &s.key)
+            .header("Idempotency-Key", "cleanup-7")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+    }
+    // Without the key, the address is gone.
+    let res = app
+        .http
+        .delete(&url)
+        .header("x-spree-api-key", &s.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
