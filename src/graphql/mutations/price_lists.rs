@@ -1,5 +1,5 @@
 //! Price list mutations: CRUD, status transitions and rules. Validation and the writes are in
-//! `domain::pricing::{lists, rules}`; this maps GraphQL inputs onto them.
+//! `domain::pricing::commands::{price_lists, rules}`; this maps GraphQL inputs onto them.
 
 use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};

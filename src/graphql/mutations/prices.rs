@@ -1,5 +1,5 @@
 //! Price mutations in bulk: `pricesUpsert` (up to 10,000 prices, two SQL statements whatever
-//! their number) and `pricesDelete`. Rules are in `domain::pricing::bulk`.
+//! their number) and `pricesDelete`. Rules are in `domain::pricing::commands::prices`.
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use rust_decimal::Decimal;

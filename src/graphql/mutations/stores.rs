@@ -65,7 +65,7 @@ const OVERRIDE_DELETE_ARGS: Arguments = Arguments::scalars(&["id"]);
 /// The flat message of the Fire spark dialect (`{"error":"validation_error","message":…}`): the
 /// first error, its path relative to the store it is about (`location.postal_code: Postal code
 /// must be numbers only`; the message alone for the store as a whole), or `None` when there is
-/// no error. Paths are the domain's, as `domain::stores::upsert` reports them (`[index, …]`); a
+/// no error. Paths are the domain's, as `domain::stores::commands::upsert` reports them (`[index, …]`); a
 /// request-level error (the brand header, the number of stores) keeps its own path.
 pub fn firespark_message(errors: &[FieldError]) -> Option<String> {
     let e = errors.first()?;
