@@ -17,8 +17,6 @@ use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::operation::{run, ListRoot, Mutation};
-use crate::rest::translate::page::meta;
-use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
 use crate::rest::{Refusal, RestState};
@@ -230,13 +228,7 @@ pub async fn list_channels(
     Caller(principal): Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::List)?;
-    let page = state
-        .translator
-        .list(&state.app, principal, &ROOT, &params)
-        .await?;
-    let meta = meta(page.page, page.limit, page.count, page.rows.len());
-    Ok(Json(json!({"data": page.rows, "meta": meta})))
+    super::page(&state, principal, query.as_deref(), &ROOT).await
 }
 
 /// `GET /channels/{id}`.
@@ -246,12 +238,15 @@ pub async fn show_channel(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::One)?;
-    let row = state
-        .translator
-        .show(&state.app, principal, "channel", &CHANNEL, &id, &params)
-        .await?;
-    Ok(Json(row))
+    super::one(
+        &state,
+        principal,
+        query.as_deref(),
+        "channel",
+        &CHANNEL,
+        &id,
+    )
+    .await
 }
 
 /// `POST /channels`: 201.

@@ -6,7 +6,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::customers::CUSTOMER;
 use super::{Caller, SpreeError};
@@ -14,8 +14,6 @@ use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::operation::{run, ListRoot, Mutation};
-use crate::rest::translate::page::meta;
-use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
 use crate::rest::RestState;
@@ -138,13 +136,7 @@ pub async fn list_customer_groups(
     Caller(principal): Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::List)?;
-    let page = state
-        .translator
-        .list(&state.app, principal, &ROOT, &params)
-        .await?;
-    let meta = meta(page.page, page.limit, page.count, page.rows.len());
-    Ok(Json(json!({"data": page.rows, "meta": meta})))
+    super::page(&state, principal, query.as_deref(), &ROOT).await
 }
 
 /// `GET /customer_groups/{id}` (`expand=customers`).
@@ -154,19 +146,15 @@ pub async fn show_customer_group(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::One)?;
-    let row = state
-        .translator
-        .show(
-            &state.app,
-            principal,
-            "customerGroup",
-            &CUSTOMER_GROUP,
-            &id,
-            &params,
-        )
-        .await?;
-    Ok(Json(row))
+    super::one(
+        &state,
+        principal,
+        query.as_deref(),
+        "customerGroup",
+        &CUSTOMER_GROUP,
+        &id,
+    )
+    .await
 }
 
 /// `POST /customer_groups`: 201 with the group and its `customer_ids` as members.

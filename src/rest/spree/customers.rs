@@ -14,8 +14,6 @@ use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::money::display_field;
 use crate::rest::translate::operation::{run, ListRoot, Mutation};
-use crate::rest::translate::page::meta;
-use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
 use crate::rest::RestState;
@@ -238,13 +236,7 @@ pub async fn list_customers(
     Caller(principal): Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::List)?;
-    let page = state
-        .translator
-        .list(&state.app, principal, &ROOT, &params)
-        .await?;
-    let meta = meta(page.page, page.limit, page.count, page.rows.len());
-    Ok(Json(json!({"data": page.rows, "meta": meta})))
+    super::page(&state, principal, query.as_deref(), &ROOT).await
 }
 
 /// `GET /customers/{id}`.
@@ -254,12 +246,15 @@ pub async fn show_customer(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::One)?;
-    let row = state
-        .translator
-        .show(&state.app, principal, "customer", &CUSTOMER, &id, &params)
-        .await?;
-    Ok(Json(row))
+    super::one(
+        &state,
+        principal,
+        query.as_deref(),
+        "customer",
+        &CUSTOMER,
+        &id,
+    )
+    .await
 }
 
 /// `customersCreate` / `customersUpdate` of one customer.

@@ -81,3 +81,40 @@ pub fn deleted(
         .unwrap_or_else(|| not_found(resource))
         .into())
 }
+
+/// A page of `root` for a list route's query string, in Spree's envelope
+/// (`{"data": […], "meta": {…}}`).
+pub async fn page(
+    state: &RestState,
+    principal: Principal,
+    query: Option<&str>,
+    root: &'static crate::rest::translate::operation::ListRoot,
+) -> Result<axum::Json<Value>, SpreeError> {
+    use crate::rest::translate::params::{Accepts, Params};
+    let params = Params::parse(query, Accepts::List)?;
+    let page = state
+        .translator
+        .list(&state.app, principal, root, &params)
+        .await?;
+    let meta =
+        crate::rest::translate::page::meta(page.page, page.limit, page.count, page.rows.len());
+    Ok(axum::Json(json!({"data": page.rows, "meta": meta})))
+}
+
+/// One `resource` read by the root field `root_field(id:)` for a show route's query string.
+pub async fn one(
+    state: &RestState,
+    principal: Principal,
+    query: Option<&str>,
+    root_field: &'static str,
+    resource: &'static Resource,
+    id: &str,
+) -> Result<axum::Json<Value>, SpreeError> {
+    use crate::rest::translate::params::{Accepts, Params};
+    let params = Params::parse(query, Accepts::One)?;
+    let row = state
+        .translator
+        .show(&state.app, principal, root_field, resource, id, &params)
+        .await?;
+    Ok(axum::Json(row))
+}

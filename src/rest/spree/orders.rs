@@ -23,8 +23,6 @@ use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::money::display_field;
 use crate::rest::translate::operation::{run, ListRoot, Mutation};
-use crate::rest::translate::page::meta;
-use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
 use crate::rest::RestState;
@@ -440,13 +438,7 @@ pub async fn list_orders(
     Caller(principal): Caller,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::List)?;
-    let page = state
-        .translator
-        .list(&state.app, principal, &ROOT, &params)
-        .await?;
-    let meta = meta(page.page, page.limit, page.count, page.rows.len());
-    Ok(Json(json!({"data": page.rows, "meta": meta})))
+    super::page(&state, principal, query.as_deref(), &ROOT).await
 }
 
 /// `GET /orders/{id}`.
@@ -456,12 +448,7 @@ pub async fn show_order(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::One)?;
-    let row = state
-        .translator
-        .show(&state.app, principal, "order", &ORDER, &id, &params)
-        .await?;
-    Ok(Json(row))
+    super::one(&state, principal, query.as_deref(), "order", &ORDER, &id).await
 }
 
 /// The body's `items` (`[{variant_id, quantity}]`) as line-item inputs.
