@@ -6,13 +6,13 @@
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::Variables;
+use async_graphql::{Value as ConstValue, Variables};
 use lru::LruCache;
 use serde_json::{Map, Value};
 
 use super::filter::{self, FilterAttr};
 use super::params::Params;
-use super::plan::Plan;
+use super::plan::{Cell, Plan};
 use super::resource::Resource;
 use super::sort::{self, SortAttr};
 use super::Refusal;
@@ -146,14 +146,15 @@ impl Translator {
             names.push(("search".into(), "q[search]".into()));
         }
         names.push(("sort".into(), "sort".into()));
-        let data = run(state, principal, &built.text, vars, &names).await?;
-        let list = data.get("list").unwrap_or(&Value::Null);
-        let count = list.get("totalCount").and_then(Value::as_u64).unwrap_or(0);
-        let rows = match built
-            .plan
-            .reshape_list(list.get("nodes").unwrap_or(&Value::Null))
-        {
-            Value::Array(rows) => rows,
+        let data = run_raw(state, principal, &built.text, vars, &names).await?;
+        let list = data.as_row().and_then(|d| d.get("list"));
+        let field = |name: &str| list.and_then(Cell::as_row).and_then(|l| l.get(name));
+        let count = match field("totalCount") {
+            Some(ConstValue::Number(n)) => n.as_u64().unwrap_or(0),
+            _ => 0,
+        };
+        let rows = match field("nodes").map(|nodes| built.plan.reshape_list(nodes)) {
+            Some(Value::Array(rows)) => rows,
             _ => Vec::new(),
         };
         Ok(ListPage {
@@ -179,7 +180,7 @@ impl Translator {
         })?;
         let mut vars = Map::new();
         vars.insert("id".into(), Value::from(id));
-        let data = run(
+        let data = run_raw(
             state,
             principal,
             &built.text,
@@ -187,9 +188,13 @@ impl Translator {
             &[("id".into(), "id".into())],
         )
         .await?;
-        match data.get("one") {
-            Some(Value::Object(row)) => Ok(built.plan.reshape(row)),
-            _ => Err(not_found(resource)),
+        match data
+            .as_row()
+            .and_then(|d| d.get("one"))
+            .and_then(Cell::as_row)
+        {
+            Some(row) => Ok(built.plan.reshape(row)),
+            None => Err(not_found(resource)),
         }
     }
 }
@@ -210,6 +215,21 @@ pub async fn run(
     variables: Map<String, Value>,
     names: &[(String, String)],
 ) -> Result<Value, Refusal> {
+    run_raw(state, principal, text, variables, names)
+        .await?
+        .into_json()
+        .map_err(Refusal::internal)
+}
+
+/// [`run`], with `data` as the executor returns it: the list and show routes reshape it
+/// without first copying it into JSON.
+pub async fn run_raw(
+    state: &AppState,
+    principal: Principal,
+    text: &str,
+    variables: Map<String, Value>,
+    names: &[(String, String)],
+) -> Result<ConstValue, Refusal> {
     let request =
         async_graphql::Request::new(text).variables(Variables::from_json(Value::Object(variables)));
     let prepared =
@@ -229,7 +249,7 @@ pub async fn run(
     if !response.errors.is_empty() {
         return Err(refusal(&response.errors, names));
     }
-    response.data.into_json().map_err(Refusal::internal)
+    Ok(response.data)
 }
 
 fn is_forbidden(e: &async_graphql::ServerError) -> bool {

@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use async_graphql::Value as ConstValue;
 use serde_json::{Map, Value};
 
 use super::resource::{Expand, Field, Render, Resource, Shape};
@@ -18,6 +19,8 @@ pub struct Plan {
     /// Fields selected: the output and what they are computed from.
     pub selected: Vec<&'static Field>,
     pub expands: Vec<(&'static Expand, Plan)>,
+    /// What computed output fields read (their `needs`, transitively).
+    pub sources: Vec<&'static str>,
 }
 
 impl Plan {
@@ -70,10 +73,15 @@ impl Plan {
                 }
             }
         }
-        let selected = resource
+        let selected: Vec<&'static Field> = resource
             .fields
             .iter()
             .filter(|f| needed.contains(f.name))
+            .collect();
+        let sources = selected
+            .iter()
+            .filter(|f| !f.select.is_empty() && selected.iter().any(|g| g.needs.contains(&f.name)))
+            .map(|f| f.name)
             .collect();
 
         let mut expands: Vec<(&'static Expand, Plan)> = Vec::new();
@@ -113,6 +121,7 @@ impl Plan {
             output,
             selected,
             expands,
+            sources,
         })
     }
 
@@ -142,32 +151,42 @@ impl Plan {
         }
     }
 
-    /// One row of the answer (aliased as planned) in the dialect's shape.
-    pub fn reshape(&self, row: &Map<String, Value>) -> Value {
+    /// One row of the answer (aliased as planned) in the dialect's shape. `row` is either the
+    /// GraphQL response as it comes out of the executor (`ConstValue`, the list and show
+    /// routes: each value is converted once, straight into the output) or JSON (a mutation's
+    /// payload, already read as JSON by its handler).
+    pub fn reshape<R: Row + ?Sized>(&self, row: &R) -> Value {
         let mut out = Map::with_capacity(self.output.len() + self.expands.len());
+        // What computed fields read, as JSON; built once per row, only when one is written.
+        let mut sources: Option<std::borrow::Cow<'_, Map<String, Value>>> = None;
         for f in &self.output {
             let v = match f.render {
-                Render::Value => row.get(f.name).cloned().unwrap_or(Value::Null),
+                Render::Value => row.get(f.name).map_or(Value::Null, Cell::to_json),
                 Render::IdOf => row
                     .get(f.name)
-                    .and_then(|v| v.get("id"))
-                    .cloned()
-                    .unwrap_or(Value::Null),
-                Render::Computed(compute) => compute(row),
+                    .and_then(Cell::as_row)
+                    .and_then(|o| o.get("id"))
+                    .map_or(Value::Null, Cell::to_json),
+                Render::Computed(compute) => {
+                    compute(sources.get_or_insert_with(|| row.sources(&self.sources)))
+                }
                 Render::Fixed(fixed) => fixed(),
             };
             out.insert(f.name.to_owned(), v);
         }
         for (e, plan) in &self.expands {
             let v = match row.get(e.name) {
-                None | Some(Value::Null) => match e.shape {
-                    Shape::One => Value::Null,
-                    Shape::Many | Shape::Nodes => Value::Array(Vec::new()),
-                },
-                Some(v) => match e.shape {
+                Some(v) if !v.is_null() => match e.shape {
                     Shape::One => plan.reshape_value(v),
                     Shape::Many => plan.reshape_list(v),
-                    Shape::Nodes => plan.reshape_list(v.get("nodes").unwrap_or(&Value::Null)),
+                    Shape::Nodes => match v.as_row().and_then(|o| o.get("nodes")) {
+                        Some(nodes) => plan.reshape_list(nodes),
+                        None => Value::Array(Vec::new()),
+                    },
+                },
+                _ => match e.shape {
+                    Shape::One => Value::Null,
+                    Shape::Many | Shape::Nodes => Value::Array(Vec::new()),
                 },
             };
             out.insert(e.name.to_owned(), v);
@@ -176,20 +195,115 @@ impl Plan {
     }
 
     /// An object of the answer, or null.
-    pub fn reshape_value(&self, v: &Value) -> Value {
-        match v {
-            Value::Object(row) => self.reshape(row),
-            _ => Value::Null,
+    pub fn reshape_value<C: Cell>(&self, v: &C) -> Value {
+        match v.as_row() {
+            Some(row) => self.reshape(row),
+            None => Value::Null,
         }
     }
 
     /// A list of the answer's objects (an absent list is empty).
-    pub fn reshape_list(&self, v: &Value) -> Value {
-        match v {
-            Value::Array(rows) => {
-                Value::Array(rows.iter().map(|r| self.reshape_value(r)).collect())
+    pub fn reshape_list<C: Cell>(&self, v: &C) -> Value {
+        match v.as_list() {
+            Some(rows) => Value::Array(rows.iter().map(|r| self.reshape_value(r)).collect()),
+            None => Value::Array(Vec::new()),
+        }
+    }
+}
+
+/// An object of a GraphQL answer, as the reshaper reads it.
+pub trait Row {
+    type Cell: Cell;
+    fn get(&self, key: &str) -> Option<&Self::Cell>;
+    /// The fields named in `names` as a JSON object (what computed fields read).
+    fn sources(&self, names: &[&'static str]) -> std::borrow::Cow<'_, Map<String, Value>>;
+}
+
+/// A value of a GraphQL answer, as the reshaper reads it.
+pub trait Cell: Sized {
+    type Row: Row<Cell = Self> + ?Sized;
+    fn to_json(&self) -> Value;
+    fn is_null(&self) -> bool;
+    fn as_row(&self) -> Option<&Self::Row>;
+    fn as_list(&self) -> Option<&[Self]>;
+}
+
+impl Row for Map<String, Value> {
+    type Cell = Value;
+    fn get(&self, key: &str) -> Option<&Value> {
+        Map::get(self, key)
+    }
+    fn sources(&self, _: &[&'static str]) -> std::borrow::Cow<'_, Map<String, Value>> {
+        std::borrow::Cow::Borrowed(self)
+    }
+}
+
+impl Cell for Value {
+    type Row = Map<String, Value>;
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+    fn is_null(&self) -> bool {
+        Value::is_null(self)
+    }
+    fn as_row(&self) -> Option<&Map<String, Value>> {
+        self.as_object()
+    }
+    fn as_list(&self) -> Option<&[Value]> {
+        self.as_array().map(Vec::as_slice)
+    }
+}
+
+type ConstRow = async_graphql::indexmap::IndexMap<async_graphql::Name, ConstValue>;
+
+impl Row for ConstRow {
+    type Cell = ConstValue;
+    fn get(&self, key: &str) -> Option<&ConstValue> {
+        async_graphql::indexmap::IndexMap::get(self, key)
+    }
+    fn sources(&self, names: &[&'static str]) -> std::borrow::Cow<'_, Map<String, Value>> {
+        let mut m = Map::with_capacity(names.len());
+        for name in names {
+            if let Some(v) = Row::get(self, name) {
+                m.insert((*name).to_owned(), v.to_json());
             }
-            _ => Value::Array(Vec::new()),
+        }
+        std::borrow::Cow::Owned(m)
+    }
+}
+
+impl Cell for ConstValue {
+    type Row = ConstRow;
+    /// As `ConstValue::into_json` writes it, without the round trip through serde.
+    fn to_json(&self) -> Value {
+        match self {
+            ConstValue::Null => Value::Null,
+            ConstValue::Number(n) => Value::Number(n.clone()),
+            ConstValue::String(s) => Value::String(s.clone()),
+            ConstValue::Boolean(b) => Value::Bool(*b),
+            ConstValue::Binary(b) => Value::Array(b.iter().map(|x| Value::from(*x)).collect()),
+            ConstValue::Enum(e) => Value::String(e.to_string()),
+            ConstValue::List(l) => Value::Array(l.iter().map(Cell::to_json).collect()),
+            ConstValue::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+    fn is_null(&self) -> bool {
+        matches!(self, ConstValue::Null)
+    }
+    fn as_row(&self) -> Option<&ConstRow> {
+        match self {
+            ConstValue::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+    fn as_list(&self) -> Option<&[ConstValue]> {
+        match self {
+            ConstValue::List(l) => Some(l),
+            _ => None,
         }
     }
 }
