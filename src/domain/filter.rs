@@ -270,15 +270,15 @@ pub trait SortKey: Copy + std::fmt::Debug + Send + Sync + 'static {
     fn column(self) -> SortColumn;
 }
 
-/// The order of a list: one key and its direction, ties broken by id in the same direction.
-///
-/// One key today. Several keys (REST `sort=a,-b`) would make this a list of [`SortTerm`]s, a
-/// [`Cursor`] hold one value per term, and [`fetch_page`] compare term by term; callers build a
-/// `Sort` only through [`Sort::new`], so that change stays inside this module.
-#[derive(Debug, Clone, Copy)]
+/// The order of a list: one or more keys, each ascending or descending, most significant
+/// first; ties are broken by id in the direction of the last key.
+#[derive(Debug, Clone)]
 pub struct Sort<K> {
-    term: SortTerm<K>,
+    terms: Vec<SortTerm<K>>,
 }
+
+/// Most keys a sort may have.
+pub const MAX_SORT_TERMS: usize = 4;
 
 /// One key of a [`Sort`] and its direction.
 #[derive(Debug, Clone, Copy)]
@@ -287,34 +287,77 @@ pub struct SortTerm<K> {
     pub descending: bool,
 }
 
+/// Why a sort cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortError {
+    /// No key at all.
+    Empty,
+    /// More than [`MAX_SORT_TERMS`] keys.
+    TooMany,
+    /// The same key twice (by its cursor name).
+    Repeated(&'static str),
+}
+
+impl std::fmt::Display for SortError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SortError::Empty => f.write_str("give at least one sort key"),
+            SortError::TooMany => write!(f, "at most {MAX_SORT_TERMS} sort keys"),
+            SortError::Repeated(name) => write!(f, "the sort key `{name}` is given twice"),
+        }
+    }
+}
+
 impl<K: SortKey> Sort<K> {
     /// Sorted by `key`, descending or not.
     pub fn new(key: K, descending: bool) -> Self {
         Sort {
-            term: SortTerm { key, descending },
+            terms: vec![SortTerm { key, descending }],
         }
+    }
+
+    /// Sorted by `terms`, most significant first: 1 to [`MAX_SORT_TERMS`] distinct keys.
+    pub fn of(terms: Vec<SortTerm<K>>) -> Result<Self, SortError> {
+        if terms.is_empty() {
+            return Err(SortError::Empty);
+        }
+        if terms.len() > MAX_SORT_TERMS {
+            return Err(SortError::TooMany);
+        }
+        for (i, t) in terms.iter().enumerate() {
+            let name = t.key.column().name;
+            if terms[..i].iter().any(|o| o.key.column().name == name) {
+                return Err(SortError::Repeated(name));
+            }
+        }
+        Ok(Sort { terms })
     }
 
     /// The sort's terms, most significant first.
     pub fn terms(&self) -> &[SortTerm<K>] {
-        std::slice::from_ref(&self.term)
+        &self.terms
     }
 
-    /// The most significant key (the one cursors name).
+    /// The most significant key.
     pub fn key(&self) -> K {
-        self.term.key
+        self.terms[0].key
     }
 
     /// Whether the most significant key is descending.
     pub fn descending(&self) -> bool {
-        self.term.descending
+        self.terms[0].descending
+    }
+
+    /// The direction of the id that breaks ties: the last key's.
+    fn id_descending(&self) -> bool {
+        self.terms.last().is_some_and(|t| t.descending)
     }
 }
 
-/// Position after/before which a page starts: the sort value and key of a row.
+/// Position after/before which a page starts: the row's value of each sort term, and its key.
 #[derive(Debug, Clone)]
 pub struct Cursor {
-    pub value: SortValue,
+    pub values: Vec<SortValue>,
     pub id: i64,
 }
 
@@ -379,44 +422,46 @@ pub async fn fetch_page<T: Listable>(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     filter: &Filter<T::Field>,
-    sort: Sort<T::SortKey>,
+    sort: &Sort<T::SortKey>,
     page: &PageRequest,
 ) -> Result<Page<T>> {
     let backward = page.last.is_some() && page.first.is_none();
     let limit = if backward { page.last } else { page.first }.unwrap_or(25);
-    let col = sort.key().column().sql;
-    let sort_descending = sort.descending();
-    // Reading backwards walks the index the other way and flips the rows afterwards.
-    let descending = sort_descending != backward;
+    // Each ordered column with its direction; the id breaks ties last.
+    let mut columns: Vec<(&'static str, bool)> = sort
+        .terms()
+        .iter()
+        .map(|t| (t.key.column().sql, t.descending))
+        .collect();
+    columns.push(("id", sort.id_descending()));
     let mut sql = Sql::new("SELECT * FROM ");
     sql.push(T::TABLE)
         .push(" WHERE merchant_id = ")
         .bind(Bind::I64(merchant_id));
     filter.write(&mut sql, T::SEARCH);
-    let cmp = |desc: bool| if desc { ") < (" } else { ") > (" };
-    for (cursor, desc) in [
-        (&page.after, sort_descending),
-        (&page.before, !sort_descending),
-    ] {
+    for (cursor, flip) in [(&page.after, false), (&page.before, true)] {
         if let Some(c) = cursor {
-            sql.push(" AND (")
-                .push(col)
-                .push(", id")
-                .push(cmp(desc))
-                .bind(c.value.bind())
-                .push(", ")
-                .bind(Bind::I64(c.id))
-                .push(")");
+            if c.values.len() + 1 != columns.len() {
+                return Err(crate::error::Error::bad_input(
+                    crate::domain::validate::Path::field(if flip { "before" } else { "after" }),
+                    "the cursor was made for another sort",
+                ));
+            }
+            let mut values: Vec<Bind> = c.values.iter().map(SortValue::bind).collect();
+            values.push(Bind::I64(c.id));
+            beyond(&mut sql, &columns, values, flip);
         }
     }
-    let dir = if descending { " DESC" } else { " ASC" };
-    sql.push(" ORDER BY ")
-        .push(col)
-        .push(dir)
-        .push(", id")
-        .push(dir)
-        .push(" LIMIT ")
-        .bind(Bind::I64(limit as i64 + 1));
+    // Reading backwards walks the order the other way and flips the rows afterwards.
+    sql.push(" ORDER BY ");
+    for (i, (col, desc)) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.push(col)
+            .push(if *desc != backward { " DESC" } else { " ASC" });
+    }
+    sql.push(" LIMIT ").bind(Bind::I64(limit as i64 + 1));
     if page.offset > 0 {
         sql.push(" OFFSET ").bind(Bind::I64(page.offset as i64));
     }
@@ -437,6 +482,42 @@ pub async fn fetch_page<T: Listable>(
             has_previous_page: page.after.is_some() || page.offset > 0,
         })
     }
+}
+
+/// ` AND <the row comes after the cursor's values>` in the order of `columns` (or before
+/// them when `flip`). One direction for all: a row comparison `(a, b, id) > ($1, $2, $3)`,
+/// which an index on `(merchant_id, a, b, id)` serves. Mixed: `a > $1 OR (a = $1 AND b < $2)
+/// OR (a = $1 AND b = $2 AND id < $3)`.
+fn beyond(sql: &mut Sql, columns: &[(&'static str, bool)], values: Vec<Bind>, flip: bool) {
+    let after = |desc: bool| if desc != flip { " < " } else { " > " };
+    let same = columns.iter().all(|(_, d)| *d == columns[0].1);
+    if same {
+        sql.push(" AND (");
+        for (i, (col, _)) in columns.iter().enumerate() {
+            sql.push(if i > 0 { ", " } else { "" }).push(col);
+        }
+        sql.push(")").push(after(columns[0].1)).push("(");
+        for (i, v) in values.into_iter().enumerate() {
+            sql.push(if i > 0 { ", " } else { "" }).bind(v);
+        }
+        sql.push(")");
+        return;
+    }
+    sql.push(" AND (");
+    for i in 0..columns.len() {
+        sql.push(if i > 0 { " OR (" } else { "(" });
+        for (j, (col, _)) in columns[..i].iter().enumerate() {
+            sql.push(col)
+                .push(" = ")
+                .bind(values[j].clone())
+                .push(" AND ");
+        }
+        sql.push(columns[i].0)
+            .push(after(columns[i].1))
+            .bind(values[i].clone())
+            .push(")");
+    }
+    sql.push(")");
 }
 
 /// `count(*)` of the rows a filter matches.

@@ -4,6 +4,7 @@
 use async_graphql::connection::{Connection, CursorType, Edge};
 use async_graphql::{Context, Object, OutputType};
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use diesel_async::AsyncPgConnection;
 use futures_util::future::BoxFuture;
@@ -37,12 +38,21 @@ pub struct PageArgs {
 
 #[derive(Serialize, Deserialize)]
 struct CursorData {
-    /// Sort column the cursor was made for.
+    /// Sort columns the cursor was made for, comma-separated.
     s: String,
-    /// That column's value in the row.
+    /// The first column's value in the row.
     v: String,
+    /// The values of the other columns (absent for a one-key sort, so cursors issued before
+    /// sorts had several keys still read).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    m: Vec<String>,
     /// The row's public ID.
     id: String,
+}
+
+/// `created_at,email`: the names of a sort's columns, as cursors carry them.
+fn column_names(columns: &[SortColumn]) -> String {
+    columns.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
 }
 
 /// The cursor of one edge, signed only if the client selects it (`cursor`, `startCursor`,
@@ -50,8 +60,8 @@ struct CursorData {
 pub struct PageCursor {
     key: CursorKey,
     merchant_id: i64,
-    column: SortColumn,
-    value: SortValue,
+    columns: Arc<[SortColumn]>,
+    values: Vec<SortValue>,
     id: i64,
     kind: Kind,
 }
@@ -66,9 +76,11 @@ impl CursorType for PageCursor {
     }
 
     fn encode_cursor(&self) -> String {
+        let mut values = self.values.iter().map(SortValue::to_raw);
         let data = CursorData {
-            s: self.column.name.to_owned(),
-            v: self.value.to_raw(),
+            s: column_names(&self.columns),
+            v: values.next().unwrap_or_default(),
+            m: values.collect(),
             id: ids::encode(self.kind, self.id),
         };
         self.key.seal(
@@ -82,7 +94,7 @@ impl CursorType for PageCursor {
 struct CursorCheck<'a> {
     key: &'a CursorKey,
     merchant_id: i64,
-    column: SortColumn,
+    columns: &'a [SortColumn],
     kind: Kind,
 }
 
@@ -97,18 +109,28 @@ impl CursorCheck<'_> {
         // A cursor that was edited, truncated or issued to another merchant fails the tag.
         let bytes = self.key.open(self.merchant_id, raw).ok_or_else(bad)?;
         let data: CursorData = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-        if data.s != self.column.name {
+        let names = column_names(self.columns);
+        if data.s != names {
             return Err(bad_input(
                 arg,
                 format!(
                     "the cursor was made for sorting by `{}`, not `{}`",
-                    data.s, self.column.name
+                    data.s, names
                 ),
             ));
         }
         let id = ids::decode(self.kind, &data.id).map_err(|_| bad())?;
-        let value = filter::parse_sort_value(self.column.kind, &data.v).map_err(|_| bad())?;
-        Ok(Cursor { value, id })
+        let raw = std::iter::once(&data.v).chain(data.m.iter());
+        if data.m.len() + 1 != self.columns.len() {
+            return Err(bad());
+        }
+        let values = self
+            .columns
+            .iter()
+            .zip(raw)
+            .map(|(c, v)| filter::parse_sort_value(c.kind, v).map_err(|_| bad()))
+            .collect::<GqlResult<Vec<_>>>()?;
+        Ok(Cursor { values, id })
     }
 }
 
@@ -250,16 +272,16 @@ where
 {
     let merchant_id = merchant_id(ctx)?;
     let key = ctx.data::<CursorKey>()?;
-    let column = sort.key().column();
+    let columns: Arc<[SortColumn]> = sort.terms().iter().map(|t| t.key.column()).collect();
     let request = args.to_request(&CursorCheck {
         key,
         merchant_id,
-        column,
+        columns: &columns,
         kind,
     })?;
     let page: Page<T> = {
         let mut conn = conn(ctx).await?;
-        filter::fetch_page::<T>(&mut conn, merchant_id, &filter, sort, &request)
+        filter::fetch_page::<T>(&mut conn, merchant_id, &filter, &sort, &request)
             .await
             .gql()?
     };
@@ -276,8 +298,8 @@ where
             let cursor = PageCursor {
                 key: key.clone(),
                 merchant_id,
-                column,
-                value: row.sort_value(sort.key()),
+                columns: columns.clone(),
+                values: sort.terms().iter().map(|t| row.sort_value(t.key)).collect(),
                 id: row.id(),
                 kind,
             };

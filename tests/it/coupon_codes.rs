@@ -20,7 +20,7 @@ const GENERATE: &str = "mutation($id: ID!, $n: Int!, $prefix: String) {
     count userErrors { field code message } } }";
 
 const LIST: &str = "query($first: Int, $after: String, $last: Int, $before: String,
-    $filter: CouponCodeFilter, $sort: CouponCodeSort) {
+    $filter: CouponCodeFilter, $sort: [CouponCodeSort!]) {
   couponCodes(first: $first, after: $after, last: $last, before: $before, filter: $filter, sort: $sort) {
     totalCount
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }

@@ -13,15 +13,29 @@ async fn pages_walk_forward_and_backward_without_gaps_or_duplicates() {
     let app = spawn().await;
     app.seed("acme", 57, 0).await;
     let key = app.api_key("acme", ALL).await;
-    let q = "query($after: String, $before: String, $first: Int, $last: Int, $sort: CustomerSort) {
+    let q =
+        "query($after: String, $before: String, $first: Int, $last: Int, $sort: [CustomerSort!]) {
         customers(first: $first, after: $after, last: $last, before: $before, sort: $sort) {
           totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-          edges { cursor node { id email createdAt } } } }";
+          edges { cursor node { id email lastName createdAt } } } }";
+    // Several keys: most significant first, each in its own direction (a single object is a
+    // list of one).
+    let name_then_email_desc = json!([
+        { "field": "NAME", "direction": "ASC" },
+        { "field": "EMAIL", "direction": "DESC" },
+    ]);
+    let name_then_email_asc = json!([
+        { "field": "NAME", "direction": "ASC" },
+        { "field": "EMAIL", "direction": "ASC" },
+    ]);
     for sort in [
         json!(null),
         json!({ "field": "EMAIL", "direction": "ASC" }),
         json!({ "field": "UPDATED_AT" }),
+        name_then_email_desc.clone(),
+        name_then_email_asc.clone(),
     ] {
+        let mut rows: Vec<(String, String)> = Vec::new();
         let mut seen = Vec::new();
         let mut after = Value::Null;
         loop {
@@ -36,6 +50,8 @@ async fn pages_walk_forward_and_backward_without_gaps_or_duplicates() {
             assert_eq!(c["totalCount"], 57);
             for e in c["edges"].as_array().unwrap() {
                 seen.push(e["node"]["email"].as_str().unwrap().to_owned());
+                let last = e["node"]["lastName"].as_str().unwrap_or("").to_owned();
+                rows.push((last, e["node"]["email"].as_str().unwrap().to_owned()));
             }
             if !c["pageInfo"]["hasNextPage"].as_bool().unwrap() {
                 break;
@@ -52,6 +68,22 @@ async fn pages_walk_forward_and_backward_without_gaps_or_duplicates() {
             let mut sorted = seen.clone();
             sorted.sort();
             assert_eq!(seen, sorted);
+        }
+        if sort == name_then_email_desc || sort == name_then_email_asc {
+            let mut sorted = rows.clone();
+            sorted.sort_by(|a, b| {
+                let by_email = a.1.cmp(&b.1);
+                a.0.cmp(&b.0).then(if sort == name_then_email_desc {
+                    by_email.reverse()
+                } else {
+                    by_email
+                })
+            });
+            assert_eq!(rows, sorted, "sorted by name, then email, for {sort}");
+            assert!(
+                rows.windows(2).any(|w| w[0].0 == w[1].0),
+                "the seed has equal last names, so the second key decides"
+            );
         }
         // Walking back from the end with `last`/`before` yields the same sequence.
         let mut back = Vec::new();

@@ -16,7 +16,7 @@ use async_graphql::{
 use crate::auth::Scope;
 use crate::domain::filter::{Filter, Listable, Sort};
 use crate::graphql::connection::{self, GqlConnection, PageArgs, DEFAULT_PAGE, MAX_PAGE};
-use crate::graphql::errors::GqlResult;
+use crate::graphql::errors::{bad_input, GqlResult};
 use crate::graphql::filters::search_text;
 use crate::graphql::guards::RequireScope;
 use crate::graphql::queries::root_field::{argument, Complexity, Flat, RootField};
@@ -91,8 +91,8 @@ pub struct ListArgs<L: ListRoot> {
     pub filter: Option<L::Filter>,
     /// `search` (always `None` for a list without it).
     pub search: Option<String>,
-    /// `sort`.
-    pub sort: Option<L::Sort>,
+    /// `sort`: keys most significant first (one object is a list of one).
+    pub sort: Option<Vec<L::Sort>>,
 }
 
 /// Reads one page of root list `L`.
@@ -101,10 +101,15 @@ pub async fn list<L: ListRoot>(
     args: ListArgs<L>,
 ) -> GqlResult<GqlConnection<L::Node>> {
     let filter = args.filter.unwrap_or_default().to_filter(args.search)?;
-    let sort = args
-        .sort
-        .as_ref()
-        .map_or_else(L::Sort::default_sort, SortInput::sort);
+    let sort = match args.sort.as_deref() {
+        None | Some([]) => L::Sort::default_sort(),
+        Some(keys) => Sort::of(
+            keys.iter()
+                .flat_map(|k| k.sort().terms().to_vec())
+                .collect(),
+        )
+        .map_err(|e| bad_input("sort", e.to_string()))?,
+    };
     connection::list::<L::Row, L::Node>(ctx, L::KIND, filter, sort, &args.page, L::node).await
 }
 
@@ -123,6 +128,9 @@ const OFFSET: &str =
     "Rows to skip before the page, 0 to 10,000, reading forward (for page-numbered \
      clients: page n of size s is `first: s, offset: (n - 1) × s`). Cursors are the fast path: an \
      offset still reads every row it skips.";
+const SORT_KEYS: &str =
+    "One key or a list of up to 4 distinct keys, most significant first, each with its own \
+     direction; ties are broken by ID in the last key's direction.";
 const BEFORE: &str =
     "End before this cursor (a `startCursor` or edge `cursor` of this list with the same sort).";
 
@@ -160,7 +168,11 @@ impl<L: ListRoot> RootField for List<L> {
         if let Some(search) = L::SEARCH {
             args.push(argument::<Option<String>>(registry, "search", search));
         }
-        args.push(argument::<Option<L::Sort>>(registry, "sort", L::SORT));
+        args.push(argument::<Option<Vec<L::Sort>>>(
+            registry,
+            "sort",
+            &format!("{} {SORT_KEYS}", L::SORT),
+        ));
         // Last: an argument added to a field keeps the SDL of the others as it was.
         args.push(argument::<Option<i32>>(registry, "offset", OFFSET));
         args
@@ -176,7 +188,7 @@ impl<L: ListRoot> RootField for List<L> {
             Some(_) => ctx.param_value::<Option<String>>("search", None)?.1,
             None => None,
         };
-        let (_, sort) = ctx.param_value::<Option<L::Sort>>("sort", None)?;
+        let (_, sort) = ctx.param_value::<Option<Vec<L::Sort>>>("sort", None)?;
         let (_, offset) = ctx.param_value::<Option<i32>>("offset", None)?;
         RequireScope(L::SCOPE)
             .check(ctx)

@@ -120,7 +120,7 @@ impl Translator {
             let search = if root.search { ", $search: String" } else { "" };
             let search_arg = if root.search { ", search: $search" } else { "" };
             format!(
-                "query RestList($first: Int!, $offset: Int!, $filter: {f}, $sort: {s}{search}) \
+                "query RestList($first: Int!, $offset: Int!, $filter: {f}, $sort: [{s}!]{search}) \
                  {{ list: {field}(first: $first, offset: $offset, filter: $filter, sort: $sort{search_arg}) \
                  {{ totalCount nodes {{ {selection}}} }} }}",
                 f = root.filter_type,
@@ -132,14 +132,6 @@ impl Translator {
         vars.insert("first".into(), Value::from(params.limit()));
         vars.insert("offset".into(), Value::from(offset));
         vars.insert("filter".into(), filter.unwrap_or(Value::Null));
-        // The lists REST reads sort by one key (plus the ID that breaks ties).
-        let sort = match sort {
-            Some(Value::Array(mut keys)) if keys.len() == 1 => keys.pop(),
-            Some(Value::Array(_)) => {
-                return Err(Refusal::param("sort", "this list sorts by one key"));
-            }
-            other => other,
-        };
         vars.insert("sort".into(), sort.unwrap_or(Value::Null));
         if root.search {
             vars.insert("search".into(), params.search.clone().into());

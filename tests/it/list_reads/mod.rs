@@ -74,7 +74,7 @@ async fn walk(
 ) -> Vec<Value> {
     let (sort_type, filter_type) = types;
     let q = format!(
-        "query($first: Int, $after: String, $sort: {sort_type}, $filter: {filter_type}) {{
+        "query($first: Int, $after: String, $sort: [{sort_type}!], $filter: {filter_type}) {{
            {root}(first: $first, after: $after, sort: $sort, filter: $filter) {{
              totalCount pageInfo {{ hasNextPage endCursor }} nodes {{ id {fields} }} }} }}"
     );

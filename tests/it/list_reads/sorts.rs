@@ -341,3 +341,76 @@ async fn assert_db_text_order(app: &TestApp, texts: &[String], dir: &str) {
     let sorted: Vec<String> = sorted.into_iter().map(|r| r.t).collect();
     assert_eq!(texts, sorted.as_slice(), "text order {dir}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn several_sort_keys_order_by_each_in_turn_and_pages_follow() {
+    let (app, _, key) = with_missing_values().await;
+    let f = json!(null);
+    for (first, second) in [("ASC", "DESC"), ("DESC", "ASC"), ("ASC", "ASC")] {
+        // Orders of one customer share an email: the item count orders them, then the ID.
+        let sort = json!([
+            { "field": "EMAIL", "direction": first },
+            { "field": "ITEM_COUNT", "direction": second },
+        ]);
+        let rows = walk(
+            &app,
+            &key,
+            "orders",
+            ("OrderSort", "OrderFilter"),
+            sort.clone(),
+            f.clone(),
+            "email itemCount",
+            5,
+        )
+        .await;
+        assert_eq!(rows.len(), 43);
+        let emails: Vec<String> = rows.iter().map(text("email")).collect();
+        assert_db_text_order(&app, &emails, first).await;
+        let mut ties = 0;
+        for w in rows.windows(2) {
+            if text("email")(&w[0]) == text("email")(&w[1]) {
+                ties += 1;
+                let (a, b) = (int("itemCount")(&w[0]), int("itemCount")(&w[1]));
+                assert!(
+                    if second == "ASC" { a <= b } else { a >= b },
+                    "{sort}: {} then {}",
+                    w[0],
+                    w[1]
+                );
+            }
+        }
+        assert!(ties > 0, "some orders share an email");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_sort_lists_and_cursors_of_another_sort_are_refused_naming_them() {
+    let (app, _, key) = with_missing_values().await;
+    let q = "query($sort: [CustomerSort!], $after: String) {
+        customers(first: 2, sort: $sort, after: $after) { pageInfo { endCursor } nodes { id } } }";
+    let repeated = json!([{ "field": "EMAIL" }, { "field": "EMAIL", "direction": "ASC" }]);
+    let five = json!([
+        { "field": "EMAIL" }, { "field": "NAME" }, { "field": "CREATED_AT" },
+        { "field": "UPDATED_AT" }, { "field": "EMAIL" }
+    ]);
+    for (sort, words) in [(repeated, "given twice"), (five, "at most 4")] {
+        let body = app.gql(&key, q, json!({ "sort": sort })).await;
+        let e = &body["errors"][0];
+        assert_eq!(e["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+        assert_eq!(e["extensions"]["field"], "sort", "{body}");
+        assert!(e["message"].as_str().unwrap().contains(words), "{body}");
+    }
+    // A cursor of a one-key sort does not page a two-key sort, and the other way round.
+    let one = json!({ "field": "EMAIL" });
+    let two = json!([{ "field": "EMAIL" }, { "field": "NAME" }]);
+    for (made, used) in [(&one, &two), (&two, &one)] {
+        let d = app.data(&key, q, json!({ "sort": made })).await;
+        let cursor = d["customers"]["pageInfo"]["endCursor"].clone();
+        let body = app
+            .gql(&key, q, json!({ "sort": used, "after": cursor }))
+            .await;
+        let e = &body["errors"][0];
+        assert_eq!(e["extensions"]["code"], "BAD_USER_INPUT", "{body}");
+        assert_eq!(e["extensions"]["field"], "after", "{body}");
+    }
+}

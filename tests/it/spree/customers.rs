@@ -298,3 +298,40 @@ async fn a_retried_address_delete_replays_its_204() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sort_of_several_keys_orders_as_the_graphql_list_does() {
+    let app = spawn().await;
+    app.seed("alpha", 30, 0).await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let (st, page) = s.get("/customers?sort=last_name,-email&limit=100").await;
+    assert_eq!(st, 200, "{page}");
+    let rest: Vec<&str> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let key = app.api_key("alpha", "customers:read").await;
+    let d = app
+        .data(
+            &key,
+            "{ customers(first: 100, sort: [{field: NAME, direction: ASC}, {field: EMAIL, direction: DESC}]) { nodes { id lastName } } }",
+            json!({}),
+        )
+        .await;
+    let nodes = d["customers"]["nodes"].as_array().unwrap();
+    let gql: Vec<&str> = nodes.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(rest, gql);
+    assert!(
+        nodes
+            .windows(2)
+            .any(|w| w[0]["lastName"] == w[1]["lastName"]),
+        "equal last names, so the second key decides somewhere"
+    );
+    // The same key twice names `sort`.
+    let (st, e) = s.get("/customers?sort=email,-email").await;
+    assert_eq!(st, 400, "{e}");
+    assert_eq!(code(&e), "invalid_request");
+    assert!(e["error"]["details"]["sort"].is_array(), "{e}");
+}
