@@ -269,15 +269,19 @@ where
     };
     let mut connection =
         Connection::with_additional_fields(page.has_previous_page, page.has_next_page, totals);
+    let mut sort_values = page.sort_values;
     connection.edges = page
         .items
         .into_iter()
         .map(|row| {
+            let value = sort_values
+                .remove(&row.id())
+                .unwrap_or_else(|| row.sort_value(sort.key()));
             let cursor = PageCursor {
                 key: key.clone(),
                 merchant_id,
                 column,
-                value: row.sort_value(sort.key()),
+                value,
                 id: row.id(),
                 kind,
             };
