@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::prices::{money, upsert_refusal, INPUT, READ_ONLY};
 use super::{Caller, SpreeError};
+use crate::auth::{Principal, Scope};
 use crate::rest::error::Kind;
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body;
@@ -22,6 +23,23 @@ use axum::routing::{delete, post};
 
 /// Most prices one request takes (`pricesUpsert`'s limit).
 const MAX: usize = 10_000;
+
+/// An empty batch writes nothing and reaches no mutation, so the scope the mutation would
+/// check is checked here: a caller who may not write prices is refused even a no-op.
+fn may_write(principal: &Principal) -> Result<(), Refusal> {
+    if principal.scopes.allows(Scope::PricingWrite) {
+        Ok(())
+    } else {
+        Err(Refusal::new(
+            Kind::Forbidden,
+            format!(
+                "this operation requires the `{}` scope",
+                Scope::PricingWrite
+            ),
+        )
+        .with_code("FORBIDDEN"))
+    }
+}
 
 /// One item of `prices` as a `PriceInput`; errors name `prices[i].field`.
 fn item(i: usize, v: Value) -> Result<Value, Refusal> {
@@ -108,6 +126,7 @@ pub async fn bulk_upsert_prices(
         )));
     }
     if prices.is_empty() {
+        may_write(&principal).map_err(refuse)?;
         return Ok(Json(json!({"price_count": 0})));
     }
     let input: Vec<Value> = prices
@@ -160,6 +179,7 @@ pub async fn bulk_destroy_prices(
         return Err(Refusal::param("ids", format!("takes at most {MAX} IDs per request")).into());
     }
     if ids.is_empty() {
+        may_write(&principal)?;
         return Ok(Json(json!({"price_count": 0})));
     }
     let text =

@@ -122,8 +122,15 @@ async fn a_price_list_is_created_with_rules_and_products_and_reconciled_on_updat
     assert_eq!(st, 200, "{page}");
     assert_eq!(page["meta"]["count"], 1, "{page}");
     assert_eq!(page["data"][0]["price_rules"].as_array().unwrap().len(), 2);
-    let (_, none) = s.get("/price_lists?q[status_eq]=active").await;
-    assert_eq!(none["meta"]["count"], 0);
+    let (_, active) = s.get("/price_lists?q[status_eq]=active").await;
+    assert!(
+        active["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["status"] == "active" && l["id"] != id),
+        "{active}"
+    );
 
     // Activate, deactivate, delete.
     let (st, on) = s
@@ -163,7 +170,7 @@ async fn activating_a_list_that_starts_later_schedules_it() {
     assert_eq!(st, 201, "{pl}");
     let id = pl["id"].as_str().unwrap();
     let (st, on) = s
-        .patch(&format!("/price_lists/{id}/activate"), Value::Null)
+        .call(Method::PATCH, &format!("/price_lists/{id}/activate"), None)
         .await;
     assert_eq!(st, 200, "{on}");
     assert_eq!(on["status"], "scheduled");
@@ -264,12 +271,19 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         .await;
     assert_eq!(shown["name"], "Kept");
     assert_eq!(shown["price_rules"][0]["preferences"]["min_quantity"], 2);
-    for path in ["/price_lists/pl_999999", "/price_lists/nonsense"] {
+    let (_, doomed) = s.post("/price_lists", json!({"name": "Doomed"})).await;
+    let doomed = format!("/price_lists/{}", doomed["id"].as_str().unwrap());
+    assert_eq!(s.delete(&doomed).await.0, 204);
+    let before = list_count(&s).await;
+    for path in [doomed.as_str()] {
         let (st, e) = s.get(path).await;
         assert_eq!((st, code(&e)), (404, "record_not_found"), "{path}");
         let (st, _) = s.patch(path, json!({"name": "Y"})).await;
         assert_eq!(st, 404, "{path}");
+        assert_eq!(s.patch(&format!("{path}/activate"), json!({})).await.0, 404);
+        assert_eq!(s.delete(path).await.0, 404);
     }
+    assert_eq!(list_count(&s).await, before);
     let (st, e) = s.get("/price_lists?q[status_eq]=gone").await;
     assert_eq!(st, 400, "{e}");
     assert!(e["error"]["details"].get("q[status_eq]").is_some(), "{e}");
