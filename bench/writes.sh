@@ -10,7 +10,8 @@
 #   BENCH_CUSTOMERS customers through repeated 1,000-row mutations, for each client count of
 #   BENCH_CLIENTS (rows/s over the wall-clock time);
 #   pricesUpsert of BENCH_PRICES prices in one call, creating (a new currency each run), then
-#   updating the same prices by key (p50 over BENCH_PRICE_RUNS runs).
+#   updating the same prices by key (p50 over BENCH_PRICE_RUNS runs); the same through Spree's
+#   POST /api/v3/admin/prices/bulk_upsert (in other currencies).
 #
 # Environment (all optional):
 #   BENCH_RUNS=7  BENCH_CUSTOMERS=100000  BENCH_CLIENTS="1 2 4"  BENCH_PRICES=10000  BENCH_PRICE_RUNS=3

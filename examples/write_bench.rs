@@ -8,7 +8,9 @@
 //! 2. `BENCH_CUSTOMERS` customers (default 100,000) through repeated 1,000-row `customersCreate`
 //!    mutations, with each number of concurrent clients of `BENCH_CLIENTS` (default "1 2 4");
 //! 3. `pricesUpsert` of `BENCH_PRICES` prices (default 10,000, one per variant) in one call:
-//!    creating them (a new currency each run), then updating the same prices by key.
+//!    creating them (a new currency each run), then updating the same prices by key;
+//! 4. the same through Spree's `POST /api/v3/admin/prices/bulk_upsert` (target: p50 < 1 s for
+//!    10,000 prices).
 //!
 //! ```sh
 //! GATEWAY_URL=http://127.0.0.1:18180 TOKEN=<JWT with customers:write,pricing:write,catalog:read> \
@@ -339,6 +341,55 @@ async fn bench_prices(api: &Api, n: usize, runs: usize) -> Result<Vec<Line>, Err
     Ok(lines)
 }
 
+/// `POST /api/v3/admin/prices/bulk_upsert` (Spree's route, same engine as `pricesUpsert`) of
+/// `n` prices, creating in currencies the GraphQL runs did not use, then updating them by key.
+async fn bench_rest_prices(api: &Api, n: usize, runs: usize) -> Result<Vec<Line>, Error> {
+    let variants = variant_ids(api, n).await?;
+    let runs = runs.min(CURRENCIES.len() / 2);
+    let mut lines = Vec::new();
+    for (label, amount) in [("creating", "9.99"), ("updating by key", "10.49")] {
+        let (times, spc) = sequential(api, runs, |i| {
+            let api = api.clone();
+            let body = json!({ "prices": variants
+                .iter()
+                .map(|v| json!({ "variant_id": v, "currency": CURRENCIES[CURRENCIES.len() - 1 - i], "amount": amount }))
+                .collect::<Vec<_>>() });
+            async move {
+                let res: Value = api
+                    .http
+                    .post(format!("{}/api/v3/admin/prices/bulk_upsert", api.base))
+                    .bearer_auth(&api.token)
+                    .json(&body)
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json()
+                    .await?;
+                if res["price_count"].as_u64() != Some(n as u64) {
+                    return Err(format!("bulk_upsert: {res}, expected price_count {n}").into());
+                }
+                Ok(())
+            }
+        })
+        .await?;
+        let p50 = percentile(&times, 0.5);
+        lines.push(Line {
+            operation: format!("REST prices/bulk_upsert, {n} prices, {label}"),
+            rows_per_call: n,
+            calls: runs,
+            clients: 1,
+            p50,
+            min: times[0],
+            max: times[times.len() - 1],
+            rows_per_s: n as f64 / p50.as_secs_f64(),
+            statements_per_call: spc,
+            target: "p50 < 1 s".into(),
+            met: Some(p50 < Duration::from_secs(1)),
+        });
+    }
+    Ok(lines)
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let base = std::env::var("GATEWAY_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
@@ -374,6 +425,8 @@ async fn main() -> Result<(), Error> {
         eprintln!("customersCreate bulk with {c} client(s): done");
     }
     lines.extend(bench_prices(&api, price_count, price_runs).await?);
+    lines.extend(bench_rest_prices(&api, price_count, price_runs).await?);
+    eprintln!("prices: done");
 
     println!(
         "| {:<56} | {:>6} | {:>5} | {:>7} | {:>8} | {:>8} | {:>8} | {:>8} | {:>10} | {:<15} | {:<4} |",
@@ -415,7 +468,7 @@ async fn main() -> Result<(), Error> {
     }
     println!();
     println!(
-        "Times are client-side round trips of POST /graphql (serialising the input, the server's"
+        "Times are client-side round trips of POST /graphql or the REST route (serialising the input, the server's"
     );
     println!(
         "parse + validation + transaction, the payload back). rows/s: rows ÷ p50 for single calls,"

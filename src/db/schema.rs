@@ -304,6 +304,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    price_list_products (merchant_id, price_list_id, product_id) {
+        merchant_id -> Int8,
+        price_list_id -> Int8,
+        product_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     price_lists (merchant_id, id) {
         merchant_id -> Int8,
         id -> Int8,
@@ -331,6 +340,7 @@ diesel::table! {
         min_quantity -> Nullable<Int4>,
         market_code -> Nullable<Text>,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -602,6 +612,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_rollup_timezones,
     orders,
     payments,
+    price_list_products,
     price_lists,
     price_rules,
     prices,

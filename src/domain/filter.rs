@@ -10,6 +10,7 @@ use diesel::pg::Pg;
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 use crate::db::sql::{like_escape, Bind, Count, Sql};
 use crate::error::{Error, Result};
@@ -378,6 +379,9 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub has_next_page: bool,
     pub has_previous_page: bool,
+    /// For each sort term, the items' values by key when the rows do not hold them (see
+    /// [`Listable::holds_sort_value`]); empty otherwise.
+    pub sort_values: Vec<HashMap<i64, SortValue>>,
 }
 
 /// A row of a merchant-scoped table, loadable by key.
@@ -398,6 +402,12 @@ pub trait Listable: Row {
     const SEARCH: &'static [&'static str] = &[];
     /// The row's value of `key`, as cursors hold it.
     fn sort_value(&self, key: Self::SortKey) -> SortValue;
+    /// Whether the row holds the value of `key`. A key computed from other tables (a price's
+    /// product name) does not: [`fetch_page`] then reads the page's values with one more
+    /// statement, into [`Page::sort_values`].
+    fn holds_sort_value(_key: Self::SortKey) -> bool {
+        true
+    }
 }
 
 /// A row that belongs to a parent through a foreign key column (a loader reads all children
@@ -468,18 +478,29 @@ pub async fn fetch_page<T: Listable>(
     let mut items: Vec<T> = filter.cache(sql).into_query().load(conn).await?;
     let more = items.len() > limit;
     items.truncate(limit);
+    let mut sort_values = Vec::with_capacity(sort.terms().len());
+    for t in sort.terms() {
+        sort_values.push(if T::holds_sort_value(t.key) || items.is_empty() {
+            HashMap::new()
+        } else {
+            let ids: Vec<i64> = items.iter().map(Row::id).collect();
+            derived_sort_values::<T>(conn, merchant_id, t.key.column(), ids).await?
+        });
+    }
     if backward {
         items.reverse();
         Ok(Page {
             items,
             has_next_page: page.before.is_some(),
             has_previous_page: more,
+            sort_values,
         })
     } else {
         Ok(Page {
             items,
             has_next_page: more,
             has_previous_page: page.after.is_some() || page.offset > 0,
+            sort_values,
         })
     }
 }
@@ -518,6 +539,39 @@ fn beyond(sql: &mut Sql, columns: &[(&'static str, bool)], values: Vec<Bind>, fl
             .push(")");
     }
     sql.push(")");
+}
+
+/// The values of a sort column the rows do not hold, for the page's rows: one statement.
+async fn derived_sort_values<T: Listable>(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    column: SortColumn,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, SortValue>> {
+    #[derive(QueryableByName)]
+    struct Value {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        v: Option<String>,
+    }
+    let mut sql = Sql::new("SELECT id, (");
+    sql.push(column.sql)
+        .push(")::text AS v FROM ")
+        .push(T::TABLE)
+        .push(" WHERE merchant_id = ")
+        .bind(Bind::I64(merchant_id))
+        .push(" AND id = ANY(")
+        .bind(Bind::I64s(ids))
+        .push(")");
+    let rows: Vec<Value> = sql.cached().into_query().load(conn).await?;
+    let mut out = HashMap::with_capacity(rows.len());
+    for r in rows {
+        if let Some(v) = r.v {
+            out.insert(r.id, parse_sort_value(column.kind, &v)?);
+        }
+    }
+    Ok(out)
 }
 
 /// `count(*)` of the rows a filter matches.

@@ -291,15 +291,27 @@ where
     };
     let mut connection =
         Connection::with_additional_fields(page.has_previous_page, page.has_next_page, totals);
+    let mut sort_values = page.sort_values;
     connection.edges = page
         .items
         .into_iter()
         .map(|row| {
+            let values = sort
+                .terms()
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    sort_values
+                        .get_mut(i)
+                        .and_then(|m| m.remove(&row.id()))
+                        .unwrap_or_else(|| row.sort_value(t.key))
+                })
+                .collect();
             let cursor = PageCursor {
                 key: key.clone(),
                 merchant_id,
                 columns: columns.clone(),
-                values: sort.terms().iter().map(|t| row.sort_value(t.key)).collect(),
+                values,
                 id: row.id(),
                 kind,
             };

@@ -154,6 +154,40 @@ pub async fn member_count(ctx: &Context<'_>, group: i64) -> GqlResult<i64> {
         .unwrap_or(0))
 }
 
+/// What each price list counts (prices, products).
+pub struct PriceListStatsLoader {
+    db: Db,
+    merchant_id: i64,
+}
+
+impl Loader<i64> for PriceListStatsLoader {
+    type Value = crate::domain::pricing::queries::ListStats;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        Ok(
+            crate::domain::pricing::queries::list_stats(&mut conn, self.merchant_id, keys)
+                .await
+                .map_err(gql)?
+                .into_iter()
+                .map(|s| (s.price_list_id, s))
+                .collect(),
+        )
+    }
+}
+
+/// The prices and products a price list counts.
+pub async fn price_list_stats(
+    ctx: &Context<'_>,
+    list: i64,
+) -> GqlResult<crate::domain::pricing::queries::ListStats> {
+    Ok(loader::<PriceListStatsLoader>(ctx)?
+        .load_one(list)
+        .await?
+        .unwrap_or_default())
+}
+
 pub struct CustomersOfGroup {
     db: Db,
     merchant_id: i64,
@@ -353,6 +387,7 @@ macro_rules! scoped {
 scoped!(
     GroupsOfCustomer,
     MemberCountOfGroup,
+    PriceListStatsLoader,
     CustomersOfGroup,
     ProductsOfChannel,
     PromotionUsageLoader,

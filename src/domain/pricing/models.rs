@@ -49,6 +49,7 @@ pub struct PriceRule {
     pub min_quantity: Option<i32>,
     pub market_code: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 impl_row!(PriceRule, "price_rules");
 

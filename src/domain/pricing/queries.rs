@@ -87,6 +87,17 @@ crate::sort_keys! {
         CreatedAt => ("createdAt", "created_at", Time),
         Amount => ("amount", "amount", Decimal),
         UpdatedAt => ("updatedAt", "updated_at", Time),
+        /// The variant's product name, then the variant: the name and the zero-padded variant
+        /// key as one text compared by code point (chr(1) sorts before any character of a name).
+        VariantProductName => (
+            "variantProductName",
+            "(SELECT (pr.name || chr(1) || lpad(v.id::text, 19, '0')) COLLATE \"C\" \
+             FROM variants v JOIN products pr ON pr.merchant_id = v.merchant_id AND pr.id = v.product_id \
+             WHERE v.merchant_id = prices.merchant_id AND v.id = prices.variant_id)",
+            Text
+        ),
+        /// The variant (its key), cast to numeric so cursors carry it as a decimal.
+        VariantId => ("variantId", "variant_id::numeric", Decimal),
     }
 }
 
@@ -100,7 +111,14 @@ impl Listable for Price {
             PriceSortKey::CreatedAt => SortValue::Time(self.created_at),
             PriceSortKey::Amount => SortValue::Decimal(self.amount),
             PriceSortKey::UpdatedAt => SortValue::Time(self.updated_at),
+            PriceSortKey::VariantId => SortValue::Decimal(Decimal::from(self.variant_id)),
+            // Not held by the row: `fetch_page` reads it (see `holds_sort_value`).
+            PriceSortKey::VariantProductName => SortValue::Text(String::new()),
         }
+    }
+
+    fn holds_sort_value(key: PriceSortKey) -> bool {
+        key != PriceSortKey::VariantProductName
     }
 }
 
@@ -129,4 +147,41 @@ pub async fn base_price(
         .load(conn)
         .await?;
     Ok(rows.into_iter().next())
+}
+
+/// What a price list counts: its prices, and its products (those it is set up for and those
+/// of the variants it prices), by product key.
+#[derive(Debug, Clone, Default, QueryableByName)]
+pub struct ListStats {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub price_list_id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub prices_count: i64,
+    #[diesel(sql_type = diesel::sql_types::Array<diesel::sql_types::BigInt>)]
+    pub product_ids: Vec<i64>,
+}
+
+/// [`ListStats`] of each of `list_ids` (of the merchant), in ONE statement.
+pub async fn list_stats(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    list_ids: &[i64],
+) -> Result<Vec<ListStats>> {
+    use crate::db::sql::{Bind, Sql};
+    Ok(Sql::with_binds(
+        "SELECT l.id AS price_list_id, \
+           (SELECT count(*) FROM prices p WHERE p.merchant_id = $1 AND p.price_list_id = l.id) AS prices_count, \
+           ARRAY(SELECT m.product_id FROM price_list_products m \
+                 WHERE m.merchant_id = $1 AND m.price_list_id = l.id \
+                 UNION \
+                 SELECT v.product_id FROM prices p \
+                 JOIN variants v ON v.merchant_id = p.merchant_id AND v.id = p.variant_id \
+                 WHERE p.merchant_id = $1 AND p.price_list_id = l.id \
+                 ORDER BY 1) AS product_ids \
+         FROM price_lists l WHERE l.merchant_id = $1 AND l.id = ANY($2)",
+        vec![Bind::I64(merchant_id), Bind::I64s(list_ids.to_vec())],
+    )
+    .into_query()
+    .load(conn)
+    .await?)
 }

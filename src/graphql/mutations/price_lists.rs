@@ -9,6 +9,7 @@ use crate::auth::Scope;
 use crate::domain::filter;
 use crate::domain::pricing::commands::price_lists::{self as lists, ListInput, Transition};
 use crate::domain::pricing::commands::rules::{self, RuleInput};
+use crate::domain::pricing::commands::rules_reconcile::RuleChange;
 use crate::domain::pricing::{PriceList as ListRow, PriceRule as RuleRow};
 use crate::domain::validate::{FieldError, ItemResult, Patch};
 use crate::graphql::context::{conn, merchant_id};
@@ -105,6 +106,46 @@ pub struct PriceListCreateInput {
     pub ends_at: Option<DateTime<Utc>>,
     /// Who the list applies to (at most 100); none: everyone.
     pub rules: Option<Vec<PriceRuleInput>>,
+    /// Products (`prod_…`) the list is set up for (its `productIds` also count the products
+    /// of the variants it prices), at most 10,000; unknown IDs are NOT_FOUND.
+    pub product_ids: Option<Vec<ID>>,
+}
+
+/// A rule of a price list's whole new rule set (`PriceListUpdateInput.rules`): with `id`, that
+/// rule of the list changed in place; without, a new rule.
+#[derive(InputObject)]
+pub struct PriceListRuleInput {
+    /// An existing rule of this list (`prule_…`), which keeps its ID; omitted: a new rule.
+    pub id: Option<ID>,
+    /// What the rule matches on; give exactly the one field of that kind.
+    pub kind: PriceRuleKind,
+    /// For CUSTOMER_GROUP: a customer group (`cg_…`) of this merchant.
+    pub customer_group_id: Option<ID>,
+    /// For CHANNEL: a channel (`ch_…`) of this merchant.
+    pub channel_id: Option<ID>,
+    /// For CUSTOMER: a customer (`cus_…`) of this merchant.
+    pub customer_id: Option<ID>,
+    /// For VOLUME: the smallest quantity that gets the list's price, at least 1.
+    pub min_quantity: Option<i32>,
+    /// For MARKET: an ISO 3166-1 alpha-2 country code in upper case (`EC`).
+    pub market_code: Option<String>,
+}
+
+impl From<PriceListRuleInput> for RuleChange {
+    fn from(r: PriceListRuleInput) -> Self {
+        RuleChange {
+            id: r.id.map(|i| i.0),
+            rule: PriceRuleInput {
+                kind: r.kind,
+                customer_group_id: r.customer_group_id,
+                channel_id: r.channel_id,
+                customer_id: r.customer_id,
+                min_quantity: r.min_quantity,
+                market_code: r.market_code,
+            }
+            .into(),
+        }
+    }
 }
 
 /// Changes to a price list; omitted fields keep their values, `null` clears an optional one.
@@ -124,6 +165,16 @@ pub struct PriceListUpdateInput {
     pub ends_at: MaybeUndefined<DateTime<Utc>>,
     /// Refuse with CONFLICT if the list (or its rules) changed after this time.
     pub expected_updated_at: Option<DateTime<Utc>>,
+    /// The list's whole new rule set (at most 100): a rule with `id` is changed in place, one
+    /// without is added, and the list's rules not given are removed. Omitted: rules unchanged.
+    pub rules: Option<Vec<PriceListRuleInput>>,
+    /// The products (`prod_…`) the list is set up for from now on: the others leave it, and
+    /// the list's prices of their variants are deleted. Omitted: unchanged.
+    pub product_ids: Option<Vec<ID>>,
+}
+
+fn ids_of(l: Vec<ID>) -> Vec<String> {
+    l.into_iter().map(|i| i.0).collect()
 }
 
 fn patch<T>(v: MaybeUndefined<T>) -> Patch<T> {
@@ -204,28 +255,39 @@ async fn transition(
     operation: &str,
     id: ID,
     change: Transition,
+    idempotency_key: Option<String>,
 ) -> GqlResult<PriceListPayload> {
     let m = merchant_id(ctx)?;
-    let outcome = run(ctx, &TRANSITION_ARGS, operation, None, &(), move |c| {
-        Box::pin(async move {
-            Ok(single(
-                lists::transition(c, m, &id, change, Utc::now()).await?,
-            ))
-        })
-    })
+    let hash = format!("{}|{change:?}", id.0);
+    let outcome = run(
+        ctx,
+        &TRANSITION_ARGS,
+        operation,
+        idempotency_key.as_deref(),
+        &hash,
+        move |c| {
+            Box::pin(async move {
+                Ok(single(
+                    lists::transition(c, m, &id, change, Utc::now()).await?,
+                ))
+            })
+        },
+    )
     .await?;
     list_payload(ctx, &TRANSITION_ARGS, outcome, false).await
 }
 
 /// `priceListCreate(input:)`.
-const CREATE_ARGS: Arguments = Arguments::new("input", &[]);
+const CREATE_ARGS: Arguments = Arguments::new("input", &["idempotency_key"]);
 /// `priceListUpdate(id:, input:, expectedUpdatedAt:)`.
-const UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
-/// `priceListDelete(id:)` and `priceRuleRemove(id:)`.
-const ID_ARGS: Arguments = Arguments::scalars(&["id"]);
+const UPDATE_ARGS: Arguments =
+    Arguments::new("input", &["id", EXPECTED_UPDATED_AT, "idempotency_key"]);
+/// `priceListDelete(id:, idempotencyKey:)` and `priceRuleRemove(id:)`.
+const ID_ARGS: Arguments = Arguments::scalars(&["id", "idempotency_key"]);
 /// `priceListActivate(id:)`, `priceListDeactivate(id:)` and
 /// `priceListSchedule(id:, startsAt:, endsAt:)`.
-const TRANSITION_ARGS: Arguments = Arguments::scalars(&["id", "starts_at", "ends_at"]);
+const TRANSITION_ARGS: Arguments =
+    Arguments::scalars(&["id", "starts_at", "ends_at", "idempotency_key"]);
 /// `priceRuleAdd(priceListId:, input:)`.
 const RULE_ADD_ARGS: Arguments = Arguments::new("input", &["price_list_id"]);
 
@@ -240,6 +302,10 @@ impl PriceListMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The list to create, with its rules.")] input: PriceListCreateInput,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PriceListPayload> {
         let m = merchant_id(ctx)?;
         let list = ListInput {
@@ -255,29 +321,43 @@ impl PriceListMutation {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
+            rule_set: None,
+            product_ids: input.product_ids.map(ids_of),
             expected_updated_at: None,
         };
-        let outcome = run(ctx, &CREATE_ARGS, "priceListCreate", None, &(), move |c| {
-            Box::pin(async move { Ok(single(lists::create(c, m, &list).await?)) })
-        })
+        // The request as the domain reads it (its Debug text is stable for equal requests).
+        let hash = format!("{list:?}");
+        let outcome = run(
+            ctx,
+            &CREATE_ARGS,
+            "priceListCreate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| Box::pin(async move { Ok(single(lists::create(c, m, &list).await?)) }),
+        )
         .await?;
         list_payload(ctx, &CREATE_ARGS, outcome, false).await
     }
 
-    /// Changes a price list's name, description, position, match policy or window.
+    /// Changes a price list's name, description, position, match policy, window, rules
+    /// (reconciled by id) or products, in one transaction.
     #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
     async fn price_list_update(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The price list (`pl_…`).")] id: ID,
         #[graphql(
-            desc = "The changes; omitted fields keep their values (rules are changed with `priceRuleAdd`/`priceRuleRemove`)."
+            desc = "The changes; omitted fields keep their values (`rules` replaces the rule set, reconciled by id; one rule at a time: `priceRuleAdd`/`priceRuleRemove`)."
         )]
         input: PriceListUpdateInput,
         #[graphql(
             desc = "Refuse with CONFLICT if the price list changed after this time (same as `input.expectedUpdatedAt`)."
         )]
         expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PriceListPayload> {
         let m = merchant_id(ctx)?;
         let list = ListInput {
@@ -288,22 +368,32 @@ impl PriceListMutation {
             starts_at: patch(input.starts_at),
             ends_at: patch(input.ends_at),
             rules: Vec::new(),
+            rule_set: input.rules.map(|l| l.into_iter().map(Into::into).collect()),
+            product_ids: input.product_ids.map(ids_of),
             expected_updated_at: input.expected_updated_at,
         };
         // A CONFLICT names the argument, or `input.expectedUpdatedAt` when only that was given.
         let args = UPDATE_ARGS.from_input_if(EXPECTED_UPDATED_AT, expected_updated_at.is_none());
-        let outcome = run(ctx, &args, "priceListUpdate", None, &(), move |c| {
-            Box::pin(async move {
-                let list = ListInput {
-                    expected_updated_at: expected_at_once(
-                        expected_updated_at,
-                        list.expected_updated_at,
-                    )?,
-                    ..list
-                };
-                Ok(single(lists::update(c, m, &id, &list, Utc::now()).await?))
-            })
-        })
+        let hash = format!("{}|{list:?}|{expected_updated_at:?}", id.0);
+        let outcome = run(
+            ctx,
+            &args,
+            "priceListUpdate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    let list = ListInput {
+                        expected_updated_at: expected_at_once(
+                            expected_updated_at,
+                            list.expected_updated_at,
+                        )?,
+                        ..list
+                    };
+                    Ok(single(lists::update(c, m, &id, &list, Utc::now()).await?))
+                })
+            },
+        )
         .await?;
         list_payload(ctx, &args, outcome, false).await
     }
@@ -314,11 +404,21 @@ impl PriceListMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The price list (`pl_…`).")] id: ID,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PriceListPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, &ID_ARGS, "priceListDelete", None, &(), move |c| {
-            Box::pin(async move { Ok(single(lists::delete(c, m, &id).await?)) })
-        })
+        let hash = id.0.clone();
+        let outcome = run(
+            ctx,
+            &ID_ARGS,
+            "priceListDelete",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| Box::pin(async move { Ok(single(lists::delete(c, m, &id).await?)) }),
+        )
         .await?;
         list_payload(ctx, &ID_ARGS, outcome, true).await
     }
@@ -331,8 +431,22 @@ impl PriceListMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The price list (`pl_…`).")] id: ID,
+        #[graphql(
+            desc = "When the list's startsAt is still ahead, schedule it for its window instead (SCHEDULED, as Spree's activate does). Default false.",
+            default = false
+        )]
+        schedule_future_start: bool,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PriceListPayload> {
-        transition(ctx, "priceListActivate", id, Transition::Activate).await
+        let change = if schedule_future_start {
+            Transition::ActivateOrSchedule
+        } else {
+            Transition::Activate
+        };
+        transition(ctx, "priceListActivate", id, change, idempotency_key).await
     }
 
     /// Makes an active or scheduled list inactive: it stops applying. INVALID_TRANSITION for a
@@ -342,8 +456,19 @@ impl PriceListMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The price list (`pl_…`).")] id: ID,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PriceListPayload> {
-        transition(ctx, "priceListDeactivate", id, Transition::Deactivate).await
+        transition(
+            ctx,
+            "priceListDeactivate",
+            id,
+            Transition::Deactivate,
+            idempotency_key,
+        )
+        .await
     }
 
     /// Schedules a list (whatever its status): it applies only from `startsAt` until `endsAt`
@@ -365,6 +490,7 @@ impl PriceListMutation {
             "priceListSchedule",
             id,
             Transition::Schedule { starts_at, ends_at },
+            None,
         )
         .await
     }

@@ -32,8 +32,9 @@ pub struct PriceInput {
     pub currency: Option<String>,
     /// The price list (`pl_…`); omitted: the base price.
     pub price_list_id: Option<ID>,
-    /// At least 0, at most 4 decimal places, e.g. "29.99".
-    pub amount: Decimal,
+    /// At least 0, at most 4 decimal places, e.g. "29.99". Omitted (or null): the stored
+    /// amount stays (a price given by `id`, or by a key that exists); required for a new price.
+    pub amount: Option<Decimal>,
     /// The "was" price, at least `amount` (equal allowed). Omitted: unchanged (none for a new
     /// price); `null`: removed.
     pub compare_at_amount: MaybeUndefined<Decimal>,
@@ -78,7 +79,7 @@ impl Stored for Upserted {
 /// `pricesUpsert(input:, errorPolicy:, idempotencyKey:)`.
 const UPSERT_ARGS: Arguments = Arguments::new("input", &["error_policy", "idempotency_key"]);
 /// `pricesDelete(ids:, errorPolicy:)`.
-const DELETE_ARGS: Arguments = Arguments::new("ids", &["error_policy"]);
+const DELETE_ARGS: Arguments = Arguments::new("ids", &["error_policy", "idempotency_key"]);
 
 /// The outcome of one item of `pricesUpsert`.
 #[derive(SimpleObject)]
@@ -203,18 +204,31 @@ impl PriceMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The prices (`price_…`), at most 10,000.")] ids: Vec<ID>,
         #[graphql(desc = "Default REJECT_EVERYTHING.")] error_policy: Option<ErrorPolicy>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PricesDeletePayload> {
         let m = merchant_id(ctx)?;
-        let policy = error_policy.unwrap_or_default().into();
+        let error_policy = error_policy.unwrap_or_default();
+        let policy = error_policy.into();
         let public: Vec<String> = ids.into_iter().map(|i| i.0).collect();
-        let outcome = run(ctx, &DELETE_ARGS, "pricesDelete", None, &(), move |c| {
-            Box::pin(async move {
-                Ok(Outcome {
-                    items: bulk::delete_many(c, m, &public, policy).await?,
-                    ..Outcome::default()
+        let hashed = serde_json::json!([public, error_policy == ErrorPolicy::RejectFailedRows]);
+        let outcome = run(
+            ctx,
+            &DELETE_ARGS,
+            "pricesDelete",
+            idempotency_key.as_deref(),
+            &hashed,
+            move |c| {
+                Box::pin(async move {
+                    Ok(Outcome {
+                        items: bulk::delete_many(c, m, &public, policy).await?,
+                        ..Outcome::default()
+                    })
                 })
-            })
-        })
+            },
+        )
         .await?;
         Ok(PricesDeletePayload {
             deleted_ids: outcome

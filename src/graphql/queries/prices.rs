@@ -47,6 +47,11 @@ pub enum PriceSortField {
     Amount,
     /// When the price last changed.
     UpdatedAt,
+    /// The name of the variant's product, then the variant (Spree's
+    /// `variant_product_name,variant_id`): a product's prices come together, variant by variant.
+    VariantProductName,
+    /// The variant (by its key, as created).
+    VariantId,
 }
 
 /// Order of a price list.
@@ -111,6 +116,8 @@ impl SortInput for PriceSort {
             PriceSortField::CreatedAt => PriceSortKey::CreatedAt,
             PriceSortField::Amount => PriceSortKey::Amount,
             PriceSortField::UpdatedAt => PriceSortKey::UpdatedAt,
+            PriceSortField::VariantProductName => PriceSortKey::VariantProductName,
+            PriceSortField::VariantId => PriceSortKey::VariantId,
         };
         Sort::new(key, self.direction.is_descending())
     }

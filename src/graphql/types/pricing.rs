@@ -96,6 +96,29 @@ impl PriceList {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// How many prices the list holds.
+    async fn prices_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        Ok(loaders::price_list_stats(ctx, self.0.id)
+            .await?
+            .prices_count)
+    }
+    /// How many products the list is for (`productIds`).
+    async fn products_count(&self, ctx: &Context<'_>) -> GqlResult<i64> {
+        Ok(loaders::price_list_stats(ctx, self.0.id)
+            .await?
+            .product_ids
+            .len() as i64)
+    }
+    /// The products (`prod_…`) the list is for: those it was set up for (`productIds` of its
+    /// create and update inputs) and those of the variants it prices, in ID order.
+    async fn product_ids(&self, ctx: &Context<'_>) -> GqlResult<Vec<ID>> {
+        Ok(loaders::price_list_stats(ctx, self.0.id)
+            .await?
+            .product_ids
+            .into_iter()
+            .map(|k| ID(ids::encode(Kind::Product, k)))
+            .collect())
+    }
     /// Who the list applies to.
     async fn rules(&self, ctx: &Context<'_>) -> GqlResult<Vec<PriceRule>> {
         Ok(loaders::children::<d::PriceRule>(ctx, self.0.id)
@@ -134,6 +157,34 @@ impl PriceRule {
     /// customer_group, channel, customer, volume or market.
     async fn kind(&self) -> &str {
         &self.0.kind
+    }
+    /// The rule's price list (`pl_…`).
+    async fn price_list_id(&self) -> ID {
+        ID(ids::encode(Kind::PriceList, self.0.price_list_id))
+    }
+    /// customer_group rules: the group's ID (`cg_…`), readable without `customers:read`.
+    async fn customer_group_id(&self) -> Option<ID> {
+        self.0
+            .customer_group_id
+            .map(|k| ID(ids::encode(Kind::CustomerGroup, k)))
+    }
+    /// channel rules: the channel's ID (`ch_…`), readable without `stores:read`.
+    async fn channel_id(&self) -> Option<ID> {
+        self.0.channel_id.map(|k| ID(ids::encode(Kind::Channel, k)))
+    }
+    /// customer rules: the customer's ID (`cus_…`), readable without `customers:read`.
+    async fn customer_id(&self) -> Option<ID> {
+        self.0
+            .customer_id
+            .map(|k| ID(ids::encode(Kind::Customer, k)))
+    }
+    /// When the rule was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the rule last changed (it is changed in place by `priceListUpdate` rules).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
     }
     /// customer_group rules: the group whose members match; null for other kinds (requires
     /// `customers:read`).
@@ -195,6 +246,20 @@ impl Price {
                 .await?
                 .map(Variant::from),
         )
+    }
+    /// The variant's ID (`variant_…`), readable without `catalog:read`.
+    async fn variant_id(&self) -> ID {
+        ID(ids::encode(Kind::Variant, self.0.variant_id))
+    }
+    /// The price list's ID (`pl_…`); null for a base price.
+    async fn price_list_id(&self) -> Option<ID> {
+        self.0
+            .price_list_id
+            .map(|k| ID(ids::encode(Kind::PriceList, k)))
+    }
+    /// When the price was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
     }
     /// Null for a base price.
     async fn price_list(&self, ctx: &Context<'_>) -> GqlResult<Option<PriceList>> {

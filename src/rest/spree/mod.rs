@@ -10,6 +10,10 @@ pub mod customers_bulk;
 pub mod errors;
 pub mod line_items;
 pub mod orders;
+pub mod price_lists;
+pub mod price_rules;
+pub mod prices;
+pub mod prices_bulk;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -35,6 +39,9 @@ pub const ROUTES: &[&[Route]] = &[
     orders::ROUTES,
     line_items::ROUTES,
     channels::ROUTES,
+    price_lists::ROUTES,
+    prices::ROUTES,
+    prices_bulk::ROUTES,
 ];
 
 /// Spree's routes under `/api/v3/admin`.

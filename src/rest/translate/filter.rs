@@ -32,6 +32,9 @@ pub enum FilterKind {
     /// The dialect's value mapped onto the GraphQL value (Spree order states onto our enum,
     /// channel slugs onto our codes); an unmapped value is refused.
     Enum(fn(&str) -> Option<String>),
+    /// As `Enum`, for a GraphQL filter field that is a plain list of values
+    /// (`status: [ACTIVE]`): `eq` is a list of one, `in` the list.
+    EnumSet(fn(&str) -> Option<String>),
 }
 
 impl FilterKind {
@@ -46,6 +49,7 @@ impl FilterKind {
             }
             FilterKind::Bool => &[Eq, True, False],
             FilterKind::Enum(_) => &[Eq, NotEq, In, NotIn],
+            FilterKind::EnumSet(_) => &[Eq, In],
         }
     }
 }
@@ -132,7 +136,12 @@ pub fn filter(attrs: &[FilterAttr], conditions: &[Condition]) -> Result<Translat
             }
             _ => read(a.kind, &c.param, one())?,
         };
-        if let FilterKind::Bool = a.kind {
+        let value = match (a.kind, value) {
+            (FilterKind::EnumSet(_), Value::Array(l)) => Value::Array(l),
+            (FilterKind::EnumSet(_), one) => Value::Array(vec![one]),
+            (_, v) => v,
+        };
+        if let FilterKind::Bool | FilterKind::EnumSet(_) = a.kind {
             if out.insert(a.field.to_owned(), value).is_some() {
                 return Err(Refusal::param(
                     &c.param,
@@ -199,9 +208,11 @@ fn read(kind: FilterKind, param: &str, v: &str) -> Result<Value, Refusal> {
             .parse::<i64>()
             .map_err(|_| Refusal::param(param, "must be a whole number"))?),
         FilterKind::Bool => json!(boolean(param, v)?),
-        FilterKind::Enum(map) => json!(map(v.trim()).ok_or_else(|| {
-            Refusal::param(param, format!("has an unknown value `{}`", v.trim()))
-        })?),
+        FilterKind::Enum(map) | FilterKind::EnumSet(map) => {
+            json!(map(v.trim()).ok_or_else(|| {
+                Refusal::param(param, format!("has an unknown value `{}`", v.trim()))
+            })?)
+        }
     })
 }
 

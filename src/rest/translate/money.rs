@@ -41,13 +41,40 @@ fn minor_digits(currency: &str) -> u32 {
     }
 }
 
+/// The currency's symbol (if it has a common one) and minor-unit digits.
+fn symbol_and_digits(currency: &str) -> (Option<&'static str>, u32) {
+    SYMBOLS
+        .iter()
+        .find(|(c, _, _)| *c == currency)
+        .map_or((None, minor_digits(currency)), |(_, s, d)| (Some(*s), *d))
+}
+
+/// `amount` (a decimal string) in the currency's minor units (`"19.99"` USD → 1999,
+/// `"1500"` JPY → 1500), rounded half away from zero; `None` when it is not a decimal.
+pub fn minor_units(amount: &str, currency: &str) -> Option<i64> {
+    use rust_decimal::prelude::ToPrimitive;
+    let (_, digits) = symbol_and_digits(currency);
+    let d: rust_decimal::Decimal = amount.trim().parse().ok()?;
+    let scaled = d * rust_decimal::Decimal::from(10i64.pow(digits));
+    scaled
+        .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .to_i64()
+}
+
+/// [`minor_units`] of the row's field `amount` in the currency of its field `currency`.
+pub fn minor_units_field(row: &Map<String, Value>, amount: &str, currency: &str) -> Value {
+    let amount = row.get(amount).and_then(Value::as_str);
+    let currency = row.get(currency).and_then(Value::as_str);
+    match (amount, currency) {
+        (Some(a), Some(c)) => minor_units(a, c).map_or(Value::Null, Value::from),
+        _ => Value::Null,
+    }
+}
+
 /// `amount` (a decimal string) in `currency`, for display; `None` when `amount` is not a
 /// decimal.
 pub fn display(amount: &str, currency: &str) -> Option<String> {
-    let (symbol, digits) = SYMBOLS
-        .iter()
-        .find(|(c, _, _)| *c == currency)
-        .map_or((None, minor_digits(currency)), |(_, s, d)| (Some(*s), *d));
+    let (symbol, digits) = symbol_and_digits(currency);
     let d: rust_decimal::Decimal = amount.trim().parse().ok()?;
     let rounded =
         d.round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
@@ -101,5 +128,15 @@ mod tests {
         assert_eq!(display("12.5", "CHF").as_deref(), Some("12.50 CHF"));
         assert_eq!(display("1.2345", "KWD").as_deref(), Some("1.235 KWD"));
         assert_eq!(display("abc", "USD"), None);
+    }
+
+    #[test]
+    fn amounts_in_minor_units() {
+        use super::minor_units;
+        assert_eq!(minor_units("19.99", "USD"), Some(1999));
+        assert_eq!(minor_units("5.0", "EUR"), Some(500));
+        assert_eq!(minor_units("1500", "JPY"), Some(1500));
+        assert_eq!(minor_units("1.2345", "KWD"), Some(1235));
+        assert_eq!(minor_units("x", "USD"), None);
     }
 }

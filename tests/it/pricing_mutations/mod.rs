@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 mod list_updates;
 mod prices;
+mod rest_additions;
 
 const SCOPES: &str = "pricing:read,pricing:write,customers:read,catalog:read,stores:read";
 

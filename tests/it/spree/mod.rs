@@ -10,6 +10,8 @@ mod idempotency;
 mod openapi;
 mod orders;
 mod predicates;
+mod price_lists;
+mod prices;
 
 use reqwest::Method;
 use serde_json::Value;

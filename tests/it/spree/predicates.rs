@@ -30,6 +30,7 @@ fn value(kind: FilterKind, p: Predicate, attr: &str) -> String {
             "state" | "status" => "complete".into(),
             _ => "online".into(),
         },
+        (FilterKind::EnumSet(_), _) => "active".into(),
     }
 }
 

@@ -13,7 +13,9 @@ use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamptz};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::list_products;
 use super::rules::{self, RuleInput, ValidRule, MAX_RULES};
+use super::rules_reconcile::{self, RuleChange};
 use crate::db::sql::{Bind, Sql};
 use crate::domain::pricing::PriceList;
 use crate::domain::validate::{code, Errors, FieldError, Patch, Path};
@@ -38,6 +40,12 @@ pub struct ListInput {
     pub ends_at: Patch<DateTime<Utc>>,
     /// Rules created with the list (create only).
     pub rules: Vec<RuleInput>,
+    /// Update only: the list's whole new rule set, reconciled by id (see
+    /// [`rules_reconcile`]); `None`: the rules stay as they are.
+    pub rule_set: Option<Vec<RuleChange>>,
+    /// Products (`prod_…`) the list is set up for: added on create; on update they become the
+    /// list's products (see [`list_products::set`]). `None`: unchanged.
+    pub product_ids: Option<Vec<String>>,
     pub expected_updated_at: Option<DateTime<Utc>>,
 }
 
@@ -132,6 +140,19 @@ pub async fn create(
     let pairs: Vec<(Path, &ValidRule)> = checked.iter().map(|(p, r)| (p.clone(), r)).collect();
     rules::check_duplicates(&pairs, &[], &mut errors);
     rules::check_references(conn, merchant_id, &pairs, &mut errors).await?;
+    let products = match &input.product_ids {
+        Some(ids) => {
+            list_products::check(
+                conn,
+                merchant_id,
+                ids,
+                &root.key("product_ids"),
+                &mut errors,
+            )
+            .await?
+        }
+        None => Vec::new(),
+    };
     if !errors.is_empty() {
         return Ok(Err(errors.0));
     }
@@ -164,7 +185,9 @@ pub async fn create(
     .bind::<Array<Nullable<Text>>, _>(markets)
     .load(conn)
     .await?;
-    Ok(Ok(ids.into_iter().next().map(|i| i.id).unwrap_or_default()))
+    let id = ids.into_iter().next().map(|i| i.id).unwrap_or_default();
+    list_products::add(conn, merchant_id, id, &products).await?;
+    Ok(Ok(id))
 }
 
 /// The list, or why it cannot be changed (unknown, or changed since `expected`).
@@ -255,8 +278,41 @@ pub async fn update(
             );
         }
     }
+    let rule_plan = match &input.rule_set {
+        Some(set) => Some(
+            rules_reconcile::check(
+                conn,
+                merchant_id,
+                list.id,
+                set,
+                &root.key("rules"),
+                &mut errors,
+            )
+            .await?,
+        ),
+        None => None,
+    };
+    let products = match &input.product_ids {
+        Some(ids) => Some(
+            list_products::check(
+                conn,
+                merchant_id,
+                ids,
+                &root.key("product_ids"),
+                &mut errors,
+            )
+            .await?,
+        ),
+        None => None,
+    };
     if !errors.is_empty() {
         return Ok(Err(errors.0));
+    }
+    if let Some(plan) = &rule_plan {
+        rules_reconcile::apply(conn, merchant_id, list.id, plan).await?;
+    }
+    if let Some(products) = &products {
+        list_products::set(conn, merchant_id, list.id, products).await?;
     }
     write(conn, &list).await?;
     Ok(Ok(list.id))
@@ -288,6 +344,9 @@ pub enum Transition {
     /// → active (from draft, scheduled or inactive). Its window, if set, still applies; a
     /// window that has already ended is refused.
     Activate,
+    /// As `Activate`, except that a list whose `starts_at` is still ahead becomes `scheduled`
+    /// for its window instead (Spree's activate).
+    ActivateOrSchedule,
     /// → inactive (from active or scheduled).
     Deactivate,
     /// → scheduled in `[starts_at, ends_at)` (from any status; rescheduling is allowed).
@@ -318,8 +377,18 @@ pub async fn transition(
             format!("a {status} price list cannot be {action}"),
         )
     };
+    let change = match change {
+        Transition::ActivateOrSchedule => match list.starts_at.filter(|s| *s > now) {
+            Some(starts_at) if list.status != "scheduled" => Transition::Schedule {
+                starts_at,
+                ends_at: list.ends_at,
+            },
+            _ => Transition::Activate,
+        },
+        other => other,
+    };
     match change {
-        Transition::Activate => {
+        Transition::Activate | Transition::ActivateOrSchedule => {
             if list.status == "active" {
                 refuse(&mut errors, "activated", "active");
             } else if let Some(e) = list.ends_at.filter(|e| *e <= now) {

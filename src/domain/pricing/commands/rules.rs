@@ -44,7 +44,7 @@ pub struct ValidRule {
 }
 
 impl ValidRule {
-    fn same_as(&self, r: &PriceRule) -> bool {
+    pub fn same_as(&self, r: &PriceRule) -> bool {
         self.kind == r.kind
             && self.customer_group_id == r.customer_group_id
             && self.channel_id == r.channel_id

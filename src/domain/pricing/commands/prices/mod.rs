@@ -6,7 +6,7 @@
 //! lookup (variants, price lists, the prices addressed by id and by key) and one write
 //! (`upsert.sql`: an UPDATE by id and INSERT … ON CONFLICT DO UPDATE by key, as CTEs).
 //!
-//! Rules: `amount` ≥ 0 with at most 4 decimals (below 10^15, the column's range);
+//! Rules: `amount` (omitted: the stored one; required for a new price) ≥ 0 with at most 4 decimals (below 10^15, the column's range);
 //! `compareAtAmount`, when set, has the same shape and is at least `amount` (equal allowed) —
 //! checked against the stored value when it is omitted on an update, and backed by a table
 //! constraint; `currency` is an upper-case ISO 4217 code; an item with `id` may repeat its
@@ -37,7 +37,9 @@ pub struct PriceInput {
     pub currency: Option<String>,
     /// Omitted: the base price.
     pub price_list_id: Option<String>,
-    pub amount: Decimal,
+    /// `None`: keep the stored amount (a price addressed by `id`, or by a key that exists);
+    /// required for a new price.
+    pub amount: Option<Decimal>,
     /// Keep: leave the stored one (none for a new price); Clear: remove it.
     pub compare_at_amount: Patch<Decimal>,
 }
@@ -55,7 +57,7 @@ impl Serialize for PriceInput {
             &self.variant_id,
             &self.currency,
             &self.price_list_id,
-            self.amount.to_string(),
+            self.amount.map(|a| a.to_string()),
             compare_at,
         )
             .serialize(s)

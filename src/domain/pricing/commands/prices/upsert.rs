@@ -31,7 +31,8 @@ struct Item {
     variant_id: Option<i64>,
     currency: Option<String>,
     price_list_id: Option<i64>,
-    amount: Decimal,
+    /// `None`: the stored amount.
+    amount: Option<Decimal>,
 }
 
 fn check_money(errors: &mut Errors, path: &Path, d: Decimal) {
@@ -90,11 +91,14 @@ fn check_item(errors: &mut Errors, path: &Path, index: usize, input: &PriceInput
             );
         }
     }
-    check_money(errors, &path.key("amount"), input.amount);
+    if let Some(a) = input.amount {
+        check_money(errors, &path.key("amount"), a);
+    }
     if let Patch::Set(c) = input.compare_at_amount {
         let before = errors.0.len();
         check_money(errors, &path.key("compare_at_amount"), c);
-        if errors.0.len() == before && c < input.amount {
+        // Against the stored amount when it is omitted: see `check_against`.
+        if errors.0.len() == before && input.amount.is_some_and(|a| c < a) {
             errors.add(
                 &path.key("compare_at_amount"),
                 code::OUT_OF_RANGE,
@@ -125,12 +129,16 @@ struct Found {
     #[diesel(sql_type = Nullable<BigInt>)]
     price_list_id: Option<i64>,
     #[diesel(sql_type = Nullable<Numeric>)]
+    amount: Option<Decimal>,
+    #[diesel(sql_type = Nullable<Numeric>)]
     compare_at_amount: Option<Decimal>,
 }
 
 /// A stored price, as far as validation needs it.
+#[derive(Clone, Copy)]
 struct Stored {
-    key: Key,
+    id: i64,
+    amount: Decimal,
     compare_at_amount: Option<Decimal>,
 }
 
@@ -138,8 +146,8 @@ struct Stored {
 struct Lookup {
     variants: HashSet<i64>,
     lists: HashSet<i64>,
-    by_id: HashMap<i64, Stored>,
-    by_key: HashMap<Key, (i64, Option<Decimal>)>,
+    by_id: HashMap<i64, (Key, Stored)>,
+    by_key: HashMap<Key, Stored>,
 }
 
 async fn lookup(conn: &mut AsyncPgConnection, merchant_id: i64, items: &[Item]) -> Result<Lookup> {
@@ -192,14 +200,13 @@ async fn lookup(conn: &mut AsyncPgConnection, merchant_id: i64, items: &[Item]) 
                     r.currency.unwrap_or_default(),
                     r.price_list_id,
                 );
-                out.by_key.insert(key.clone(), (r.id, r.compare_at_amount));
-                out.by_id.insert(
-                    r.id,
-                    Stored {
-                        key,
-                        compare_at_amount: r.compare_at_amount,
-                    },
-                );
+                let stored = Stored {
+                    id: r.id,
+                    amount: r.amount.unwrap_or_default(),
+                    compare_at_amount: r.compare_at_amount,
+                };
+                out.by_key.insert(key.clone(), stored);
+                out.by_id.insert(r.id, (key, stored));
             }
         }
     }
@@ -228,13 +235,13 @@ fn check_against(
             );
         }
     }
-    let (key, stored_compare_at) = match item.id {
+    let (key, stored) = match item.id {
         Some(id) => {
-            let Some(stored) = found.by_id.get(&id) else {
+            let Some((key, stored)) = found.by_id.get(&id) else {
                 errors.add(&path.key("id"), code::NOT_FOUND, "no such price");
                 return None;
             };
-            let (v, c, l) = &stored.key;
+            let (v, c, l) = key;
             let changed = [
                 ("variant_id", item.variant_id.is_some_and(|x| x != *v)),
                 ("currency", item.currency.as_ref().is_some_and(|x| x != c)),
@@ -252,16 +259,40 @@ fn check_against(
                     );
                 }
             }
-            (stored.key.clone(), stored.compare_at_amount)
+            (key.clone(), Some(*stored))
         }
         None => {
             let key = (item.variant_id?, item.currency.clone()?, item.price_list_id);
-            let stored = found.by_key.get(&key).and_then(|(_, c)| *c);
+            let stored = found.by_key.get(&key).copied();
             (key, stored)
         }
     };
-    if let (Patch::Keep, Some(c)) = (&input.compare_at_amount, stored_compare_at) {
-        if item.amount > c {
+    let amount = match (item.amount, stored) {
+        (Some(a), _) => a,
+        (None, Some(s)) => s.amount,
+        (None, None) => {
+            errors.add(
+                &path.key("amount"),
+                code::REQUIRED,
+                "is required for a new price",
+            );
+            return Some(key);
+        }
+    };
+    if let (Patch::Set(c), None) = (&input.compare_at_amount, item.amount) {
+        if *c < amount {
+            errors.add(
+                &path.key("compare_at_amount"),
+                code::OUT_OF_RANGE,
+                format!("must be at least the stored amount {}", amount.normalize()),
+            );
+        }
+    }
+    let stored_compare_at = stored.and_then(|s| s.compare_at_amount);
+    if let (Patch::Keep, Some(c), Some(_)) =
+        (&input.compare_at_amount, stored_compare_at, item.amount)
+    {
+        if amount > c {
             errors.add(
                 &path.key("amount"),
                 code::OUT_OF_RANGE,
@@ -385,7 +416,7 @@ async fn write(
     found: &Lookup,
 ) -> Result<Vec<Written>> {
     let compare = |i: &Item| &inputs[i.index].compare_at_amount;
-    let id = |i: &Item, k: &Key| i.id.or_else(|| found.by_key.get(k).map(|(id, _)| *id));
+    let id = |i: &Item, k: &Key| i.id.or_else(|| found.by_key.get(k).map(|s| s.id));
     Ok(diesel::sql_query(include_str!("upsert.sql"))
         .bind::<BigInt, _>(merchant_id)
         .bind::<Array<Integer>, _>(ok.iter().map(|(i, _)| i.index as i32).collect::<Vec<_>>())
@@ -393,7 +424,7 @@ async fn write(
         .bind::<Array<BigInt>, _>(ok.iter().map(|(_, k)| k.0).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(ok.iter().map(|(_, k)| k.1.clone()).collect::<Vec<_>>())
         .bind::<Array<Nullable<BigInt>>, _>(ok.iter().map(|(_, k)| k.2).collect::<Vec<_>>())
-        .bind::<Array<Numeric>, _>(ok.iter().map(|(i, _)| i.amount).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Numeric>>, _>(ok.iter().map(|(i, _)| i.amount).collect::<Vec<_>>())
         .bind::<Array<Nullable<Numeric>>, _>(
             ok.iter()
                 .map(|(i, _)| compare(i).as_set().copied())

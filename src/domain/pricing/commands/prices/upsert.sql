@@ -2,7 +2,7 @@
 -- $1 merchant; one element per item, in input order: $2 index in the request, $3 price key
 -- (given, or found by the lookup for an existing (variant, currency, list); NULL: a new key),
 -- $4 variant, $5 currency, $6 price list (NULL:
--- the base price), $7 amount, $8 compare-at amount, $9 whether to keep the stored compare-at
+-- the base price), $7 amount (NULL: keep the stored one; only for an item with a price key), $8 compare-at amount, $9 whether to keep the stored compare-at
 -- amount (it was omitted).
 -- Items with a price key are updated in place; the others are inserted, or update the row with
 -- the same (variant, currency, list) through ON CONFLICT — so a concurrent insert of the same
@@ -15,7 +15,7 @@ WITH input AS (
 ),
 by_id AS (
     UPDATE prices p
-    SET amount = i.amount,
+    SET amount = coalesce(i.amount, p.amount),
         compare_at_amount = CASE WHEN i.keep_compare THEN p.compare_at_amount ELSE i.compare_at_amount END,
         updated_at = now()
     FROM input i
