@@ -4,12 +4,17 @@
 
 pub mod addresses;
 pub mod channels;
+pub mod coupon_codes;
 pub mod customer_groups;
 pub mod customers;
 pub mod customers_bulk;
 pub mod errors;
 pub mod line_items;
 pub mod orders;
+pub mod promotion_actions;
+pub mod promotion_rules;
+pub mod promotion_types;
+pub mod promotions;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -35,6 +40,11 @@ pub const ROUTES: &[&[Route]] = &[
     orders::ROUTES,
     line_items::ROUTES,
     channels::ROUTES,
+    promotions::ROUTES,
+    promotion_rules::ROUTES,
+    promotion_actions::ROUTES,
+    coupon_codes::ROUTES,
+    promotion_types::ROUTES,
 ];
 
 /// Spree's routes under `/api/v3/admin`.

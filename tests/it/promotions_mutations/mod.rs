@@ -8,6 +8,7 @@ use crate::promo_fixtures::{exec, n, shop, Shop};
 use serde_json::{json, Value};
 
 mod coupon_batches;
+mod reconcile;
 mod updates;
 
 const RW: &str = "promotions:write,catalog:read,customers:read";
