@@ -10,6 +10,8 @@ mod idempotency;
 mod openapi;
 mod orders;
 mod predicates;
+mod promotions;
+mod promotions_refusals;
 
 use reqwest::Method;
 use serde_json::Value;
