@@ -297,6 +297,23 @@ async fn coupon_codes_list_a_multi_code_promotions_batch_page_by_page() {
     assert_eq!(code["promotion_id"], id);
     assert_eq!(code["order_id"], Value::Null);
     assert!(code["created_at"].is_string() && code["updated_at"].is_string());
+    // Ransack and sort as on other lists.
+    let wanted = code["code"].as_str().unwrap();
+    let (st, found) = s
+        .get(&format!(
+            "/promotions/{id}/coupon_codes?q[code_eq]={wanted}&sort=-code"
+        ))
+        .await;
+    assert_eq!(st, 200, "{found}");
+    assert_eq!(found["meta"]["count"], 1);
+    assert_eq!(found["data"][0]["code"], wanted);
+    let (st, e) = s
+        .get(&format!(
+            "/promotions/{id}/coupon_codes?q[order_id_eq]=or_1"
+        ))
+        .await;
+    assert_eq!(st, 400, "{e}");
+    assert!(e["error"]["details"]["q[order_id_eq]"].is_array(), "{e}");
 
     // A single-code promotion keeps its code on itself: its list is empty.
     let (_, single) = s
