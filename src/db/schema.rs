@@ -106,6 +106,7 @@ diesel::table! {
         code -> Text,
         usage_count -> Int4,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -391,6 +392,7 @@ diesel::table! {
         percent -> Nullable<Numeric>,
         product_ids -> Array<Int8>,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -408,6 +410,7 @@ diesel::table! {
         customer_group_ids -> Array<Int8>,
         currency -> Nullable<Text>,
         created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 

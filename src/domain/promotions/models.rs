@@ -45,6 +45,8 @@ pub struct PromotionRule {
     pub customer_ids: Vec<i64>,
     pub customer_group_ids: Vec<i64>,
     pub currency: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 impl_row!(PromotionRule, "promotion_rules");
 
@@ -59,6 +61,8 @@ pub struct PromotionAction {
     pub amount: Option<Decimal>,
     pub percent: Option<Decimal>,
     pub product_ids: Vec<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 impl_row!(PromotionAction, "promotion_actions");
 
@@ -71,6 +75,7 @@ pub struct CouponCode {
     pub code: String,
     pub usage_count: i32,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 impl_row!(CouponCode, "coupon_codes");
 

@@ -10,19 +10,24 @@ use serde::Serialize;
 use super::{expected_at_once, run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::promotions::commands::input::{ActionInput, RuleInput};
-use crate::domain::promotions::commands::{self, PromotionInput, Written};
-use crate::domain::promotions::{CouponCode as CodeRow, Promotion as Row};
+use crate::domain::promotions::commands::{self, PromotionInput, RulePatch, Written, WrittenChild};
+use crate::domain::promotions::{
+    CouponCode as CodeRow, Promotion as Row, PromotionAction as ActionRow, PromotionRule as RuleRow,
+};
 use crate::domain::validate::{ItemResult, Patch};
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
-use crate::graphql::types::promotion::{CouponCode, Promotion};
+use crate::graphql::types::promotion::{CouponCode, Promotion, PromotionAction, PromotionRule};
 use crate::ids::{self, Kind};
 
 /// A condition of a promotion. Each kind takes only its own fields; the others must be absent.
 #[derive(InputObject, Serialize, Clone)]
 pub struct PromotionRuleInput {
+    /// `promotionUpdate` only: the rule (`prr_…`) to change in place (it keeps its ID and
+    /// createdAt); absent: a new rule. Refused elsewhere.
+    pub id: Option<ID>,
     /// item_total, product, customer, customer_group, first_order or currency.
     pub kind: String,
     /// item_total: smallest qualifying item total (inclusive). amountMin or amountMax is required.
@@ -45,6 +50,7 @@ impl From<&PromotionRuleInput> for RuleInput {
     fn from(r: &PromotionRuleInput) -> Self {
         let ids = |v: &Option<Vec<ID>>| v.as_ref().map(|v| v.iter().map(|i| i.0.clone()).collect());
         RuleInput {
+            id: r.id.as_ref().map(|i| i.0.clone()),
             kind: r.kind.clone(),
             amount_min: r.amount_min,
             amount_max: r.amount_max,
@@ -60,6 +66,9 @@ impl From<&PromotionRuleInput> for RuleInput {
 /// What a promotion gives.
 #[derive(InputObject, Serialize, Clone)]
 pub struct PromotionActionInput {
+    /// `promotionUpdate` only: the action (`pra_…`) to change in place (it keeps its ID and
+    /// createdAt); absent: a new action. Refused elsewhere.
+    pub id: Option<ID>,
     /// order_adjustment (off the item total), item_adjustment (per unit, off lines) or
     /// free_delivery.
     pub kind: String,
@@ -76,6 +85,7 @@ pub struct PromotionActionInput {
 impl From<&PromotionActionInput> for ActionInput {
     fn from(a: &PromotionActionInput) -> Self {
         ActionInput {
+            id: a.id.as_ref().map(|i| i.0.clone()),
             kind: a.kind.clone(),
             calculator: a.calculator.clone(),
             amount: a.amount,
@@ -143,10 +153,49 @@ pub struct PromotionUpdateInput {
     pub usage_limit: MaybeUndefined<i32>,
     /// all or any.
     pub match_policy: Option<String>,
-    /// Replaces every rule when given (`[]` removes them all).
+    /// The desired set of rules when given: a rule with an `id` changes in place (keeping its
+    /// ID), one without is added, and current rules left out are removed (`[]` removes them all).
     pub rules: Option<Vec<PromotionRuleInput>>,
-    /// Replaces every action when given (`[]` removes them all).
+    /// The desired set of actions when given, as `rules`.
     pub actions: Option<Vec<PromotionActionInput>>,
+}
+
+/// Changes to a rule in place (absent fields are kept). Its kind cannot change; each field
+/// must be one its kind uses (see `PromotionRuleInput`).
+#[derive(InputObject, Serialize, Clone)]
+pub struct PromotionRuleUpdateInput {
+    /// Refused with IMMUTABLE when it differs from the rule's kind.
+    pub kind: Option<String>,
+    /// item_total: smallest qualifying item total (inclusive); `null` clears it.
+    pub amount_min: MaybeUndefined<Decimal>,
+    /// item_total: largest qualifying item total (inclusive); `null` clears it.
+    pub amount_max: MaybeUndefined<Decimal>,
+    /// product: any, all or none.
+    pub match_policy: Option<String>,
+    /// product: the products (`prod_…`), at least one; replaces the current ones.
+    pub product_ids: Option<Vec<ID>>,
+    /// customer: the customers (`cus_…`), at least one; replaces the current ones.
+    pub customer_ids: Option<Vec<ID>>,
+    /// customer_group: the groups (`cg_…`), at least one; replaces the current ones.
+    pub customer_group_ids: Option<Vec<ID>>,
+    /// currency: the order's ISO 4217 currency.
+    pub currency: Option<String>,
+}
+
+impl From<&PromotionRuleUpdateInput> for RulePatch {
+    fn from(r: &PromotionRuleUpdateInput) -> Self {
+        let ids = |v: &Option<Vec<ID>>| v.as_ref().map(|v| v.iter().map(|i| i.0.clone()).collect());
+        RulePatch {
+            kind: r.kind.clone(),
+            amount_min: patch(&r.amount_min),
+            amount_max: patch(&r.amount_max),
+            match_policy: r.match_policy.clone(),
+            product_ids: ids(&r.product_ids),
+            customer_ids: ids(&r.customer_ids),
+            customer_group_ids: ids(&r.customer_group_ids),
+            currency: r.currency.clone(),
+        }
+    }
 }
 
 /// A create field: given or not (never cleared).
@@ -218,6 +267,10 @@ pub struct PromotionPayload {
     pub promotion: Option<Promotion>,
     /// ID of the deleted promotion, for `promotionDelete`.
     pub deleted_id: Option<ID>,
+    /// The rule added or changed (`promotionRuleAdd`, `promotionRuleUpdate`); null otherwise.
+    pub rule: Option<PromotionRule>,
+    /// The action added (`promotionActionAdd`); null otherwise.
+    pub action: Option<PromotionAction>,
     /// Why the mutation was refused (nothing was written then).
     pub user_errors: Vec<UserError>,
 }
@@ -253,15 +306,59 @@ fn single(result: Written) -> Outcome {
     }
 }
 
+/// The outcome of a rule or action command: the promotion's key, then the child's.
+fn child(result: WrittenChild) -> Outcome {
+    match result {
+        Ok((promotion, child)) => Outcome {
+            items: [promotion, child]
+                .into_iter()
+                .enumerate()
+                .map(|(index, id)| ItemResult {
+                    index,
+                    id: Some(id),
+                    errors: vec![],
+                })
+                .collect(),
+            ..Outcome::default()
+        },
+        Err(errors) => Outcome {
+            errors,
+            ..Outcome::default()
+        },
+    }
+}
+
+/// What a payload returns besides the promotion.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Returns {
+    Promotion,
+    Deleted,
+    Rule,
+    Action,
+}
+
 async fn payload(
     ctx: &Context<'_>,
     args: &Arguments,
     outcome: Outcome,
-    deleted: bool,
+    returns: Returns,
 ) -> GqlResult<PromotionPayload> {
-    let id = outcome.written().first().copied();
+    let written = outcome.written();
+    let id = written.first().copied();
+    let deleted = returns == Returns::Deleted;
     let promotion = match (id, deleted) {
         (Some(id), false) => loaders::load::<Row>(ctx, id).await?.map(Promotion),
+        _ => None,
+    };
+    let second = written.get(1).copied();
+    let rule = match (second, returns) {
+        (Some(k), Returns::Rule) => loaders::load::<RuleRow>(ctx, k).await?.map(PromotionRule),
+        _ => None,
+    };
+    let action = match (second, returns) {
+        (Some(k), Returns::Action) => loaders::load::<ActionRow>(ctx, k)
+            .await?
+            .map(PromotionAction),
         _ => None,
     };
     Ok(PromotionPayload {
@@ -271,18 +368,26 @@ async fn payload(
         } else {
             None
         },
+        rule,
+        action,
         user_errors: outcome.user_errors(args),
     })
 }
 
 /// `promotionCreate(input:, idempotencyKey:)`.
 const CREATE_ARGS: Arguments = Arguments::new("input", &["idempotency_key"]);
-/// `promotionUpdate(id:, input:, expectedUpdatedAt:)`.
-const UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
-/// `promotionDelete(id:)`, `promotionRuleRemove(id:)` and `promotionActionRemove(id:)`.
-const ID_ARGS: Arguments = Arguments::scalars(&["id"]);
-/// `promotionRuleAdd(promotionId:, input:)` and `promotionActionAdd(promotionId:, input:)`.
-const ADD_ARGS: Arguments = Arguments::new("input", &["promotion_id"]);
+/// `promotionUpdate(id:, input:, expectedUpdatedAt:, idempotencyKey:)`.
+const UPDATE_ARGS: Arguments =
+    Arguments::new("input", &["id", EXPECTED_UPDATED_AT, "idempotency_key"]);
+/// `promotionDelete(id:, idempotencyKey:)`.
+const ID_ARGS: Arguments = Arguments::scalars(&["id", "idempotency_key"]);
+/// `promotionRuleRemove(id:, promotionId:, idempotencyKey:)` and `promotionActionRemove(…)`.
+const REMOVE_ARGS: Arguments = Arguments::scalars(&["id", "promotion_id", "idempotency_key"]);
+/// `promotionRuleAdd(promotionId:, input:, idempotencyKey:)` and `promotionActionAdd(…)`.
+const ADD_ARGS: Arguments = Arguments::new("input", &["promotion_id", "idempotency_key"]);
+/// `promotionRuleUpdate(id:, promotionId:, input:, idempotencyKey:)`.
+const RULE_UPDATE_ARGS: Arguments =
+    Arguments::new("input", &["id", "promotion_id", "idempotency_key"]);
 /// `couponCodesGenerate(promotionId:, numberOfCodes:, codePrefix:, idempotencyKey:)`.
 const GENERATE_ARGS: Arguments = Arguments::scalars(&[
     "promotion_id",
@@ -318,10 +423,12 @@ impl PromotionMutation {
             move |c| Box::pin(async move { Ok(single(commands::create(c, m, &command).await?)) }),
         )
         .await?;
-        payload(ctx, &CREATE_ARGS, outcome, false).await
+        payload(ctx, &CREATE_ARGS, outcome, Returns::Promotion).await
     }
 
-    /// Changes a promotion; `rules` / `actions`, when given, replace the current ones.
+    /// Changes a promotion; `rules` / `actions`, when given, are the desired set: rows with an
+    /// `id` change in place (keeping their IDs), rows without one are added, and current rows
+    /// left out are removed.
     #[graphql(guard = "RequireScope(Scope::PromotionsWrite)")]
     async fn promotion_update(
         &self,
@@ -332,25 +439,37 @@ impl PromotionMutation {
             desc = "Refuse with CONFLICT if the promotion changed after this time (same as `input.expectedUpdatedAt`)."
         )]
         expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "A retry with the same key returns the first result without writing twice."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
         let command = PromotionInput::from(&input);
         // A CONFLICT names the argument, or `input.expectedUpdatedAt` when only that was given.
         let args = UPDATE_ARGS.from_input_if(EXPECTED_UPDATED_AT, expected_updated_at.is_none());
-        let outcome = run(ctx, &args, "promotionUpdate", None, &(), move |c| {
-            Box::pin(async move {
-                let command = PromotionInput {
-                    expected_updated_at: expected_at_once(
-                        expected_updated_at,
-                        command.expected_updated_at,
-                    )?,
-                    ..command
-                };
-                Ok(single(commands::update(c, m, &id, &command).await?))
-            })
-        })
+        let hash = (id.0.clone(), &input, expected_updated_at);
+        let outcome = run(
+            ctx,
+            &args,
+            "promotionUpdate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    let command = PromotionInput {
+                        expected_updated_at: expected_at_once(
+                            expected_updated_at,
+                            command.expected_updated_at,
+                        )?,
+                        ..command
+                    };
+                    Ok(single(commands::update(c, m, &id, &command).await?))
+                })
+            },
+        )
         .await?;
-        payload(ctx, &args, outcome, false).await
+        payload(ctx, &args, outcome, Returns::Promotion).await
     }
 
     /// Deletes a promotion with its rules, actions and codes. Refused with IN_USE while an
@@ -360,34 +479,98 @@ impl PromotionMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The promotion (`promo_…`).")] id: ID,
+        #[graphql(
+            desc = "A retry with the same key returns the first result without writing twice."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, &ID_ARGS, "promotionDelete", None, &(), move |c| {
-            Box::pin(async move { Ok(single(commands::delete(c, m, &id).await?)) })
-        })
+        let hash = id.0.clone();
+        let outcome = run(
+            ctx,
+            &ID_ARGS,
+            "promotionDelete",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| Box::pin(async move { Ok(single(commands::delete(c, m, &id).await?)) }),
+        )
         .await?;
-        payload(ctx, &ID_ARGS, outcome, true).await
+        payload(ctx, &ID_ARGS, outcome, Returns::Deleted).await
     }
 
-    /// Adds a rule to a promotion (at most 50); field paths are under `input`.
+    /// Adds a rule to a promotion (at most 50); field paths are under `input`. The payload's
+    /// `rule` is the new rule.
     #[graphql(guard = "RequireScope(Scope::PromotionsWrite)")]
     async fn promotion_rule_add(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The promotion (`promo_…`).")] promotion_id: ID,
         #[graphql(desc = "The rule.")] input: PromotionRuleInput,
+        #[graphql(
+            desc = "A retry with the same key returns the first result without writing twice."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
         let rule = RuleInput::from(&input);
-        let outcome = run(ctx, &ADD_ARGS, "promotionRuleAdd", None, &(), move |c| {
-            Box::pin(async move {
-                Ok(single(
-                    commands::add_rule(c, m, &promotion_id, &rule).await?,
-                ))
-            })
-        })
+        let hash = (promotion_id.0.clone(), &input);
+        let outcome = run(
+            ctx,
+            &ADD_ARGS,
+            "promotionRuleAdd",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(
+                    async move { Ok(child(commands::add_rule(c, m, &promotion_id, &rule).await?)) },
+                )
+            },
+        )
         .await?;
-        payload(ctx, &ADD_ARGS, outcome, false).await
+        payload(ctx, &ADD_ARGS, outcome, Returns::Rule).await
+    }
+
+    /// Changes a rule in place (it keeps its ID, createdAt and kind); field paths are under
+    /// `input`. The payload's `rule` is the rule after the change.
+    #[graphql(guard = "RequireScope(Scope::PromotionsWrite)")]
+    async fn promotion_rule_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The rule (`prr_…`).")] id: ID,
+        #[graphql(
+            desc = "The promotion (`promo_…`) the rule must belong to: NOT_FOUND when it is another's."
+        )]
+        promotion_id: Option<ID>,
+        #[graphql(desc = "The changes.")] input: PromotionRuleUpdateInput,
+        #[graphql(
+            desc = "A retry with the same key returns the first result without writing twice."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<PromotionPayload> {
+        let m = merchant_id(ctx)?;
+        let patch = RulePatch::from(&input);
+        let hash = (
+            id.0.clone(),
+            promotion_id.as_ref().map(|p| p.0.clone()),
+            &input,
+        );
+        let outcome = run(
+            ctx,
+            &RULE_UPDATE_ARGS,
+            "promotionRuleUpdate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    let owner = promotion_id.as_ref().map(|p| p.0.as_str());
+                    Ok(child(
+                        commands::update_rule(c, m, &id, owner, &patch).await?,
+                    ))
+                })
+            },
+        )
+        .await?;
+        payload(ctx, &RULE_UPDATE_ARGS, outcome, Returns::Rule).await
     }
 
     /// Removes a rule; returns its promotion.
@@ -396,38 +579,68 @@ impl PromotionMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The rule (`prr_…`).")] id: ID,
+        #[graphql(
+            desc = "The promotion (`promo_…`) the rule must belong to: NOT_FOUND when it is another's."
+        )]
+        promotion_id: Option<ID>,
+        #[graphql(
+            desc = "A retry with the same key returns the first result without writing twice."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, &ID_ARGS, "promotionRuleRemove", None, &(), move |c| {
-            Box::pin(async move {
-                Ok(single(
-                    commands::remove_child(c, m, Kind::PromotionRule, &id).await?,
-                ))
-            })
-        })
+        let hash = (id.0.clone(), promotion_id.as_ref().map(|p| p.0.clone()));
+        let outcome = run(
+            ctx,
+            &REMOVE_ARGS,
+            "promotionRuleRemove",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    let owner = promotion_id.as_ref().map(|p| p.0.as_str());
+                    Ok(child(
+                        commands::remove_child(c, m, Kind::PromotionRule, &id, owner).await?,
+                    ))
+                })
+            },
+        )
         .await?;
-        payload(ctx, &ID_ARGS, outcome, false).await
+        payload(ctx, &REMOVE_ARGS, outcome, Returns::Promotion).await
     }
 
-    /// Adds an action to a promotion (at most 50); field paths are under `input`.
+    /// Adds an action to a promotion (at most 50); field paths are under `input`. The payload's
+    /// `action` is the new action.
     #[graphql(guard = "RequireScope(Scope::PromotionsWrite)")]
     async fn promotion_action_add(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The promotion (`promo_…`).")] promotion_id: ID,
         #[graphql(desc = "The action.")] input: PromotionActionInput,
+        #[graphql(
+            desc = "A retry with the same key returns the first result without writing twice."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
         let action = ActionInput::from(&input);
-        let outcome = run(ctx, &ADD_ARGS, "promotionActionAdd", None, &(), move |c| {
-            Box::pin(async move {
-                Ok(single(
-                    commands::add_action(c, m, &promotion_id, &action).await?,
-                ))
-            })
-        })
+        let hash = (promotion_id.0.clone(), &input);
+        let outcome = run(
+            ctx,
+            &ADD_ARGS,
+            "promotionActionAdd",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(child(
+                        commands::add_action(c, m, &promotion_id, &action).await?,
+                    ))
+                })
+            },
+        )
         .await?;
-        payload(ctx, &ADD_ARGS, outcome, false).await
+        payload(ctx, &ADD_ARGS, outcome, Returns::Action).await
     }
 
     /// Removes an action; returns its promotion.
@@ -436,24 +649,34 @@ impl PromotionMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The action (`pra_…`).")] id: ID,
+        #[graphql(
+            desc = "The promotion (`promo_…`) the action must belong to: NOT_FOUND when it is another's."
+        )]
+        promotion_id: Option<ID>,
+        #[graphql(
+            desc = "A retry with the same key returns the first result without writing twice."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<PromotionPayload> {
         let m = merchant_id(ctx)?;
+        let hash = (id.0.clone(), promotion_id.as_ref().map(|p| p.0.clone()));
         let outcome = run(
             ctx,
-            &ID_ARGS,
+            &REMOVE_ARGS,
             "promotionActionRemove",
-            None,
-            &(),
+            idempotency_key.as_deref(),
+            &hash,
             move |c| {
                 Box::pin(async move {
-                    Ok(single(
-                        commands::remove_child(c, m, Kind::PromotionAction, &id).await?,
+                    let owner = promotion_id.as_ref().map(|p| p.0.as_str());
+                    Ok(child(
+                        commands::remove_child(c, m, Kind::PromotionAction, &id, owner).await?,
                     ))
                 })
             },
         )
         .await?;
-        payload(ctx, &ID_ARGS, outcome, false).await
+        payload(ctx, &REMOVE_ARGS, outcome, Returns::Promotion).await
     }
 
     /// Generates unique single-use codes `<codePrefix><random>` for a coupon_code promotion

@@ -13,6 +13,10 @@ use crate::graphql::guards::EdgeScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
 
+fn id_list(kind: Kind, keys: &[i64]) -> Vec<ID> {
+    keys.iter().map(|k| ID(ids::encode(kind, *k))).collect()
+}
+
 /// A discount campaign, automatic or unlocked by a coupon code.
 pub struct Promotion(pub d::Promotion);
 
@@ -148,6 +152,31 @@ impl PromotionRule {
     async fn currency(&self) -> Option<&str> {
         self.0.currency.as_deref()
     }
+    /// The promotion it belongs to (`promo_…`).
+    async fn promotion_id(&self) -> ID {
+        ID(ids::encode(Kind::Promotion, self.0.promotion_id))
+    }
+    /// product rules: the products' IDs (`prod_…`), in the order given (deleted products drop
+    /// out); empty for other kinds.
+    async fn product_ids(&self) -> Vec<ID> {
+        id_list(Kind::Product, &self.0.product_ids)
+    }
+    /// customer rules: the customers' IDs (`cus_…`); empty for other kinds.
+    async fn customer_ids(&self) -> Vec<ID> {
+        id_list(Kind::Customer, &self.0.customer_ids)
+    }
+    /// customer_group rules: the groups' IDs (`cg_…`); empty for other kinds.
+    async fn customer_group_ids(&self) -> Vec<ID> {
+        id_list(Kind::CustomerGroup, &self.0.customer_group_ids)
+    }
+    /// When the rule was added.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the rule last changed (its fields, or a referenced row deleted).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
     /// product rules: the products it matches (deleted products drop out); empty for other kinds
     /// (requires `catalog:read`).
     async fn products(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Product>>> {
@@ -209,6 +238,22 @@ impl PromotionAction {
     async fn percent(&self) -> Option<Decimal> {
         self.0.percent.map(|d| d.normalize())
     }
+    /// The promotion it belongs to (`promo_…`).
+    async fn promotion_id(&self) -> ID {
+        ID(ids::encode(Kind::Promotion, self.0.promotion_id))
+    }
+    /// item_adjustment: the discounted products' IDs (`prod_…`); empty: every line.
+    async fn product_ids(&self) -> Vec<ID> {
+        id_list(Kind::Product, &self.0.product_ids)
+    }
+    /// When the action was added.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the action last changed (its fields, or a referenced product deleted).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
     /// item_adjustment: the products discounted (requires `catalog:read`).
     async fn products(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Product>>> {
         Ok(Some(
@@ -242,6 +287,14 @@ impl CouponCode {
     /// When the code was created; the codes of one `couponCodesGenerate` batch share it.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+    /// When the code last changed: renamed, or a use counted or given back.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The promotion the code unlocks (`promo_…`).
+    async fn promotion_id(&self) -> ID {
+        ID(ids::encode(Kind::Promotion, self.0.promotion_id))
     }
     /// The promotion the code unlocks.
     async fn promotion(&self, ctx: &Context<'_>) -> GqlResult<Option<Promotion>> {

@@ -40,6 +40,13 @@ fn status_and_code(kind: Kind) -> (StatusCode, &'static str) {
 /// why an order cannot complete is `order_cannot_complete`, as the spec's example shows).
 pub fn specific_code(route_code: Option<&'static str>, refusal: &Refusal) -> Option<&'static str> {
     match (refusal.kind, refusal.code.as_deref()) {
+        // A promotion rule or action type Spree has and we do not support.
+        (Kind::Validation, Some("UNKNOWN_PROMOTION_RULE_TYPE")) => {
+            Some("unknown_promotion_rule_type")
+        }
+        (Kind::Validation, Some("UNKNOWN_PROMOTION_ACTION_TYPE")) => {
+            Some("unknown_promotion_action_type")
+        }
         (Kind::Validation, Some(_)) => route_code,
         _ => None,
     }
@@ -71,6 +78,7 @@ fn render(r: Refusal, specific: Option<&'static str>) -> Response {
 
 impl IntoResponse for SpreeError {
     fn into_response(self) -> Response {
-        render(self.0, None)
+        let specific = specific_code(None, &self.0);
+        render(self.0, specific)
     }
 }

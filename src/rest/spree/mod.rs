@@ -4,6 +4,7 @@
 
 pub mod addresses;
 pub mod channels;
+pub mod coupon_codes;
 pub mod customer_groups;
 pub mod customers;
 pub mod customers_bulk;
@@ -14,6 +15,10 @@ pub mod price_lists;
 pub mod price_rules;
 pub mod prices;
 pub mod prices_bulk;
+pub mod promotion_actions;
+pub mod promotion_rules;
+pub mod promotion_types;
+pub mod promotions;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -42,6 +47,11 @@ pub const ROUTES: &[&[Route]] = &[
     price_lists::ROUTES,
     prices::ROUTES,
     prices_bulk::ROUTES,
+    promotions::ROUTES,
+    promotion_rules::ROUTES,
+    promotion_actions::ROUTES,
+    coupon_codes::ROUTES,
+    promotion_types::ROUTES,
 ];
 
 /// Spree's routes under `/api/v3/admin`.

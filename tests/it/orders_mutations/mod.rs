@@ -19,7 +19,7 @@ const RW: &str = "orders:write,orders:read,customers:read,promotions:read,stores
 const ORDER: &str = "id number status email currency itemCount itemTotal discountTotal taxTotal
   deliveryTotal total completedAt canceledAt approvedAt updatedAt fulfillmentStatus metadata notes
   externalId customer { email ordersCount totalSpent } channel { code } store { name }
-  couponCode { code usageCount }
+  couponCode { code usageCount createdAt updatedAt }
   lineItems { id quantity price discountTotal total variant { sku } }
   discounts { label amount lineItem { id } }";
 
@@ -395,6 +395,9 @@ async fn full_flow_with_price_lists_promotions_coupon_and_every_transition() {
     assert!(o["completedAt"].is_string());
     assert_eq!(o["total"], "73.74");
     assert_eq!(o["couponCode"]["usageCount"], 1);
+    // Counting the use changes the code (its createdAt stays).
+    let code_used = o["couponCode"].clone();
+    assert_ne!(code_used["updatedAt"], code_used["createdAt"]);
     assert_eq!(o["customer"]["ordersCount"], 1);
     assert_eq!(o["customer"]["totalSpent"], "73.74");
 
@@ -407,6 +410,8 @@ async fn full_flow_with_price_lists_promotions_coupon_and_every_transition() {
     assert!(o["canceledAt"].is_string());
     assert_eq!(o["fulfillmentStatus"], "canceled");
     assert_eq!(o["couponCode"]["usageCount"], 0);
+    assert_ne!(o["couponCode"]["updatedAt"], code_used["updatedAt"]);
+    assert_eq!(o["couponCode"]["createdAt"], code_used["createdAt"]);
     assert_eq!(o["customer"]["ordersCount"], 0);
     assert_eq!(o["customer"]["totalSpent"], "0.00");
 

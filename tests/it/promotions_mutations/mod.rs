@@ -8,6 +8,7 @@ use crate::promo_fixtures::{exec, n, shop, Shop};
 use serde_json::{json, Value};
 
 mod coupon_batches;
+mod reconcile;
 mod updates;
 
 const RW: &str = "promotions:write,catalog:read,customers:read";
@@ -704,8 +705,9 @@ async fn deleted_products_customers_and_groups_leave_promotion_rules() {
             app.data(
                 &credential,
                 "query($id: ID!) { promotion(id: $id) {
-                   rules { products { id } customers { id } customerGroups { id } }
-                   actions { products { id } } } }",
+                   rules { products { id } customers { id } customerGroups { id }
+                           productIds customerIds customerGroupIds createdAt updatedAt }
+                   actions { products { id } productIds createdAt updatedAt } } }",
                 json!({ "id": id }),
             )
             .await["promotion"]
@@ -717,6 +719,19 @@ async fn deleted_products_customers_and_groups_leave_promotion_rules() {
     assert_eq!(p["rules"][1]["customers"], json!([{ "id": a.customer(0) }]));
     assert_eq!(p["rules"][2]["customerGroups"], json!([]));
     assert_eq!(p["actions"][0]["products"], json!([{ "id": a.product(2) }]));
+    // The ID lists say the same, and the rows changed (their updatedAt moved).
+    assert_eq!(p["rules"][0]["productIds"], json!([a.product(1)]));
+    assert_eq!(p["rules"][1]["customerIds"], json!([a.customer(0)]));
+    assert_eq!(p["rules"][2]["customerGroupIds"], json!([]));
+    assert_eq!(p["actions"][0]["productIds"], json!([a.product(2)]));
+    for row in [
+        &p["rules"][0],
+        &p["rules"][1],
+        &p["rules"][2],
+        &p["actions"][0],
+    ] {
+        assert_ne!(row["updatedAt"], row["createdAt"], "{row}");
+    }
     // The other merchant's promotion still names all of its rows.
     let rival = app
         .api_key("rival", "promotions:read,catalog:read,customers:read")
@@ -727,6 +742,10 @@ async fn deleted_products_customers_and_groups_leave_promotion_rules() {
         json!([{ "id": b.product(0) }, { "id": b.product(1) }])
     );
     assert_eq!(p["rules"][1]["customers"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        p["rules"][0]["updatedAt"], p["rules"][0]["createdAt"],
+        "untouched"
+    );
     assert_eq!(
         p["actions"][0]["products"],
         json!([{ "id": b.product(2) }, { "id": b.product(0) }])

@@ -125,6 +125,32 @@ impl Fixtures<'_> {
         )
         .await
     }
+    /// A single-code promotion with a currency rule and a free shipping action: its ID, its
+    /// rule's and its action's.
+    async fn promotion(&self) -> (String, String, String) {
+        let n = self.unique();
+        let (st, v) = self
+            .s
+            .post(
+                "/promotions",
+                json!({"name": format!("Promo {n}"), "code": format!("PROMO{n}"),
+                       "rules": [{"type": "currency", "preferences": {"currency": "USD"}}],
+                       "actions": [{"type": "free_shipping"}]}),
+            )
+            .await;
+        assert_eq!(st, 201, "fixture promotion: {v}");
+        let id = |p: &str| v.pointer(p).and_then(Value::as_str).expect("id").to_owned();
+        (id("/id"), id("/rule_ids/0"), id("/action_ids/0"))
+    }
+    async fn multi_code_promotion(&self) -> String {
+        let n = self.unique();
+        self.id(
+            Method::POST,
+            "/promotions",
+            json!({"name": format!("Batch {n}"), "multi_codes": true, "number_of_codes": 3, "code_prefix": format!("B{n}-")}),
+        )
+        .await
+    }
     async fn item(&self, order: &str) -> String {
         let (_, items) = self.s.get(&format!("/orders/{order}/items")).await;
         items["data"][0]["id"].as_str().expect("item").to_owned()
@@ -158,6 +184,20 @@ impl Fixtures<'_> {
             out = out.replace("{id}", &list);
         } else if p.starts_with("/prices/{id}") {
             out = out.replace("{id}", &self.price().await);
+        } else if p.starts_with("/promotions/{promotion_id}/coupon_codes") {
+            out = out.replace("{promotion_id}", &self.multi_code_promotion().await);
+        } else if p.starts_with("/promotions/{promotion_id}") {
+            let (promotion, rule, action) = self.promotion().await;
+            let child = if p.contains("/promotion_rules") {
+                rule
+            } else {
+                action
+            };
+            out = out
+                .replace("{promotion_id}", &promotion)
+                .replace("{id}", &child);
+        } else if p.starts_with("/promotions/{id}") {
+            out = out.replace("{id}", &self.promotion().await.0);
         } else if p.starts_with("/orders/{order_id}") {
             let o = self.draft().await;
             if p.ends_with("{id}") {
@@ -208,6 +248,12 @@ impl Fixtures<'_> {
                     *s = format!("{s} {}", self.unique())
                         .replace(' ', if key == "code" { "-" } else { " " });
                 }
+            }
+        }
+        // A currency rule (the document's example type) needs its currency.
+        if let Value::Object(m) = &mut v {
+            if m.get("type") == Some(&json!("currency")) && !m.contains_key("preferences") {
+                m.insert("preferences".into(), json!({"currency": "EUR"}));
             }
         }
         let mut strings = Vec::new();
@@ -278,6 +324,10 @@ fn request_example(op: &Value) -> Option<Value> {
         .map(|r| r.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let path_props = schema.get("properties").and_then(Value::as_object);
+    // A required name the document gives no example of (a promotion's).
+    if required.contains(&"name") && !body.contains_key("name") {
+        body.insert("name".to_owned(), json!("Summer Sale"));
+    }
     for (name, value) in [
         ("address1", json!("350 Fifth Avenue")),
         ("city", json!("New York")),

@@ -12,6 +12,8 @@ mod orders;
 mod predicates;
 mod price_lists;
 mod prices;
+mod promotions;
+mod promotions_refusals;
 
 use reqwest::Method;
 use serde_json::Value;
@@ -24,7 +26,7 @@ pub struct Spree<'a> {
     pub key: String,
 }
 
-pub const ALL: &str = "read_customers,write_customers,read_orders,write_orders,read_settings,write_settings,read_products,write_products";
+pub const ALL: &str = "read_customers,write_customers,read_orders,write_orders,read_settings,write_settings,read_products,write_products,read_promotions,write_promotions";
 
 impl<'a> Spree<'a> {
     pub async fn new(app: &'a TestApp, merchant: &str, scopes: &str) -> Spree<'a> {

@@ -38,6 +38,15 @@ fn value(kind: FilterKind, p: Predicate, attr: &str) -> String {
 async fn every_predicate_of_every_list_reaches_an_operator_the_schema_has() {
     let app = spawn().await;
     let s = Spree::new(&app, "alpha", ALL).await;
+    // Lists under a record (a promotion's coupon codes) list a real one.
+    let (st, promotion) = s
+        .post(
+            "/promotions",
+            serde_json::json!({"name": "Batch", "multi_codes": true, "number_of_codes": 2, "code_prefix": "P-"}),
+        )
+        .await;
+    assert_eq!(st, 201, "{promotion}");
+    let promotion = promotion["id"].as_str().unwrap_or_default().to_owned();
     let mut checked = 0;
     for route in commerce_gateway::rest::spree::ROUTES
         .iter()
@@ -46,7 +55,10 @@ async fn every_predicate_of_every_list_reaches_an_operator_the_schema_has() {
         let Query::List(root) = &route.query else {
             continue;
         };
-        let path = route.path.trim_start_matches("/api/v3/admin");
+        let path = route
+            .path
+            .trim_start_matches("/api/v3/admin")
+            .replace("{promotion_id}", &promotion);
         for attr in root.filters {
             for p in attr.kind.predicates() {
                 let param = format!("q[{}_{}]", attr.attr, p.as_str());

@@ -4,7 +4,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::input::{self, ActionInput, Refs, RuleInput, MAX_PER_PROMOTION};
 use super::lock::{find_for_update, PromotionOf};
-use super::Written;
+use super::WrittenChild;
 use crate::db::sql::{Bind, Count, Sql};
 use crate::domain::validate::{code, Errors, FieldError, Path};
 use crate::error::Result;
@@ -45,13 +45,13 @@ pub(super) async fn children_count(
     Ok(rows.into_iter().next().map(|c| c.count).unwrap_or(0))
 }
 
-/// Adds one rule to a promotion (field paths under `input`).
+/// Adds one rule to a promotion (field paths under `input`); the promotion's and the rule's keys.
 pub async fn add_rule(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     promotion_id: &str,
     rule: &RuleInput,
-) -> Result<Written> {
+) -> Result<WrittenChild> {
     let p = match find_for_update(
         conn,
         merchant_id,
@@ -75,25 +75,29 @@ pub async fn add_rule(
         return Ok(Err(errors.0));
     }
     let mut refs = Refs::default();
+    if rule.id.is_some() {
+        errors.add(&root.key("id"), code::INVALID, "a new rule has no id");
+    }
     let new = input::rule(&mut errors, &mut refs, &root, rule);
     refs.check(conn, merchant_id, &mut errors).await?;
     match new {
         Some(r) if errors.is_empty() => {
-            input::insert_rules(conn, merchant_id, p.id, &[r]).await?;
+            let keys = input::insert_rules(conn, merchant_id, p.id, &[r]).await?;
             touch(conn, merchant_id, p.id).await?;
-            Ok(Ok(p.id))
+            Ok(Ok((p.id, keys.into_iter().next().unwrap_or_default())))
         }
         _ => Ok(Err(errors.0)),
     }
 }
 
-/// Adds one action to a promotion (field paths under `input`).
+/// Adds one action to a promotion (field paths under `input`); the promotion's and the
+/// action's keys.
 pub async fn add_action(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     promotion_id: &str,
     action: &ActionInput,
-) -> Result<Written> {
+) -> Result<WrittenChild> {
     let p = match find_for_update(
         conn,
         merchant_id,
@@ -118,25 +122,39 @@ pub async fn add_action(
         return Ok(Err(errors.0));
     }
     let mut refs = Refs::default();
+    if action.id.is_some() {
+        errors.add(&root.key("id"), code::INVALID, "a new action has no id");
+    }
     let new = input::action(&mut errors, &mut refs, &root, action);
     refs.check(conn, merchant_id, &mut errors).await?;
     match new {
         Some(a) if errors.is_empty() => {
-            input::insert_actions(conn, merchant_id, p.id, &[a]).await?;
+            let keys = input::insert_actions(conn, merchant_id, p.id, &[a]).await?;
             touch(conn, merchant_id, p.id).await?;
-            Ok(Ok(p.id))
+            Ok(Ok((p.id, keys.into_iter().next().unwrap_or_default())))
         }
         _ => Ok(Err(errors.0)),
     }
 }
 
-/// Removes a rule (`prr_…`) or an action (`pra_…`); returns its promotion.
+/// The key of `promotion_id` when given: the promotion a rule or action must belong to.
+/// Malformed is `Err` (the child is then "not found": it is not that promotion's).
+pub(super) fn owner(promotion_id: Option<&str>) -> std::result::Result<Option<i64>, ()> {
+    match promotion_id {
+        None => Ok(None),
+        Some(raw) => ids::decode(Kind::Promotion, raw).map(Some).map_err(|_| ()),
+    }
+}
+
+/// Removes a rule (`prr_…`) or an action (`pra_…`) of `promotion_id` when given; the
+/// promotion's and the removed row's keys.
 pub async fn remove_child(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     kind: Kind,
     id: &str,
-) -> Result<Written> {
+    promotion_id: Option<&str>,
+) -> Result<WrittenChild> {
     let path = Path::field("id");
     let key = match ids::decode(kind, id) {
         Ok(k) => k,
@@ -148,6 +166,16 @@ pub async fn remove_child(
             )]))
         }
     };
+    let not_found = || {
+        Ok(Err(vec![FieldError::new(
+            &path,
+            code::NOT_FOUND,
+            format!("no such {}", kind.noun()),
+        )]))
+    };
+    let Ok(owner) = owner(promotion_id) else {
+        return not_found();
+    };
     let table = if kind == Kind::PromotionRule {
         "promotion_rules"
     } else {
@@ -157,9 +185,14 @@ pub async fn remove_child(
         &[
             "DELETE FROM ",
             table,
-            " WHERE merchant_id = $1 AND id = $2 RETURNING promotion_id",
+            " WHERE merchant_id = $1 AND id = $2 AND ($3 = 0 OR promotion_id = $3) \
+             RETURNING promotion_id",
         ],
-        vec![Bind::I64(merchant_id), Bind::I64(key)],
+        vec![
+            Bind::I64(merchant_id),
+            Bind::I64(key),
+            Bind::I64(owner.unwrap_or(0)),
+        ],
     )
     .into_query()
     .load(conn)
@@ -167,12 +200,8 @@ pub async fn remove_child(
     match rows.into_iter().next() {
         Some(r) => {
             touch(conn, merchant_id, r.promotion_id).await?;
-            Ok(Ok(r.promotion_id))
+            Ok(Ok((r.promotion_id, key)))
         }
-        None => Ok(Err(vec![FieldError::new(
-            &path,
-            code::NOT_FOUND,
-            format!("no such {}", kind.noun()),
-        )])),
+        None => not_found(),
     }
 }

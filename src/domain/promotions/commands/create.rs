@@ -235,6 +235,18 @@ pub async fn create(
     }
 
     let mut refs = Refs::default();
+    let given_rules = input.rules.as_deref().unwrap_or_default();
+    let given_actions = input.actions.as_deref().unwrap_or_default();
+    input::no_ids(
+        &mut errors,
+        &root.key("rules"),
+        given_rules.iter().map(|r| &r.id),
+    );
+    input::no_ids(
+        &mut errors,
+        &root.key("actions"),
+        given_actions.iter().map(|a| &a.id),
+    );
     let rules = input::rules(
         &mut errors,
         &mut refs,

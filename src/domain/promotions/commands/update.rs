@@ -4,12 +4,14 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::create::{match_policy, name, single_code, window_and_limit, PromotionInput};
-use super::input::{self, Refs};
+use super::input::{self, NewAction, NewRule, Refs};
 use super::lock::find_for_update;
+use super::reconcile;
 use super::Written;
 use crate::db::sql::{Bind, Sql};
 use crate::domain::validate::{code, Errors, Path};
 use crate::error::Result;
+use crate::ids::Kind;
 
 /// A nullable timestamp bind (the builder has none, so NULL is cast from text).
 pub(super) fn opt_time(t: Option<DateTime<Utc>>) -> Bind {
@@ -20,7 +22,8 @@ pub(super) fn opt_i32(v: Option<i32>) -> Bind {
     Bind::OptText(v.map(|v| v.to_string()))
 }
 
-/// Changes a promotion; `rules` / `actions`, when given, replace the current ones.
+/// Changes a promotion; `rules` / `actions`, when given, are the desired set: rows with an `id`
+/// change in place, rows without one are added, and the others are removed.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
@@ -106,14 +109,52 @@ pub async fn update(
         }
     }
     let mut refs = Refs::default();
-    let rules = input
-        .rules
-        .as_ref()
-        .map(|r| input::rules(&mut errors, &mut refs, &root.key("rules"), r));
-    let actions = input
-        .actions
-        .as_ref()
-        .map(|a| input::actions(&mut errors, &mut refs, &root.key("actions"), a));
+    let rules = match &input.rules {
+        Some(list) => {
+            let current =
+                reconcile::current_keys(conn, "promotion_rules", merchant_id, p.id).await?;
+            let path = root.key("rules");
+            let keys = reconcile::resolve(
+                &mut errors,
+                &path,
+                Kind::PromotionRule,
+                list.iter().map(|r| &r.id),
+                &current,
+            );
+            let valid = input::rules(&mut errors, &mut refs, &path, list);
+            Some(
+                valid
+                    .into_iter()
+                    .zip(keys)
+                    .map(|(r, id)| NewRule { id, ..r })
+                    .collect::<Vec<_>>(),
+            )
+        }
+        None => None,
+    };
+    let actions = match &input.actions {
+        Some(list) => {
+            let current =
+                reconcile::current_keys(conn, "promotion_actions", merchant_id, p.id).await?;
+            let path = root.key("actions");
+            let keys = reconcile::resolve(
+                &mut errors,
+                &path,
+                Kind::PromotionAction,
+                list.iter().map(|a| &a.id),
+                &current,
+            );
+            let valid = input::actions(&mut errors, &mut refs, &path, list);
+            Some(
+                valid
+                    .into_iter()
+                    .zip(keys)
+                    .map(|(a, id)| NewAction { id, ..a })
+                    .collect::<Vec<_>>(),
+            )
+        }
+        None => None,
+    };
     refs.check(conn, merchant_id, &mut errors).await?;
     if !errors.is_empty() {
         return Ok(Err(errors.0));
@@ -138,30 +179,17 @@ pub async fn update(
     .into_query()
     .execute(conn)
     .await?;
+    // Zipped with their ids only when every row was valid (an error returned above).
     if let Some(rules) = rules {
-        Sql::with_binds(
-            "DELETE FROM promotion_rules WHERE merchant_id = $1 AND promotion_id = $2",
-            vec![Bind::I64(merchant_id), Bind::I64(p.id)],
-        )
-        .into_query()
-        .execute(conn)
-        .await?;
-        input::insert_rules(conn, merchant_id, p.id, &rules).await?;
+        reconcile::rules(conn, merchant_id, p.id, rules).await?;
     }
     if let Some(actions) = actions {
-        Sql::with_binds(
-            "DELETE FROM promotion_actions WHERE merchant_id = $1 AND promotion_id = $2",
-            vec![Bind::I64(merchant_id), Bind::I64(p.id)],
-        )
-        .into_query()
-        .execute(conn)
-        .await?;
-        input::insert_actions(conn, merchant_id, p.id, &actions).await?;
+        reconcile::actions(conn, merchant_id, p.id, actions).await?;
     }
     if let Some(c) = new_code {
         // A single-code promotion has one code row: rename it (orders keep pointing at it).
         Sql::with_binds(
-            "WITH upd AS (UPDATE coupon_codes SET code = $3 \
+            "WITH upd AS (UPDATE coupon_codes SET code = $3, updated_at = now() \
                           WHERE merchant_id = $1 AND promotion_id = $2 RETURNING id) \
              INSERT INTO coupon_codes (merchant_id, promotion_id, code) \
              SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM upd)",

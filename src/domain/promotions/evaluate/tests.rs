@@ -59,6 +59,8 @@ fn rule(promotion_id: i64, kind: &str) -> PromotionRule {
         customer_ids: vec![],
         customer_group_ids: vec![],
         currency: None,
+        created_at: chrono::DateTime::UNIX_EPOCH,
+        updated_at: chrono::DateTime::UNIX_EPOCH,
     }
 }
 
@@ -72,6 +74,8 @@ fn action(promotion_id: i64, kind: &str, calculator: Option<&str>, value: &str) 
         amount: (calculator == Some("flat")).then(|| dec(value)),
         percent: (calculator == Some("percent")).then(|| dec(value)),
         product_ids: vec![],
+        created_at: chrono::DateTime::UNIX_EPOCH,
+        updated_at: chrono::DateTime::UNIX_EPOCH,
     }
 }
 

@@ -19,6 +19,7 @@ pub fn action(
     }
     let k = kind.as_str();
     let mut new = NewAction {
+        id: None,
         kind: kind.clone(),
         calculator: None,
         amount: None,

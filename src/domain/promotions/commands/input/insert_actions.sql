@@ -4,3 +4,4 @@ INSERT INTO promotion_actions (merchant_id, promotion_id, kind, calculator, amou
 SELECT $1, $2, a.kind, a.calculator, a.amount, a.percent, a.product_ids
 FROM jsonb_to_recordset($3) AS a(kind text, calculator text, amount numeric, percent numeric,
                                  product_ids bigint[])
+RETURNING id

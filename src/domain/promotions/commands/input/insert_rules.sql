@@ -7,3 +7,4 @@ SELECT $1, $2, r.kind, r.amount_min, r.amount_max, r.match_policy,
 FROM jsonb_to_recordset($3) AS r(kind text, amount_min numeric, amount_max numeric, match_policy text,
                                  product_ids bigint[], customer_ids bigint[],
                                  customer_group_ids bigint[], currency text)
+RETURNING id

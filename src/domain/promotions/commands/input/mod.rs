@@ -31,6 +31,8 @@ pub const ACTION_KINDS: [&str; 3] = ["order_adjustment", "item_adjustment", "fre
 /// A rule as the caller sends it (IDs public).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RuleInput {
+    /// In a promotion update: the rule changed in place (`prr_…`); absent: a new rule.
+    pub id: Option<String>,
     pub kind: String,
     pub amount_min: Option<Decimal>,
     pub amount_max: Option<Decimal>,
@@ -44,6 +46,8 @@ pub struct RuleInput {
 /// An action as the caller sends it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ActionInput {
+    /// In a promotion update: the action changed in place (`pra_…`); absent: a new action.
+    pub id: Option<String>,
     pub kind: String,
     pub calculator: Option<String>,
     pub amount: Option<Decimal>,
@@ -54,6 +58,8 @@ pub struct ActionInput {
 /// A valid rule, ready for `insert_rules.sql` (serialized as one JSON record).
 #[derive(Debug, Clone, Serialize)]
 pub struct NewRule {
+    /// The existing rule it rewrites (a promotion update), or none for a new row.
+    pub id: Option<i64>,
     pub kind: String,
     pub amount_min: Option<Decimal>,
     pub amount_max: Option<Decimal>,
@@ -67,6 +73,8 @@ pub struct NewRule {
 /// A valid action, ready for `insert_actions.sql`.
 #[derive(Debug, Clone, Serialize)]
 pub struct NewAction {
+    /// The existing action it rewrites (a promotion update), or none for a new row.
+    pub id: Option<i64>,
     pub kind: String,
     pub calculator: Option<String>,
     pub amount: Option<Decimal>,
@@ -218,44 +226,96 @@ fn unused(errors: &mut Errors, path: &Path, present: bool, kind: &str) {
     }
 }
 
-/// Inserts rules of a promotion in one statement.
+/// Inserts rules of a promotion in one statement; their new keys, in order.
 pub async fn insert_rules(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     promotion_id: i64,
     rules: &[NewRule],
-) -> Result<()> {
-    if rules.is_empty() {
-        return Ok(());
-    }
-    let json = serde_json::to_value(rules).map_err(crate::error::Error::internal)?;
-    Sql::with_binds(
+) -> Result<Vec<i64>> {
+    write_rows(
+        conn,
+        merchant_id,
+        promotion_id,
+        rules,
         include_str!("insert_rules.sql"),
-        vec![
-            Bind::I64(merchant_id),
-            Bind::I64(promotion_id),
-            Bind::Json(json),
-        ],
     )
-    .into_query()
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
-/// Inserts actions of a promotion in one statement.
+/// Inserts actions of a promotion in one statement; their new keys, in order.
 pub async fn insert_actions(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     promotion_id: i64,
     actions: &[NewAction],
-) -> Result<()> {
-    if actions.is_empty() {
-        return Ok(());
-    }
-    let json = serde_json::to_value(actions).map_err(crate::error::Error::internal)?;
-    Sql::with_binds(
+) -> Result<Vec<i64>> {
+    write_rows(
+        conn,
+        merchant_id,
+        promotion_id,
+        actions,
         include_str!("insert_actions.sql"),
+    )
+    .await
+}
+
+/// Rewrites existing rules of a promotion in place (by `id`; the key and `created_at` stay) in
+/// one statement.
+pub async fn update_rules(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    promotion_id: i64,
+    rules: &[NewRule],
+) -> Result<Vec<i64>> {
+    write_rows(
+        conn,
+        merchant_id,
+        promotion_id,
+        rules,
+        include_str!("update_rules.sql"),
+    )
+    .await
+}
+
+/// Rewrites existing actions of a promotion in place (by `id`) in one statement.
+pub async fn update_actions(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    promotion_id: i64,
+    actions: &[NewAction],
+) -> Result<Vec<i64>> {
+    write_rows(
+        conn,
+        merchant_id,
+        promotion_id,
+        actions,
+        include_str!("update_actions.sql"),
+    )
+    .await
+}
+
+#[derive(QueryableByName)]
+struct Key {
+    #[diesel(sql_type = sql_types::BigInt)]
+    id: i64,
+}
+
+/// Runs one of the rule/action statements (`$1` merchant, `$2` promotion, `$3` the rows as a
+/// JSON array) and returns the keys it wrote.
+async fn write_rows<T: Serialize>(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    promotion_id: i64,
+    rows: &[T],
+    statement: &'static str,
+) -> Result<Vec<i64>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let json = serde_json::to_value(rows).map_err(crate::error::Error::internal)?;
+    let keys: Vec<Key> = Sql::with_binds(
+        statement,
         vec![
             Bind::I64(merchant_id),
             Bind::I64(promotion_id),
@@ -263,9 +323,22 @@ pub async fn insert_actions(
         ],
     )
     .into_query()
-    .execute(conn)
+    .load(conn)
     .await?;
-    Ok(())
+    Ok(keys.into_iter().map(|k| k.id).collect())
+}
+
+/// Refuses `id` on rules or actions of a command that only adds them (create, add).
+pub fn no_ids<'a>(errors: &mut Errors, path: &Path, ids: impl Iterator<Item = &'a Option<String>>) {
+    for (i, id) in ids.enumerate() {
+        if id.is_some() {
+            errors.add(
+                &path.index(i).key("id"),
+                code::INVALID,
+                "only a promotion update changes an existing rule or action by its id",
+            );
+        }
+    }
 }
 
 mod actions;

@@ -13,6 +13,7 @@ pub fn rule(errors: &mut Errors, refs: &mut Refs, path: &Path, r: &RuleInput) ->
         return None;
     }
     let mut new = NewRule {
+        id: None,
         kind: kind.clone(),
         amount_min: None,
         amount_max: None,
