@@ -367,6 +367,9 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        tags -> Array<Text>,
+        price_amount -> Nullable<Numeric>,
+        units_sold -> Int8,
     }
 }
 

@@ -42,6 +42,7 @@ pub struct Query(
     queries::node::NodeQuery,
     queries::viewer::ViewerQuery,
     queries::stats::StatsQuery,
+    queries::tags::TagQuery,
 );
 
 /// Every write. Payloads carry `userErrors { field code message }`; bulk mutations take up to
@@ -54,6 +55,7 @@ pub struct Mutation(
     mutations::addresses::AddressMutation,
     mutations::channels::ChannelMutation,
     mutations::catalog::CatalogMutation,
+    mutations::products_bulk::ProductBulkMutation,
     mutations::orders::OrderMutation,
     mutations::promotions::PromotionMutation,
     mutations::price_lists::PriceListMutation,

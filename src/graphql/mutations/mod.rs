@@ -13,6 +13,7 @@ pub mod fields;
 pub mod orders;
 pub mod price_lists;
 pub mod prices;
+pub mod products_bulk;
 pub mod promotions;
 mod single;
 pub mod stores;

@@ -17,5 +17,6 @@ pub mod promotions;
 pub mod root_field;
 pub mod stats;
 pub mod stores;
+pub mod tags;
 pub mod variants;
 pub mod viewer;

@@ -10,6 +10,10 @@ pub mod customers_bulk;
 pub mod errors;
 pub mod line_items;
 pub mod orders;
+pub mod products;
+pub mod products_bulk;
+pub mod tags;
+pub mod variants;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -35,6 +39,10 @@ pub const ROUTES: &[&[Route]] = &[
     orders::ROUTES,
     line_items::ROUTES,
     channels::ROUTES,
+    products::ROUTES,
+    products_bulk::ROUTES,
+    variants::ROUTES,
+    tags::ROUTES,
 ];
 
 /// Spree's routes under `/api/v3/admin`.
