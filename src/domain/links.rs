@@ -9,8 +9,8 @@ use crate::db::sql::{Bind, Sql};
 use crate::domain::catalog::Product;
 use crate::domain::channels::Channel;
 use crate::domain::customers::{Customer, CustomerGroup};
-use crate::domain::pricing::Price;
 use crate::domain::filter::TopChild;
+use crate::domain::pricing::Price;
 use crate::error::Result;
 
 /// A row tagged with the parent it was loaded for.

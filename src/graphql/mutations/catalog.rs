@@ -301,8 +301,7 @@ const VARIANT_UPDATE_ARGS: Arguments = Arguments::new(
     &["id", "product_id", EXPECTED_UPDATED_AT, "idempotency_key"],
 );
 /// `variantDelete(id:, productId:, idempotencyKey:)`.
-const VARIANT_DELETE_ARGS: Arguments =
-    Arguments::scalars(&["id", "product_id", "idempotency_key"]);
+const VARIANT_DELETE_ARGS: Arguments = Arguments::scalars(&["id", "product_id", "idempotency_key"]);
 
 #[derive(Default)]
 pub struct CatalogMutation;

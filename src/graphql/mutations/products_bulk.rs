@@ -48,8 +48,7 @@ async fn change_tags(
         &hash_input,
         move |c| {
             Box::pin(async move {
-                let (items, errors) =
-                    products::change_tags(c, merchant, &ids, &tags, add).await?;
+                let (items, errors) = products::change_tags(c, merchant, &ids, &tags, add).await?;
                 Ok(Outcome {
                     items,
                     errors,

@@ -70,9 +70,11 @@ impl Product {
     /// The master variant's base price (no price list) in the shop's default currency; null
     /// when it has none (requires `pricing:read`).
     async fn price(&self, ctx: &Context<'_>) -> GqlResult<Option<Price>> {
-        Ok(loaders::via::<loaders::DefaultPriceOfProduct, _>(ctx, self.0.id)
-            .await?
-            .map(Price))
+        Ok(
+            loaders::via::<loaders::DefaultPriceOfProduct, _>(ctx, self.0.id)
+                .await?
+                .map(Price),
+        )
     }
     /// Units of its variants on complete orders (the BEST_SELLING sort key).
     async fn units_sold(&self) -> i64 {
@@ -134,9 +136,11 @@ impl Variant {
     /// The base price (no price list) in the shop's default currency; null when it has none
     /// (requires `pricing:read`).
     async fn price(&self, ctx: &Context<'_>) -> GqlResult<Option<Price>> {
-        Ok(loaders::via::<loaders::DefaultPriceOfVariant, _>(ctx, self.row.id)
-            .await?
-            .map(Price))
+        Ok(
+            loaders::via::<loaders::DefaultPriceOfVariant, _>(ctx, self.row.id)
+                .await?
+                .map(Price),
+        )
     }
     /// Base prices and price-list prices of this variant (requires `pricing:read`).
     async fn prices(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Price>>> {

@@ -229,7 +229,10 @@ const IGNORED: &[&str] = &[
 ];
 
 /// The body as the GraphQL product input; an update's variants may carry their `id`.
-fn product_input(object: Map<String, Value>, updating: bool) -> Result<Map<String, Value>, Refusal> {
+fn product_input(
+    object: Map<String, Value>,
+    updating: bool,
+) -> Result<Map<String, Value>, Refusal> {
     let mut input = Map::new();
     for (k, v) in object {
         match k.as_str() {
@@ -298,7 +301,15 @@ pub async fn show_product(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    super::one(&state, principal, query.as_deref(), "product", &PRODUCT, &id).await
+    super::one(
+        &state,
+        principal,
+        query.as_deref(),
+        "product",
+        &PRODUCT,
+        &id,
+    )
+    .await
 }
 
 const CREATE: Mutation = Mutation {
@@ -349,7 +360,9 @@ async fn write(
     let payload = data.get("w").cloned().unwrap_or(Value::Null);
     let errors = payload.get("userErrors").cloned().unwrap_or(Value::Null);
     if let Some(first) = errors.as_array().and_then(|l| l.first()) {
-        if first.get("code") == Some(&json!("NOT_FOUND")) && first.get("field") == Some(&json!(["id"])) {
+        if first.get("code") == Some(&json!("NOT_FOUND"))
+            && first.get("field") == Some(&json!(["id"]))
+        {
             return Err(product_not_found().into());
         }
     }

@@ -91,7 +91,10 @@ pub async fn bulk_status_update(
         ("status".into(), "status".into()),
     ];
     let data = run(&state.app, principal, text, vars, &names).await?;
-    let errors = data.pointer("/w/userErrors").cloned().unwrap_or(Value::Null);
+    let errors = data
+        .pointer("/w/userErrors")
+        .cloned()
+        .unwrap_or(Value::Null);
     // Unknown IDs are dropped, as Spree drops other stores' products.
     let invalid: Vec<Value> = errors
         .as_array()
@@ -215,8 +218,14 @@ pub async fn bulk_remove_from_channels(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, SpreeError> {
-    let (ids, channels, removed) =
-        channels(&state, principal, &headers, &body, "channelUnpublishProducts").await?;
+    let (ids, channels, removed) = channels(
+        &state,
+        principal,
+        &headers,
+        &body,
+        "channelUnpublishProducts",
+    )
+    .await?;
     Ok(Json(
         json!({"product_count": ids.len(), "channel_count": channels, "removed": removed}),
     ))
@@ -247,10 +256,7 @@ async fn tags(
     vars.insert("key".into(), body::idempotency_key(headers));
     let names = [("ids".into(), "ids".into()), ("tags".into(), "tags".into())];
     let data = run(&state.app, principal, &text, vars, &names).await?;
-    if let Some(r) = data
-        .pointer("/w/userErrors")
-        .and_then(|e| refused(e, &ids))
-    {
+    if let Some(r) = data.pointer("/w/userErrors").and_then(|e| refused(e, &ids)) {
         return Err(r.into());
     }
     let product_count = data
@@ -306,10 +312,7 @@ pub async fn bulk_destroy(
         &[("ids".into(), "ids".into())],
     )
     .await?;
-    if let Some(r) = data
-        .pointer("/w/userErrors")
-        .and_then(|e| refused(e, &ids))
-    {
+    if let Some(r) = data.pointer("/w/userErrors").and_then(|e| refused(e, &ids)) {
         return Err(r.into());
     }
     let count = data

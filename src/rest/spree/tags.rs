@@ -54,8 +54,10 @@ pub async fn list_tags(
             Kind::Validation,
             "taggable_type must be one of Spree::Product, Spree::Order, Spree::User",
         );
-        r.details
-            .insert("taggable_type".into(), vec!["is not a taggable type".into()]);
+        r.details.insert(
+            "taggable_type".into(),
+            vec!["is not a taggable type".into()],
+        );
         r.code = Some("INVALID".into());
         return Ok(SpreeError(r).with_route_code("invalid_taggable_type"));
     };

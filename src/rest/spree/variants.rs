@@ -89,11 +89,9 @@ pub static PRICE: Resource = Resource {
         value("amount", "amount"),
         computed("amount_in_cents", &["amount"], |r| cents(r.get("amount"))),
         value("compare_at_amount", "compareAtAmount"),
-        computed(
-            "compare_at_amount_in_cents",
-            &["compare_at_amount"],
-            |r| cents(r.get("compare_at_amount")),
-        ),
+        computed("compare_at_amount_in_cents", &["compare_at_amount"], |r| {
+            cents(r.get("compare_at_amount"))
+        }),
         value("currency", "currency"),
         computed("display_amount", &["amount", "currency"], |r| {
             shown(r.get("amount"), r.get("currency"))
@@ -289,7 +287,10 @@ fn prices(v: &Value, at: &str) -> Result<Vec<Value>, Refusal> {
     for (i, p) in list.iter().enumerate() {
         let here = format!("{at}[{i}]");
         let Some(obj) = p.as_object() else {
-            return Err(Refusal::param(&here, "must be an object {currency, amount}"));
+            return Err(Refusal::param(
+                &here,
+                "must be an object {currency, amount}",
+            ));
         };
         let mut price = Map::new();
         for (k, v) in obj {
@@ -384,11 +385,7 @@ pub fn variant_input(
                     &name(other),
                     format!(
                         "is not a field this route writes (fields: {})",
-                        INPUT
-                            .iter()
-                            .map(|f| f.rest)
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        INPUT.iter().map(|f| f.rest).collect::<Vec<_>>().join(", ")
                     ),
                 ))
             }
@@ -485,7 +482,10 @@ pub async fn list_variants(
         principal,
         &built.text,
         vars,
-        &[("product".into(), "product_id".into())],
+        &[
+            ("product".into(), "product_id".into()),
+            ("id".into(), "product_id".into()),
+        ],
     )
     .await?;
     if !data.get("owner").is_some_and(Value::is_object) {

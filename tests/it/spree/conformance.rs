@@ -122,7 +122,10 @@ impl Fixtures<'_> {
         assert_eq!(st, 201, "fixture product: {p}");
         let id = p["id"].as_str().expect("id").to_owned();
         let (_, variants) = self.s.get(&format!("/products/{id}/variants")).await;
-        let second = variants["data"][1]["id"].as_str().expect("variant").to_owned();
+        let second = variants["data"][1]["id"]
+            .as_str()
+            .expect("variant")
+            .to_owned();
         (id, second)
     }
     async fn item(&self, order: &str) -> String {

@@ -10,7 +10,7 @@ use crate::common::spawn;
 
 /// Sends `method path` with `body` and `Idempotency-Key: key`; the status and JSON body (null
 /// when empty).
-async fn keyed(
+pub(super) async fn keyed(
     s: &Spree<'_>,
     method: Method,
     path: &str,

@@ -10,6 +10,9 @@ mod idempotency;
 mod openapi;
 mod orders;
 mod predicates;
+mod products;
+mod tags;
+mod variants;
 
 use reqwest::Method;
 use serde_json::Value;

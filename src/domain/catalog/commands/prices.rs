@@ -138,8 +138,8 @@ pub async fn write(
     if inputs.is_empty() {
         return Ok(());
     }
-    let outcome = prices::upsert_many(conn, merchant_id, &inputs, ErrorPolicy::RejectEverything)
-        .await?;
+    let outcome =
+        prices::upsert_many(conn, merchant_id, &inputs, ErrorPolicy::RejectEverything).await?;
     let first = outcome.errors.iter().next().map(|e| (0, e)).or_else(|| {
         outcome
             .items

@@ -6,7 +6,6 @@ use serde::Serialize;
 use crate::domain::validate::{code, Errors, Patch, Path};
 use crate::ids::{self, Kind};
 
-
 /// One customer to create or change. For an update, `id` names it and `Keep` leaves a field.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CustomerInput {

@@ -23,7 +23,12 @@ pub async fn set_status(
 ) -> Result<Vec<ItemResult>> {
     check_batch_size(public_ids.len(), MAX_BULK, "products")?;
     let mut status_errors = Errors::default();
-    let new_status = status(&mut status_errors, &Path::field("status"), Some(new_status), "");
+    let new_status = status(
+        &mut status_errors,
+        &Path::field("status"),
+        Some(new_status),
+        "",
+    );
     if let Some(e) = status_errors.0.into_iter().next() {
         return Err(Error::BadInput {
             path: e.path,
@@ -61,7 +66,11 @@ pub async fn set_status(
             },
             _ => {
                 let mut e = Errors::default();
-                e.add(&Path::input().index(index), code::NOT_FOUND, "no such product");
+                e.add(
+                    &Path::input().index(index),
+                    code::NOT_FOUND,
+                    "no such product",
+                );
                 ItemResult {
                     index,
                     id: None,

@@ -7,13 +7,13 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::checks::{existing_slugs, explicit_slug, options_text, sku, status, taken_skus};
 use super::{ProductInput, MAX_VARIANTS};
 use crate::db::savepoint::{self};
-use crate::domain::catalog::commands::prices::{self, Pending, VariantPrice};
 use crate::db::sql::{Bind, Sql};
+use crate::domain::catalog::commands::prices::{self, Pending, VariantPrice};
 use crate::domain::catalog::slug;
+use crate::domain::tags;
 use crate::domain::validate::{
     check_batch_size, code, ErrorPolicy, Errors, ItemResult, Patch, Path, MAX_BULK,
 };
-use crate::domain::tags;
 use crate::domain::write::{self, IdText};
 use crate::error::{Error, Result};
 
@@ -116,7 +116,11 @@ fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductIn
             }]
         }
     };
-    let tags = tags::normalize(errors, &path.key("tags"), input.tags.as_deref().unwrap_or(&[]));
+    let tags = tags::normalize(
+        errors,
+        &path.key("tags"),
+        input.tags.as_deref().unwrap_or(&[]),
+    );
     NewProduct {
         index,
         tags,

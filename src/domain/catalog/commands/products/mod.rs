@@ -20,8 +20,8 @@ mod delete;
 mod tags;
 mod update;
 
-pub(in crate::domain::catalog) use checks::{in_use, lock, referenced};
 pub use bulk::{delete_many, set_status};
+pub(in crate::domain::catalog) use checks::{in_use, lock, referenced};
 pub use checks::{options_text, sku, taken_skus};
 pub use create::create_many;
 pub use delete::delete;
