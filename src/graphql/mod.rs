@@ -42,6 +42,7 @@ pub struct Query(
     queries::node::NodeQuery,
     queries::viewer::ViewerQuery,
     queries::stats::StatsQuery,
+    queries::shop::ShopQuery,
 );
 
 /// Every write. Payloads carry `userErrors { field code message }`; bulk mutations take up to
@@ -58,6 +59,7 @@ pub struct Mutation(
     mutations::promotions::PromotionMutation,
     mutations::price_lists::PriceListMutation,
     mutations::prices::PriceMutation,
+    mutations::shop::ShopMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -14,6 +14,7 @@ pub mod orders;
 pub mod price_lists;
 pub mod prices;
 pub mod promotions;
+pub mod shop;
 mod single;
 pub mod stores;
 

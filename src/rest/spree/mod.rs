@@ -10,6 +10,7 @@ pub mod customers_bulk;
 pub mod errors;
 pub mod line_items;
 pub mod orders;
+pub mod store;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -35,6 +36,7 @@ pub const ROUTES: &[&[Route]] = &[
     orders::ROUTES,
     line_items::ROUTES,
     channels::ROUTES,
+    store::ROUTES,
 ];
 
 /// Spree's routes under `/api/v3/admin`.

@@ -10,6 +10,7 @@ mod idempotency;
 mod openapi;
 mod orders;
 mod predicates;
+mod store;
 
 use reqwest::Method;
 use serde_json::Value;
