@@ -1,3 +1,4 @@
+DROP TRIGGER merchants_product_price ON merchants;
 DROP TRIGGER orders_units_sold_delete ON orders;
 DROP TRIGGER orders_units_sold_update ON orders;
 DROP TRIGGER line_items_units_sold_delete ON line_items;
@@ -7,6 +8,7 @@ DROP TRIGGER variants_product_price_update ON variants;
 DROP TRIGGER prices_product_price_delete ON prices;
 DROP TRIGGER prices_product_price_update ON prices;
 DROP TRIGGER prices_product_price_insert ON prices;
+DROP FUNCTION merchants_refresh_product_price();
 DROP FUNCTION orders_units_sold_delete();
 DROP FUNCTION orders_units_sold();
 DROP FUNCTION line_items_units_sold();

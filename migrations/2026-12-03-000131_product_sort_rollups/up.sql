@@ -7,11 +7,11 @@
 -- Statement-level triggers keep both: one UPDATE per statement whatever its number of rows,
 -- product rows locked in key order (concurrent writers cannot deadlock on them).
 
--- The merchant's default currency, the one place SQL reads it (prices of products and
--- variants without a currency). USD until merchant settings hold one; a later migration that
--- adds the setting replaces this function and refreshes `price_amount` when it changes.
+-- The merchant's default currency (its setting, `merchants.default_currency`) as SQL reads it:
+-- the base price a product sorts and shows by. A change of the setting refreshes
+-- `price_amount` (trigger below).
 CREATE FUNCTION merchant_default_currency(merchant bigint) RETURNS text
-LANGUAGE sql STABLE AS $$ SELECT 'USD'::text $$;
+LANGUAGE sql STABLE AS $$ SELECT default_currency FROM merchants WHERE id = merchant $$;
 
 ALTER TABLE products
     ADD COLUMN price_amount numeric(19, 4),
@@ -99,6 +99,22 @@ END $fn$;
 CREATE TRIGGER variants_product_price_update AFTER UPDATE ON variants
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION variants_refresh_product_price();
+
+-- The default currency changed: every product of the merchant takes its price in the new one.
+CREATE FUNCTION merchants_refresh_product_price() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+    ps bigint[];
+BEGIN
+    SELECT array_agg(id) INTO ps FROM products WHERE merchant_id = NEW.id;
+    IF ps IS NOT NULL THEN
+        PERFORM products_refresh_price(array_fill(NEW.id, ARRAY[cardinality(ps)]), ps);
+    END IF;
+    RETURN NULL;
+END $fn$;
+
+CREATE TRIGGER merchants_product_price AFTER UPDATE OF default_currency ON merchants
+    FOR EACH ROW WHEN (OLD.default_currency IS DISTINCT FROM NEW.default_currency)
+    EXECUTE FUNCTION merchants_refresh_product_price();
 
 -- Adds `deltas` (units per (merchant, product)) to `units_sold`, locking in key order.
 CREATE FUNCTION products_add_units_sold(merchants bigint[], product_ids bigint[], deltas bigint[])

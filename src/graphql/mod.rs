@@ -43,6 +43,7 @@ pub struct Query(
     queries::viewer::ViewerQuery,
     queries::stats::StatsQuery,
     queries::tags::TagQuery,
+    queries::shop::ShopQuery,
 );
 
 /// Every write. Payloads carry `userErrors { field code message }`; bulk mutations take up to
@@ -60,6 +61,7 @@ pub struct Mutation(
     mutations::promotions::PromotionMutation,
     mutations::price_lists::PriceListMutation,
     mutations::prices::PriceMutation,
+    mutations::shop::ShopMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

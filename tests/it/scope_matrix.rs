@@ -77,6 +77,7 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("StorePaymentMethod", STORES),
     ("PaymentProvider", STORES),
     ("StoreScheduledOverride", STORES),
+    ("Shop", STORES),
     // catalog
     ("Product", CATALOG),
     ("ProductConnection", CATALOG),
@@ -138,6 +139,7 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("PricesDeletePayload", OPEN),
     ("PromotionPayload", OPEN),
     ("CouponCodesGeneratePayload", OPEN),
+    ("ShopUpdatePayload", OPEN),
 ];
 
 fn needs(ty: &str) -> Option<&'static str> {

@@ -15,6 +15,7 @@ pub mod products;
 pub mod promotion_evaluate;
 pub mod promotions;
 pub mod root_field;
+pub mod shop;
 pub mod stats;
 pub mod stores;
 pub mod tags;

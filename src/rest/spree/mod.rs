@@ -12,6 +12,7 @@ pub mod line_items;
 pub mod orders;
 pub mod products;
 pub mod products_bulk;
+pub mod store;
 pub mod tags;
 pub mod variants;
 
@@ -43,6 +44,7 @@ pub const ROUTES: &[&[Route]] = &[
     products_bulk::ROUTES,
     variants::ROUTES,
     tags::ROUTES,
+    store::ROUTES,
 ];
 
 /// Spree's routes under `/api/v3/admin`.

@@ -11,6 +11,7 @@ mod openapi;
 mod orders;
 mod predicates;
 mod products;
+mod store;
 mod tags;
 mod variants;
 

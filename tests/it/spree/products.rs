@@ -698,17 +698,66 @@ async fn a_page_of_products_with_variants_and_prices_keeps_a_flat_statement_coun
     for limit in [5, 50, 100] {
         let path = format!("/products?limit={limit}&expand=variants.prices,channels&sort=price");
         s.get(&path).await;
-        let before = app.statements();
-        let (st, body) = s.get(&path).await;
-        assert_eq!(st, 200, "{body}");
-        let rows = body["data"].as_array().unwrap();
-        assert_eq!(rows.len(), limit);
-        assert_eq!(rows[0]["variants"][1]["prices"][0]["amount"], "3.00");
-        assert_eq!(rows[0]["channels"][0]["id"], ch["id"]);
-        counts.push(app.statements() - before);
+        // The fewest of two tries: a background write (a key's last use) may land in one.
+        let mut fewest = u64::MAX;
+        for _ in 0..2 {
+            let before = app.statements();
+            let (st, body) = s.get(&path).await;
+            assert_eq!(st, 200, "{body}");
+            let rows = body["data"].as_array().unwrap();
+            assert_eq!(rows.len(), limit);
+            assert_eq!(rows[0]["variants"][1]["prices"][0]["amount"], "3.00");
+            assert_eq!(rows[0]["channels"][0]["id"], ch["id"]);
+            fewest = fewest.min(app.statements() - before);
+        }
+        counts.push(fewest);
     }
     assert!(
         counts.windows(2).all(|w| w[0] == w[1]),
         "statements per request: {counts:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prices_follow_the_store_s_default_currency() {
+    let app = spawn().await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let cheap_in_euros = create(
+        &s,
+        json!({"name": "A", "variants": [{"prices": [{"currency": "USD", "amount": 20}, {"currency": "EUR", "amount": 1}]}]}),
+    )
+    .await;
+    create(
+        &s,
+        json!({"name": "B", "variants": [{"prices": [{"currency": "USD", "amount": 10}, {"currency": "EUR", "amount": 9}]}]}),
+    )
+    .await;
+    let (_, l) = s.get("/products?sort=price").await;
+    assert_eq!(names(&l), ["B", "A"]);
+    let (st, store) = s
+        .patch(
+            "/store",
+            json!({"default_currency": "EUR", "supported_currencies": ["EUR", "USD"]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{store}");
+    let (_, l) = s.get("/products?sort=price").await;
+    assert_eq!(names(&l), ["A", "B"]);
+    let (_, a) = s.get(&format!("/products/{}", id(&cheap_in_euros))).await;
+    assert_eq!(
+        (
+            a["price"]["amount"].clone(),
+            a["price"]["display_amount"].clone()
+        ),
+        (json!("1.00"), json!("€1.00"))
+    );
+    // A scalar price is in the new default currency.
+    let (st, v) = s
+        .post(
+            &format!("/products/{}/variants", id(&cheap_in_euros)),
+            json!({"sku": "A-2", "price": 4}),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(v["price"]["currency"], "EUR");
 }

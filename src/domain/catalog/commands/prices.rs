@@ -2,15 +2,13 @@
 //! `productCreate`, `productUpdate`, `variantCreate`, `variantUpdate`): checked with the
 //! variant, then written after it in the same transaction by the price engine
 //! ([`prices::upsert_many`], the engine of `pricesUpsert`), upserted by currency. A price
-//! without a currency is in the merchant's default currency (`merchant_default_currency`).
+//! without a currency is in the merchant's default currency (its setting).
 
-use diesel::sql_types::Text;
-use diesel::QueryableByName;
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::AsyncPgConnection;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::db::sql::{Bind, Sql};
+use crate::domain::merchants::settings;
 use crate::domain::pricing::commands::prices::{self, check_money, PriceInput};
 use crate::domain::pricing::iso;
 use crate::domain::validate::{code, ErrorPolicy, Errors, Patch, Path, Segment};
@@ -81,28 +79,6 @@ pub struct Pending<'a> {
     pub prices: &'a [VariantPrice],
 }
 
-#[derive(QueryableByName)]
-struct Currency {
-    #[diesel(sql_type = Text)]
-    currency: String,
-}
-
-/// The merchant's default currency.
-pub async fn default_currency(conn: &mut AsyncPgConnection, merchant_id: i64) -> Result<String> {
-    let rows: Vec<Currency> = Sql::with_binds(
-        "SELECT merchant_default_currency($1) AS currency",
-        vec![Bind::I64(merchant_id)],
-    )
-    .cached()
-    .into_query()
-    .load(conn)
-    .await?;
-    rows.into_iter()
-        .next()
-        .map(|r| r.currency)
-        .ok_or_else(|| Error::internal("no default currency"))
-}
-
 /// Writes the checked prices of written variants (two statements for any number, none when
 /// there is no price). A price the engine still refuses (a stored compare-at amount below a
 /// new amount) fails the whole write as BAD_INPUT on that price's field, so the surrounding
@@ -118,7 +94,7 @@ pub async fn write(
         .iter()
         .any(|p| p.prices.iter().any(|x| x.currency.is_none()))
     {
-        Some(default_currency(conn, merchant_id).await?)
+        Some(settings::default_currency(conn, merchant_id).await?)
     } else {
         None
     };
