@@ -131,6 +131,8 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("ProductPayload", OPEN),
     ("ProductResult", OPEN),
     ("ProductsCreatePayload", OPEN),
+    ("ProductsDeletePayload", OPEN),
+    ("ProductsPayload", OPEN),
     ("VariantPayload", OPEN),
     ("PriceListPayload", OPEN),
     ("PriceRulePayload", OPEN),
