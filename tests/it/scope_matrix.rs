@@ -310,6 +310,9 @@ fn root_args(schema: &Schema, root: &str, ids: &Ids) -> Option<String> {
             id("Variant")
         ),
         "orderStats" => "(groupBy: [CHANNEL, STORE])".into(),
+        // Its scope follows `kind`: judged by `catalog_mutations::bulk_and_prices` and
+        // `spree::tags`.
+        "tags" => return None,
         "customerStats" => "(period: MONTH)".into(),
         _ if f.args.iter().any(|a| a.name == "first") => "(first: 2)".into(),
         _ if f.args.iter().map(|a| a.name.as_str()).eq(["id"]) => {
