@@ -116,11 +116,11 @@ pub async fn write(
     }
     let outcome =
         prices::upsert_many(conn, merchant_id, &inputs, ErrorPolicy::RejectEverything).await?;
-    let first = outcome.errors.iter().next().map(|e| (0, e)).or_else(|| {
+    let first = <[_]>::first(&outcome.errors).map(|e| (0, e)).or_else(|| {
         outcome
             .items
             .iter()
-            .find_map(|i| i.errors.iter().next().map(|e| (i.index, e)))
+            .find_map(|i| <[_]>::first(&i.errors).map(|e| (i.index, e)))
     });
     match first {
         None => Ok(()),
