@@ -200,6 +200,14 @@ diesel::table! {
         name -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        url -> Nullable<Text>,
+        default_currency -> Text,
+        supported_currencies -> Array<Text>,
+        default_locale -> Text,
+        timezone -> Text,
+        admin_locale -> Nullable<Text>,
+        weight_unit -> Text,
+        unit_system -> Text,
     }
 }
 
@@ -378,6 +386,9 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        tags -> Array<Text>,
+        price_amount -> Nullable<Numeric>,
+        units_sold -> Int8,
     }
 }
 

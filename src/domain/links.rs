@@ -7,8 +7,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::sql::{Bind, Sql};
 use crate::domain::catalog::Product;
+use crate::domain::channels::Channel;
 use crate::domain::customers::{Customer, CustomerGroup};
 use crate::domain::filter::TopChild;
+use crate::domain::pricing::Price;
 use crate::error::Result;
 
 /// A row tagged with the parent it was loaded for.
@@ -88,6 +90,52 @@ pub async fn products_of_channels(
            JOIN products p ON p.merchant_id = pp.merchant_id AND p.id = pp.product_id \
            WHERE pp.merchant_id = $1 AND pp.channel_id = ch.id ORDER BY pp.product_id LIMIT $3) AS p",
         vec![Bind::I64(merchant_id), Bind::I64s(channels.to_vec()), Bind::I64(limit)],
+    );
+    Ok(sql.cached().into_query().load(conn).await?)
+}
+
+/// The channels each product is published on, by name.
+pub async fn channels_of_products(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    products: &[i64],
+) -> Result<Vec<Tagged<Channel>>> {
+    let sql = Sql::with_binds(
+        "SELECT pp.product_id AS parent_id, c.* FROM product_publications pp \
+         JOIN channels c ON c.merchant_id = pp.merchant_id AND c.id = pp.channel_id \
+         WHERE pp.merchant_id = $1 AND pp.product_id = ANY($2) ORDER BY c.name, c.id",
+        vec![Bind::I64(merchant_id), Bind::I64s(products.to_vec())],
+    );
+    Ok(sql.cached().into_query().load(conn).await?)
+}
+
+/// The base price (no price list) in the merchant's default currency of each variant.
+pub async fn default_prices_of_variants(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    variants: &[i64],
+) -> Result<Vec<Tagged<Price>>> {
+    let sql = Sql::with_binds(
+        "SELECT pr.variant_id AS parent_id, pr.* FROM prices pr \
+         WHERE pr.merchant_id = $1 AND pr.variant_id = ANY($2) AND pr.price_list_id IS NULL \
+           AND pr.currency = merchant_default_currency($1)",
+        vec![Bind::I64(merchant_id), Bind::I64s(variants.to_vec())],
+    );
+    Ok(sql.cached().into_query().load(conn).await?)
+}
+
+/// The base price in the merchant's default currency of each product's master variant.
+pub async fn default_prices_of_products(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    products: &[i64],
+) -> Result<Vec<Tagged<Price>>> {
+    let sql = Sql::with_binds(
+        "SELECT v.product_id AS parent_id, pr.* FROM variants v \
+         JOIN prices pr ON pr.merchant_id = v.merchant_id AND pr.variant_id = v.id \
+         WHERE v.merchant_id = $1 AND v.product_id = ANY($2) AND v.is_master \
+           AND pr.price_list_id IS NULL AND pr.currency = merchant_default_currency($1)",
+        vec![Bind::I64(merchant_id), Bind::I64s(products.to_vec())],
     );
     Ok(sql.cached().into_query().load(conn).await?)
 }

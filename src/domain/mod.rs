@@ -14,5 +14,6 @@ pub mod pricing;
 pub mod promotions;
 pub mod seed;
 pub mod stores;
+pub mod tags;
 pub mod validate;
 pub mod write;

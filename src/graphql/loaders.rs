@@ -263,6 +263,75 @@ impl Loader<i64> for PromotionUsageLoader {
     }
 }
 
+/// The channels each product is published on.
+pub struct ChannelsOfProduct {
+    db: Db,
+    merchant_id: i64,
+}
+
+impl Loader<i64> for ChannelsOfProduct {
+    type Value = Vec<crate::domain::channels::Channel>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        let mut out: HashMap<i64, Self::Value> = HashMap::new();
+        for t in links::channels_of_products(&mut conn, self.merchant_id, keys)
+            .await
+            .map_err(gql)?
+        {
+            out.entry(t.parent_id).or_default().push(t.row);
+        }
+        Ok(out)
+    }
+}
+
+/// The base price in the merchant's default currency of each variant.
+pub struct DefaultPriceOfVariant {
+    db: Db,
+    merchant_id: i64,
+}
+
+impl Loader<i64> for DefaultPriceOfVariant {
+    type Value = crate::domain::pricing::Price;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        Ok(
+            links::default_prices_of_variants(&mut conn, self.merchant_id, keys)
+                .await
+                .map_err(gql)?
+                .into_iter()
+                .map(|t| (t.parent_id, t.row))
+                .collect(),
+        )
+    }
+}
+
+/// The base price in the merchant's default currency of each product's master variant.
+pub struct DefaultPriceOfProduct {
+    db: Db,
+    merchant_id: i64,
+}
+
+impl Loader<i64> for DefaultPriceOfProduct {
+    type Value = crate::domain::pricing::Price;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        Ok(
+            links::default_prices_of_products(&mut conn, self.merchant_id, keys)
+                .await
+                .map_err(gql)?
+                .into_iter()
+                .map(|t| (t.parent_id, t.row))
+                .collect(),
+        )
+    }
+}
+
 /// Variants together with their product (one join), for line items.
 pub struct VariantWithProduct {
     db: Db,
@@ -390,6 +459,9 @@ scoped!(
     PriceListStatsLoader,
     CustomersOfGroup,
     ProductsOfChannel,
+    ChannelsOfProduct,
+    DefaultPriceOfVariant,
+    DefaultPriceOfProduct,
     PromotionUsageLoader,
     VariantWithProduct,
     CustomerStatsLoader,

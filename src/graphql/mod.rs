@@ -42,6 +42,8 @@ pub struct Query(
     queries::node::NodeQuery,
     queries::viewer::ViewerQuery,
     queries::stats::StatsQuery,
+    queries::tags::TagQuery,
+    queries::shop::ShopQuery,
 );
 
 /// Every write. Payloads carry `userErrors { field code message }`; bulk mutations take up to
@@ -54,10 +56,12 @@ pub struct Mutation(
     mutations::addresses::AddressMutation,
     mutations::channels::ChannelMutation,
     mutations::catalog::CatalogMutation,
+    mutations::products_bulk::ProductBulkMutation,
     mutations::orders::OrderMutation,
     mutations::promotions::PromotionMutation,
     mutations::price_lists::PriceListMutation,
     mutations::prices::PriceMutation,
+    mutations::shop::ShopMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -64,7 +64,8 @@ pub fn of_type(name: &str) -> Option<Access> {
         | "StorePayments"
         | "StorePaymentMethod"
         | "PaymentProvider"
-        | "StoreScheduledOverride" => Needs(Scope::StoresRead),
+        | "StoreScheduledOverride"
+        | "Shop" => Needs(Scope::StoresRead),
         "Product" | "Variant" => Needs(Scope::CatalogRead),
         "PriceList" | "PriceRule" | "Price" | "PriceQuote" => Needs(Scope::PricingRead),
         "Promotion"

@@ -43,6 +43,7 @@ mod request_metrics;
 mod schema_docs;
 mod scope_matrix;
 mod service;
+mod shop;
 mod spree;
 mod stats;
 mod stores_upsert;

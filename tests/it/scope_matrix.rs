@@ -77,6 +77,7 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("StorePaymentMethod", STORES),
     ("PaymentProvider", STORES),
     ("StoreScheduledOverride", STORES),
+    ("Shop", STORES),
     // catalog
     ("Product", CATALOG),
     ("ProductConnection", CATALOG),
@@ -130,6 +131,8 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("ProductPayload", OPEN),
     ("ProductResult", OPEN),
     ("ProductsCreatePayload", OPEN),
+    ("ProductsDeletePayload", OPEN),
+    ("ProductsPayload", OPEN),
     ("VariantPayload", OPEN),
     ("PriceListPayload", OPEN),
     ("PriceRulePayload", OPEN),
@@ -138,6 +141,7 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("PricesDeletePayload", OPEN),
     ("PromotionPayload", OPEN),
     ("CouponCodesGeneratePayload", OPEN),
+    ("ShopUpdatePayload", OPEN),
 ];
 
 fn needs(ty: &str) -> Option<&'static str> {
@@ -306,6 +310,9 @@ fn root_args(schema: &Schema, root: &str, ids: &Ids) -> Option<String> {
             id("Variant")
         ),
         "orderStats" => "(groupBy: [CHANNEL, STORE])".into(),
+        // Its scope follows `kind`: judged by `catalog_mutations::bulk_and_prices` and
+        // `spree::tags`.
+        "tags" => return None,
         "customerStats" => "(period: MONTH)".into(),
         _ if f.args.iter().any(|a| a.name == "first") => "(first: 2)".into(),
         _ if f.args.iter().map(|a| a.name.as_str()).eq(["id"]) => {

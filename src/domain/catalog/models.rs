@@ -17,6 +17,13 @@ pub struct Product {
     pub status: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Distinct, sorted.
+    pub tags: Vec<String>,
+    /// The master variant's base price in the merchant's default currency (kept by triggers,
+    /// for the PRICE sort).
+    pub price_amount: Option<rust_decimal::Decimal>,
+    /// Units on complete orders (kept by triggers, for the BEST_SELLING sort).
+    pub units_sold: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]

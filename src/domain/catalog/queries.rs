@@ -12,6 +12,8 @@ crate::filter_fields! {
         Name => "name",
         Slug => "slug",
         Status => "status",
+        /// The tags array (`@>` / `&&`, served by the `products_tags` GIN index).
+        Tags => "tags",
         /// The publications of the product row being filtered, ending with the channel key
         /// compared (served by the publications' primary key,
         /// `(merchant_id, channel_id, product_id)`): for `Op::RelatedIn`/`NoRelated`.
@@ -29,6 +31,12 @@ crate::sort_keys! {
         CreatedAt => ("createdAt", "created_at", Time),
         UpdatedAt => ("updatedAt", "updated_at", Time),
         Name => ("name", "name", Text),
+        /// The master variant's base price in the default currency; products without one sort
+        /// as -1 (see the `products_price` index).
+        Price => ("price", "coalesce(price_amount, -1)", Decimal),
+        /// Best sellers first ascending: units on complete orders, negated (see the
+        /// `products_best_selling` index).
+        BestSelling => ("bestSelling", "(-units_sold)::numeric", Decimal),
     }
 }
 
@@ -42,6 +50,10 @@ impl Listable for Product {
             ProductSortKey::CreatedAt => SortValue::Time(self.created_at),
             ProductSortKey::UpdatedAt => SortValue::Time(self.updated_at),
             ProductSortKey::Name => SortValue::Text(self.name.clone()),
+            ProductSortKey::Price => {
+                SortValue::Decimal(self.price_amount.unwrap_or(Decimal::NEGATIVE_ONE))
+            }
+            ProductSortKey::BestSelling => SortValue::Decimal(-Decimal::from(self.units_sold)),
         }
     }
 }

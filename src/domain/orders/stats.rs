@@ -331,8 +331,9 @@ pub async fn order_stats(
 /// Timezone names PostgreSQL already confirmed: a name checked once costs no further
 /// statement. Owned by the application (one per schema), never process-wide, so two apps in one
 /// process (the tests) do not see each other's checks in their statement counts.
-#[derive(Debug, Default)]
-pub struct KnownTimezones(Mutex<HashSet<String>>);
+/// Clones share the set (a write command takes one into its transaction).
+#[derive(Debug, Default, Clone)]
+pub struct KnownTimezones(std::sync::Arc<Mutex<HashSet<String>>>);
 
 impl KnownTimezones {
     fn contains(&self, tz: &str) -> bool {
@@ -360,20 +361,34 @@ pub async fn check_timezone(
             format!("unknown timezone {tz:?}: use an IANA name such as \"Europe/Madrid\""),
         )
     };
+    if is_known_timezone(conn, known, tz).await? {
+        Ok(())
+    } else {
+        Err(bad())
+    }
+}
+
+/// Whether PostgreSQL knows `tz` by its IANA name (`pg_timezone_names`); a name confirmed once
+/// costs no further statement.
+pub async fn is_known_timezone(
+    conn: &mut AsyncPgConnection,
+    known: &KnownTimezones,
+    tz: &str,
+) -> Result<bool> {
     if tz.is_empty() || tz.len() > 64 {
-        return Err(bad());
+        return Ok(false);
     }
     if known.contains(tz) {
-        return Ok(());
+        return Ok(true);
     }
     let mut sql = Sql::new("SELECT count(*) AS count FROM pg_timezone_names WHERE name = ");
     sql.bind(Bind::Text(tz.to_owned()));
     let rows: Vec<Count> = sql.into_query().load(conn).await?;
     if rows.into_iter().next().map(|c| c.count).unwrap_or(0) == 0 {
-        return Err(bad());
+        return Ok(false);
     }
     known.insert(tz);
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]

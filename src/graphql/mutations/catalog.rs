@@ -4,11 +4,14 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde::Serialize;
+use serde_json::json;
 
-use super::single::{outcome, patch, set};
+use super::single::{hashed, outcome, patch, set};
 use super::{run, Arguments, ErrorPolicy, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
+use crate::domain::catalog::commands::prices::VariantPrice;
 use crate::domain::catalog::commands::products::{self, ProductInput, VariantInput};
 use crate::domain::catalog::commands::variants;
 use crate::domain::catalog::{Product as ProductRow, Variant as VariantRow};
@@ -20,6 +23,28 @@ use crate::graphql::loaders;
 use crate::graphql::types::catalog::{Product, Variant};
 use crate::ids::{self, Kind};
 
+/// A base price of a variant in one currency, written with the variant (upserted by currency).
+#[derive(InputObject, Serialize, Clone)]
+pub struct VariantPriceInput {
+    /// ISO 4217 code in upper case (`USD`); omitted: the shop's default currency.
+    pub currency: Option<String>,
+    /// At least 0, at most 4 decimal places, e.g. "29.99".
+    pub amount: Decimal,
+    /// The "was" price, at least `amount`; omitted: unchanged (none for a new price).
+    pub compare_at_amount: Option<Decimal>,
+}
+
+fn variant_prices(list: Option<Vec<VariantPriceInput>>) -> Vec<VariantPrice> {
+    list.unwrap_or_default()
+        .into_iter()
+        .map(|p| VariantPrice {
+            currency: p.currency,
+            amount: p.amount,
+            compare_at_amount: p.compare_at_amount,
+        })
+        .collect()
+}
+
 /// A variant listed with a new product. The first is the master; positions follow the list.
 #[derive(InputObject, Serialize, Clone)]
 pub struct ProductVariantInput {
@@ -27,8 +52,25 @@ pub struct ProductVariantInput {
     pub sku: Option<String>,
     /// Option values as text ("Size: M"), at most 255 characters.
     pub options_text: Option<String>,
+    /// Base prices, at most 50, one per currency; written in the same transaction.
+    pub prices: Option<Vec<VariantPriceInput>>,
 }
 
+/// A variant listed in a product update: with `id` (one of this product's variants) it is
+/// changed, without it is added.
+#[derive(InputObject, Serialize, Clone)]
+pub struct ProductVariantUpdateInput {
+    /// The variant (`variant_…`) to change; omitted: a new variant.
+    pub id: Option<ID>,
+    /// Stock keeping unit, 1–100 characters, unique per merchant; omitted: unchanged.
+    pub sku: Option<String>,
+    /// Option values as text ("Size: M"), at most 255 characters; omitted: unchanged.
+    pub options_text: Option<String>,
+    /// 0–100000; omitted: unchanged (a new variant goes last).
+    pub position: Option<i32>,
+    /// Base prices, at most 50, one per currency, upserted by currency (others are kept).
+    pub prices: Option<Vec<VariantPriceInput>>,
+}
 /// A product to create.
 #[derive(InputObject, Serialize, Clone)]
 pub struct ProductCreateInput {
@@ -45,6 +87,8 @@ pub struct ProductCreateInput {
     pub sku: Option<String>,
     /// The variants, at most 100; the first is the master. Omitted: one master variant.
     pub variants: Option<Vec<ProductVariantInput>>,
+    /// Tags: trimmed, 1–64 characters each, duplicates dropped, at most 250.
+    pub tags: Option<Vec<String>>,
 }
 
 impl From<ProductCreateInput> for ProductInput {
@@ -58,19 +102,21 @@ impl From<ProductCreateInput> for ProductInput {
             variants: i.variants.map(|v| {
                 v.into_iter()
                     .map(|v| VariantInput {
+                        id: None,
                         sku: set(v.sku),
                         options_text: v.options_text,
                         position: None,
                         is_master: None,
+                        prices: variant_prices(v.prices),
                     })
                     .collect()
             }),
+            tags: i.tags,
         }
     }
 }
 
-/// Changes to a product; omitted fields keep their values. Variants change through the variant
-/// mutations.
+/// Changes to a product; omitted fields keep their values.
 #[derive(InputObject)]
 pub struct ProductUpdateInput {
     /// 1–255 characters. The slug does not follow a new name.
@@ -81,6 +127,11 @@ pub struct ProductUpdateInput {
     pub description: MaybeUndefined<String>,
     /// draft, active or archived.
     pub status: Option<String>,
+    /// Replaces the product's tags (trimmed, 1–64 characters each, at most 250).
+    pub tags: Option<Vec<String>>,
+    /// Variants to change (with `id`) or add (without), at most 100, in the same transaction;
+    /// variants not listed are kept (delete them with `variantDelete`).
+    pub variants: Option<Vec<ProductVariantUpdateInput>>,
 }
 
 /// A variant to add to a product.
@@ -92,6 +143,8 @@ pub struct VariantCreateInput {
     pub options_text: Option<String>,
     /// 0–100000; default after the product's last variant.
     pub position: Option<i32>,
+    /// Base prices, at most 50, one per currency; written in the same transaction.
+    pub prices: Option<Vec<VariantPriceInput>>,
 }
 
 /// Changes to a variant; omitted fields keep their values.
@@ -106,6 +159,8 @@ pub struct VariantUpdateInput {
     /// `true` makes this variant the product's master (the previous master loses the flag).
     /// `false` on the master is refused: a product keeps one master.
     pub is_master: Option<bool>,
+    /// Base prices, at most 50, one per currency, upserted by currency (others are kept).
+    pub prices: Option<Vec<VariantPriceInput>>,
 }
 
 /// Result of a product mutation.
@@ -233,14 +288,20 @@ async fn create(
 /// `productCreate(input:, idempotencyKey:)` and
 /// `productsCreate(input:, errorPolicy:, idempotencyKey:)`.
 const CREATE_ARGS: Arguments = Arguments::new("input", &["error_policy", "idempotency_key"]);
-/// `productUpdate(id:, input:, expectedUpdatedAt:)`.
-const PRODUCT_UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
-/// `productDelete(id:)` and `variantDelete(id:)`.
-const DELETE_ARGS: Arguments = Arguments::scalars(&["id"]);
+/// `productUpdate(id:, input:, expectedUpdatedAt:, idempotencyKey:)`.
+const PRODUCT_UPDATE_ARGS: Arguments =
+    Arguments::new("input", &["id", EXPECTED_UPDATED_AT, "idempotency_key"]);
+/// `productDelete(id:, idempotencyKey:)`.
+const DELETE_ARGS: Arguments = Arguments::scalars(&["id", "idempotency_key"]);
 /// `variantCreate(productId:, input:, idempotencyKey:)`.
 const VARIANT_CREATE_ARGS: Arguments = Arguments::new("input", &["product_id", "idempotency_key"]);
-/// `variantUpdate(id:, input:, expectedUpdatedAt:)`.
-const VARIANT_UPDATE_ARGS: Arguments = Arguments::new("input", &["id", EXPECTED_UPDATED_AT]);
+/// `variantUpdate(id:, input:, productId:, expectedUpdatedAt:, idempotencyKey:)`.
+const VARIANT_UPDATE_ARGS: Arguments = Arguments::new(
+    "input",
+    &["id", "product_id", EXPECTED_UPDATED_AT, "idempotency_key"],
+);
+/// `variantDelete(id:, productId:, idempotencyKey:)`.
+const VARIANT_DELETE_ARGS: Arguments = Arguments::scalars(&["id", "product_id", "idempotency_key"]);
 
 #[derive(Default)]
 pub struct CatalogMutation;
@@ -328,22 +389,49 @@ impl CatalogMutation {
         #[graphql(desc = "The changes.")] input: ProductUpdateInput,
         #[graphql(desc = "Refuse with CONFLICT if the product changed after this time.")]
         expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<ProductPayload> {
         let m = merchant_id(ctx)?;
+        let description = patch(input.description);
+        let hash = json!([
+            &id.0,
+            input.name,
+            input.slug,
+            hashed(&description),
+            input.status,
+            input.tags,
+            input.variants,
+            expected_updated_at,
+        ]);
         let input = ProductInput {
             name: input.name,
             slug: input.slug,
-            description: patch(input.description),
+            description,
             status: input.status,
             sku: None,
-            variants: None,
+            variants: input.variants.map(|list| {
+                list.into_iter()
+                    .map(|v| VariantInput {
+                        id: v.id.map(|i| i.0),
+                        sku: set(v.sku),
+                        options_text: v.options_text,
+                        position: v.position,
+                        is_master: None,
+                        prices: variant_prices(v.prices),
+                    })
+                    .collect()
+            }),
+            tags: input.tags,
         };
         let outcome = run(
             ctx,
             &PRODUCT_UPDATE_ARGS,
             "productUpdate",
-            None,
-            &(),
+            idempotency_key.as_deref(),
+            &hash,
             move |c| {
                 Box::pin(async move {
                     Ok(outcome(
@@ -363,11 +451,21 @@ impl CatalogMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The product (`prod_…`).")] id: ID,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<ProductPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, &DELETE_ARGS, "productDelete", None, &(), move |c| {
-            Box::pin(async move { Ok(outcome(products::delete(c, m, &id).await?)) })
-        })
+        let hash = json!([&id.0]);
+        let outcome = run(
+            ctx,
+            &DELETE_ARGS,
+            "productDelete",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| Box::pin(async move { Ok(outcome(products::delete(c, m, &id).await?)) }),
+        )
         .await?;
         product_payload(ctx, &DELETE_ARGS, outcome, true).await
     }
@@ -387,10 +485,12 @@ impl CatalogMutation {
         let m = merchant_id(ctx)?;
         let hash = serde_json::to_value((&product_id.0, &input)).unwrap_or_default();
         let input = VariantInput {
+            id: None,
             sku: set(input.sku),
             options_text: input.options_text,
             position: input.position,
             is_master: None,
+            prices: variant_prices(input.prices),
         };
         let outcome = run(
             ctx,
@@ -415,26 +515,56 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The variant (`variant_…`).")] id: ID,
         #[graphql(desc = "The changes.")] input: VariantUpdateInput,
+        #[graphql(
+            desc = "The product (`prod_…`) the variant must belong to: another product's variant is NOT_FOUND."
+        )]
+        product_id: Option<ID>,
         #[graphql(desc = "Refuse with CONFLICT if the variant changed after this time.")]
         expected_updated_at: Option<DateTime<Utc>>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<VariantPayload> {
         let m = merchant_id(ctx)?;
+        let sku = patch(input.sku);
+        let hash = json!([
+            &id.0,
+            product_id.as_ref().map(|p| &p.0),
+            hashed(&sku),
+            input.options_text,
+            input.position,
+            input.is_master,
+            input.prices,
+            expected_updated_at,
+        ]);
+        let product_id = product_id.map(|p| p.0);
         let input = VariantInput {
-            sku: patch(input.sku),
+            id: None,
+            sku,
             options_text: input.options_text,
             position: input.position,
             is_master: input.is_master,
+            prices: variant_prices(input.prices),
         };
         let outcome = run(
             ctx,
             &VARIANT_UPDATE_ARGS,
             "variantUpdate",
-            None,
-            &(),
+            idempotency_key.as_deref(),
+            &hash,
             move |c| {
                 Box::pin(async move {
                     Ok(outcome(
-                        variants::update(c, m, &id, &input, expected_updated_at).await?,
+                        variants::update(
+                            c,
+                            m,
+                            &id,
+                            product_id.as_deref(),
+                            &input,
+                            expected_updated_at,
+                        )
+                        .await?,
                     ))
                 })
             },
@@ -451,12 +581,33 @@ impl CatalogMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The variant (`variant_…`).")] id: ID,
+        #[graphql(
+            desc = "The product (`prod_…`) the variant must belong to: another product's variant is NOT_FOUND."
+        )]
+        product_id: Option<ID>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
     ) -> GqlResult<VariantPayload> {
         let m = merchant_id(ctx)?;
-        let outcome = run(ctx, &DELETE_ARGS, "variantDelete", None, &(), move |c| {
-            Box::pin(async move { Ok(outcome(variants::delete(c, m, &id).await?)) })
-        })
+        let hash = json!([&id.0, product_id.as_ref().map(|p| &p.0)]);
+        let product_id = product_id.map(|p| p.0);
+        let outcome = run(
+            ctx,
+            &VARIANT_DELETE_ARGS,
+            "variantDelete",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    Ok(outcome(
+                        variants::delete(c, m, &id, product_id.as_deref()).await?,
+                    ))
+                })
+            },
+        )
         .await?;
-        variant_payload(ctx, &DELETE_ARGS, outcome, true).await
+        variant_payload(ctx, &VARIANT_DELETE_ARGS, outcome, true).await
     }
 }

@@ -13,7 +13,9 @@ pub mod fields;
 pub mod orders;
 pub mod price_lists;
 pub mod prices;
+pub mod products_bulk;
 pub mod promotions;
+pub mod shop;
 mod single;
 pub mod stores;
 

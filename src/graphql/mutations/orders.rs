@@ -24,8 +24,9 @@ use crate::ids::{self, Kind};
 /// A draft order to create.
 #[derive(InputObject)]
 pub struct OrderCreateInput {
-    /// ISO 4217 currency of every amount of the order, e.g. USD.
-    pub currency: String,
+    /// ISO 4217 currency of every amount of the order, e.g. USD; omitted, the shop's
+    /// `defaultCurrency`.
+    pub currency: Option<String>,
     /// The buyer (`cus_…`); the order's email defaults to the customer's.
     pub customer_id: Option<ID>,
     /// Contact email; required (directly or through the customer) to complete the order.

@@ -5,7 +5,7 @@ use crate::domain::catalog::queries::{ProductField as PF, ProductSortKey};
 use crate::domain::catalog::Product as ProductRow;
 use crate::domain::filter::{Filter, Sort};
 use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFilter};
+use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFilter, TagsFilter};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
@@ -23,6 +23,8 @@ pub struct ProductFilter {
     pub slug: Option<StringFilter>,
     /// draft, active or archived.
     pub status: Option<StringFilter>,
+    /// Tags the product carries.
+    pub tags: Option<TagsFilter>,
     /// Publication on sales channels (`ch_…`): `eq`/`in` select products published on that
     /// channel (on one of those), `isNull: true` products on no channel, `false` those on at
     /// least one. With `eq` this pages through all of a channel's products (`Channel.products`
@@ -43,6 +45,12 @@ pub enum ProductSortField {
     UpdatedAt,
     /// The product name, as text (the default, A to Z).
     Name,
+    /// The master variant's base price in the shop's default currency (`Product.price`);
+    /// products without one come first ascending.
+    Price,
+    /// Best sellers first when ascending: units sold on complete orders (`Product.unitsSold`),
+    /// most first; DESC puts the least sold first.
+    BestSelling,
 }
 
 /// Order of a product list.
@@ -71,6 +79,9 @@ impl FilterInput for ProductFilter {
                 x.apply(f, field, path)?;
             }
         }
+        if let Some(x) = &self.tags {
+            x.apply(f, PF::Tags, "filter.tags")?;
+        }
         if let Some(x) = &self.channel_id {
             x.apply_related(f, PF::PublicationChannel, Kind::Channel, "filter.channelId")?;
         }
@@ -94,6 +105,8 @@ impl SortInput for ProductSort {
             ProductSortField::CreatedAt => ProductSortKey::CreatedAt,
             ProductSortField::UpdatedAt => ProductSortKey::UpdatedAt,
             ProductSortField::Name => ProductSortKey::Name,
+            ProductSortField::Price => ProductSortKey::Price,
+            ProductSortField::BestSelling => ProductSortKey::BestSelling,
         };
         Sort::new(key, self.direction.is_descending())
     }

@@ -1,6 +1,7 @@
 use async_graphql::{Context, Object, ID};
 use chrono::{DateTime, Utc};
 
+use super::channels::Channel;
 use super::pricing::Price;
 use crate::domain::catalog as d;
 use crate::domain::pricing as dp;
@@ -50,6 +51,34 @@ impl Product {
             .into_iter()
             .map(Variant::from)
             .collect())
+    }
+    /// Tags, distinct and sorted A to Z.
+    async fn tags(&self) -> &[String] {
+        &self.0.tags
+    }
+    /// The sales channels the product is published on, by name (requires `stores:read`).
+    async fn channels(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Channel>>> {
+        Ok(Some(
+            loaders::via::<loaders::ChannelsOfProduct, _>(ctx, self.0.id)
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .map(Channel)
+                .collect(),
+        ))
+    }
+    /// The master variant's base price (no price list) in the shop's default currency; null
+    /// when it has none (requires `pricing:read`).
+    async fn price(&self, ctx: &Context<'_>) -> GqlResult<Option<Price>> {
+        Ok(
+            loaders::via::<loaders::DefaultPriceOfProduct, _>(ctx, self.0.id)
+                .await?
+                .map(Price),
+        )
+    }
+    /// Units of its variants on complete orders (the BEST_SELLING sort key).
+    async fn units_sold(&self) -> i64 {
+        self.0.units_sold
     }
 }
 
@@ -103,6 +132,15 @@ impl Variant {
             return Ok(Some(Product(p.clone())));
         }
         Ok(loaders::load(ctx, self.row.product_id).await?.map(Product))
+    }
+    /// The base price (no price list) in the shop's default currency; null when it has none
+    /// (requires `pricing:read`).
+    async fn price(&self, ctx: &Context<'_>) -> GqlResult<Option<Price>> {
+        Ok(
+            loaders::via::<loaders::DefaultPriceOfVariant, _>(ctx, self.row.id)
+                .await?
+                .map(Price),
+        )
     }
     /// Base prices and price-list prices of this variant (requires `pricing:read`).
     async fn prices(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Price>>> {

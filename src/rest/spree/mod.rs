@@ -19,6 +19,11 @@ pub mod promotion_actions;
 pub mod promotion_rules;
 pub mod promotion_types;
 pub mod promotions;
+pub mod products;
+pub mod products_bulk;
+pub mod store;
+pub mod tags;
+pub mod variants;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -52,6 +57,11 @@ pub const ROUTES: &[&[Route]] = &[
     promotion_actions::ROUTES,
     coupon_codes::ROUTES,
     promotion_types::ROUTES,
+    products::ROUTES,
+    products_bulk::ROUTES,
+    variants::ROUTES,
+    tags::ROUTES,
+    store::ROUTES,
 ];
 
 /// Spree's routes under `/api/v3/admin`.

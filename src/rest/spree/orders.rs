@@ -363,8 +363,9 @@ const INPUT: &[InputField] = &[
     },
 ];
 
-/// Body fields a create needs.
-const CREATE_REQUIRED: &[&str] = &["currency"];
+/// Body fields a create needs: none (without `currency` the order takes the shop's default
+/// currency, `GET /store`'s `default_currency`).
+const CREATE_REQUIRED: &[&str] = &[];
 
 /// Response fields a client may send back unchanged (ignored), and `locale`: an order's language
 /// is the merchant's, which the gateway does not vary per order.

@@ -189,6 +189,25 @@ impl Translator {
             None => Err(not_found(resource)),
         }
     }
+
+    /// The one object a root field without arguments reads (`shop`: the caller's merchant).
+    pub async fn singleton(
+        &self,
+        state: &AppState,
+        principal: Principal,
+        root_field: &'static str,
+        resource: &'static Resource,
+        params: &Params,
+    ) -> Result<Value, Refusal> {
+        let built = self.operation(root_field, resource, params, |selection| {
+            format!("query RestSingleton {{ one: {root_field} {{ {selection}}} }}")
+        })?;
+        let data = run(state, principal, &built.text, Map::new(), &[]).await?;
+        match data.get("one") {
+            Some(Value::Object(row)) => Ok(built.plan.reshape(row)),
+            _ => Err(not_found(resource)),
+        }
+    }
 }
 
 /// 404 naming the resource's type.

@@ -10,6 +10,7 @@ use commerce_gateway::ids::{self, Kind};
 use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use serde_json::{json, Value};
 
+mod bulk_and_prices;
 mod variants;
 
 const RW: &str = "catalog:write";

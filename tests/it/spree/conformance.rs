@@ -41,6 +41,16 @@ fn json_schema(v: &mut Value) {
     }
 }
 
+/// The document's component schema of a resource reading GraphQL type `graphql_type`: the
+/// same name, except Spree's `Store`, which reads the merchant's `Shop` (our `Store` is a
+/// Fire spark store).
+fn component(graphql_type: &str) -> &str {
+    match graphql_type {
+        "Shop" => "Store",
+        t => t,
+    }
+}
+
 /// Fresh records the operations act on, created through the routes themselves.
 struct Fixtures<'a> {
     s: Spree<'a>,
@@ -151,6 +161,27 @@ impl Fixtures<'_> {
         )
         .await
     }
+    /// A fresh product with a master and a second variant, both priced; (product, second).
+    async fn product(&self) -> (String, String) {
+        let n = self.unique();
+        let (st, p) = self
+            .s
+            .post(
+                "/products",
+                json!({"name": format!("Fixture product {n}"), "variants": [
+                    {"sku": format!("FIX-{n}-M"), "price": 10},
+                    {"sku": format!("FIX-{n}-S"), "prices": [{"currency": "USD", "amount": 12}]}]}),
+            )
+            .await;
+        assert_eq!(st, 201, "fixture product: {p}");
+        let id = p["id"].as_str().expect("id").to_owned();
+        let (_, variants) = self.s.get(&format!("/products/{id}/variants")).await;
+        let second = variants["data"][1]["id"]
+            .as_str()
+            .expect("variant")
+            .to_owned();
+        (id, second)
+    }
     async fn item(&self, order: &str) -> String {
         let (_, items) = self.s.get(&format!("/orders/{order}/items")).await;
         items["data"][0]["id"].as_str().expect("item").to_owned()
@@ -205,6 +236,24 @@ impl Fixtures<'_> {
                 out = out.replace("{id}", &li);
             }
             out = out.replace("{order_id}", &o);
+        } else if p.starts_with("/products/{product_id}") {
+            if p.ends_with("{id}") {
+                let (product, variant) = self.product().await;
+                out = out
+                    .replace("{product_id}", &product)
+                    .replace("{id}", &variant);
+            } else {
+                out = out.replace("{product_id}", &self.products[0]);
+            }
+        } else if p.starts_with("/products/{id}") {
+            let product = if *m == Method::GET {
+                self.products[0].clone()
+            } else {
+                self.product().await.0
+            };
+            out = out.replace("{id}", &product);
+        } else if p == "/tags" {
+            out.push_str("?taggable_type=Spree::Product");
         } else if p.starts_with("/orders/{id}") {
             let o = if p.ends_with("/cancel") || p.ends_with("/approve") {
                 self.placed().await
@@ -243,7 +292,7 @@ impl Fixtures<'_> {
     async fn body(&self, example: &Value) -> Value {
         let mut v = example.clone();
         if let Value::Object(m) = &mut v {
-            for key in ["name", "code"] {
+            for key in ["name", "code", "sku"] {
                 if let Some(Value::String(s)) = m.get_mut(key) {
                     *s = format!("{s} {}", self.unique())
                         .replace(' ', if key == "code" { "-" } else { " " });
@@ -265,6 +314,8 @@ impl Fixtures<'_> {
                 Some(self.group().await)
             } else if s.starts_with("variant_") || s == "variant_fixture" {
                 Some(self.variants[1].clone())
+            } else if s == "prod_fresh" {
+                Some(self.product().await.0)
             } else if s.starts_with("prod_") {
                 Some(self.products[0].clone())
             } else if s.starts_with("ch_") {
@@ -336,6 +387,9 @@ fn request_example(op: &Value) -> Option<Value> {
         ("variant_id", json!("variant_fixture")),
         ("quantity", json!(2)),
         ("product_ids", json!(["prod_fixture"])),
+        ("ids", json!(["prod_fresh"])),
+        ("channel_ids", json!(["ch_fixture"])),
+        ("tags", json!(["sale"])),
     ] {
         let documented = path_props.is_some_and(|p| p.contains_key(name));
         if documented
@@ -447,7 +501,7 @@ async fn every_served_operation_answers_as_the_reference_document_says() {
             continue;
         }
         // The body against the resource's component schema.
-        let item_schema = |resource: &commerce_gateway::rest::translate::resource::Resource| json!({"$ref": format!("#/components/schemas/{}", resource.graphql_type)});
+        let item_schema = |resource: &commerce_gateway::rest::translate::resource::Resource| json!({"$ref": format!("#/components/schemas/{}", component(resource.graphql_type))});
         let schema = match &route.answer {
             Answer::Page(r) => Some(
                 json!({"type": "object", "required": ["data", "meta"], "properties": {

@@ -14,6 +14,10 @@ mod price_lists;
 mod prices;
 mod promotions;
 mod promotions_refusals;
+mod products;
+mod store;
+mod tags;
+mod variants;
 
 use reqwest::Method;
 use serde_json::Value;

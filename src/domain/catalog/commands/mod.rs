@@ -1,4 +1,6 @@
-//! Catalog writes: products (create, update, delete, with nested variants) and variants.
+//! Catalog writes: products (create, update, delete, tags, with nested variants and their
+//! prices) and variants.
 
+pub mod prices;
 pub mod products;
 pub mod variants;

@@ -6,12 +6,14 @@
 //! first) nor when it is the last one (delete the product instead) — and is refused with
 //! MASTER_VARIANT. A variant that line items reference cannot be deleted (IN_USE). Every write
 //! locks the product row, so concurrent changes of one product's variants run one at a time.
+//! `prices` (base prices by currency, see [`super::prices`]) are written with the variant.
 
 use chrono::{DateTime, Utc};
 use diesel::sql_types;
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::prices::{self, Pending};
 use super::products::{self, VariantInput};
 use crate::db::savepoint::{self, Violation};
 use crate::db::sql::{Bind, Sql};
@@ -19,7 +21,7 @@ use crate::domain::catalog::Variant;
 use crate::domain::validate::{code, Errors, FieldError, Path};
 use crate::domain::write::{self, IdRow, Single};
 use crate::error::{Error, Result};
-use crate::ids::Kind;
+use crate::ids::{self, Kind};
 
 fn position(errors: &mut Errors, path: &Path, value: Option<i32>) {
     if let Some(p) = value {
@@ -55,6 +57,7 @@ pub async fn create(
         "",
     );
     position(&mut errors, &root.key("position"), input.position);
+    prices::check(&mut errors, &root.key("prices"), &input.prices);
     if input.is_master.is_some() {
         errors.add(
             &root.key("is_master"),
@@ -112,7 +115,10 @@ pub async fn create(
     })
     .await?;
     match written {
-        Ok(Some(id)) => Ok(Ok(id)),
+        Ok(Some(id)) => {
+            write_prices(conn, merchant_id, id, &root, input).await?;
+            Ok(Ok(id))
+        }
         Ok(None) => Err(Error::internal("inserted variant not returned")),
         Err(Violation::Unique(_)) => Ok(Err(sku_taken(&root))),
         Err(Violation::ForeignKey(_)) => Ok(Err(vec![write::not_found(
@@ -120,6 +126,49 @@ pub async fn create(
             Kind::Product,
         )])),
     }
+}
+
+/// Writes the variant's `prices` after it.
+async fn write_prices(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    variant_id: i64,
+    root: &Path,
+    input: &VariantInput,
+) -> Result<()> {
+    prices::write(
+        conn,
+        merchant_id,
+        &[Pending {
+            variant_id,
+            path: root.key("prices"),
+            prices: &input.prices,
+        }],
+    )
+    .await
+}
+
+/// [`lock`]s the variant `id`; with `product_id`, one of another product is NOT_FOUND (an
+/// unknown or malformed product too).
+async fn lock_of(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    id: &str,
+    product_id: Option<&str>,
+    for_delete: bool,
+) -> Result<std::result::Result<Variant, FieldError>> {
+    let path = Path::field("id");
+    let found = lock(conn, merchant_id, id, &path, for_delete).await?;
+    let Some(product) = product_id else {
+        return Ok(found);
+    };
+    Ok(found.and_then(|v| {
+        if ids::decode(Kind::Product, product).ok() == Some(v.product_id) {
+            Ok(v)
+        } else {
+            Err(write::not_found(&path, Kind::Variant))
+        }
+    }))
 }
 
 /// Finds a variant of the merchant by public ID, locking it and its product.
@@ -159,16 +208,18 @@ async fn lock(
 }
 
 /// Changes a variant; omitted fields keep their values, a null `sku` removes it. `is_master:
-/// true` makes it the product's master. Must run inside a transaction.
+/// true` makes it the product's master. With `product_id`, a variant of another product is
+/// NOT_FOUND. Must run inside a transaction.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     id: &str,
+    product_id: Option<&str>,
     input: &VariantInput,
     expected_updated_at: Option<DateTime<Utc>>,
 ) -> Result<Single> {
     let root = Path::input();
-    let current = match lock(conn, merchant_id, id, &Path::field("id"), false).await? {
+    let current = match lock_of(conn, merchant_id, id, product_id, false).await? {
         Ok(v) => v,
         Err(e) => return Ok(Err(vec![e])),
     };
@@ -193,6 +244,7 @@ pub async fn update(
         &current.options_text,
     );
     position(&mut errors, &root.key("position"), input.position);
+    prices::check(&mut errors, &root.key("prices"), &input.prices);
     let make_master = match input.is_master {
         Some(false) if current.is_master => {
             errors.add(
@@ -251,6 +303,9 @@ pub async fn update(
         Ok(())
     })
     .await?;
+    if written.is_ok() {
+        write_prices(conn, merchant_id, current.id, &root, input).await?;
+    }
     Ok(match written {
         Ok(()) => Ok(current.id),
         Err(Violation::Unique(c)) if c == "variants_one_master" => Err(vec![FieldError::new(
@@ -269,10 +324,16 @@ struct Siblings {
 }
 
 /// Deletes a variant with its prices. Refused for the master (MASTER_VARIANT) and for a variant
-/// line items reference (IN_USE). Must run inside a transaction.
-pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) -> Result<Single> {
+/// line items reference (IN_USE); with `product_id`, a variant of another product is NOT_FOUND.
+/// Must run inside a transaction.
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    id: &str,
+    product_id: Option<&str>,
+) -> Result<Single> {
     let path = Path::field("id");
-    let variant = match lock(conn, merchant_id, id, &path, true).await? {
+    let variant = match lock_of(conn, merchant_id, id, product_id, true).await? {
         Ok(v) => v,
         Err(e) => return Ok(Err(vec![e])),
     };

@@ -6,8 +6,6 @@ use serde::Serialize;
 use crate::domain::validate::{code, Errors, Patch, Path};
 use crate::ids::{self, Kind};
 
-pub(super) const MAX_TAGS: usize = 250;
-
 /// One customer to create or change. For an update, `id` names it and `Keep` leaves a field.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct CustomerInput {
@@ -82,23 +80,7 @@ pub(super) fn check_optional_text(
 }
 
 /// Normalises and validates tags: trimmed, 1–64 characters, deduplicated, at most 250.
-pub fn normalize_tags(errors: &mut Errors, path: &Path, tags: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for (i, t) in tags.iter().enumerate() {
-        let t = t.trim();
-        if errors.length(&path.index(i), t, 1, 64) && !out.iter().any(|x| x == t) {
-            out.push(t.to_owned());
-        }
-    }
-    if out.len() > MAX_TAGS {
-        errors.add(
-            path,
-            code::LIMIT_EXCEEDED,
-            format!("at most {MAX_TAGS} tags"),
-        );
-    }
-    out
-}
+pub use crate::domain::tags::normalize as normalize_tags;
 
 pub(super) fn validate_fields(
     errors: &mut Errors,

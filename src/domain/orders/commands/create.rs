@@ -11,6 +11,7 @@ use super::draft::{self, Buyer, Locked};
 use super::line_items::{decode_lines, merge_wanted, no_price, LineInput};
 use super::Outcome;
 use crate::db::sql::{Bind, Sql};
+use crate::domain::merchants::settings;
 use crate::domain::pricing::iso;
 use crate::domain::validate::{code, Errors, Path};
 use crate::error::{Error, Result};
@@ -19,8 +20,8 @@ use crate::ids::Kind;
 /// A draft order to create.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct OrderCreate {
-    /// ISO 4217 code, e.g. USD (upper-cased).
-    pub currency: String,
+    /// ISO 4217 code, e.g. USD (upper-cased); `None` takes the merchant's default currency.
+    pub currency: Option<String>,
     /// `cus_…`; the order's email defaults to the customer's.
     pub customer_id: Option<String>,
     pub email: Option<String>,
@@ -46,7 +47,10 @@ pub async fn create(
 ) -> Result<Outcome> {
     let root = Path::input();
     let mut errors = Errors::default();
-    let currency = input.currency.trim().to_ascii_uppercase();
+    let currency = match &input.currency {
+        Some(c) => c.trim().to_ascii_uppercase(),
+        None => settings::default_currency(conn, merchant_id).await?,
+    };
     if !iso::is_currency(&currency) {
         errors.add(
             &root.key("currency"),

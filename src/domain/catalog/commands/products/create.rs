@@ -8,7 +8,9 @@ use super::checks::{existing_slugs, explicit_slug, options_text, sku, status, ta
 use super::{ProductInput, MAX_VARIANTS};
 use crate::db::savepoint::{self};
 use crate::db::sql::{Bind, Sql};
+use crate::domain::catalog::commands::prices::{self, Pending, VariantPrice};
 use crate::domain::catalog::slug;
+use crate::domain::tags;
 use crate::domain::validate::{
     check_batch_size, code, ErrorPolicy, Errors, ItemResult, Patch, Path, MAX_BULK,
 };
@@ -21,6 +23,8 @@ struct NewVariant {
     sku: Option<String>,
     sku_path: Path,
     options_text: String,
+    prices: Vec<VariantPrice>,
+    prices_path: Path,
 }
 
 /// A validated new product.
@@ -34,6 +38,7 @@ struct NewProduct {
     base: String,
     description: Option<String>,
     status: String,
+    tags: Vec<String>,
     variants: Vec<NewVariant>,
 }
 
@@ -76,13 +81,14 @@ fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductIn
                 .enumerate()
                 .map(|(j, v)| {
                     let vp = path.key("variants").index(j);
-                    if v.position.is_some() || v.is_master.is_some() {
+                    if v.position.is_some() || v.is_master.is_some() || v.id.is_some() {
                         errors.add(
                             &vp,
                             code::INVALID,
                             "nested variants take their list position; the first is the master",
                         );
                     }
+                    prices::check(errors, &vp.key("prices"), &v.prices);
                     NewVariant {
                         sku: sku(errors, &vp.key("sku"), &v.sku, None),
                         sku_path: vp.key("sku"),
@@ -92,6 +98,8 @@ fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductIn
                             v.options_text.as_deref(),
                             "",
                         ),
+                        prices: v.prices.clone(),
+                        prices_path: vp.key("prices"),
                     }
                 })
                 .collect()
@@ -103,11 +111,19 @@ fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductIn
                 sku: sku(errors, &sku_path, &patch, None),
                 sku_path,
                 options_text: String::new(),
+                prices: Vec::new(),
+                prices_path: path.key("prices"),
             }]
         }
     };
+    let tags = tags::normalize(
+        errors,
+        &path.key("tags"),
+        input.tags.as_deref().unwrap_or(&[]),
+    );
     NewProduct {
         index,
+        tags,
         base: slug::from_name(&name),
         path,
         name,
@@ -193,13 +209,25 @@ async fn check_taken(
     Ok(used)
 }
 
+#[derive(diesel::QueryableByName)]
+struct NewVariantRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    product_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    position: i32,
+}
+
+/// New product ids in the order of the rows, and each new variant's id by (product, position).
+type Inserted = (Vec<i64>, HashMap<(i64, i32), i64>);
+
 /// Inserts the products and all their variants: two statements whatever the number of rows.
-/// Returns the new product ids in the order of `rows`.
 async fn insert(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     rows: &[(&NewProduct, String)],
-) -> std::result::Result<Vec<i64>, savepoint::Failure> {
+) -> std::result::Result<Inserted, savepoint::Failure> {
     let returned: Vec<IdText> = Sql::with_binds(
         include_str!("insert_products.sql"),
         vec![
@@ -208,6 +236,11 @@ async fn insert(
             Bind::Texts(rows.iter().map(|(_, s)| s.clone()).collect()),
             Bind::OptTexts(rows.iter().map(|(r, _)| r.description.clone()).collect()),
             Bind::Texts(rows.iter().map(|(r, _)| r.status.clone()).collect()),
+            Bind::Texts(
+                rows.iter()
+                    .map(|(r, _)| serde_json::Value::from(r.tags.clone()).to_string())
+                    .collect(),
+            ),
         ],
     )
     .into_query()
@@ -234,7 +267,7 @@ async fn insert(
             master.push(j == 0);
         }
     }
-    Sql::with_binds(
+    let variants: Vec<NewVariantRow> = Sql::with_binds(
         include_str!("insert_variants.sql"),
         vec![
             Bind::I64(merchant_id),
@@ -246,9 +279,15 @@ async fn insert(
         ],
     )
     .into_query()
-    .execute(conn)
+    .load(conn)
     .await?;
-    Ok(ids)
+    Ok((
+        ids,
+        variants
+            .into_iter()
+            .map(|v| ((v.product_id, v.position), v.id))
+            .collect(),
+    ))
 }
 
 /// Creates products with their variants. `single` names fields `["name"]` (the input is one
@@ -274,6 +313,7 @@ pub async fn create_many(
         .collect();
     check_duplicates(&rows, &mut errors);
     let mut written: HashMap<usize, i64> = HashMap::new();
+    let mut variant_ids: HashMap<(i64, i32), i64> = HashMap::new();
     // A concurrent writer may take a slug or SKU between our check and our insert; the check
     // then runs again and names it. Three rounds settle any realistic race.
     for round in 0..3 {
@@ -297,8 +337,9 @@ pub async fn create_many(
             break;
         }
         match savepoint::attempt(conn, async |c| insert(c, merchant_id, &ok).await).await? {
-            Ok(ids) => {
+            Ok((ids, variants)) => {
                 written.extend(ok.iter().map(|(r, _)| r.index).zip(ids));
+                variant_ids = variants;
                 break;
             }
             Err(v) if round == 2 => {
@@ -313,6 +354,28 @@ pub async fn create_many(
             Err(_) => {}
         }
     }
+    let pending: Vec<Pending> = rows
+        .iter()
+        .filter_map(|r| written.get(&r.index).map(|id| (r, *id)))
+        .flat_map(|(r, product)| {
+            r.variants.iter().enumerate().filter_map(move |(j, v)| {
+                let position = i32::try_from(j).ok()?;
+                Some((product, position, v))
+            })
+        })
+        .filter(|(_, _, v)| !v.prices.is_empty())
+        .map(|(product, position, v)| {
+            variant_ids
+                .get(&(product, position))
+                .map(|id| Pending {
+                    variant_id: *id,
+                    path: v.prices_path.clone(),
+                    prices: &v.prices,
+                })
+                .ok_or_else(|| Error::internal("inserted variant not returned"))
+        })
+        .collect::<Result<_>>()?;
+    prices::write(conn, merchant_id, &pending).await?;
     Ok(errors
         .into_iter()
         .enumerate()

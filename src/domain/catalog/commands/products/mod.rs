@@ -8,18 +8,27 @@
 //! (TAKEN), also within one request (DUPLICATE_IN_REQUEST). A product whose variants line items
 //! reference cannot be deleted (IN_USE). Unique and foreign-key violations that concurrent
 //! writers still cause are reported on the field, never as INTERNAL.
+//!
+//! Variants may carry base prices ([`super::prices`]), written in the same transaction; an
+//! update may list variants too: one with an `id` (of this product) is changed, one without is
+//! added. Tags replace the product's tags; [`tags`] adds and removes them on many products.
 
+mod bulk;
 mod checks;
 mod create;
 mod delete;
+mod tags;
 mod update;
 
+pub use bulk::{delete_many, set_status};
 pub(in crate::domain::catalog) use checks::{in_use, lock, referenced};
 pub use checks::{options_text, sku, taken_skus};
 pub use create::create_many;
 pub use delete::delete;
+pub use tags::change_tags;
 pub use update::update;
 
+use super::prices::VariantPrice;
 use crate::domain::validate::Patch;
 
 /// Most variants one product can be created with.
@@ -30,6 +39,8 @@ pub const STATUSES: [&str; 3] = ["draft", "active", "archived"];
 /// A variant given with a new product, or created / changed on its own.
 #[derive(Debug, Clone, Default)]
 pub struct VariantInput {
+    /// Only for variants nested in a product update: the variant (`variant_…`) to change.
+    pub id: Option<String>,
     /// Unique per merchant; `Clear` removes it.
     pub sku: Patch<String>,
     pub options_text: Option<String>,
@@ -37,6 +48,8 @@ pub struct VariantInput {
     pub position: Option<i32>,
     /// Only for `variantUpdate`: `true` makes the variant its product's master.
     pub is_master: Option<bool>,
+    /// Base prices, upserted by currency.
+    pub prices: Vec<VariantPrice>,
 }
 
 /// A product to create, or changes to one (`variants` and `sku` only on create).
@@ -49,4 +62,6 @@ pub struct ProductInput {
     /// SKU of the master variant when no variants are listed.
     pub sku: Option<String>,
     pub variants: Option<Vec<VariantInput>>,
+    /// Replaces the product's tags when given.
+    pub tags: Option<Vec<String>>,
 }

@@ -4,12 +4,96 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::checks::{existing_slugs, explicit_slug, lock, status};
-use super::ProductInput;
+use super::{ProductInput, VariantInput, MAX_VARIANTS};
 use crate::db::savepoint::{self};
 use crate::db::sql::{Bind, Sql};
-use crate::domain::validate::{code, Errors, FieldError, Path};
-use crate::domain::write::{self, Single};
-use crate::error::Result;
+use crate::domain::catalog::commands::{prices, variants};
+use crate::domain::tags;
+use crate::domain::validate::{code, Errors, FieldError, Path, Segment};
+use crate::domain::write::{self, IdRow, Single};
+use crate::error::{Error, Result};
+use crate::ids::{self, Kind};
+
+/// `path` of a nested command's error below `at`.
+fn below(at: &Path, path: &Path) -> Path {
+    path.segments().iter().fold(at.clone(), |p, s| match s {
+        Segment::Key(k) => p.key(k.clone()),
+        Segment::Index(i) => p.index(*i),
+    })
+}
+
+/// Checks the nested variants of an update: prices, and that a given `id` is a variant of
+/// this product.
+async fn check_variants(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    product_id: i64,
+    errors: &mut Errors,
+    path: &Path,
+    list: &[VariantInput],
+) -> Result<()> {
+    if list.len() > MAX_VARIANTS {
+        errors.add(
+            path,
+            code::LIMIT_EXCEEDED,
+            format!("at most {MAX_VARIANTS} variants per request"),
+        );
+    }
+    let own: Vec<IdRow> = if list.iter().any(|v| v.id.is_some()) {
+        Sql::with_binds(
+            "SELECT id FROM variants WHERE merchant_id = $1 AND product_id = $2",
+            vec![Bind::I64(merchant_id), Bind::I64(product_id)],
+        )
+        .into_query()
+        .load(conn)
+        .await?
+    } else {
+        Vec::new()
+    };
+    for (j, v) in list.iter().enumerate() {
+        let vp = path.index(j);
+        prices::check(errors, &vp.key("prices"), &v.prices);
+        if let Some(id) = &v.id {
+            let Some(key) = write::decode(errors, &vp.key("id"), Kind::Variant, id) else {
+                continue;
+            };
+            if !own.iter().any(|r| r.id == key) {
+                errors
+                    .0
+                    .push(write::not_found(&vp.key("id"), Kind::Variant));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes the nested variants (changed when they have an `id`, added otherwise); the first
+/// refusal fails the whole update, so the transaction rolls back.
+async fn write_variants(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    product_id: i64,
+    path: &Path,
+    list: &[VariantInput],
+) -> Result<()> {
+    let product = ids::encode(Kind::Product, product_id);
+    for (j, v) in list.iter().enumerate() {
+        let written = match &v.id {
+            Some(id) => variants::update(conn, merchant_id, id, None, v, None).await?,
+            None => variants::create(conn, merchant_id, &product, v).await?,
+        };
+        if let Err(errors) = written {
+            if let Some(e) = errors.into_iter().next() {
+                return Err(Error::BadInput {
+                    path: below(&path.index(j), &e.path),
+                    message: e.message,
+                    code: e.code,
+                });
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Changes a product; omitted fields keep their values (the slug stays when the name changes,
 /// so links keep working). Must run inside a transaction.
@@ -57,13 +141,27 @@ pub async fn update(
         input.status.as_deref(),
         &current.status,
     );
-    if input.sku.is_some() || input.variants.is_some() {
+    if input.sku.is_some() {
         errors.add(
-            &root,
+            &root.key("sku"),
             code::INVALID,
-            "change variants with variantCreate, variantUpdate and variantDelete",
+            "give the master's SKU in `variants` (with its id)",
         );
     }
+    let new_tags = input
+        .tags
+        .as_ref()
+        .map(|t| tags::normalize(&mut errors, &root.key("tags"), t));
+    let nested = input.variants.as_deref().unwrap_or(&[]);
+    check_variants(
+        conn,
+        merchant_id,
+        current.id,
+        &mut errors,
+        &root.key("variants"),
+        nested,
+    )
+    .await?;
     if errors.is_empty()
         && new_slug != current.slug
         && !existing_slugs(conn, merchant_id, vec![new_slug.clone()], Vec::new())
@@ -81,7 +179,10 @@ pub async fn update(
     }
     let written = savepoint::attempt(conn, async |c| {
         Sql::with_binds(
-            "UPDATE products SET name = $3, slug = $4, description = $5, status = $6, updated_at = now() \
+            "UPDATE products SET name = $3, slug = $4, description = $5, status = $6, \
+                 tags = CASE WHEN $8 THEN ARRAY(SELECT DISTINCT unnest($7::text[]) ORDER BY 1) \
+                             ELSE tags END, \
+                 updated_at = now() \
              WHERE merchant_id = $1 AND id = $2",
             vec![
                 Bind::I64(merchant_id),
@@ -90,6 +191,8 @@ pub async fn update(
                 Bind::Text(new_slug),
                 Bind::OptText(description),
                 Bind::Text(status),
+                Bind::Texts(new_tags.clone().unwrap_or_default()),
+                Bind::Bool(new_tags.is_some()),
             ],
         )
         .into_query()
@@ -98,6 +201,9 @@ pub async fn update(
         Ok(())
     })
     .await?;
+    if written.is_ok() {
+        write_variants(conn, merchant_id, current.id, &root.key("variants"), nested).await?;
+    }
     Ok(match written {
         Ok(()) => Ok(current.id),
         Err(_) => Err(vec![FieldError::new(

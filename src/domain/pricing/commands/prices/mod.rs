@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::validate::{FieldError, ItemResult, Patch};
 
 pub use delete::delete_many;
+pub(crate) use upsert::check_money;
 pub use upsert::upsert_many;
 
 /// Most items `upsert_many` and `delete_many` take in one call.

@@ -35,7 +35,8 @@ struct Item {
     amount: Option<Decimal>,
 }
 
-fn check_money(errors: &mut Errors, path: &Path, d: Decimal) {
+/// Refuses an amount below 0, at or over 10^15, or with more than 4 decimal places.
+pub(crate) fn check_money(errors: &mut Errors, path: &Path, d: Decimal) {
     if d.is_sign_negative() && !d.is_zero() {
         errors.add(path, code::OUT_OF_RANGE, "must be at least 0");
     } else if d >= max_amount() {

@@ -1,4 +1,8 @@
-//! Merchants: the tenants. Created on first mention by slug (CLI), never through the API.
+//! Merchants: the tenants. Created on first mention by slug (CLI), never through the API; their
+//! settings (default currency, supported currencies, locale, timezone, URL) are read and changed
+//! in [`settings`].
+
+pub mod settings;
 
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};

@@ -1,0 +1,10 @@
+ALTER TABLE merchants
+    DROP CONSTRAINT merchants_default_currency_supported,
+    DROP COLUMN unit_system,
+    DROP COLUMN weight_unit,
+    DROP COLUMN admin_locale,
+    DROP COLUMN timezone,
+    DROP COLUMN default_locale,
+    DROP COLUMN supported_currencies,
+    DROP COLUMN default_currency,
+    DROP COLUMN url;

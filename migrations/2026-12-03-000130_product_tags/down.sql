@@ -1,0 +1,2 @@
+DROP INDEX products_tags;
+ALTER TABLE products DROP COLUMN tags;

@@ -1,0 +1,513 @@
+//! `/api/v3/admin/products`: Spree's `Product` over GraphQL's `Product`.
+//!
+//! A product's `price` is its master variant's base price in the shop's default currency
+//! (`Product.price`); `variants` (with their `prices`) and `channels` expand. A create or
+//! update may carry variants with their prices, written in one transaction; an update's
+//! variants with an `id` are changed, the others added. Media, option types, categories, SEO
+//! fields and inventory are outside our domain: answered as Spree's empty values and ignored
+//! in bodies.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+use super::channels::CHANNEL;
+use super::variants::{nested_user_errors, price_json, variant_input, PRICE_FIELD, VARIANT};
+use super::{Caller, SpreeError};
+use crate::auth::Principal;
+use crate::rest::routes::{Answer, Body, Query, Route};
+use crate::rest::translate::body::{self, json_type, InputField};
+use crate::rest::translate::filter::{FilterAttr, FilterKind};
+use crate::rest::translate::operation::{run, ListRoot, Mutation};
+use crate::rest::translate::params::Params;
+use crate::rest::translate::resource::*;
+use crate::rest::translate::sort::SortAttr;
+use crate::rest::{Refusal, RestState};
+use axum::http::Method;
+use axum::routing::{delete, get, patch, post};
+
+fn yes() -> Value {
+    Value::Bool(true)
+}
+
+fn variants_of(row: &Map<String, Value>) -> &[Value] {
+    row.get("_variants")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+fn is_active(row: &Map<String, Value>) -> bool {
+    row.get("status").and_then(Value::as_str) == Some("active")
+}
+
+/// Spree's `Product`.
+pub static PRODUCT: Resource = Resource {
+    graphql_type: "Product",
+    fields: &[
+        value("id", "id"),
+        value("name", "name"),
+        value("slug", "slug"),
+        fixed("meta_title", null),
+        fixed("meta_description", null),
+        fixed("meta_keywords", null),
+        // Spree counts the variants besides the master.
+        computed("variant_count", &["_variants"], |r| {
+            let n = variants_of(r)
+                .iter()
+                .filter(|v| v.get("isMaster") != Some(&Value::Bool(true)))
+                .count();
+            Value::from(n)
+        }),
+        fixed("available_on", null),
+        computed("purchasable", &["status", "_price"], |r| {
+            Value::Bool(is_active(r) && r.get("_price").is_some_and(Value::is_object))
+        }),
+        fixed("in_stock", no),
+        fixed("backorderable", yes),
+        computed("available", &["status"], |r| Value::Bool(is_active(r))),
+        value("description", "description"),
+        computed("description_html", &["description"], |r| {
+            r.get("description").cloned().unwrap_or(Value::Null)
+        }),
+        computed("default_variant_id", &["_variants"], |r| {
+            variants_of(r)
+                .iter()
+                .find(|v| v.get("isMaster") == Some(&Value::Bool(true)))
+                .and_then(|v| v.get("id"))
+                .cloned()
+                .unwrap_or(Value::Null)
+        }),
+        fixed("thumbnail_url", null),
+        value("tags", "tags"),
+        computed("price", &["_price"], |r| match r.get("_price") {
+            Some(p) if p.is_object() => price_json(Some(p)),
+            _ => Value::Null,
+        }),
+        fixed("original_price", null),
+        value("status", "status"),
+        fixed("metadata", empty_object),
+        fixed("deleted_at", null),
+        value("created_at", "createdAt"),
+        value("updated_at", "updatedAt"),
+        fixed("tax_category_id", null),
+        value("_variants", "variants { id isMaster }"),
+        value("_price", PRICE_FIELD),
+    ],
+    expands: &[
+        Expand {
+            name: "variants",
+            field: "variants",
+            shape: Shape::Many,
+            resource: &VARIANT,
+        },
+        Expand {
+            name: "channels",
+            field: "channels",
+            shape: Shape::Many,
+            resource: &CHANNEL,
+        },
+    ],
+};
+
+static ROOT: ListRoot = ListRoot {
+    field: "products",
+    filter_type: "ProductFilter",
+    sort_type: "ProductSort",
+    search: true,
+    filters: &[
+        FilterAttr {
+            attr: "id",
+            field: "id",
+            kind: FilterKind::Id,
+        },
+        FilterAttr {
+            attr: "name",
+            field: "name",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "slug",
+            field: "slug",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "status",
+            field: "status",
+            kind: FilterKind::Text,
+        },
+        FilterAttr {
+            attr: "created_at",
+            field: "createdAt",
+            kind: FilterKind::Time,
+        },
+        FilterAttr {
+            attr: "updated_at",
+            field: "updatedAt",
+            kind: FilterKind::Time,
+        },
+    ],
+    sorts: &[
+        SortAttr {
+            key: "name",
+            field: "NAME",
+        },
+        SortAttr {
+            key: "price",
+            field: "PRICE",
+        },
+        // Ascending is best sellers first, as Spree's `best_selling`.
+        SortAttr {
+            key: "best_selling",
+            field: "BEST_SELLING",
+        },
+        SortAttr {
+            key: "created_at",
+            field: "CREATED_AT",
+        },
+        SortAttr {
+            key: "updated_at",
+            field: "UPDATED_AT",
+        },
+    ],
+    resource: &PRODUCT,
+};
+
+/// Body fields of a product write; `variants` is translated by [`product_input`].
+const INPUT: &[InputField] = &[
+    InputField {
+        rest: "name",
+        gql: "name",
+    },
+    InputField {
+        rest: "slug",
+        gql: "slug",
+    },
+    InputField {
+        rest: "description",
+        gql: "description",
+    },
+    InputField {
+        rest: "status",
+        gql: "status",
+    },
+    InputField {
+        rest: "tags",
+        gql: "tags",
+    },
+    InputField {
+        rest: "variants",
+        gql: "variants",
+    },
+];
+
+/// Body fields outside our domain (accepted and ignored) and those a product only reads.
+const IGNORED: &[&str] = &[
+    "tax_category_id",
+    "category_ids",
+    "meta_title",
+    "meta_description",
+    "meta_keywords",
+    "available_on",
+    "id",
+    "variant_count",
+    "purchasable",
+    "in_stock",
+    "backorderable",
+    "available",
+    "description_html",
+    "default_variant_id",
+    "thumbnail_url",
+    "price",
+    "original_price",
+    "metadata",
+    "deleted_at",
+    "created_at",
+    "updated_at",
+];
+
+/// The body as the GraphQL product input; an update's variants may carry their `id`.
+fn product_input(
+    object: Map<String, Value>,
+    updating: bool,
+) -> Result<Map<String, Value>, Refusal> {
+    let mut input = Map::new();
+    for (k, v) in object {
+        match k.as_str() {
+            "variants" if v.is_null() => {}
+            "variants" => {
+                let Value::Array(list) = &v else {
+                    return Err(Refusal::param(
+                        "variants",
+                        format!("must be a list of variants, not {}", json_type(&v)),
+                    ));
+                };
+                let mut out = Vec::with_capacity(list.len());
+                for (j, item) in list.iter().enumerate() {
+                    let at = format!("variants[{j}]");
+                    let obj = item
+                        .as_object()
+                        .ok_or_else(|| Refusal::param(&at, "must be an object"))?;
+                    let mut one = variant_input(obj, &at, updating)?;
+                    if !updating {
+                        if let Some(p) = one.remove("position") {
+                            if !p.is_null() {
+                                return Err(Refusal::param(
+                                    &format!("{at}.position"),
+                                    "is the variant's place in the list on create",
+                                ));
+                            }
+                        }
+                    }
+                    out.push(Value::Object(one));
+                }
+                input.insert("variants".into(), Value::Array(out));
+            }
+            k if IGNORED.contains(&k) => {}
+            k => match INPUT.iter().find(|f| f.rest == k) {
+                Some(f) => {
+                    input.insert(f.gql.to_owned(), v);
+                }
+                None => {
+                    return Err(Refusal::param(
+                        k,
+                        format!(
+                            "is not a field this route writes (fields: {})",
+                            INPUT.iter().map(|f| f.rest).collect::<Vec<_>>().join(", ")
+                        ),
+                    ))
+                }
+            },
+        }
+    }
+    Ok(input)
+}
+
+/// `GET /products` (`q[name_cont]`, `q[status_eq]`, `sort=price`, `-best_selling`…).
+pub async fn list_products(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    super::page(&state, principal, query.as_deref(), &ROOT).await
+}
+
+/// `GET /products/{id}` (`expand=variants,variants.prices,channels`).
+pub async fn show_product(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    super::one(
+        &state,
+        principal,
+        query.as_deref(),
+        "product",
+        &PRODUCT,
+        &id,
+    )
+    .await
+}
+
+const CREATE: Mutation = Mutation {
+    route: "productCreate",
+    resource: &PRODUCT,
+    text: |sel| {
+        format!(
+            "mutation RestProductCreate($input: ProductCreateInput!, $key: String) {{ w: \
+             productCreate(input: $input, idempotencyKey: $key) {{ product {{ {sel}}} \
+             userErrors {{ field code message }} }} }}"
+        )
+    },
+    fields: INPUT,
+};
+
+const UPDATE: Mutation = Mutation {
+    route: "productUpdate",
+    resource: &PRODUCT,
+    text: |sel| {
+        format!(
+            "mutation RestProductUpdate($id: ID!, $input: ProductUpdateInput!, $key: String) \
+             {{ w: productUpdate(id: $id, input: $input, idempotencyKey: $key) {{ product \
+             {{ {sel}}} userErrors {{ field code message }} }} }}"
+        )
+    },
+    fields: INPUT,
+};
+
+fn product_not_found() -> Refusal {
+    Refusal::not_found("Product not found").with_code("NOT_FOUND")
+}
+
+/// Runs a product write and answers its product; NOT_FOUND on the product itself is 404.
+async fn write(
+    state: &RestState,
+    principal: Principal,
+    m: &Mutation,
+    vars: Map<String, Value>,
+) -> Result<Value, SpreeError> {
+    let names = [
+        ("id".into(), "id".into()),
+        ("idempotencyKey".into(), "Idempotency-Key".into()),
+    ];
+    let built = state
+        .translator
+        .operation(m.route, m.resource, &Params::default(), m.text)?;
+    let data = run(&state.app, principal, &built.text, vars, &names).await?;
+    let payload = data.get("w").cloned().unwrap_or(Value::Null);
+    let errors = payload.get("userErrors").cloned().unwrap_or(Value::Null);
+    if let Some(first) = errors.as_array().and_then(|l| l.first()) {
+        if first.get("code") == Some(&json!("NOT_FOUND"))
+            && first.get("field") == Some(&json!(["id"]))
+        {
+            return Err(product_not_found().into());
+        }
+    }
+    if let Some(r) = nested_user_errors(&errors) {
+        return Err(r.into());
+    }
+    match payload.get("product") {
+        Some(Value::Object(row)) => Ok(built.plan.reshape(row)),
+        _ => Err(product_not_found().into()),
+    }
+}
+
+/// `POST /products`: 201 with the product, its variants and their prices written together.
+pub async fn create_product(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    body::required(&object, &["name"])?;
+    let input = product_input(object, false)?;
+    let mut vars = Map::new();
+    vars.insert("input".into(), Value::Object(input));
+    vars.insert("key".into(), body::idempotency_key(&headers));
+    let row = write(&state, principal, &CREATE, vars).await?;
+    Ok((StatusCode::CREATED, Json(row)).into_response())
+}
+
+/// `PATCH /products/{id}`: given fields change (`tags` replace the product's tags); listed
+/// variants are changed (with `id`) or added, with their prices.
+pub async fn update_product(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, SpreeError> {
+    let object = body::object(&headers, &body)?;
+    let input = product_input(object, true)?;
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    vars.insert("input".into(), Value::Object(input));
+    vars.insert("key".into(), body::idempotency_key(&headers));
+    Ok(Json(write(&state, principal, &UPDATE, vars).await?))
+}
+
+/// `DELETE /products/{id}`: 204; a product orders use is 422 (archive it instead).
+pub async fn delete_product(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, SpreeError> {
+    let text = "mutation RestProductDelete($id: ID!, $key: String) { d: productDelete(id: $id, \
+                idempotencyKey: $key) { deletedId userErrors { field code message } } }";
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    vars.insert("key".into(), body::idempotency_key(&headers));
+    let data = run(
+        &state.app,
+        principal,
+        text,
+        vars,
+        &[("id".into(), "id".into())],
+    )
+    .await?;
+    super::deleted(&data, "/d/deletedId", "/d/userErrors", &PRODUCT)
+}
+
+fn product_body() -> Value {
+    let price = json!({"type": "object", "required": ["currency", "amount"], "properties": {
+        "currency": {"type": "string"}, "amount": {"type": "number"},
+        "compare_at_amount": {"type": "number"}}});
+    let variant = json!({"type": "object", "properties": {
+        "id": {"type": "string", "description": "On update: the variant to change"},
+        "sku": {"type": "string"},
+        "options": {"type": "array", "items": {"type": "object", "required": ["name", "value"],
+            "properties": {"name": {"type": "string"}, "value": {"type": "string"}}}},
+        "price": {"type": "number", "description": "Base price in the store's default currency"},
+        "prices": {"type": "array", "items": price}}});
+    json!({"type": "object", "properties": {
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "slug": {"type": "string"},
+        "status": {"type": "string", "enum": ["draft", "active", "archived"]},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "variants": {"type": "array", "items": variant}}})
+}
+
+/// The product routes (the bulk ones are in [`super::products_bulk`]).
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/products",
+        operation_id: "listProducts",
+        summary: "List products (sort by name, price, best_selling…)",
+        scope: "read_products",
+        query: Query::List(&ROOT),
+        body: Body::None,
+        answer: Answer::Page(&PRODUCT),
+        handler: || get(list_products),
+    },
+    Route {
+        method: Method::POST,
+        path: "/api/v3/admin/products",
+        operation_id: "createProduct",
+        summary: "Create a product with its variants and their prices, in one transaction",
+        scope: "write_products",
+        query: Query::None,
+        body: Body::Schema(product_body),
+        answer: Answer::Created(&PRODUCT),
+        handler: || post(create_product),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/products/{id}",
+        operation_id: "showProduct",
+        summary: "Show a product (expand: variants, variants.prices, channels)",
+        scope: "read_products",
+        query: Query::One(&PRODUCT),
+        body: Body::None,
+        answer: Answer::One(&PRODUCT),
+        handler: || get(show_product),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/products/{id}",
+        operation_id: "updateProduct",
+        summary: "Update a product, its variants (by id; new ones added) and their prices",
+        scope: "write_products",
+        query: Query::None,
+        body: Body::Schema(product_body),
+        answer: Answer::One(&PRODUCT),
+        handler: || patch(update_product),
+    },
+    Route {
+        method: Method::DELETE,
+        path: "/api/v3/admin/products/{id}",
+        operation_id: "deleteProduct",
+        summary: "Delete a product (refused while orders use it)",
+        scope: "write_products",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::NoContent,
+        handler: || delete(delete_product),
+    },
+];
