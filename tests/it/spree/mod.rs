@@ -10,6 +10,7 @@ mod idempotency;
 mod openapi;
 mod orders;
 mod predicates;
+mod sdk;
 mod store;
 
 use reqwest::Method;
