@@ -219,6 +219,24 @@ pub async fn list_addresses(
     Ok(Json(json!({"data": rows, "meta": meta})))
 }
 
+/// `GET /customers/{customer_id}/addresses/{id}`: one address of the customer's book (404 when
+/// the customer is not the caller's or the address not theirs). The reference document lists
+/// no such route, but Spree's admin SDK (`customers.addresses.get`) calls it.
+pub async fn show_address(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path((customer_id, id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::One)?;
+    let (rows, built) = addresses_of(&state, principal, &customer_id, &params).await?;
+    let row = rows
+        .iter()
+        .find(|r| r.get("id").and_then(Value::as_str) == Some(id.as_str()))
+        .ok_or_else(|| Refusal::not_found("Address not found").with_code("NOT_FOUND"))?;
+    Ok(Json(built.plan.reshape_value(row)))
+}
+
 /// `POST /customers/{customer_id}/addresses`: 201.
 pub async fn create_address(
     State(state): State<RestState>,
@@ -321,6 +339,17 @@ pub static ROUTES: &[Route] = &[
         },
         answer: Answer::Created(&ADDRESS),
         handler: || post(create_address),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/customers/{customer_id}/addresses/{id}",
+        operation_id: "showCustomerAddress",
+        summary: "Show a customer's address (not in Spree's document; its admin SDK calls it)",
+        scope: "read_customers",
+        query: Query::One(&ADDRESS),
+        body: Body::None,
+        answer: Answer::One(&ADDRESS),
+        handler: || get(show_address),
     },
     Route {
         method: Method::PATCH,

@@ -104,9 +104,12 @@ const INPUT: &[InputField] = &[
 /// Response fields a client may send back (ignored): derived from others or fixed by the server.
 const READ_ONLY: &[&str] = &["id", "created_at", "updated_at", "supported_locales"];
 
+/// A field outside our domain and the value it always has.
+type Outside = (&'static str, fn() -> Value);
+
 /// Fields outside the gateway's domain, with the only value a write may send (what a read
 /// answers, or null): anything else is refused rather than dropped.
-const OUTSIDE: &[(&str, fn() -> Value)] = &[
+const OUTSIDE: &[Outside] = &[
     ("metadata", empty_object),
     ("mail_from_address", null),
     ("customer_support_email", null),

@@ -41,6 +41,9 @@ fn json_schema(v: &mut Value) {
     }
 }
 
+/// Routes the reference document lacks that Spree's admin SDK (0.2.0) calls.
+const SDK_ONLY: &[&str] = &["GET /api/v3/admin/customers/{customer_id}/addresses/{id}"];
+
 /// The document's component schema of a resource reading GraphQL type `graphql_type`: the
 /// same name, except Spree's `Store`, which reads the merchant's `Shop` (our `Store` is a
 /// Fire spark store).
@@ -450,9 +453,14 @@ async fn every_served_operation_answers_as_the_reference_document_says() {
     {
         let name = format!("{} {}", route.method, route.path);
         let method = route.method.as_str().to_ascii_lowercase();
-        let Some(op) = spec["paths"].get(route.path).and_then(|p| p.get(&method)) else {
-            mismatches.push(format!("{name}: not in the reference document"));
-            continue;
+        let op = match spec["paths"].get(route.path).and_then(|p| p.get(&method)) {
+            Some(op) => op.clone(),
+            // Checked against the resource's schema, with no example to replay.
+            None if SDK_ONLY.contains(&name.as_str()) => json!({"responses": {"200": {}}}),
+            None => {
+                mismatches.push(format!("{name}: not in the reference document"));
+                continue;
+            }
         };
         let mut path = fx.path(route).await;
         // A GET whose example shows associations asks to expand them.
@@ -477,7 +485,7 @@ async fn every_served_operation_answers_as_the_reference_document_says() {
         }
         let body = match fx.route_body(route).await {
             Some(b) => Some(b),
-            None => match request_example(op) {
+            None => match request_example(&op) {
                 Some(e) => Some(fx.body(&e).await),
                 None if route.method == Method::GET || route.method == Method::DELETE => None,
                 None => Some(json!({})),
