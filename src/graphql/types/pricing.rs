@@ -267,10 +267,6 @@ impl Price {
             .await?
             .map(PriceList))
     }
-    /// When the price was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
     /// When the price was last written.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at

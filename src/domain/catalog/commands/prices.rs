@@ -105,7 +105,7 @@ pub async fn write(
                 variant_id: Some(ids::encode(Kind::Variant, p.variant_id)),
                 currency: price.currency.clone().or_else(|| default.clone()),
                 price_list_id: None,
-                amount: price.amount,
+                amount: Some(price.amount),
                 compare_at_amount: price.compare_at_amount.map_or(Patch::Keep, Patch::Set),
             });
             paths.push(p.path.index(k));
