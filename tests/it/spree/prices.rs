@@ -175,7 +175,10 @@ async fn prices_sort_by_product_name_then_variant() {
         names[desc["data"][0]["variant_id"].as_str().unwrap()],
         seen.last().unwrap().0.as_str()
     );
-    let (st, e) = s.get("/prices?sort=variant_product_name,amount").await;
+    // Several keys: each in turn (the translator passes them all to the GraphQL list).
+    let (st, b) = s.get("/prices?sort=variant_product_name,-amount").await;
+    assert_eq!(st, 200, "{b}");
+    let (st, e) = s.get("/prices?sort=amount,-amount").await;
     assert_eq!(st, 400, "{e}");
     // The same order through GraphQL, with cursors.
     let d = app
