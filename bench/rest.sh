@@ -73,12 +73,9 @@ TOKEN=$(curl -fs "$BASE/oauth/token" -d grant_type=client_credentials \
 [ -n "$TOKEN" ] && [ "$TOKEN" != null ] || die "no token"
 
 REST_PATH="/api/v3/admin/orders?limit=50&expand=items"
-# The operation the translator builds for that route (src/rest/spree/orders.rs ORDER with
-# expand=items → line_items.rs LINE_ITEM), with its variables inline.
-ORDER_SEL='id channel_id: channel { id } number email currency total_quantity: itemCount item_total: itemTotal discount_total: discountTotal tax_total: taxTotal total delivery_total: deliveryTotal fulfillment_status: fulfillmentStatus payment_status: paymentStatus completed_at: completedAt metadata canceled_at: canceledAt approved_at: approvedAt created_at: createdAt updated_at: updatedAt internal_note: notes customer_id: customer { id } _status: status _payments: payments { amount status }'
-ITEM_SEL='id variant_id: variant { id } quantity price total discount_total: discountTotal created_at: createdAt updated_at: updatedAt _order: order { currency } _variant: variant { optionsText product { name slug } }'
-GQL="{ list: orders(first: 50, offset: 0) { totalCount nodes { $ORDER_SEL items: lineItems { $ITEM_SEL } } } }"
-jq -cn --arg q "$GQL" '{query: $q}' >"$WORK/gql.json"
+# The operation the translator builds for that route, as the route runs it (same text, same
+# variables): `commerce-gateway rest-operation` prints it.
+"$BIN" rest-operation "$REST_PATH" >"$WORK/gql.json" || die "rest-operation failed"
 
 check=$(curl -fs "$BASE/graphql" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' --data-binary @"$WORK/gql.json")
 jq -e '.errors == null' <<<"$check" >/dev/null || die "graphql: $(jq -c .errors <<<"$check")"

@@ -121,6 +121,12 @@ enum Command {
     },
     /// Print the GraphQL SDL.
     Schema,
+    /// Print the GraphQL request (`{"query","variables"}` JSON) that a REST list route runs,
+    /// e.g. `rest-operation '/api/v3/admin/orders?limit=50&expand=items'`.
+    RestOperation {
+        /// The route's path and query string.
+        path: String,
+    },
     /// OAuth 2.0 API clients (client credentials).
     Clients {
         #[command(subcommand)]
@@ -356,7 +362,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main(flavor = "multi_thread")]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if !matches!(cli.command, Command::Schema) {
+    if !matches!(cli.command, Command::Schema | Command::RestOperation { .. }) {
         init_tracing();
     }
     match cli.command {
@@ -396,6 +402,12 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Schema => {
             print!("{}", commerce_gateway::graphql::sdl());
+            Ok(())
+        }
+        Command::RestOperation { path } => {
+            let request =
+                commerce_gateway::rest::list_request(&path).map_err(anyhow::Error::msg)?;
+            println!("{request}");
             Ok(())
         }
         Command::Clients { action } => credentials_command(action, false).await,

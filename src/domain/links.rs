@@ -139,3 +139,21 @@ pub async fn default_prices_of_products(
     );
     Ok(sql.cached().into_query().load(conn).await?)
 }
+
+/// Every price (base and price-list prices, all currencies) of each product's variants, the
+/// master included, ordered as Spree orders a product's prices: by variant position, variant,
+/// currency, base price first.
+pub async fn prices_of_products(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    products: &[i64],
+) -> Result<Vec<Tagged<Price>>> {
+    let sql = Sql::with_binds(
+        "SELECT v.product_id AS parent_id, pr.* FROM variants v \
+         JOIN prices pr ON pr.merchant_id = v.merchant_id AND pr.variant_id = v.id \
+         WHERE v.merchant_id = $1 AND v.product_id = ANY($2) \
+         ORDER BY v.position, v.id, pr.currency, pr.price_list_id NULLS FIRST, pr.id",
+        vec![Bind::I64(merchant_id), Bind::I64s(products.to_vec())],
+    );
+    Ok(sql.cached().into_query().load(conn).await?)
+}

@@ -332,6 +332,29 @@ impl Loader<i64> for DefaultPriceOfProduct {
     }
 }
 
+/// Every price of each product's variants.
+pub struct PricesOfProduct {
+    db: Db,
+    merchant_id: i64,
+}
+
+impl Loader<i64> for PricesOfProduct {
+    type Value = Vec<crate::domain::pricing::Price>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        let mut out: HashMap<i64, Self::Value> = HashMap::new();
+        for t in links::prices_of_products(&mut conn, self.merchant_id, keys)
+            .await
+            .map_err(gql)?
+        {
+            out.entry(t.parent_id).or_default().push(t.row);
+        }
+        Ok(out)
+    }
+}
+
 /// Variants together with their product (one join), for line items.
 pub struct VariantWithProduct {
     db: Db,
@@ -462,6 +485,7 @@ scoped!(
     ChannelsOfProduct,
     DefaultPriceOfVariant,
     DefaultPriceOfProduct,
+    PricesOfProduct,
     PromotionUsageLoader,
     VariantWithProduct,
     CustomerStatsLoader,

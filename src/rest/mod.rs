@@ -64,6 +64,36 @@ pub fn router(app: AppState) -> Router {
         }))
 }
 
+/// The GraphQL request (`{"query", "variables"}`) that a GET of a page-numbered list route
+/// becomes (`/api/v3/admin/orders?limit=50&expand=items`), built by the same translator the
+/// route uses. `commerce-gateway rest-operation` prints it, so a benchmark compares a REST
+/// route with exactly the operation it runs, and a developer sees what a request turns into.
+pub fn list_request(path_and_query: &str) -> Result<serde_json::Value, String> {
+    use translate::params::{Accepts, Params};
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path_and_query, None),
+    };
+    let root = spree::ROUTES
+        .iter()
+        .flat_map(|g| g.iter())
+        .filter(|r| r.method == axum::http::Method::GET && r.path == path)
+        .find_map(|r| match r.query {
+            routes::Query::List(root) => Some(root),
+            _ => None,
+        })
+        .ok_or_else(|| format!("{path} is not a list route without path parameters"))?;
+    let explain = |r: Refusal| match r.param {
+        Some(p) => format!("{p}: {}", r.message),
+        None => r.message,
+    };
+    let params = Params::parse(query, Accepts::List).map_err(explain)?;
+    let op = Translator::default()
+        .list_operation(root, &params)
+        .map_err(explain)?;
+    Ok(serde_json::json!({"query": op.built.text, "variables": op.variables}))
+}
+
 /// The caller of a REST request, authenticated as `/graphql` does (the same credentials, the
 /// same throttling of failed attempts per key and address).
 pub async fn authenticate(state: &RestState, parts: &Parts) -> Result<Principal, Refusal> {

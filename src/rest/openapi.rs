@@ -103,10 +103,17 @@ fn resource_schema(types: &Types, r: &Resource) -> Value {
         props.insert(f.name.to_owned(), schema);
     }
     for e in r.expands {
+        use super::translate::resource::Shape;
         let item = json!({"$ref": format!("#/components/schemas/{}", e.resource.graphql_type)});
         let schema = match e.shape {
-            super::translate::resource::Shape::One => json!({"oneOf": [item, {"type": "null"}]}),
-            _ => json!({"type": "array", "items": item}),
+            Shape::One => json!({"oneOf": [item, {"type": "null"}]}),
+            Shape::Many | Shape::Nodes => json!({"type": "array", "items": item}),
+            Shape::AbsentOne => {
+                json!({"type": "null", "description": "Outside our domain: always null."})
+            }
+            Shape::AbsentMany => {
+                json!({"type": "array", "maxItems": 0, "description": "Outside our domain: always empty."})
+            }
         };
         props.insert(e.name.to_owned(), schema);
     }
@@ -245,7 +252,12 @@ pub fn document(title: &str, routes: &[&'static [Route]], sdl: &str) -> Value {
         while let Some(r) = stack.pop() {
             if !schemas.contains_key(r.graphql_type) {
                 schemas.insert(r.graphql_type.to_owned(), resource_schema(&types, r));
-                stack.extend(r.expands.iter().map(|e| e.resource));
+                stack.extend(
+                    r.expands
+                        .iter()
+                        .filter(|e| !e.shape.is_absent())
+                        .map(|e| e.resource),
+                );
             }
         }
         json!({"$ref": format!("#/components/schemas/{}", r.graphql_type)})

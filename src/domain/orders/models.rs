@@ -78,6 +78,7 @@ pub struct Payment {
     pub amount: Decimal,
     pub reference: Option<String>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 crate::impl_row!(Payment, "payments");
 
@@ -92,6 +93,7 @@ pub struct Fulfillment {
     pub tracking_number: Option<String>,
     pub fulfilled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 crate::impl_row!(Fulfillment, "fulfillments");
 

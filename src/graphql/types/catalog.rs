@@ -76,6 +76,18 @@ impl Product {
                 .map(Price),
         )
     }
+    /// Every price of its variants, the master's included: base prices and price-list prices
+    /// in every currency, by variant position, then currency (requires `pricing:read`).
+    async fn prices(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Price>>> {
+        Ok(Some(
+            loaders::via::<loaders::PricesOfProduct, _>(ctx, self.0.id)
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .map(Price)
+                .collect(),
+        ))
+    }
     /// Units of its variants on complete orders (the BEST_SELLING sort key).
     async fn units_sold(&self) -> i64 {
         self.0.units_sold

@@ -117,6 +117,22 @@ impl Customer {
             .map(Address)
             .collect())
     }
+    /// The saved address marked as the default billing address; null when none is.
+    async fn default_billing_address(&self, ctx: &Context<'_>) -> GqlResult<Option<Address>> {
+        Ok(loaders::children::<dc::Address>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .find(|a| a.is_default_billing)
+            .map(Address))
+    }
+    /// The saved address marked as the default shipping address; null when none is.
+    async fn default_shipping_address(&self, ctx: &Context<'_>) -> GqlResult<Option<Address>> {
+        Ok(loaders::children::<dc::Address>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .find(|a| a.is_default_shipping)
+            .map(Address))
+    }
     /// The customer's most recent orders, newest first (requires `orders:read`); use
     /// `orders(filter: {customerId…})` at the root to page through all of them.
     #[graphql(complexity = "first.unwrap_or(10).clamp(1, 250) as usize * child_complexity")]

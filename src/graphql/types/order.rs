@@ -290,9 +290,21 @@ impl Payment {
     async fn reference(&self) -> Option<&str> {
         self.0.reference.as_deref()
     }
+    /// The order paid (`or_…`).
+    async fn order_id(&self) -> ID {
+        ID(ids::encode(Kind::Order, self.0.order_id))
+    }
+    /// The order paid.
+    async fn order(&self, ctx: &Context<'_>) -> GqlResult<Option<Order>> {
+        Ok(loaders::load(ctx, self.0.order_id).await?.map(Order))
+    }
     /// When the payment was recorded.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+    /// When the payment last changed (its status).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
     }
 }
 
@@ -322,6 +334,22 @@ impl Fulfillment {
     /// When the fulfillment was carried out; null until then.
     async fn fulfilled_at(&self) -> Option<DateTime<Utc>> {
         self.0.fulfilled_at
+    }
+    /// The order fulfilled (`or_…`).
+    async fn order_id(&self) -> ID {
+        ID(ids::encode(Kind::Order, self.0.order_id))
+    }
+    /// The order fulfilled.
+    async fn order(&self, ctx: &Context<'_>) -> GqlResult<Option<Order>> {
+        Ok(loaders::load(ctx, self.0.order_id).await?.map(Order))
+    }
+    /// When the fulfillment was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the fulfillment last changed (its status or tracking number).
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
     }
 }
 

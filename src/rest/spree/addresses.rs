@@ -5,14 +5,14 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::{Caller, SpreeError};
 use crate::auth::Principal;
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::operation::{run, Mutation};
-use crate::rest::translate::page::meta;
+use crate::rest::translate::page::whole;
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::{Refusal, RestState};
@@ -214,9 +214,7 @@ pub async fn list_addresses(
     let params = Params::parse(query.as_deref(), Accepts::Embedded)?;
     let (rows, built) = addresses_of(&state, principal, &customer_id, &params).await?;
     let rows: Vec<Value> = rows.iter().map(|r| built.plan.reshape_value(r)).collect();
-    let n = rows.len() as u64;
-    let meta = meta(1, n.max(1) as u32, n, rows.len());
-    Ok(Json(json!({"data": rows, "meta": meta})))
+    Ok(Json(whole(rows)))
 }
 
 /// `GET /customers/{customer_id}/addresses/{id}`: one address of the customer's book (404 when

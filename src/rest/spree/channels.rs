@@ -227,7 +227,7 @@ pub async fn list_channels(
     State(state): State<RestState>,
     Caller(principal): Caller,
     RawQuery(query): RawQuery,
-) -> Result<Json<Value>, SpreeError> {
+) -> Result<Response, SpreeError> {
     super::page(&state, principal, query.as_deref(), &ROOT).await
 }
 

@@ -13,7 +13,7 @@ use super::{Caller, SpreeError};
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::filter::{self, FilterAttr, FilterKind};
 use crate::rest::translate::operation::{run, ListRoot};
-use crate::rest::translate::page::meta;
+use crate::rest::translate::page::envelope;
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::{self, SortAttr};
@@ -145,8 +145,7 @@ pub async fn list_coupon_codes(
     } else {
         (Vec::new(), 0)
     };
-    let meta = meta(params.page(), params.limit(), count, rows.len());
-    Ok(Json(json!({"data": rows, "meta": meta})))
+    Ok(Json(envelope(rows, params.page(), params.limit(), count)))
 }
 
 /// The coupon code route.

@@ -135,7 +135,7 @@ pub async fn list_customer_groups(
     State(state): State<RestState>,
     Caller(principal): Caller,
     RawQuery(query): RawQuery,
-) -> Result<Json<Value>, SpreeError> {
+) -> Result<Response, SpreeError> {
     super::page(&state, principal, query.as_deref(), &ROOT).await
 }
 

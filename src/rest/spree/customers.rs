@@ -8,6 +8,8 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::addresses::ADDRESS;
+use super::customer_groups::CUSTOMER_GROUP;
+use super::orders::ORDER;
 use super::{Caller, SpreeError};
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
@@ -92,12 +94,48 @@ pub static CUSTOMER: Resource = Resource {
             "addresses { id isDefaultBilling isDefaultShipping }",
         ),
     ],
-    expands: &[Expand {
-        name: "addresses",
-        field: "addresses",
-        shape: Shape::Many,
-        resource: &ADDRESS,
-    }],
+    expands: &[
+        Expand {
+            name: "addresses",
+            field: "addresses",
+            shape: Shape::Many,
+            resource: &ADDRESS,
+        },
+        Expand {
+            name: "default_billing_address",
+            field: "defaultBillingAddress",
+            shape: Shape::One,
+            resource: &ADDRESS,
+        },
+        Expand {
+            name: "default_shipping_address",
+            field: "defaultShippingAddress",
+            shape: Shape::One,
+            resource: &ADDRESS,
+        },
+        // The most recent orders, newest first, as Spree embeds them; `GET /orders` with
+        // `q[customer_id_eq]` pages through all of them.
+        Expand {
+            name: "orders",
+            field: "orders(first: 25)",
+            shape: Shape::Many,
+            resource: &ORDER,
+        },
+        Expand {
+            name: "customer_groups",
+            field: "customerGroups",
+            shape: Shape::Many,
+            resource: &CUSTOMER_GROUP,
+        },
+        // Store credit is a balance in our domain (`available_store_credit_total`), not a
+        // list of Spree's store-credit records.
+        Expand {
+            name: "store_credits",
+            field: "",
+            shape: Shape::AbsentMany,
+            resource: &NOTHING,
+        },
+    ],
 };
 
 static ROOT: ListRoot = ListRoot {
@@ -235,7 +273,7 @@ pub async fn list_customers(
     State(state): State<RestState>,
     Caller(principal): Caller,
     RawQuery(query): RawQuery,
-) -> Result<Json<Value>, SpreeError> {
+) -> Result<Response, SpreeError> {
     super::page(&state, principal, query.as_deref(), &ROOT).await
 }
 

@@ -14,7 +14,7 @@ use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::money::display;
 use crate::rest::translate::operation::{not_found, run, Mutation};
-use crate::rest::translate::page::meta;
+use crate::rest::translate::page::whole;
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::{Refusal, RestState};
@@ -272,9 +272,7 @@ pub async fn list_items(
         Value::Array(r) => r,
         _ => Vec::new(),
     };
-    let n = rows.len() as u64;
-    let meta = meta(1, n.max(1) as u32, n, rows.len());
-    Ok(Json(json!({"data": rows, "meta": meta})))
+    Ok(Json(whole(rows)))
 }
 
 /// `GET /orders/{order_id}/items/{id}`: 404 when the line is not that order's.

@@ -11,6 +11,7 @@ pub mod customers_bulk;
 pub mod errors;
 pub mod line_items;
 pub mod orders;
+pub mod payments;
 pub mod price_lists;
 pub mod price_rules;
 pub mod prices;
@@ -116,16 +117,14 @@ pub async fn page(
     principal: Principal,
     query: Option<&str>,
     root: &'static crate::rest::translate::operation::ListRoot,
-) -> Result<axum::Json<Value>, SpreeError> {
+) -> Result<axum::response::Response, SpreeError> {
     use crate::rest::translate::params::{Accepts, Params};
     let params = Params::parse(query, Accepts::List)?;
     let page = state
         .translator
         .list(&state.app, principal, root, &params)
         .await?;
-    let meta =
-        crate::rest::translate::page::meta(page.page, page.limit, page.count, page.rows.len());
-    Ok(axum::Json(json!({"data": page.rows, "meta": meta})))
+    Ok(crate::rest::translate::page::page_response(&page))
 }
 
 /// One `resource` read by the root field `root_field(id:)` for a show route's query string.

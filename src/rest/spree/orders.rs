@@ -14,9 +14,11 @@ use axum::Json;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
+use super::addresses::ADDRESS;
 use super::channels::CHANNEL;
 use super::customers::CUSTOMER;
 use super::line_items::{DISCOUNT, LINE_ITEM};
+use super::payments::{FULFILLMENT, PAYMENT};
 use super::{Caller, SpreeError};
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
@@ -203,6 +205,31 @@ pub static ORDER: Resource = Resource {
             field: "channel",
             shape: Shape::One,
             resource: &CHANNEL,
+        },
+        Expand {
+            name: "payments",
+            field: "payments",
+            shape: Shape::Many,
+            resource: &PAYMENT,
+        },
+        Expand {
+            name: "fulfillments",
+            field: "fulfillments",
+            shape: Shape::Many,
+            resource: &FULFILLMENT,
+        },
+        // Orders carry no addresses in our domain.
+        Expand {
+            name: "billing_address",
+            field: "",
+            shape: Shape::AbsentOne,
+            resource: &ADDRESS,
+        },
+        Expand {
+            name: "shipping_address",
+            field: "",
+            shape: Shape::AbsentOne,
+            resource: &ADDRESS,
         },
     ],
 };
@@ -438,7 +465,7 @@ pub async fn list_orders(
     State(state): State<RestState>,
     Caller(principal): Caller,
     RawQuery(query): RawQuery,
-) -> Result<Json<Value>, SpreeError> {
+) -> Result<Response, SpreeError> {
     super::page(&state, principal, query.as_deref(), &ROOT).await
 }
 

@@ -339,7 +339,7 @@ pub async fn list_prices(
     State(state): State<RestState>,
     Caller(principal): Caller,
     RawQuery(query): RawQuery,
-) -> Result<Json<Value>, SpreeError> {
+) -> Result<Response, SpreeError> {
     let query = query.as_deref().map(fold_sort);
     super::page(&state, principal, query.as_deref(), &ROOT).await
 }

@@ -1,9 +1,10 @@
 //! `/api/v3/admin/products`: Spree's `Product` over GraphQL's `Product`.
 //!
 //! A product's `price` is its master variant's base price in the shop's default currency
-//! (`Product.price`); `variants` (with their `prices`) and `channels` expand. A create or
-//! update may carry variants with their prices, written in one transaction; an update's
-//! variants with an `id` are changed, the others added. Media, option types, categories, SEO
+//! (`Product.price`); `variants` (with their `prices`), `prices` (every price of its variants,
+//! as Spree's `Product#prices`) and `channels` expand. A create or update may carry variants
+//! with their prices, written in one transaction; an update's variants with an `id` are
+//! changed, the others added. Media, option types, categories, SEO
 //! fields and inventory are outside our domain: answered as Spree's empty values and ignored
 //! in bodies.
 
@@ -15,6 +16,7 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::channels::CHANNEL;
+use super::prices::PRICE;
 use super::variants::{nested_user_errors, price_json, variant_input, PRICE_FIELD, VARIANT};
 use super::{Caller, SpreeError};
 use crate::auth::Principal;
@@ -108,6 +110,13 @@ pub static PRODUCT: Resource = Resource {
             field: "channels",
             shape: Shape::Many,
             resource: &CHANNEL,
+        },
+        // Spree's `Product#prices`: the prices of all its variants, the master's included.
+        Expand {
+            name: "prices",
+            field: "prices",
+            shape: Shape::Many,
+            resource: &PRICE,
         },
     ],
 };
@@ -290,11 +299,11 @@ pub async fn list_products(
     State(state): State<RestState>,
     Caller(principal): Caller,
     RawQuery(query): RawQuery,
-) -> Result<Json<Value>, SpreeError> {
+) -> Result<Response, SpreeError> {
     super::page(&state, principal, query.as_deref(), &ROOT).await
 }
 
-/// `GET /products/{id}` (`expand=variants,variants.prices,channels`).
+/// `GET /products/{id}` (`expand=variants,variants.prices,prices,channels`).
 pub async fn show_product(
     State(state): State<RestState>,
     Caller(principal): Caller,
@@ -481,7 +490,7 @@ pub static ROUTES: &[Route] = &[
         method: Method::GET,
         path: "/api/v3/admin/products/{id}",
         operation_id: "showProduct",
-        summary: "Show a product (expand: variants, variants.prices, channels)",
+        summary: "Show a product (expand: variants, variants.prices, prices, channels)",
         scope: "read_products",
         query: Query::One(&PRODUCT),
         body: Body::None,

@@ -15,7 +15,7 @@ use crate::rest::error::Kind;
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, json_type};
 use crate::rest::translate::operation::{run, Mutation};
-use crate::rest::translate::page::meta;
+use crate::rest::translate::page::whole;
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::{Refusal, RestState};
@@ -358,9 +358,7 @@ pub fn embedded(
         Value::Array(r) => r,
         _ => Vec::new(),
     };
-    let n = rows.len() as u64;
-    let meta = meta(1, n.max(1) as u32, n, rows.len());
-    Ok(Json(json!({"data": rows, "meta": meta})))
+    Ok(Json(whole(rows)))
 }
 
 /// `POST /promotions/{promotion_id}/promotion_rules`: 201 with the new rule.

@@ -12,17 +12,17 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
+use super::prices::PRICE;
 use super::{Caller, SpreeError};
 use crate::auth::Principal;
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, json_type, InputField};
-use crate::rest::translate::money::display;
+use crate::rest::translate::money::{display_field, minor_units_field};
 use crate::rest::translate::operation::{run, ListRoot, Mutation};
-use crate::rest::translate::page::meta;
+use crate::rest::translate::page::envelope;
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
@@ -30,28 +30,10 @@ use crate::rest::{Refusal, RestState};
 use axum::http::Method;
 use axum::routing::{delete, get, patch, post};
 
-/// `"19.99"` → 1999 (cents of a two-decimal currency), as Spree's `*_in_cents` show them.
-fn cents(v: Option<&Value>) -> Value {
-    v.and_then(Value::as_str)
-        .and_then(|s| s.parse::<Decimal>().ok())
-        .and_then(|d| (d * Decimal::from(100)).round().to_i64())
-        .map_or(Value::Null, Value::from)
-}
-
-fn shown(amount: Option<&Value>, currency: Option<&Value>) -> Value {
-    match (
-        amount.and_then(Value::as_str),
-        currency.and_then(Value::as_str),
-    ) {
-        (Some(a), Some(c)) => display(a, c).map_or(Value::Null, Value::String),
-        _ => Value::Null,
-    }
-}
-
 /// The GraphQL selection of the `price` field of a variant or product, as [`price_json`]
 /// reads it.
 pub const PRICE_FIELD: &str = "price { id amount compare_at_amount: compareAtAmount currency \
-     price_list: priceList { id } variant { id } created_at: createdAt updated_at: updatedAt }";
+     price_list_id: priceListId variant_id: variantId created_at: createdAt updated_at: updatedAt }";
 
 /// Spree's `Price` of a price selected with [`PRICE_FIELD`]; without one, Spree's empty price
 /// (no amount).
@@ -64,50 +46,24 @@ pub fn price_json(v: Option<&Value>) -> Value {
             "created_at": null, "updated_at": null,
         });
     };
-    let id_of = |k: &str| p.get(k).and_then(|o| o.get("id")).cloned();
+    let Value::Object(row) = p else {
+        return Value::Null;
+    };
     json!({
         "id": p.get("id"),
         "amount": p.get("amount"),
-        "amount_in_cents": cents(p.get("amount")),
+        "amount_in_cents": minor_units_field(row, "amount", "currency"),
         "compare_at_amount": p.get("compare_at_amount"),
-        "compare_at_amount_in_cents": cents(p.get("compare_at_amount")),
+        "compare_at_amount_in_cents": minor_units_field(row, "compare_at_amount", "currency"),
         "currency": p.get("currency"),
-        "display_amount": shown(p.get("amount"), p.get("currency")),
-        "display_compare_at_amount": shown(p.get("compare_at_amount"), p.get("currency")),
-        "price_list_id": id_of("price_list"),
-        "variant_id": id_of("variant"),
+        "display_amount": display_field(row, "amount", "currency"),
+        "display_compare_at_amount": display_field(row, "compare_at_amount", "currency"),
+        "price_list_id": p.get("price_list_id"),
+        "variant_id": p.get("variant_id"),
         "created_at": p.get("created_at"),
         "updated_at": p.get("updated_at"),
     })
 }
-
-/// Spree's `Price` as a resource of its own (a variant's `prices` expansion).
-pub static PRICE: Resource = Resource {
-    graphql_type: "Price",
-    fields: &[
-        value("id", "id"),
-        value("amount", "amount"),
-        computed("amount_in_cents", &["amount"], |r| cents(r.get("amount"))),
-        value("compare_at_amount", "compareAtAmount"),
-        computed("compare_at_amount_in_cents", &["compare_at_amount"], |r| {
-            cents(r.get("compare_at_amount"))
-        }),
-        value("currency", "currency"),
-        computed("display_amount", &["amount", "currency"], |r| {
-            shown(r.get("amount"), r.get("currency"))
-        }),
-        computed(
-            "display_compare_at_amount",
-            &["compare_at_amount", "currency"],
-            |r| shown(r.get("compare_at_amount"), r.get("currency")),
-        ),
-        id_of("price_list_id", "priceList { id }"),
-        id_of("variant_id", "variant { id }"),
-        value("created_at", "createdAt"),
-        value("updated_at", "updatedAt"),
-    ],
-    expands: &[],
-};
 
 fn yes() -> Value {
     Value::Bool(true)
@@ -502,8 +458,7 @@ pub async fn list_variants(
         Value::Array(rows) => rows,
         _ => Vec::new(),
     };
-    let meta = meta(params.page(), params.limit(), count, rows.len());
-    Ok(Json(json!({"data": rows, "meta": meta})))
+    Ok(Json(envelope(rows, params.page(), params.limit(), count)))
 }
 
 /// 404 in Spree's words for a variant.

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::filter::{self, FilterAttr};
 use super::params::Params;
-use super::plan::{Cell, Plan};
+use super::plan::{Cell, Plan, Shaped};
 use super::resource::Resource;
 use super::sort::{self, SortAttr};
 use super::Refusal;
@@ -58,12 +58,46 @@ impl Default for Translator {
     }
 }
 
-/// One page of a list, reshaped, with what the dialect's paging metadata needs.
+/// The GraphQL operation of a page-numbered list request (see [`Translator::list_operation`]).
+pub struct ListOperation {
+    pub built: Arc<Built>,
+    pub variables: Map<String, Value>,
+    pub names: Vec<(String, String)>,
+}
+
+/// One page of a list as the executor answered it, with what the dialect's paging metadata
+/// needs; [`ListPage::rows`] writes its rows in the dialect's shape.
 pub struct ListPage {
-    pub rows: Vec<Value>,
+    /// `{list: {totalCount, nodes}}`.
+    data: ConstValue,
+    built: Arc<Built>,
     pub count: u64,
     pub page: u32,
     pub limit: u32,
+}
+
+impl ListPage {
+    fn nodes(&self) -> Option<&ConstValue> {
+        self.data
+            .as_row()
+            .and_then(|d| d.get("list"))
+            .and_then(Cell::as_row)
+            .and_then(|l| l.get("nodes"))
+    }
+
+    /// Rows on the page.
+    pub fn len(&self) -> usize {
+        self.nodes().and_then(Cell::as_list).map_or(0, <[_]>::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The rows in the dialect's shape, written as they are serialized.
+    pub fn rows(&self) -> Shaped<'_, ConstValue> {
+        self.built.plan.shaped_list(self.nodes())
+    }
 }
 
 impl Translator {
@@ -104,15 +138,14 @@ impl Translator {
         })
     }
 
-    /// A page of `root` for `params`: `limit` rows after `(page - 1) × limit`, filtered,
-    /// sorted and searched as asked, with the total count.
-    pub async fn list(
+    /// The operation a page of `root` for `params` becomes: its text (cached by shape), its
+    /// variables, and the GraphQL argument paths they set mapped to the REST parameters that
+    /// set them (for 400s naming what the client wrote).
+    pub fn list_operation(
         &self,
-        state: &AppState,
-        principal: Principal,
         root: &'static ListRoot,
         params: &Params,
-    ) -> Result<ListPage, Refusal> {
+    ) -> Result<ListOperation, Refusal> {
         let offset = params.offset()?;
         let (filter, mut names) = filter::filter(root.filters, &params.conditions)?;
         let sort = sort::sort(root.sorts, &params.sort)?;
@@ -128,29 +161,50 @@ impl Translator {
                 field = root.field,
             )
         })?;
-        let mut vars = Map::new();
-        vars.insert("first".into(), Value::from(params.limit()));
-        vars.insert("offset".into(), Value::from(offset));
-        vars.insert("filter".into(), filter.unwrap_or(Value::Null));
-        vars.insert("sort".into(), sort.unwrap_or(Value::Null));
+        let mut variables = Map::new();
+        variables.insert("first".into(), Value::from(params.limit()));
+        variables.insert("offset".into(), Value::from(offset));
+        variables.insert("filter".into(), filter.unwrap_or(Value::Null));
+        variables.insert("sort".into(), sort.unwrap_or(Value::Null));
         if root.search {
-            vars.insert("search".into(), params.search.clone().into());
+            variables.insert("search".into(), params.search.clone().into());
             names.push(("search".into(), "q[search]".into()));
         }
         names.push(("sort".into(), "sort".into()));
+        Ok(ListOperation {
+            built,
+            variables,
+            names,
+        })
+    }
+
+    /// A page of `root` for `params`: `limit` rows after `(page - 1) × limit`, filtered,
+    /// sorted and searched as asked, with the total count.
+    pub async fn list(
+        &self,
+        state: &AppState,
+        principal: Principal,
+        root: &'static ListRoot,
+        params: &Params,
+    ) -> Result<ListPage, Refusal> {
+        let ListOperation {
+            built,
+            variables: vars,
+            names,
+        } = self.list_operation(root, params)?;
         let data = run_raw(state, principal, &built.text, vars, &names).await?;
-        let list = data.as_row().and_then(|d| d.get("list"));
-        let field = |name: &str| list.and_then(Cell::as_row).and_then(|l| l.get(name));
-        let count = match field("totalCount") {
+        let count = match data
+            .as_row()
+            .and_then(|d| d.get("list"))
+            .and_then(Cell::as_row)
+            .and_then(|l| l.get("totalCount"))
+        {
             Some(ConstValue::Number(n)) => n.as_u64().unwrap_or(0),
             _ => 0,
         };
-        let rows = match field("nodes").map(|nodes| built.plan.reshape_list(nodes)) {
-            Some(Value::Array(rows)) => rows,
-            _ => Vec::new(),
-        };
         Ok(ListPage {
-            rows,
+            data,
+            built,
             count,
             page: params.page(),
             limit: params.limit(),

@@ -27,6 +27,45 @@ pub fn meta(page: u32, limit: u32, count: u64, rows: usize) -> Value {
     })
 }
 
+/// The list envelope `{"data": rows, "meta": meta(..)}` of a page of `rows`. Built by hand:
+/// `json!` would serialize `rows` into a deep copy of itself.
+pub fn envelope(rows: Vec<Value>, page: u32, limit: u32, count: u64) -> Value {
+    let meta = meta(page, limit, count, rows.len());
+    let mut out = serde_json::Map::with_capacity(2);
+    out.insert("data".into(), Value::Array(rows));
+    out.insert("meta".into(), meta);
+    Value::Object(out)
+}
+
+/// The response of a page of a list, `{"data": rows, "meta": meta(..)}`, its rows written
+/// straight from the executor's answer into the body.
+pub fn page_response(page: &super::operation::ListPage) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    #[derive(serde::Serialize)]
+    struct Envelope<'a> {
+        data: super::plan::Shaped<'a, async_graphql::Value>,
+        meta: Value,
+    }
+    let envelope = Envelope {
+        data: page.rows(),
+        meta: meta(page.page, page.limit, page.count, page.len()),
+    };
+    match serde_json::to_vec(&envelope) {
+        Ok(body) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+        Err(_) => axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// [`envelope`] of a whole embedded list: one page holding every row.
+pub fn whole(rows: Vec<Value>) -> Value {
+    let n = rows.len();
+    envelope(rows, 1, n.max(1) as u32, n as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

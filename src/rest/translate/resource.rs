@@ -61,7 +61,26 @@ pub enum Shape {
     Many,
     /// A connection, read through its `nodes`.
     Nodes,
+    /// An association of the dialect outside our domain (an order's `billing_address`):
+    /// nothing is selected, and it is written as null, so clients that expand it keep working.
+    AbsentOne,
+    /// As [`Shape::AbsentOne`], written as an empty list (a customer's `store_credits`).
+    AbsentMany,
 }
+
+impl Shape {
+    /// Whether the association is outside our domain (selected never, written empty).
+    pub fn is_absent(self) -> bool {
+        matches!(self, Shape::AbsentOne | Shape::AbsentMany)
+    }
+}
+
+/// The resource of an absent association whose dialect type we do not model at all.
+pub static NOTHING: Resource = Resource {
+    graphql_type: "",
+    fields: &[],
+    expands: &[],
+};
 
 impl Resource {
     pub fn field(&self, name: &str) -> Option<&Field> {

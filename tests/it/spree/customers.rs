@@ -173,6 +173,25 @@ async fn addresses_belong_to_their_customer() {
     let (_, c) = s.get(&format!("/customers/{cid}?expand=addresses")).await;
     assert_eq!(c["default_billing_address_id"], aid);
     assert_eq!(c["addresses"][0]["id"], aid);
+    // Every association the spec names expands: the defaults, orders, groups, and store
+    // credits (a balance in our domain, so no records).
+    let (st, c) = s
+        .get(&format!(
+            "/customers/{cid}?expand=default_billing_address,default_shipping_address,orders,customer_groups,store_credits"
+        ))
+        .await;
+    assert_eq!(st, 200, "{c}");
+    assert_eq!(c["default_billing_address"]["id"], aid, "{c}");
+    assert_eq!(c["default_billing_address"]["city"], "New York");
+    assert!(c["default_shipping_address"].is_null(), "{c}");
+    assert_eq!(c["orders"], json!([]));
+    assert_eq!(c["customer_groups"], json!([]));
+    assert_eq!(c["store_credits"], json!([]));
+    // Orders are another aggregate: a key without `read_orders` may not expand them.
+    let narrow = Spree::new(&app, "alpha", "read_customers").await;
+    let (st, e) = narrow.get(&format!("/customers/{cid}?expand=orders")).await;
+    assert_eq!(st, 403, "{e}");
+    assert_eq!(code(&e), "access_denied");
     let (st, list) = s.get(&format!("/customers/{cid}/addresses")).await;
     assert_eq!(st, 200);
     assert_eq!(list["meta"]["count"], 1);

@@ -84,9 +84,37 @@ async fn a_product_is_created_with_variants_and_prices_read_updated_and_deleted(
     )
     .await;
     let (st, shown) = s
-        .get(&format!("/products/{pid}?expand=variants.prices,channels"))
+        .get(&format!(
+            "/products/{pid}?expand=variants.prices,prices,channels"
+        ))
         .await;
     assert_eq!(st, 200, "{shown}");
+    // `prices`: every price of every variant, by variant position then currency.
+    let all: Vec<(&str, &str)> = shown["prices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["variant_id"].as_str().unwrap(),
+                p["currency"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let per_variant: usize = shown["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["prices"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(all.len(), per_variant, "{shown}");
+    assert!(all.iter().all(|(v, _)| shown["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == *v)));
+    assert_eq!(shown["prices"][0]["display_amount"], "€27.99", "{shown}");
+    assert_eq!(shown["prices"][1]["display_amount"], "$29.99", "{shown}");
     let variants = shown["variants"].as_array().unwrap();
     assert_eq!(variants.len(), 2);
     assert_eq!(variants[0]["sku"], "TS-M");
@@ -696,7 +724,9 @@ async fn a_page_of_products_with_variants_and_prices_keeps_a_flat_statement_coun
     .await;
     let mut counts = Vec::new();
     for limit in [5, 50, 100] {
-        let path = format!("/products?limit={limit}&expand=variants.prices,channels&sort=price");
+        let path = format!(
+            "/products?limit={limit}&expand=variants,variants.prices,prices,channels&sort=price"
+        );
         s.get(&path).await;
         // The fewest of two tries: a background write (a key's last use) may land in one.
         let mut fewest = u64::MAX;
@@ -708,6 +738,11 @@ async fn a_page_of_products_with_variants_and_prices_keeps_a_flat_statement_coun
             assert_eq!(rows.len(), limit);
             assert_eq!(rows[0]["variants"][1]["prices"][0]["amount"], "3.00");
             assert_eq!(rows[0]["channels"][0]["id"], ch["id"]);
+            assert_eq!(
+                rows[0]["prices"].as_array().map(Vec::len),
+                Some(3),
+                "{body}"
+            );
             fewest = fewest.min(app.statements() - before);
         }
         counts.push(fewest);
