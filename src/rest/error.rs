@@ -23,6 +23,8 @@ pub enum Kind {
     /// Too many attempts or calls (429).
     Throttled,
     UnsupportedMediaType,
+    /// A served path asked with a method it does not take (405).
+    MethodNotAllowed,
     Unavailable,
     Timeout,
     Internal,

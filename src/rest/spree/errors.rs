@@ -30,6 +30,7 @@ fn status_and_code(kind: Kind) -> (StatusCode, &'static str) {
         Kind::Conflict => (StatusCode::CONFLICT, "conflict"),
         Kind::Throttled => (StatusCode::TOO_MANY_REQUESTS, "rate_limit_exceeded"),
         Kind::UnsupportedMediaType => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "invalid_request"),
+        Kind::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
         Kind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable"),
         Kind::Timeout => (StatusCode::GATEWAY_TIMEOUT, "timeout"),
         Kind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_server_error"),

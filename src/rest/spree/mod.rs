@@ -65,9 +65,30 @@ pub const ROUTES: &[&[Route]] = &[
     store::ROUTES,
 ];
 
-/// Spree's routes under `/api/v3/admin`.
+/// Spree's routes under `/api/v3/admin`. An unknown path or method under the prefix answers
+/// in Spree's error body too: the admin SDK parses every error body, and an empty one made it
+/// fail with a JSON syntax error instead of telling its caller what was wrong.
 pub fn router(state: RestState) -> Router {
     crate::rest::routes::router(ROUTES, state)
+        .route("/api/v3/admin", axum::routing::any(unknown_route))
+        .route("/api/v3/admin/{*path}", axum::routing::any(unknown_route))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// 404 for a path under `/api/v3/admin` that no route serves.
+async fn unknown_route(method: axum::http::Method, uri: axum::http::Uri) -> SpreeError {
+    crate::rest::Refusal::not_found(format!("no route {method} {}", uri.path()))
+        .with_code("ROUTE_NOT_FOUND")
+        .into()
+}
+
+/// 405 for a served path asked with a method it does not take.
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> SpreeError {
+    crate::rest::Refusal::new(
+        crate::rest::Kind::MethodNotAllowed,
+        format!("{} does not take {method}", uri.path()),
+    )
+    .into()
 }
 
 /// The authenticated caller of a Spree route (`x-spree-api-key`, or `Authorization: Bearer`

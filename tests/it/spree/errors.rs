@@ -206,3 +206,27 @@ async fn another_merchants_ids_are_not_found_on_every_route() {
     let (st, _) = a.get(&format!("/orders/{o}")).await;
     assert_eq!(st, 200);
 }
+
+/// An unknown path or method under the prefix answers in Spree's error body (the admin SDK
+/// parses every error body; an empty one made it throw a JSON syntax error).
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_routes_and_methods_answer_in_spree_s_error_body() {
+    let app = spawn().await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let (st, e) = s.get("/no_such_things?limit=5").await;
+    assert_eq!(st, 404, "{e}");
+    assert_eq!(code(&e), "record_not_found");
+    assert!(e["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("/api/v3/admin/no_such_things"));
+    let (st, e) = s.call(Method::PUT, "/customers", Some(json!({}))).await;
+    assert_eq!(st, 405, "{e}");
+    assert_eq!(code(&e), "method_not_allowed");
+    let (st, e) = s.delete("/store").await;
+    assert_eq!(st, 405, "{e}");
+    assert_eq!(code(&e), "method_not_allowed");
+    // Routes outside the prefix keep their own answers.
+    let res = app.http.get(app.url("/nothing-here")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+}
