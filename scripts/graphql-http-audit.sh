@@ -43,7 +43,7 @@ else
     echo "building and starting serve --demo on 127.0.0.1:$port (database $scratch_db)" >&2
     cargo build -q
     binary="${CARGO_TARGET_DIR:-target}/debug/commerce-gateway"
-    "$binary" serve --demo --bind "127.0.0.1:$port" --database-url "$pg/$scratch_db" \
+    "$binary" serve --demo --json --bind "127.0.0.1:$port" --database-url "$pg/$scratch_db" \
         >"$work/server.log" 2>&1 &
     server_pid=$!
     token=

@@ -92,9 +92,13 @@ enum Command {
         bind: SocketAddr,
         #[command(flatten)]
         db: DbArgs,
-        /// Load the deterministic demo merchant and print working credentials.
+        /// Load the deterministic demo merchant and print working credentials (a new client
+        /// and API key; those of the previous start are revoked) with commands to try.
         #[arg(long)]
         demo: bool,
+        /// With `--demo`: print the credentials as one JSON object (for scripts).
+        #[arg(long, requires = "demo")]
+        json: bool,
         /// Connections in the pool.
         #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 16)]
         pool_size: usize,
@@ -273,10 +277,11 @@ async fn credentials_command(action: CredentialAction, api_keys: bool) -> anyhow
     }
 }
 
+/// `demo`: load the demo merchant and print credentials, as JSON when `Some(true)`.
 async fn serve(
     bind: SocketAddr,
     db: DbArgs,
-    demo: bool,
+    demo: Option<bool>,
     pool_size: usize,
     limits: LimitArgs,
     hardening: HardeningArgs,
@@ -290,42 +295,15 @@ async fn serve(
     config.jwt = Config::jwt_from_env()?;
     tracing::info!(?config, "starting");
     let (app, _state) = build_app(config).await?;
-    if demo {
-        let mut conn = connect(&db).await?;
-        let opts = seed::SeedOptions {
-            merchant: "demo".into(),
-            customers: 500,
-            orders: 2000,
-        };
-        let summary = seed::run(&mut conn, &opts).await?;
-        let m = merchants::find_by_slug(&mut conn, "demo").await?;
-        let all = ScopeSet::parse(
-            &commerce_gateway::auth::Scope::ALL
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-        )
-        .map_err(anyhow::Error::msg)?;
-        let client = credentials::create_client(&mut conn, m.id, &m.slug, "demo", &all).await?;
-        let key = credentials::create_api_key(&mut conn, m.id, &m.slug, "demo", &all).await?;
-        print_json(&serde_json::json!({
-            "demo": summary,
-            "graphql": format!("http://{bind}/graphql"),
-            "client_id": client.client_id,
-            "client_secret": client.client_secret,
-            "api_key": key.key,
-            "try": format!(
-                "curl -s http://{bind}/graphql -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' \
-                 -d '{{\"query\":\"{{ orders(first: 5) {{ totalCount nodes {{ number total customer {{ email }} }} }} }}\"}}'",
-                key.key
-            ),
-        }))?;
-    }
+    // Bound before the demo prints its commands, so they name the real port (`--bind :0`).
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("binding {bind}"))?;
-    tracing::info!(address = %listener.local_addr()?, "listening");
+    let address = listener.local_addr()?;
+    if let Some(json) = demo {
+        demo_credentials(&db, address, json).await?;
+    }
+    tracing::info!(address = %address, "listening");
     // With the peer's address in every request: failed credentials are throttled per address.
     axum::serve(
         listener,
@@ -334,6 +312,79 @@ async fn serve(
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Seeds the demo merchant, replaces its demo credentials and prints them with a GraphQL and
+/// a REST command that work as printed (human text, or one JSON object with `json`).
+async fn demo_credentials(db: &DbArgs, address: SocketAddr, json: bool) -> anyhow::Result<()> {
+    let mut conn = connect(db).await?;
+    let opts = seed::SeedOptions {
+        merchant: "demo".into(),
+        customers: 500,
+        orders: 2000,
+    };
+    let summary = seed::run(&mut conn, &opts).await?;
+    let m = merchants::find_by_slug(&mut conn, "demo").await?;
+    let all = ScopeSet::parse(
+        &commerce_gateway::auth::Scope::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+    )
+    .map_err(anyhow::Error::msg)?;
+    // Secrets are stored hashed, so the previous start's cannot be printed again: revoke them
+    // rather than leave one more full-access credential valid per start.
+    let revoked = credentials::revoke_named(&mut conn, m.id, "demo").await?;
+    let client = credentials::create_client(&mut conn, m.id, &m.slug, "demo", &all).await?;
+    let key = credentials::create_api_key(&mut conn, m.id, &m.slug, "demo", &all).await?;
+    let base = format!("http://{address}");
+    let try_graphql = format!(
+        "curl -s {base}/graphql -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' \
+         -d '{{\"query\":\"{{ orders(first: 5) {{ totalCount nodes {{ number total customer {{ email }} }} }} }}\"}}'",
+        key.key
+    );
+    let try_rest = format!(
+        "curl -s '{base}/api/v3/admin/orders?limit=2&expand=items' -H 'x-spree-api-key: {}'",
+        key.key
+    );
+    if json {
+        return print_json(&serde_json::json!({
+            "demo": summary,
+            "graphql": format!("{base}/graphql"),
+            "client_id": client.client_id,
+            "client_secret": client.client_secret,
+            "api_key": key.key,
+            "revoked_previous": revoked,
+            "try": try_graphql,
+            "try_rest": try_rest,
+        }));
+    }
+    println!(
+        "Demo merchant `demo`: {} customers, {} orders, {} products ({} ms).\n\
+         \n\
+         GraphQL      {base}/graphql  (GraphiQL when opened in a browser)\n\
+         Spree REST   {base}/api/v3/admin  (OpenAPI: {base}/openapi.json)\n\
+         API key      {key}\n\
+         OAuth client {id} / {secret}  (POST {base}/oauth/token, grant_type=client_credentials)\n\
+         {revoked_note}\n\
+         Try:\n\
+         {try_graphql}\n\
+         {try_rest}\n",
+        summary.customers,
+        summary.orders,
+        summary.products,
+        summary.elapsed_ms,
+        key = key.key,
+        id = client.client_id,
+        secret = client.client_secret,
+        revoked_note = if revoked > 0 {
+            format!("(the {revoked} demo credentials of earlier starts are revoked)\n")
+        } else {
+            String::new()
+        },
+    );
     Ok(())
 }
 
@@ -370,10 +421,11 @@ async fn main() -> anyhow::Result<()> {
             bind,
             db,
             demo,
+            json,
             pool_size,
             limits,
             hardening,
-        } => serve(bind, db, demo, pool_size, limits, hardening).await,
+        } => serve(bind, db, demo.then_some(json), pool_size, limits, hardening).await,
         Command::Migrate { db } => {
             db::prepare(&db.database_url, &db.data_dir).await?;
             print_json(&serde_json::json!({ "migrated": true }))

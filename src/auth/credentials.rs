@@ -198,6 +198,30 @@ pub async fn client_revoked(conn: &mut AsyncPgConnection, client_id: &str) -> Re
 
 /// Revokes a client by its public client_id; returns whether one was revoked. Its tokens
 /// already issued are refused too, by every node within `AuthConfig::revocation_cache_ttl`.
+/// Revokes every active client and API key of the merchant named `name` (`serve --demo`
+/// replaces the credentials of its previous start); how many were revoked.
+pub async fn revoke_named(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    name: &str,
+) -> Result<usize> {
+    let clients = diesel::update(api_clients::table)
+        .filter(api_clients::merchant_id.eq(merchant_id))
+        .filter(api_clients::name.eq(name))
+        .filter(api_clients::revoked_at.is_null())
+        .set(api_clients::revoked_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?;
+    let keys = diesel::update(api_keys::table)
+        .filter(api_keys::merchant_id.eq(merchant_id))
+        .filter(api_keys::name.eq(name))
+        .filter(api_keys::revoked_at.is_null())
+        .set(api_keys::revoked_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?;
+    Ok(clients + keys)
+}
+
 pub async fn revoke_client(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,

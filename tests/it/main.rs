@@ -30,6 +30,7 @@ mod channels_mutations;
 mod coupon_codes;
 mod cursors;
 mod customers_mutations;
+mod demo;
 mod domain_reads;
 mod graphql_reads;
 mod list_reads;
