@@ -42,6 +42,7 @@ WORK=$(mktemp -d)
 SERVER_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
+  if [ -n "${BENCH_KEEP:-}" ]; then cp "$WORK"/callgrind.* "$BENCH_KEEP"/ 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -49,7 +50,7 @@ trap cleanup EXIT INT TERM
 CLIENT=$("$BIN" clients create --database-url "$DB_URL" --merchant "$MERCHANT" --name bench-instructions \
   --scopes customers:read,orders:read,stores:read,catalog:read 2>/dev/null)
 # One worker thread: callgrind runs threads one at a time anyway.
-RUST_LOG=warn TOKIO_WORKER_THREADS=1 valgrind --tool=callgrind --collect-atstart=no \
+RUST_LOG=warn TOKIO_WORKER_THREADS=1 valgrind --tool=callgrind --instr-atstart=no \
   --callgrind-out-file="$WORK/callgrind.%p" \
   "$BIN" serve --bind "127.0.0.1:$PORT" --database-url "$DB_URL" --pool-size 4 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
@@ -77,8 +78,8 @@ measure() { # name function → instructions per request
   callgrind_control --dump="$1" "$SERVER_PID" >/dev/null
   sleep 1
   local file total
-  file=$(grep -l "^desc: Trigger: Client Request: $1" "$WORK"/callgrind.* | head -n 1)
-  total=$(awk '/^(summary|totals):/ { print $2; exit }' "$file")
+  file=$(grep -l "^desc: Trigger: dump $1\$" "$WORK"/callgrind.* | head -n 1)
+  total=$(awk '/^totals:/ { print $2; exit }' "$file")
   echo $(( total / N ))
 }
 g=$(measure graphql gql)

@@ -32,11 +32,14 @@ fn text(d: Decimal) -> Value {
     Value::String(d.normalize().to_string())
 }
 
-fn pointer(row: &Map<String, Value>, key: &str, path: &str) -> Value {
-    row.get(key)
-        .and_then(|v| v.pointer(path))
-        .cloned()
-        .unwrap_or(Value::Null)
+fn pointer(row: &Map<String, Value>, key: &str, path: &[&str]) -> Value {
+    // Plain lookups: `Value::pointer` unescapes every segment (a `replace` per call), and a
+    // page of lines reads four of these per line.
+    let mut v = row.get(key);
+    for segment in path {
+        v = v.and_then(|o| o.get(segment));
+    }
+    v.cloned().unwrap_or(Value::Null)
 }
 
 /// The line's currency: its order's.
@@ -51,10 +54,19 @@ fn shown(row: &Map<String, Value>, amount: Decimal) -> Value {
         .map_or(Value::Null, Value::String)
 }
 
+/// The line's decimal field `field` in its currency, for display, as GraphQL wrote it (no
+/// decimal arithmetic on the way).
+fn shown_field(row: &Map<String, Value>, field: &str) -> Value {
+    match (row.get(field).and_then(Value::as_str), currency(row)) {
+        (Some(amount), Some(c)) => display(amount, c).map_or(Value::Null, Value::String),
+        _ => Value::Null,
+    }
+}
+
 /// `display_<field>` of a line in its order's currency.
 macro_rules! display {
     ($name:literal, $field:literal) => {
-        computed($name, &[$field, "_order"], |r| shown(r, decimal(r, $field)))
+        computed($name, &[$field, "_order"], |r| shown_field(r, $field))
     };
 }
 
@@ -72,16 +84,16 @@ pub static LINE_ITEM: Resource = Resource {
         value("variant_id", "variantId"),
         value("quantity", "quantity"),
         computed("currency", &["_order"], |r| {
-            pointer(r, "_order", "/currency")
+            pointer(r, "_order", &["currency"])
         }),
         computed("name", &["_variant"], |r| {
-            pointer(r, "_variant", "/product/name")
+            pointer(r, "_variant", &["product", "name"])
         }),
         computed("slug", &["_variant"], |r| {
-            pointer(r, "_variant", "/product/slug")
+            pointer(r, "_variant", &["product", "slug"])
         }),
         computed("options_text", &["_variant"], |r| {
-            pointer(r, "_variant", "/optionsText")
+            pointer(r, "_variant", &["optionsText"])
         }),
         value("price", "price"),
         display!("display_price", "price"),
@@ -145,7 +157,7 @@ pub static DISCOUNT: Resource = Resource {
         value("promotion_id", "promotionId"),
         value("name", "label"),
         fixed("description", null),
-        computed("code", &["_coupon"], |r| pointer(r, "_coupon", "/code")),
+        computed("code", &["_coupon"], |r| pointer(r, "_coupon", &["code"])),
         value("amount", "amount"),
         computed("display_amount", &["amount", "_order"], |r| {
             shown(r, decimal(r, "amount"))

@@ -43,10 +43,16 @@ fn minor_digits(currency: &str) -> u32 {
 
 /// The currency's symbol (if it has a common one) and minor-unit digits.
 fn symbol_and_digits(currency: &str) -> (Option<&'static str>, u32) {
-    SYMBOLS
-        .iter()
-        .find(|(c, _, _)| *c == currency)
-        .map_or((None, minor_digits(currency)), |(_, s, d)| (Some(*s), *d))
+    // Most pages are in one of the first few: compare those before the table.
+    match currency {
+        "USD" => (Some("$"), 2),
+        "EUR" => (Some("€"), 2),
+        "GBP" => (Some("£"), 2),
+        _ => SYMBOLS
+            .iter()
+            .find(|(c, _, _)| *c == currency)
+            .map_or((None, minor_digits(currency)), |(_, s, d)| (Some(*s), *d)),
+    }
 }
 
 /// `amount` (a decimal string) in the currency's minor units (`"19.99"` USD → 1999,
@@ -75,7 +81,72 @@ pub fn minor_units_field(row: &Map<String, Value>, amount: &str, currency: &str)
 /// decimal.
 pub fn display(amount: &str, currency: &str) -> Option<String> {
     let (symbol, digits) = symbol_and_digits(currency);
-    let d: rust_decimal::Decimal = amount.trim().parse().ok()?;
+    let amount = amount.trim();
+    // Amounts come from GraphQL with at most the currency's digits: written as they are, with
+    // no decimal arithmetic (a page of 50 orders shows some 1,500 of them).
+    if let Some(text) = display_plain(amount, symbol, digits, currency) {
+        return Some(text);
+    }
+    display_rounded(amount, symbol, digits, currency)
+}
+
+/// [`display`] of a plain decimal (`-`, digits, `.`, at most `digits` digits) without
+/// rounding; `None` for anything else.
+fn display_plain(
+    amount: &str,
+    symbol: Option<&str>,
+    digits: u32,
+    currency: &str,
+) -> Option<String> {
+    let (negative, unsigned) = match amount.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, amount),
+    };
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !all_digits(int) || !all_digits(frac) || frac.len() > digits as usize {
+        return None;
+    }
+    let int = match int.trim_start_matches('0') {
+        "" => "0",
+        trimmed => trimmed,
+    };
+    let zero = int == "0" && frac.bytes().all(|b| b == b'0');
+    let mut out = String::with_capacity(int.len() * 4 / 3 + digits as usize + 8);
+    if negative && !zero {
+        out.push('-');
+    }
+    if let Some(s) = symbol {
+        out.push_str(s);
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if digits > 0 {
+        out.push('.');
+        out.push_str(frac);
+        for _ in frac.len()..digits as usize {
+            out.push('0');
+        }
+    }
+    if symbol.is_none() {
+        out.push(' ');
+        out.push_str(currency);
+    }
+    Some(out)
+}
+
+/// [`display`] of any decimal, rounded half away from zero to the currency's digits.
+fn display_rounded(
+    amount: &str,
+    symbol: Option<&str>,
+    digits: u32,
+    currency: &str,
+) -> Option<String> {
+    let d: rust_decimal::Decimal = amount.parse().ok()?;
     let rounded =
         d.round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     let negative = rounded.is_sign_negative() && !rounded.is_zero();
@@ -128,6 +199,47 @@ mod tests {
         assert_eq!(display("12.5", "CHF").as_deref(), Some("12.50 CHF"));
         assert_eq!(display("1.2345", "KWD").as_deref(), Some("1.235 KWD"));
         assert_eq!(display("abc", "USD"), None);
+    }
+
+    /// The plain path writes what the rounding path writes, wherever it applies.
+    #[test]
+    fn plain_amounts_display_as_rounded_ones_do() {
+        use super::{display_plain, display_rounded, symbol_and_digits};
+        for currency in ["USD", "JPY", "KWD", "CHF", "EUR"] {
+            let (symbol, digits) = symbol_and_digits(currency);
+            for amount in [
+                "0",
+                "0.0",
+                "-0",
+                "-0.00",
+                "7",
+                "07.5",
+                "12.34",
+                "-12.3",
+                "999",
+                "1000",
+                "1234567",
+                "-1234567.8",
+                "100000.001",
+                "0.5",
+                "000",
+                "1.",
+            ] {
+                let plain = display_plain(amount, symbol, digits, currency);
+                if let Some(p) = &plain {
+                    assert_eq!(
+                        Some(p.clone()),
+                        display_rounded(amount, symbol, digits, currency),
+                        "{amount} {currency}"
+                    );
+                }
+            }
+        }
+        // What it does not take falls to the rounding path.
+        assert_eq!(display_plain("1.239", Some("$"), 2, "USD"), None);
+        assert_eq!(display_plain("1e3", Some("$"), 2, "USD"), None);
+        assert_eq!(display_plain("-", Some("$"), 2, "USD"), None);
+        assert_eq!(display("1.239", "USD").as_deref(), Some("$1.24"));
     }
 
     #[test]
