@@ -23,6 +23,10 @@ pub struct Plan {
     pub expands: Vec<(&'static Expand, Plan)>,
     /// What computed output fields read (their `needs`, transitively).
     pub sources: Vec<&'static str>,
+    /// Where each field and expansion is in an answered row: the executor writes an object's
+    /// fields in the order they were selected, so the streaming writer reads them by position
+    /// (checking the key) instead of hashing every key of every row.
+    slots: std::collections::HashMap<&'static str, usize>,
 }
 
 impl Plan {
@@ -118,12 +122,25 @@ impl Plan {
                 .collect();
             expands.push((e, Plan::new(e.resource, None, &rest)?));
         }
+        let mut slots = std::collections::HashMap::new();
+        let selecting = selected
+            .iter()
+            .filter(|f| !f.select.is_empty())
+            .map(|f| f.name);
+        let expanding = expands
+            .iter()
+            .filter(|(e, _)| !e.shape.is_absent())
+            .map(|(e, _)| e.name);
+        for (i, name) in selecting.chain(expanding).enumerate() {
+            slots.insert(name, i);
+        }
         Ok(Plan {
             resource,
             output,
             selected,
             expands,
             sources,
+            slots,
         })
     }
 
@@ -290,16 +307,16 @@ where
         let plan = self.plan;
         let mut map = s.serialize_map(Some(plan.output.len() + plan.expands.len()))?;
         let mut sources: Option<std::borrow::Cow<'_, Map<String, Value>>> = None;
+        let get = |name: &str| match plan.slots.get(name) {
+            Some(&i) => self.row.get_at(i, name),
+            None => self.row.get(name),
+        };
         for f in &plan.output {
             match f.render {
-                Render::Value => map.serialize_entry(f.name, &self.row.get(f.name))?,
+                Render::Value => map.serialize_entry(f.name, &get(f.name))?,
                 Render::IdOf => map.serialize_entry(
                     f.name,
-                    &self
-                        .row
-                        .get(f.name)
-                        .and_then(Cell::as_row)
-                        .and_then(|o| o.get("id")),
+                    &get(f.name).and_then(Cell::as_row).and_then(|o| o.get("id")),
                 )?,
                 Render::Computed(compute) => map.serialize_entry(
                     f.name,
@@ -313,7 +330,7 @@ where
                 e.name,
                 &Shaped {
                     plan: sub,
-                    cell: self.row.get(e.name),
+                    cell: get(e.name),
                     shape: e.shape,
                 },
             )?;
@@ -326,6 +343,10 @@ where
 pub trait Row {
     type Cell: Cell;
     fn get(&self, key: &str) -> Option<&Self::Cell>;
+    /// The value of `key`, expected at position `index`.
+    fn get_at(&self, _index: usize, key: &str) -> Option<&Self::Cell> {
+        self.get(key)
+    }
     /// The fields named in `names` as a JSON object (what computed fields read).
     fn sources(&self, names: &[&'static str]) -> std::borrow::Cow<'_, Map<String, Value>>;
 }
@@ -371,6 +392,12 @@ impl Row for ConstRow {
     type Cell = ConstValue;
     fn get(&self, key: &str) -> Option<&ConstValue> {
         async_graphql::indexmap::IndexMap::get(self, key)
+    }
+    fn get_at(&self, index: usize, key: &str) -> Option<&ConstValue> {
+        match self.get_index(index) {
+            Some((k, v)) if k.as_str() == key => Some(v),
+            _ => Row::get(self, key),
+        }
     }
     fn sources(&self, names: &[&'static str]) -> std::borrow::Cow<'_, Map<String, Value>> {
         let mut m = Map::with_capacity(names.len());
