@@ -190,6 +190,7 @@ diesel::table! {
         price_list_id -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        metadata -> Jsonb,
     }
 }
 
@@ -238,6 +239,27 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         reverted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    order_addresses (merchant_id, id) {
+        merchant_id -> Int8,
+        id -> Int8,
+        order_id -> Int8,
+        kind -> Text,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        company -> Nullable<Text>,
+        address1 -> Text,
+        address2 -> Nullable<Text>,
+        city -> Text,
+        zipcode -> Nullable<Text>,
+        state_name -> Nullable<Text>,
+        country_code -> Text,
+        phone -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -295,6 +317,8 @@ diesel::table! {
         approved_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        customer_note -> Nullable<Text>,
+        locale -> Nullable<Text>,
     }
 }
 
@@ -622,6 +646,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     merchants,
     migration_batch_rows,
     migration_batches,
+    order_addresses,
     order_daily_rollups,
     order_rollup_timezones,
     orders,

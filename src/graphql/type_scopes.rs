@@ -44,9 +44,8 @@ pub fn of_type(name: &str) -> Option<Access> {
         "Customer" | "CustomerGroup" | "Address" | "CustomerStatsBucket" => {
             Needs(Scope::CustomersRead)
         }
-        "Order" | "LineItem" | "Payment" | "Fulfillment" | "Discount" | "OrderStatsBucket" => {
-            Needs(Scope::OrdersRead)
-        }
+        "Order" | "OrderAddress" | "LineItem" | "Payment" | "Fulfillment" | "Discount"
+        | "OrderStatsBucket" => Needs(Scope::OrdersRead),
         "Store"
         | "Brand"
         | "Channel"

@@ -130,10 +130,11 @@ fn param(name: &str, location: &str, description: &str, schema: Value) -> Value 
 }
 
 fn query_params(q: &Query) -> Vec<Value> {
-    let (resource, list) = match q {
+    let (resource, list, paged) = match q {
         Query::None => return Vec::new(),
-        Query::One(r) | Query::Embedded(r) => (*r, None),
-        Query::List(root) => (root.resource, Some(*root)),
+        Query::One(r) | Query::Embedded(r) => (*r, None, None),
+        Query::List(root) => (root.resource, Some(*root), Some(root.sorts)),
+        Query::Paged(r, sorts) => (*r, None, Some(*sorts)),
     };
     let fields: Vec<&str> = resource.public_fields().map(|f| f.name).collect();
     let expands: Vec<&str> = resource.expands.iter().map(|e| e.name).collect();
@@ -151,7 +152,7 @@ fn query_params(q: &Query) -> Vec<Value> {
             json!({"type": "string"}),
         ),
     ];
-    if let Some(root) = list {
+    if let Some(sorts) = paged {
         out.push(param(
             "page",
             "query",
@@ -164,7 +165,7 @@ fn query_params(q: &Query) -> Vec<Value> {
             "Records per page.",
             json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 25}),
         ));
-        let sorts: Vec<&str> = root.sorts.iter().map(|s| s.key).collect();
+        let sorts: Vec<&str> = sorts.iter().map(|s| s.key).collect();
         out.push(param(
             "sort",
             "query",
@@ -174,6 +175,8 @@ fn query_params(q: &Query) -> Vec<Value> {
             ),
             json!({"type": "string"}),
         ));
+    }
+    if let Some(root) = list {
         if root.search {
             out.push(param(
                 "q[search]",

@@ -19,6 +19,12 @@ pub enum Query {
     One(&'static Resource),
     /// A whole embedded list: `fields`, `expand`.
     Embedded(&'static Resource),
+    /// A list paged through its parent: `fields`, `expand`, `sort` (by these keys), `page`,
+    /// `limit`.
+    Paged(
+        &'static Resource,
+        &'static [super::translate::sort::SortAttr],
+    ),
     /// A page of a list: `fields`, `expand`, `q[…]`, `sort`, `page`, `limit`.
     List(&'static ListRoot),
 }

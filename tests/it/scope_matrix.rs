@@ -48,6 +48,7 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("OrderConnection", ORDERS),
     ("OrderEdge", ORDERS),
     ("LineItem", ORDERS),
+    ("OrderAddress", ORDERS),
     ("Payment", ORDERS),
     ("Fulfillment", ORDERS),
     ("Discount", ORDERS),

@@ -10,4 +10,4 @@ pub mod queries;
 pub mod stats;
 pub mod totals;
 
-pub use models::{Adjustment, Fulfillment, LineItem, Order, Payment};
+pub use models::{Adjustment, Fulfillment, LineItem, Order, OrderAddress, Payment};

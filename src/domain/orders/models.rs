@@ -34,6 +34,10 @@ pub struct Order {
     pub approved_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The buyer's note, shown to them (`notes` are staff-only).
+    pub customer_note: Option<String>,
+    /// The buyer's language (`en`, `en-US`), when given.
+    pub locale: Option<String>,
 }
 
 impl Row for Order {
@@ -57,6 +61,8 @@ pub struct LineItem {
     pub total: Decimal,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Free key/value data of the line (a JSON object).
+    pub metadata: serde_json::Value,
 }
 
 impl Row for LineItem {
@@ -112,3 +118,28 @@ pub struct Adjustment {
     pub created_at: DateTime<Utc>,
 }
 crate::impl_row!(Adjustment, "adjustments");
+
+/// A billing or shipping address of an order: a copy, not a reference, so the order keeps it
+/// whatever happens to the customer's address book. IDs share the `addresses` sequence.
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = crate::db::schema::order_addresses, check_for_backend(diesel::pg::Pg))]
+pub struct OrderAddress {
+    pub merchant_id: i64,
+    pub id: i64,
+    pub order_id: i64,
+    /// `billing` or `shipping`.
+    pub kind: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    pub address1: String,
+    pub address2: Option<String>,
+    pub city: String,
+    pub zipcode: Option<String>,
+    pub state_name: Option<String>,
+    pub country_code: String,
+    pub phone: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+crate::impl_row!(OrderAddress, "order_addresses");

@@ -3,7 +3,7 @@
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 
-use super::models::{Adjustment, Fulfillment, LineItem, Order, Payment};
+use super::models::{Adjustment, Fulfillment, LineItem, Order, OrderAddress, Payment};
 use crate::db::sql::{Bind, Sql};
 use crate::domain::filter::{time_before_all, Listable, SortValue};
 use crate::error::Result;
@@ -76,6 +76,7 @@ crate::child_of! {
     Payment => order_id,
     Fulfillment => order_id,
     Adjustment => order_id,
+    OrderAddress => order_id,
 }
 
 /// The `limit` most recent orders of each customer in `customer_ids`, in one statement

@@ -11,7 +11,9 @@ use serde::Serialize;
 use super::{run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::orders::commands::transitions::{self, Transition};
-use crate::domain::orders::commands::{self, LineChange, LineInput, OrderCreate, OrderUpdate};
+use crate::domain::orders::commands::{
+    self, LineChange, LineInput, LineSet, OrderAddressInput as AddressRow, OrderCreate, OrderUpdate,
+};
 use crate::domain::orders::Order as Row;
 use crate::domain::validate::{FieldError, ItemResult, Patch};
 use crate::graphql::context::merchant_id;
@@ -45,6 +47,66 @@ pub struct OrderCreateInput {
     pub delivery_total: Option<Decimal>,
     /// First lines of the order (a variant given twice is one line).
     pub line_items: Option<Vec<OrderLineItemInput>>,
+    /// A note from the buyer, shown to them (unlike `notes`), at most 5,000 characters.
+    pub customer_note: Option<String>,
+    /// The buyer's language: `en`, `en-US` (`en_us` is read as `en-US`).
+    pub locale: Option<String>,
+    /// Where to bill, checked as a customer's address is.
+    pub billing_address: Option<OrderAddressInput>,
+    /// Where to deliver, checked as a customer's address is.
+    pub shipping_address: Option<OrderAddressInput>,
+    /// Copies the customer's default billing and shipping addresses onto the order, each unless
+    /// given here (nothing without `customerId`, or when the customer has no such default).
+    #[graphql(default)]
+    pub use_customer_default_addresses: bool,
+    /// A coupon code to apply once the lines are priced, as `orderApplyCouponCode` would. A
+    /// code that does not exist refuses the create (NOT_FOUND); one that exists but does not
+    /// apply to this order (not started, expired, used up, rules not met) is not kept and the
+    /// order is created without it (`couponCode` is then null).
+    pub coupon_code: Option<String>,
+}
+
+/// A billing or shipping address of an order (a copy: later changes of the customer's address
+/// book do not reach it).
+#[derive(InputObject)]
+pub struct OrderAddressInput {
+    /// At most 100 characters.
+    pub first_name: Option<String>,
+    /// At most 100 characters.
+    pub last_name: Option<String>,
+    /// At most 100 characters.
+    pub company: Option<String>,
+    /// Street and number, 1–255 characters.
+    pub address1: String,
+    /// At most 255 characters.
+    pub address2: Option<String>,
+    /// 1–100 characters.
+    pub city: String,
+    /// At most 20 characters.
+    pub zipcode: Option<String>,
+    /// State or province (name or abbreviation), at most 100 characters.
+    pub state_name: Option<String>,
+    /// ISO 3166-1 alpha-2 code in upper case (`EC`, `US`).
+    pub country_code: String,
+    /// At most 32 characters.
+    pub phone: Option<String>,
+}
+
+impl From<OrderAddressInput> for AddressRow {
+    fn from(i: OrderAddressInput) -> Self {
+        AddressRow {
+            first_name: i.first_name,
+            last_name: i.last_name,
+            company: i.company,
+            address1: i.address1,
+            address2: i.address2,
+            city: i.city,
+            zipcode: i.zipcode,
+            state_name: i.state_name,
+            country_code: i.country_code,
+            phone: i.phone,
+        }
+    }
 }
 
 impl From<OrderCreateInput> for OrderCreate {
@@ -65,6 +127,12 @@ impl From<OrderCreateInput> for OrderCreate {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
+            customer_note: i.customer_note,
+            locale: i.locale,
+            billing_address: i.billing_address.map(Into::into),
+            shipping_address: i.shipping_address.map(Into::into),
+            use_customer_default_addresses: i.use_customer_default_addresses,
+            coupon_code: i.coupon_code,
         }
     }
 }
@@ -89,6 +157,26 @@ pub struct OrderUpdateInput {
     pub external_id: MaybeUndefined<String>,
     /// Delivery charge before promotions, drafts only.
     pub delivery_total: Option<Decimal>,
+    /// The buyer's note, at most 5,000 characters.
+    pub customer_note: MaybeUndefined<String>,
+    /// The buyer's language: `en`, `en-US`.
+    pub locale: MaybeUndefined<String>,
+    /// Replaces the billing address whole; `null` removes it.
+    pub billing_address: MaybeUndefined<OrderAddressInput>,
+    /// Replaces the shipping address whole; `null` removes it.
+    pub shipping_address: MaybeUndefined<OrderAddressInput>,
+    /// Drafts only: sets the line of each variant given (adds it when absent, quantity 0
+    /// removes it); the order's other lines stay. Prices, promotions and totals are recomputed
+    /// with the rest of the change.
+    pub line_items: Option<Vec<OrderLineItemSetInput>>,
+}
+
+fn patch_address(v: MaybeUndefined<OrderAddressInput>) -> Patch<AddressRow> {
+    match v {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(a) => Patch::Set(a.into()),
+    }
 }
 
 fn patch(v: MaybeUndefined<String>) -> Patch<String> {
@@ -114,6 +202,19 @@ impl From<OrderUpdateInput> for OrderUpdate {
             external_id: patch(i.external_id),
             metadata: i.metadata.map(|j| j.0),
             delivery_total: i.delivery_total,
+            customer_note: patch(i.customer_note),
+            locale: patch(i.locale),
+            billing_address: patch_address(i.billing_address),
+            shipping_address: patch_address(i.shipping_address),
+            line_items: i.line_items.map(|l| {
+                l.into_iter()
+                    .map(|x| LineSet {
+                        variant_id: x.variant_id.0,
+                        quantity: x.quantity,
+                        metadata: x.metadata.map(|j| j.0),
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -125,6 +226,8 @@ pub struct OrderLineItemInput {
     pub variant_id: ID,
     /// 1–100,000 units; added to the line when the variant is already on the order.
     pub quantity: i32,
+    /// A JSON object (at most 16 KiB) merged into the line's metadata.
+    pub metadata: Option<async_graphql::Json<serde_json::Value>>,
 }
 
 impl From<OrderLineItemInput> for LineInput {
@@ -132,6 +235,7 @@ impl From<OrderLineItemInput> for LineInput {
         LineInput {
             variant_id: i.variant_id.0,
             quantity: i.quantity,
+            metadata: i.metadata.map(|j| j.0),
         }
     }
 }
@@ -143,6 +247,19 @@ pub struct OrderLineItemUpdateInput {
     pub id: ID,
     /// 1–100,000 units (remove a line with `orderLineItemsRemove`).
     pub quantity: i32,
+    /// A JSON object (at most 16 KiB) merged into the line's metadata.
+    pub metadata: Option<async_graphql::Json<serde_json::Value>>,
+}
+
+/// The line a variant should have on a draft (`orderUpdate`'s `lineItems`).
+#[derive(InputObject)]
+pub struct OrderLineItemSetInput {
+    /// The variant (`variant_…`), at most once per request.
+    pub variant_id: ID,
+    /// 0–100,000 units: the line's new quantity; 0 removes the variant's line.
+    pub quantity: i32,
+    /// A JSON object (at most 16 KiB) merged into the line's metadata.
+    pub metadata: Option<async_graphql::Json<serde_json::Value>>,
 }
 
 /// Result of an order mutation.
@@ -250,7 +367,8 @@ pub struct OrderMutation;
 
 #[Object]
 impl OrderMutation {
-    /// Creates a draft order, optionally with its first line items priced from the price book.
+    /// Creates a draft order, optionally with its first line items priced from the price book,
+    /// its addresses and a coupon code, in one transaction.
     #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
     async fn order_create(
         &self,
@@ -276,9 +394,10 @@ impl OrderMutation {
         payload(ctx, &CREATE_ARGS, outcome).await
     }
 
-    /// Changes an order's email, notes, metadata, store or external id (any status), or the
-    /// customer, channel or delivery charge of a draft (whose lines are then priced again and
-    /// totals recomputed; ORDER_NOT_EDITABLE on a placed order).
+    /// Changes an order's email, notes, customer note, locale, addresses, metadata, store or
+    /// external id (any status), or the customer, channel, delivery charge or lines of a draft
+    /// (whose lines are then priced again and totals recomputed; ORDER_NOT_EDITABLE on a placed
+    /// order), in one transaction: nothing is written when anything is refused.
     #[graphql(guard = "RequireScope(Scope::OrdersWrite)")]
     async fn order_update(
         &self,
@@ -374,6 +493,7 @@ impl OrderMutation {
             .map(|i| LineChange {
                 id: i.id.0,
                 quantity: i.quantity,
+                metadata: i.metadata.map(|j| j.0),
             })
             .collect();
         let hash = hash_of((&order_id.0, &items, expected_updated_at));

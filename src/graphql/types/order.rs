@@ -1,4 +1,4 @@
-use async_graphql::{Context, Enum, Object, ID};
+use async_graphql::{Context, Enum, InputObject, Object, ID};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
@@ -9,7 +9,8 @@ use super::money;
 use super::promotion::{CouponCode, Promotion};
 use super::stores::Store;
 use crate::domain::orders as d;
-use crate::graphql::errors::GqlResult;
+use crate::graphql::errors::{bad_input, GqlResult};
+use crate::graphql::filters::SortDirection;
 use crate::graphql::guards::EdgeScope;
 use crate::graphql::loaders;
 use crate::ids::{self, Kind};
@@ -113,6 +114,23 @@ impl Order {
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
+    /// The buyer's note, shown to them (unlike `notes`), at most 5,000 characters.
+    async fn customer_note(&self) -> Option<&str> {
+        self.0.customer_note.as_deref()
+    }
+    /// The buyer's language (`en`, `en-US`); null when the order was not given one.
+    async fn locale(&self) -> Option<&str> {
+        self.0.locale.as_deref()
+    }
+    /// Where the order is billed: a copy of the address given, kept as it was whatever
+    /// happens to the customer's address book; null when none was given.
+    async fn billing_address(&self, ctx: &Context<'_>) -> GqlResult<Option<OrderAddress>> {
+        self.address(ctx, "billing").await
+    }
+    /// Where the order is delivered (a copy, as `billingAddress`); null when none was given.
+    async fn shipping_address(&self, ctx: &Context<'_>) -> GqlResult<Option<OrderAddress>> {
+        self.address(ctx, "shipping").await
+    }
     /// Arbitrary key/value data attached by integrations.
     async fn metadata(&self) -> &serde_json::Value {
         &self.0.metadata
@@ -175,13 +193,46 @@ impl Order {
             .await?
             .map(Channel))
     }
-    /// What was bought.
-    async fn line_items(&self, ctx: &Context<'_>) -> GqlResult<Vec<LineItem>> {
-        Ok(loaders::children::<d::LineItem>(ctx, self.0.id)
-            .await?
+    /// What was bought, oldest first unless `sort` says otherwise; `offset` and `first` take a
+    /// page of it (an order holds at most 1,000 lines; `lineItemCount` counts them all).
+    async fn line_items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Sort order: one key or a list of up to 4 distinct keys, most \
+                          significant first; ties are broken by ID in the last key's direction.")]
+        sort: Option<Vec<LineItemSort>>,
+        #[graphql(desc = "Lines to skip first, 0 to 1,000.")] offset: Option<i32>,
+        #[graphql(desc = "Most lines to return, 1 to 1,000 (default: all).")] first: Option<i32>,
+    ) -> GqlResult<Vec<LineItem>> {
+        let mut lines = loaders::children::<d::LineItem>(ctx, self.0.id).await?;
+        if let Some(keys) = sort.filter(|k| !k.is_empty()) {
+            sort_lines(&mut lines, &keys)?;
+        }
+        let skip = match offset {
+            Some(o) if !(0..=1000).contains(&o) => {
+                return Err(bad_input("offset", "must be between 0 and 1000"))
+            }
+            Some(o) => o as usize,
+            None => 0,
+        };
+        let take = match first {
+            Some(n) if !(1..=1000).contains(&n) => {
+                return Err(bad_input("first", "must be between 1 and 1000"))
+            }
+            Some(n) => n as usize,
+            None => usize::MAX,
+        };
+        Ok(lines
             .into_iter()
+            .skip(skip)
+            .take(take)
             .map(LineItem)
             .collect())
+    }
+    /// Number of line items (lines, not units: see `itemCount`).
+    async fn line_item_count(&self, ctx: &Context<'_>) -> GqlResult<i32> {
+        let lines = loaders::children::<d::LineItem>(ctx, self.0.id).await?;
+        Ok(i32::try_from(lines.len()).unwrap_or(i32::MAX))
     }
     /// Payments taken or attempted.
     async fn payments(&self, ctx: &Context<'_>) -> GqlResult<Vec<Payment>> {
@@ -206,6 +257,142 @@ impl Order {
             .into_iter()
             .map(Discount)
             .collect())
+    }
+}
+
+impl Order {
+    async fn address(&self, ctx: &Context<'_>, kind: &str) -> GqlResult<Option<OrderAddress>> {
+        Ok(loaders::children::<d::OrderAddress>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .find(|a| a.kind == kind)
+            .map(OrderAddress))
+    }
+}
+
+/// What an order's line items are sorted by.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum LineItemSortField {
+    /// When the line was added.
+    CreatedAt,
+    /// When the line last changed.
+    UpdatedAt,
+    /// Units.
+    Quantity,
+    /// Unit price.
+    Price,
+    /// quantity × price.
+    Total,
+}
+
+/// One key of the order of an order's line items.
+#[derive(InputObject, Clone, Copy, Debug)]
+pub struct LineItemSort {
+    /// The field sorted by.
+    pub field: LineItemSortField,
+    /// Ascending or descending (default DESC).
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Sorts `lines` by `keys` (then by ID in the last key's direction); at most 4 distinct keys.
+fn sort_lines(lines: &mut [d::LineItem], keys: &[LineItemSort]) -> GqlResult<()> {
+    if keys.len() > 4 {
+        return Err(bad_input("sort", "at most 4 keys"));
+    }
+    for (i, k) in keys.iter().enumerate() {
+        if keys[..i].iter().any(|o| o.field == k.field) {
+            return Err(bad_input("sort", format!("{:?} is given twice", k.field)));
+        }
+    }
+    let last_desc = keys.last().is_some_and(|k| k.direction.is_descending());
+    lines.sort_by(|a, b| {
+        keys.iter()
+            .map(|k| {
+                let o = match k.field {
+                    LineItemSortField::CreatedAt => a.created_at.cmp(&b.created_at),
+                    LineItemSortField::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+                    LineItemSortField::Quantity => a.quantity.cmp(&b.quantity),
+                    LineItemSortField::Price => a.price.cmp(&b.price),
+                    LineItemSortField::Total => a.total.cmp(&b.total),
+                };
+                if k.direction.is_descending() {
+                    o.reverse()
+                } else {
+                    o
+                }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| {
+                let o = a.id.cmp(&b.id);
+                if last_desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            })
+    });
+    Ok(())
+}
+
+/// A billing or shipping address of an order.
+pub struct OrderAddress(pub d::OrderAddress);
+
+/// A billing or shipping address of an order (`addr_…`): a copy made when it was given, which
+/// later changes of the customer's address book do not reach.
+#[Object(guard = "EdgeScope::of::<Self>()")]
+impl OrderAddress {
+    /// Public ID (`addr_…`; order and customer addresses never share one).
+    async fn id(&self) -> ID {
+        ID(ids::encode(Kind::Address, self.0.id))
+    }
+    /// Recipient's given name, at most 100 characters.
+    async fn first_name(&self) -> Option<&str> {
+        self.0.first_name.as_deref()
+    }
+    /// Recipient's family name, at most 100 characters.
+    async fn last_name(&self) -> Option<&str> {
+        self.0.last_name.as_deref()
+    }
+    /// Company name, at most 100 characters.
+    async fn company(&self) -> Option<&str> {
+        self.0.company.as_deref()
+    }
+    /// First address line (street and number), 1–255 characters.
+    async fn address1(&self) -> &str {
+        &self.0.address1
+    }
+    /// Second address line (apartment, floor…), at most 255 characters.
+    async fn address2(&self) -> Option<&str> {
+        self.0.address2.as_deref()
+    }
+    /// City, 1–100 characters.
+    async fn city(&self) -> &str {
+        &self.0.city
+    }
+    /// Postal code as entered, at most 20 characters.
+    async fn zipcode(&self) -> Option<&str> {
+        self.0.zipcode.as_deref()
+    }
+    /// State or province, as entered (name or abbreviation).
+    async fn state_name(&self) -> Option<&str> {
+        self.0.state_name.as_deref()
+    }
+    /// ISO 3166-1 alpha-2 country code.
+    async fn country_code(&self) -> &str {
+        &self.0.country_code
+    }
+    /// Contact phone for this address, at most 32 characters.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    /// When the address was given to the order.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the address last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
     }
 }
 
@@ -234,6 +421,10 @@ impl LineItem {
     /// quantity × price.
     async fn total(&self) -> Decimal {
         money(self.0.total)
+    }
+    /// Free key/value data of the line (a JSON object), e.g. gift wrapping.
+    async fn metadata(&self) -> &serde_json::Value {
+        &self.0.metadata
     }
     /// The variant's ID (`variant_…`): readable with `orders:read` alone (the variant itself,
     /// `variant`, needs `catalog:read`).

@@ -62,6 +62,40 @@ pub static ADDRESS: Resource = Resource {
     expands: &[],
 };
 
+/// Spree's `Address` of an order (its billing or shipping address) over GraphQL's
+/// `OrderAddress`: an order's address is no one's default and belongs to no address book.
+pub static ORDER_ADDRESS: Resource = Resource {
+    graphql_type: "OrderAddress",
+    fields: &[
+        value("id", "id"),
+        value("first_name", "firstName"),
+        value("last_name", "lastName"),
+        computed("full_name", &["first_name", "last_name"], full_name),
+        value("address1", "address1"),
+        value("address2", "address2"),
+        value("postal_code", "zipcode"),
+        value("city", "city"),
+        value("phone", "phone"),
+        value("company", "company"),
+        computed("country_name", &["country_iso"], |r| {
+            r.get("country_iso").cloned().unwrap_or(Value::Null)
+        }),
+        value("country_iso", "countryCode"),
+        value("state_text", "stateName"),
+        fixed("state_abbr", null),
+        fixed("quick_checkout", no),
+        fixed("is_default_billing", no),
+        fixed("is_default_shipping", no),
+        value("state_name", "stateName"),
+        fixed("label", null),
+        fixed("metadata", empty_object),
+        value("created_at", "createdAt"),
+        value("updated_at", "updatedAt"),
+        fixed("customer_id", null),
+    ],
+    expands: &[],
+};
+
 /// Body fields of an address write. Spree's `state_abbr` and `state_name` both land in our
 /// free-text state.
 const INPUT: &[InputField] = &[

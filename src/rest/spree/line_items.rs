@@ -14,9 +14,10 @@ use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, InputField};
 use crate::rest::translate::money::display;
 use crate::rest::translate::operation::{not_found, run, Mutation};
-use crate::rest::translate::page::whole;
+use crate::rest::translate::page::envelope;
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
+use crate::rest::translate::sort::{self, SortAttr};
 use crate::rest::{Refusal, RestState};
 use axum::http::Method;
 use axum::routing::{delete, get, patch, post};
@@ -138,7 +139,7 @@ pub static LINE_ITEM: Resource = Resource {
         fixed("thumbnail_url", null),
         fixed("option_values", empty_list),
         fixed("digital_links", empty_list),
-        fixed("metadata", empty_object),
+        value("metadata", "metadata"),
         value("created_at", "createdAt"),
         value("updated_at", "updatedAt"),
         fixed("cost_price", null),
@@ -183,6 +184,34 @@ const INPUT: &[InputField] = &[
     InputField {
         rest: "quantity",
         gql: "quantity",
+    },
+    InputField {
+        rest: "metadata",
+        gql: "metadata",
+    },
+];
+
+/// Sort keys of an order's items (oldest first by default).
+const SORTS: &[SortAttr] = &[
+    SortAttr {
+        key: "created_at",
+        field: "CREATED_AT",
+    },
+    SortAttr {
+        key: "updated_at",
+        field: "UPDATED_AT",
+    },
+    SortAttr {
+        key: "quantity",
+        field: "QUANTITY",
+    },
+    SortAttr {
+        key: "price",
+        field: "PRICE",
+    },
+    SortAttr {
+        key: "total",
+        field: "TOTAL",
     },
 ];
 
@@ -246,30 +275,44 @@ fn pick(
     }
 }
 
-/// `GET /orders/{order_id}/items`: all of the order's lines (with `meta`).
+/// `GET /orders/{order_id}/items`: a page of the order's lines (`page`, `limit`, `sort`;
+/// oldest first by default), with `meta`.
 pub async fn list_items(
     State(state): State<RestState>,
     Caller(principal): Caller,
     Path(order_id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::Embedded)?;
+    let params = Params::parse(query.as_deref(), Accepts::Paged)?;
+    let offset = params.offset()?;
+    let sort = sort::sort(SORTS, &params.sort)?;
     let built = state
         .translator
         .operation("orderItems", &LINE_ITEM, &params, |sel| {
             format!(
-                "query RestItems($id: ID!) {{ one: order(id: $id) {{ {} }} }}",
-                order_items(sel)
+                "query RestItems($id: ID!, $first: Int!, $offset: Int!, $sort: [LineItemSort!]) \
+                 {{ one: order(id: $id) {{ lineItemCount \
+                 items: lineItems(first: $first, offset: $offset, sort: $sort) {{ {sel}}} }} }}"
             )
         })?;
     let mut vars = Map::new();
     vars.insert("id".into(), Value::String(order_id));
+    vars.insert("first".into(), Value::from(params.limit()));
+    // Past the last line (at most 1,000) every page is empty.
+    vars.insert("offset".into(), Value::from(offset.min(1000)));
+    vars.insert(
+        "sort".into(),
+        sort.unwrap_or_else(|| json!([{"field": "CREATED_AT", "direction": "ASC"}])),
+    );
     let data = run(
         &state.app,
         principal,
         &built.text,
         vars,
-        &[("id".into(), "order_id".into())],
+        &[
+            ("id".into(), "order_id".into()),
+            ("sort".into(), "sort".into()),
+        ],
     )
     .await?;
     let Some(order) = data.get("one").filter(|o| o.is_object()) else {
@@ -284,7 +327,11 @@ pub async fn list_items(
         Value::Array(r) => r,
         _ => Vec::new(),
     };
-    Ok(Json(whole(rows)))
+    let count = order
+        .get("lineItemCount")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    Ok(Json(envelope(rows, params.page(), params.limit(), count)))
 }
 
 /// `GET /orders/{order_id}/items/{id}`: 404 when the line is not that order's.
@@ -320,8 +367,9 @@ pub async fn show_item(
     }
 }
 
-/// `POST /orders/{order_id}/items`: `{variant_id, quantity = 1}`, 201 with the variant's line
-/// (an existing line of that variant grows by `quantity`).
+/// `POST /orders/{order_id}/items`: `{variant_id, quantity = 1, metadata}`, 201 with the
+/// variant's line (an existing line of that variant grows by `quantity`, its metadata takes
+/// the keys given).
 pub async fn create_item(
     State(state): State<RestState>,
     Caller(principal): Caller,
@@ -350,7 +398,7 @@ pub async fn create_item(
     Ok((StatusCode::CREATED, Json(row)).into_response())
 }
 
-/// `PATCH /orders/{order_id}/items/{id}`: `{quantity}`.
+/// `PATCH /orders/{order_id}/items/{id}`: `{quantity, metadata}` (metadata merged in).
 pub async fn update_item(
     State(state): State<RestState>,
     Caller(principal): Caller,
@@ -370,9 +418,13 @@ pub async fn update_item(
     let Some(quantity) = line.remove("quantity") else {
         return Err(Refusal::param("quantity", "is required").into());
     };
+    let metadata = line.remove("metadata").unwrap_or(Value::Null);
     let mut vars = Map::new();
     vars.insert("order".into(), Value::String(order_id));
-    vars.insert("lines".into(), json!([{"id": id, "quantity": quantity}]));
+    vars.insert(
+        "lines".into(),
+        json!([{"id": id, "quantity": quantity, "metadata": metadata}]),
+    );
     vars.insert("key".into(), body::idempotency_key(&headers));
     let mut names = body::under("lineItems.0", names);
     names.push(("orderId".into(), "order_id".into()));
@@ -426,7 +478,7 @@ pub static ROUTES: &[Route] = &[
         operation_id: "listOrderItems",
         summary: "List an order's items",
         scope: "read_orders",
-        query: Query::Embedded(&LINE_ITEM),
+        query: Query::Paged(&LINE_ITEM, SORTS),
         body: Body::None,
         answer: Answer::Page(&LINE_ITEM),
         handler: || get(list_items),

@@ -14,7 +14,7 @@ use axum::Json;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use super::addresses::ADDRESS;
+use super::addresses::ORDER_ADDRESS;
 use super::channels::CHANNEL;
 use super::customers::CUSTOMER;
 use super::line_items::{DISCOUNT, LINE_ITEM};
@@ -96,9 +96,9 @@ pub static ORDER: Resource = Resource {
         value("channel_id", "channelId"),
         value("number", "number"),
         value("email", "email"),
-        fixed("customer_note", null),
+        value("customer_note", "customerNote"),
         value("currency", "currency"),
-        fixed("locale", null),
+        value("locale", "locale"),
         value("total_quantity", "itemCount"),
         value("item_total", "itemTotal"),
         display!("display_item_total", "item_total"),
@@ -218,18 +218,17 @@ pub static ORDER: Resource = Resource {
             shape: Shape::Many,
             resource: &FULFILLMENT,
         },
-        // Orders carry no addresses in our domain.
         Expand {
             name: "billing_address",
-            field: "",
-            shape: Shape::AbsentOne,
-            resource: &ADDRESS,
+            field: "billingAddress",
+            shape: Shape::One,
+            resource: &ORDER_ADDRESS,
         },
         Expand {
             name: "shipping_address",
-            field: "",
-            shape: Shape::AbsentOne,
-            resource: &ADDRESS,
+            field: "shippingAddress",
+            shape: Shape::One,
+            resource: &ORDER_ADDRESS,
         },
     ],
 };
@@ -354,8 +353,9 @@ static ROOT: ListRoot = ListRoot {
     resource: &ORDER,
 };
 
-/// Body fields of a draft's create and update. `items` on create become its line items.
-const INPUT: &[InputField] = &[
+/// Body fields of an order's create. `items` become its first lines, the addresses are
+/// translated by [`address`], `use_customer_default_address` copies the customer's defaults.
+const CREATE_INPUT: &[InputField] = &[
     InputField {
         rest: "email",
         gql: "email",
@@ -381,6 +381,18 @@ const INPUT: &[InputField] = &[
         gql: "notes",
     },
     InputField {
+        rest: "customer_note",
+        gql: "customerNote",
+    },
+    InputField {
+        rest: "special_instructions",
+        gql: "customerNote",
+    },
+    InputField {
+        rest: "locale",
+        gql: "locale",
+    },
+    InputField {
         rest: "metadata",
         gql: "metadata",
     },
@@ -388,16 +400,166 @@ const INPUT: &[InputField] = &[
         rest: "items",
         gql: "lineItems",
     },
+    InputField {
+        rest: "billing_address",
+        gql: "billingAddress",
+    },
+    InputField {
+        rest: "shipping_address",
+        gql: "shippingAddress",
+    },
+    InputField {
+        rest: "use_customer_default_address",
+        gql: "useCustomerDefaultAddresses",
+    },
+    InputField {
+        rest: "coupon_code",
+        gql: "couponCode",
+    },
 ];
+
+/// Body fields of an order's update: Spree's controller names the addresses `bill_address` /
+/// `ship_address` and its SDK the lines `line_items`; the create's names work too.
+const UPDATE_INPUT: &[InputField] = &[
+    InputField {
+        rest: "email",
+        gql: "email",
+    },
+    InputField {
+        rest: "customer_id",
+        gql: "customerId",
+    },
+    InputField {
+        rest: "user_id",
+        gql: "customerId",
+    },
+    InputField {
+        rest: "currency",
+        gql: "currency",
+    },
+    InputField {
+        rest: "channel_id",
+        gql: "channelId",
+    },
+    InputField {
+        rest: "internal_note",
+        gql: "notes",
+    },
+    InputField {
+        rest: "customer_note",
+        gql: "customerNote",
+    },
+    InputField {
+        rest: "special_instructions",
+        gql: "customerNote",
+    },
+    InputField {
+        rest: "locale",
+        gql: "locale",
+    },
+    InputField {
+        rest: "metadata",
+        gql: "metadata",
+    },
+    InputField {
+        rest: "items",
+        gql: "lineItems",
+    },
+    InputField {
+        rest: "line_items",
+        gql: "lineItems",
+    },
+    InputField {
+        rest: "bill_address",
+        gql: "billingAddress",
+    },
+    InputField {
+        rest: "billing_address",
+        gql: "billingAddress",
+    },
+    InputField {
+        rest: "ship_address",
+        gql: "shippingAddress",
+    },
+    InputField {
+        rest: "shipping_address",
+        gql: "shippingAddress",
+    },
+];
+
+/// Body fields that name one input field twice: at most one of each group.
+const ALIASES: &[&[&str]] = &[
+    &["customer_id", "user_id"],
+    &["customer_note", "special_instructions"],
+    &["items", "line_items"],
+    &["bill_address", "billing_address"],
+    &["ship_address", "shipping_address"],
+];
+
+/// GraphQL input paths → body names, for a 422's details: the order's own fields, and the
+/// nested fields of its lines and addresses (`items[2].quantity`,
+/// `shipping_address.country_iso`).
+macro_rules! error_names {
+    ($($gql:literal => $rest:literal),* ; $($agql:literal => $arest:literal),*) => {
+        &[
+            $(InputField { rest: $rest, gql: $gql },)*
+            InputField { rest: "items", gql: "lineItems" },
+            InputField { rest: "items[].variant_id", gql: "lineItems.variantId" },
+            InputField { rest: "items[].quantity", gql: "lineItems.quantity" },
+            InputField { rest: "items[].metadata", gql: "lineItems.metadata" },
+            $(
+                InputField { rest: $arest, gql: $agql },
+                InputField { rest: concat!($arest, ".first_name"), gql: concat!($agql, ".firstName") },
+                InputField { rest: concat!($arest, ".last_name"), gql: concat!($agql, ".lastName") },
+                InputField { rest: concat!($arest, ".company"), gql: concat!($agql, ".company") },
+                InputField { rest: concat!($arest, ".address1"), gql: concat!($agql, ".address1") },
+                InputField { rest: concat!($arest, ".address2"), gql: concat!($agql, ".address2") },
+                InputField { rest: concat!($arest, ".city"), gql: concat!($agql, ".city") },
+                InputField { rest: concat!($arest, ".postal_code"), gql: concat!($agql, ".zipcode") },
+                InputField { rest: concat!($arest, ".state_abbr"), gql: concat!($agql, ".stateName") },
+                InputField { rest: concat!($arest, ".country_iso"), gql: concat!($agql, ".countryCode") },
+                InputField { rest: concat!($arest, ".phone"), gql: concat!($agql, ".phone") },
+            )*
+        ]
+    };
+}
+
+const CREATE_ERRORS: &[InputField] = error_names!(
+    "email" => "email",
+    "customerId" => "customer_id",
+    "currency" => "currency",
+    "channelId" => "channel_id",
+    "notes" => "internal_note",
+    "customerNote" => "customer_note",
+    "locale" => "locale",
+    "metadata" => "metadata",
+    "couponCode" => "coupon_code",
+    "useCustomerDefaultAddresses" => "use_customer_default_address";
+    "billingAddress" => "billing_address",
+    "shippingAddress" => "shipping_address"
+);
+
+const UPDATE_ERRORS: &[InputField] = error_names!(
+    "email" => "email",
+    "customerId" => "customer_id",
+    "channelId" => "channel_id",
+    "notes" => "internal_note",
+    "customerNote" => "customer_note",
+    "locale" => "locale",
+    "metadata" => "metadata";
+    "billingAddress" => "bill_address",
+    "shippingAddress" => "ship_address"
+);
+
+/// Errors of the state transitions, named as a create's.
+const TRANSITION_ERRORS: &[InputField] = CREATE_ERRORS;
 
 /// Body fields a create needs: none (without `currency` the order takes the shop's default
 /// currency, `GET /store`'s `default_currency`).
 const CREATE_REQUIRED: &[&str] = &[];
 
-/// Response fields a client may send back unchanged (ignored), and `locale`: an order's language
-/// is the merchant's, which the gateway does not vary per order.
+/// Response fields a client may send back unchanged (ignored).
 const READ_ONLY: &[&str] = &[
-    "locale",
     "id",
     "number",
     "status",
@@ -412,24 +574,26 @@ const READ_ONLY: &[&str] = &[
 
 /// An order payload's mutation: `{ order { … } userErrors { … } }` at `w`.
 macro_rules! order_mutation {
-    ($name:ident, $route:literal, $text:literal) => {
+    ($name:ident, $fields:ident, $route:literal, $text:literal) => {
         const $name: Mutation = Mutation {
             route: $route,
             resource: &ORDER,
             text: |sel| format!($text, sel = sel),
-            fields: INPUT,
+            fields: $fields,
         };
     };
 }
 
 order_mutation!(
     CREATE,
+    CREATE_ERRORS,
     "orderCreate",
     "mutation RestOrderCreate($input: OrderCreateInput!, $key: String) {{ w: orderCreate(input: \
      $input, idempotencyKey: $key) {{ order {{ {sel}}} userErrors {{ field code message }} }} }}"
 );
 order_mutation!(
     UPDATE,
+    UPDATE_ERRORS,
     "orderUpdate",
     "mutation RestOrderUpdate($id: ID!, $input: OrderUpdateInput!, $key: String) {{ w: \
      orderUpdate(orderId: $id, input: $input, idempotencyKey: $key) {{ order {{ {sel}}} \
@@ -437,24 +601,28 @@ order_mutation!(
 );
 order_mutation!(
     COMPLETE,
+    TRANSITION_ERRORS,
     "orderComplete",
     "mutation RestOrderComplete($id: ID!, $key: String) {{ w: orderComplete(orderId: $id, \
      idempotencyKey: $key) {{ order {{ {sel}}} userErrors {{ field code message }} }} }}"
 );
 order_mutation!(
     CANCEL,
+    TRANSITION_ERRORS,
     "orderCancel",
     "mutation RestOrderCancel($id: ID!, $key: String) {{ w: orderCancel(orderId: $id, \
      idempotencyKey: $key) {{ order {{ {sel}}} userErrors {{ field code message }} }} }}"
 );
 order_mutation!(
     APPROVE,
+    TRANSITION_ERRORS,
     "orderApprove",
     "mutation RestOrderApprove($id: ID!, $key: String) {{ w: orderApprove(orderId: $id, \
      idempotencyKey: $key) {{ order {{ {sel}}} userErrors {{ field code message }} }} }}"
 );
 order_mutation!(
     RESUME,
+    TRANSITION_ERRORS,
     "orderResume",
     "mutation RestOrderResume($id: ID!, $key: String) {{ w: orderResume(orderId: $id, \
      idempotencyKey: $key) {{ order {{ {sel}}} userErrors {{ field code message }} }} }}"
@@ -479,11 +647,12 @@ pub async fn show_order(
     super::one(&state, principal, query.as_deref(), "order", &ORDER, &id).await
 }
 
-/// The body's `items` (`[{variant_id, quantity}]`) as line-item inputs.
-fn items(value: Value) -> Result<Value, crate::rest::Refusal> {
+/// The body's `items` (`[{variant_id, quantity = 1, metadata}]`) as line-item inputs, under
+/// the body name `field`.
+fn items(field: &str, value: Value) -> Result<Value, crate::rest::Refusal> {
     let Value::Array(list) = value else {
         return Err(crate::rest::Refusal::param(
-            "items",
+            field,
             format!("must be a list, not {}", body::json_type(&value)),
         ));
     };
@@ -491,24 +660,146 @@ fn items(value: Value) -> Result<Value, crate::rest::Refusal> {
     for (i, item) in list.into_iter().enumerate() {
         let Value::Object(mut item) = item else {
             return Err(crate::rest::Refusal::param(
-                &format!("items[{i}]"),
+                &format!("{field}[{i}]"),
                 "must be an object",
             ));
         };
         let variant = item.remove("variant_id").unwrap_or(Value::Null);
         let quantity = item.remove("quantity").unwrap_or(json!(1));
+        let metadata = item.remove("metadata").unwrap_or(Value::Null);
         if let Some(key) = item.keys().next() {
             return Err(crate::rest::Refusal::param(
-                &format!("items[{i}].{key}"),
-                "is not a field of an item (variant_id, quantity)",
+                &format!("{field}[{i}].{key}"),
+                "is not a field of an item (variant_id, quantity, metadata)",
             ));
         }
-        out.push(json!({"variantId": variant, "quantity": quantity}));
+        out.push(json!({"variantId": variant, "quantity": quantity, "metadata": metadata}));
     }
     Ok(Value::Array(out))
 }
 
-/// `POST /orders`: a draft, 201.
+/// Address fields as Spree writes them (both its spellings) → `OrderAddressInput`.
+const ADDRESS_FIELDS: &[(&str, &str)] = &[
+    ("first_name", "firstName"),
+    ("firstname", "firstName"),
+    ("last_name", "lastName"),
+    ("lastname", "lastName"),
+    ("company", "company"),
+    ("address1", "address1"),
+    ("address2", "address2"),
+    ("city", "city"),
+    ("postal_code", "zipcode"),
+    ("zipcode", "zipcode"),
+    ("country_iso", "countryCode"),
+    ("state_abbr", "stateName"),
+    ("state_name", "stateName"),
+    ("phone", "phone"),
+];
+
+/// What an address read back carries that no write sets (ignored when sent back).
+const ADDRESS_READ_ONLY: &[&str] = &[
+    "id",
+    "full_name",
+    "country_name",
+    "state_text",
+    "quick_checkout",
+    "is_default_billing",
+    "is_default_shipping",
+    "label",
+    "metadata",
+    "created_at",
+    "updated_at",
+    "customer_id",
+];
+
+/// The body's address object at `field` as an `OrderAddressInput` (null stays null: an update
+/// removes the address). 400 naming `field.key` for an unknown or missing key.
+fn address(field: &str, value: Value) -> Result<Value, crate::rest::Refusal> {
+    use crate::rest::Refusal;
+    let object = match value {
+        Value::Null => return Ok(Value::Null),
+        Value::Object(o) => o,
+        other => {
+            return Err(Refusal::param(
+                field,
+                format!("must be an object, not {}", body::json_type(&other)),
+            ))
+        }
+    };
+    let mut out = Map::new();
+    let mut from: Vec<(&str, String)> = Vec::new();
+    for (key, v) in object {
+        if ADDRESS_READ_ONLY.contains(&key.as_str()) {
+            continue;
+        }
+        let Some((_, gql)) = ADDRESS_FIELDS.iter().find(|(r, _)| *r == key) else {
+            return Err(Refusal::param(
+                &format!("{field}.{key}"),
+                "is not a field of an address (first_name, last_name, company, address1, \
+                 address2, city, postal_code, country_iso, state_abbr, phone)",
+            ));
+        };
+        if let Some((_, earlier)) = from.iter().find(|(g, _)| g == gql) {
+            return Err(Refusal::param(
+                &format!("{field}.{key}"),
+                format!("names the same field as {earlier}: give one"),
+            ));
+        }
+        from.push((gql, key));
+        out.insert((*gql).to_owned(), v);
+    }
+    for (gql, rest) in [
+        ("address1", "address1"),
+        ("city", "city"),
+        ("countryCode", "country_iso"),
+    ] {
+        if out.get(gql).is_none_or(Value::is_null) {
+            return Err(Refusal::param(&format!("{field}.{rest}"), "is required"));
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// Refuses a body giving two names of one field (`items` and `line_items`).
+fn one_of_each(object: &Map<String, Value>) -> Result<(), crate::rest::Refusal> {
+    for group in ALIASES {
+        let given: Vec<&str> = group
+            .iter()
+            .copied()
+            .filter(|k| object.contains_key(*k))
+            .collect();
+        if given.len() > 1 {
+            return Err(crate::rest::Refusal::param(
+                given[1],
+                format!("names the same field as {}: give one", given[0]),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The REST name the body gave the input field `gql` (for nested errors).
+fn named<'a>(names: &'a body::Names, gql: &str) -> &'a str {
+    names
+        .iter()
+        .find(|(g, _)| g == gql)
+        .map_or("", |(_, r)| r.as_str())
+}
+
+/// Translates the nested values of an order body (`items`, the addresses) in place.
+fn nested(input: &mut Map<String, Value>, names: &body::Names) -> Result<(), crate::rest::Refusal> {
+    if let Some(list) = input.remove("lineItems") {
+        input.insert("lineItems".into(), items(named(names, "lineItems"), list)?);
+    }
+    for gql in ["billingAddress", "shippingAddress"] {
+        if let Some(a) = input.remove(gql) {
+            input.insert(gql.into(), address(named(names, gql), a)?);
+        }
+    }
+    Ok(())
+}
+
+/// `POST /orders`: a draft, 201, with its items, addresses, notes and coupon code.
 pub async fn create_order(
     State(state): State<RestState>,
     Caller(principal): Caller,
@@ -517,9 +808,14 @@ pub async fn create_order(
 ) -> Result<Response, SpreeError> {
     let object = body::object(&headers, &body)?;
     body::required(&object, CREATE_REQUIRED)?;
-    let (mut input, names) = body::input(object, INPUT, READ_ONLY)?;
-    if let Some(list) = input.remove("lineItems") {
-        input.insert("lineItems".into(), items(list)?);
+    one_of_each(&object)?;
+    let (mut input, names) = body::input(object, CREATE_INPUT, READ_ONLY)?;
+    nested(&mut input, &names)?;
+    // A create writes what it is given: a null address is no address.
+    for gql in ["billingAddress", "shippingAddress"] {
+        if input.get(gql).is_some_and(Value::is_null) {
+            input.remove(gql);
+        }
     }
     let mut vars = Map::new();
     vars.insert("input".into(), Value::Object(input));
@@ -532,7 +828,10 @@ pub async fn create_order(
     Ok((StatusCode::CREATED, Json(written.object("/order")?)).into_response())
 }
 
-/// `PATCH /orders/{id}`: a draft's email, buyer, channel, note or metadata.
+/// `PATCH /orders/{id}`: email, buyer, channel, notes, locale, metadata, addresses (`null`
+/// removes one) and, on a draft, `items` / `line_items`: each `{variant_id, quantity}` sets
+/// that variant's line (added when absent, quantity 0 removes it), other lines stay. One
+/// transaction: nothing changes when anything is refused.
 pub async fn update_order(
     State(state): State<RestState>,
     Caller(principal): Caller,
@@ -541,21 +840,16 @@ pub async fn update_order(
     body: Bytes,
 ) -> Result<Json<Value>, SpreeError> {
     let object = body::object(&headers, &body)?;
-    let (input, names) = body::input(object, INPUT, READ_ONLY)?;
-    for field in ["currency", "lineItems"] {
-        if input.contains_key(field) {
-            let rest = if field == "currency" {
-                "currency"
-            } else {
-                "items"
-            };
-            return Err(crate::rest::Refusal::param(
-                rest,
-                "cannot be changed here (items: use /orders/{id}/items)",
-            )
-            .into());
-        }
+    one_of_each(&object)?;
+    let (mut input, names) = body::input(object, UPDATE_INPUT, READ_ONLY)?;
+    if input.contains_key("currency") {
+        return Err(crate::rest::Refusal::param(
+            "currency",
+            "cannot change: an order's amounts are in the currency it was created in",
+        )
+        .into());
     }
+    nested(&mut input, &names)?;
     let mut vars = Map::new();
     vars.insert("id".into(), Value::String(id));
     vars.insert("input".into(), Value::Object(input));
@@ -662,6 +956,69 @@ pub async fn resume_order(
     Ok(transition(&state, principal, &RESUME, id, &headers).await?)
 }
 
+/// The JSON schema of an order address in a body.
+fn address_schema() -> Value {
+    let text = json!({"type": ["string", "null"]});
+    let mut props = Map::new();
+    for (rest, _) in ADDRESS_FIELDS {
+        props.insert((*rest).to_owned(), text.clone());
+    }
+    json!({
+        "type": ["object", "null"],
+        "description": "A whole address, checked as a customer's address is; `firstname`, `lastname`, `zipcode` and `state_name` are accepted for `first_name`, `last_name`, `postal_code` and `state_abbr`. null removes the order's address (update).",
+        "properties": props,
+        "required": ["address1", "city", "country_iso"],
+    })
+}
+
+/// The JSON schema of an order create (`update`: of an update) body.
+fn order_body(update: bool) -> Value {
+    let text = json!({"type": ["string", "null"]});
+    let item = json!({
+        "type": "object",
+        "required": ["variant_id"],
+        "properties": {
+            "variant_id": {"type": "string"},
+            "quantity": {"type": "integer", "minimum": if update { 0 } else { 1 }, "maximum": 100_000, "default": 1,
+                         "description": if update { "The variant's line's new quantity; 0 removes it." } else { "Units; a variant given twice is one line." }},
+            "metadata": {"type": ["object", "null"], "description": "Merged into the line's metadata."},
+        },
+    });
+    let mut props = json!({
+        "email": text,
+        "customer_id": text,
+        "user_id": {"type": ["string", "null"], "description": "Alias of customer_id."},
+        "channel_id": text,
+        "internal_note": text,
+        "customer_note": text,
+        "special_instructions": {"type": ["string", "null"], "description": "Alias of customer_note."},
+        "locale": {"type": ["string", "null"], "example": "en-US"},
+        "metadata": {"type": ["object", "null"]},
+        "items": {"type": "array", "items": item},
+    });
+    if update {
+        props["line_items"] =
+            json!({"type": "array", "items": item, "description": "Alias of items."});
+        props["items"]["description"] = json!("Drafts only: sets each variant's line (added when absent, quantity 0 removes it); other lines stay.");
+        for (name, alias) in [
+            ("bill_address", "billing_address"),
+            ("ship_address", "shipping_address"),
+        ] {
+            props[name] = address_schema();
+            let mut a = address_schema();
+            a["description"] = json!(format!("Alias of {name}."));
+            props[alias] = a;
+        }
+    } else {
+        props["currency"] = json!({"type": ["string", "null"], "description": "ISO 4217; default: the store's default currency."});
+        props["billing_address"] = address_schema();
+        props["shipping_address"] = address_schema();
+        props["use_customer_default_address"] = json!({"type": ["boolean", "null"], "description": "Copies the customer's default billing and shipping addresses onto the order, each unless given."});
+        props["coupon_code"] = json!({"type": ["string", "null"], "description": "Applied once the items are priced. An unknown code refuses the order (422); a code that does not apply to it is not kept."});
+    }
+    json!({"type": "object", "properties": props, "required": []})
+}
+
 /// The order routes.
 pub static ROUTES: &[Route] = &[
     Route {
@@ -682,11 +1039,7 @@ pub static ROUTES: &[Route] = &[
         summary: "Create a draft order",
         scope: "write_orders",
         query: Query::None,
-        body: Body::Input {
-            graphql_type: "OrderCreateInput",
-            fields: INPUT,
-            required: CREATE_REQUIRED,
-        },
+        body: Body::Schema(|| order_body(false)),
         answer: Answer::Created(&ORDER),
         handler: || post(create_order),
     },
@@ -708,11 +1061,7 @@ pub static ROUTES: &[Route] = &[
         summary: "Update a draft order",
         scope: "write_orders",
         query: Query::None,
-        body: Body::Input {
-            graphql_type: "OrderUpdateInput",
-            fields: INPUT,
-            required: &[],
-        },
+        body: Body::Schema(|| order_body(true)),
         answer: Answer::One(&ORDER),
         handler: || patch(update_order),
     },

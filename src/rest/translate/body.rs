@@ -112,10 +112,8 @@ pub fn user_errors(errors: &Value, names: &[(String, String)]) -> Option<Refusal
             .find(|s| !s.chars().all(|c| c.is_ascii_digit()))
             .copied()
             .unwrap_or("base");
-        let field = names
-            .iter()
-            .find(|(g, _)| g == gql)
-            .map(|(_, r)| r.clone())
+        let field = nested_name(&path, names)
+            .or_else(|| names.iter().find(|(g, _)| g == gql).map(|(_, r)| r.clone()))
             .unwrap_or_else(|| {
                 if matches!(gql, "input" | "ids" | "id" | "orderId" | "lineItems")
                     && path.len() <= 2
@@ -147,6 +145,44 @@ pub fn user_errors(errors: &Value, names: &[(String, String)]) -> Option<Refusal
     }
     refusal.message = messages.join("; ");
     Some(refusal)
+}
+
+/// The REST name of a nested field: `names` may map a path of named segments
+/// (`billingAddress.countryCode` → `billing_address.country_iso`, `lineItems.quantity` →
+/// `items[].quantity`), matched against the error path's last named segments, longest first;
+/// each `[]` of the name takes the next index of the path (`items[2].quantity`).
+fn nested_name(path: &[&str], names: &[(String, String)]) -> Option<String> {
+    let is_index = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let named: Vec<usize> = (0..path.len()).filter(|&i| !is_index(path[i])).collect();
+    for k in (2..=named.len()).rev() {
+        let from = named[named.len() - k];
+        let key = named[named.len() - k..]
+            .iter()
+            .map(|&i| path[i])
+            .collect::<Vec<_>>()
+            .join(".");
+        let Some((_, rest)) = names.iter().find(|(g, _)| *g == key) else {
+            continue;
+        };
+        let mut indexes = path[from..].iter().filter(|s| is_index(s));
+        let mut out = String::with_capacity(rest.len() + 4);
+        let mut parts = rest.split("[]").peekable();
+        while let Some(part) = parts.next() {
+            out.push_str(part);
+            if parts.peek().is_some() {
+                match indexes.next() {
+                    Some(i) => {
+                        out.push('[');
+                        out.push_str(i);
+                        out.push(']');
+                    }
+                    None => out.push_str("[]"),
+                }
+            }
+        }
+        return Some(out);
+    }
+    None
 }
 
 /// `names` (GraphQL input field → REST name) under the argument path `prefix`
@@ -224,6 +260,33 @@ mod tests {
         assert_eq!(r.details["accepts_email_marketing"], vec!["is invalid"]);
         assert_eq!(r.details["base"], vec!["not found"]);
         assert!(user_errors(&json!([]), &names).is_none());
+    }
+
+    #[test]
+    fn nested_fields_are_named_with_their_indexes() {
+        let names = vec![
+            ("lineItems".to_owned(), "items".to_owned()),
+            (
+                "lineItems.quantity".to_owned(),
+                "items[].quantity".to_owned(),
+            ),
+            (
+                "billingAddress.countryCode".to_owned(),
+                "billing_address.country_iso".to_owned(),
+            ),
+        ];
+        let r = user_errors(
+            &json!([
+                {"field": ["input", "lineItems", "2", "quantity"], "code": "OUT_OF_RANGE", "message": "is out of range"},
+                {"field": ["input", "billingAddress", "countryCode"], "code": "INVALID", "message": "is invalid"},
+                {"field": ["input", "lineItems"], "code": "ORDER_NOT_EDITABLE", "message": "not a draft"},
+            ]),
+            &names,
+        )
+        .unwrap();
+        assert_eq!(r.details["items[2].quantity"], vec!["is out of range"]);
+        assert_eq!(r.details["billing_address.country_iso"], vec!["is invalid"]);
+        assert_eq!(r.details["items"], vec!["not a draft"]);
     }
 
     #[test]

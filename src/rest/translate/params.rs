@@ -118,9 +118,12 @@ pub enum Accepts {
     One,
     /// A list: also `q[…]`, `sort`, `page`, `limit`.
     List,
-    /// A list without paging, filters or sort (an order's items, a customer's addresses):
-    /// `fields`, `expand` only.
+    /// A list without paging, filters or sort (a customer's addresses): `fields`, `expand`
+    /// only.
     Embedded,
+    /// A list read whole through its parent and paged there (an order's items): also `sort`,
+    /// `page`, `limit`, but no `q[…]`.
+    Paged,
 }
 
 impl Params {
@@ -131,6 +134,7 @@ impl Params {
             return Ok(params);
         };
         let list = accepts == Accepts::List;
+        let paged = list || accepts == Accepts::Paged;
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let key = key.as_ref();
             if value.len() > MAX_VALUE {
@@ -156,7 +160,7 @@ impl Params {
                         params.expand.push(segments);
                     }
                 }
-                "sort" if list => {
+                "sort" if paged => {
                     for name in names(key, &value)? {
                         let (key, descending) = match name.strip_prefix('-') {
                             Some(k) => (k.to_owned(), true),
@@ -165,8 +169,8 @@ impl Params {
                         params.sort.push(SortKey { key, descending });
                     }
                 }
-                "page" if list => params.page = Some(number(key, &value, 1, u32::MAX)?),
-                "limit" if list => params.limit = Some(number(key, &value, 1, MAX_LIMIT)?),
+                "page" if paged => params.page = Some(number(key, &value, 1, u32::MAX)?),
+                "limit" if paged => params.limit = Some(number(key, &value, 1, MAX_LIMIT)?),
                 "q[search]" if list => params.search = Some(value.into_owned()),
                 _ if list && key.starts_with("q[") => params.condition(key, &value)?,
                 _ => {
@@ -369,6 +373,11 @@ mod tests {
         // A show route takes no list parameters.
         let e = Params::parse(Some("limit=5"), Accepts::One).unwrap_err();
         assert_eq!(e.param.as_deref(), Some("limit"));
+        // A list paged through its parent takes pages and sorts, not filters.
+        let p = Params::parse(Some("sort=-created_at&page=2&limit=10"), Accepts::Paged).unwrap();
+        assert_eq!((p.page(), p.limit(), p.sort.len()), (2, 10, 1));
+        let e = Params::parse(Some("q[id_eq]=x"), Accepts::Paged).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("q[id_eq]"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
 use serde_json::{json, Value};
 
 mod bad_input;
+mod bodies;
 mod header_updates;
 mod state_machine;
 mod tenant_scope;

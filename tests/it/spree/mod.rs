@@ -8,6 +8,7 @@ mod customers;
 mod errors;
 mod idempotency;
 mod openapi;
+mod order_bodies;
 mod orders;
 mod predicates;
 mod price_lists;

@@ -173,7 +173,7 @@ async fn payments_and_fulfillments_expand_and_addresses_are_null() {
         counts.push(fewest);
     }
     assert_eq!(counts[0], counts[1], "statements per request: {counts:?}");
-    // Nothing is nested under an association outside our domain.
+    // An order's address expands nothing further (Spree's country is not ours).
     let (st, e) = s.get("/orders?expand=billing_address.country").await;
     assert_eq!(st, 400, "{e}");
 }

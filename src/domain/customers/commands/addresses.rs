@@ -33,19 +33,20 @@ pub struct AddressInput {
 }
 
 /// A validated address, the full new value of every column.
-struct Fields {
-    first_name: Option<String>,
-    last_name: Option<String>,
-    company: Option<String>,
-    address1: String,
-    address2: Option<String>,
-    city: String,
-    zipcode: Option<String>,
-    state_name: Option<String>,
-    country_code: String,
-    phone: Option<String>,
-    is_default_billing: bool,
-    is_default_shipping: bool,
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    pub address1: String,
+    pub address2: Option<String>,
+    pub city: String,
+    pub zipcode: Option<String>,
+    pub state_name: Option<String>,
+    pub country_code: String,
+    pub phone: Option<String>,
+    pub is_default_billing: bool,
+    pub is_default_shipping: bool,
 }
 
 /// Two ASCII upper-case letters, as the table's CHECK wants (`EC`, `US`).
@@ -153,6 +154,12 @@ fn validate(
             .is_default_shipping
             .unwrap_or(current.is_some_and(|a| a.is_default_shipping)),
     }
+}
+
+/// Validates a whole new address (fields under `root`) by the rules of a customer's address
+/// book: what an order's billing and shipping addresses are checked with too.
+pub fn validate_new(errors: &mut Errors, root: &Path, input: &AddressInput) -> Fields {
+    validate(errors, root, input, None)
 }
 
 fn binds(f: Fields) -> Vec<Bind> {

@@ -50,6 +50,31 @@ pub(super) fn email(errors: &mut Errors, root: &Path, v: &str) -> Option<String>
     Some(v.to_owned())
 }
 
+/// A language tag: trimmed, empty means absent; `en_us` and `EN-us` are written `en-US`. INVALID
+/// unless a language of 2–3 letters with an optional region of 2 (the column's CHECK).
+pub(super) fn locale(errors: &mut Errors, path: &Path, v: &str) -> Option<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    let normal = match v.split_once(['-', '_']) {
+        Some((lang, region)) => format!(
+            "{}-{}",
+            lang.to_ascii_lowercase(),
+            region.to_ascii_uppercase()
+        ),
+        None => v.to_ascii_lowercase(),
+    };
+    if !crate::domain::merchants::settings::is_locale(&normal) {
+        errors.add(
+            path,
+            code::INVALID,
+            "must be a language code such as en or en-US",
+        );
+    }
+    Some(normal)
+}
+
 pub(super) fn check_metadata(errors: &mut Errors, path: &Path, m: &serde_json::Value) {
     if !m.is_object() {
         errors.add(path, code::INVALID, "must be a JSON object");

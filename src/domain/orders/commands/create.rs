@@ -6,14 +6,18 @@ use rand::Rng;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::checks::{check_metadata, check_money, check_refs, decode_opt, email, text, Refd};
+use super::addresses::{self, OrderAddressInput};
+use super::checks::{
+    check_metadata, check_money, check_refs, decode_opt, email, locale, text, Refd,
+};
 use super::draft::{self, Buyer, Locked};
 use super::line_items::{decode_lines, merge_wanted, no_price, LineInput};
 use super::Outcome;
 use crate::db::sql::{Bind, Sql};
 use crate::domain::merchants::settings;
 use crate::domain::pricing::iso;
-use crate::domain::validate::{code, Errors, Path};
+use crate::domain::promotions::evaluate::reason;
+use crate::domain::validate::{code, Errors, Patch, Path};
 use crate::error::{Error, Result};
 use crate::ids::Kind;
 
@@ -37,9 +41,23 @@ pub struct OrderCreate {
     /// Delivery charge before promotions.
     pub delivery_total: Option<Decimal>,
     pub line_items: Vec<LineInput>,
+    /// The buyer's note (at most 5,000 characters).
+    pub customer_note: Option<String>,
+    /// The buyer's language (`en`, `en-US`).
+    pub locale: Option<String>,
+    pub billing_address: Option<OrderAddressInput>,
+    pub shipping_address: Option<OrderAddressInput>,
+    /// Copies the customer's default billing / shipping address onto the order for each kind
+    /// not given (nothing without a customer, or for a kind the customer has no default of).
+    pub use_customer_default_addresses: bool,
+    /// A coupon code to apply once the lines are priced (see [`create`]).
+    pub coupon_code: Option<String>,
 }
 
-/// Creates a draft order, with its first lines when given.
+/// Creates a draft order, with its first lines, addresses and coupon code when given. A coupon
+/// code that does not exist refuses the create (NOT_FOUND at `coupon_code`); one that exists
+/// but does not apply to this order (not started, expired, used up, rules not met) is not kept:
+/// the order is created without it, as Spree creates an order with an invalid code.
 pub async fn create(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
@@ -95,6 +113,39 @@ pub async fn create(
         Kind::Store,
         &input.store_id,
     );
+    let customer_note = input
+        .customer_note
+        .as_deref()
+        .and_then(|v| text(&mut errors, &root.key("customer_note"), v, 5000));
+    let locale = input
+        .locale
+        .as_deref()
+        .and_then(|v| locale(&mut errors, &root.key("locale"), v));
+    let billing = match &input.billing_address {
+        Some(a) => Patch::Set(addresses::check(
+            &mut errors,
+            &root.key("billing_address"),
+            a,
+        )),
+        None => Patch::Keep,
+    };
+    let shipping = match &input.shipping_address {
+        Some(a) => Patch::Set(addresses::check(
+            &mut errors,
+            &root.key("shipping_address"),
+            a,
+        )),
+        None => Patch::Keep,
+    };
+    let coupon_path = root.key("coupon_code");
+    let coupon = input
+        .coupon_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    if let Some(c) = coupon {
+        errors.length(&coupon_path, c, 1, 64);
+    }
     let lines_path = root.key("line_items");
     let wanted = decode_lines(&mut errors, &lines_path, &input.line_items);
     if !errors.is_empty() {
@@ -148,9 +199,48 @@ pub async fn create(
     if !errors.is_empty() {
         return Ok(Err(errors.0));
     }
+    // The code is tried against the order about to be written (no ID yet).
+    let mut applied_coupon = None;
+    if let Some(c) = coupon {
+        let about = Locked {
+            id: 0,
+            status: "draft".into(),
+            fulfillment_status: "unfulfilled".into(),
+            customer_id: customer,
+            channel_id: channel,
+            email: email.clone(),
+            currency: currency.clone(),
+            tax_total: Decimal::ZERO,
+            delivery_total: delivery,
+            coupon_code_id: None,
+            coupon_code: None,
+            approved_at: None,
+            updated_at: now,
+        };
+        let evaluation = draft::promotions(conn, merchant_id, &about, &lines, Some(c), now).await?;
+        match evaluation
+            .code_errors
+            .iter()
+            .find(|e| e.code.eq_ignore_ascii_case(c))
+        {
+            Some(e) if e.reason == reason::NOT_FOUND => {
+                errors.add(&coupon_path, e.code(), e.message.clone());
+                return Ok(Err(errors.0));
+            }
+            // Exists but does not apply now: not kept.
+            Some(_) => {}
+            None => {
+                applied_coupon = evaluation
+                    .applied
+                    .iter()
+                    .find_map(|a| a.coupon_code_id)
+                    .map(|id| (id, c.to_owned()));
+            }
+        }
+    }
 
     // Everything is valid: write.
-    let order = insert_draft(
+    let mut order = insert_draft(
         conn,
         merchant_id,
         &NewDraft {
@@ -163,9 +253,26 @@ pub async fn create(
             metadata,
             external_id,
             delivery,
+            customer_note,
+            locale,
         },
     )
     .await?;
+    addresses::save(
+        conn,
+        merchant_id,
+        order.id,
+        &addresses::Write {
+            billing: &billing,
+            shipping: &shipping,
+            copy_defaults_of: customer.filter(|_| input.use_customer_default_addresses),
+        },
+    )
+    .await?;
+    if let Some((id, code)) = applied_coupon {
+        order.coupon_code_id = Some(id);
+        order.coupon_code = Some(code);
+    }
     draft::recompute_and_save(conn, merchant_id, &order, &lines, now).await?;
     Ok(Ok(order.id))
 }
@@ -180,6 +287,8 @@ struct NewDraft<'a> {
     metadata: serde_json::Value,
     external_id: Option<String>,
     delivery: Decimal,
+    customer_note: Option<String>,
+    locale: Option<String>,
 }
 
 /// Order numbers: `R` and nine digits, like the seed's. The seed numbers its orders
@@ -201,8 +310,9 @@ async fn insert_draft(
     for _ in 0..8 {
         let rows: Vec<Locked> = Sql::with_binds(
             "INSERT INTO orders (merchant_id, number, status, customer_id, channel_id, store_id, email, \
-                                 currency, notes, metadata, external_id, delivery_total) \
-             VALUES ($1, $2, 'draft', nullif($3, 0), nullif($4, 0), nullif($5, 0), $6, $7, $8, $9, $10, $11::numeric) \
+                                 currency, notes, metadata, external_id, delivery_total, customer_note, locale) \
+             VALUES ($1, $2, 'draft', nullif($3, 0), nullif($4, 0), nullif($5, 0), $6, $7, $8, $9, $10, $11::numeric, \
+                     $12, $13) \
              ON CONFLICT (merchant_id, number) DO NOTHING \
              RETURNING id, status, fulfillment_status, customer_id, channel_id, email, currency, tax_total, \
                        delivery_total, coupon_code_id, NULL::text AS coupon_code, approved_at, updated_at",
@@ -218,6 +328,8 @@ async fn insert_draft(
                 Bind::Json(d.metadata.clone()),
                 Bind::OptText(d.external_id.clone()),
                 Bind::Text(d.delivery.to_string()),
+                Bind::OptText(d.customer_note.clone()),
+                Bind::OptText(d.locale.clone()),
             ],
         )
         .into_query()

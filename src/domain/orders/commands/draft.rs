@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use diesel::sql_types::{BigInt, Int4, Nullable, Numeric, Text, Timestamptz};
+use diesel::sql_types::{BigInt, Int4, Jsonb, Nullable, Numeric, Text, Timestamptz};
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
@@ -160,11 +160,30 @@ pub struct Line {
     pub price: Decimal,
     #[diesel(sql_type = Nullable<BigInt>)]
     pub price_list_id: Option<i64>,
+    /// The line's metadata (a JSON object).
+    #[diesel(sql_type = Jsonb)]
+    pub metadata: serde_json::Value,
 }
 
 impl Line {
     pub fn is_new(&self) -> bool {
         self.key < 0
+    }
+
+    /// Merges `extra`'s keys into the line's metadata (a key given replaces the one stored,
+    /// as Spree merges a line's metadata).
+    pub fn merge_metadata(&mut self, extra: Option<&serde_json::Value>) {
+        let Some(serde_json::Value::Object(extra)) = extra else {
+            return;
+        };
+        match &mut self.metadata {
+            serde_json::Value::Object(m) => {
+                for (k, v) in extra {
+                    m.insert(k.clone(), v.clone());
+                }
+            }
+            other => *other = serde_json::Value::Object(extra.clone()),
+        }
     }
 }
 
@@ -175,7 +194,8 @@ pub async fn lines(
     order_id: i64,
 ) -> Result<Vec<Line>> {
     Ok(Sql::with_binds(
-        "SELECT li.id AS key, li.variant_id, v.product_id, li.quantity, li.price, li.price_list_id \
+        "SELECT li.id AS key, li.variant_id, v.product_id, li.quantity, li.price, li.price_list_id, \
+                li.metadata \
          FROM line_items li \
          JOIN variants v ON v.merchant_id = li.merchant_id AND v.id = li.variant_id \
          WHERE li.merchant_id = $1 AND li.order_id = $2 \
@@ -347,6 +367,7 @@ pub async fn save(
         Bind::Text(dec(&t.discount_total)),
         Bind::Text(dec(&t.total)),
         Bind::I64(coupon_code_id.unwrap_or(0)),
+        Bind::Texts(lines.iter().map(|l| l.metadata.to_string()).collect()),
     ];
     let _: Vec<Saved> = Sql::with_binds(include_str!("save.sql"), binds)
         .into_query()

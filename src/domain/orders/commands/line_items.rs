@@ -8,7 +8,7 @@ use diesel_async::AsyncPgConnection;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::checks::open_draft;
+use super::checks::{check_metadata, open_draft};
 use super::draft::{self, Line, MAX_LINES, MAX_QUANTITY, MIN_QUANTITY};
 use super::Outcome;
 use crate::domain::validate::{code, Errors, Path, MAX_BULK};
@@ -21,6 +21,8 @@ pub struct LineInput {
     /// `variant_…`
     pub variant_id: String,
     pub quantity: i32,
+    /// A JSON object merged into the line's metadata.
+    pub metadata: Option<serde_json::Value>,
 }
 
 /// A new quantity for a line of the order.
@@ -29,6 +31,8 @@ pub struct LineChange {
     /// `li_…`
     pub id: String,
     pub quantity: i32,
+    /// A JSON object merged into the line's metadata.
+    pub metadata: Option<serde_json::Value>,
 }
 
 /// A variant line requested by the caller, decoded: (input index, variant key, quantity).
@@ -36,6 +40,25 @@ pub(super) struct Wanted {
     pub(super) index: usize,
     pub(super) variant_id: i64,
     pub(super) quantity: i32,
+    pub(super) metadata: Option<serde_json::Value>,
+}
+
+/// Metadata of a line's input, when given: a JSON object of at most 16 KiB.
+pub(super) fn line_metadata(errors: &mut Errors, path: &Path, m: Option<&serde_json::Value>) {
+    if let Some(m) = m {
+        check_metadata(errors, &path.key("metadata"), m);
+    }
+}
+
+/// A line's metadata after a merge, still within 16 KiB.
+pub(super) fn merged_metadata(errors: &mut Errors, path: &Path, line: &Line) {
+    if line.metadata.to_string().len() > 16_384 {
+        errors.add(
+            &path.key("metadata"),
+            code::TOO_LONG,
+            "the line's metadata would be more than 16 KiB of JSON",
+        );
+    }
 }
 
 fn quantity(errors: &mut Errors, path: &Path, q: i32) {
@@ -62,11 +85,13 @@ pub(super) fn decode_lines(errors: &mut Errors, path: &Path, items: &[LineInput]
     for (i, item) in items.iter().enumerate() {
         let p = path.index(i);
         quantity(errors, &p.key("quantity"), item.quantity);
+        line_metadata(errors, &p, item.metadata.as_ref());
         match ids::decode(Kind::Variant, &item.variant_id) {
             Ok(v) => out.push(Wanted {
                 index: i,
                 variant_id: v,
                 quantity: item.quantity,
+                metadata: item.metadata.clone(),
             }),
             Err(e) => errors.add(&p.key("variant_id"), code::INVALID, e.to_string()),
         }
@@ -110,22 +135,154 @@ pub(super) async fn merge_wanted(
                     );
                 } else {
                     lines[at].quantity = sum as i32;
+                    lines[at].merge_metadata(w.metadata.as_ref());
+                    merged_metadata(errors, &p, &lines[at]);
                     sources[at].push(w.index);
                 }
             }
             None => {
-                lines.push(Line {
+                let mut line = Line {
                     key: -(w.index as i64) - 1,
                     variant_id: w.variant_id,
                     product_id,
                     quantity: w.quantity,
                     price: Decimal::ZERO,
                     price_list_id: None,
-                });
+                    metadata: serde_json::json!({}),
+                };
+                line.merge_metadata(w.metadata.as_ref());
+                lines.push(line);
                 sources.push(vec![w.index]);
             }
         }
     }
+    if lines.len() > MAX_LINES {
+        errors.add(
+            path,
+            code::LIMIT_EXCEEDED,
+            format!("an order holds at most {MAX_LINES} lines"),
+        );
+    }
+    Ok(sources)
+}
+
+/// A variant's line as an order update sets it (Spree's `items` on an order update): the
+/// quantity the line should have, 0 removing it, and metadata to merge into it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineSet {
+    /// `variant_…`
+    pub variant_id: String,
+    /// 0–100,000: 0 removes the variant's line (nothing to remove is not an error).
+    pub quantity: i32,
+    /// A JSON object merged into the line's metadata.
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// Checks the shape of the lines an update sets (count, IDs, quantities 0–100,000, a variant
+/// at most once) without the database.
+pub(super) fn decode_sets(errors: &mut Errors, path: &Path, items: &[LineSet]) -> Vec<Wanted> {
+    if items.len() > MAX_BULK {
+        errors.add(
+            path,
+            code::LIMIT_EXCEEDED,
+            format!("at most {MAX_BULK} line items per request"),
+        );
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let p = path.index(i);
+        if !(0..=MAX_QUANTITY).contains(&item.quantity) {
+            errors.add(
+                &p.key("quantity"),
+                code::OUT_OF_RANGE,
+                format!("must be between 0 (removes the line) and {MAX_QUANTITY}"),
+            );
+        }
+        line_metadata(errors, &p, item.metadata.as_ref());
+        match ids::decode(Kind::Variant, &item.variant_id) {
+            Ok(v) if !seen.insert(v) => errors.add(
+                &p.key("variant_id"),
+                code::DUPLICATE_IN_REQUEST,
+                "this variant is already set by an earlier item",
+            ),
+            Ok(v) => out.push(Wanted {
+                index: i,
+                variant_id: v,
+                quantity: item.quantity,
+                metadata: item.metadata.clone(),
+            }),
+            Err(e) => errors.add(&p.key("variant_id"), code::INVALID, e.to_string()),
+        }
+    }
+    out
+}
+
+/// Sets the wanted variants' lines in `lines`: a variant on the order takes the quantity (0
+/// removes its line), another one becomes a new line (0: nothing); other lines stay. Returns,
+/// per line left, the input indexes that touched it (for NO_PRICE errors).
+pub(super) async fn apply_sets(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    errors: &mut Errors,
+    path: &Path,
+    lines: &mut Vec<Line>,
+    wanted: &[Wanted],
+) -> Result<Vec<Vec<usize>>> {
+    let new_variants: Vec<i64> = wanted
+        .iter()
+        .filter(|w| w.quantity > 0 && !lines.iter().any(|l| l.variant_id == w.variant_id))
+        .map(|w| w.variant_id)
+        .collect();
+    let products = draft::variant_products(conn, merchant_id, &new_variants).await?;
+    let mut sources: Vec<Vec<usize>> = vec![Vec::new(); lines.len()];
+    let mut removed = HashSet::new();
+    for w in wanted {
+        let p = path.index(w.index);
+        match lines.iter().position(|l| l.variant_id == w.variant_id) {
+            Some(at) if w.quantity == 0 => {
+                removed.insert(lines[at].key);
+            }
+            Some(at) => {
+                lines[at].quantity = w.quantity;
+                lines[at].merge_metadata(w.metadata.as_ref());
+                merged_metadata(errors, &p, &lines[at]);
+                sources[at].push(w.index);
+            }
+            None if w.quantity == 0 => {}
+            None => {
+                let Some(&product_id) = products.get(&w.variant_id) else {
+                    errors.add(&p.key("variant_id"), code::NOT_FOUND, "no such variant");
+                    continue;
+                };
+                let mut line = Line {
+                    key: -(w.index as i64) - 1,
+                    variant_id: w.variant_id,
+                    product_id,
+                    quantity: w.quantity,
+                    price: Decimal::ZERO,
+                    price_list_id: None,
+                    metadata: serde_json::json!({}),
+                };
+                line.merge_metadata(w.metadata.as_ref());
+                lines.push(line);
+                sources.push(vec![w.index]);
+            }
+        }
+    }
+    let kept: Vec<bool> = lines.iter().map(|l| !removed.contains(&l.key)).collect();
+    let mut at = 0;
+    lines.retain(|_| {
+        at += 1;
+        kept[at - 1]
+    });
+    let sources: Vec<Vec<usize>> = sources
+        .into_iter()
+        .zip(&kept)
+        .filter(|(_, k)| **k)
+        .map(|(s, _)| s)
+        .collect();
     if lines.len() > MAX_LINES {
         errors.add(
             path,
@@ -224,18 +381,19 @@ pub async fn update_lines(
             format!("at most {MAX_BULK} line items per request"),
         );
     }
-    let mut changes: Vec<(usize, i64, i32)> = Vec::new();
+    let mut changes: Vec<(usize, i64, &LineChange)> = Vec::new();
     let mut seen = HashSet::new();
     for (i, item) in items.iter().enumerate().take(MAX_BULK) {
         let p = path.index(i);
         quantity(&mut errors, &p.key("quantity"), item.quantity);
+        line_metadata(&mut errors, &p, item.metadata.as_ref());
         match ids::decode(Kind::LineItem, &item.id) {
             Ok(k) if !seen.insert(k) => errors.add(
                 &p.key("id"),
                 code::DUPLICATE_IN_REQUEST,
                 "this line item is already changed by an earlier item",
             ),
-            Ok(k) => changes.push((i, k, item.quantity)),
+            Ok(k) => changes.push((i, k, item)),
             Err(e) => errors.add(&p.key("id"), code::INVALID, e.to_string()),
         }
     }
@@ -246,10 +404,12 @@ pub async fn update_lines(
     let mut lines = draft::lines(conn, merchant_id, order.id).await?;
     let position: HashMap<i64, usize> = lines.iter().enumerate().map(|(i, l)| (l.key, i)).collect();
     let mut sources: Vec<Vec<usize>> = vec![Vec::new(); lines.len()];
-    for (i, id, q) in changes {
+    for (i, id, item) in changes {
         match position.get(&id) {
             Some(&at) => {
-                lines[at].quantity = q;
+                lines[at].quantity = item.quantity;
+                lines[at].merge_metadata(item.metadata.as_ref());
+                merged_metadata(&mut errors, &path.index(i), &lines[at]);
                 sources[at].push(i);
             }
             None => errors.add(

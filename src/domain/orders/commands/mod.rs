@@ -8,6 +8,7 @@
 //! for every line of the order): a draft's lines are re-priced on every line change, so a draft
 //! always shows what the buyer would pay now; completing the order freezes them.
 
+pub mod addresses;
 mod checks;
 pub mod coupons;
 pub mod create;
@@ -19,11 +20,12 @@ pub mod update;
 
 use crate::domain::validate::FieldError;
 
+pub use addresses::OrderAddressInput;
 pub use checks::open_draft;
 pub use coupons::{apply_coupon, remove_coupon};
 pub use create::{create, OrderCreate};
 pub use delete::delete;
-pub use line_items::{add_lines, remove_lines, update_lines, LineChange, LineInput};
+pub use line_items::{add_lines, remove_lines, update_lines, LineChange, LineInput, LineSet};
 pub use update::{update, OrderUpdate};
 
 /// The outcome of a command: the order's key, or the field errors that refused it.

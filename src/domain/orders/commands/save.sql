@@ -6,6 +6,7 @@
 -- Adjustments: $10 line key (0: the order itself), $11 promotion, $12 coupon code (0: none),
 -- $13 label, $14 amount.
 -- Order: $15 item_count, $16 item_total, $17 discount_total, $18 total, $19 coupon code (0: none).
+-- $20 each line's metadata (JSON text of an object), in the order of $3.
 --
 -- Stored lines whose id is not among the keys are deleted; new lines take ids from the identity
 -- sequence up front (`input` is materialized, so nextval runs once per line) so that their
@@ -16,9 +17,11 @@ WITH input AS MATERIALIZED (
                 ELSE nextval(pg_get_serial_sequence('line_items', 'id')) END AS id,
            l.variant_id, l.quantity::int AS quantity, l.price::numeric AS price,
            nullif(l.price_list_id, 0) AS price_list_id,
-           l.discount_total::numeric AS discount_total, l.total::numeric AS total
-    FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::bigint[], $8::text[], $9::text[])
-         AS l(key, variant_id, quantity, price, price_list_id, discount_total, total)
+           l.discount_total::numeric AS discount_total, l.total::numeric AS total,
+           l.metadata::jsonb AS metadata
+    FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::bigint[], $8::text[], $9::text[],
+                $20::text[])
+         AS l(key, variant_id, quantity, price, price_list_id, discount_total, total, metadata)
 ),
 removed AS (
     DELETE FROM line_items li
@@ -28,16 +31,17 @@ removed AS (
 changed AS (
     UPDATE line_items li
     SET quantity = i.quantity, price = i.price, price_list_id = i.price_list_id,
-        discount_total = i.discount_total, total = i.total, updated_at = now()
+        discount_total = i.discount_total, total = i.total, metadata = i.metadata, updated_at = now()
     FROM input i
     WHERE i.key > 0 AND li.merchant_id = $1 AND li.order_id = $2 AND li.id = i.key
-      AND (li.quantity, li.price, li.price_list_id, li.discount_total, li.total)
-          IS DISTINCT FROM (i.quantity, i.price, i.price_list_id, i.discount_total, i.total)
+      AND (li.quantity, li.price, li.price_list_id, li.discount_total, li.total, li.metadata)
+          IS DISTINCT FROM (i.quantity, i.price, i.price_list_id, i.discount_total, i.total, i.metadata)
 ),
 added AS (
     INSERT INTO line_items (merchant_id, id, order_id, variant_id, quantity, price, price_list_id,
-                            discount_total, total)
-    SELECT $1, i.id, $2, i.variant_id, i.quantity, i.price, i.price_list_id, i.discount_total, i.total
+                            discount_total, total, metadata)
+    SELECT $1, i.id, $2, i.variant_id, i.quantity, i.price, i.price_list_id, i.discount_total, i.total,
+           i.metadata
     FROM input i
     WHERE i.key < 0
 ),

@@ -1,12 +1,15 @@
-//! Changing an order's header (buyer, email, notes, metadata, delivery charge).
+//! Changing an order: its header (buyer, email, notes, metadata, delivery charge), its
+//! addresses, and on a draft the lines of given variants, all in one command.
 
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::checks::{check_metadata, check_money, check_refs, email, text, Refd};
-use super::draft::{self, Locked};
+use super::addresses::{self, OrderAddressInput};
+use super::checks::{check_metadata, check_money, check_refs, email, locale, text, Refd};
+use super::draft::{self, Buyer, Locked};
+use super::line_items::{apply_sets, decode_sets, no_price, LineSet};
 use super::Outcome;
 use crate::db::sql::{Bind, Sql};
 use crate::domain::validate::{code, Errors, Patch, Path};
@@ -32,6 +35,28 @@ pub struct OrderUpdate {
     /// Replaces the metadata object.
     pub metadata: Option<serde_json::Value>,
     pub delivery_total: Option<Decimal>,
+    #[serde(serialize_with = "ser_patch")]
+    pub customer_note: Patch<String>,
+    #[serde(serialize_with = "ser_patch")]
+    pub locale: Patch<String>,
+    /// `Set` replaces the address whole, `Clear` removes it.
+    #[serde(serialize_with = "ser_address")]
+    pub billing_address: Patch<OrderAddressInput>,
+    #[serde(serialize_with = "ser_address")]
+    pub shipping_address: Patch<OrderAddressInput>,
+    /// Lines to set by variant (drafts only): see [`LineSet`].
+    pub line_items: Option<Vec<LineSet>>,
+}
+
+fn ser_address<S: serde::Serializer>(
+    p: &Patch<OrderAddressInput>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match p {
+        Patch::Keep => s.serialize_str("\u{0}keep"),
+        Patch::Set(v) => s.serialize_some(v),
+        Patch::Clear => s.serialize_none(),
+    }
 }
 
 fn ser_patch<S: serde::Serializer>(
@@ -66,10 +91,11 @@ fn decode_patch(
     }
 }
 
-/// Changes an order's header. Notes, metadata, store, email and external id can change at any
-/// status; the customer, channel and delivery charge only on a draft (ORDER_NOT_EDITABLE),
-/// whose lines are then priced again for the new buyer and its totals recomputed. A new
-/// customer brings their email unless another is given.
+/// Changes an order. Notes, metadata, store, email, external id, the customer's note, the
+/// locale and the addresses can change at any status; the customer, channel, delivery charge
+/// and lines only on a draft (ORDER_NOT_EDITABLE), whose lines are then priced again for the
+/// buyer and its totals recomputed. A new customer brings their email unless another is given.
+/// Everything is checked before anything is written.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
@@ -125,6 +151,31 @@ pub async fn update(
     if let Some(d) = input.delivery_total {
         check_money(&mut errors, &root.key("delivery_total"), d);
     }
+    let customer_note = match &input.customer_note {
+        Patch::Keep => None,
+        Patch::Clear => Some(None),
+        Patch::Set(v) => Some(text(&mut errors, &root.key("customer_note"), v, 5000)),
+    };
+    let locale = match &input.locale {
+        Patch::Keep => None,
+        Patch::Clear => Some(None),
+        Patch::Set(v) => Some(locale(&mut errors, &root.key("locale"), v)),
+    };
+    let billing = addresses::check_patch(
+        &mut errors,
+        &root.key("billing_address"),
+        &input.billing_address,
+    );
+    let shipping = addresses::check_patch(
+        &mut errors,
+        &root.key("shipping_address"),
+        &input.shipping_address,
+    );
+    let lines_path = root.key("line_items");
+    let sets = input
+        .line_items
+        .as_deref()
+        .map(|items| decode_sets(&mut errors, &lines_path, items));
     // The buyer and the delivery charge decide prices and promotions: drafts only.
     if !order.is_draft() {
         let changes = [
@@ -138,6 +189,10 @@ pub async fn update(
                 input
                     .delivery_total
                     .is_some_and(|d| d != order.delivery_total),
+            ),
+            (
+                "line_items",
+                input.line_items.as_ref().is_some_and(|l| !l.is_empty()),
             ),
         ];
         for (field, changed) in changes {
@@ -176,6 +231,44 @@ pub async fn update(
     if new_email.is_none() && customer.is_some_and(|c| c.is_some() && c != order.customer_id) {
         new_email = Some(customer_email);
     }
+    // A draft's lines, priced for the buyer after the change, before anything is written.
+    let now = Utc::now();
+    let mut lines = Vec::new();
+    if order.is_draft() {
+        lines = draft::lines(conn, merchant_id, order.id).await?;
+        let mut sources = Vec::new();
+        if let Some(wanted) = &sets {
+            sources = apply_sets(
+                conn,
+                merchant_id,
+                &mut errors,
+                &lines_path,
+                &mut lines,
+                wanted,
+            )
+            .await?;
+            if !errors.is_empty() {
+                return Ok(Err(errors.0));
+            }
+        }
+        let buyer = Buyer {
+            currency: &order.currency,
+            customer_id: customer.unwrap_or(order.customer_id),
+            channel_id: channel.unwrap_or(order.channel_id),
+        };
+        let unpriced = draft::reprice(conn, merchant_id, buyer, &mut lines, now).await?;
+        no_price(
+            &mut errors,
+            &unpriced,
+            &sources,
+            &lines_path,
+            "variant_id",
+            &order.currency,
+        );
+        if !errors.is_empty() {
+            return Ok(Err(errors.0));
+        }
+    }
     let flag = |set: bool| Bind::Bool(set);
     let rows: Vec<Locked> = Sql::with_binds(
         include_str!("update.sql"),
@@ -202,6 +295,10 @@ pub async fn update(
                     .unwrap_or_else(|| serde_json::json!({})),
             ),
             Bind::OptText(input.delivery_total.map(|d| d.to_string())),
+            flag(customer_note.is_some()),
+            Bind::OptText(customer_note.flatten()),
+            flag(locale.is_some()),
+            Bind::OptText(locale.flatten()),
         ],
     )
     .into_query()
@@ -211,10 +308,18 @@ pub async fn update(
         .into_iter()
         .next()
         .ok_or_else(|| Error::internal("order update: no row"))?;
+    addresses::save(
+        conn,
+        merchant_id,
+        order.id,
+        &addresses::Write {
+            billing: &billing,
+            shipping: &shipping,
+            copy_defaults_of: None,
+        },
+    )
+    .await?;
     if order.is_draft() {
-        let now = Utc::now();
-        let mut lines = draft::lines(conn, merchant_id, order.id).await?;
-        draft::reprice(conn, merchant_id, order.buyer(), &mut lines, now).await?;
         draft::recompute_and_save(conn, merchant_id, &order, &lines, now).await?;
     }
     Ok(Ok(order.id))
