@@ -239,7 +239,7 @@ impl Order {
         Ok(loaders::children::<d::Payment>(ctx, self.0.id)
             .await?
             .into_iter()
-            .map(Payment)
+            .map(|p| Payment(p, self.0.currency.clone()))
             .collect())
     }
     /// Deliveries and pickups.
@@ -247,7 +247,7 @@ impl Order {
         Ok(loaders::children::<d::Fulfillment>(ctx, self.0.id)
             .await?
             .into_iter()
-            .map(Fulfillment)
+            .map(|f| Fulfillment(f, self.0.currency.clone()))
             .collect())
     }
     /// Discounts applied, with the promotion that gave each.
@@ -456,7 +456,8 @@ impl LineItem {
 }
 
 /// A payment of an order.
-pub struct Payment(pub d::Payment);
+/// A payment with its order's currency (the order loaded it).
+pub struct Payment(pub d::Payment, pub String);
 
 /// A payment taken or attempted for an order (`pay_…`).
 #[Object(guard = "EdgeScope::of::<Self>()")]
@@ -472,6 +473,10 @@ impl Payment {
     /// pending, processing, completed, failed, void or refunded.
     async fn status(&self) -> &str {
         &self.0.status
+    }
+    /// The order's currency (ISO 4217), which `amount` is in.
+    async fn currency(&self) -> &str {
+        &self.1
     }
     /// Amount in the order's currency.
     async fn amount(&self) -> Decimal {
@@ -500,7 +505,8 @@ impl Payment {
 }
 
 /// A delivery or pickup of an order.
-pub struct Fulfillment(pub d::Fulfillment);
+/// A fulfillment with its order's currency (the order loaded it).
+pub struct Fulfillment(pub d::Fulfillment, pub String);
 
 /// A delivery or pickup of an order (`ful_…`).
 #[Object(guard = "EdgeScope::of::<Self>()")]
@@ -525,6 +531,10 @@ impl Fulfillment {
     /// When the fulfillment was carried out; null until then.
     async fn fulfilled_at(&self) -> Option<DateTime<Utc>> {
         self.0.fulfilled_at
+    }
+    /// The order's currency (ISO 4217).
+    async fn currency(&self) -> &str {
+        &self.1
     }
     /// The order fulfilled (`or_…`).
     async fn order_id(&self) -> ID {

@@ -9,10 +9,9 @@ use serde_json::{Map, Value};
 use crate::rest::translate::money::display;
 use crate::rest::translate::resource::*;
 
-/// `amount` in the currency of the order (selected as `_order`), for display.
+/// `amount` in the order's currency (selected as `_currency`), for display.
 fn in_order_currency(row: &Map<String, Value>, amount: &str) -> Value {
-    row.get("_order")
-        .and_then(|o| o.get("currency"))
+    row.get("_currency")
         .and_then(Value::as_str)
         .and_then(|c| display(amount, c))
         .map_or(Value::Null, Value::String)
@@ -40,7 +39,7 @@ pub static PAYMENT: Resource = Resource {
         value("response_code", "reference"),
         fixed("number", null),
         value("amount", "amount"),
-        computed("display_amount", &["amount", "_order"], |r| {
+        computed("display_amount", &["amount", "_currency"], |r| {
             shown(r, "amount")
         }),
         value("status", "status"),
@@ -70,7 +69,7 @@ pub static PAYMENT: Resource = Resource {
         }),
         value("order_id", "orderId"),
         value("_method", "method"),
-        value("_order", "order { currency }"),
+        value("_currency", "currency"),
     ],
     expands: &[],
 };
@@ -84,17 +83,17 @@ pub static FULFILLMENT: Resource = Resource {
         value("tracking", "trackingNumber"),
         fixed("tracking_url", null),
         fixed("cost", zero_decimal),
-        computed("display_cost", &["_order"], shown_zero),
+        computed("display_cost", &["_currency"], shown_zero),
         fixed("total", zero_decimal),
-        computed("display_total", &["_order"], shown_zero),
+        computed("display_total", &["_currency"], shown_zero),
         fixed("discount_total", zero_decimal),
-        computed("display_discount_total", &["_order"], shown_zero),
+        computed("display_discount_total", &["_currency"], shown_zero),
         fixed("additional_tax_total", zero_decimal),
-        computed("display_additional_tax_total", &["_order"], shown_zero),
+        computed("display_additional_tax_total", &["_currency"], shown_zero),
         fixed("included_tax_total", zero_decimal),
-        computed("display_included_tax_total", &["_order"], shown_zero),
+        computed("display_included_tax_total", &["_currency"], shown_zero),
         fixed("tax_total", zero_decimal),
-        computed("display_tax_total", &["_order"], shown_zero),
+        computed("display_tax_total", &["_currency"], shown_zero),
         value("status", "status"),
         computed("fulfillment_type", &["_type"], |r| {
             r.get("_type")
@@ -111,7 +110,7 @@ pub static FULFILLMENT: Resource = Resource {
         value("order_id", "orderId"),
         fixed("stock_location_id", null),
         value("_type", "type"),
-        value("_order", "order { currency }"),
+        value("_currency", "currency"),
     ],
     expands: &[],
 };
