@@ -132,9 +132,10 @@ fn param(name: &str, location: &str, description: &str, schema: Value) -> Value 
 fn query_params(q: &Query) -> Vec<Value> {
     let (resource, list) = match q {
         Query::None => return Vec::new(),
-        Query::One(r) | Query::Embedded(r) => (*r, None),
+        Query::One(r) | Query::Embedded(r) | Query::Paged(r) => (*r, None),
         Query::List(root) => (root.resource, Some(*root)),
     };
+    let paged = matches!(q, Query::List(_) | Query::Paged(_));
     let fields: Vec<&str> = resource.public_fields().map(|f| f.name).collect();
     let expands: Vec<&str> = resource.expands.iter().map(|e| e.name).collect();
     let mut out = vec![
@@ -151,7 +152,7 @@ fn query_params(q: &Query) -> Vec<Value> {
             json!({"type": "string"}),
         ),
     ];
-    if let Some(root) = list {
+    if paged {
         out.push(param(
             "page",
             "query",
@@ -164,6 +165,8 @@ fn query_params(q: &Query) -> Vec<Value> {
             "Records per page.",
             json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 25}),
         ));
+    }
+    if let Some(root) = list {
         let sorts: Vec<&str> = root.sorts.iter().map(|s| s.key).collect();
         out.push(param(
             "sort",

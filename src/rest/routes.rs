@@ -19,6 +19,9 @@ pub enum Query {
     One(&'static Resource),
     /// A whole embedded list: `fields`, `expand`.
     Embedded(&'static Resource),
+    /// A short list of a parent (a promotion's rules), paged on its page numbers: `fields`,
+    /// `expand`, `page`, `limit`.
+    Paged(&'static Resource),
     /// A page of a list: `fields`, `expand`, `q[…]`, `sort`, `page`, `limit`.
     List(&'static ListRoot),
 }

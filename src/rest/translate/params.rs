@@ -121,6 +121,9 @@ pub enum Accepts {
     /// A list without paging, filters or sort (an order's items, a customer's addresses):
     /// `fields`, `expand` only.
     Embedded,
+    /// A short list of a parent paged on its page numbers, without filters or sort (a
+    /// promotion's rules): `fields`, `expand`, `page`, `limit`.
+    Paged,
 }
 
 impl Params {
@@ -131,6 +134,7 @@ impl Params {
             return Ok(params);
         };
         let list = accepts == Accepts::List;
+        let paged = list || accepts == Accepts::Paged;
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let key = key.as_ref();
             if value.len() > MAX_VALUE {
@@ -165,8 +169,8 @@ impl Params {
                         params.sort.push(SortKey { key, descending });
                     }
                 }
-                "page" if list => params.page = Some(number(key, &value, 1, u32::MAX)?),
-                "limit" if list => params.limit = Some(number(key, &value, 1, MAX_LIMIT)?),
+                "page" if paged => params.page = Some(number(key, &value, 1, u32::MAX)?),
+                "limit" if paged => params.limit = Some(number(key, &value, 1, MAX_LIMIT)?),
                 "q[search]" if list => params.search = Some(value.into_owned()),
                 _ if list && key.starts_with("q[") => params.condition(key, &value)?,
                 _ => {
@@ -369,6 +373,13 @@ mod tests {
         // A show route takes no list parameters.
         let e = Params::parse(Some("limit=5"), Accepts::One).unwrap_err();
         assert_eq!(e.param.as_deref(), Some("limit"));
+        // A paged list takes pages, not filters nor sorts.
+        let p = Params::parse(Some("page=2&limit=5"), Accepts::Paged).unwrap();
+        assert_eq!((p.page(), p.limit()), (2, 5));
+        for (q, param) in [("sort=id", "sort"), ("q[id_eq]=x", "q[id_eq]")] {
+            let e = Params::parse(Some(q), Accepts::Paged).unwrap_err();
+            assert_eq!(e.param.as_deref(), Some(param), "{q}");
+        }
     }
 
     #[test]
