@@ -166,15 +166,17 @@ fn query_params(q: &Query) -> Vec<Value> {
             json!({"type": "integer", "minimum": 1, "maximum": 100, "default": 25}),
         ));
         let sorts: Vec<&str> = sorts.iter().map(|s| s.key).collect();
-        out.push(param(
-            "sort",
-            "query",
-            &format!(
-                "Comma-separated sort keys, `-` for descending: {}.",
-                sorts.join(", ")
-            ),
-            json!({"type": "string"}),
-        ));
+        if !sorts.is_empty() {
+            out.push(param(
+                "sort",
+                "query",
+                &format!(
+                    "Comma-separated sort keys, `-` for descending: {}.",
+                    sorts.join(", ")
+                ),
+                json!({"type": "string"}),
+            ));
+        }
     }
     if let Some(root) = list {
         if root.search {

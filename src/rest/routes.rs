@@ -19,8 +19,8 @@ pub enum Query {
     One(&'static Resource),
     /// A whole embedded list: `fields`, `expand`.
     Embedded(&'static Resource),
-    /// A list paged through its parent: `fields`, `expand`, `sort` (by these keys), `page`,
-    /// `limit`.
+    /// A list paged through its parent (an order's items, a promotion's rules): `fields`,
+    /// `expand`, `page`, `limit`, and `sort` by these keys (none: no `sort`).
     Paged(
         &'static Resource,
         &'static [super::translate::sort::SortAttr],

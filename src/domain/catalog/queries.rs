@@ -65,6 +65,7 @@ crate::filter_fields! {
         ProductId => "product_id",
         Sku => "sku",
         Position => "position",
+        IsMaster => "is_master",
         CreatedAt => "created_at",
         UpdatedAt => "updated_at",
     }

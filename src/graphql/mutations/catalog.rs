@@ -18,7 +18,7 @@ use crate::domain::catalog::{Product as ProductRow, Variant as VariantRow};
 use crate::domain::validate::ErrorPolicy as Policy;
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
-use crate::graphql::guards::{EdgeScope, RequireScope};
+use crate::graphql::guards::{EdgeScope, RequireScope, RequireScopeIf};
 use crate::graphql::loaders;
 use crate::graphql::types::catalog::{Product, Variant};
 use crate::ids::{self, Kind};
@@ -45,15 +45,22 @@ fn variant_prices(list: Option<Vec<VariantPriceInput>>) -> Vec<VariantPrice> {
         .collect()
 }
 
-/// A variant listed with a new product. The first is the master; positions follow the list.
+/// A variant listed with a new product. The first is the master.
 #[derive(InputObject, Serialize, Clone)]
 pub struct ProductVariantInput {
     /// Stock keeping unit, 1–100 characters, unique per merchant.
     pub sku: Option<String>,
     /// Option values as text ("Size: M"), at most 255 characters.
     pub options_text: Option<String>,
+    /// 0–100000, unique among the product's variants; omitted: its index in the list, or,
+    /// when other variants give one, after the largest given (in list order).
+    pub position: Option<i32>,
     /// Base prices, at most 50, one per currency; written in the same transaction.
     pub prices: Option<Vec<VariantPriceInput>>,
+    /// The "was" price of this variant's price in the shop's default currency among `prices`
+    /// (a price without a currency is in it): its `compareAtAmount`, at least its amount.
+    /// Refused (REQUIRED) when none of `prices` is in that currency.
+    pub compare_at_price: Option<Decimal>,
 }
 
 /// A variant listed in a product update: with `id` (one of this product's variants) it is
@@ -70,6 +77,10 @@ pub struct ProductVariantUpdateInput {
     pub position: Option<i32>,
     /// Base prices, at most 50, one per currency, upserted by currency (others are kept).
     pub prices: Option<Vec<VariantPriceInput>>,
+    /// The "was" price of this variant's price in the shop's default currency among `prices`
+    /// (a price without a currency is in it): its `compareAtAmount`, at least its amount.
+    /// Refused (REQUIRED) when none of `prices` is in that currency.
+    pub compare_at_price: Option<Decimal>,
 }
 /// A product to create.
 #[derive(InputObject, Serialize, Clone)]
@@ -89,6 +100,16 @@ pub struct ProductCreateInput {
     pub variants: Option<Vec<ProductVariantInput>>,
     /// Tags: trimmed, 1–64 characters each, duplicates dropped, at most 250.
     pub tags: Option<Vec<String>>,
+    /// Channels (`ch_…`, at most 100) the product is published on, in the same transaction
+    /// (requires `stores:write`); unknown IDs are NOT_FOUND.
+    pub channel_ids: Option<Vec<ID>>,
+}
+
+impl ProductCreateInput {
+    /// Whether it publishes the product on a channel (which needs `stores:write`).
+    fn publishes(&self) -> bool {
+        self.channel_ids.as_ref().is_some_and(|l| !l.is_empty())
+    }
 }
 
 impl From<ProductCreateInput> for ProductInput {
@@ -105,13 +126,15 @@ impl From<ProductCreateInput> for ProductInput {
                         id: None,
                         sku: set(v.sku),
                         options_text: v.options_text,
-                        position: None,
+                        position: v.position,
                         is_master: None,
                         prices: variant_prices(v.prices),
+                        compare_at_price: v.compare_at_price,
                     })
                     .collect()
             }),
             tags: i.tags,
+            channel_ids: i.channel_ids.map(|l| l.into_iter().map(|c| c.0).collect()),
         }
     }
 }
@@ -145,6 +168,10 @@ pub struct VariantCreateInput {
     pub position: Option<i32>,
     /// Base prices, at most 50, one per currency; written in the same transaction.
     pub prices: Option<Vec<VariantPriceInput>>,
+    /// The "was" price of this variant's price in the shop's default currency among `prices`
+    /// (a price without a currency is in it): its `compareAtAmount`, at least its amount.
+    /// Refused (REQUIRED) when none of `prices` is in that currency.
+    pub compare_at_price: Option<Decimal>,
 }
 
 /// Changes to a variant; omitted fields keep their values.
@@ -161,6 +188,10 @@ pub struct VariantUpdateInput {
     pub is_master: Option<bool>,
     /// Base prices, at most 50, one per currency, upserted by currency (others are kept).
     pub prices: Option<Vec<VariantPriceInput>>,
+    /// The "was" price of this variant's price in the shop's default currency among `prices`
+    /// (a price without a currency is in it): its `compareAtAmount`, at least its amount.
+    /// Refused (REQUIRED) when none of `prices` is in that currency.
+    pub compare_at_price: Option<Decimal>,
 }
 
 /// Result of a product mutation.
@@ -308,8 +339,11 @@ pub struct CatalogMutation;
 
 #[Object]
 impl CatalogMutation {
-    /// Creates a product with its variants (or a master variant when none are listed).
-    #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
+    /// Creates a product with its variants (or a master variant when none are listed), and
+    /// publishes it on `channelIds` in the same transaction.
+    #[graphql(
+        guard = "RequireScope(Scope::CatalogWrite).and(RequireScopeIf(input.publishes(), Scope::StoresWrite))"
+    )]
     async fn product_create(
         &self,
         ctx: &Context<'_>,
@@ -332,8 +366,10 @@ impl CatalogMutation {
     }
 
     /// Creates up to 1,000 products with their variants in one transaction: one statement for
-    /// the products and one for all their variants.
-    #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
+    /// the products and one for all their variants (and one for their publications).
+    #[graphql(
+        guard = "RequireScope(Scope::CatalogWrite).and(RequireScopeIf(input.iter().any(ProductCreateInput::publishes), Scope::StoresWrite))"
+    )]
     async fn products_create(
         &self,
         ctx: &Context<'_>,
@@ -421,10 +457,12 @@ impl CatalogMutation {
                         position: v.position,
                         is_master: None,
                         prices: variant_prices(v.prices),
+                        compare_at_price: v.compare_at_price,
                     })
                     .collect()
             }),
             tags: input.tags,
+            channel_ids: None,
         };
         let outcome = run(
             ctx,
@@ -491,6 +529,7 @@ impl CatalogMutation {
             position: input.position,
             is_master: None,
             prices: variant_prices(input.prices),
+            compare_at_price: input.compare_at_price,
         };
         let outcome = run(
             ctx,
@@ -536,6 +575,7 @@ impl CatalogMutation {
             input.position,
             input.is_master,
             input.prices,
+            input.compare_at_price,
             expected_updated_at,
         ]);
         let product_id = product_id.map(|p| p.0);
@@ -546,6 +586,7 @@ impl CatalogMutation {
             position: input.position,
             is_master: input.is_master,
             prices: variant_prices(input.prices),
+            compare_at_price: input.compare_at_price,
         };
         let outcome = run(
             ctx,

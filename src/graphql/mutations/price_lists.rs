@@ -8,6 +8,7 @@ use super::{expected_at_once, run, Arguments, Outcome, UserError, EXPECTED_UPDAT
 use crate::auth::Scope;
 use crate::domain::filter;
 use crate::domain::pricing::commands::price_lists::{self as lists, ListInput, Transition};
+use crate::domain::pricing::commands::prices as bulk;
 use crate::domain::pricing::commands::rules::{self, RuleInput};
 use crate::domain::pricing::commands::rules_reconcile::RuleChange;
 use crate::domain::pricing::{PriceList as ListRow, PriceRule as RuleRow};
@@ -18,6 +19,7 @@ use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::pricing::{PriceList, PriceRule};
 use crate::ids::{self, Kind};
+use rust_decimal::Decimal;
 
 /// How a price list's rules combine.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -89,6 +91,37 @@ impl From<PriceRuleInput> for RuleInput {
     }
 }
 
+/// A price of a price list, written with the list (`prices` of `priceListCreate` /
+/// `priceListUpdate`): by `id` (a price of this list), or by `variantId` + `currency`.
+#[derive(InputObject)]
+pub struct PriceListPriceInput {
+    /// A price of this list (`price_…`) to change; its variant and currency cannot change.
+    pub id: Option<ID>,
+    /// The variant (`variant_…`) of this merchant; required without `id`.
+    pub variant_id: Option<ID>,
+    /// ISO 4217 code in upper case (`USD`); required without `id`.
+    pub currency: Option<String>,
+    /// At least 0, at most 4 decimal places; omitted: the stored amount (required for a new
+    /// price).
+    pub amount: Option<Decimal>,
+    /// The "was" price, at least `amount`. Omitted: unchanged (none for a new price); `null`:
+    /// removed.
+    pub compare_at_amount: MaybeUndefined<Decimal>,
+}
+
+fn list_prices(l: Vec<PriceListPriceInput>) -> Vec<bulk::PriceInput> {
+    l.into_iter()
+        .map(|p| bulk::PriceInput {
+            id: p.id.map(|i| i.0),
+            variant_id: p.variant_id.map(|i| i.0),
+            currency: p.currency,
+            price_list_id: None,
+            amount: p.amount,
+            compare_at_amount: patch(p.compare_at_amount),
+        })
+        .collect()
+}
+
 /// A price list to create. It starts as a draft: activate or schedule it to apply it.
 #[derive(InputObject)]
 pub struct PriceListCreateInput {
@@ -109,6 +142,9 @@ pub struct PriceListCreateInput {
     /// Products (`prod_…`) the list is set up for (its `productIds` also count the products
     /// of the variants it prices), at most 10,000; unknown IDs are NOT_FOUND.
     pub product_ids: Option<Vec<ID>>,
+    /// The list's prices (at most 10,000), written in the same transaction, after its
+    /// products; one refused price refuses the whole create.
+    pub prices: Option<Vec<PriceListPriceInput>>,
 }
 
 /// A rule of a price list's whole new rule set (`PriceListUpdateInput.rules`): with `id`, that
@@ -171,6 +207,10 @@ pub struct PriceListUpdateInput {
     /// The products (`prod_…`) the list is set up for from now on: the others leave it, and
     /// the list's prices of their variants are deleted. Omitted: unchanged.
     pub product_ids: Option<Vec<ID>>,
+    /// Prices of the list to write (at most 10,000), upserted by `id` or variant + currency
+    /// after `productIds`; the list's other prices stay. An empty list deletes all of the
+    /// list's prices. One refused price refuses the whole update. Omitted: unchanged.
+    pub prices: Option<Vec<PriceListPriceInput>>,
 }
 
 fn ids_of(l: Vec<ID>) -> Vec<String> {
@@ -296,7 +336,8 @@ pub struct PriceListMutation;
 
 #[Object]
 impl PriceListMutation {
-    /// Creates a draft price list, with its rules, in one statement.
+    /// Creates a draft price list, with its rules in one statement, and its products and
+    /// prices in the same transaction.
     #[graphql(guard = "RequireScope(Scope::PricingWrite)")]
     async fn price_list_create(
         &self,
@@ -323,6 +364,7 @@ impl PriceListMutation {
                 .collect(),
             rule_set: None,
             product_ids: input.product_ids.map(ids_of),
+            prices: input.prices.map(list_prices),
             expected_updated_at: None,
         };
         // The request as the domain reads it (its Debug text is stable for equal requests).
@@ -370,6 +412,7 @@ impl PriceListMutation {
             rules: Vec::new(),
             rule_set: input.rules.map(|l| l.into_iter().map(Into::into).collect()),
             product_ids: input.product_ids.map(ids_of),
+            prices: input.prices.map(list_prices),
             expected_updated_at: input.expected_updated_at,
         };
         // A CONFLICT names the argument, or `input.expectedUpdatedAt` when only that was given.

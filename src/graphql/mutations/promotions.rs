@@ -10,7 +10,9 @@ use serde::Serialize;
 use super::{expected_at_once, run, Arguments, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
 use crate::domain::promotions::commands::input::{ActionInput, RuleInput};
-use crate::domain::promotions::commands::{self, PromotionInput, RulePatch, Written, WrittenChild};
+use crate::domain::promotions::commands::{
+    self, ActionPatch, PromotionInput, RulePatch, Written, WrittenChild,
+};
 use crate::domain::promotions::{
     CouponCode as CodeRow, Promotion as Row, PromotionAction as ActionRow, PromotionRule as RuleRow,
 };
@@ -198,6 +200,39 @@ impl From<&PromotionRuleUpdateInput> for RulePatch {
     }
 }
 
+/// Changes to an action in place (absent fields are kept). Its kind cannot change; each
+/// field must be one its kind uses (see `PromotionActionInput`).
+#[derive(InputObject, Serialize, Clone)]
+pub struct PromotionActionUpdateInput {
+    /// Refused with IMMUTABLE when it differs from the action's kind.
+    pub kind: Option<String>,
+    /// order_adjustment and item_adjustment: flat or percent. A new calculator drops the
+    /// previous one's amount or percent: give the one it needs.
+    pub calculator: Option<String>,
+    /// flat: the amount off (per unit for item_adjustment).
+    pub amount: Option<Decimal>,
+    /// percent: 0–100, at most 4 decimals.
+    pub percent: Option<Decimal>,
+    /// item_adjustment: the products discounted (`prod_…`), replacing the current ones; empty:
+    /// every line.
+    pub product_ids: Option<Vec<ID>>,
+}
+
+impl From<&PromotionActionUpdateInput> for ActionPatch {
+    fn from(a: &PromotionActionUpdateInput) -> Self {
+        ActionPatch {
+            kind: a.kind.clone(),
+            calculator: a.calculator.clone(),
+            amount: a.amount,
+            percent: a.percent,
+            product_ids: a
+                .product_ids
+                .as_ref()
+                .map(|v| v.iter().map(|i| i.0.clone()).collect()),
+        }
+    }
+}
+
 /// A create field: given or not (never cleared).
 fn set<T>(v: Option<T>) -> Patch<T> {
     v.map(Patch::Set).unwrap_or(Patch::Keep)
@@ -269,7 +304,8 @@ pub struct PromotionPayload {
     pub deleted_id: Option<ID>,
     /// The rule added or changed (`promotionRuleAdd`, `promotionRuleUpdate`); null otherwise.
     pub rule: Option<PromotionRule>,
-    /// The action added (`promotionActionAdd`); null otherwise.
+    /// The action added or changed (`promotionActionAdd`, `promotionActionUpdate`); null
+    /// otherwise.
     pub action: Option<PromotionAction>,
     /// Why the mutation was refused (nothing was written then).
     pub user_errors: Vec<UserError>,
@@ -385,7 +421,8 @@ const ID_ARGS: Arguments = Arguments::scalars(&["id", "idempotency_key"]);
 const REMOVE_ARGS: Arguments = Arguments::scalars(&["id", "promotion_id", "idempotency_key"]);
 /// `promotionRuleAdd(promotionId:, input:, idempotencyKey:)` and `promotionActionAdd(…)`.
 const ADD_ARGS: Arguments = Arguments::new("input", &["promotion_id", "idempotency_key"]);
-/// `promotionRuleUpdate(id:, promotionId:, input:, idempotencyKey:)`.
+/// `promotionRuleUpdate(id:, promotionId:, input:, idempotencyKey:)` and
+/// `promotionActionUpdate(…)`.
 const RULE_UPDATE_ARGS: Arguments =
     Arguments::new("input", &["id", "promotion_id", "idempotency_key"]);
 /// `couponCodesGenerate(promotionId:, numberOfCodes:, codePrefix:, idempotencyKey:)`.
@@ -641,6 +678,49 @@ impl PromotionMutation {
         )
         .await?;
         payload(ctx, &ADD_ARGS, outcome, Returns::Action).await
+    }
+
+    /// Changes an action in place (it keeps its ID, createdAt and kind); field paths are under
+    /// `input`. The payload's `action` is the action after the change.
+    #[graphql(guard = "RequireScope(Scope::PromotionsWrite)")]
+    async fn promotion_action_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The action (`pra_…`).")] id: ID,
+        #[graphql(
+            desc = "The promotion (`promo_…`) the action must belong to: NOT_FOUND when it is another's."
+        )]
+        promotion_id: Option<ID>,
+        #[graphql(desc = "The changes.")] input: PromotionActionUpdateInput,
+        #[graphql(
+            desc = "A retry with the same key returns the first result without writing twice."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<PromotionPayload> {
+        let m = merchant_id(ctx)?;
+        let patch = ActionPatch::from(&input);
+        let hash = (
+            id.0.clone(),
+            promotion_id.as_ref().map(|p| p.0.clone()),
+            &input,
+        );
+        let outcome = run(
+            ctx,
+            &RULE_UPDATE_ARGS,
+            "promotionActionUpdate",
+            idempotency_key.as_deref(),
+            &hash,
+            move |c| {
+                Box::pin(async move {
+                    let owner = promotion_id.as_ref().map(|p| p.0.as_str());
+                    Ok(child(
+                        commands::update_action(c, m, &id, owner, &patch).await?,
+                    ))
+                })
+            },
+        )
+        .await?;
+        payload(ctx, &RULE_UPDATE_ARGS, outcome, Returns::Action).await
     }
 
     /// Removes an action; returns its promotion.

@@ -1,9 +1,10 @@
 use async_graphql::{Context, Enum, InputObject, Object, ID};
 
 use crate::auth::Scope;
+use crate::db::sql::Bind;
 use crate::domain::catalog::queries::{VariantField as VF, VariantSortKey};
 use crate::domain::catalog::Variant as VariantRow;
-use crate::domain::filter::{Filter, Sort};
+use crate::domain::filter::{Filter, Op, Sort};
 use crate::graphql::errors::{bad_id, GqlResult};
 use crate::graphql::filters::{DateTimeFilter, IdFilter, IntFilter, SortDirection, StringFilter};
 use crate::graphql::guards::RequireScope;
@@ -23,6 +24,8 @@ pub struct VariantFilter {
     pub sku: Option<StringFilter>,
     /// Position among the product's variants (0 first).
     pub position: Option<IntFilter>,
+    /// Whether it is its product's master variant.
+    pub is_master: Option<bool>,
     /// When the variant was created.
     pub created_at: Option<DateTimeFilter>,
     /// When the variant last changed.
@@ -68,6 +71,9 @@ impl FilterInput for VariantFilter {
         }
         if let Some(x) = &self.position {
             x.apply(f, VF::Position, "filter.position")?;
+        }
+        if let Some(v) = self.is_master {
+            f.push(VF::IsMaster, Op::Eq(Bind::Bool(v)));
         }
         for (x, field, path) in [
             (&self.created_at, VF::CreatedAt, "filter.createdAt"),

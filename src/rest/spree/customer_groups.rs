@@ -1,5 +1,10 @@
 //! `/api/v3/admin/customer_groups`: Spree's `CustomerGroup` over GraphQL's `CustomerGroup`.
 //! `customer_ids` on create and update set the group's members (on update they replace them).
+//!
+//! `expand=customers` embeds up to 250 members in a show; in a list, where every row's members
+//! count against the executor's complexity budget, each row embeds its first
+//! ⌊750 / `limit`⌋ members (30 at the default limit of 25, 7 at 100, at most 250), and
+//! `customers_count` is the total.
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -20,20 +25,35 @@ use crate::rest::RestState;
 use axum::http::Method;
 use axum::routing::{delete, get, patch, post};
 
+const FIELDS: &[Field] = &[
+    value("id", "id"),
+    value("name", "name"),
+    value("description", "description"),
+    value("customers_count", "customersCount"),
+    value("created_at", "createdAt"),
+    value("updated_at", "updatedAt"),
+];
+
 /// Spree's `CustomerGroup`; `expand=customers` embeds up to 250 members.
 pub static CUSTOMER_GROUP: Resource = Resource {
     graphql_type: "CustomerGroup",
-    fields: &[
-        value("id", "id"),
-        value("name", "name"),
-        value("description", "description"),
-        value("customers_count", "customersCount"),
-        value("created_at", "createdAt"),
-        value("updated_at", "updatedAt"),
-    ],
+    fields: FIELDS,
     expands: &[Expand {
         name: "customers",
         field: "customers(first: 250)",
+        shape: Shape::Many,
+        resource: &CUSTOMER,
+    }],
+};
+
+/// [`CUSTOMER_GROUP`] as a list's rows read it: `customers` sized by `$embed` (see
+/// [`crate::rest::translate::operation::embed_size`]).
+static CUSTOMER_GROUP_ROW: Resource = Resource {
+    graphql_type: "CustomerGroup",
+    fields: FIELDS,
+    expands: &[Expand {
+        name: "customers",
+        field: "customers(first: $embed)",
         shape: Shape::Many,
         resource: &CUSTOMER,
     }],
@@ -80,7 +100,7 @@ static ROOT: ListRoot = ListRoot {
             field: "UPDATED_AT",
         },
     ],
-    resource: &CUSTOMER_GROUP,
+    resource: &CUSTOMER_GROUP_ROW,
 };
 
 const INPUT: &[InputField] = &[

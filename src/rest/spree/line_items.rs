@@ -283,7 +283,7 @@ pub async fn list_items(
     Path(order_id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::Paged)?;
+    let params = Params::parse(query.as_deref(), Accepts::PagedSorted)?;
     let offset = params.offset()?;
     let sort = sort::sort(SORTS, &params.sort)?;
     let built = state

@@ -1,7 +1,10 @@
 //! `/api/v3/admin/price_lists`: Spree's `PriceList` over GraphQL's `PriceList`, and its
 //! `PriceRule`s over ours. Rules travel as Spree's STI shape (`type` + `preferences`, see
 //! [`super::price_rules`]); a PATCH with `rules` reconciles them by id; `product_ids` on create
-//! adds products, on update makes them the list's products.
+//! adds products, on update makes them the list's products; `prices` (`[{variant_id, currency,
+//! amount, compare_at_amount}]`) are upserted by variant + currency in the same transaction
+//! (on update `[]` removes the list's prices, as Spree's clears its overrides).
+//! `GET /price_lists/price_rule_types` lists the rule types we support.
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -11,10 +14,12 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::price_rules::{self, PRICE_RULE};
+use super::promotion_rules::decimal;
 use super::{Caller, SpreeError};
+use crate::auth::Scope;
 use crate::rest::error::Kind;
 use crate::rest::routes::{Answer, Body, Query, Route};
-use crate::rest::translate::body::{self, InputField};
+use crate::rest::translate::body::{self, json_type, InputField};
 use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::operation::{not_found, run, snake, ListRoot, Mutation};
 use crate::rest::translate::resource::*;
@@ -165,6 +170,10 @@ const INPUT: &[InputField] = &[
         rest: "rules",
         gql: "rules",
     },
+    InputField {
+        rest: "prices",
+        gql: "prices",
+    },
 ];
 
 /// Body fields a create needs.
@@ -234,20 +243,78 @@ const DEACTIVATE: Mutation = Mutation {
     fields: &[],
 };
 
+/// Spree's `prices` of a list (`[{id, variant_id, currency, amount, compare_at_amount}]`) as
+/// GraphQL's `PriceListPriceInput`s; each bad value is a 400 naming it (`prices[2].amount`).
+fn list_prices(v: &Value) -> Result<Value, Refusal> {
+    let Value::Array(rows) = v else {
+        return Err(Refusal::param(
+            "prices",
+            format!("must be a list of prices, not {}", json_type(v)),
+        ));
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let at = format!("prices[{i}]");
+        let Value::Object(row) = row else {
+            return Err(Refusal::param(
+                &at,
+                "must be an object {variant_id, currency, amount, compare_at_amount}",
+            ));
+        };
+        let mut price = Map::new();
+        for (k, v) in row {
+            let here = format!("{at}.{k}");
+            let text = |v: &Value| match v {
+                Value::String(t) if !t.trim().is_empty() => Ok(t.trim().to_owned()),
+                other => Err(Refusal::param(
+                    &here,
+                    format!("must be a non-empty string, not {}", json_type(other)),
+                )),
+            };
+            match k.as_str() {
+                "id" | "variant_id" | "currency" if v.is_null() => {}
+                "id" => {
+                    price.insert("id".into(), json!(text(v)?));
+                }
+                "variant_id" => {
+                    price.insert("variantId".into(), json!(text(v)?));
+                }
+                "currency" => {
+                    price.insert("currency".into(), json!(text(v)?.to_uppercase()));
+                }
+                "amount" if v.is_null() => {}
+                "amount" => {
+                    price.insert("amount".into(), decimal(&here, v)?);
+                }
+                // null removes it.
+                "compare_at_amount" => {
+                    price.insert("compareAtAmount".into(), decimal(&here, v)?);
+                }
+                _ => {
+                    return Err(Refusal::param(
+                        &here,
+                        "is not a field of a price list's price (id, variant_id, currency, \
+                         amount, compare_at_amount)",
+                    ))
+                }
+            }
+        }
+        out.push(Value::Object(price));
+    }
+    Ok(Value::Array(out))
+}
+
 /// The body as the GraphQL input: `match_policy` upper-cased, `product_ids` checked, `rules`
-/// from Spree's STI shape (ids kept on update), `prices` refused.
+/// from Spree's STI shape (ids kept on update), `prices` as [`list_prices`].
 fn input(
     object: Map<String, Value>,
     updating: bool,
 ) -> Result<(Map<String, Value>, body::Names), Refusal> {
-    if object.get("prices").is_some_and(|p| !p.is_null()) {
-        return Err(Refusal::param(
-            "prices",
-            "is not taken here; write the list's prices with POST /api/v3/admin/prices/bulk_upsert",
-        ));
-    }
     let mut object = object;
-    object.remove("prices");
+    let prices = match object.remove("prices") {
+        None | Some(Value::Null) => None,
+        Some(p) => Some(list_prices(&p)?),
+    };
     if let Some(ids) = body::id_list(&object, "product_ids")? {
         object.insert("product_ids".into(), json!(ids));
     }
@@ -265,6 +332,9 @@ fn input(
             input.insert("rules".into(), price_rules::from_spree(&rules, updating)?);
         }
     }
+    if let Some(p) = prices {
+        input.insert("prices".into(), p);
+    }
     Ok((input, names))
 }
 
@@ -275,6 +345,22 @@ pub async fn list_price_lists(
     RawQuery(query): RawQuery,
 ) -> Result<Response, SpreeError> {
     super::page(&state, principal, query.as_deref(), &ROOT).await
+}
+
+/// `GET /price_lists/price_rule_types`: Spree's rule types we support, with their preference
+/// schemas (as `GET /promotion_rules/types`).
+pub async fn price_rule_types(
+    State(_): State<RestState>,
+    Caller(principal): Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    if let Some((k, _)) = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()).next() {
+        return Err(Refusal::param(&k, "is not a parameter of this route").into());
+    }
+    principal
+        .require(Scope::PricingRead)
+        .map_err(|_| Refusal::new(Kind::Forbidden, "requires read_products"))?;
+    Ok(Json(json!({ "data": price_rules::types() })))
 }
 
 /// `GET /price_lists/{id}`.
@@ -386,6 +472,8 @@ fn body_name(path: &[&str]) -> String {
             None => format!("rules[{i}].{}", snake(field)),
         },
         [_, "productIds", i, ..] => format!("product_ids[{i}]"),
+        [_, "prices", i, field, ..] => format!("prices[{i}].{}", snake(field)),
+        [_, "prices", i] => format!("prices[{i}]"),
         [_, field, ..] => snake(field),
         _ => "base".to_owned(),
     }
@@ -493,7 +581,7 @@ pub static ROUTES: &[Route] = &[
         method: Method::POST,
         path: "/api/v3/admin/price_lists",
         operation_id: "createPriceList",
-        summary: "Create a draft price list with its rules and products",
+        summary: "Create a draft price list with its rules, products and prices",
         scope: "write_products",
         query: Query::None,
         body: Body::Input {
@@ -503,6 +591,18 @@ pub static ROUTES: &[Route] = &[
         },
         answer: Answer::Created(&PRICE_LIST),
         handler: || post(create_price_list),
+    },
+    // Before `/price_lists/{id}`.
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/price_lists/price_rule_types",
+        operation_id: "listPriceRuleTypes",
+        summary: "List the price rule types we support, with their preference schemas",
+        scope: "read_products",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::Schema(super::promotion_types::types_schema),
+        handler: || get(price_rule_types),
     },
     Route {
         method: Method::GET,
@@ -519,7 +619,7 @@ pub static ROUTES: &[Route] = &[
         method: Method::PATCH,
         path: "/api/v3/admin/price_lists/{id}",
         operation_id: "updatePriceList",
-        summary: "Update a price list (rules reconciled by id; product_ids replace its products)",
+        summary: "Update a price list (rules reconciled by id; product_ids replace its products; prices upserted)",
         scope: "write_products",
         query: Query::None,
         body: Body::Input {
@@ -582,7 +682,19 @@ mod tests {
         for (bad, param) in [
             (json!({"match_policy": "most"}), "match_policy"),
             (json!({"product_ids": "prod_x"}), "product_ids"),
-            (json!({"prices": []}), "prices"),
+            (json!({"prices": {}}), "prices"),
+            (
+                json!({"prices": [{"variant_id": "variant_x", "amount": "x"}]}),
+                "prices[0].amount",
+            ),
+            (
+                json!({"prices": [{"variant_id": 5}]}),
+                "prices[0].variant_id",
+            ),
+            (
+                json!({"prices": [{"variant_id": "variant_x", "price": 5}]}),
+                "prices[0].price",
+            ),
             (json!({"colour": "red"}), "colour"),
         ] {
             let e = super::input(bad.as_object().unwrap().clone(), true).unwrap_err();
@@ -594,6 +706,24 @@ mod tests {
             "rules[2].preferences.customer_group_ids"
         );
         assert_eq!(body_name(&["input", "productIds", "3"]), "product_ids[3]");
+        assert_eq!(
+            body_name(&["input", "prices", "1", "compareAtAmount"]),
+            "prices[1].compare_at_amount"
+        );
+        let (input, _) = super::input(
+            json!({"prices": [{"variant_id": "variant_x", "currency": "usd", "amount": 19.99,
+                "compare_at_amount": null}]})
+            .as_object()
+            .unwrap()
+            .clone(),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            input["prices"],
+            json!([{"variantId": "variant_x", "currency": "USD", "amount": "19.99",
+                "compareAtAmount": null}])
+        );
         assert_eq!(body_name(&["input", "endsAt"]), "ends_at");
         let r = list_refusal(
             &json!([{"field": ["id"], "code": "NOT_FOUND", "message": "no such price list"}]),

@@ -91,6 +91,22 @@ fn label(r: &Map<String, Value>) -> Value {
     )
 }
 
+/// Spree's `PriceRule.subclasses_with_preference_schema` for the types we support:
+/// `[{type, label, description, preference_schema}]` (`GET /price_lists/price_rule_types`).
+pub fn types() -> Value {
+    Value::Array(
+        TYPES
+            .iter()
+            .map(|(name, kind, ..)| {
+                let mut row = Map::new();
+                row.insert("_kind".into(), json!(kind.to_ascii_lowercase()));
+                json!({"type": name, "label": label(&row), "description": null,
+                       "preference_schema": preference_schema(&row)})
+            })
+            .collect(),
+    )
+}
+
 /// Spree's `PriceRule`.
 pub static PRICE_RULE: Resource = Resource {
     graphql_type: "PriceRule",

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+use super::variants::VARIANT;
 use super::{Caller, SpreeError};
 use crate::rest::error::Kind;
 use crate::rest::routes::{Answer, Body, Query, Route};
@@ -52,7 +53,12 @@ pub static PRICE: Resource = Resource {
         value("created_at", "createdAt"),
         value("updated_at", "updatedAt"),
     ],
-    expands: &[],
+    expands: &[Expand {
+        name: "variant",
+        field: "variant",
+        shape: Shape::One,
+        resource: &VARIANT,
+    }],
 };
 
 static ROOT: ListRoot = ListRoot {

@@ -237,6 +237,58 @@ const IGNORED: &[&str] = &[
     "updated_at",
 ];
 
+/// Spree's `product_publications` of a new product (`[{channel_id}]`) as the channels it is
+/// published on (now: a scheduled `published_at` / `unpublished_at` is refused).
+fn publications(v: &Value) -> Result<Value, Refusal> {
+    let list = match v {
+        Value::Null => return Ok(json!([])),
+        Value::Array(l) => l,
+        other => {
+            return Err(Refusal::param(
+                "product_publications",
+                format!("must be a list of {{channel_id}}, not {}", json_type(other)),
+            ))
+        }
+    };
+    let mut ids = Vec::with_capacity(list.len());
+    for (i, p) in list.iter().enumerate() {
+        let at = format!("product_publications[{i}]");
+        let Value::Object(p) = p else {
+            return Err(Refusal::param(&at, "must be an object {channel_id}"));
+        };
+        for (k, v) in p {
+            match k.as_str() {
+                "channel_id" => match v {
+                    Value::String(id) => ids.push(json!(id)),
+                    other => {
+                        return Err(Refusal::param(
+                            &format!("{at}.channel_id"),
+                            format!("must be a channel ID, not {}", json_type(other)),
+                        ))
+                    }
+                },
+                "published_at" | "unpublished_at" if v.is_null() => {}
+                "published_at" | "unpublished_at" => {
+                    return Err(Refusal::param(
+                        &format!("{at}.{k}"),
+                        "must be null: a new product is published on its channels now",
+                    ))
+                }
+                _ => {
+                    return Err(Refusal::param(
+                        &format!("{at}.{k}"),
+                        "is not a field of a publication (channel_id)",
+                    ))
+                }
+            }
+        }
+        if !p.contains_key("channel_id") {
+            return Err(Refusal::param(&format!("{at}.channel_id"), "is required"));
+        }
+    }
+    Ok(Value::Array(ids))
+}
+
 /// The body as the GraphQL product input; an update's variants may carry their `id`.
 fn product_input(
     object: Map<String, Value>,
@@ -259,20 +311,13 @@ fn product_input(
                     let obj = item
                         .as_object()
                         .ok_or_else(|| Refusal::param(&at, "must be an object"))?;
-                    let mut one = variant_input(obj, &at, updating)?;
-                    if !updating {
-                        if let Some(p) = one.remove("position") {
-                            if !p.is_null() {
-                                return Err(Refusal::param(
-                                    &format!("{at}.position"),
-                                    "is the variant's place in the list on create",
-                                ));
-                            }
-                        }
-                    }
+                    let one = variant_input(obj, &at, updating)?;
                     out.push(Value::Object(one));
                 }
                 input.insert("variants".into(), Value::Array(out));
+            }
+            "product_publications" if !updating => {
+                input.insert("channelIds".into(), publications(&v)?);
             }
             k if IGNORED.contains(&k) => {}
             k => match INPUT.iter().find(|f| f.rest == k) {
@@ -375,13 +420,38 @@ async fn write(
             return Err(product_not_found().into());
         }
     }
-    if let Some(r) = nested_user_errors(&errors) {
+    if let Some(r) = nested_user_errors(&publications_named(errors)) {
         return Err(r.into());
     }
     match payload.get("product") {
         Some(Value::Object(row)) => Ok(built.plan.reshape(row)),
         _ => Err(product_not_found().into()),
     }
+}
+
+/// userErrors with the channels named as the body named them: `["input", "channelIds", "2"]`
+/// → `product_publications[2].channel_id`.
+fn publications_named(mut errors: Value) -> Value {
+    for e in errors.as_array_mut().into_iter().flatten() {
+        let renamed = match e.get("field").and_then(Value::as_array).map(Vec::as_slice) {
+            Some([input, list, i, ..]) if input == "input" && list == "channelIds" => {
+                let i = i.as_str().map_or_else(|| i.to_string(), str::to_owned);
+                Some(json!([
+                    "input",
+                    format!("product_publications[{i}]"),
+                    "channel_id"
+                ]))
+            }
+            Some([input, list]) if input == "input" && list == "channelIds" => {
+                Some(json!(["input", "product_publications"]))
+            }
+            _ => None,
+        };
+        if let Some(field) = renamed {
+            e["field"] = field;
+        }
+    }
+    errors
 }
 
 /// `POST /products`: 201 with the product, its variants and their prices written together.
@@ -452,6 +522,8 @@ fn product_body() -> Value {
         "options": {"type": "array", "items": {"type": "object", "required": ["name", "value"],
             "properties": {"name": {"type": "string"}, "value": {"type": "string"}}}},
         "price": {"type": "number", "description": "Base price in the store's default currency"},
+        "compare_at_price": {"type": "number", "description": "Compare-at amount of the price in the store's default currency"},
+        "position": {"type": "integer"},
         "prices": {"type": "array", "items": price}}});
     json!({"type": "object", "properties": {
         "name": {"type": "string"},
@@ -460,6 +532,15 @@ fn product_body() -> Value {
         "status": {"type": "string", "enum": ["draft", "active", "archived"]},
         "tags": {"type": "array", "items": {"type": "string"}},
         "variants": {"type": "array", "items": variant}}})
+}
+
+fn product_create_body() -> Value {
+    let mut body = product_body();
+    body["properties"]["product_publications"] = json!({"type": "array",
+        "description": "Channels the new product is published on (requires write_settings)",
+        "items": {"type": "object", "required": ["channel_id"],
+            "properties": {"channel_id": {"type": "string"}}}});
+    body
 }
 
 /// The product routes (the bulk ones are in [`super::products_bulk`]).
@@ -479,10 +560,10 @@ pub static ROUTES: &[Route] = &[
         method: Method::POST,
         path: "/api/v3/admin/products",
         operation_id: "createProduct",
-        summary: "Create a product with its variants and their prices, in one transaction",
+        summary: "Create a product with its variants, their prices and its channel publications, in one transaction",
         scope: "write_products",
         query: Query::None,
-        body: Body::Schema(product_body),
+        body: Body::Schema(product_create_body),
         answer: Answer::Created(&PRODUCT),
         handler: || post(create_product),
     },

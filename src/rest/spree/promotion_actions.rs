@@ -9,17 +9,17 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-use super::promotion_rules::{decimal, embedded, object, remove, unsupported};
+use super::promotion_rules::{child, decimal, embedded, object, remove, unsupported};
 use super::promotion_types::{self as types, ACTIONS};
 use super::{Caller, SpreeError};
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, json_type};
-use crate::rest::translate::operation::{run, Mutation};
+use crate::rest::translate::operation::{run, Built, Mutation};
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::{Refusal, RestState};
 use axum::http::Method;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 
 fn text<'a>(r: &'a Map<String, Value>, key: &str) -> &'a str {
     r.get(key).and_then(Value::as_str).unwrap_or("")
@@ -220,17 +220,48 @@ const ADD: Mutation = Mutation {
     fields: NAMES,
 };
 
-/// `GET /promotions/{promotion_id}/promotion_actions`: all of the promotion's actions.
+/// `GET /promotions/{promotion_id}/promotion_actions`: the promotion's actions (at most 50),
+/// paged by `page` / `limit`.
 pub async fn list_actions(
     State(state): State<RestState>,
     Caller(principal): Caller,
     Path(promotion_id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::Embedded)?;
+    let params = Params::parse(query.as_deref(), Accepts::Paged)?;
+    let (data, built) = read_actions(&state, principal, &params, promotion_id).await?;
+    embedded(&data, "actions", &built.plan, &params)
+}
+
+/// `GET /promotions/{promotion_id}/promotion_actions/{id}`: 404 when the action is not that
+/// promotion's.
+pub async fn show_action(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path((promotion_id, id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::One)?;
+    let (data, built) = read_actions(&state, principal, &params, promotion_id).await?;
+    Ok(Json(child(
+        &data,
+        "actions",
+        &built.plan,
+        &id,
+        "Promotion action",
+    )?))
+}
+
+/// The promotion's actions as `{one: {actions}}`, and the operation that read them.
+async fn read_actions(
+    state: &RestState,
+    principal: crate::auth::Principal,
+    params: &Params,
+    promotion_id: String,
+) -> Result<(Value, std::sync::Arc<Built>), SpreeError> {
     let built = state
         .translator
-        .operation("promotionActions", &PROMOTION_ACTION, &params, |sel| {
+        .operation("promotionActions", &PROMOTION_ACTION, params, |sel| {
             format!("query RestActions($id: ID!) {{ one: promotion(id: $id) {{ actions {{ {sel}}} }} }}")
         })?;
     let mut vars = Map::new();
@@ -243,7 +274,80 @@ pub async fn list_actions(
         &[("id".into(), "promotion_id".into())],
     )
     .await?;
-    embedded(&data, "actions", &built.plan)
+    Ok((data, built))
+}
+
+const UPDATE: Mutation = Mutation {
+    route: "promotionActionUpdate",
+    resource: &PROMOTION_ACTION,
+    text: |sel| {
+        format!(
+            "mutation RestActionUpdate($id: ID!, $promotion: ID!, \
+             $input: PromotionActionUpdateInput!, $key: String) {{ w: promotionActionUpdate(\
+             id: $id, promotionId: $promotion, input: $input, idempotencyKey: $key) \
+             {{ action {{ {sel}}} userErrors {{ field code message }} }} }}"
+        )
+    },
+    fields: NAMES,
+};
+
+/// `PATCH /promotions/{promotion_id}/promotion_actions/{id}` (`{"calculator": {"type",
+/// "preferences"}}`): the action changes in place, keeping its ID and type; 404 when it is not
+/// that promotion's.
+pub async fn update_action(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path((promotion_id, id)): Path<(String, String)>,
+    headers: HeaderMap,
+    raw: Bytes,
+) -> Result<Json<Value>, SpreeError> {
+    let mut object = body::object(&headers, &raw)?;
+    if object.get("type").is_none_or(Value::is_null) {
+        // The calculators an action takes depend on its type: read it.
+        let (data, built) = read_actions(
+            &state,
+            principal.clone(),
+            &Params::default(),
+            promotion_id.clone(),
+        )
+        .await?;
+        let row = child(&data, "actions", &built.plan, &id, "Promotion action")?;
+        object.insert(
+            "type".into(),
+            row.get("type").cloned().unwrap_or(Value::Null),
+        );
+    }
+    let mut action = input(&Value::Object(object), "")?;
+    if action
+        .get("id")
+        .is_some_and(|v| v.as_str() != Some(id.as_str()))
+    {
+        return Err(Refusal::param("id", "is the action's own: leave it out").into());
+    }
+    action.remove("id");
+    let mut vars = Map::new();
+    vars.insert("id".into(), Value::String(id));
+    vars.insert("promotion".into(), Value::String(promotion_id));
+    vars.insert("input".into(), Value::Object(action));
+    vars.insert("key".into(), body::idempotency_key(&headers));
+    let names = vec![
+        ("id".into(), "id".into()),
+        ("promotionId".into(), "promotion_id".into()),
+    ];
+    let written = state
+        .translator
+        .mutate(&state.app, principal, &UPDATE, vars, &names)
+        .await;
+    match written {
+        Ok(w) => Ok(Json(w.object("/action")?)),
+        // The action (`["id"]`) is not that promotion's.
+        Err(r) if r.code.as_deref() == Some("NOT_FOUND") => {
+            Err(Refusal::not_found("Promotion action not found")
+                .with_code("NOT_FOUND")
+                .into())
+        }
+        Err(r) => Err(r.into()),
+    }
 }
 
 /// `POST /promotions/{promotion_id}/promotion_actions`: 201 with the new action.
@@ -305,15 +409,22 @@ pub fn action_schema() -> Value {
             "preferences": {"type": "object", "additionalProperties": true}}}}})
 }
 
+fn action_update_schema() -> Value {
+    let mut s = action_schema();
+    s["required"] = json!([]);
+    s["properties"]["type"]["description"] = json!("The action's own type (it cannot change)");
+    s
+}
+
 /// A promotion's action routes.
 pub static ROUTES: &[Route] = &[
     Route {
         method: Method::GET,
         path: "/api/v3/admin/promotions/{promotion_id}/promotion_actions",
         operation_id: "listPromotionActions",
-        summary: "List a promotion's actions",
+        summary: "List a promotion's actions (paged)",
         scope: "read_promotions",
-        query: Query::Embedded(&PROMOTION_ACTION),
+        query: Query::Paged(&PROMOTION_ACTION, &[]),
         body: Body::None,
         answer: Answer::Page(&PROMOTION_ACTION),
         handler: || get(list_actions),
@@ -328,6 +439,28 @@ pub static ROUTES: &[Route] = &[
         body: Body::Schema(action_schema),
         answer: Answer::Created(&PROMOTION_ACTION),
         handler: || post(create_action),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/promotions/{promotion_id}/promotion_actions/{id}",
+        operation_id: "showPromotionAction",
+        summary: "Show a promotion's action",
+        scope: "read_promotions",
+        query: Query::One(&PROMOTION_ACTION),
+        body: Body::None,
+        answer: Answer::One(&PROMOTION_ACTION),
+        handler: || get(show_action),
+    },
+    Route {
+        method: Method::PATCH,
+        path: "/api/v3/admin/promotions/{promotion_id}/promotion_actions/{id}",
+        operation_id: "updatePromotionAction",
+        summary: "Change an action's calculator in place (it keeps its ID and type)",
+        scope: "write_promotions",
+        query: Query::None,
+        body: Body::Schema(action_update_schema),
+        answer: Answer::One(&PROMOTION_ACTION),
+        handler: || patch(update_action),
     },
     Route {
         method: Method::DELETE,

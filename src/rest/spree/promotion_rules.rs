@@ -14,9 +14,10 @@ use super::{Caller, SpreeError};
 use crate::rest::error::Kind;
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, json_type};
-use crate::rest::translate::operation::{run, Mutation};
-use crate::rest::translate::page::whole;
+use crate::rest::translate::operation::{run, Built, Mutation};
+use crate::rest::translate::page::envelope;
 use crate::rest::translate::params::{Accepts, Params};
+use crate::rest::translate::plan::Plan;
 use crate::rest::translate::resource::*;
 use crate::rest::{Refusal, RestState};
 use axum::http::Method;
@@ -314,17 +315,29 @@ const UPDATE: Mutation = Mutation {
     fields: NAMES,
 };
 
-/// `GET /promotions/{promotion_id}/promotion_rules`: all of the promotion's rules (with `meta`).
+/// `GET /promotions/{promotion_id}/promotion_rules`: the promotion's rules (at most 50),
+/// paged by `page` / `limit`.
 pub async fn list_rules(
     State(state): State<RestState>,
     Caller(principal): Caller,
     Path(promotion_id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    let params = Params::parse(query.as_deref(), Accepts::Embedded)?;
+    let params = Params::parse(query.as_deref(), Accepts::Paged)?;
+    let data = read_rules(&state, principal, &params, promotion_id).await?;
+    embedded(&data.0, "rules", &data.1.plan, &params)
+}
+
+/// The promotion's rules as `{one: {rules}}`, and the operation that read them.
+async fn read_rules(
+    state: &RestState,
+    principal: crate::auth::Principal,
+    params: &Params,
+    promotion_id: String,
+) -> Result<(Value, std::sync::Arc<Built>), SpreeError> {
     let built = state
         .translator
-        .operation("promotionRules", &PROMOTION_RULE, &params, |sel| {
+        .operation("promotionRules", &PROMOTION_RULE, params, |sel| {
             format!(
                 "query RestRules($id: ID!) {{ one: promotion(id: $id) {{ {} }} }}",
                 promotion_rules(sel)
@@ -340,25 +353,79 @@ pub async fn list_rules(
         &[("id".into(), "promotion_id".into())],
     )
     .await?;
-    embedded(&data, "rules", &built.plan)
+    Ok((data, built))
 }
 
-/// The promotion's `list` (`rules`, `actions`) as a Spree page; 404 without the promotion.
-pub fn embedded(
-    data: &Value,
-    list: &str,
-    plan: &crate::rest::translate::plan::Plan,
+/// `GET /promotions/{promotion_id}/promotion_rules/{id}`: 404 when the rule is not that
+/// promotion's.
+pub async fn show_rule(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path((promotion_id, id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::One)?;
+    let (data, built) = read_rules(&state, principal, &params, promotion_id).await?;
+    Ok(Json(child(
+        &data,
+        "rules",
+        &built.plan,
+        &id,
+        "Promotion rule",
+    )?))
+}
+
+/// The promotion's rows of `list` (`rules`, `actions`) in the dialect's shape; 404 without
+/// the promotion.
+fn rows_of(data: &Value, list: &str, plan: &Plan) -> Result<Vec<Value>, SpreeError> {
     let Some(promotion) = data.get("one").filter(|o| o.is_object()) else {
         return Err(Refusal::not_found("Promotion not found")
             .with_code("NOT_FOUND")
             .into());
     };
-    let rows = match plan.reshape_list(promotion.get(list).unwrap_or(&Value::Null)) {
-        Value::Array(r) => r,
-        _ => Vec::new(),
-    };
-    Ok(Json(whole(rows)))
+    Ok(
+        match plan.reshape_list(promotion.get(list).unwrap_or(&Value::Null)) {
+            Value::Array(r) => r,
+            _ => Vec::new(),
+        },
+    )
+}
+
+/// The promotion's `list` (`rules`, `actions`: at most 50 each) as a Spree page of `params`'
+/// `page` and `limit`; 404 without the promotion.
+pub fn embedded(
+    data: &Value,
+    list: &str,
+    plan: &Plan,
+    params: &Params,
+) -> Result<Json<Value>, SpreeError> {
+    let rows = rows_of(data, list, plan)?;
+    let count = rows.len() as u64;
+    let offset = usize::try_from(params.offset()?).unwrap_or(usize::MAX);
+    let page: Vec<Value> = rows
+        .into_iter()
+        .skip(offset)
+        .take(params.limit() as usize)
+        .collect();
+    Ok(Json(envelope(page, params.page(), params.limit(), count)))
+}
+
+/// The row `id` of the promotion's `list`; 404 (naming `what`) when it has none.
+pub fn child(
+    data: &Value,
+    list: &str,
+    plan: &Plan,
+    id: &str,
+    what: &str,
+) -> Result<Value, SpreeError> {
+    rows_of(data, list, plan)?
+        .into_iter()
+        .find(|r| r.get("id").and_then(Value::as_str) == Some(id))
+        .ok_or_else(|| {
+            Refusal::not_found(format!("{what} not found"))
+                .with_code("NOT_FOUND")
+                .into()
+        })
 }
 
 /// `POST /promotions/{promotion_id}/promotion_rules`: 201 with the new rule.
@@ -495,9 +562,9 @@ pub static ROUTES: &[Route] = &[
         method: Method::GET,
         path: "/api/v3/admin/promotions/{promotion_id}/promotion_rules",
         operation_id: "listPromotionRules",
-        summary: "List a promotion's rules",
+        summary: "List a promotion's rules (paged)",
         scope: "read_promotions",
-        query: Query::Embedded(&PROMOTION_RULE),
+        query: Query::Paged(&PROMOTION_RULE, &[]),
         body: Body::None,
         answer: Answer::Page(&PROMOTION_RULE),
         handler: || get(list_rules),
@@ -512,6 +579,17 @@ pub static ROUTES: &[Route] = &[
         body: Body::Schema(rule_schema),
         answer: Answer::Created(&PROMOTION_RULE),
         handler: || post(create_rule),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/promotions/{promotion_id}/promotion_rules/{id}",
+        operation_id: "showPromotionRule",
+        summary: "Show a promotion's rule",
+        scope: "read_promotions",
+        query: Query::One(&PROMOTION_RULE),
+        body: Body::None,
+        answer: Answer::One(&PROMOTION_RULE),
+        handler: || get(show_rule),
     },
     Route {
         method: Method::PATCH,

@@ -1,9 +1,10 @@
 //! Spree's promotion rule, action and calculator types that our promotion engine supports, as
 //! static tables: the wire shorthand (`item_total`), the Ruby class a client may send instead
 //! (`Spree::Promotion::Rules::ItemTotal`), label and preference schema, and our kind.
-//! `GET /promotion_rules/types` and `GET /promotion_actions/types` serve them.
+//! `GET /promotion_rules/types` and `GET /promotion_actions/types` serve them, and
+//! `GET /promotion_actions/calculators?type=` the calculators of one action type.
 
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::Method;
 use axum::routing::get;
 use axum::Json;
@@ -323,7 +324,65 @@ pub async fn action_types(
     Ok(Json(types(ACTIONS)))
 }
 
-fn types_schema() -> Value {
+/// `GET /promotion_actions/calculators?type=create_adjustment` (or the Ruby class name): the
+/// calculators we support for that action type, by label, as Spree's `{type, label,
+/// preference_schema}`. An action type we do not support, or one without calculators
+/// (`free_shipping`), is 422 `unknown_promotion_action_type` as Spree's.
+pub async fn calculators(
+    State(_): State<RestState>,
+    caller: Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    can_read(&caller)?;
+    let mut sent = None;
+    for (k, v) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match k.as_ref() {
+            "type" if sent.is_none() => sent = Some(v.into_owned()),
+            "type" => return Err(Refusal::param("type", "is given more than once").into()),
+            other => {
+                return Err(Refusal::param(other, "is not a parameter of this route (type)").into())
+            }
+        }
+    }
+    let Some(sent) = sent.filter(|t| !t.trim().is_empty()) else {
+        return Err(Refusal::param(
+            "type",
+            "is required (an action type, e.g. create_adjustment)",
+        )
+        .into());
+    };
+    let t = action(&sent).ok_or_else(|| unknown("type", "action", &sent, ACTIONS))?;
+    let mut rows: Vec<&Calculator> = CALCULATORS
+        .iter()
+        .filter(|c| c.actions.contains(&t.name))
+        .collect();
+    if rows.is_empty() {
+        let mut r = unknown("type", "action", &sent, ACTIONS);
+        let problem = format!("`{sent}` takes no calculator");
+        r.message = format!("Unknown type: type {problem}");
+        r.details.insert("type".into(), vec![problem]);
+        return Err(r.into());
+    }
+    rows.sort_by_key(|c| c.spree.label);
+    let data: Vec<Value> = rows
+        .iter()
+        .map(|c| {
+            json!({"type": c.spree.name, "label": c.spree.label,
+                   "preference_schema": preference_schema(&c.spree)})
+        })
+        .collect();
+    Ok(Json(json!({ "data": data })))
+}
+
+fn calculators_schema() -> Value {
+    json!({"type": "object", "required": ["data"], "properties": {"data": {"type": "array", "items": {
+        "type": "object", "required": ["type", "label", "preference_schema"],
+        "properties": {"type": {"type": "string"}, "label": {"type": "string"},
+            "preference_schema": {"type": "array", "items": {"type": "object", "required": ["key", "type"],
+                "properties": {"key": {"type": "string"}, "type": {"type": "string"}, "default": {}}}}}}}}})
+}
+
+pub fn types_schema() -> Value {
     json!({"type": "object", "required": ["data"], "properties": {"data": {"type": "array", "items": {
         "type": "object", "required": ["type", "label", "description", "preference_schema"],
         "properties": {"type": {"type": "string"}, "label": {"type": "string"},
@@ -332,7 +391,7 @@ fn types_schema() -> Value {
                 "properties": {"key": {"type": "string"}, "type": {"type": "string"}, "default": {}}}}}}}}})
 }
 
-/// The two type lists.
+/// The type lists and the calculators of an action type.
 pub static ROUTES: &[Route] = &[
     Route {
         method: Method::GET,
@@ -355,6 +414,17 @@ pub static ROUTES: &[Route] = &[
         body: Body::None,
         answer: Answer::Schema(types_schema),
         handler: || get(action_types),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/promotion_actions/calculators",
+        operation_id: "listPromotionActionCalculators",
+        summary: "List the calculators we support for an action type (`?type=create_adjustment`)",
+        scope: "read_promotions",
+        query: Query::None,
+        body: Body::None,
+        answer: Answer::Schema(calculators_schema),
+        handler: || get(calculators),
     },
 ];
 

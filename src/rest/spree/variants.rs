@@ -1,11 +1,13 @@
-//! `/api/v3/admin/products/{product_id}/variants`: Spree's `Variant` (and the `Price` it
-//! embeds) over GraphQL's `Variant` and `Price`.
+//! `/api/v3/admin/products/{product_id}/variants` and `/api/v3/admin/variants` (Spree's
+//! top-level search across products, read only): Spree's `Variant` (and the `Price` it embeds)
+//! over GraphQL's `Variant` and `Price`.
 //!
 //! A variant's scalar `price` is its base price in the shop's default currency
 //! (`Variant.price`); a write's scalar `price` / `compare_at_price` become a base price without
-//! a currency, which the domain writes in that currency. Inventory, dimensions, option types
-//! and media are outside our domain: they are answered as Spree's empty values and ignored in
-//! request bodies.
+//! a currency, which the domain writes in that currency; `compare_at_price` without `price`
+//! is the compare-at amount of the price in that currency among `prices`. Inventory,
+//! dimensions, option types and media are outside our domain: they are answered as Spree's
+//! empty values (`expand=stock_items,media,…` embeds nothing) and ignored in request bodies.
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -20,12 +22,13 @@ use super::{Caller, SpreeError};
 use crate::auth::Principal;
 use crate::rest::routes::{Answer, Body, Query, Route};
 use crate::rest::translate::body::{self, json_type, InputField};
+use crate::rest::translate::filter::{self, FilterAttr, FilterKind};
 use crate::rest::translate::money::{display_field, minor_units_field};
 use crate::rest::translate::operation::{run, ListRoot, Mutation};
 use crate::rest::translate::page::envelope;
 use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
-use crate::rest::translate::sort::SortAttr;
+use crate::rest::translate::sort::{self, SortAttr};
 use crate::rest::{Refusal, RestState};
 use axum::http::Method;
 use axum::routing::{delete, get, patch, post};
@@ -115,26 +118,126 @@ pub static VARIANT: Resource = Resource {
         value("_price", PRICE_FIELD),
         value("_product", "product { name }"),
     ],
-    expands: &[Expand {
-        name: "prices",
-        field: "prices",
-        shape: Shape::Many,
-        resource: &PRICE,
-    }],
+    expands: &[
+        Expand {
+            name: "prices",
+            field: "prices",
+            shape: Shape::Many,
+            resource: &PRICE,
+        },
+        absent_many("stock_items"),
+        absent_many("option_values"),
+        absent_many("media"),
+        absent_many("images"),
+        absent_many("custom_fields"),
+        absent_one("primary_media"),
+        absent_one("prior_price"),
+    ],
 };
 
-/// The variants of a product, for the OpenAPI document (the handler adds the product and the
-/// position order).
+/// An association of Spree's `Variant` outside our domain, written as an empty list.
+const fn absent_many(name: &'static str) -> Expand {
+    Expand {
+        name,
+        field: "",
+        shape: Shape::AbsentMany,
+        resource: &NOTHING,
+    }
+}
+
+/// As [`absent_many`], written as null.
+const fn absent_one(name: &'static str) -> Expand {
+    Expand {
+        name,
+        field: "",
+        shape: Shape::AbsentOne,
+        resource: &NOTHING,
+    }
+}
+
+/// Spree's variant predicates (`q[sku_cont]`, `q[product_id_eq]`, `q[is_master_eq]`…).
+const FILTERS: &[FilterAttr] = &[
+    FilterAttr {
+        attr: "id",
+        field: "id",
+        kind: FilterKind::Id,
+    },
+    FilterAttr {
+        attr: "sku",
+        field: "sku",
+        kind: FilterKind::Text,
+    },
+    FilterAttr {
+        attr: "is_master",
+        field: "isMaster",
+        kind: FilterKind::Bool,
+    },
+    FilterAttr {
+        attr: "position",
+        field: "position",
+        kind: FilterKind::Int,
+    },
+    FilterAttr {
+        attr: "created_at",
+        field: "createdAt",
+        kind: FilterKind::Time,
+    },
+    FilterAttr {
+        attr: "updated_at",
+        field: "updatedAt",
+        kind: FilterKind::Time,
+    },
+    // Last, so a product's own list leaves it out (see `NESTED_FILTERS`).
+    FilterAttr {
+        attr: "product_id",
+        field: "productId",
+        kind: FilterKind::Id,
+    },
+];
+
+/// The filters of a product's variants: the product is the route's.
+const NESTED_FILTERS: &[FilterAttr] = FILTERS.split_at(FILTERS.len() - 1).0;
+
+const SORTS: &[SortAttr] = &[
+    SortAttr {
+        key: "position",
+        field: "POSITION",
+    },
+    SortAttr {
+        key: "sku",
+        field: "SKU",
+    },
+    SortAttr {
+        key: "created_at",
+        field: "CREATED_AT",
+    },
+    SortAttr {
+        key: "updated_at",
+        field: "UPDATED_AT",
+    },
+];
+
+/// `GET /variants`: every variant of the caller, by SKU unless sorted; `q[search]` matches SKU
+/// and options.
 static ROOT: ListRoot = ListRoot {
     field: "variants",
     filter_type: "VariantFilter",
     sort_type: "VariantSort",
-    search: false,
-    filters: &[],
-    sorts: &[SortAttr {
-        key: "position",
-        field: "POSITION",
-    }],
+    search: true,
+    filters: FILTERS,
+    sorts: SORTS,
+    resource: &VARIANT,
+};
+
+/// The variants of a product, for the OpenAPI document (the handler adds the product, and
+/// sorts by position unless told otherwise).
+static NESTED_ROOT: ListRoot = ListRoot {
+    field: "variants",
+    filter_type: "VariantFilter",
+    sort_type: "VariantSort",
+    search: true,
+    filters: NESTED_FILTERS,
+    sorts: SORTS,
     resource: &VARIANT,
 };
 
@@ -347,13 +450,18 @@ pub fn variant_input(
             }
         }
     }
-    if !scalar.is_empty() {
-        if !scalar.contains_key("amount") {
-            return Err(Refusal::param(
-                &name("price"),
-                "is required with compare_at_price",
-            ));
+    match scalar.remove("compareAtAmount") {
+        // Spree applies it to the price in the store's default currency among `prices`: the
+        // domain finds that one (and refuses when there is none).
+        Some(c) if !scalar.contains_key("amount") => {
+            input.insert("compareAtPrice".into(), c);
         }
+        Some(c) => {
+            scalar.insert("compareAtAmount".into(), c);
+        }
+        None => {}
+    }
+    if !scalar.is_empty() {
         // The scalar price has no currency: the shop's default one.
         price_list.insert(0, Value::Object(scalar));
     }
@@ -403,25 +511,23 @@ pub async fn list_variants(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
     let params = Params::parse(query.as_deref(), Accepts::List)?;
-    if let Some(c) = params.conditions.first() {
-        return Err(Refusal::param(&c.param, "is not a filter of this list").into());
-    }
-    if params.search.is_some() {
-        return Err(Refusal::param("q[search]", "is not a filter of this list").into());
-    }
-    let descending = match params.sort.as_slice() {
-        [] => false,
-        [k] if k.key == "position" => k.descending,
-        _ => return Err(Refusal::param("sort", "sorts by `position` only").into()),
-    };
     let offset = params.offset()?;
+    let (filter, mut names) = filter::filter(NESTED_FILTERS, &params.conditions)?;
+    let mut filter = match filter {
+        Some(Value::Object(f)) => f,
+        _ => Map::new(),
+    };
+    filter.insert("productId".into(), json!({ "eq": product_id }));
+    let sort = sort::sort(SORTS, &params.sort)?
+        .unwrap_or_else(|| json!([{"field": "POSITION", "direction": "ASC"}]));
     let built = state
         .translator
         .operation("productVariants", &VARIANT, &params, |sel| {
             format!(
-                "query RestVariants($product: ID!, $first: Int!, $offset: Int!, $sort: VariantSort) \
+                "query RestVariants($product: ID!, $first: Int!, $offset: Int!, \
+                 $filter: VariantFilter, $sort: [VariantSort!], $search: String) \
                  {{ owner: product(id: $product) {{ id }} list: variants(first: $first, \
-                 offset: $offset, filter: {{productId: {{eq: $product}}}}, sort: $sort) \
+                 offset: $offset, filter: $filter, sort: $sort, search: $search) \
                  {{ totalCount nodes {{ {sel}}} }} }}"
             )
         })?;
@@ -429,21 +535,17 @@ pub async fn list_variants(
     vars.insert("product".into(), Value::String(product_id));
     vars.insert("first".into(), Value::from(params.limit()));
     vars.insert("offset".into(), Value::from(offset));
-    vars.insert(
-        "sort".into(),
-        json!({"field": "POSITION", "direction": if descending { "DESC" } else { "ASC" }}),
-    );
-    let data = run(
-        &state.app,
-        principal,
-        &built.text,
-        vars,
-        &[
-            ("product".into(), "product_id".into()),
-            ("id".into(), "product_id".into()),
-        ],
-    )
-    .await?;
+    vars.insert("filter".into(), Value::Object(filter));
+    vars.insert("sort".into(), sort);
+    vars.insert("search".into(), params.search.clone().into());
+    names.extend([
+        ("product".into(), "product_id".into()),
+        ("id".into(), "product_id".into()),
+        ("filter.productId".into(), "product_id".into()),
+        ("search".into(), "q[search]".into()),
+        ("sort".into(), "sort".into()),
+    ]);
+    let data = run(&state.app, principal, &built.text, vars, &names).await?;
     if !data.get("owner").is_some_and(Value::is_object) {
         return Err(Refusal::not_found("Product not found")
             .with_code("NOT_FOUND")
@@ -459,6 +561,34 @@ pub async fn list_variants(
         _ => Vec::new(),
     };
     Ok(Json(envelope(rows, params.page(), params.limit(), count)))
+}
+
+/// `GET /variants` (`q[sku_cont]`, `q[product_id_eq]`, `q[search]`, `sort=sku`…): the
+/// caller's variants across products.
+pub async fn list_all_variants(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    RawQuery(query): RawQuery,
+) -> Result<Response, SpreeError> {
+    super::page(&state, principal, query.as_deref(), &ROOT).await
+}
+
+/// `GET /variants/{id}`.
+pub async fn show_any_variant(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    super::one(
+        &state,
+        principal,
+        query.as_deref(),
+        "variant",
+        &VARIANT,
+        &id,
+    )
+    .await
 }
 
 /// 404 in Spree's words for a variant.
@@ -653,9 +783,9 @@ pub static ROUTES: &[Route] = &[
         method: Method::GET,
         path: "/api/v3/admin/products/{product_id}/variants",
         operation_id: "listProductVariants",
-        summary: "List a product's variants (the master included), by position",
+        summary: "List a product's variants (the master included), by position unless sorted",
         scope: "read_products",
-        query: Query::List(&ROOT),
+        query: Query::List(&NESTED_ROOT),
         body: Body::None,
         answer: Answer::Page(&VARIANT),
         handler: || get(list_variants),
@@ -703,5 +833,27 @@ pub static ROUTES: &[Route] = &[
         body: Body::None,
         answer: Answer::NoContent,
         handler: || delete(delete_variant),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/variants",
+        operation_id: "listVariants",
+        summary: "List variants across products (by SKU unless sorted; q[search]: SKU and options)",
+        scope: "read_products",
+        query: Query::List(&ROOT),
+        body: Body::None,
+        answer: Answer::Page(&VARIANT),
+        handler: || get(list_all_variants),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/variants/{id}",
+        operation_id: "showVariant",
+        summary: "Show a variant",
+        scope: "read_products",
+        query: Query::One(&VARIANT),
+        body: Body::None,
+        answer: Answer::One(&VARIANT),
+        handler: || get(show_any_variant),
     },
 ];

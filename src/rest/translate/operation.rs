@@ -23,6 +23,16 @@ use crate::rest::error::Kind;
 /// Shapes kept: a client varying `fields` cannot grow the cache past this.
 const CACHED_SHAPES: usize = 2048;
 
+/// The rows a page of a list embeds through an expansion sized by `$embed`
+/// (`customers(first: $embed)`), split evenly among the page's rows: the page's cost then
+/// stays within the executor's complexity budget whatever its `limit`.
+pub const EMBEDDED_ROWS: u32 = 750;
+
+/// `$embed` of a page of `limit` rows: [`EMBEDDED_ROWS`] / `limit`, 1 to 250.
+pub fn embed_size(limit: u32) -> u32 {
+    (EMBEDDED_ROWS / limit.max(1)).clamp(1, 250)
+}
+
 /// A root connection as page-numbered REST lists read it.
 pub struct ListRoot {
     /// The GraphQL root field (`customers`).
@@ -152,8 +162,13 @@ impl Translator {
         let built = self.operation(root.field, root.resource, params, |selection| {
             let search = if root.search { ", $search: String" } else { "" };
             let search_arg = if root.search { ", search: $search" } else { "" };
+            let embed = if selection.contains("$embed") {
+                ", $embed: Int!"
+            } else {
+                ""
+            };
             format!(
-                "query RestList($first: Int!, $offset: Int!, $filter: {f}, $sort: [{s}!]{search}) \
+                "query RestList($first: Int!, $offset: Int!, $filter: {f}, $sort: [{s}!]{search}{embed}) \
                  {{ list: {field}(first: $first, offset: $offset, filter: $filter, sort: $sort{search_arg}) \
                  {{ totalCount nodes {{ {selection}}} }} }}",
                 f = root.filter_type,
@@ -169,6 +184,9 @@ impl Translator {
         if root.search {
             variables.insert("search".into(), params.search.clone().into());
             names.push(("search".into(), "q[search]".into()));
+        }
+        if built.text.contains("$embed: Int!") {
+            variables.insert("embed".into(), Value::from(embed_size(params.limit())));
         }
         names.push(("sort".into(), "sort".into()));
         Ok(ListOperation {

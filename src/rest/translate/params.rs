@@ -121,9 +121,12 @@ pub enum Accepts {
     /// A list without paging, filters or sort (a customer's addresses): `fields`, `expand`
     /// only.
     Embedded,
+    /// A short list of a parent paged on its page numbers, without filters or sort (a
+    /// promotion's rules): `fields`, `expand`, `page`, `limit`.
+    Paged,
     /// A list read whole through its parent and paged there (an order's items): also `sort`,
     /// `page`, `limit`, but no `q[…]`.
-    Paged,
+    PagedSorted,
 }
 
 impl Params {
@@ -134,7 +137,8 @@ impl Params {
             return Ok(params);
         };
         let list = accepts == Accepts::List;
-        let paged = list || accepts == Accepts::Paged;
+        let sorted = list || accepts == Accepts::PagedSorted;
+        let paged = sorted || accepts == Accepts::Paged;
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let key = key.as_ref();
             if value.len() > MAX_VALUE {
@@ -160,7 +164,7 @@ impl Params {
                         params.expand.push(segments);
                     }
                 }
-                "sort" if paged => {
+                "sort" if sorted => {
                     for name in names(key, &value)? {
                         let (key, descending) = match name.strip_prefix('-') {
                             Some(k) => (k.to_owned(), true),
@@ -374,10 +378,21 @@ mod tests {
         let e = Params::parse(Some("limit=5"), Accepts::One).unwrap_err();
         assert_eq!(e.param.as_deref(), Some("limit"));
         // A list paged through its parent takes pages and sorts, not filters.
-        let p = Params::parse(Some("sort=-created_at&page=2&limit=10"), Accepts::Paged).unwrap();
+        let p = Params::parse(
+            Some("sort=-created_at&page=2&limit=10"),
+            Accepts::PagedSorted,
+        )
+        .unwrap();
         assert_eq!((p.page(), p.limit(), p.sort.len()), (2, 10, 1));
-        let e = Params::parse(Some("q[id_eq]=x"), Accepts::Paged).unwrap_err();
+        let e = Params::parse(Some("q[id_eq]=x"), Accepts::PagedSorted).unwrap_err();
         assert_eq!(e.param.as_deref(), Some("q[id_eq]"));
+        // A paged list takes pages, not filters nor sorts.
+        let p = Params::parse(Some("page=2&limit=5"), Accepts::Paged).unwrap();
+        assert_eq!((p.page(), p.limit()), (2, 5));
+        for (q, param) in [("sort=id", "sort"), ("q[id_eq]=x", "q[id_eq]")] {
+            let e = Params::parse(Some(q), Accepts::Paged).unwrap_err();
+            assert_eq!(e.param.as_deref(), Some(param), "{q}");
+        }
     }
 
     #[test]

@@ -195,3 +195,136 @@ async fn an_upsert_may_omit_the_amount_of_a_price_that_exists() {
         "{d}"
     );
 }
+
+const LIST_PRICES: &str = "query($id: ID!) { prices(first: 50, filter: { priceListId: { eq: $id } }, sort: [{field: VARIANT_ID, direction: ASC}]) {
+    totalCount nodes { id amount compareAtAmount currency variant { id } } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn price_lists_are_written_with_their_prices_in_one_transaction() {
+    let app = spawn().await;
+    let ids = ids(&app, "alpha").await;
+    let other = super::ids(&app, "beta").await;
+    let v = |i: usize| ids.variants[i].clone();
+    let list = create(
+        &app,
+        &ids.key,
+        json!({"name": "With prices", "prices": [
+            {"variantId": v(0), "currency": "USD", "amount": "19.99", "compareAtAmount": "24.99"},
+            {"variantId": v(1), "currency": "EUR", "amount": 7}]}),
+    )
+    .await;
+    assert_eq!(list["userErrors"], json!([]), "{list}");
+    let id = list["priceList"]["id"].clone();
+    let prices = app.data(&ids.key, LIST_PRICES, json!({ "id": id })).await["prices"].clone();
+    assert_eq!(prices["totalCount"], 2, "{prices}");
+    let by_variant = |p: &Value, variant: &str| {
+        p["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["variant"]["id"] == variant)
+            .cloned()
+            .unwrap()
+    };
+    let first = by_variant(&prices, &v(0));
+    assert_eq!(
+        (first["amount"].clone(), first["compareAtAmount"].clone()),
+        (json!("19.99"), json!("24.99"))
+    );
+
+    // An update upserts by variant + currency and leaves the list's other prices alone.
+    let out = act(
+        &app,
+        &ids.key,
+        "priceListUpdate",
+        json!({"id": id, "input": {"prices": [
+            {"variantId": v(0), "currency": "USD", "amount": "18", "compareAtAmount": null},
+            {"variantId": v(2), "currency": "USD", "amount": "5"}]}}),
+    )
+    .await;
+    assert_eq!(out["userErrors"], json!([]), "{out}");
+    let prices = app.data(&ids.key, LIST_PRICES, json!({ "id": id })).await["prices"].clone();
+    assert_eq!(prices["totalCount"], 3);
+    let first = by_variant(&prices, &v(0));
+    assert_eq!(first["amount"], "18.00");
+    assert_eq!(first["compareAtAmount"], Value::Null, "null removes it");
+
+    // One refused price refuses everything, named under `prices`; nothing is written.
+    let before = super::list_count(&app, &ids.key).await;
+    for (input, field, code) in [
+        (
+            json!({"name": "Bad", "prices": [{"variantId": v(0), "currency": "USD", "amount": 1},
+                                             {"variantId": other.variants[0], "currency": "USD", "amount": 2}]}),
+            "input.prices.1.variantId",
+            "NOT_FOUND",
+        ),
+        (
+            json!({"name": "Bad", "prices": [{"variantId": v(0), "currency": "USD", "amount": 5, "compareAtAmount": 4}]}),
+            "input.prices.0.compareAtAmount",
+            "OUT_OF_RANGE",
+        ),
+        (
+            json!({"name": "Bad", "prices": [{"variantId": v(0), "amount": 5}]}),
+            "input.prices.0.currency",
+            "REQUIRED",
+        ),
+        (
+            json!({"name": "Bad", "prices": [{"variantId": v(0), "currency": "USD"}]}),
+            "input.prices.0.amount",
+            "REQUIRED",
+        ),
+        (
+            json!({"name": "", "prices": [{"variantId": v(0), "currency": "USD", "amount": 1}]}),
+            "input.name",
+            "REQUIRED",
+        ),
+    ] {
+        let out = create(&app, &ids.key, input.clone()).await;
+        assert!(has(&out, field, code), "{input}: {out}");
+        assert_eq!(out["priceList"], Value::Null);
+    }
+    assert_eq!(
+        super::list_count(&app, &ids.key).await,
+        before,
+        "no list written"
+    );
+    let out = act(
+        &app,
+        &ids.key,
+        "priceListUpdate",
+        json!({"id": id, "input": {"name": "Renamed", "prices": [
+            {"variantId": v(1), "currency": "EUR", "amount": "-1"}]}}),
+    )
+    .await;
+    assert!(has(&out, "input.prices.0.amount", "OUT_OF_RANGE"), "{out}");
+    let name = app
+        .data(
+            &ids.key,
+            "query($id: ID!) { priceList(id: $id) { name } }",
+            json!({ "id": id }),
+        )
+        .await["priceList"]["name"]
+        .clone();
+    assert_eq!(name, "With prices", "the rename rolled back with the price");
+    // Another merchant's list is not found, whatever the prices.
+    let foreign = act(
+        &app,
+        &other.key,
+        "priceListUpdate",
+        json!({"id": id, "input": {"prices": []}}),
+    )
+    .await;
+    assert!(has(&foreign, "id", "NOT_FOUND"), "{foreign}");
+
+    // An empty list on update removes the list's prices.
+    let out = act(
+        &app,
+        &ids.key,
+        "priceListUpdate",
+        json!({"id": id, "input": {"prices": []}}),
+    )
+    .await;
+    assert_eq!(out["userErrors"], json!([]), "{out}");
+    let prices = app.data(&ids.key, LIST_PRICES, json!({ "id": id })).await["prices"].clone();
+    assert_eq!(prices["totalCount"], 0);
+}

@@ -281,3 +281,171 @@ async fn a_rule_changes_in_place_and_the_add_mutations_return_the_new_row() {
         "nothing removed"
     );
 }
+
+fn action_update_q() -> &'static str {
+    "mutation($id: ID!, $p: ID, $input: PromotionActionUpdateInput!, $key: String) {
+       promotionActionUpdate(id: $id, promotionId: $p, input: $input, idempotencyKey: $key) {
+         action { id kind calculator amount percent productIds createdAt updatedAt }
+         promotion { id } userErrors { field code message } } }"
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn promotion_action_update_changes_one_action_in_place() {
+    let app = spawn().await;
+    let (a, _, key, kb) = setup(&app).await;
+    let p = create(
+        &app,
+        &key,
+        json!({ "name": "Act", "kind": "automatic", "actions": [
+            { "kind": "order_adjustment", "calculator": "percent", "percent": 10 },
+            { "kind": "item_adjustment", "calculator": "flat", "amount": 2, "productIds": [a.product(0)] }] }),
+    )
+    .await;
+    assert_eq!(errors(&p), vec![]);
+    let pid = p["promotion"]["id"].clone();
+    let action = p["promotion"]["actions"][0].clone();
+    let update = |id: Value, p: Value, input: Value, k: &str| {
+        let app = &app;
+        let k = k.to_owned();
+        async move {
+            app.data(
+                &k,
+                action_update_q(),
+                json!({ "id": id, "p": p, "input": input }),
+            )
+            .await["promotionActionUpdate"]
+                .clone()
+        }
+    };
+    let before = app
+        .data(
+            &key,
+            "query($id: ID!) { promotion(id: $id) { actions { id createdAt updatedAt } } }",
+            json!({ "id": pid }),
+        )
+        .await["promotion"]["actions"][0]
+        .clone();
+
+    // A new calculator starts without the old one's percent.
+    let u = update(
+        action["id"].clone(),
+        pid.clone(),
+        json!({ "calculator": "FLAT", "amount": "5" }),
+        &key,
+    )
+    .await;
+    assert_eq!(errors(&u), vec![]);
+    assert_eq!(u["action"]["id"], action["id"]);
+    assert_eq!(u["action"]["calculator"], "flat");
+    assert_eq!(u["action"]["amount"], "5.00");
+    assert_eq!(u["action"]["percent"], Value::Null);
+    assert_eq!(u["action"]["createdAt"], before["createdAt"]);
+    assert_ne!(u["action"]["updatedAt"], before["updatedAt"]);
+    assert_eq!(u["promotion"]["id"], pid);
+    // The same calculator keeps what is not given.
+    let u = update(
+        action["id"].clone(),
+        Value::Null,
+        json!({ "kind": "order_adjustment" }),
+        &key,
+    )
+    .await;
+    assert_eq!(errors(&u), vec![]);
+    assert_eq!(u["action"]["amount"], "5.00");
+    // An item adjustment's products are replaced when given, kept otherwise.
+    let item = p["promotion"]["actions"][1]["id"].clone();
+    let u = update(item.clone(), pid.clone(), json!({ "amount": 3 }), &key).await;
+    assert_eq!(errors(&u), vec![]);
+    assert_eq!(u["action"]["productIds"], json!([a.product(0)]));
+    let u = update(
+        item.clone(),
+        pid.clone(),
+        json!({ "productIds": [a.product(1)] }),
+        &key,
+    )
+    .await;
+    assert_eq!(u["action"]["productIds"], json!([a.product(1)]));
+
+    // Bad values, another kind, fields of other kinds: refused, nothing written.
+    for (input, path, code) in [
+        (
+            json!({ "kind": "free_delivery" }),
+            "input.kind",
+            "IMMUTABLE",
+        ),
+        (
+            json!({ "calculator": "percent" }),
+            "input.percent",
+            "REQUIRED",
+        ),
+        (json!({ "amount": "-1" }), "input.amount", "OUT_OF_RANGE"),
+        (
+            json!({ "calculator": "percent", "percent": 101 }),
+            "input.percent",
+            "OUT_OF_RANGE",
+        ),
+        (
+            json!({ "productIds": [a.product(0)] }),
+            "input.productIds",
+            "INVALID",
+        ),
+        (
+            json!({ "calculator": "fixed", "amount": 1 }),
+            "input.calculator",
+            "INVALID",
+        ),
+    ] {
+        let u = update(action["id"].clone(), pid.clone(), input.clone(), &key).await;
+        assert!(has(&u, path, code), "{input}: {u}");
+        assert_eq!(u["action"], Value::Null);
+    }
+    let item_bad = update(
+        item.clone(),
+        pid.clone(),
+        json!({ "productIds": ["prod_nope"] }),
+        &key,
+    )
+    .await;
+    assert!(!errors(&item_bad).is_empty(), "{item_bad}");
+    let now = app
+        .data(
+            &key,
+            "query($id: ID!) { promotion(id: $id) { actions { amount calculator productIds } } }",
+            json!({ "id": pid }),
+        )
+        .await["promotion"]["actions"]
+        .clone();
+    assert_eq!(now[0]["amount"], "5.00", "nothing written: {now}");
+    assert_eq!(now[1]["productIds"], json!([a.product(1)]));
+
+    // Another promotion's or another merchant's action is not found; a malformed id is invalid.
+    let other = create(&app, &key, json!({ "name": "Other", "kind": "automatic" })).await;
+    let wrong = update(
+        action["id"].clone(),
+        other["promotion"]["id"].clone(),
+        json!({ "amount": 9 }),
+        &key,
+    )
+    .await;
+    assert!(has(&wrong, "id", "NOT_FOUND"), "{wrong}");
+    let foreign = update(
+        action["id"].clone(),
+        Value::Null,
+        json!({ "amount": 9 }),
+        &kb,
+    )
+    .await;
+    assert!(has(&foreign, "id", "NOT_FOUND"), "{foreign}");
+    let malformed = update(json!("pra_x"), Value::Null, json!({ "amount": 9 }), &key).await;
+    assert!(has(&malformed, "id", "INVALID"), "{malformed}");
+    // Reading promotions is not enough.
+    let reader = app.api_key("acme", "promotions:read").await;
+    let r = app
+        .gql(
+            &reader,
+            action_update_q(),
+            json!({ "id": action["id"], "input": { "amount": 1 } }),
+        )
+        .await;
+    assert_eq!(crate::common::error_code(&r), "FORBIDDEN", "{r}");
+}

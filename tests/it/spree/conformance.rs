@@ -42,7 +42,16 @@ fn json_schema(v: &mut Value) {
 }
 
 /// Routes the reference document lacks that Spree's admin SDK (0.2.0) calls.
-const SDK_ONLY: &[&str] = &["GET /api/v3/admin/customers/{customer_id}/addresses/{id}"];
+const SDK_ONLY: &[&str] = &[
+    "GET /api/v3/admin/customers/{customer_id}/addresses/{id}",
+    "GET /api/v3/admin/variants",
+    "GET /api/v3/admin/variants/{id}",
+    "GET /api/v3/admin/price_lists/price_rule_types",
+    "GET /api/v3/admin/promotion_actions/calculators",
+    "GET /api/v3/admin/promotions/{promotion_id}/promotion_rules/{id}",
+    "GET /api/v3/admin/promotions/{promotion_id}/promotion_actions/{id}",
+    "PATCH /api/v3/admin/promotions/{promotion_id}/promotion_actions/{id}",
+];
 
 /// The document's component schema of a resource reading GraphQL type `graphql_type`: the
 /// same name, except Spree's `Store`, which reads the merchant's `Shop` (our `Store` is a
@@ -257,6 +266,14 @@ impl Fixtures<'_> {
             out = out.replace("{id}", &product);
         } else if p == "/tags" {
             out.push_str("?taggable_type=Spree::Product");
+        } else if p == "/promotion_actions/calculators" {
+            out.push_str("?type=create_adjustment");
+        } else if p == "/variants" {
+            // Priced ones: Spree's empty price of an unpriced variant has a null `id`, which
+            // the document's `Price` schema does not allow (its example has one).
+            out = format!("{out}?q[product_id_eq]={}", self.products[0]);
+        } else if p.starts_with("/variants/{id}") {
+            out = out.replace("{id}", &self.variants[0]);
         } else if p.starts_with("/orders/{id}") {
             let o = if p.ends_with("/cancel") || p.ends_with("/approve") {
                 self.placed().await

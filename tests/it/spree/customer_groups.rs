@@ -1,4 +1,4 @@
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::{code, Spree, ALL};
 use crate::common::spawn;
@@ -45,4 +45,102 @@ async fn groups_take_their_members_on_create_and_replace_them_on_update() {
     assert_eq!(st, 204);
     let (st, _) = s.get(&format!("/customer_groups/{gid}")).await;
     assert_eq!(st, 404);
+}
+
+/// A list with `expand=customers` fits the complexity budget at any `limit`: each row embeds
+/// its first ⌊750 / limit⌋ members and `customers_count` tells the total; a show embeds up to
+/// 250.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_embeds_a_share_of_each_groups_members() {
+    let app = spawn().await;
+    app.seed("alpha", 60, 0).await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let d = app
+        .data(
+            &s.key,
+            "{ customers(first: 40) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let ids: Vec<Value> = d["customers"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    let (st, big) = s
+        .post(
+            "/customer_groups",
+            json!({"name": "VIP members", "customer_ids": ids}),
+        )
+        .await;
+    assert_eq!(st, 201, "{big}");
+    let (st, _) = s
+        .post("/customer_groups", json!({"name": "Staff only"}))
+        .await;
+    assert_eq!(st, 201);
+
+    let (st, l) = s
+        .get("/customer_groups?q[name_cont]=VIP&sort=name&expand=customers&page=1&limit=5")
+        .await;
+    assert_eq!(st, 200, "{l}");
+    let row = l["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "VIP members")
+        .unwrap()
+        .clone();
+    assert_eq!(row["customers_count"], 40);
+    assert_eq!(
+        row["customers"].as_array().unwrap().len(),
+        40,
+        "150 a row at limit 5"
+    );
+    assert!(row["customers"][0]["email"].is_string());
+    let (st, l) = s
+        .get("/customer_groups?q[name_cont]=Staff&expand=customers&limit=5")
+        .await;
+    assert_eq!(st, 200, "{l}");
+    assert_eq!(l["data"][0]["customers"], json!([]));
+    for (limit, embedded) in [(25, 30), (100, 7)] {
+        let (st, l) = s
+            .get(&format!("/customer_groups?expand=customers&limit={limit}"))
+            .await;
+        assert_eq!(st, 200, "limit {limit}: {l}");
+        let row = l["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == "VIP members")
+            .unwrap()
+            .clone();
+        assert_eq!(row["customers_count"], 40);
+        assert_eq!(
+            row["customers"].as_array().unwrap().len(),
+            embedded,
+            "limit {limit}"
+        );
+    }
+    let (st, shown) = s
+        .get(&format!(
+            "/customer_groups/{}?expand=customers",
+            big["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(st, 200, "{shown}");
+    assert_eq!(shown["customers"].as_array().unwrap().len(), 40);
+    // Another merchant sees none of it.
+    let rival = Spree::new(&app, "beta", ALL).await;
+    let (_, l) = rival
+        .get("/customer_groups?expand=customers&limit=100")
+        .await;
+    assert!(
+        l["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["name"] != "VIP members"),
+        "{l}"
+    );
 }

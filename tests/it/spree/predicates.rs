@@ -47,6 +47,11 @@ async fn every_predicate_of_every_list_reaches_an_operator_the_schema_has() {
         .await;
     assert_eq!(st, 201, "{promotion}");
     let promotion = promotion["id"].as_str().unwrap_or_default().to_owned();
+    let (st, product) = s
+        .post("/products", serde_json::json!({"name": "Listed"}))
+        .await;
+    assert_eq!(st, 201, "{product}");
+    let product = product["id"].as_str().unwrap_or_default().to_owned();
     let mut checked = 0;
     for route in commerce_gateway::rest::spree::ROUTES
         .iter()
@@ -58,7 +63,8 @@ async fn every_predicate_of_every_list_reaches_an_operator_the_schema_has() {
         let path = route
             .path
             .trim_start_matches("/api/v3/admin")
-            .replace("{promotion_id}", &promotion);
+            .replace("{promotion_id}", &promotion)
+            .replace("{product_id}", &product);
         for attr in root.filters {
             for p in attr.kind.predicates() {
                 let param = format!("q[{}_{}]", attr.attr, p.as_str());

@@ -202,9 +202,19 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             "product_ids",
         ),
         (
-            json!({"name": "X", "prices": [{"variant_id": "variant_1"}]}),
+            json!({"name": "X", "prices": [{"variant_id": "variant_1", "currency": "USD", "amount": 1}]}),
+            422,
+            "prices[0].variant_id",
+        ),
+        (
+            json!({"name": "X", "prices": {"variant_id": "variant_1"}}),
             400,
             "prices",
+        ),
+        (
+            json!({"name": "X", "prices": [{"variant_id": "variant_1", "amount": "cheap"}]}),
+            400,
+            "prices[0].amount",
         ),
         (
             json!({"name": "X", "rules": [{"type": "zone_rule"}]}),
@@ -425,4 +435,184 @@ async fn statements_per_list_request_do_not_grow_with_limit() {
         counts.windows(2).all(|w| w[0] == w[1]),
         "statements per request: {counts:?}"
     );
+}
+
+/// The base price and list prices of `variant` in the list `pl`, through `/prices`.
+async fn list_prices(s: &Spree<'_>, pl: &str) -> Vec<Value> {
+    let (st, l) = s
+        .get(&format!(
+            "/prices?q[price_list_id_eq]={pl}&sort=variant_id&limit=100"
+        ))
+        .await;
+    assert_eq!(st, 200, "{l}");
+    l["data"].as_array().unwrap().clone()
+}
+
+/// Variant IDs of the merchant of `s`.
+async fn variant_ids(s: &Spree<'_>, n: usize) -> Vec<String> {
+    let (st, l) = s.get(&format!("/variants?limit={n}&fields=id")).await;
+    assert_eq!(st, 200, "{l}");
+    l["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Spree's price list body carries its prices (`[{variant_id, currency, amount,
+/// compare_at_amount}]`): written with the list, upserted on update, all or nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_price_list_is_written_with_its_prices() {
+    let app = spawn().await;
+    let s = seeded(&app).await;
+    let rival = Spree::new(&app, "beta", ALL).await;
+    let v = variant_ids(&s, 3).await;
+    let theirs = {
+        let (_, p) = rival
+            .post(
+                "/products",
+                json!({"name": "R", "variants": [{"sku": "R-1"}]}),
+            )
+            .await;
+        p["default_variant_id"].as_str().unwrap().to_owned()
+    };
+    let vip = group(&s, "Wholesale buyers").await;
+    let (st, pl) = s
+        .post(
+            "/price_lists",
+            json!({"name": "SDK wholesale", "description": "Tiered pricing", "match_policy": "all",
+                "starts_at": "2026-06-01T00:00:00Z", "ends_at": "2036-09-01T00:00:00Z",
+                "rules": [{"type": "customer_group_rule", "preferences": {"customer_group_ids": [vip]}},
+                          {"type": "volume_rule", "preferences": {"min_quantity": 10}}],
+                "prices": [{"variant_id": v[0], "currency": "USD", "amount": "19.99", "compare_at_amount": "24.99"},
+                           {"variant_id": v[1], "currency": "eur", "amount": 7}]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{pl}");
+    assert_eq!(pl["prices_count"], 2, "{pl}");
+    let id = pl["id"].as_str().unwrap().to_owned();
+    let prices = list_prices(&s, &id).await;
+    let of = |prices: &[Value], variant: &str| {
+        prices
+            .iter()
+            .find(|p| p["variant_id"] == variant)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let first = of(&prices, &v[0]);
+    assert_eq!(
+        (
+            first["amount"].clone(),
+            first["compare_at_amount"].clone(),
+            first["currency"].clone()
+        ),
+        (json!("19.99"), json!("24.99"), json!("USD"))
+    );
+    assert_eq!(of(&prices, &v[1])["currency"], "EUR");
+
+    // PATCH upserts by variant + currency and leaves the others; null clears the compare-at.
+    let (st, u) = s
+        .patch(
+            &format!("/price_lists/{id}"),
+            json!({"prices": [{"variant_id": v[0], "currency": "USD", "amount": 18, "compare_at_amount": null},
+                              {"variant_id": v[2], "currency": "USD", "amount": "5.50"}]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{u}");
+    assert_eq!(u["prices_count"], 3);
+    let prices = list_prices(&s, &id).await;
+    assert_eq!(of(&prices, &v[0])["amount"], "18.00");
+    assert!(of(&prices, &v[0])["compare_at_amount"].is_null());
+
+    // One bad price refuses the whole write, named as the body names it.
+    let before = list_count(&s).await;
+    for (body, status, field) in [
+        (
+            json!({"name": "X", "prices": [{"variant_id": v[0], "currency": "USD", "amount": 1},
+                                           {"variant_id": theirs, "currency": "USD", "amount": 1}]}),
+            422,
+            "prices[1].variant_id",
+        ),
+        (
+            json!({"name": "X", "prices": [{"variant_id": v[0], "currency": "USD", "amount": 5, "compare_at_amount": 4}]}),
+            422,
+            "prices[0].compare_at_amount",
+        ),
+        (
+            json!({"name": "X", "prices": [{"variant_id": v[0], "amount": 5}]}),
+            422,
+            "prices[0].currency",
+        ),
+        (
+            json!({"name": "X", "prices": [{"variant_id": v[0], "currency": "USD", "amount": 5},
+                                           {"variant_id": v[0], "currency": "USD", "amount": 6}]}),
+            422,
+            "prices[1].variant_id",
+        ),
+        (
+            json!({"name": "X", "prices": [{"variant_id": v[0], "currency": "USD", "amount": 5, "price": 1}]}),
+            400,
+            "prices[0].price",
+        ),
+    ] {
+        let (st, e) = s.post("/price_lists", body.clone()).await;
+        assert_eq!(st, status, "{body}: {e}");
+        assert!(e["error"]["details"][field].is_array(), "{body}: {e}");
+    }
+    assert_eq!(list_count(&s).await, before, "no list written");
+    let (st, e) = s
+        .patch(
+            &format!("/price_lists/{id}"),
+            json!({"name": "Renamed", "prices": [{"variant_id": v[1], "currency": "EUR", "amount": -1}]}),
+        )
+        .await;
+    assert_eq!(st, 422, "{e}");
+    assert!(e["error"]["details"]["prices[0].amount"].is_array(), "{e}");
+    let (_, shown) = s.get(&format!("/price_lists/{id}")).await;
+    assert_eq!(shown["name"], "SDK wholesale", "rolled back with the price");
+    // Another merchant's list is not found.
+    let (st, _) = rival
+        .patch(&format!("/price_lists/{id}"), json!({"prices": []}))
+        .await;
+    assert_eq!(st, 404);
+    // `[]` clears the list's prices, as Spree's clears its overrides.
+    let (st, u) = s
+        .patch(&format!("/price_lists/{id}"), json!({"prices": []}))
+        .await;
+    assert_eq!(st, 200, "{u}");
+    assert_eq!(u["prices_count"], 0);
+}
+
+/// `GET /price_lists/price_rule_types`: the rule types we support, routed before `{id}`.
+#[tokio::test(flavor = "multi_thread")]
+async fn price_rule_types_are_listed() {
+    let app = spawn().await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let (st, t) = s.get("/price_lists/price_rule_types").await;
+    assert_eq!(st, 200, "{t}");
+    let types: Vec<&str> = t["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "volume_rule",
+            "customer_group_rule",
+            "user_rule",
+            "channel_rule",
+            "market_rule"
+        ]
+    );
+    let volume = &t["data"][0];
+    assert_eq!(volume["label"], "Volume");
+    assert_eq!(volume["preference_schema"][0]["key"], "min_quantity");
+    let (st, e) = s.get("/price_lists/price_rule_types?limit=5").await;
+    assert_eq!(st, 400, "{e}");
+    let other = Spree::new(&app, "alpha", "read_customers").await;
+    let (st, _) = other.get("/price_lists/price_rule_types").await;
+    assert_eq!(st, 403);
 }

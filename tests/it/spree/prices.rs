@@ -489,3 +489,63 @@ async fn an_idempotency_key_makes_a_retried_bulk_upsert_write_once() {
     assert_eq!(keyed(&s, Method::DELETE, &path, None, "del-1").await.0, 204);
     assert_eq!(keyed(&s, Method::DELETE, &path, None, "del-1").await.0, 204);
 }
+
+/// `expand=variant` embeds the price's variant (Spree's `Price#variant`), in lists and shows,
+/// with statements flat in `limit`.
+#[tokio::test(flavor = "multi_thread")]
+async fn prices_expand_their_variant() {
+    let app = spawn().await;
+    let s = seeded(&app).await;
+    let v = variants(&s, 2).await;
+    let pl = price_list(&s, "Expand").await;
+    for (variant, amount) in [(&v[0].0, "3.00"), (&v[1].0, "4.00")] {
+        let (st, p) = s
+            .post(
+                "/prices",
+                json!({"variant_id": variant, "currency": "USD", "amount": amount, "price_list_id": pl}),
+            )
+            .await;
+        assert_eq!(st, 201, "{p}");
+    }
+    let (st, l) = s
+        .get(&format!(
+            "/prices?q[price_list_id_eq]={pl}&q[currency_eq]=USD&sort=-created_at&expand=variant&page=1&limit=5"
+        ))
+        .await;
+    assert_eq!(st, 200, "{l}");
+    assert_eq!(l["meta"]["count"], 2);
+    for row in l["data"].as_array().unwrap() {
+        assert_eq!(row["variant"]["id"], row["variant_id"], "{row}");
+        assert!(row["variant"]["sku"].is_string(), "{row}");
+        assert!(row["variant"]["product_name"].is_string(), "{row}");
+    }
+    let id = l["data"][0]["id"].as_str().unwrap().to_owned();
+    let (st, one) = s
+        .get(&format!("/prices/{id}?expand=variant.prices&fields=amount"))
+        .await;
+    assert_eq!(st, 200, "{one}");
+    assert_eq!(one["variant"]["id"], v[1].0, "{one}");
+    assert!(one["variant"]["prices"].as_array().unwrap().len() >= 2);
+    let (st, e) = s.get(&format!("/prices/{id}?expand=variant.stock")).await;
+    assert_eq!(st, 400, "{e}");
+    assert!(e["error"]["details"]["expand"].is_array());
+    // Another merchant's price stays unknown, expanded or not.
+    let rival = Spree::new(&app, "beta", ALL).await;
+    let (st, _) = rival.get(&format!("/prices/{id}?expand=variant")).await;
+    assert_eq!(st, 404);
+
+    let mut counts = Vec::new();
+    for limit in [2, 30] {
+        let path = format!("/prices?limit={limit}&expand=variant.prices");
+        s.get(&path).await;
+        let mut fewest = u64::MAX;
+        for _ in 0..2 {
+            let before = app.statements();
+            let (st, _) = s.get(&path).await;
+            assert_eq!(st, 200);
+            fewest = fewest.min(app.statements() - before);
+        }
+        counts.push(fewest);
+    }
+    assert_eq!(counts[0], counts[1], "statements per request: {counts:?}");
+}

@@ -796,3 +796,127 @@ async fn prices_follow_the_store_s_default_currency() {
     assert_eq!(st, 201, "{v}");
     assert_eq!(v["price"]["currency"], "EUR");
 }
+
+async fn new_channel(s: &Spree<'_>, code: &str) -> String {
+    let (st, c) = s
+        .post(
+            "/channels",
+            json!({"name": format!("Channel {code}"), "code": code}),
+        )
+        .await;
+    assert_eq!(st, 201, "{c}");
+    id(&c)
+}
+
+/// Spree's SDK creates a product with `product_publications` and nested `position`s: the
+/// product is published on those channels, its variants placed, in one transaction.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_product_is_published_on_its_channels_and_its_variants_placed() {
+    let app = spawn().await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let rival = Spree::new(&app, "beta", ALL).await;
+    let (web, pos) = (new_channel(&s, "web").await, new_channel(&s, "pos").await);
+    let theirs = new_channel(&rival, "web").await;
+    let p = create(
+        &s,
+        json!({"name": "SDK pub", "description": "Soft, organic cotton.", "status": "active",
+               "tags": ["sdk"],
+               "variants": [{"sku": "PUB-S", "prices": [{"currency": "USD", "amount": 5}], "position": 1},
+                            {"sku": "PUB-M", "prices": [{"currency": "USD", "amount": 6}], "position": 2}],
+               "product_publications": [{"channel_id": web}, {"channel_id": pos, "published_at": null}]}),
+    )
+    .await;
+    let pid = id(&p);
+    let (_, shown) = s
+        .get(&format!(
+            "/products/{pid}?expand=channels,variants&fields=name"
+        ))
+        .await;
+    let mut channels: Vec<String> = shown["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(id)
+        .collect();
+    channels.sort();
+    let mut want = vec![web.clone(), pos.clone()];
+    want.sort();
+    assert_eq!(channels, want);
+    let positions: Vec<(Value, Value)> = shown["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["sku"].clone(), v["position"].clone()))
+        .collect();
+    assert_eq!(
+        positions,
+        [(json!("PUB-S"), json!(1)), (json!("PUB-M"), json!(2))]
+    );
+    assert_eq!(p["default_variant_id"], shown["variants"][0]["id"]);
+
+    let before = count(&s, "Refused").await;
+    for (body, status, field) in [
+        (
+            json!({"name": "Refused", "product_publications": [{"channel_id": theirs}]}),
+            422,
+            "product_publications[0].channel_id",
+        ),
+        (
+            json!({"name": "Refused", "product_publications": [{"channel_id": web}, {"channel_id": "ch_nope"}]}),
+            422,
+            "product_publications[1].channel_id",
+        ),
+        (
+            json!({"name": "Refused", "product_publications": [{"channel": web}]}),
+            400,
+            "product_publications[0].channel",
+        ),
+        (
+            json!({"name": "Refused", "product_publications": [{}]}),
+            400,
+            "product_publications[0].channel_id",
+        ),
+        (
+            json!({"name": "Refused", "product_publications": [{"channel_id": web, "published_at": "2030-01-01T00:00:00Z"}]}),
+            400,
+            "product_publications[0].published_at",
+        ),
+        (
+            json!({"name": "Refused", "product_publications": {"channel_id": web}}),
+            400,
+            "product_publications",
+        ),
+        (
+            json!({"name": "Refused", "variants": [{"sku": "R-1", "position": 1}, {"sku": "R-2", "position": 1}]}),
+            422,
+            "variants.1.position",
+        ),
+        (
+            json!({"name": "Refused", "variants": [{"sku": "R-1", "position": 100001}]}),
+            422,
+            "variants.0.position",
+        ),
+    ] {
+        let (st, e) = s.post("/products", body.clone()).await;
+        assert_eq!(st, status, "{body}: {e}");
+        assert!(e["error"]["details"][field].is_array(), "{body}: {e}");
+    }
+    assert_eq!(count(&s, "Refused").await, before, "nothing written");
+    // Publishing needs write_settings; an update does not take publications.
+    let catalog = Spree::new(&app, "alpha", "read_products,write_products").await;
+    let (st, e) = catalog
+        .post(
+            "/products",
+            json!({"name": "Refused", "product_publications": [{"channel_id": web}]}),
+        )
+        .await;
+    assert_eq!(st, 403, "{e}");
+    assert_eq!(count(&s, "Refused").await, before);
+    let (st, e) = s
+        .patch(
+            &format!("/products/{pid}"),
+            json!({"product_publications": [{"channel_id": web}]}),
+        )
+        .await;
+    assert_eq!(st, 400, "{e}");
+}

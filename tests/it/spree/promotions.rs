@@ -402,3 +402,188 @@ async fn statements_per_promotion_list_do_not_grow_with_limit() {
     }
     assert_eq!(counts[0], counts[1], "statements per request: {counts:?}");
 }
+
+/// A promotion's rules and actions one by one: paged lists, shows, an action's calculator
+/// changed in place (Spree's SDK `promotions.rules` / `promotions.actions`), and the
+/// calculators of an action type.
+#[tokio::test(flavor = "multi_thread")]
+async fn rules_and_actions_are_paged_shown_and_actions_updated() {
+    let app = spawn().await;
+    app.seed("alpha", 2, 0).await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let prods = products(&app, &s.key).await;
+    let (st, p) = s.post("/promotions", black_friday(&prods, "PAGED")).await;
+    assert_eq!(st, 201, "{p}");
+    let id = p["id"].as_str().unwrap().to_owned();
+    let rules = format!("/promotions/{id}/promotion_rules");
+    let actions = format!("/promotions/{id}/promotion_actions");
+
+    let (st, page) = s.get(&format!("{rules}?page=1&limit=10")).await;
+    assert_eq!(st, 200, "{page}");
+    assert_eq!(page["data"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        (
+            page["meta"]["page"].clone(),
+            page["meta"]["limit"].clone(),
+            page["meta"]["count"].clone()
+        ),
+        (json!(1), json!(10), json!(3))
+    );
+    let (_, second) = s.get(&format!("{rules}?page=2&limit=2")).await;
+    assert_eq!(second["data"].as_array().unwrap().len(), 1);
+    assert_eq!(second["data"][0]["id"], p["rule_ids"][2], "{second}");
+    assert_eq!(
+        (
+            second["meta"]["pages"].clone(),
+            second["meta"]["from"].clone(),
+            second["meta"]["previous"].clone()
+        ),
+        (json!(2), json!(3), json!(1))
+    );
+    let (_, beyond) = s.get(&format!("{rules}?page=9&limit=2")).await;
+    assert_eq!(beyond["data"], json!([]));
+    assert_eq!(beyond["meta"]["count"], 3);
+    let (_, acts) = s.get(&format!("{actions}?limit=1&fields=type")).await;
+    assert_eq!(acts["data"].as_array().unwrap().len(), 1);
+    assert_eq!(acts["meta"]["pages"], 2);
+    for q in [
+        "sort=type",
+        "q[type_eq]=product",
+        "limit=0",
+        "page=x",
+        "per_page=5",
+    ] {
+        let (st, e) = s.get(&format!("{rules}?{q}")).await;
+        assert_eq!(st, 400, "{q}: {e}");
+    }
+
+    let rid = p["rule_ids"][1].as_str().unwrap();
+    let (st, rule) = s.get(&format!("{rules}/{rid}")).await;
+    assert_eq!(st, 200, "{rule}");
+    assert_eq!(rule["type"], "item_total");
+    assert_eq!(rule["promotion_id"], id);
+    let (_, rule) = s.get(&format!("{rules}/{rid}?fields=type")).await;
+    assert_eq!(rule, json!({"id": rid, "type": "item_total"}));
+    let aid = p["action_ids"][0].as_str().unwrap();
+    let (st, action) = s.get(&format!("{actions}/{aid}")).await;
+    assert_eq!(st, 200, "{action}");
+    assert_eq!(action["type"], "create_item_adjustments");
+    assert_eq!(action["calculator"]["type"], "percent_on_line_item");
+    // A rule's ID is not an action's, and one that does not exist is 404.
+    let (st, e) = s.get(&format!("{actions}/{rid}")).await;
+    assert_eq!(st, 404, "{e}");
+    let (st, _) = s.get(&format!("{rules}/prr_0WUpxhv6JV")).await;
+    assert_eq!(st, 404);
+
+    // PATCH an action: the SDK's body, with the currency a flat rate takes.
+    let (st, u) = s
+        .patch(
+            &format!("{actions}/{aid}"),
+            json!({"calculator": {"type": "flat_rate", "preferences": {"amount": 5, "currency": "USD"}}}),
+        )
+        .await;
+    assert_eq!(st, 200, "{u}");
+    assert_eq!(u["id"], aid);
+    assert_eq!(u["type"], "create_item_adjustments");
+    assert_eq!(u["calculator"]["type"], "flat_rate");
+    assert_eq!(u["calculator"]["preferences"], json!({"amount": "5.00"}));
+    assert_eq!(u["created_at"], action["created_at"]);
+    let (_, shown) = s.get(&format!("{actions}/{aid}")).await;
+    assert_eq!(shown["calculator"]["type"], "flat_rate");
+    // Ruby class names, and the same type given again, are read too.
+    let (st, u) = s
+        .patch(
+            &format!("{actions}/{aid}"),
+            json!({"type": "Spree::Promotion::Actions::CreateItemAdjustments",
+                   "calculator": {"type": "Spree::Calculator::PercentOnLineItem", "preferences": {"percent": 15}}}),
+        )
+        .await;
+    assert_eq!(st, 200, "{u}");
+    assert_eq!(u["calculator"]["preferences"], json!({"percent": "15"}));
+    // Refusals name the field and write nothing.
+    for (body, status, field) in [
+        (
+            json!({"calculator": {"type": "flat_percent_item_total", "preferences": {"flat_percent": 5}}}),
+            422,
+            "calculator.type",
+        ),
+        (json!({"type": "free_shipping"}), 422, "type"),
+        (json!({"type": "create_line_items"}), 422, "type"),
+        (
+            json!({"calculator": {"type": "flat_rate", "preferences": {"amount": -5}}}),
+            422,
+            "amount",
+        ),
+        (
+            json!({"calculator": {"type": "flat_rate", "preferences": {"amount": "five"}}}),
+            400,
+            "calculator.preferences.amount",
+        ),
+        (json!({"calculator": "flat_rate"}), 400, "calculator"),
+        (json!({"colour": "red"}), 400, "colour"),
+    ] {
+        let (st, e) = s.patch(&format!("{actions}/{aid}"), body.clone()).await;
+        assert_eq!(st, status, "{body}: {e}");
+        assert!(e["error"]["details"][field].is_array(), "{body}: {e}");
+    }
+    let (_, shown) = s.get(&format!("{actions}/{aid}")).await;
+    assert_eq!(shown["calculator"]["preferences"], json!({"percent": "15"}));
+    let reader = Spree::new(&app, "alpha", "read_promotions").await;
+    let (st, _) = reader
+        .patch(
+            &format!("{actions}/{aid}"),
+            json!({"calculator": {"type": "flat_rate", "preferences": {"amount": 1}}}),
+        )
+        .await;
+    assert_eq!(st, 403);
+    let (st, _) = reader.get(&format!("{actions}/{aid}")).await;
+    assert_eq!(st, 200);
+
+    // The calculators of an action type, by label.
+    let (st, c) = reader
+        .get("/promotion_actions/calculators?type=create_item_adjustments")
+        .await;
+    assert_eq!(st, 200, "{c}");
+    let names: Vec<&str> = c["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["flat_rate", "percent_on_line_item"]);
+    assert_eq!(c["data"][0]["label"], "Flat Rate");
+    assert_eq!(
+        c["data"][1]["preference_schema"],
+        json!([{"key": "percent", "type": "decimal", "default": 0}])
+    );
+    let (_, c) = reader
+        .get("/promotion_actions/calculators?type=Spree::Promotion::Actions::CreateAdjustment")
+        .await;
+    let names: Vec<&str> = c["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["flat_percent_item_total", "flat_rate"]);
+    for (q, status, code) in [
+        ("type=free_shipping", 422, "unknown_promotion_action_type"),
+        (
+            "type=create_line_items",
+            422,
+            "unknown_promotion_action_type",
+        ),
+        ("", 400, "invalid_request"),
+        ("type=create_adjustment&limit=2", 400, "invalid_request"),
+    ] {
+        let (st, e) = reader
+            .get(&format!("/promotion_actions/calculators?{q}"))
+            .await;
+        assert_eq!((st, super::code(&e)), (status, code), "{q}: {e}");
+    }
+    let other = Spree::new(&app, "alpha", "read_customers").await;
+    let (st, _) = other
+        .get("/promotion_actions/calculators?type=create_adjustment")
+        .await;
+    assert_eq!(st, 403);
+}

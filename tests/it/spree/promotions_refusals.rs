@@ -349,6 +349,42 @@ async fn another_merchants_promotions_rules_and_actions_are_not_found() {
             format!("/promotions/{my}/promotion_actions/{aid}"),
             None,
         ),
+        (
+            Method::GET,
+            format!("/promotions/{pid}/promotion_rules/{rid}"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/promotions/{pid}/promotion_actions/{aid}"),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("/promotions/{pid}/promotion_actions/{aid}"),
+            Some(json!({"calculator": {"type": "flat_rate", "preferences": {"amount": 1}}})),
+        ),
+        (
+            Method::GET,
+            format!("/promotions/{my}/promotion_rules/{rid}"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/promotions/{my}/promotion_actions/{aid}"),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("/promotions/{my}/promotion_actions/{aid}"),
+            Some(json!({"calculator": {"type": "flat_rate", "preferences": {"amount": 1}}})),
+        ),
+        (
+            Method::PATCH,
+            format!("/promotions/{my}/promotion_actions/{aid}"),
+            Some(json!({"type": "create_item_adjustments",
+                        "calculator": {"type": "flat_rate", "preferences": {"amount": 1}}})),
+        ),
     ];
     for (method, path, body) in calls {
         let (st, e) = a.call(method.clone(), &path, body).await;

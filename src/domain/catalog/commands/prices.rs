@@ -2,7 +2,9 @@
 //! `productCreate`, `productUpdate`, `variantCreate`, `variantUpdate`): checked with the
 //! variant, then written after it in the same transaction by the price engine
 //! ([`prices::upsert_many`], the engine of `pricesUpsert`), upserted by currency. A price
-//! without a currency is in the merchant's default currency (its setting).
+//! without a currency is in the merchant's default currency (its setting). A variant's
+//! `compare_at_price` (Spree's scalar) is the compare-at amount of its price in that currency
+//! among the ones given.
 
 use diesel_async::AsyncPgConnection;
 use rust_decimal::Decimal;
@@ -72,11 +74,114 @@ pub fn check(errors: &mut Errors, path: &Path, list: &[VariantPrice]) {
     }
 }
 
+/// The merchant's default currency when `needed` (a variant of the command has a
+/// `compare_at_price`): one statement then, none otherwise.
+pub async fn default_currency_if(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    needed: bool,
+) -> Result<Option<String>> {
+    if needed {
+        Ok(Some(settings::default_currency(conn, merchant_id).await?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// Checks a variant's `compare_at_price` (at `path`) against its `prices`: its amount, and
+/// that it applies to one of them in `default` (the merchant's default currency; a price
+/// without a currency is in it), with no other compare-at amount and not below its amount.
+pub fn check_compare_at(
+    errors: &mut Errors,
+    path: &Path,
+    compare_at: Option<Decimal>,
+    list: &[VariantPrice],
+    default: Option<&str>,
+) {
+    let Some(c) = compare_at else {
+        return;
+    };
+    if !check_money_ok(errors, path, c) {
+        return;
+    }
+    if list.is_empty() {
+        errors.add(
+            path,
+            code::REQUIRED,
+            "applies to the price in the shop's default currency among prices: give prices",
+        );
+        return;
+    }
+    let Some(default) = default else {
+        return;
+    };
+    if let Err(Error::BadInput {
+        path,
+        message,
+        code,
+    }) = with_compare_at(list, &Some((c, path.clone())), Some(default))
+    {
+        errors.add(&path, code, message);
+    }
+}
+
+fn check_money_ok(errors: &mut Errors, path: &Path, d: Decimal) -> bool {
+    let before = errors.0.len();
+    check_money(errors, path, d);
+    errors.0.len() == before
+}
+
 /// The prices of one written variant, and where its input named them.
 pub struct Pending<'a> {
     pub variant_id: i64,
     pub path: Path,
     pub prices: &'a [VariantPrice],
+    /// The variant's `compare_at_price`, and where its input named it.
+    pub compare_at: Option<(Decimal, Path)>,
+}
+
+/// `prices` with `compare_at` applied to the one in `default` currency (a price without a
+/// currency is in it), or the refusal naming `compare_at`'s path.
+fn with_compare_at(
+    prices: &[VariantPrice],
+    compare_at: &Option<(Decimal, Path)>,
+    default: Option<&str>,
+) -> Result<Vec<VariantPrice>> {
+    let mut list = prices.to_vec();
+    let Some((c, path)) = compare_at else {
+        return Ok(list);
+    };
+    let default = default.unwrap_or_default();
+    let Some(p) = list
+        .iter_mut()
+        .find(|p| p.currency.as_deref().unwrap_or(default) == default)
+    else {
+        return Err(Error::BadInput {
+            path: path.clone(),
+            message: format!(
+                "applies to the price in the shop's default currency ({default}): none of prices is in it"
+            ),
+            code: code::REQUIRED,
+        });
+    };
+    if p.compare_at_amount.is_some_and(|x| x != *c) {
+        return Err(Error::BadInput {
+            path: path.clone(),
+            message: format!(
+                "differs from the compare_at_amount of the {default} price among prices"
+            ),
+            code: code::INVALID,
+        });
+    }
+    if *c < p.amount {
+        return Err(Error::BadInput {
+            path: path.clone(),
+            message: format!("must be at least the {default} price's amount"),
+            code: code::OUT_OF_RANGE,
+        });
+    }
+    p.compare_at_amount = Some(*c);
+    Ok(list)
 }
 
 /// Writes the checked prices of written variants (two statements for any number, none when
@@ -92,14 +197,15 @@ pub async fn write(
     let mut paths = Vec::new();
     let default = if pending
         .iter()
-        .any(|p| p.prices.iter().any(|x| x.currency.is_none()))
+        .any(|p| p.compare_at.is_some() || p.prices.iter().any(|x| x.currency.is_none()))
     {
         Some(settings::default_currency(conn, merchant_id).await?)
     } else {
         None
     };
     for p in pending {
-        for (k, price) in p.prices.iter().enumerate() {
+        let prices = with_compare_at(p.prices, &p.compare_at, default.as_deref())?;
+        for (k, price) in prices.iter().enumerate() {
             inputs.push(PriceInput {
                 id: None,
                 variant_id: Some(ids::encode(Kind::Variant, p.variant_id)),

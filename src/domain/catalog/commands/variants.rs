@@ -58,6 +58,15 @@ pub async fn create(
     );
     position(&mut errors, &root.key("position"), input.position);
     prices::check(&mut errors, &root.key("prices"), &input.prices);
+    let default =
+        prices::default_currency_if(conn, merchant_id, input.compare_at_price.is_some()).await?;
+    prices::check_compare_at(
+        &mut errors,
+        &root.key("compare_at_price"),
+        input.compare_at_price,
+        &input.prices,
+        default.as_deref(),
+    );
     if input.is_master.is_some() {
         errors.add(
             &root.key("is_master"),
@@ -143,6 +152,9 @@ async fn write_prices(
             variant_id,
             path: root.key("prices"),
             prices: &input.prices,
+            compare_at: input
+                .compare_at_price
+                .map(|c| (c, root.key("compare_at_price"))),
         }],
     )
     .await
@@ -245,6 +257,15 @@ pub async fn update(
     );
     position(&mut errors, &root.key("position"), input.position);
     prices::check(&mut errors, &root.key("prices"), &input.prices);
+    let default =
+        prices::default_currency_if(conn, merchant_id, input.compare_at_price.is_some()).await?;
+    prices::check_compare_at(
+        &mut errors,
+        &root.key("compare_at_price"),
+        input.compare_at_price,
+        &input.prices,
+        default.as_deref(),
+    );
     let make_master = match input.is_master {
         Some(false) if current.is_master => {
             errors.add(

@@ -14,12 +14,14 @@ use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::list_products;
+use super::prices::{self, PriceInput};
 use super::rules::{self, RuleInput, ValidRule, MAX_RULES};
 use super::rules_reconcile::{self, RuleChange};
 use crate::db::sql::{Bind, Sql};
 use crate::domain::pricing::PriceList;
-use crate::domain::validate::{code, Errors, FieldError, Patch, Path};
+use crate::domain::validate::{code, ErrorPolicy, Errors, FieldError, Patch, Path, Segment};
 use crate::error::Result;
+use crate::ids::{self, Kind};
 
 /// How far in the past a schedule may start and still count as "now" (clock skew between the
 /// caller and the server).
@@ -46,7 +48,138 @@ pub struct ListInput {
     /// Products (`prod_…`) the list is set up for: added on create; on update they become the
     /// list's products (see [`list_products::set`]). `None`: unchanged.
     pub product_ids: Option<Vec<String>>,
+    /// The list's prices, written after the list (and its products) in the same transaction
+    /// by the price engine, upserted by variant + currency (`price_list_id` is this list's;
+    /// the list's other prices stay). On update an empty list deletes every price of the
+    /// list. `None`: unchanged.
+    pub prices: Option<Vec<PriceInput>>,
     pub expected_updated_at: Option<DateTime<Utc>>,
+}
+
+/// Most prices a list is written with at once.
+const MAX_LIST_PRICES: usize = prices::MAX_PRICES;
+
+/// Refuses more than [`MAX_LIST_PRICES`] prices, and a price naming another list.
+fn check_prices(errors: &mut Errors, root: &Path, list: Option<&[PriceInput]>) {
+    let Some(list) = list else {
+        return;
+    };
+    if list.len() > MAX_LIST_PRICES {
+        errors.add(
+            &root.key("prices"),
+            code::LIMIT_EXCEEDED,
+            format!("at most {MAX_LIST_PRICES} prices"),
+        );
+    }
+    for (i, p) in list.iter().enumerate() {
+        if p.price_list_id.is_some() {
+            errors.add(
+                &root.key("prices").index(i).key("price_list_id"),
+                code::INVALID,
+                "is the list's own: leave it out",
+            );
+        }
+    }
+}
+
+/// Writes the list's `prices` (see [`ListInput::prices`]) through [`prices::upsert_many`];
+/// the prices it refuses, named below `input.prices` (`prices.3.amount`). Must run inside
+/// [`PRICES_SAVEPOINT`], rolled back when prices are refused.
+async fn write_prices(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    list_id: i64,
+    list: &[PriceInput],
+    root: &Path,
+    replace_when_empty: bool,
+) -> Result<std::result::Result<(), Vec<FieldError>>> {
+    if list.is_empty() {
+        if replace_when_empty {
+            diesel::sql_query("DELETE FROM prices WHERE merchant_id = $1 AND price_list_id = $2")
+                .bind::<BigInt, _>(merchant_id)
+                .bind::<BigInt, _>(list_id)
+                .execute(conn)
+                .await?;
+        }
+        return Ok(Ok(()));
+    }
+    let own = ids::encode(Kind::PriceList, list_id);
+    let inputs: Vec<PriceInput> = list
+        .iter()
+        .map(|p| PriceInput {
+            price_list_id: Some(own.clone()),
+            ..p.clone()
+        })
+        .collect();
+    let outcome =
+        prices::upsert_many(conn, merchant_id, &inputs, ErrorPolicy::RejectEverything).await?;
+    // `[3, "amount"]` of the engine → `["prices", 3, "amount"]`.
+    let under = |e: &FieldError| {
+        let path = e
+            .path
+            .segments()
+            .iter()
+            .fold(root.key("prices"), |p, s| match s {
+                Segment::Key(k) => p.key(k.clone()),
+                Segment::Index(n) => p.index(*n),
+            });
+        FieldError::new(&path, e.code, e.message.clone())
+    };
+    let refused: Vec<FieldError> = outcome
+        .errors
+        .iter()
+        .chain(outcome.items.iter().flat_map(|i| i.errors.iter()))
+        .map(under)
+        .collect();
+    Ok(if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(refused)
+    })
+}
+
+/// The savepoint a list write with prices runs in: the price engine checks the prices against
+/// the written list, and a refusal rolls the list back to it.
+const PRICES_SAVEPOINT: &str = "price_list_prices";
+
+async fn savepoint(conn: &mut AsyncPgConnection, statement: &str) -> Result<()> {
+    diesel::sql_query(format!("{statement} {PRICES_SAVEPOINT}"))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Opens [`PRICES_SAVEPOINT`] when the write has prices to check.
+async fn open_savepoint(conn: &mut AsyncPgConnection, input: &ListInput) -> Result<bool> {
+    let open = input.prices.as_ref().is_some_and(|p| !p.is_empty());
+    if open {
+        savepoint(conn, "SAVEPOINT").await?;
+    }
+    Ok(open)
+}
+
+/// Writes the prices of a list written after [`open_savepoint`]; refused prices roll back
+/// everything since the savepoint.
+async fn finish_with_prices(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    list_id: i64,
+    input: &ListInput,
+    root: &Path,
+    opened: bool,
+    updating: bool,
+) -> Result<std::result::Result<i64, Vec<FieldError>>> {
+    let written = match &input.prices {
+        Some(list) => write_prices(conn, merchant_id, list_id, list, root, updating).await?,
+        None => Ok(()),
+    };
+    if opened {
+        if written.is_err() {
+            savepoint(conn, "ROLLBACK TO SAVEPOINT").await?;
+        }
+        savepoint(conn, "RELEASE SAVEPOINT").await?;
+    }
+    Ok(written.map(|()| list_id))
 }
 
 /// Field checks shared by create and update; returns the normalised name.
@@ -140,6 +273,7 @@ pub async fn create(
     let pairs: Vec<(Path, &ValidRule)> = checked.iter().map(|(p, r)| (p.clone(), r)).collect();
     rules::check_duplicates(&pairs, &[], &mut errors);
     rules::check_references(conn, merchant_id, &pairs, &mut errors).await?;
+    check_prices(&mut errors, &root, input.prices.as_deref());
     let products = match &input.product_ids {
         Some(ids) => {
             list_products::check(
@@ -156,6 +290,7 @@ pub async fn create(
     if !errors.is_empty() {
         return Ok(Err(errors.0));
     }
+    let opened = open_savepoint(conn, input).await?;
     // The list and its rules in one statement.
     let valid: Vec<&ValidRule> = checked.iter().map(|(_, r)| r).collect();
     let (kinds, groups, channels, customers, quantities, markets) = rules::columns(&valid);
@@ -187,7 +322,7 @@ pub async fn create(
     .await?;
     let id = ids.into_iter().next().map(|i| i.id).unwrap_or_default();
     list_products::add(conn, merchant_id, id, &products).await?;
-    Ok(Ok(id))
+    finish_with_prices(conn, merchant_id, id, input, &root, opened, false).await
 }
 
 /// The list, or why it cannot be changed (unknown, or changed since `expected`).
@@ -305,9 +440,11 @@ pub async fn update(
         ),
         None => None,
     };
+    check_prices(&mut errors, &root, input.prices.as_deref());
     if !errors.is_empty() {
         return Ok(Err(errors.0));
     }
+    let opened = open_savepoint(conn, input).await?;
     if let Some(plan) = &rule_plan {
         rules_reconcile::apply(conn, merchant_id, list.id, plan).await?;
     }
@@ -315,7 +452,7 @@ pub async fn update(
         list_products::set(conn, merchant_id, list.id, products).await?;
     }
     write(conn, &list).await?;
-    Ok(Ok(list.id))
+    finish_with_prices(conn, merchant_id, list.id, input, &root, opened, true).await
 }
 
 /// Deletes a list with its rules and prices (orders keep their line prices).

@@ -3,10 +3,12 @@
 //! writes nothing; each command runs inside the mutation's transaction.
 //!
 //! One file per command family: [`create`], [`update`], [`delete`], [`children`] (rules and
-//! actions one at a time), [`rule_update`] (a rule changed in place) and [`generate_codes`];
+//! actions one at a time), [`rule_update`] and [`action_update`] (a rule or an action changed
+//! in place) and [`generate_codes`];
 //! [`reconcile`] makes an update's rules and actions the desired set; [`input`] validates rules and actions,
 //! [`codes`] builds coupon codes, [`lock`] finds the promotion a command changes.
 
+mod action_update;
 mod children;
 pub mod codes;
 mod create;
@@ -20,6 +22,7 @@ mod update;
 
 use crate::domain::validate::FieldError;
 
+pub use action_update::{update_action, ActionPatch};
 pub use children::{add_action, add_rule, remove_child};
 pub use create::{create, PromotionInput};
 pub use delete::delete;

@@ -14,8 +14,10 @@ use crate::domain::tags;
 use crate::domain::validate::{
     check_batch_size, code, ErrorPolicy, Errors, ItemResult, Patch, Path, MAX_BULK,
 };
-use crate::domain::write::{self, IdText};
+use crate::domain::write::{self, IdRow, IdText};
 use crate::error::{Error, Result};
+use crate::ids::Kind;
+use rust_decimal::Decimal;
 
 /// A validated variant of a new product.
 #[derive(Debug, Clone)]
@@ -25,6 +27,9 @@ struct NewVariant {
     options_text: String,
     prices: Vec<VariantPrice>,
     prices_path: Path,
+    /// Its place among the product's variants (its index in the list unless given).
+    position: i32,
+    compare_at: Option<(Decimal, Path)>,
 }
 
 /// A validated new product.
@@ -40,9 +45,18 @@ struct NewProduct {
     status: String,
     tags: Vec<String>,
     variants: Vec<NewVariant>,
+    /// Channels to publish it on: each key with where the input named it.
+    channels: Vec<(i64, Path)>,
 }
 
-fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductInput) -> NewProduct {
+/// `default`: the merchant's default currency, when a variant has a `compare_at_price`.
+fn validate_new(
+    errors: &mut Errors,
+    index: usize,
+    path: Path,
+    input: &ProductInput,
+    default: Option<&str>,
+) -> NewProduct {
     let name = write::required_text(errors, &path.key("name"), input.name.as_deref(), None, 255);
     let slug = input
         .slug
@@ -77,19 +91,54 @@ fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductIn
                     format!("at most {MAX_VARIANTS} variants per product"),
                 );
             }
+            // Variants without a position follow their list index, or, when some give one,
+            // go after the largest given, in list order.
+            let given = list.iter().filter_map(|v| v.position).max();
+            let mut next = given.map_or(0, |g| g.saturating_add(1));
+            let mut positions: HashMap<i32, usize> = HashMap::new();
             list.iter()
                 .enumerate()
                 .map(|(j, v)| {
                     let vp = path.key("variants").index(j);
-                    if v.position.is_some() || v.is_master.is_some() || v.id.is_some() {
+                    if v.is_master.is_some() || v.id.is_some() {
                         errors.add(
                             &vp,
                             code::INVALID,
-                            "nested variants take their list position; the first is the master",
+                            "a new product's variants have no id; the first is the master",
+                        );
+                    }
+                    let position = match (v.position, given) {
+                        (Some(p), _) => p,
+                        (None, None) => i32::try_from(j).unwrap_or(i32::MAX),
+                        (None, Some(_)) => {
+                            next = next.saturating_add(1);
+                            next - 1
+                        }
+                    };
+                    if !(0..=MAX_POSITION).contains(&position) {
+                        errors.add(
+                            &vp.key("position"),
+                            code::OUT_OF_RANGE,
+                            format!("must be between 0 and {MAX_POSITION}"),
+                        );
+                    } else if let Some(other) = positions.insert(position, j) {
+                        errors.add(
+                            &vp.key("position"),
+                            code::DUPLICATE_IN_REQUEST,
+                            format!("variant {other} of this product has this position"),
                         );
                     }
                     prices::check(errors, &vp.key("prices"), &v.prices);
+                    prices::check_compare_at(
+                        errors,
+                        &vp.key("compare_at_price"),
+                        v.compare_at_price,
+                        &v.prices,
+                        default,
+                    );
                     NewVariant {
+                        position,
+                        compare_at: v.compare_at_price.map(|c| (c, vp.key("compare_at_price"))),
                         sku: sku(errors, &vp.key("sku"), &v.sku, None),
                         sku_path: vp.key("sku"),
                         options_text: options_text(
@@ -113,6 +162,8 @@ fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductIn
                 options_text: String::new(),
                 prices: Vec::new(),
                 prices_path: path.key("prices"),
+                position: 0,
+                compare_at: None,
             }]
         }
     };
@@ -121,9 +172,15 @@ fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductIn
         &path.key("tags"),
         input.tags.as_deref().unwrap_or(&[]),
     );
+    let channels = channels(
+        errors,
+        &path.key("channel_ids"),
+        input.channel_ids.as_deref(),
+    );
     NewProduct {
         index,
         tags,
+        channels,
         base: slug::from_name(&name),
         path,
         name,
@@ -131,6 +188,123 @@ fn validate_new(errors: &mut Errors, index: usize, path: Path, input: &ProductIn
         description,
         status,
         variants,
+    }
+}
+
+/// Largest position a variant takes.
+const MAX_POSITION: i32 = 100_000;
+
+/// Decodes the channels (`ch_…`) a new product is published on (at most [`MAX_CHANNELS`];
+/// a channel repeated is published once).
+fn channels(errors: &mut Errors, path: &Path, ids: Option<&[String]>) -> Vec<(i64, Path)> {
+    let ids = ids.unwrap_or_default();
+    if ids.len() > MAX_CHANNELS {
+        errors.add(
+            path,
+            code::LIMIT_EXCEEDED,
+            format!("at most {MAX_CHANNELS} channels"),
+        );
+        return Vec::new();
+    }
+    let mut out: Vec<(i64, Path)> = Vec::with_capacity(ids.len());
+    for (k, id) in ids.iter().enumerate() {
+        if let Some(key) = write::decode(errors, &path.index(k), Kind::Channel, id) {
+            if !out.iter().any(|(c, _)| *c == key) {
+                out.push((key, path.index(k)));
+            }
+        }
+    }
+    out
+}
+
+/// Most channels one new product is published on.
+const MAX_CHANNELS: usize = 100;
+
+/// Marks channels that are not the merchant's (another merchant's included) NOT_FOUND: one
+/// statement for every product of the request, none when no channel is named.
+async fn check_channels(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    rows: &[NewProduct],
+    errors: &mut [Errors],
+) -> Result<()> {
+    let mut wanted: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| r.channels.iter().map(|(c, _)| *c))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let found: Vec<IdRow> = Sql::with_binds(
+        "SELECT id FROM channels WHERE merchant_id = $1 AND id = ANY($2)",
+        vec![Bind::I64(merchant_id), Bind::I64s(wanted)],
+    )
+    .into_query()
+    .load(conn)
+    .await?;
+    let found: HashSet<i64> = found.into_iter().map(|r| r.id).collect();
+    for r in rows {
+        for (c, path) in &r.channels {
+            if !found.contains(c) {
+                errors[r.index]
+                    .0
+                    .push(write::not_found(path, Kind::Channel));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Publishes the written products on their channels: one statement for all of them. A channel
+/// deleted since [`check_channels`] fails the whole write on its field (the transaction rolls
+/// back).
+async fn publish(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    written: &[(&NewProduct, i64)],
+) -> Result<()> {
+    let (mut channel, mut product) = (Vec::new(), Vec::new());
+    for (r, id) in written {
+        for (c, _) in &r.channels {
+            channel.push(*c);
+            product.push(*id);
+        }
+    }
+    if channel.is_empty() {
+        return Ok(());
+    }
+    let done = savepoint::attempt(conn, async |c| {
+        Sql::with_binds(
+            "INSERT INTO product_publications (merchant_id, channel_id, product_id) \
+             SELECT $1, x.c, x.p FROM unnest($2::bigint[], $3::bigint[]) AS x(c, p) \
+             ON CONFLICT DO NOTHING",
+            vec![
+                Bind::I64(merchant_id),
+                Bind::I64s(channel),
+                Bind::I64s(product),
+            ],
+        )
+        .into_query()
+        .execute(c)
+        .await?;
+        Ok(())
+    })
+    .await?;
+    match done {
+        Ok(()) => Ok(()),
+        Err(_) => {
+            let path = written
+                .iter()
+                .find_map(|(r, _)| <[_]>::first(&r.channels).map(|(_, p)| p.clone()))
+                .unwrap_or_default();
+            Err(Error::BadInput {
+                path,
+                message: "a channel was deleted meanwhile; retry".into(),
+                code: code::NOT_FOUND,
+            })
+        }
     }
 }
 
@@ -263,7 +437,7 @@ async fn insert(
             product.push(*id);
             sku.push(v.sku.clone());
             options.push(v.options_text.clone());
-            position.push(j as i64);
+            position.push(i64::from(v.position));
             master.push(j == 0);
         }
     }
@@ -303,15 +477,21 @@ pub async fn create_many(
     check_batch_size(inputs.len(), MAX_BULK, "products")?;
     let root = Path::input();
     let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
+    let needed = inputs
+        .iter()
+        .flat_map(|i| i.variants.iter().flatten())
+        .any(|v| v.compare_at_price.is_some());
+    let default = prices::default_currency_if(conn, merchant_id, needed).await?;
     let rows: Vec<NewProduct> = inputs
         .iter()
         .enumerate()
         .map(|(i, input)| {
             let path = if single { root.clone() } else { root.index(i) };
-            validate_new(&mut errors[i], i, path, input)
+            validate_new(&mut errors[i], i, path, input, default.as_deref())
         })
         .collect();
     check_duplicates(&rows, &mut errors);
+    check_channels(conn, merchant_id, &rows, &mut errors).await?;
     let mut written: HashMap<usize, i64> = HashMap::new();
     let mut variant_ids: HashMap<(i64, i32), i64> = HashMap::new();
     // A concurrent writer may take a slug or SKU between our check and our insert; the check
@@ -357,25 +537,26 @@ pub async fn create_many(
     let pending: Vec<Pending> = rows
         .iter()
         .filter_map(|r| written.get(&r.index).map(|id| (r, *id)))
-        .flat_map(|(r, product)| {
-            r.variants.iter().enumerate().filter_map(move |(j, v)| {
-                let position = i32::try_from(j).ok()?;
-                Some((product, position, v))
-            })
-        })
-        .filter(|(_, _, v)| !v.prices.is_empty())
-        .map(|(product, position, v)| {
+        .flat_map(|(r, product)| r.variants.iter().map(move |v| (product, v)))
+        .filter(|(_, v)| !v.prices.is_empty() || v.compare_at.is_some())
+        .map(|(product, v)| {
             variant_ids
-                .get(&(product, position))
+                .get(&(product, v.position))
                 .map(|id| Pending {
                     variant_id: *id,
                     path: v.prices_path.clone(),
                     prices: &v.prices,
+                    compare_at: v.compare_at.clone(),
                 })
                 .ok_or_else(|| Error::internal("inserted variant not returned"))
         })
         .collect::<Result<_>>()?;
     prices::write(conn, merchant_id, &pending).await?;
+    let published: Vec<(&NewProduct, i64)> = rows
+        .iter()
+        .filter_map(|r| written.get(&r.index).map(|id| (r, *id)))
+        .collect();
+    publish(conn, merchant_id, &published).await?;
     Ok(errors
         .into_iter()
         .enumerate()

@@ -1,15 +1,18 @@
 //! Product writes: create (single or bulk, with nested variants), update, delete.
 //!
 //! A product always has exactly one master variant, as the seed builds them: when the input
-//! lists variants, the first is the master (position 0) and the others follow in order; when it
-//! lists none, a master variant is created with the product's `sku` (if any) and no options.
+//! lists variants, the first is the master and each takes its index in the list as position
+//! (or the position it gives, unique among them); when it lists none, a master variant is
+//! created with the product's `sku` (if any) and no options. A new product may be published
+//! on channels (`channel_ids`) in the same transaction.
 //! Slugs are validated against the table's format, generated from the name when absent (with a
 //! `-2`, `-3`… suffix when taken) and unique per merchant (TAKEN). SKUs are unique per merchant
 //! (TAKEN), also within one request (DUPLICATE_IN_REQUEST). A product whose variants line items
 //! reference cannot be deleted (IN_USE). Unique and foreign-key violations that concurrent
 //! writers still cause are reported on the field, never as INTERNAL.
 //!
-//! Variants may carry base prices ([`super::prices`]), written in the same transaction; an
+//! Variants may carry base prices ([`super::prices`]) and a `compare_at_price` for the one in
+//! the default currency, written in the same transaction; an
 //! update may list variants too: one with an `id` (of this product) is changed, one without is
 //! added. Tags replace the product's tags; [`tags`] adds and removes them on many products.
 
@@ -44,12 +47,16 @@ pub struct VariantInput {
     /// Unique per merchant; `Clear` removes it.
     pub sku: Patch<String>,
     pub options_text: Option<String>,
-    /// Only for `variantCreate` / `variantUpdate`; nested variants take their list position.
+    /// 0–100000. Nested in a product create: default its index in the list (unique among the
+    /// product's variants); `variantCreate`: default after the product's last variant.
     pub position: Option<i32>,
     /// Only for `variantUpdate`: `true` makes the variant its product's master.
     pub is_master: Option<bool>,
     /// Base prices, upserted by currency.
     pub prices: Vec<VariantPrice>,
+    /// The compare-at amount of the price among `prices` in the merchant's default currency
+    /// (see [`super::prices::write`]).
+    pub compare_at_price: Option<rust_decimal::Decimal>,
 }
 
 /// A product to create, or changes to one (`variants` and `sku` only on create).
@@ -64,4 +71,6 @@ pub struct ProductInput {
     pub variants: Option<Vec<VariantInput>>,
     /// Replaces the product's tags when given.
     pub tags: Option<Vec<String>>,
+    /// Create only: channels (`ch_…`) the new product is published on, in the same transaction.
+    pub channel_ids: Option<Vec<String>>,
 }

@@ -50,9 +50,18 @@ async fn check_variants(
     } else {
         Vec::new()
     };
+    let needed = list.iter().any(|v| v.compare_at_price.is_some());
+    let default = prices::default_currency_if(conn, merchant_id, needed).await?;
     for (j, v) in list.iter().enumerate() {
         let vp = path.index(j);
         prices::check(errors, &vp.key("prices"), &v.prices);
+        prices::check_compare_at(
+            errors,
+            &vp.key("compare_at_price"),
+            v.compare_at_price,
+            &v.prices,
+            default.as_deref(),
+        );
         if let Some(id) = &v.id {
             let Some(key) = write::decode(errors, &vp.key("id"), Kind::Variant, id) else {
                 continue;
