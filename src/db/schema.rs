@@ -413,6 +413,7 @@ diesel::table! {
         tags -> Array<Text>,
         price_amount -> Nullable<Numeric>,
         units_sold -> Int8,
+        deleted_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -608,6 +609,7 @@ diesel::table! {
         is_master -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        deleted_at -> Nullable<Timestamptz>,
     }
 }
 

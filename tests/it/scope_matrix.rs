@@ -134,6 +134,7 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("ProductsCreatePayload", OPEN),
     ("ProductsDeletePayload", OPEN),
     ("ProductsPayload", OPEN),
+    ("ProductsChannelsPayload", OPEN),
     ("VariantPayload", OPEN),
     ("PriceListPayload", OPEN),
     ("PriceRulePayload", OPEN),

@@ -40,8 +40,12 @@ pub struct Variant {
     pub updated_at: DateTime<Utc>,
 }
 
+// Reads see live rows only (retired products and variants are kept for the orders that sold
+// them, see migration `retired_products`); the alias keeps the table's name for filters that
+// correlate on it (`products.id`). Line items read the tables themselves
+// ([`variants_with_products`]).
 impl Row for Product {
-    const TABLE: &'static str = "products";
+    const TABLE: &'static str = "live_products products";
 
     fn id(&self) -> i64 {
         self.id
@@ -49,7 +53,7 @@ impl Row for Product {
 }
 
 impl Row for Variant {
-    const TABLE: &'static str = "variants";
+    const TABLE: &'static str = "live_variants variants";
 
     fn id(&self) -> i64 {
         self.id

@@ -414,7 +414,7 @@ pub async fn publish(
     // products are.
     let wanted: Vec<i64> = keys.iter().flatten().copied().collect();
     let found: Vec<IdRow> = Sql::with_binds(
-        "SELECT id FROM products WHERE merchant_id = $1 AND id = ANY($2) \
+        "SELECT id FROM products WHERE merchant_id = $1 AND id = ANY($2) AND deleted_at IS NULL \
          UNION ALL SELECT -id FROM channels WHERE merchant_id = $1 AND id = $3",
         vec![
             Bind::I64(merchant_id),

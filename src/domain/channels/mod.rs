@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod models;
+pub mod publish_many;
 pub mod queries;
 
 pub use models::Channel;

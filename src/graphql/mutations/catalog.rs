@@ -482,8 +482,10 @@ impl CatalogMutation {
         product_payload(ctx, &PRODUCT_UPDATE_ARGS, outcome, false).await
     }
 
-    /// Deletes a product (`prod_…`) with its variants, prices and publications. Refused with
-    /// IN_USE when order line items reference one of its variants (archive it instead).
+    /// Deletes a product (`prod_…`) with its variants, prices and publications. When order line
+    /// items reference one of its variants, the product is retired instead: gone from every
+    /// read (its ID is then NOT_FOUND, its slug and SKUs free), kept for the orders that sold it
+    /// (`LineItem.variant` still shows it). Archive a product to keep it readable.
     #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
     async fn product_delete(
         &self,
@@ -614,8 +616,8 @@ impl CatalogMutation {
         variant_payload(ctx, &VARIANT_UPDATE_ARGS, outcome, false).await
     }
 
-    /// Deletes a variant (`variant_…`) with its prices. Refused with IN_USE when order line
-    /// items reference it, and with MASTER_VARIANT for the product's master (make another
+    /// Deletes a variant (`variant_…`) with its prices; one that order line items reference is
+    /// retired instead (gone from every read, kept for those orders). Refused with MASTER_VARIANT for the product's master (make another
     /// variant the master first, or delete the product).
     #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
     async fn variant_delete(

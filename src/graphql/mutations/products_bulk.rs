@@ -1,16 +1,22 @@
 //! Mutations of many products at once (scope `catalog:write`): `productsAddTags` /
-//! `productsRemoveTags` (like the customers' ones), `productsSetStatus`, `productsDelete`.
+//! `productsRemoveTags` (like the customers' ones), `productsSetStatus`, `productsDelete`;
+//! `productsAddToChannels` / `productsRemoveFromChannels` (scope `stores:write`, as the
+//! channels' own publication mutations).
 
 use async_graphql::{Context, Object, SimpleObject, ID};
+use serde::{Deserialize, Serialize};
 
-use super::{run, Arguments, Outcome, UserError};
+use super::{run, Arguments, Outcome, Stored, UserError};
 use crate::auth::Scope;
 use crate::domain::catalog::commands::products;
 use crate::domain::catalog::Product as Row;
+use crate::domain::channels::publish_many::{self, Published};
+use crate::domain::channels::Channel as ChannelRow;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::{EdgeScope, RequireScope};
 use crate::graphql::loaders;
 use crate::graphql::types::catalog::Product;
+use crate::graphql::types::channels::Channel;
 
 /// Result of a tag change on many products.
 #[derive(SimpleObject)]
@@ -68,6 +74,99 @@ async fn change_tags(
 #[derive(Default)]
 pub struct ProductBulkMutation;
 
+/// `productsAddToChannels(ids:, channelIds:, idempotencyKey:)` and
+/// `productsRemoveFromChannels(…)`.
+const CHANNELS_ARGS: Arguments = Arguments::new("ids", &["channel_ids", "idempotency_key"]);
+
+/// Result of `productsAddToChannels` and `productsRemoveFromChannels`.
+#[derive(SimpleObject)]
+#[graphql(guard = "EdgeScope::of::<Self>()")]
+pub struct ProductsChannelsPayload {
+    /// The products, in input order (none when refused).
+    pub products: Vec<Product>,
+    /// The merchant's channels among those named, in input order (channels of no one or of
+    /// another merchant are skipped); none when refused.
+    pub channels: Vec<Channel>,
+    /// Publications added (or removed): pairs that already were (or were not) published do
+    /// not count.
+    pub changed: i32,
+    /// Why nothing was written (NOT_FOUND at `["ids", "3"]`, INVALID at `["channelIds", "0"]`).
+    pub user_errors: Vec<UserError>,
+}
+
+/// What the channel mutations store for idempotent replay, or a refusal of the whole request
+/// (never stored).
+#[derive(Default, Serialize, Deserialize)]
+struct ChannelsOutcome {
+    #[serde(flatten)]
+    published: Published,
+    #[serde(skip)]
+    refusals: Vec<UserError>,
+}
+
+impl Stored for ChannelsOutcome {
+    fn refused(refusals: Vec<UserError>) -> Self {
+        ChannelsOutcome {
+            refusals,
+            ..ChannelsOutcome::default()
+        }
+    }
+}
+
+async fn change_channels(
+    ctx: &Context<'_>,
+    ids: Vec<ID>,
+    channel_ids: Vec<ID>,
+    publish: bool,
+    key: Option<String>,
+) -> GqlResult<ProductsChannelsPayload> {
+    let ids: Vec<String> = ids.into_iter().map(|i| i.0).collect();
+    let channel_ids: Vec<String> = channel_ids.into_iter().map(|i| i.0).collect();
+    let merchant = crate::graphql::context::merchant_id(ctx)?;
+    let hash = serde_json::to_value((&ids, &channel_ids)).unwrap_or_default();
+    let operation = if publish {
+        "productsAddToChannels"
+    } else {
+        "productsRemoveFromChannels"
+    };
+    let outcome: ChannelsOutcome = run(
+        ctx,
+        &CHANNELS_ARGS,
+        operation,
+        key.as_deref(),
+        &hash,
+        move |c| {
+            Box::pin(async move {
+                Ok(ChannelsOutcome {
+                    published: publish_many::publish_many(c, merchant, &channel_ids, &ids, publish)
+                        .await?,
+                    refusals: Vec::new(),
+                })
+            })
+        },
+    )
+    .await?;
+    let Published {
+        items,
+        errors,
+        channels,
+        changed,
+    } = outcome.published;
+    let outcome = Outcome {
+        items,
+        errors,
+        refusals: outcome.refusals,
+    };
+    let products = loaders::load_many::<Row>(ctx, &outcome.written()).await?;
+    let channels = loaders::load_many::<ChannelRow>(ctx, &channels).await?;
+    Ok(ProductsChannelsPayload {
+        products: products.into_iter().map(Product).collect(),
+        channels: channels.into_iter().map(Channel).collect(),
+        changed: i32::try_from(changed).unwrap_or(i32::MAX),
+        user_errors: outcome.user_errors(&CHANNELS_ARGS),
+    })
+}
+
 /// `productsSetStatus(ids:, status:, idempotencyKey:)`.
 const STATUS_ARGS: Arguments = Arguments::new("ids", &["status", "idempotency_key"]);
 /// `productsDelete(ids:, idempotencyKey:)`.
@@ -79,7 +178,7 @@ const DELETE_ARGS: Arguments = Arguments::new("ids", &["idempotency_key"]);
 pub struct ProductsDeletePayload {
     /// IDs of the deleted products, in input order (none when refused).
     pub deleted_ids: Vec<ID>,
-    /// Why nothing was deleted (NOT_FOUND or IN_USE at `["ids", "3"]`).
+    /// Why nothing was deleted (NOT_FOUND at `["ids", "3"]`).
     pub user_errors: Vec<UserError>,
 }
 
@@ -126,7 +225,8 @@ impl ProductBulkMutation {
     }
 
     /// Deletes up to 1,000 products with their variants, prices and publications, all or
-    /// nothing: an unknown product, or one order line items use (IN_USE), refuses the call.
+    /// nothing: an unknown product refuses the call. Products that order line items use are
+    /// retired instead, as `productDelete` does.
     #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
     async fn products_delete(
         &self,
@@ -202,5 +302,39 @@ impl ProductBulkMutation {
         idempotency_key: Option<String>,
     ) -> GqlResult<ProductsPayload> {
         change_tags(ctx, ids, tags, false, idempotency_key).await
+    }
+
+    /// Publishes up to 1,000 products on up to 50 channels in one statement, all or nothing:
+    /// an unknown product refuses the call. Channels that are not the merchant's are skipped
+    /// (`channels` lists the ones written); pairs already published stay as they are.
+    #[graphql(guard = "RequireScope(Scope::StoresWrite)")]
+    async fn products_add_to_channels(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The products (`prod_…`), at most 1,000.")] ids: Vec<ID>,
+        #[graphql(desc = "The channels (`ch_…`), at most 50.")] channel_ids: Vec<ID>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<ProductsChannelsPayload> {
+        change_channels(ctx, ids, channel_ids, true, idempotency_key).await
+    }
+
+    /// Unpublishes up to 1,000 products from up to 50 channels in one statement, all or
+    /// nothing: an unknown product refuses the call. Channels that are not the merchant's are
+    /// skipped; pairs not published are no error.
+    #[graphql(guard = "RequireScope(Scope::StoresWrite)")]
+    async fn products_remove_from_channels(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The products (`prod_…`), at most 1,000.")] ids: Vec<ID>,
+        #[graphql(desc = "The channels (`ch_…`), at most 50.")] channel_ids: Vec<ID>,
+        #[graphql(
+            desc = "Retrying with the same key returns the first result without writing again."
+        )]
+        idempotency_key: Option<String>,
+    ) -> GqlResult<ProductsChannelsPayload> {
+        change_channels(ctx, ids, channel_ids, false, idempotency_key).await
     }
 }

@@ -21,9 +21,6 @@ use crate::rest::{Kind, Refusal, RestState};
 use axum::http::Method;
 use axum::routing::{delete, post};
 
-/// Channels one channel route may name (each is one aliased mutation).
-const MAX_CHANNELS: usize = 50;
-
 /// The body's required, non-empty list of strings `field` (IDs or tags).
 fn strings(object: &Map<String, Value>, field: &str) -> Result<Vec<String>, Refusal> {
     let list = body::id_list(object, field)?.ok_or_else(|| Refusal::param(field, "is required"))?;
@@ -121,8 +118,9 @@ pub async fn bulk_status_update(
     Ok(Json(json!({"product_count": products.len(), "status": status})).into_response())
 }
 
-/// One aliased publication mutation per channel (each its own transaction, rejecting
-/// everything on an unknown product); channels that are not the caller's are skipped.
+/// `productsAddToChannels` / `productsRemoveFromChannels`: one statement for every channel,
+/// all or nothing (an unknown product is 404); channels that are not the caller's are skipped.
+/// Answers the products, the channels written and the publications changed.
 async fn channels(
     state: &RestState,
     principal: Principal,
@@ -133,65 +131,36 @@ async fn channels(
     let object = body::object(headers, body)?;
     only(&object, &["ids", "channel_ids"])?;
     let ids = strings(&object, "ids")?;
-    let mut channels = strings(&object, "channel_ids")?;
-    channels.sort();
-    channels.dedup();
-    if channels.len() > MAX_CHANNELS {
-        return Err(Refusal::param(
-            "channel_ids",
-            format!("takes at most {MAX_CHANNELS} channels"),
-        )
-        .into());
-    }
-    let mut text = String::from("mutation RestProductsChannels($ids: [ID!]!");
-    for i in 0..channels.len() {
-        text.push_str(&format!(", $c{i}: ID!, $k{i}: String"));
-    }
-    text.push_str(") {");
-    for i in 0..channels.len() {
-        text.push_str(&format!(
-            " c{i}: {mutation}(channelId: $c{i}, productIds: $ids, errorPolicy: REJECT_EVERYTHING, \
-             idempotencyKey: $k{i}) {{ results {{ index }} userErrors {{ field code message }} }}"
-        ));
-    }
-    text.push_str(" }");
-    let key = body::idempotency_key(headers);
+    let channels = strings(&object, "channel_ids")?;
+    let text = format!(
+        "mutation RestProductsChannels($ids: [ID!]!, $channels: [ID!]!, $key: String) {{ \
+         r: {mutation}(ids: $ids, channelIds: $channels, idempotencyKey: $key) {{ \
+         channels {{ id }} changed userErrors {{ field code message }} }} }}"
+    );
     let mut vars = Map::new();
     vars.insert("ids".into(), json!(ids));
-    let mut names = vec![("productIds".into(), "ids".into())];
-    for (i, c) in channels.iter().enumerate() {
-        vars.insert(format!("c{i}"), json!(c));
-        let k = key
-            .as_str()
-            .map_or(Value::Null, |k| json!(format!("{k}:{i}")));
-        vars.insert(format!("k{i}"), k);
-        names.push((format!("c{i}"), "channel_ids".into()));
-    }
+    vars.insert("channels".into(), json!(channels));
+    vars.insert("key".into(), body::idempotency_key(headers));
+    let names = [
+        ("ids".into(), "ids".into()),
+        ("channelIds".into(), "channel_ids".into()),
+    ];
     let data = run(&state.app, principal, &text, vars, &names).await?;
-    let (mut found, mut changed) = (0, 0);
-    for i in 0..channels.len() {
-        let errors = data
-            .pointer(&format!("/c{i}/userErrors"))
-            .cloned()
-            .unwrap_or(Value::Null);
-        let channel_missing = errors.as_array().is_some_and(|l| {
-            l.iter().any(|e| {
-                e.get("code") == Some(&json!("NOT_FOUND"))
-                    && e.get("field") == Some(&json!(["channelId"]))
-            })
-        });
-        if channel_missing {
-            continue;
-        }
-        if let Some(r) = refused(&errors, &ids) {
-            return Err(r.into());
-        }
-        found += 1;
-        changed += data
-            .pointer(&format!("/c{i}/results"))
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
+    let errors = data
+        .pointer("/r/userErrors")
+        .cloned()
+        .unwrap_or(Value::Null);
+    if let Some(r) = refused(&errors, &ids) {
+        return Err(r.into());
     }
+    let found = data
+        .pointer("/r/channels")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    let changed = data
+        .pointer("/r/changed")
+        .and_then(Value::as_u64)
+        .map_or(0, |n| n as usize);
     Ok((ids, found, changed))
 }
 
@@ -204,7 +173,7 @@ pub async fn bulk_add_to_channels(
     body: Bytes,
 ) -> Result<Json<Value>, SpreeError> {
     let (ids, channels, _) =
-        channels(&state, principal, &headers, &body, "channelPublishProducts").await?;
+        channels(&state, principal, &headers, &body, "productsAddToChannels").await?;
     Ok(Json(
         json!({"product_count": ids.len(), "channel_count": channels}),
     ))
@@ -223,7 +192,7 @@ pub async fn bulk_remove_from_channels(
         principal,
         &headers,
         &body,
-        "channelUnpublishProducts",
+        "productsRemoveFromChannels",
     )
     .await?;
     Ok(Json(

@@ -1,6 +1,6 @@
 //! Catalog writes: products with nested variants (master created as the seed does), slugs,
 //! SKU uniqueness (TAKEN / DUPLICATE_IN_REQUEST), bulk create with error policies, optimistic
-//! concurrency, IN_USE and MASTER_VARIANT refusals, constraint races reported on the field,
+//! concurrency, retiring sold products, MASTER_VARIANT refusals, constraint races reported on the field,
 //! scopes and tenant isolation.
 
 use std::time::Duration;
@@ -504,8 +504,14 @@ async fn product_update_keeps_the_slug_and_checks_expected_updated_at() {
     }
 }
 
+#[derive(diesel::QueryableByName)]
+struct SoldCount {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn delete_is_refused_while_line_items_reference_a_variant() {
+async fn a_product_line_items_reference_is_retired_not_deleted() {
     let app = spawn().await;
     app.seed("acme", 0, 0).await;
     let key = app.api_key("acme", RW).await;
@@ -527,17 +533,43 @@ async fn delete_is_refused_while_line_items_reference_a_variant() {
     .await;
 
     let d = app.data(&key, DELETE, json!({ "id": used["id"] })).await;
+    assert_eq!(d["productDelete"]["userErrors"], json!([]), "{d}");
+    assert_eq!(d["productDelete"]["deletedId"], used["id"]);
+    assert_eq!(product(&app, &key, &used["id"]).await, Value::Null);
+    let d = app
+        .data(
+            &key,
+            "query($id: ID!) { variants(filter: { productId: { eq: $id } }) { totalCount } \
+             products(filter: { id: { eq: $id } }) { totalCount } }",
+            json!({ "id": used["id"] }),
+        )
+        .await;
+    assert_eq!(d["variants"]["totalCount"], 0, "{d}");
+    assert_eq!(d["products"]["totalCount"], 0, "{d}");
+    let d = app.data(&key, DELETE, json!({ "id": used["id"] })).await;
     assert_eq!(
         errors(&d["productDelete"]),
-        [(json!(["id"]), "IN_USE".into())]
+        [(json!(["id"]), "NOT_FOUND".into())],
+        "a retired product is gone"
     );
-    assert_eq!(
-        product(&app, &key, &used["id"]).await["variants"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    // The rows stay for the order that sold one of them, marked retired.
+    let rows: Vec<SoldCount> = diesel::sql_query(
+        "SELECT count(*) AS n FROM variants WHERE sku IN ('U-1', 'U-2') AND deleted_at IS NOT NULL",
+    )
+    .load(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(rows[0].n, 2);
+    // Its slug and SKUs are free again.
+    let d = app
+        .data(
+            &key,
+            &create_q(),
+            json!({ "input": { "name": "Used", "variants": [{ "sku": "U-1" }] } }),
+        )
+        .await;
+    assert_eq!(d["productCreate"]["userErrors"], json!([]), "{d}");
+    assert_eq!(d["productCreate"]["product"]["slug"], "used");
 
     let d = app
         .data(&key, &create_q(), json!({ "input": { "name": "Unused" } }))
@@ -610,7 +642,7 @@ async fn a_sku_taken_by_a_concurrent_transaction_is_reported_as_taken() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_line_item_added_concurrently_makes_the_delete_in_use() {
+async fn a_line_item_added_concurrently_makes_the_delete_a_retirement() {
     let app = spawn().await;
     app.seed("acme", 0, 0).await;
     let key = app.api_key("acme", RW).await;
@@ -651,11 +683,20 @@ async fn a_line_item_added_concurrently_makes_the_delete_in_use() {
     let body = request.await.unwrap();
     assert!(body.get("errors").is_none(), "{body}");
     assert_eq!(
-        errors(&body["data"]["productDelete"]),
-        [(json!(["id"]), "IN_USE".into())],
+        body["data"]["productDelete"]["userErrors"],
+        json!([]),
         "{body}"
     );
-    assert_eq!(product(&app, &key, &p["id"]).await["name"], "Contested");
+    assert_eq!(product(&app, &key, &p["id"]).await, Value::Null);
+    let sold: Vec<SoldCount> = diesel::sql_query(
+        "SELECT count(*) AS n FROM line_items li JOIN variants v \
+         ON v.merchant_id = li.merchant_id AND v.id = li.variant_id \
+         WHERE v.deleted_at IS NOT NULL",
+    )
+    .load(&mut other)
+    .await
+    .unwrap();
+    assert_eq!(sold[0].n, 1, "the line item keeps its retired variant");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -201,10 +201,10 @@ async fn making_a_variant_the_master_leaves_exactly_one() {
     assert_eq!(masters, [s.medium["id"].clone()]);
 }
 
-/// An ordinary variant (here the former master) is deletable unless line items reference it;
-/// deleted, it is not found.
+/// An ordinary variant (here the former master) is deletable; one that line items reference is
+/// retired: not found any more, its SKU free, while the order still shows it.
 #[tokio::test(flavor = "multi_thread")]
-async fn an_ordinary_variant_is_deletable_unless_line_items_reference_it() {
+async fn an_ordinary_variant_is_deletable_and_a_sold_one_retired() {
     let s = shake().await;
     let large = s.create_large().await["variant"].clone();
     s.update(json!({ "id": s.medium["id"], "input": { "isMaster": true } }))
@@ -212,7 +212,56 @@ async fn an_ordinary_variant_is_deletable_unless_line_items_reference_it() {
     let mut conn = s.app.conn().await;
     add_line_item(&mut conn, "acme", large["id"].as_str().unwrap(), "T-2").await;
     let d = s.delete(&large["id"]).await;
-    assert_eq!(errors(&d), [(json!(["id"]), "IN_USE".into())]);
+    assert_eq!(d["userErrors"], json!([]), "{d}");
+    assert_eq!(d["deletedId"], large["id"]);
+    let d = s.delete(&large["id"]).await;
+    assert_eq!(errors(&d), [(json!(["id"]), "NOT_FOUND".into())]);
+    let shown = product(&s.app, &s.key, &s.product["id"]).await;
+    assert!(
+        !shown["variants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["id"] == large["id"]),
+        "a retired variant leaves its product's variants: {shown}"
+    );
+    let found = s
+        .app
+        .data(
+            &s.key,
+            "query($id: ID!) { variant(id: $id) { id } node(id: $id) { id } }",
+            json!({ "id": large["id"] }),
+        )
+        .await;
+    assert_eq!(found, json!({"variant": null, "node": null}));
+    let reader = s.app.api_key("acme", "orders:read,catalog:read").await;
+    let lines = s
+        .app
+        .data(
+            &reader,
+            "{ orders(first: 5) { nodes { lineItems { variant { id sku product { id } } } } } }",
+            json!({}),
+        )
+        .await;
+    let sold: Vec<&Value> = lines["orders"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["lineItems"].as_array().unwrap())
+        .filter(|l| l["variant"]["id"] == large["id"])
+        .collect();
+    assert_eq!(
+        sold.len(),
+        1,
+        "the order still shows the variant it sold: {lines}"
+    );
+    assert_eq!(sold[0]["variant"]["sku"], "SH-L");
+    let again = s.create_large().await;
+    assert_eq!(
+        again["userErrors"],
+        json!([]),
+        "the SKU is free again: {again}"
+    );
     let d = s.delete(&s.master["id"]).await;
     assert_eq!(d["userErrors"], json!([]));
     assert_eq!(d["deletedId"], s.master["id"]);

@@ -424,6 +424,44 @@ async fn bulk_routes_answer_with_counts_and_refuse_all_or_nothing() {
     assert_eq!(st, 404, "{e}");
     let (_, shown) = s.get(&format!("/products/{p1}?expand=channels")).await;
     assert_eq!(shown["channels"], json!([]), "nothing was published");
+    // Several channels are one statement: all of them or none.
+    let (_, ch2) = s.post("/channels", json!({"name": "Kiosk"})).await;
+    let (st, e) = s
+        .post(
+            "/products/bulk_add_to_channels",
+            json!({"ids": [p1, foreign], "channel_ids": [ch["id"], ch2["id"]]}),
+        )
+        .await;
+    assert_eq!((st, code(&e)), (404, "record_not_found"), "{e}");
+    let (_, shown) = s.get(&format!("/products/{p1}?expand=channels")).await;
+    assert_eq!(shown["channels"], json!([]), "no channel was written");
+    let (st, r) = s
+        .post(
+            "/products/bulk_add_to_channels",
+            json!({"ids": [p1, p2], "channel_ids": [ch["id"], ch2["id"]]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{r}");
+    assert_eq!(r, json!({"product_count": 2, "channel_count": 2}));
+    let (st, r) = s
+        .post(
+            "/products/bulk_remove_from_channels",
+            json!({"ids": [p1, p2], "channel_ids": [ch["id"], ch2["id"], their_ch["id"]]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{r}");
+    assert_eq!(
+        r,
+        json!({"product_count": 2, "channel_count": 2, "removed": 4})
+    );
+    let (st, e) = s
+        .post(
+            "/products/bulk_add_to_channels",
+            json!({"ids": [p1], "channel_ids": ["prod_nope"]}),
+        )
+        .await;
+    assert_eq!(st, 422, "{e}");
+    assert!(e["error"]["details"]["channel_ids"].is_array(), "{e}");
 
     // Tags: all or nothing.
     let (st, r) = s
@@ -919,4 +957,44 @@ async fn a_new_product_is_published_on_its_channels_and_its_variants_placed() {
         )
         .await;
     assert_eq!(st, 400, "{e}");
+}
+
+/// A product an order sold is retired on DELETE, as Spree soft-deletes: 204, then gone from
+/// the catalog (404, not listed), while the order still names its variant.
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_a_sold_product_retires_it() {
+    let app = spawn().await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let p = create(
+        &s,
+        json!({"name": "Sold Out Tee", "variants": [{"sku": "SOT-1", "price": 10}]}),
+    )
+    .await;
+    let variant = p["default_variant_id"].clone();
+    let (st, o) = s
+        .post(
+            "/orders",
+            json!({"currency": "USD", "email": "buyer@example.com",
+                   "items": [{"variant_id": variant, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(st, 201, "{o}");
+    let (st, body) = s.delete(&format!("/products/{}", id(&p))).await;
+    assert_eq!(st, 204, "{body}");
+    let (st, e) = s.get(&format!("/products/{}", id(&p))).await;
+    assert_eq!((st, code(&e)), (404, "record_not_found"), "{e}");
+    assert_eq!(count(&s, "Sold").await, 0);
+    let (st, e) = s
+        .get(&format!("/variants/{}", variant.as_str().unwrap()))
+        .await;
+    assert_eq!(st, 404, "{e}");
+    let (st, shown) = s.get(&format!("/orders/{}?expand=items", id(&o))).await;
+    assert_eq!(st, 200, "{shown}");
+    assert_eq!(shown["items"][0]["variant_id"], variant, "{shown}");
+    // The SKU is free for a new product.
+    create(
+        &s,
+        json!({"name": "Sold Out Tee", "variants": [{"sku": "SOT-1", "price": 12}]}),
+    )
+    .await;
 }

@@ -4,7 +4,7 @@
 //! flag to another variant (the previous master loses it in the same transaction); the master
 //! itself cannot be deleted — neither while other variants exist (make another one the master
 //! first) nor when it is the last one (delete the product instead) — and is refused with
-//! MASTER_VARIANT. A variant that line items reference cannot be deleted (IN_USE). Every write
+//! MASTER_VARIANT. A variant that line items reference is retired instead of deleted. Every write
 //! locks the product row, so concurrent changes of one product's variants run one at a time.
 //! `prices` (base prices by currency, see [`super::prices`]) are written with the variant.
 
@@ -204,7 +204,7 @@ async fn lock(
         &[
             "SELECT v.* FROM variants v \
              JOIN products p ON p.merchant_id = v.merchant_id AND p.id = v.product_id \
-             WHERE v.merchant_id = $1 AND v.id = $2 FOR ",
+             WHERE v.merchant_id = $1 AND v.id = $2 AND v.deleted_at IS NULL FOR ",
             strength,
             " OF v FOR NO KEY UPDATE OF p",
         ],
@@ -344,8 +344,8 @@ struct Siblings {
     count: i64,
 }
 
-/// Deletes a variant with its prices. Refused for the master (MASTER_VARIANT) and for a variant
-/// line items reference (IN_USE); with `product_id`, a variant of another product is NOT_FOUND.
+/// Deletes a variant with its prices, or retires it (see [`products::retire`]) when line items
+/// reference it. Refused for the master (MASTER_VARIANT); with `product_id`, a variant of another product is NOT_FOUND.
 /// Must run inside a transaction.
 pub async fn delete(
     conn: &mut AsyncPgConnection,
@@ -360,7 +360,8 @@ pub async fn delete(
     };
     if variant.is_master {
         let others: Vec<Siblings> = Sql::with_binds(
-            "SELECT count(*) AS count FROM variants WHERE merchant_id = $1 AND product_id = $2 AND id <> $3",
+            "SELECT count(*) AS count FROM variants WHERE merchant_id = $1 AND product_id = $2 AND id <> $3 \
+             AND deleted_at IS NULL",
             vec![
                 Bind::I64(merchant_id),
                 Bind::I64(variant.product_id),
@@ -383,7 +384,8 @@ pub async fn delete(
         )]));
     }
     if products::referenced(conn, merchant_id, None, Some(variant.id)).await? {
-        return Ok(Err(products::in_use(&path, "this variant")));
+        products::retire::variant(conn, merchant_id, variant.id).await?;
+        return Ok(Ok(variant.id));
     }
     let written = savepoint::attempt(conn, async |c| {
         Sql::with_binds(
@@ -396,8 +398,9 @@ pub async fn delete(
         Ok(())
     })
     .await?;
-    Ok(match written {
-        Ok(()) => Ok(variant.id),
-        Err(_) => Err(products::in_use(&path, "this variant")),
-    })
+    if written.is_err() {
+        // A line item added meanwhile (the foreign key has no cascade).
+        products::retire::variant(conn, merchant_id, variant.id).await?;
+    }
+    Ok(Ok(variant.id))
 }

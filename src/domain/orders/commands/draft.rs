@@ -225,7 +225,7 @@ pub async fn variant_products(
         return Ok(HashMap::new());
     }
     let rows: Vec<VariantProduct> = Sql::with_binds(
-        "SELECT id, product_id FROM variants WHERE merchant_id = $1 AND id = ANY($2)",
+        "SELECT id, product_id FROM variants WHERE merchant_id = $1 AND id = ANY($2) AND deleted_at IS NULL",
         vec![Bind::I64(merchant_id), Bind::I64s(ids.to_vec())],
     )
     .into_query()

@@ -52,7 +52,7 @@ pub async fn check(
         return Ok(Vec::new());
     }
     let found: HashSet<i64> = Sql::with_binds(
-        "SELECT id FROM products WHERE merchant_id = $1 AND id = ANY($2)",
+        "SELECT id FROM products WHERE merchant_id = $1 AND id = ANY($2) AND deleted_at IS NULL",
         vec![Bind::I64(merchant_id), Bind::I64s(wanted)],
     )
     .into_query()

@@ -102,7 +102,8 @@ pub async fn taken_skus(
         return Ok(HashSet::new());
     }
     let rows: Vec<TextRow> = Sql::with_binds(
-        "SELECT sku AS value FROM variants WHERE merchant_id = $1 AND sku = ANY($2) AND id <> $3",
+        "SELECT sku AS value FROM variants WHERE merchant_id = $1 AND sku = ANY($2) AND id <> $3 \
+         AND deleted_at IS NULL",
         vec![Bind::I64(merchant_id), Bind::Texts(skus), Bind::I64(except)],
     )
     .into_query()
@@ -131,7 +132,7 @@ pub(in crate::domain::catalog) async fn lock(
     };
     let rows: Vec<Product> = Sql::from_parts(
         &[
-            "SELECT * FROM products WHERE merchant_id = $1 AND id = $2 FOR ",
+            "SELECT * FROM products WHERE merchant_id = $1 AND id = $2 AND deleted_at IS NULL FOR ",
             strength,
         ],
         vec![Bind::I64(merchant_id), Bind::I64(key)],
@@ -167,15 +168,6 @@ pub(in crate::domain::catalog) async fn referenced(
     Ok(rows.into_iter().next().is_some_and(|f| f.flag))
 }
 
-/// IN_USE at `path`: line items reference the variant(s).
-pub(in crate::domain::catalog) fn in_use(path: &Path, what: &str) -> Vec<FieldError> {
-    vec![FieldError::new(
-        path,
-        code::IN_USE,
-        format!("order line items reference {what}; archive it instead"),
-    )]
-}
-
 /// Existing slugs of the merchant that equal one of `slugs` or are `base-N` of one of `bases`.
 pub(super) async fn existing_slugs(
     conn: &mut AsyncPgConnection,
@@ -187,7 +179,7 @@ pub(super) async fn existing_slugs(
         return Ok(HashSet::new());
     }
     let rows: Vec<TextRow> = Sql::with_binds(
-        "SELECT slug AS value FROM products WHERE merchant_id = $1 \
+        "SELECT slug AS value FROM products WHERE merchant_id = $1 AND deleted_at IS NULL \
          AND (slug = ANY($2) OR slug = ANY($3) OR substring(slug FROM '^(.*)-[0-9]+$') = ANY($3))",
         vec![
             Bind::I64(merchant_id),

@@ -1,16 +1,18 @@
-//! Deleting a product that no line item references.
+//! Deleting a product, or retiring it when order line items reference it.
 
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::checks::{in_use, lock, referenced};
-use crate::db::savepoint::{self, Violation};
+use super::checks::{lock, referenced};
+use super::retire;
+use crate::db::savepoint;
 use crate::db::sql::{Bind, Sql};
 use crate::domain::validate::Path;
 use crate::domain::write::Single;
 use crate::error::Result;
 
-/// Deletes a product with its variants, prices and publications. Refused with IN_USE when line
-/// items reference one of its variants. Must run inside a transaction.
+/// Deletes a product with its variants, prices and publications; when line items reference one
+/// of its variants, retires it instead (see [`retire`]): either way it is gone from every read
+/// but the orders that sold it. Must run inside a transaction.
 pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) -> Result<Single> {
     let path = Path::field("id");
     let product = match lock(conn, merchant_id, id, &path, true).await? {
@@ -18,7 +20,8 @@ pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) ->
         Err(e) => return Ok(Err(vec![e])),
     };
     if referenced(conn, merchant_id, Some(product.id), None).await? {
-        return Ok(Err(in_use(&path, "its variants")));
+        retire::products(conn, merchant_id, &[product.id]).await?;
+        return Ok(Ok(product.id));
     }
     let written = savepoint::attempt(conn, async |c| {
         Sql::with_binds(
@@ -31,11 +34,9 @@ pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) ->
         Ok(())
     })
     .await?;
-    Ok(match written {
-        Ok(()) => Ok(product.id),
+    if written.is_err() {
         // A line item added meanwhile for one of its variants (the foreign key has no cascade).
-        Err(Violation::ForeignKey(_)) | Err(Violation::Unique(_)) => {
-            Err(in_use(&path, "its variants"))
-        }
-    })
+        retire::products(conn, merchant_id, &[product.id]).await?;
+    }
+    Ok(Ok(product.id))
 }

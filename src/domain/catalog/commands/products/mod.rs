@@ -8,7 +8,8 @@
 //! Slugs are validated against the table's format, generated from the name when absent (with a
 //! `-2`, `-3`… suffix when taken) and unique per merchant (TAKEN). SKUs are unique per merchant
 //! (TAKEN), also within one request (DUPLICATE_IN_REQUEST). A product whose variants line items
-//! reference cannot be deleted (IN_USE). Unique and foreign-key violations that concurrent
+//! reference is retired instead of deleted ([`retire`]): hidden from every read, kept for the
+//! orders that sold it. Unique and foreign-key violations that concurrent
 //! writers still cause are reported on the field, never as INTERNAL.
 //!
 //! Variants may carry base prices ([`super::prices`]) and a `compare_at_price` for the one in
@@ -20,11 +21,12 @@ mod bulk;
 mod checks;
 mod create;
 mod delete;
+pub(in crate::domain::catalog) mod retire;
 mod tags;
 mod update;
 
 pub use bulk::{delete_many, set_status};
-pub(in crate::domain::catalog) use checks::{in_use, lock, referenced};
+pub(in crate::domain::catalog) use checks::{lock, referenced};
 pub use checks::{options_text, sku, taken_skus};
 pub use create::create_many;
 pub use delete::delete;

@@ -41,7 +41,7 @@ async fn check_variants(
     }
     let own: Vec<IdRow> = if list.iter().any(|v| v.id.is_some()) {
         Sql::with_binds(
-            "SELECT id FROM variants WHERE merchant_id = $1 AND product_id = $2",
+            "SELECT id FROM variants WHERE merchant_id = $1 AND product_id = $2 AND deleted_at IS NULL",
             vec![Bind::I64(merchant_id), Bind::I64(product_id)],
         )
         .into_query()

@@ -3,7 +3,7 @@
 -- $5, $6, $7 the (variant, currency, price list or NULL for base) keys of the other items.
 SELECT 'variant' AS kind, v.id, NULL::bigint AS variant_id, NULL::text AS currency,
        NULL::bigint AS price_list_id, NULL::numeric AS amount, NULL::numeric AS compare_at_amount
-FROM variants v WHERE v.merchant_id = $1 AND v.id = ANY($2)
+FROM variants v WHERE v.merchant_id = $1 AND v.id = ANY($2) AND v.deleted_at IS NULL
 UNION ALL
 SELECT 'price_list', l.id, NULL, NULL, NULL, NULL, NULL
 FROM price_lists l WHERE l.merchant_id = $1 AND l.id = ANY($3)

@@ -191,7 +191,7 @@ impl Refs {
         }
         let keys = |k: Kind| by_kind.get(&k).cloned().unwrap_or_default();
         let found: Vec<Found> = Sql::with_binds(
-            "SELECT 'product' AS kind, id FROM products WHERE merchant_id = $1 AND id = ANY($2) \
+            "SELECT 'product' AS kind, id FROM products WHERE merchant_id = $1 AND id = ANY($2) AND deleted_at IS NULL \
              UNION ALL SELECT 'customer', id FROM customers WHERE merchant_id = $1 AND id = ANY($3) \
              UNION ALL SELECT 'customer group', id FROM customer_groups WHERE merchant_id = $1 AND id = ANY($4)",
             vec![
