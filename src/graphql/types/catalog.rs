@@ -52,6 +52,15 @@ impl Product {
             .map(Variant::from)
             .collect())
     }
+    /// The master variant: the product's default, which carries its base price (one of
+    /// `variants`, read with them in the same statement).
+    async fn master_variant(&self, ctx: &Context<'_>) -> GqlResult<Option<Variant>> {
+        Ok(loaders::children::<d::Variant>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .find(|v| v.is_master)
+            .map(Variant::from))
+    }
     /// Tags, distinct and sorted A to Z.
     async fn tags(&self) -> &[String] {
         &self.0.tags

@@ -97,7 +97,7 @@ pub static ORDER_ADDRESS: Resource = Resource {
 };
 
 /// Body fields of an address write. Spree's `state_abbr` and `state_name` both land in our
-/// free-text state.
+/// free-text state; `firstname`/`lastname` (Spree's attribute names) are `first_name`/`last_name`.
 const INPUT: &[InputField] = &[
     InputField {
         rest: "first_name",
@@ -105,6 +105,15 @@ const INPUT: &[InputField] = &[
     },
     InputField {
         rest: "last_name",
+        gql: "lastName",
+    },
+    // Spree's `Address` attribute names, which its admin SDK sends.
+    InputField {
+        rest: "firstname",
+        gql: "firstName",
+    },
+    InputField {
+        rest: "lastname",
         gql: "lastName",
     },
     InputField {

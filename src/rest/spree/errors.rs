@@ -49,11 +49,23 @@ pub fn specific_code(route_code: Option<&'static str>, refusal: &Refusal) -> Opt
             Some("unknown_promotion_action_type")
         }
         (Kind::Validation, Some(_)) => route_code,
+        // Routes whose 404 the spec names after the record (see [`SpreeError::not_found_as`]).
+        (Kind::NotFound, Some("order_not_found")) => Some("order_not_found"),
+        (Kind::NotFound, Some("variant_not_found")) => Some("variant_not_found"),
         _ => None,
     }
 }
 
 impl SpreeError {
+    /// A 404 of this route under the spec's own code for it (`order_not_found` on
+    /// `GET /orders/{id}`); other failures unchanged.
+    pub fn not_found_as(mut self, code: &'static str) -> Self {
+        if self.0.kind == Kind::NotFound {
+            self.0.code = Some(code.to_owned());
+        }
+        self
+    }
+
     /// With the code a route gives its validation failures (`order_cannot_complete`).
     pub fn with_route_code(self, code: &'static str) -> Response {
         let specific = specific_code(Some(code), &self.0);

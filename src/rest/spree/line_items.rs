@@ -147,7 +147,15 @@ pub static LINE_ITEM: Resource = Resource {
         value("_order", "order { currency }"),
         value("_variant", "variant { optionsText product { name slug } }"),
     ],
-    expands: &[],
+    expands: &[
+        Expand {
+            name: "variant",
+            field: "variant",
+            shape: Shape::One,
+            resource: &super::variants::VARIANT,
+        },
+        absent_one("tax_category"),
+    ],
 };
 
 /// Spree's `Discount` (a promotion's adjustment on an order or a line).

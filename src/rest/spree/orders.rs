@@ -230,6 +230,15 @@ pub static ORDER: Resource = Resource {
             shape: Shape::One,
             resource: &ORDER_ADDRESS,
         },
+        // Spree's back-office users, stock and returns: none in our domain (API clients act,
+        // not admin users).
+        absent_one("approver"),
+        absent_one("canceler"),
+        absent_one("created_by"),
+        absent_many("payment_methods"),
+        absent_one("preferred_stock_location"),
+        absent_many("return_authorizations"),
+        absent_many("reimbursements"),
     ],
 };
 
@@ -644,7 +653,9 @@ pub async fn show_order(
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, SpreeError> {
-    super::one(&state, principal, query.as_deref(), "order", &ORDER, &id).await
+    super::one(&state, principal, query.as_deref(), "order", &ORDER, &id)
+        .await
+        .map_err(|e| e.not_found_as("order_not_found"))
 }
 
 /// The body's `items` (`[{variant_id, quantity = 1, metadata}]`) as line-item inputs, under
@@ -821,11 +832,37 @@ pub async fn create_order(
     vars.insert("input".into(), Value::Object(input));
     vars.insert("key".into(), body::idempotency_key(&headers));
     let names = body::under("input", names);
-    let written = state
+    let written = match state
         .translator
-        .mutate(&state.app, principal, &CREATE, vars, &names)
-        .await?;
+        .mutate(&state.app, principal.clone(), &CREATE, vars.clone(), &names)
+        .await
+    {
+        // Spree applies `coupon_code` non-fatally: a code that does not exist does not block
+        // the order, which is created without it (the refused attempt wrote nothing).
+        Err(r) if unknown_coupon(&r) => {
+            if let Some(Value::Object(input)) = vars.get_mut("input") {
+                input.remove("couponCode");
+            }
+            // The refused attempt's answer is kept under the client's key; the second attempt
+            // gets a key of its own, so a retry of the request replays both.
+            if let Some(Value::String(k)) = vars.get("key").cloned() {
+                vars.insert("key".into(), Value::String(format!("{k}:no-coupon")));
+            }
+            state
+                .translator
+                .mutate(&state.app, principal, &CREATE, vars, &names)
+                .await?
+        }
+        other => other?,
+    };
     Ok((StatusCode::CREATED, Json(written.object("/order")?)).into_response())
+}
+
+/// Whether a create was refused only because its coupon code does not exist.
+fn unknown_coupon(r: &crate::rest::Refusal) -> bool {
+    r.code.as_deref() == Some("NOT_FOUND")
+        && r.details.len() == 1
+        && r.details.contains_key("coupon_code")
 }
 
 /// `PATCH /orders/{id}`: email, buyer, channel, notes, locale, metadata, addresses (`null`
@@ -1014,7 +1051,7 @@ fn order_body(update: bool) -> Value {
         props["billing_address"] = address_schema();
         props["shipping_address"] = address_schema();
         props["use_customer_default_address"] = json!({"type": ["boolean", "null"], "description": "Copies the customer's default billing and shipping addresses onto the order, each unless given."});
-        props["coupon_code"] = json!({"type": ["string", "null"], "description": "Applied once the items are priced. An unknown code refuses the order (422); a code that does not apply to it is not kept."});
+        props["coupon_code"] = json!({"type": ["string", "null"], "description": "Applied once the items are priced, non-fatally: an unknown code, or one that does not apply to the order, is not kept and the order is created without it."});
     }
     json!({"type": "object", "properties": props, "required": []})
 }

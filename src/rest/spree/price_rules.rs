@@ -64,10 +64,9 @@ fn preferences(r: &Map<String, Value>) -> Value {
 fn preference_schema(r: &Map<String, Value>) -> Value {
     let kind = r.get("_kind").and_then(Value::as_str).unwrap_or_default();
     match kind {
-        "volume" => json!([
-            {"key": "min_quantity", "type": "integer", "default": 1},
-            {"key": "max_quantity", "type": "integer", "default": null}
-        ]),
+        // Spree's volume rule also takes a `max_quantity`; ours has no upper bound, so it is
+        // not offered (a non-null one is refused).
+        "volume" => json!([{"key": "min_quantity", "type": "integer", "default": 1}]),
         "customer_group" => json!([{"key": "customer_group_ids", "type": "array", "default": []}]),
         "customer" => json!([{"key": "user_ids", "type": "array", "default": []}]),
         "channel" => json!([{"key": "channel_ids", "type": "array", "default": []}]),

@@ -118,6 +118,20 @@ pub static PRODUCT: Resource = Resource {
             shape: Shape::Many,
             resource: &PRICE,
         },
+        Expand {
+            name: "default_variant",
+            field: "masterVariant",
+            shape: Shape::One,
+            resource: &VARIANT,
+        },
+        absent_many("option_types"),
+        absent_many("option_values"),
+        absent_many("media"),
+        absent_one("primary_media"),
+        absent_many("categories"),
+        absent_many("taxons"),
+        absent_many("custom_fields"),
+        absent_one("prior_price"),
     ],
 };
 

@@ -161,7 +161,26 @@ pub fn input(action: &Value, at: &str) -> Result<Map<String, Value>, Refusal> {
                     },
                 )
             })?,
-        None | Some(Value::Null) => return Err(Refusal::param(&type_at, "is required")),
+        // No type: the one calculator of this action whose preferences are the ones sent
+        // (`{"preferences": {"flat_percent": 12}}` is the percent calculator), as Spree's SDK
+        // sends a change of amount.
+        None | Some(Value::Null) => {
+            let sent: Vec<&String> =
+                object(calc.get("preferences"), &format!("{calc_at}.preferences"))?
+                    .map(|p| p.keys().filter(|k| k.as_str() != "currency").collect())
+                    .unwrap_or_default();
+            let mut fits = types::CALCULATORS.iter().filter(|c| {
+                c.actions.contains(&t.name)
+                    && !sent.is_empty()
+                    && sent
+                        .iter()
+                        .all(|k| c.spree.prefs.iter().any(|p| p.key == k.as_str()))
+            });
+            match (fits.next(), fits.next()) {
+                (Some(c), None) => c,
+                _ => return Err(Refusal::param(&type_at, "is required")),
+            }
+        }
         Some(other) => {
             return Err(Refusal::param(
                 &type_at,

@@ -135,26 +135,6 @@ pub static VARIANT: Resource = Resource {
     ],
 };
 
-/// An association of Spree's `Variant` outside our domain, written as an empty list.
-const fn absent_many(name: &'static str) -> Expand {
-    Expand {
-        name,
-        field: "",
-        shape: Shape::AbsentMany,
-        resource: &NOTHING,
-    }
-}
-
-/// As [`absent_many`], written as null.
-const fn absent_one(name: &'static str) -> Expand {
-    Expand {
-        name,
-        field: "",
-        shape: Shape::AbsentOne,
-        resource: &NOTHING,
-    }
-}
-
 /// Spree's variant predicates (`q[sku_cont]`, `q[product_id_eq]`, `q[is_master_eq]`…).
 const FILTERS: &[FilterAttr] = &[
     FilterAttr {
@@ -620,14 +600,15 @@ pub async fn show_variant(
         vars,
         &[("id".into(), "id".into())],
     )
-    .await?;
+    .await
+    .map_err(|e| SpreeError::from(e).not_found_as("variant_not_found"))?;
     match data.get("one") {
         Some(Value::Object(row))
             if row.get("_owner").and_then(|o| o.get("id")) == Some(&json!(product_id)) =>
         {
             Ok(Json(built.plan.reshape(row)))
         }
-        _ => Err(variant_not_found().into()),
+        _ => Err(SpreeError::from(variant_not_found()).not_found_as("variant_not_found")),
     }
 }
 

@@ -135,6 +135,11 @@ pub fn user_errors(errors: &Value, names: &[(String, String)]) -> Option<Refusal
             if code == "NOT_FOUND" && path.len() <= 1 {
                 refusal.kind = Kind::NotFound;
             }
+            // An ID in the route's path that is not an ID of its kind (`/products/cus_…`, or
+            // one no gateway issued) names no record either: 404, as Spree's lookups answer.
+            if code == "INVALID" && path.len() == 1 && is_id_argument(gql) {
+                refusal.kind = Kind::NotFound;
+            }
         }
         messages.push(format!("{field} {message}"));
         refusal
@@ -223,13 +228,25 @@ pub fn id_list(body: &Map<String, Value>, field: &str) -> Result<Option<Vec<Stri
     }
 }
 
-/// Refuses a body without one of `fields` (absent or null): 400 naming the first missing.
+/// Whether a mutation or query argument is an ID that a REST route takes from its path
+/// (`id`, `orderId`, `productId`): top-level ID arguments of the operations REST builds come
+/// from the path, body IDs travel inside `input`.
+pub fn is_id_argument(name: &str) -> bool {
+    name == "id" || (name.ends_with("Id") && !name.contains('.'))
+}
+
+/// Refuses a body without one of `fields` (absent or null): a validation failure (422 in
+/// Spree, as its spec answers a create missing a required attribute) naming the first missing.
 pub fn required(body: &Map<String, Value>, fields: &[&str]) -> Result<(), Refusal> {
     match fields
         .iter()
         .find(|f| body.get(**f).is_none_or(Value::is_null))
     {
-        Some(f) => Err(Refusal::param(f, "is required")),
+        Some(f) => {
+            let mut r = Refusal::param(f, "is required").with_code("REQUIRED");
+            r.kind = Kind::Validation;
+            Err(r)
+        }
         None => Ok(()),
     }
 }

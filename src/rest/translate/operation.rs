@@ -372,6 +372,11 @@ fn refusal(errors: &[async_graphql::ServerError], names: &[(String, String)]) ->
         async_graphql::Value::String(s) => Some(s.clone()),
         _ => None,
     });
+    // An undecodable ID in the route's path names no record: 404, as Spree answers.
+    let kind = match &field {
+        Some(f) if kind == Kind::BadRequest && super::body::is_id_argument(f) => Kind::NotFound,
+        _ => kind,
+    };
     let mut r = Refusal::new(kind, e.message.clone()).with_code(code);
     if let Some(field) = field {
         let param = names

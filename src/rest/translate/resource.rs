@@ -82,6 +82,27 @@ pub static NOTHING: Resource = Resource {
     expands: &[],
 };
 
+/// An association of the dialect's type outside our domain (a Spree product's `media`),
+/// written as an empty list: asked for, it is answered, never invented.
+pub const fn absent_many(name: &'static str) -> Expand {
+    Expand {
+        name,
+        field: "",
+        shape: Shape::AbsentMany,
+        resource: &NOTHING,
+    }
+}
+
+/// As [`absent_many`], written as null (a Spree order's `approver`).
+pub const fn absent_one(name: &'static str) -> Expand {
+    Expand {
+        name,
+        field: "",
+        shape: Shape::AbsentOne,
+        resource: &NOTHING,
+    }
+}
+
 impl Resource {
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)

@@ -328,11 +328,6 @@ async fn bad_order_bodies_are_named_and_write_nothing() {
             422,
             "items[0].metadata",
         ),
-        (
-            json!({"items": item, "coupon_code": "NOPE"}),
-            422,
-            "coupon_code",
-        ),
         (json!({"items": item, "locale": "english"}), 422, "locale"),
         (
             json!({"items": item, "customer_note": "n".repeat(5001)}),
@@ -594,4 +589,31 @@ async fn the_order_bodies_are_documented() {
     for p in ["page", "limit", "sort"] {
         assert!(params.contains(&p.to_owned()), "{p}: {params:?}");
     }
+}
+
+/// Spree applies `coupon_code` non-fatally: an unknown code does not block the order, which is
+/// created without it; a retry with the same Idempotency-Key answers the same order.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_coupon_code_does_not_block_the_order() {
+    let app = spawn().await;
+    app.seed("alpha", 2, 0).await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let v = variants(&app, &s.key, 1).await;
+    let body = json!({"email": "x@example.com", "currency": "USD", "coupon_code": "NO-SUCH-CODE",
+                      "items": [{"variant_id": v[0], "quantity": 1}]});
+    let send = || {
+        app.http
+            .post(app.url("/api/v3/admin/orders"))
+            .header("x-spree-api-key", &s.key)
+            .header("Idempotency-Key", "coupon-retry-1")
+            .json(&body)
+            .send()
+    };
+    let first = send().await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first["total_quantity"], 1, "{first}");
+    assert_eq!(first["discount_total"], "0.00", "{first}");
+    let again: Value = send().await.unwrap().json().await.unwrap();
+    assert_eq!(again["id"], first["id"], "the retry answers the same order");
 }

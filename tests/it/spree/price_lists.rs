@@ -188,7 +188,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let prods = products(&s, 1).await;
     let before = list_count(&s).await;
     for (body, status, field) in [
-        (json!({"description": "no name"}), 400, "name"),
+        (json!({"description": "no name"}), 422, "name"),
         (
             json!({"name": "X", "match_policy": "most"}),
             400,

@@ -312,10 +312,10 @@ async fn bad_input_is_refused_naming_the_field() {
     let v = variants(&s, 1).await;
     let before = price_count(&s).await;
     for (body, status, field) in [
-        (json!({"currency": "USD", "amount": "1"}), 400, "variant_id"),
+        (json!({"currency": "USD", "amount": "1"}), 422, "variant_id"),
         (
             json!({"variant_id": v[0].0, "amount": "1"}),
-            400,
+            422,
             "currency",
         ),
         (

@@ -51,8 +51,8 @@ async fn unsupported_types_and_bad_bodies_are_refused_naming_the_field_and_write
         (
             "/promotions",
             json!({"description": "no name"}),
-            400,
-            "invalid_request",
+            422,
+            "validation_error",
             "name",
         ),
         (

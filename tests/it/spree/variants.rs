@@ -123,7 +123,7 @@ async fn variants_are_listed_created_shown_updated_and_deleted() {
     let (st, _) = s.delete(&format!("{base}/{vid}")).await;
     assert_eq!(st, 204);
     let (st, e) = s.get(&format!("{base}/{vid}")).await;
-    assert_eq!((st, code(&e)), (404, "record_not_found"));
+    assert_eq!((st, code(&e)), (404, "variant_not_found"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -146,8 +146,9 @@ async fn a_variant_belongs_to_its_product_and_bad_input_writes_nothing() {
         .delete(&format!("/products/{other}/variants/{master}"))
         .await;
     assert_eq!(st, 404);
+    // An ID that names nothing of its kind is not found, as Spree's lookups answer.
     let (st, e) = s.get("/products/prod_nope/variants").await;
-    assert_eq!(st, 400, "{e}");
+    assert_eq!(st, 404, "{e}");
     assert!(e["error"]["details"]["product_id"].is_array(), "{e}");
     let (gone, _) = product(&s, "GONE-M").await;
     s.delete(&format!("/products/{gone}")).await;
@@ -329,7 +330,8 @@ async fn variants_are_searched_across_products() {
         assert!(e["error"]["details"][param].is_array(), "{q}: {e}");
     }
     let (st, e) = s.get("/variants/variant_x").await;
-    assert_eq!(st, 400, "{e}");
+    assert_eq!((st, code(&e)), (404, "record_not_found"), "{e}");
+    assert!(e["error"]["details"]["id"].is_array(), "{e}");
     // read_products is needed.
     let other = Spree::new(&app, "alpha", "read_customers").await;
     let (st, _) = other.get("/variants").await;
