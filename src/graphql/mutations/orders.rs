@@ -33,7 +33,8 @@ pub struct OrderCreateInput {
     pub customer_id: Option<ID>,
     /// Contact email; required (directly or through the customer) to complete the order.
     pub email: Option<String>,
-    /// The sales channel (`ch_…`); price lists may depend on it.
+    /// The sales channel (`ch_…`); price lists may depend on it. Omitted, the merchant's default
+    /// channel (`isDefault`), if it has one.
     pub channel_id: Option<ID>,
     /// The store (`st_…`) that takes the order.
     pub store_id: Option<ID>,

@@ -164,3 +164,26 @@ async fn order_update_refuses_bad_values_and_taken_external_ids() {
         vec![(path(&["input", "externalId"]), "TAKEN".into())]
     );
 }
+
+/// An order that names no channel comes through the merchant's default channel, once it has
+/// one; a named channel wins.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_order_without_a_channel_takes_the_default_one() {
+    let app = spawn().await;
+    let fx = fixtures(&app, "acme").await;
+    let o = two_tees(&app, &fx, json!({})).await;
+    assert!(o["channel"].is_null(), "no default channel yet: {o}");
+    let key = app.api_key("acme", "stores:write").await;
+    let d = app
+        .data(
+            &key,
+            "mutation { channelCreate(input: { code: \"POS\", name: \"Counter\", isDefault: true }) { userErrors { code } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["channelCreate"]["userErrors"], json!([]), "{d}");
+    let o = two_tees(&app, &fx, json!({})).await;
+    assert_eq!(o["channel"]["code"], "POS", "{o}");
+    let o = two_tees(&app, &fx, json!({ "channelId": fx.web })).await;
+    assert_eq!(o["channel"]["code"], "WEB", "{o}");
+}

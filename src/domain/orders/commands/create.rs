@@ -167,6 +167,12 @@ pub async fn create(
     )
     .await?;
     let email = email.or(customer_email);
+    // An order that names no channel comes through the merchant's default one (as Spree's
+    // default to the store's primary channel), so channel price lists apply to it as well.
+    let channel = match channel {
+        Some(c) => Some(c),
+        None => default_channel(conn, merchant_id).await?,
+    };
 
     let now = Utc::now();
     let mut lines = Vec::new();
@@ -340,4 +346,16 @@ async fn insert_draft(
         }
     }
     Err(Error::internal("no free order number after 8 draws"))
+}
+
+/// The merchant's default channel, if it has one.
+async fn default_channel(conn: &mut AsyncPgConnection, merchant_id: i64) -> Result<Option<i64>> {
+    let rows: Vec<crate::domain::write::IdRow> = Sql::with_binds(
+        "SELECT id FROM channels WHERE merchant_id = $1 AND is_default",
+        vec![Bind::I64(merchant_id)],
+    )
+    .into_query()
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().next().map(|r| r.id))
 }
