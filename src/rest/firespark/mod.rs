@@ -1,0 +1,110 @@
+//! The Fire spark dialect, as `firespark-integrations-upsert-stores.txt` and
+//! `firespark-admin-api-overview.txt` describe it:
+//!
+//! - the Integrations API (`/api/integrations/v1/…`): [`stores`] (`PUT /stores`);
+//! - the Admin API (`/api/admin/v1/…`): [`customers`] (`GET /customers/bulk`),
+//!   [`customers_bulk`] (`POST|PATCH|DELETE /customers/bulk`) and [`orders`] (`GET /orders`).
+//!
+//! Credentials are an access token from `POST /oauth/token` (client credentials) or an API key,
+//! as `Authorization: Bearer …`; scopes are the canonical ones (`stores:write`,
+//! `customers:read`…). Answers are `{"data": …}` envelopes; lists are cursor-paged
+//! (`cursor`, `limit` ≤ 1,000, `next_cursor`). Every failure is the flat error body of
+//! [`errors`].
+
+pub mod errors;
+pub mod stores;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::Router;
+use serde_json::json;
+
+use super::routes::Route;
+use super::{Kind, Refusal, RestState};
+use crate::auth::Principal;
+pub use errors::FiresparkError;
+
+/// Fire spark's routes, by resource.
+pub const ROUTES: &[&[Route]] = &[stores::ROUTES];
+
+/// The path prefixes the dialect owns: an unknown path or method under them answers in its
+/// error body.
+const PREFIXES: &[&str] = &["/api/integrations/v1", "/api/admin/v1"];
+
+/// Fire spark's routes, with its 404 and 405 under its prefixes.
+pub fn router(state: RestState) -> Router {
+    let mut router = super::routes::router(ROUTES, state);
+    for prefix in PREFIXES {
+        router = router
+            .route(prefix, axum::routing::any(unknown_route))
+            .route(
+                &format!("{prefix}/{{*path}}"),
+                axum::routing::any(unknown_route),
+            );
+    }
+    router.method_not_allowed_fallback(method_not_allowed)
+}
+
+/// 404 for a path under the dialect's prefixes that no route serves.
+async fn unknown_route(method: axum::http::Method, uri: axum::http::Uri) -> FiresparkError {
+    Refusal::not_found(format!("no route {method} {}", uri.path())).into()
+}
+
+/// 405 for a served path asked with a method it does not take.
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> FiresparkError {
+    Refusal::new(
+        Kind::MethodNotAllowed,
+        format!("{} does not take {method}", uri.path()),
+    )
+    .into()
+}
+
+/// The authenticated caller of a Fire spark route; a failure is written in its error body.
+pub struct Caller(pub Principal);
+
+impl FromRequestParts<RestState> for Caller {
+    type Rejection = FiresparkError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &RestState,
+    ) -> Result<Self, FiresparkError> {
+        match super::authenticate(state, parts).await {
+            Ok(p) => Ok(Caller(p)),
+            Err(r) if r.kind == Kind::AuthenticationRequired => Err(Refusal::new(
+                Kind::AuthenticationRequired,
+                "Missing access token: send `Authorization: Bearer <access token>` (from POST \
+                 /oauth/token) or an API key",
+            )
+            .into()),
+            Err(r) => Err(r.into()),
+        }
+    }
+}
+
+/// Fire spark's part of `GET /openapi.json`.
+pub static OPENAPI: super::openapi::Dialect = super::openapi::Dialect {
+    routes: ROUTES,
+    prefix: "Firespark",
+    error_schema: ("FiresparkError", errors::schema),
+    errors: errors::openapi_errors,
+    security: || json!([{"bearer_auth": []}]),
+    parameters,
+};
+
+/// The headers a route takes besides credentials.
+fn parameters(r: &Route) -> Vec<serde_json::Value> {
+    use super::openapi::param;
+    let mut out = Vec::new();
+    if r.path == stores::PATH {
+        out.push(param(
+            stores::BRAND_HEADER,
+            "header",
+            "Scope the upsert to stores for this brand. External brand identifier — alphanumeric \
+             characters, _, and - only. 1–64 characters. When omitted, all stores for the \
+             merchant are eligible.",
+            json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}),
+        ));
+    }
+    out
+}
