@@ -11,21 +11,26 @@
 //! (`cursor`, `limit` ≤ 1,000, `next_cursor`). Every failure is the flat error body of
 //! [`errors`].
 
+pub mod customers;
+pub mod customers_bulk;
 pub mod errors;
 pub mod stores;
 
 use axum::extract::FromRequestParts;
+use axum::http::header;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::json;
 
 use super::routes::Route;
+use super::translate::cursor::{CursorParams, CursorRoot};
 use super::{Kind, Refusal, RestState};
 use crate::auth::Principal;
 pub use errors::FiresparkError;
 
 /// Fire spark's routes, by resource.
-pub const ROUTES: &[&[Route]] = &[stores::ROUTES];
+pub const ROUTES: &[&[Route]] = &[stores::ROUTES, customers_bulk::ROUTES];
 
 /// The path prefixes the dialect owns: an unknown path or method under them answers in its
 /// error body.
@@ -106,5 +111,32 @@ fn parameters(r: &Route) -> Vec<serde_json::Value> {
             json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}),
         ));
     }
+    if r.path == customers_bulk::PATH && r.method != axum::http::Method::GET {
+        out.push(param(
+            "Idempotency-Key",
+            "header",
+            "Retries with the same key get the first answer and write nothing twice (24 h).",
+            json!({"type": "string"}),
+        ));
+    }
     out
+}
+
+/// A page of `root` for a list route's query string, `{"data": [...], "next_cursor": ...}`,
+/// its rows written straight from the executor's answers into the body.
+pub async fn list(
+    state: &RestState,
+    principal: Principal,
+    query: Option<&str>,
+    root: &'static CursorRoot,
+) -> Result<Response, FiresparkError> {
+    let params = CursorParams::parse(query, root, &[])?;
+    let page = state
+        .translator
+        .cursor_page(&state.app, principal, root, &params)
+        .await?;
+    match serde_json::to_vec(&page) {
+        Ok(body) => Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response()),
+        Err(e) => Err(Refusal::internal(e).into()),
+    }
 }

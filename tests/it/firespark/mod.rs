@@ -2,6 +2,8 @@
 //! API's bulk customers and orders, with their error body, scopes, tenant isolation and every
 //! kind of bad input.
 
+mod customers;
+mod customers_bulk;
 mod stores;
 
 use reqwest::Method;
