@@ -14,6 +14,7 @@
 pub mod customers;
 pub mod customers_bulk;
 pub mod errors;
+pub mod orders;
 pub mod stores;
 
 use axum::extract::FromRequestParts;
@@ -30,7 +31,7 @@ use crate::auth::Principal;
 pub use errors::FiresparkError;
 
 /// Fire spark's routes, by resource.
-pub const ROUTES: &[&[Route]] = &[stores::ROUTES, customers_bulk::ROUTES];
+pub const ROUTES: &[&[Route]] = &[stores::ROUTES, customers_bulk::ROUTES, orders::ROUTES];
 
 /// The path prefixes the dialect owns: an unknown path or method under them answers in its
 /// error body.

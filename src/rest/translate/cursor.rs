@@ -46,6 +46,7 @@ pub enum Op {
 }
 
 /// A query parameter of a cursor-paged list that sets one condition of its filter.
+#[derive(Clone, Copy)]
 pub struct ParamFilter {
     /// The parameter (`created_at_min`).
     pub param: &'static str,

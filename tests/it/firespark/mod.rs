@@ -4,6 +4,7 @@
 
 mod customers;
 mod customers_bulk;
+mod orders;
 mod stores;
 
 use reqwest::Method;
