@@ -58,7 +58,7 @@ fn no_query(query: Option<&str>) -> Result<(), Refusal> {
 
 /// The body's items as GraphQL inputs (renamed onto the input type's fields), and each GraphQL
 /// argument path mapped to the item's field, for 400s. `id` is kept and required on updates.
-fn inputs(items: Vec<Value>, update: bool) -> Result<(Vec<Value>, Vec<(String, String)>), Refusal> {
+fn inputs(items: Vec<Value>, update: bool) -> Result<(Vec<Value>, body::Names), Refusal> {
     let mut out = Vec::with_capacity(items.len());
     let mut names = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
