@@ -26,6 +26,10 @@ use serde_json::json;
 
 use super::routes::Route;
 use super::translate::cursor::{CursorParams, CursorRoot};
+use super::translate::export::{export, Format};
+
+/// The query parameter choosing a page (`json`, the default) or an export (`ndjson`, `csv`).
+const FORMAT: &str = "format";
 use super::{Kind, Refusal, RestState};
 use crate::auth::Principal;
 pub use errors::FiresparkError;
@@ -112,6 +116,16 @@ fn parameters(r: &Route) -> Vec<serde_json::Value> {
             json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}),
         ));
     }
+    if r.method == axum::http::Method::GET {
+        out.push(param(
+            FORMAT,
+            "query",
+            "`json` (default): a page. `ndjson` or `csv`: an export of every matching record from \
+             `cursor` (or the start), streamed in a chunked body one page at a time; `limit` does \
+             not apply. CSV has a header row of the field names; nested values are JSON text.",
+            json!({"type": "string", "enum": ["json", "ndjson", "csv"], "default": "json"}),
+        ));
+    }
     if r.path == customers_bulk::PATH && r.method != axum::http::Method::GET {
         out.push(param(
             "Idempotency-Key",
@@ -124,14 +138,31 @@ fn parameters(r: &Route) -> Vec<serde_json::Value> {
 }
 
 /// A page of `root` for a list route's query string, `{"data": [...], "next_cursor": ...}`,
-/// its rows written straight from the executor's answers into the body.
+/// its rows written straight from the executor's answers into the body; with
+/// `format=ndjson|csv`, every matching row streamed (an export).
 pub async fn list(
     state: &RestState,
     principal: Principal,
     query: Option<&str>,
     root: &'static CursorRoot,
 ) -> Result<Response, FiresparkError> {
-    let params = CursorParams::parse(query, root, &[])?;
+    let params = CursorParams::parse(query, root, &[FORMAT])?;
+    let format = match params.extra(FORMAT) {
+        Some(f) => Format::parse(FORMAT, f)?,
+        None => None,
+    };
+    if let Some(format) = format {
+        return Ok(export(
+            state.translator.clone(),
+            state.app.clone(),
+            principal,
+            root,
+            params,
+            format,
+            root.field,
+        )
+        .await?);
+    }
     let page = state
         .translator
         .cursor_page(&state.app, principal, root, &params)

@@ -84,7 +84,8 @@ pub struct CursorParams {
     /// GraphQL argument paths → the parameters that set them, for 400s naming them.
     pub names: Vec<(String, String)>,
     pub cursor: Option<String>,
-    pub limit: u32,
+    /// `limit` as given ([`CursorParams::limit`] is the one that applies).
+    pub limit: Option<u32>,
     /// The dialect's other parameters (`format`), as given.
     pub extra: Vec<(String, String)>,
 }
@@ -97,10 +98,7 @@ impl CursorParams {
         root: &CursorRoot,
         extra: &[&str],
     ) -> Result<CursorParams, Refusal> {
-        let mut p = CursorParams {
-            limit: DEFAULT_LIMIT,
-            ..CursorParams::default()
-        };
+        let mut p = CursorParams::default();
         let mut filter = Map::new();
         let mut seen: Vec<String> = Vec::new();
         for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
@@ -118,7 +116,7 @@ impl CursorParams {
             match key {
                 "fields" => p.shape.fields = Some(params::names(key, &value)?),
                 "expand" => p.shape.expand = params::expand_paths(key, &value)?,
-                "limit" => p.limit = params::number(key, &value, 1, MAX_LIMIT)?,
+                "limit" => p.limit = Some(params::number(key, &value, 1, MAX_LIMIT)?),
                 "cursor" if value.trim().is_empty() => {
                     return Err(Refusal::param(key, "must not be empty"))
                 }
@@ -159,6 +157,11 @@ impl CursorParams {
         p.names.push(("after".into(), "cursor".into()));
         p.names.push(("first".into(), "limit".into()));
         Ok(p)
+    }
+
+    /// Rows a page holds: `limit`, or [`DEFAULT_LIMIT`].
+    pub fn limit(&self) -> u32 {
+        self.limit.unwrap_or(DEFAULT_LIMIT)
     }
 
     /// The value of the dialect's parameter `name`, if given.
@@ -360,7 +363,7 @@ impl Translator {
     ) -> Result<CursorPage, Refusal> {
         let built = self.cursor_operation(root, params)?;
         let mut chunks = Vec::new();
-        let mut left = params.limit;
+        let mut left = params.limit();
         let mut after = params.cursor.clone();
         loop {
             let first = left.min(root.page_size.max(1));
@@ -456,7 +459,7 @@ mod tests {
                 "acceptsMarketing": true,
             }))
         );
-        assert_eq!((p.limit, p.cursor.as_deref()), (1000, Some("abc")));
+        assert_eq!((p.limit(), p.cursor.as_deref()), (1000, Some("abc")));
         assert_eq!(p.extra("format"), Some("ndjson"));
         assert_eq!(p.shape.expand, vec![vec!["line_items".to_owned()]]);
         assert!(p
@@ -464,7 +467,7 @@ mod tests {
             .contains(&("filter.createdAt.gte".into(), "created_at_min".into())));
         // Naming `fields` drops the default expansion.
         assert!(parse("fields=id").unwrap().shape.expand.is_empty());
-        assert_eq!(parse("").unwrap().limit, DEFAULT_LIMIT);
+        assert_eq!(parse("").unwrap().limit(), DEFAULT_LIMIT);
     }
 
     #[test]

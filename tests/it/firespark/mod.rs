@@ -4,6 +4,7 @@
 
 mod customers;
 mod customers_bulk;
+mod exports;
 mod orders;
 mod stores;
 
