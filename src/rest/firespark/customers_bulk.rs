@@ -45,17 +45,6 @@ fn item_name(i: usize, field: &str) -> String {
     }
 }
 
-/// Refuses any query parameter: a batch takes its items in the body.
-fn no_query(query: Option<&str>) -> Result<(), Refusal> {
-    match query
-        .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).next())
-        .map(|(k, _)| k.into_owned())
-    {
-        Some(k) => Err(Refusal::param(&k, "is not a parameter of this route")),
-        None => Ok(()),
-    }
-}
-
 /// The body's items as GraphQL inputs (renamed onto the input type's fields), and each GraphQL
 /// argument path mapped to the item's field, for 400s. `id` is kept and required on updates.
 fn inputs(items: Vec<Value>, update: bool) -> Result<(Vec<Value>, body::Names), Refusal> {
@@ -233,7 +222,7 @@ pub async fn create_customers(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, FiresparkError> {
-    no_query(query.as_deref())?;
+    super::no_query(query.as_deref())?;
     write(&state, principal, &headers, &body, false).await
 }
 
@@ -246,7 +235,7 @@ pub async fn update_customers(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, FiresparkError> {
-    no_query(query.as_deref())?;
+    super::no_query(query.as_deref())?;
     write(&state, principal, &headers, &body, true).await
 }
 
@@ -259,7 +248,7 @@ pub async fn delete_customers(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, FiresparkError> {
-    no_query(query.as_deref())?;
+    super::no_query(query.as_deref())?;
     let items = body::array(&headers, &body, MAX_ITEMS)?;
     let mut ids = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {

@@ -172,3 +172,14 @@ pub async fn list(
         Err(e) => Err(Refusal::internal(e).into()),
     }
 }
+
+/// Refuses any query parameter, for routes that take their input in the body.
+pub fn no_query(query: Option<&str>) -> Result<(), Refusal> {
+    match query
+        .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).next())
+        .map(|(k, _)| k.into_owned())
+    {
+        Some(k) => Err(Refusal::param(&k, "is not a parameter of this route")),
+        None => Ok(()),
+    }
+}

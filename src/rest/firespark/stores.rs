@@ -5,7 +5,7 @@
 //! naming the field relative to its store (`location.postal_code: …`).
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, Method};
 use axum::routing::put;
 use axum::Json;
@@ -68,9 +68,11 @@ fn field(e: &Value) -> String {
 pub async fn put_stores(
     State(state): State<RestState>,
     Caller(principal): Caller,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, FiresparkError> {
+    super::no_query(query.as_deref())?;
     let brand = brand_header(&headers)?;
     let stores = body::array(&headers, &body, MAX_BODY_ITEMS)?;
     let mut vars = Map::new();

@@ -235,6 +235,42 @@ async fn another_merchants_customers_are_never_matched() {
         .join(",");
     let (st, body) = alpha.get(&format!("{PATH}?ids={joined}")).await;
     assert_eq!((st, body["data"].clone()), (200, json!([])));
+    // Another merchant's group matches none of Alpha's customers.
+    let beta_key = app.api_key("beta", "customers:write").await;
+    let d = app
+        .data(
+            &beta_key,
+            "mutation($ids: [ID!]) { customerGroupCreate(input: {name: \"B\", customerIds: $ids}) { customerGroup { id } } }",
+            json!({ "ids": theirs }),
+        )
+        .await;
+    let group = d["customerGroupCreate"]["customerGroup"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (st, body) = beta.get(&format!("{PATH}?customer_group_id={group}")).await;
+    assert_eq!(
+        (st, body["data"].as_array().unwrap().len()),
+        (200, 3),
+        "{body}"
+    );
+    let (st, body) = alpha
+        .get(&format!("{PATH}?customer_group_id={group}"))
+        .await;
+    assert_eq!((st, body["data"].clone()), (200, json!([])));
+    let (st, body) = alpha
+        .json(
+            Method::POST,
+            PATH,
+            &json!([{"email": "x@example.com", "customer_group_ids": [group]}]),
+        )
+        .await;
+    assert_eq!(st, 200, "{body}");
+    assert_eq!(
+        body["data"][0]["errors"][0]["field"], "customer_group_ids.0",
+        "{body}"
+    );
+    assert_eq!(body["data"][0]["errors"][0]["code"], "not_found");
     let (st, body) = alpha
         .json(
             Method::PATCH,

@@ -236,6 +236,21 @@ async fn a_malformed_request_is_a_400_and_never_a_500() {
         let (st, b) = put(&fs, Some(brand), "[]").await;
         assert_error(st, &b, 400, "validation_error", "x-brand-id: ");
     }
+    let (st, b) = fs
+        .send(
+            Method::PUT,
+            &format!("{PATH}?dry_run=true"),
+            &[],
+            Some("[]"),
+        )
+        .await;
+    assert_error(
+        st,
+        &b,
+        400,
+        "validation_error",
+        "dry_run: is not a parameter",
+    );
     // Unknown paths and methods under the dialect's prefixes answer in its body.
     let (st, b) = fs.get("/api/integrations/v1/nothing").await;
     assert_error(st, &b, 404, "not_found", "no route GET");
