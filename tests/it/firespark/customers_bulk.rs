@@ -174,6 +174,8 @@ async fn malformed_batches_are_refused_whole_and_write_nothing() {
         assert_error(st, &b, 400, "validation_error", message);
     }
     for method in [Method::POST, Method::PATCH, Method::DELETE] {
+        let (st, b) = fs.json(method.clone(), PATH, &json!([])).await;
+        assert_error(st, &b, 400, "validation_error", "body: give at least one");
         let (st, b) = fs
             .send(method.clone(), PATH, &[], Some("[{\"email\": "))
             .await;
