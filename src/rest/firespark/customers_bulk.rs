@@ -409,9 +409,18 @@ mod tests {
         assert!(names.contains(&("input.0.firstName".into(), "[0].first_name".into())));
         let e = inputs(vec![json!({"first_name": "Ann"})], true).unwrap_err();
         assert_eq!(e.param.as_deref(), Some("[0].id"));
-        let e = inputs(vec![json!({}), json!({"frist_name": "x"})], false).unwrap_err();
+        let e = inputs(
+            vec![
+                json!({"email": "a@example.com"}),
+                json!({"email": "b@example.com", "frist_name": "x"}),
+            ],
+            false,
+        )
+        .unwrap_err();
         assert_eq!(e.param.as_deref(), Some("[1].frist_name"));
         let e = inputs(vec![json!(3)], false).unwrap_err();
         assert_eq!(e.param.as_deref(), Some("[0]"));
+        let e = inputs(vec![json!({"first_name": "Ann"})], false).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("[0].email"));
     }
 }
