@@ -8,8 +8,11 @@
 //!   paging, bodies, running an operation).
 //! - [`error`]: a failure before a dialect writes it ([`Refusal`]).
 //! - [`spree`]: the Spree Admin API v3 (`/api/v3/admin/…`).
+//! - [`firespark`]: Fire spark's Integrations API (`/api/integrations/v1/…`) and Admin API
+//!   (`/api/admin/v1/…`).
 
 pub mod error;
+pub mod firespark;
 pub mod openapi;
 pub mod routes;
 pub mod spree;
@@ -41,9 +44,13 @@ pub fn router(app: AppState) -> Router {
     // Built once: the document only changes with the code.
     let document = openapi::document(
         "commerce-gateway REST compatibility",
-        spree::ROUTES,
+        DIALECTS,
         &app.schema.sdl(),
     );
+    let state = RestState {
+        app,
+        translator: Arc::new(Translator::default()),
+    };
     let body = axum::body::Bytes::from(serde_json::to_vec(&document).unwrap_or_default());
     Router::new()
         .route(
@@ -58,11 +65,12 @@ pub fn router(app: AppState) -> Router {
                 }
             }),
         )
-        .merge(spree::router(RestState {
-            app,
-            translator: Arc::new(Translator::default()),
-        }))
+        .merge(spree::router(state.clone()))
+        .merge(firespark::router(state))
 }
+
+/// Every dialect, as `GET /openapi.json` documents them.
+pub const DIALECTS: &[&openapi::Dialect] = &[&spree::errors::OPENAPI, &firespark::OPENAPI];
 
 /// The GraphQL request (`{"query", "variables"}`) that a GET of a page-numbered list route
 /// becomes (`/api/v3/admin/orders?limit=50&expand=items`), built by the same translator the

@@ -8,6 +8,7 @@ use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinitio
 use serde_json::{json, Map, Value};
 
 use super::routes::{Answer, Body, Query, Route};
+use super::translate::cursor::{CursorRoot, Op as CursorOp};
 use super::translate::filter::FilterKind;
 use super::translate::resource::{Render, Resource};
 
@@ -82,7 +83,7 @@ fn head(select: &str) -> &str {
         .unwrap_or("")
 }
 
-fn resource_schema(types: &Types, r: &Resource) -> Value {
+fn resource_schema(types: &Types, r: &Resource, prefix: &str) -> Value {
     let mut props = Map::new();
     for f in r.public_fields() {
         let schema = match f.render {
@@ -104,7 +105,8 @@ fn resource_schema(types: &Types, r: &Resource) -> Value {
     }
     for e in r.expands {
         use super::translate::resource::Shape;
-        let item = json!({"$ref": format!("#/components/schemas/{}", e.resource.graphql_type)});
+        let item =
+            json!({"$ref": format!("#/components/schemas/{prefix}{}", e.resource.graphql_type)});
         let schema = match e.shape {
             Shape::One => json!({"oneOf": [item, {"type": "null"}]}),
             Shape::Many | Shape::Nodes => json!({"type": "array", "items": item}),
@@ -125,13 +127,15 @@ fn resource_schema(types: &Types, r: &Resource) -> Value {
     })
 }
 
-fn param(name: &str, location: &str, description: &str, schema: Value) -> Value {
+/// An OpenAPI parameter (`location`: path, query or header; path parameters are required).
+pub fn param(name: &str, location: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": location, "required": location == "path", "description": description, "schema": schema})
 }
 
 fn query_params(q: &Query) -> Vec<Value> {
     let (resource, list, paged) = match q {
         Query::None => return Vec::new(),
+        Query::Cursor(root) => return cursor_params(root),
         Query::One(r) | Query::Embedded(r) => (*r, None, None),
         Query::List(root) => (root.resource, Some(*root), Some(root.sorts)),
         Query::Paged(r, sorts) => (*r, None, Some(*sorts)),
@@ -203,6 +207,67 @@ fn query_params(q: &Query) -> Vec<Value> {
     out
 }
 
+/// The parameters of a cursor-paged list.
+fn cursor_params(root: &CursorRoot) -> Vec<Value> {
+    use super::translate::cursor::{DEFAULT_LIMIT, MAX_LIMIT};
+    let r = root.resource;
+    let fields: Vec<&str> = r.public_fields().map(|f| f.name).collect();
+    let expands: Vec<&str> = r.expands.iter().map(|e| e.name).collect();
+    let embedded = if root.default_expand.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Without `fields` nor `expand`, {} are embedded.",
+            root.default_expand.join(", ")
+        )
+    };
+    let mut out = vec![
+        param(
+            "fields",
+            "query",
+            &format!(
+                "Comma-separated fields to include (associations too); `id` always is. One of: {}.",
+                fields.iter().chain(expands.iter()).copied().collect::<Vec<_>>().join(", ")
+            ),
+            json!({"type": "string"}),
+        ),
+        param(
+            "expand",
+            "query",
+            &format!(
+                "Comma-separated associations to embed. One of: {}.{embedded}",
+                if expands.is_empty() { "none".to_owned() } else { expands.join(", ") }
+            ),
+            json!({"type": "string"}),
+        ),
+        param(
+            "cursor",
+            "query",
+            "Where the page starts: the `next_cursor` of the previous page (opaque; valid only with the same filters).",
+            json!({"type": "string"}),
+        ),
+        param(
+            "limit",
+            "query",
+            "Records per page.",
+            json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
+        ),
+    ];
+    for f in root.params {
+        let schema = match (f.op, f.kind) {
+            (CursorOp::List(_), _) => {
+                json!({"type": "string", "description": "Comma-separated values."})
+            }
+            (_, FilterKind::Time) => json!({"type": "string", "format": "date-time"}),
+            (_, FilterKind::Bool) => json!({"type": "boolean"}),
+            (_, FilterKind::Int) => json!({"type": "integer"}),
+            _ => json!({"type": "string"}),
+        };
+        out.push(param(f.param, "query", f.description, schema));
+    }
+    out
+}
+
 fn body_schema(types: &Types, b: &Body) -> Option<Value> {
     match b {
         Body::None => None,
@@ -230,21 +295,30 @@ fn body_schema(types: &Types, b: &Body) -> Option<Value> {
     }
 }
 
-fn error_response(description: &str) -> Value {
-    json!({"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}})
+/// What the routes of one dialect share in the document: their error body, the statuses
+/// they answer with, their credentials and their other parameters.
+pub struct Dialect {
+    pub routes: &'static [&'static [Route]],
+    /// Prefix of the dialect's component names (two dialects may read the same GraphQL type
+    /// in different shapes).
+    pub prefix: &'static str,
+    /// The component name and JSON schema of its error body.
+    pub error_schema: (&'static str, fn() -> Value),
+    /// The error statuses a route answers with, each with what it means.
+    pub errors: fn(&Route) -> Vec<(u16, String)>,
+    /// The security requirements of its routes (`components.securitySchemes` names).
+    pub security: fn() -> Value,
+    /// Parameters of a route besides its path and its [`Query`] (headers such as
+    /// `Idempotency-Key`, a `format`).
+    pub parameters: fn(&Route) -> Vec<Value>,
 }
 
-/// The OpenAPI document of `routes` (`sdl`: the GraphQL schema the resources read).
-pub fn document(title: &str, routes: &[&'static [Route]], sdl: &str) -> Value {
+/// The OpenAPI document of the `dialects`' routes (`sdl`: the GraphQL schema the resources
+/// read).
+pub fn document(title: &str, dialects: &[&Dialect], sdl: &str) -> Value {
     let types = Types::new(sdl);
     let mut paths = Map::new();
     let mut schemas = Map::new();
-    schemas.insert(
-        "ErrorResponse".into(),
-        json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string"}, "message": {"type": "string"},
-            "details": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}}}),
-    );
     schemas.insert(
         "PaginationMeta".into(),
         json!({"type": "object", "required": ["page", "limit", "count", "pages", "from", "to", "in"], "properties": {
@@ -252,110 +326,83 @@ pub fn document(title: &str, routes: &[&'static [Route]], sdl: &str) -> Value {
             "from": {"type": "integer"}, "to": {"type": "integer"}, "in": {"type": "integer"},
             "previous": {"type": ["integer", "null"]}, "next": {"type": ["integer", "null"]}}}),
     );
-    let add_resource = |r: &'static Resource, schemas: &mut Map<String, Value>| {
-        let mut stack = vec![r];
-        while let Some(r) = stack.pop() {
-            if !schemas.contains_key(r.graphql_type) {
-                schemas.insert(r.graphql_type.to_owned(), resource_schema(&types, r));
-                stack.extend(
-                    r.expands
-                        .iter()
-                        .filter(|e| !e.shape.is_absent())
-                        .map(|e| e.resource),
-                );
+    for d in dialects {
+        let (error_name, error_schema) = d.error_schema;
+        schemas.insert(error_name.to_owned(), error_schema());
+        let error_response = |description: &str| json!({"description": description, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{error_name}")}}}});
+        let add_resource = |r: &'static Resource, schemas: &mut Map<String, Value>| {
+            let mut stack = vec![r];
+            while let Some(r) = stack.pop() {
+                let name = format!("{}{}", d.prefix, r.graphql_type);
+                if !schemas.contains_key(&name) {
+                    schemas.insert(name, resource_schema(&types, r, d.prefix));
+                    stack.extend(
+                        r.expands
+                            .iter()
+                            .filter(|e| !e.shape.is_absent())
+                            .map(|e| e.resource),
+                    );
+                }
             }
+            json!({"$ref": format!("#/components/schemas/{}{}", d.prefix, r.graphql_type)})
+        };
+        for r in d.routes.iter().flat_map(|g| g.iter()) {
+            let mut parameters: Vec<Value> = r
+                .path
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+                .map(|p| param(p, "path", "Prefixed ID.", json!({"type": "string"})))
+                .collect();
+            parameters.extend(query_params(&r.query));
+            parameters.extend((d.parameters)(r));
+            let mut responses = Map::new();
+            match &r.answer {
+                Answer::Page(res) => {
+                    let item = add_resource(res, &mut schemas);
+                    responses.insert("200".into(), json!({"description": "A page", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["data", "meta"],
+                        "properties": {"data": {"type": "array", "items": item}, "meta": {"$ref": "#/components/schemas/PaginationMeta"}}}}}}));
+                }
+                Answer::CursorPage(res) => {
+                    let item = add_resource(res, &mut schemas);
+                    responses.insert("200".into(), json!({"description": "A page", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["data", "next_cursor"],
+                        "properties": {"data": {"type": "array", "items": item},
+                            "next_cursor": {"type": ["string", "null"], "description": "The `cursor` of the next page; null after the last."}}}}}}));
+                }
+                Answer::One(res) => {
+                    let item = add_resource(res, &mut schemas);
+                    responses.insert("200".into(), json!({"description": "The record", "content": {"application/json": {"schema": item}}}));
+                }
+                Answer::Created(res) => {
+                    let item = add_resource(res, &mut schemas);
+                    responses.insert("201".into(), json!({"description": "Created", "content": {"application/json": {"schema": item}}}));
+                }
+                Answer::NoContent => {
+                    responses.insert("204".into(), json!({"description": "Done"}));
+                }
+                Answer::Schema(f) => {
+                    responses.insert("200".into(), json!({"description": "Done", "content": {"application/json": {"schema": f()}}}));
+                }
+            }
+            for (status, description) in (d.errors)(r) {
+                responses.insert(status.to_string(), error_response(&description));
+            }
+            let mut op = json!({
+                "operationId": r.operation_id,
+                "summary": r.summary,
+                "description": format!("**Required scope:** `{}`.", r.scope),
+                "parameters": parameters,
+                "responses": responses,
+                "security": (d.security)(),
+            });
+            if let Some(schema) = body_schema(&types, &r.body) {
+                op["requestBody"] =
+                    json!({"required": true, "content": {"application/json": {"schema": schema}}});
+            }
+            let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
+            entry[r.method.as_str().to_ascii_lowercase()] = op;
         }
-        json!({"$ref": format!("#/components/schemas/{}", r.graphql_type)})
-    };
-    for r in routes.iter().flat_map(|g| g.iter()) {
-        let mut parameters: Vec<Value> = r
-            .path
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
-            .map(|p| param(p, "path", "Prefixed ID.", json!({"type": "string"})))
-            .collect();
-        parameters.extend(query_params(&r.query));
-        let mut responses = Map::new();
-        match &r.answer {
-            Answer::Page(res) => {
-                let item = add_resource(res, &mut schemas);
-                responses.insert("200".into(), json!({"description": "A page", "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["data", "meta"],
-                    "properties": {"data": {"type": "array", "items": item}, "meta": {"$ref": "#/components/schemas/PaginationMeta"}}}}}}));
-            }
-            Answer::One(res) => {
-                let item = add_resource(res, &mut schemas);
-                responses.insert("200".into(), json!({"description": "The record", "content": {"application/json": {"schema": item}}}));
-            }
-            Answer::Created(res) => {
-                let item = add_resource(res, &mut schemas);
-                responses.insert("201".into(), json!({"description": "Created", "content": {"application/json": {"schema": item}}}));
-            }
-            Answer::NoContent => {
-                responses.insert("204".into(), json!({"description": "Done"}));
-            }
-            Answer::Schema(f) => {
-                responses.insert("200".into(), json!({"description": "Done", "content": {"application/json": {"schema": f()}}}));
-            }
-        }
-        responses.insert(
-            "400".into(),
-            error_response(
-                "A malformed parameter or body (`invalid_request`), naming it in `details`",
-            ),
-        );
-        responses.insert(
-            "401".into(),
-            error_response(
-                "No or a wrong credential (`authentication_required`, `authentication_failed`)",
-            ),
-        );
-        responses.insert(
-            "403".into(),
-            error_response(&format!(
-                "The credential lacks `{}` (`access_denied`)",
-                r.scope
-            )),
-        );
-        if r.path.contains('{') {
-            responses.insert(
-                "404".into(),
-                error_response("Not found for this merchant (`record_not_found`)"),
-            );
-        }
-        if !matches!(r.body, Body::None) || r.method != axum::http::Method::GET {
-            responses.insert(
-                "409".into(),
-                error_response("A concurrent change or a reused `Idempotency-Key`"),
-            );
-            responses.insert(
-                "422".into(),
-                error_response("The domain refused it (`validation_error`, details by field)"),
-            );
-        }
-        responses.insert(
-            "429".into(),
-            error_response("Too many failed credential attempts (`rate_limit_exceeded`)"),
-        );
-        let mut op = json!({
-            "operationId": r.operation_id,
-            "summary": r.summary,
-            "description": format!("**Required scope:** `{}`.", r.scope),
-            "parameters": parameters,
-            "responses": responses,
-            "security": [{"api_key": []}, {"bearer_auth": []}],
-        });
-        if let Some(schema) = body_schema(&types, &r.body) {
-            op["requestBody"] =
-                json!({"required": true, "content": {"application/json": {"schema": schema}}});
-        }
-        if r.method != axum::http::Method::GET {
-            if let Some(p) = op["parameters"].as_array_mut() {
-                p.push(param("Idempotency-Key", "header", "Retries with the same key get the first answer and write nothing twice (24 h).", json!({"type": "string"})));
-            }
-        }
-        let entry = paths.entry(r.path.to_owned()).or_insert_with(|| json!({}));
-        entry[r.method.as_str().to_ascii_lowercase()] = op;
     }
     json!({
         "openapi": "3.1.0",

@@ -8,6 +8,7 @@ use axum::Router;
 use serde_json::Value;
 
 use super::translate::body::InputField;
+use super::translate::cursor::CursorRoot;
 use super::translate::operation::ListRoot;
 use super::translate::resource::Resource;
 use super::RestState;
@@ -27,6 +28,8 @@ pub enum Query {
     ),
     /// A page of a list: `fields`, `expand`, `q[…]`, `sort`, `page`, `limit`.
     List(&'static ListRoot),
+    /// A cursor-paged list: `fields`, `expand`, `cursor`, `limit` and its filter parameters.
+    Cursor(&'static CursorRoot),
 }
 
 /// The request body a route reads.
@@ -47,6 +50,8 @@ pub enum Body {
 pub enum Answer {
     /// 200 `{data: [..], meta}`.
     Page(&'static Resource),
+    /// 200 `{data: [..], next_cursor}`: a cursor-paged list.
+    CursorPage(&'static Resource),
     /// 200 with the object.
     One(&'static Resource),
     /// 201 with the object.

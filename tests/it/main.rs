@@ -32,6 +32,7 @@ mod cursors;
 mod customers_mutations;
 mod demo;
 mod domain_reads;
+mod firespark;
 mod graphql_reads;
 mod list_reads;
 mod orders_mutations;

@@ -15,6 +15,8 @@ crate::filter_fields! {
         Email => "email",
         FirstName => "first_name",
         LastName => "last_name",
+        /// Given and family names joined by a space (either may be absent).
+        Name => "concat_ws(' ', first_name, last_name)",
         Phone => "phone",
         ExternalId => "external_id",
         Tags => "tags",

@@ -106,6 +106,7 @@ impl Arguments {
             field: self.field(&e.path),
             code: e.code.as_str().to_owned(),
             message: e.message.clone(),
+            kind: e.code.into(),
         }
     }
 

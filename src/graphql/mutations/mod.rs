@@ -44,6 +44,28 @@ pub struct UserError {
     pub code: String,
     /// Human-readable explanation in English, for staff and logs; branch on `code`, not on this text.
     pub message: String,
+    /// Whether `code` reports a malformed input (VALIDATION) or a business rule or the records'
+    /// state refusing a well-formed one (RULE); the REST dialects answer 400 and 422 from it.
+    pub kind: UserErrorKind,
+}
+
+/// The class of a user error's code (`UserError.kind`), fixed per code.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum UserErrorKind {
+    /// A field is missing, malformed, out of range or names nothing (REST: 400).
+    Validation,
+    /// The input is well-formed but a business rule or the current state of the records
+    /// refuses it (REST: 422).
+    Rule,
+}
+
+impl From<validate::Code> for UserErrorKind {
+    fn from(code: validate::Code) -> Self {
+        match code.kind() {
+            validate::ErrorKind::Validation => UserErrorKind::Validation,
+            validate::ErrorKind::Rule => UserErrorKind::Rule,
+        }
+    }
 }
 
 /// What a bulk mutation does when some items are invalid.
@@ -132,6 +154,7 @@ fn rejected<T: Stored>(args: &Arguments, e: Error) -> GqlResult<T> {
         field: args.refusal_field(&path),
         code: code.as_str().to_owned(),
         message,
+        kind: code.into(),
     }]))
 }
 

@@ -24,6 +24,9 @@ pub struct CustomerFilter {
     pub first_name: Option<StringFilter>,
     /// Family name.
     pub last_name: Option<StringFilter>,
+    /// Full name: the given and family names joined by a space (`contains: "ann"` finds Ann
+    /// Lee and Joe Hannah; `eq: "Ann Lee"` the exact pair).
+    pub name: Option<StringFilter>,
     /// Phone number as stored (E.164 such as `+593912345678`).
     pub phone: Option<StringFilter>,
     /// Identifier in a legacy system (the migration upsert key).
@@ -56,6 +59,7 @@ impl FilterInput for CustomerFilter {
         for (x, field, path) in [
             (&self.first_name, F::FirstName, "filter.firstName"),
             (&self.last_name, F::LastName, "filter.lastName"),
+            (&self.name, F::Name, "filter.name"),
             (&self.phone, F::Phone, "filter.phone"),
             (&self.external_id, F::ExternalId, "filter.externalId"),
         ] {

@@ -95,3 +95,67 @@ impl IntoResponse for SpreeError {
         render(self.0, specific)
     }
 }
+
+/// Spree's part of `GET /openapi.json`: its error body, statuses and credentials.
+pub static OPENAPI: crate::rest::openapi::Dialect = crate::rest::openapi::Dialect {
+    routes: super::ROUTES,
+    prefix: "",
+    error_schema: ("ErrorResponse", || {
+        json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "details": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}}})
+    }),
+    errors: openapi_errors,
+    security: || json!([{"api_key": []}, {"bearer_auth": []}]),
+    parameters: |r| {
+        if r.method == axum::http::Method::GET {
+            return Vec::new();
+        }
+        vec![crate::rest::openapi::param(
+            "Idempotency-Key",
+            "header",
+            "Retries with the same key get the first answer and write nothing twice (24 h).",
+            json!({"type": "string"}),
+        )]
+    },
+};
+
+/// The error statuses of a Spree route.
+fn openapi_errors(r: &crate::rest::routes::Route) -> Vec<(u16, String)> {
+    let mut out = vec![
+        (
+            400,
+            "A malformed parameter or body (`invalid_request`), naming it in `details`".to_owned(),
+        ),
+        (
+            401,
+            "No or a wrong credential (`authentication_required`, `authentication_failed`)"
+                .to_owned(),
+        ),
+        (
+            403,
+            format!("The credential lacks `{}` (`access_denied`)", r.scope),
+        ),
+    ];
+    if r.path.contains('{') {
+        out.push((
+            404,
+            "Not found for this merchant (`record_not_found`)".to_owned(),
+        ));
+    }
+    if !matches!(r.body, crate::rest::routes::Body::None) || r.method != axum::http::Method::GET {
+        out.push((
+            409,
+            "A concurrent change or a reused `Idempotency-Key`".to_owned(),
+        ));
+        out.push((
+            422,
+            "The domain refused it (`validation_error`, details by field)".to_owned(),
+        ));
+    }
+    out.push((
+        429,
+        "Too many failed credential attempts (`rate_limit_exceeded`)".to_owned(),
+    ));
+    out
+}

@@ -40,6 +40,35 @@ pub fn object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, Re
     }
 }
 
+/// The body as a JSON array of at most `max` items: 415 for another content type, 400
+/// naming `body` for an empty or malformed body, another JSON value, or too many items.
+pub fn array(headers: &HeaderMap, body: &[u8], max: usize) -> Result<Vec<Value>, Refusal> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.is_empty() && !content_type.starts_with("application/json") {
+        let mut r = Refusal::param("Content-Type", "must be application/json");
+        r.kind = Kind::UnsupportedMediaType;
+        return Err(r);
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Refusal::param("body", "is required: send a JSON array"));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Array(items)) if items.len() > max => Err(Refusal::param(
+            "body",
+            format!("holds {} items; send at most {max}", items.len()),
+        )),
+        Ok(Value::Array(items)) => Ok(items),
+        Ok(other) => Err(Refusal::param(
+            "body",
+            format!("must be a JSON array, not {}", json_type(&other)),
+        )),
+        Err(e) => Err(Refusal::param("body", format!("is not valid JSON: {e}"))),
+    }
+}
+
 /// The name of a JSON value's type, for messages.
 pub fn json_type(v: &Value) -> &'static str {
     match v {

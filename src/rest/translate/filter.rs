@@ -169,7 +169,7 @@ pub fn filter(attrs: &[FilterAttr], conditions: &[Condition]) -> Result<Translat
 }
 
 /// `true/1/t/yes` or `false/0/f/no`, as Ransack reads them.
-fn boolean(param: &str, v: &str) -> Result<bool, Refusal> {
+pub fn boolean(param: &str, v: &str) -> Result<bool, Refusal> {
     match v.trim().to_ascii_lowercase().as_str() {
         "true" | "1" | "t" | "yes" => Ok(true),
         "false" | "0" | "f" | "no" => Ok(false),
@@ -178,7 +178,7 @@ fn boolean(param: &str, v: &str) -> Result<bool, Refusal> {
 }
 
 /// One value of an attribute of `kind`, as the GraphQL variable carries it.
-fn read(kind: FilterKind, param: &str, v: &str) -> Result<Value, Refusal> {
+pub fn read(kind: FilterKind, param: &str, v: &str) -> Result<Value, Refusal> {
     Ok(match kind {
         FilterKind::Id | FilterKind::Text => json!(v),
         FilterKind::Time => json!(time(param, v)?),

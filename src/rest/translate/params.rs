@@ -149,21 +149,7 @@ impl Params {
             }
             match key {
                 "fields" => params.fields = Some(names(key, &value)?),
-                "expand" => {
-                    for path in names(key, &value)? {
-                        let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
-                        if segments.len() > MAX_EXPAND_DEPTH {
-                            return Err(Refusal::param(
-                                key,
-                                format!("`{path}` nests deeper than {MAX_EXPAND_DEPTH} levels"),
-                            ));
-                        }
-                        if segments.iter().any(String::is_empty) {
-                            return Err(Refusal::param(key, format!("`{path}` has an empty name")));
-                        }
-                        params.expand.push(segments);
-                    }
-                }
+                "expand" => params.expand.extend(expand_paths(key, &value)?),
                 "sort" if sorted => {
                     for name in names(key, &value)? {
                         let (key, descending) = match name.strip_prefix('-') {
@@ -266,8 +252,28 @@ impl Params {
     }
 }
 
+/// `a,b.c` → [[`a`], [`b`, `c`]]: the association paths of an `expand` value, each at most
+/// [`MAX_EXPAND_DEPTH`] deep.
+pub fn expand_paths(param: &str, value: &str) -> Result<Vec<Vec<String>>, Refusal> {
+    let mut out = Vec::new();
+    for path in names(param, value)? {
+        let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
+        if segments.len() > MAX_EXPAND_DEPTH {
+            return Err(Refusal::param(
+                param,
+                format!("`{path}` nests deeper than {MAX_EXPAND_DEPTH} levels"),
+            ));
+        }
+        if segments.iter().any(String::is_empty) {
+            return Err(Refusal::param(param, format!("`{path}` has an empty name")));
+        }
+        out.push(segments);
+    }
+    Ok(out)
+}
+
 /// `a,b , c` → [`a`, `b`, `c`]; an empty name is refused.
-fn names(param: &str, value: &str) -> Result<Vec<String>, Refusal> {
+pub fn names(param: &str, value: &str) -> Result<Vec<String>, Refusal> {
     let names: Vec<String> = value.split(',').map(|s| s.trim().to_owned()).collect();
     if names.iter().any(String::is_empty) {
         return Err(Refusal::param(param, "has an empty name"));
@@ -275,7 +281,8 @@ fn names(param: &str, value: &str) -> Result<Vec<String>, Refusal> {
     Ok(names)
 }
 
-fn number(param: &str, value: &str, min: u32, max: u32) -> Result<u32, Refusal> {
+/// A whole number of `min..=max` for `param`, or a 400 naming it.
+pub fn number(param: &str, value: &str, min: u32, max: u32) -> Result<u32, Refusal> {
     match value.trim().parse::<i64>() {
         Ok(n) if n >= i64::from(min) && n <= i64::from(max) => Ok(n as u32),
         Ok(_) if max == u32::MAX => Err(Refusal::param(param, format!("must be at least {min}"))),

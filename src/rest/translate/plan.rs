@@ -249,6 +249,18 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// One object of the answer written in the dialect's shape (null when it is none): a row
+    /// of a list read in several pages, written as it is serialized.
+    pub fn shaped_row<'a, C: Cell + Serialize>(&'a self, v: &'a C) -> Shaped<'a, C> {
+        Shaped {
+            plan: self,
+            cell: Some(v),
+            shape: Shape::One,
+        }
+    }
+}
+
 /// A cell of the answer (an object, a list of objects, or an absent one) written in the
 /// dialect's shape by a plan; see [`Plan::shaped_list`].
 pub struct Shaped<'a, C> {

@@ -309,3 +309,55 @@ async fn active_filter_matches_promotion_active() {
         .collect();
     assert_eq!(off, HashSet::from(["Expired", "Future"]));
 }
+
+/// `CustomerFilter.name` matches the given and family names joined by a space.
+#[tokio::test(flavor = "multi_thread")]
+async fn customers_filter_on_their_full_name() {
+    let app = crate::common::spawn().await;
+    let key = app.api_key("alpha", "customers:read,customers:write").await;
+    app.data(
+        &key,
+        "mutation { customersCreate(input: [
+            {email: \"a@example.com\", firstName: \"Ann\", lastName: \"Lee\"},
+            {email: \"j@example.com\", firstName: \"Joe\", lastName: \"Hannah\"},
+            {email: \"z@example.com\", firstName: \"Zed\"},
+            {email: \"n@example.com\"}]) { userErrors { code } } }",
+        serde_json::json!({}),
+    )
+    .await;
+    let emails = |f: serde_json::Value| {
+        let app = &app;
+        let key = &key;
+        async move {
+            let d = app
+                .data(
+                    key,
+                    "query($f: CustomerFilter) { customers(filter: $f, sort: [{field: EMAIL, direction: ASC}]) { nodes { email } } }",
+                    serde_json::json!({ "f": f }),
+                )
+                .await;
+            d["customers"]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["email"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        emails(serde_json::json!({"name": {"contains": "ANN"}})).await,
+        ["a@example.com", "j@example.com"]
+    );
+    assert_eq!(
+        emails(serde_json::json!({"name": {"eq": "Ann Lee"}})).await,
+        ["a@example.com"]
+    );
+    assert_eq!(
+        emails(serde_json::json!({"name": {"eq": "Zed"}})).await,
+        ["z@example.com"]
+    );
+    assert_eq!(
+        emails(serde_json::json!({"name": {"startsWith": "lee"}})).await,
+        Vec::<String>::new()
+    );
+}

@@ -12,8 +12,9 @@ async fn the_openapi_document_lists_every_served_route() {
     let doc: Value = res.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     let mut operations = 0;
-    for route in commerce_gateway::rest::spree::ROUTES
+    for route in commerce_gateway::rest::DIALECTS
         .iter()
+        .flat_map(|d| d.routes.iter())
         .flat_map(|g| g.iter())
     {
         let op = &doc["paths"][route.path][route.method.as_str().to_ascii_lowercase()];
@@ -42,5 +43,11 @@ async fn the_openapi_document_lists_every_served_route() {
         serde_json::json!(["string", "null"])
     );
     assert_eq!(customer["orders_count"]["type"], "integer");
+    // Each dialect documents its own error body.
+    assert_eq!(
+        doc["paths"]["/api/integrations/v1/stores"]["put"]["responses"]["400"]["content"]
+            ["application/json"]["schema"]["$ref"],
+        "#/components/schemas/FiresparkError"
+    );
     crate::assert_body_snapshot!("spree_openapi", doc);
 }

@@ -500,3 +500,25 @@ async fn tenants_are_isolated() {
         1
     );
 }
+
+/// `userErrors.kind` says whether a code is a malformed field (VALIDATION: REST 400) or a
+/// business rule (RULE: REST 422), as the domain classes each code.
+#[tokio::test(flavor = "multi_thread")]
+async fn user_errors_carry_the_kind_of_their_code() {
+    let (app, key) = setup().await;
+    let q = "mutation($s: [JSON!]!) { storesUpsert(stores: $s) { userErrors { code kind } } }";
+    let mut bad = example();
+    bad["location"]["postal_code"] = json!("09A1");
+    let d = app.data(&key, q, json!({ "s": [bad] })).await;
+    assert_eq!(
+        d["storesUpsert"]["userErrors"],
+        json!([{ "code": "INVALID", "kind": "VALIDATION" }])
+    );
+    let d = app
+        .data(&key, q, json!({ "s": [example(), example()] }))
+        .await;
+    assert_eq!(
+        d["storesUpsert"]["userErrors"],
+        json!([{ "code": "DUPLICATE_IN_REQUEST", "kind": "RULE" }])
+    );
+}
