@@ -74,7 +74,13 @@ impl SpreeError {
 }
 
 fn render(r: Refusal, specific: Option<&'static str>) -> Response {
-    let (status, code) = status_and_code(r.kind);
+    // A body missing a required attribute is a validation failure in Spree's spec (422), not
+    // a malformed request.
+    let kind = match (r.kind, r.code.as_deref()) {
+        (Kind::BadRequest, Some("REQUIRED")) => Kind::Validation,
+        (kind, _) => kind,
+    };
+    let (status, code) = status_and_code(kind);
     let code = specific.unwrap_or(code);
     let mut body = json!({"error": {"code": code, "message": r.message}});
     if !r.details.is_empty() {
