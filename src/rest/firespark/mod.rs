@@ -3,7 +3,9 @@
 //!
 //! - the Integrations API (`/api/integrations/v1/…`): [`stores`] (`PUT /stores`);
 //! - the Admin API (`/api/admin/v1/…`): [`customers`] (`GET /customers/bulk`),
-//!   [`customers_bulk`] (`POST|PATCH|DELETE /customers/bulk`) and [`orders`] (`GET /orders`).
+//!   [`customers_bulk`] (`POST|PATCH|DELETE /customers/bulk`), [`orders`] (`GET /orders`) and
+//!   [`migrations`] (`POST /migrations/customers|orders`, `GET /migrations/{id}`,
+//!   `POST /migrations/{id}/revert`).
 //!
 //! Credentials are an access token from `POST /oauth/token` (client credentials) or an API key,
 //! as `Authorization: Bearer …`; scopes are the canonical ones (`stores:write`,
@@ -14,6 +16,7 @@
 pub mod customers;
 pub mod customers_bulk;
 pub mod errors;
+pub mod migrations;
 pub mod orders;
 pub mod stores;
 
@@ -35,7 +38,12 @@ use crate::auth::Principal;
 pub use errors::FiresparkError;
 
 /// Fire spark's routes, by resource.
-pub const ROUTES: &[&[Route]] = &[stores::ROUTES, customers_bulk::ROUTES, orders::ROUTES];
+pub const ROUTES: &[&[Route]] = &[
+    stores::ROUTES,
+    customers_bulk::ROUTES,
+    orders::ROUTES,
+    migrations::ROUTES,
+];
 
 /// The path prefixes the dialect owns: an unknown path or method under them answers in its
 /// error body.
@@ -126,7 +134,9 @@ fn parameters(r: &Route) -> Vec<serde_json::Value> {
             json!({"type": "string", "enum": ["json", "ndjson", "csv"], "default": "json"}),
         ));
     }
-    if r.path == customers_bulk::PATH && r.method != axum::http::Method::GET {
+    if (r.path == customers_bulk::PATH || r.path.starts_with("/api/admin/v1/migrations"))
+        && r.method != axum::http::Method::GET
+    {
         out.push(param(
             "Idempotency-Key",
             "header",

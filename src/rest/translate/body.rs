@@ -40,6 +40,25 @@ pub fn object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, Re
     }
 }
 
+/// The body as any JSON value: 415 for another content type, 400 naming `body` for an empty
+/// or malformed body (routes that take an array or an object check which they got).
+pub fn json(headers: &HeaderMap, body: &[u8]) -> Result<Value, Refusal> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type.is_empty() && !content_type.starts_with("application/json") {
+        let mut r = Refusal::param("Content-Type", "must be application/json");
+        r.kind = Kind::UnsupportedMediaType;
+        return Err(r);
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Refusal::param("body", "is required: send a JSON body"));
+    }
+    serde_json::from_slice::<Value>(body)
+        .map_err(|e| Refusal::param("body", format!("is not valid JSON: {e}")))
+}
+
 /// The body as a JSON array of at most `max` items: 415 for another content type, 400
 /// naming `body` for an empty or malformed body, another JSON value, or too many items.
 pub fn array(headers: &HeaderMap, body: &[u8], max: usize) -> Result<Vec<Value>, Refusal> {
