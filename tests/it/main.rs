@@ -34,6 +34,7 @@ mod demo;
 mod domain_reads;
 mod graphql_reads;
 mod list_reads;
+mod migrations;
 mod orders_mutations;
 mod price_quote;
 mod pricing_mutations;
