@@ -190,6 +190,7 @@ pub async fn finish(conn: &mut AsyncPgConnection, b: &BatchRef) -> Result<BatchS
     };
     if f.error_policy == "reject_everything" && f.error_count > 0 {
         let undone = revert::undo(conn, b).await?;
+        revert::count(conn, b, undone).await?;
         let error = if undone.conflicts == 0 {
             format!(
                 "{} rows failed; under REJECT_EVERYTHING nothing the batch wrote was kept",

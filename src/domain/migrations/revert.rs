@@ -240,18 +240,32 @@ pub async fn lock(
     Ok(rows.into_iter().next())
 }
 
-/// Marks the batch reverted after [`undo`].
-pub async fn finish(conn: &mut AsyncPgConnection, b: &BatchRef, undone: Undone) -> Result<()> {
+/// Adds what [`undo`] did to the batch's counts.
+pub async fn count(conn: &mut AsyncPgConnection, b: &BatchRef, undone: Undone) -> Result<()> {
     Sql::with_binds(
-        "UPDATE migration_batches SET status = 'reverted', reverted_at = now(), \
-         reverted_rows = reverted_rows + $3, conflict_rows = $4, claimed_by = NULL, \
-         heartbeat_at = NULL, updated_at = now() WHERE merchant_id = $1 AND id = $2",
+        "UPDATE migration_batches SET reverted_rows = reverted_rows + $3, conflict_rows = $4, \
+         updated_at = now() WHERE merchant_id = $1 AND id = $2",
         vec![
             Bind::I64(b.merchant_id),
             Bind::I64(b.id),
             Bind::I32(undone.reverted),
             Bind::I32(undone.conflicts),
         ],
+    )
+    .cached()
+    .into_query()
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks the batch reverted after [`undo`].
+pub async fn finish(conn: &mut AsyncPgConnection, b: &BatchRef, undone: Undone) -> Result<()> {
+    count(conn, b, undone).await?;
+    Sql::with_binds(
+        "UPDATE migration_batches SET status = 'reverted', reverted_at = now(), claimed_by = NULL, \
+         heartbeat_at = NULL, updated_at = now() WHERE merchant_id = $1 AND id = $2",
+        vec![Bind::I64(b.merchant_id), Bind::I64(b.id)],
     )
     .cached()
     .into_query()

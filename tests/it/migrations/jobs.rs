@@ -229,3 +229,75 @@ async fn a_batch_whose_worker_stopped_is_taken_over_and_finished_once() {
         Step::Lost
     ));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_queued_batch_with_a_failed_row_keeps_nothing_under_reject_everything() {
+    let app = spawn_quiet().await;
+    app.seed("acme", 3, 0).await;
+    let key = app.token("acme", MIG).await;
+    let sku = app
+        .data(
+            &key,
+            "{ variants(first: 1, filter: { sku: { isNull: false } }) { nodes { sku } } }",
+            json!({}),
+        )
+        .await["variants"]["nodes"][0]["sku"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rows: Vec<Value> = (0..1_001)
+        .map(|i| {
+            json!({
+                "externalId": format!("QO-{i}"), "number": format!("QO-{i}"), "currency": "USD",
+                "completedAt": "2022-02-02T02:02:02Z", "total": "3.00",
+                "lineItems": [{ "sku": if i == 700 { "NO-SUCH-SKU" } else { sku.as_str() }, "quantity": 1, "price": "3.00" }],
+            })
+        })
+        .collect();
+    let p = app.data(&key, IMPORT_ORDERS, json!({ "rows": rows })).await["migrationOrdersImport"]
+        .clone();
+    assert_eq!(p["batch"]["status"], "QUEUED", "{p}");
+    let id = p["batch"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        jobs::run_pending(&app.state.db, &worker("w", 300))
+            .await
+            .unwrap(),
+        1
+    );
+    let d = app
+        .data(
+            &key,
+            "query($id: ID!) { migrationBatch(id: $id) { status error processedRows createdRows errorCount revertedRows
+               rows(only: FAILED) { index userErrors { field code } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let b = &d["migrationBatch"];
+    assert_eq!(b["status"], "FAILED");
+    assert!(
+        b["error"].as_str().unwrap().contains("REJECT_EVERYTHING"),
+        "{b}"
+    );
+    assert_eq!(
+        (
+            &b["processedRows"],
+            &b["createdRows"],
+            &b["errorCount"],
+            &b["revertedRows"]
+        ),
+        (&json!(1_001), &json!(1_000), &json!(1), &json!(1_000))
+    );
+    assert_eq!(
+        b["rows"],
+        json!([{ "index": 700, "userErrors": [{ "field": ["rows", "700", "lineItems", "0", "sku"], "code": "NOT_FOUND" }] }])
+    );
+    let mut conn = app.conn().await;
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM orders WHERE number LIKE 'QO-%'"
+        )
+        .await,
+        0
+    );
+}
