@@ -32,6 +32,9 @@ pub struct JobOptions {
     pub chunk_rows: i64,
     /// A running batch whose heartbeat is older than this is claimed again.
     pub stale_after: Duration,
+    /// `statement_timeout` of a job's transactions, instead of the pool's (sized for
+    /// requests): the revert of 100,000 rows runs as one transaction of a few statements.
+    pub statement_timeout: Duration,
 }
 
 impl JobOptions {
@@ -41,6 +44,7 @@ impl JobOptions {
             worker: worker.into(),
             chunk_rows: 5_000,
             stale_after: Duration::from_secs(60),
+            statement_timeout: Duration::from_secs(600),
         }
     }
 
@@ -138,7 +142,14 @@ struct Holder {
 /// or its whole revert.
 pub async fn step(conn: &mut AsyncPgConnection, c: &Claimed, opts: &JobOptions) -> Result<Step> {
     AnsiTransactionManager::begin_transaction(conn).await?;
-    let result = step_in_transaction(conn, c, opts).await;
+    let timeout = Sql::from_parts(
+        &["SELECT set_config('statement_timeout', $1, true)"],
+        vec![Bind::Text(opts.statement_timeout.as_millis().to_string())],
+    );
+    let result = match timeout.into_query().execute(conn).await {
+        Ok(_) => step_in_transaction(conn, c, opts).await,
+        Err(e) => Err(e.into()),
+    };
     match result {
         Ok(Step::Lost) | Err(_) => {
             AnsiTransactionManager::rollback_transaction(conn).await?;
@@ -191,10 +202,23 @@ pub async fn run_claimed(
     c: &Claimed,
     opts: &JobOptions,
 ) -> Result<Step> {
+    run_claimed_reporting(conn, c, opts, |_| {}).await
+}
+
+/// [`run_claimed`], telling `progressed` about every chunk processed.
+async fn run_claimed_reporting(
+    conn: &mut AsyncPgConnection,
+    c: &Claimed,
+    opts: &JobOptions,
+    mut progressed: impl FnMut(&Chunk),
+) -> Result<Step> {
     let mut failures = 0;
     loop {
         match step(conn, c, opts).await {
-            Ok(Step::Progressed(_)) => failures = 0,
+            Ok(Step::Progressed(chunk)) => {
+                failures = 0;
+                progressed(&chunk);
+            }
             Ok(end) => return Ok(end),
             Err(e) => {
                 failures += 1;
@@ -246,7 +270,16 @@ pub async fn run_pending(db: &Db, opts: &JobOptions) -> Result<usize> {
                 attempts = c.attempts,
                 "running a migration batch"
             );
-            run_claimed(conn, &c, opts).await?;
+            // The batch's table grows by up to 100,000 rows: its planner statistics are refreshed
+            // in the background as it does (see `db::stats`).
+            let table = match c.batch.kind {
+                BatchKind::Customers => "customers",
+                BatchKind::Orders => "orders",
+            };
+            run_claimed_reporting(conn, &c, opts, |chunk| {
+                crate::db::stats::wrote(db, table, chunk.created as u64);
+            })
+            .await?;
             ran += 1;
         }
         Ok(ran)

@@ -39,40 +39,45 @@ struct Counted {
     n: i64,
 }
 
-/// Rows whose record changed since the batch, or whose updated record is gone.
+/// Rows whose record changed since the batch. Every statement here joins the batch's rows to
+/// the records by key, never the rows to themselves: the rows' statistics are those of before
+/// the batch (an empty table, often), and a self-join planned on them scanned the rows once per
+/// row.
 const CONFLICTS_CUSTOMERS: &str = "
 UPDATE migration_rows m SET revert = 'conflict',
-    revert_reason = CASE WHEN c.id IS NULL THEN 'the customer was deleted after the batch'
-                         ELSE 'the customer was changed after the batch' END
-FROM migration_rows r
-LEFT JOIN customers c ON c.merchant_id = r.merchant_id AND c.id = r.target_id
+    revert_reason = 'the customer was changed after the batch'
+FROM customers c
 WHERE m.merchant_id = $1 AND m.batch_id = $2 AND m.action IN ('created', 'updated')
   AND m.revert IS NULL
-  AND r.merchant_id = m.merchant_id AND r.batch_id = m.batch_id AND r.row_index = m.row_index
-  AND ((c.id IS NULL AND m.action = 'updated')
-       OR (c.id IS NOT NULL AND migration_customer_version(c) <> m.after_version))";
+  AND c.merchant_id = m.merchant_id AND c.id = m.target_id
+  AND migration_customer_version(c) <> m.after_version";
+
+/// Rows whose updated record was deleted since the batch: nothing to restore it onto.
+const GONE_CUSTOMERS: &str = "
+UPDATE migration_rows m SET revert = 'conflict',
+    revert_reason = 'the customer was deleted after the batch'
+WHERE m.merchant_id = $1 AND m.batch_id = $2 AND m.action = 'updated' AND m.revert IS NULL
+  AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.merchant_id = m.merchant_id AND c.id = m.target_id)";
 
 /// Created customers that other records now reference: deleting them would delete or break
 /// those.
 const DEPENDENTS_CUSTOMERS: &str = "
-UPDATE migration_rows m SET revert = 'conflict', revert_reason = d.reason
-FROM (
-    SELECT r.row_index,
-        CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.merchant_id = r.merchant_id AND o.customer_id = r.target_id)
-                  THEN 'orders were placed by the customer after the batch'
-             WHEN EXISTS (SELECT 1 FROM addresses a WHERE a.merchant_id = r.merchant_id AND a.customer_id = r.target_id)
-                  THEN 'addresses were added to the customer after the batch'
-             WHEN EXISTS (SELECT 1 FROM customer_group_memberships g WHERE g.merchant_id = r.merchant_id AND g.customer_id = r.target_id)
-                  THEN 'the customer joined groups after the batch'
-             WHEN EXISTS (SELECT 1 FROM price_rules p WHERE p.merchant_id = r.merchant_id AND p.customer_id = r.target_id)
-                  THEN 'price rules name the customer'
-             WHEN EXISTS (SELECT 1 FROM promotion_rules p WHERE p.merchant_id = r.merchant_id AND r.target_id = ANY(p.customer_ids))
-                  THEN 'promotion rules name the customer'
-        END AS reason
-    FROM migration_rows r
-    WHERE r.merchant_id = $1 AND r.batch_id = $2 AND r.action = 'created' AND r.revert IS NULL
-) d
-WHERE m.merchant_id = $1 AND m.batch_id = $2 AND m.row_index = d.row_index AND d.reason IS NOT NULL";
+UPDATE migration_rows m SET revert = 'conflict', revert_reason =
+    CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.merchant_id = m.merchant_id AND o.customer_id = m.target_id)
+              THEN 'orders were placed by the customer after the batch'
+         WHEN EXISTS (SELECT 1 FROM addresses a WHERE a.merchant_id = m.merchant_id AND a.customer_id = m.target_id)
+              THEN 'addresses were added to the customer after the batch'
+         WHEN EXISTS (SELECT 1 FROM customer_group_memberships g WHERE g.merchant_id = m.merchant_id AND g.customer_id = m.target_id)
+              THEN 'the customer joined groups after the batch'
+         WHEN EXISTS (SELECT 1 FROM price_rules p WHERE p.merchant_id = m.merchant_id AND p.customer_id = m.target_id)
+              THEN 'price rules name the customer'
+         ELSE 'promotion rules name the customer' END
+WHERE m.merchant_id = $1 AND m.batch_id = $2 AND m.action = 'created' AND m.revert IS NULL
+  AND (EXISTS (SELECT 1 FROM orders o WHERE o.merchant_id = m.merchant_id AND o.customer_id = m.target_id)
+       OR EXISTS (SELECT 1 FROM addresses a WHERE a.merchant_id = m.merchant_id AND a.customer_id = m.target_id)
+       OR EXISTS (SELECT 1 FROM customer_group_memberships g WHERE g.merchant_id = m.merchant_id AND g.customer_id = m.target_id)
+       OR EXISTS (SELECT 1 FROM price_rules p WHERE p.merchant_id = m.merchant_id AND p.customer_id = m.target_id)
+       OR EXISTS (SELECT 1 FROM promotion_rules p WHERE p.merchant_id = m.merchant_id AND m.target_id = ANY(p.customer_ids)))";
 
 const DELETE_CUSTOMERS: &str = "
 DELETE FROM customers c USING migration_rows m
@@ -94,33 +99,33 @@ WHERE m.merchant_id = $1 AND m.batch_id = $2 AND m.action = 'updated' AND m.reve
 
 const CONFLICTS_ORDERS: &str = "
 UPDATE migration_rows m SET revert = 'conflict',
-    revert_reason = CASE WHEN o.id IS NULL THEN 'the order was deleted after the batch'
-                         ELSE 'the order or its lines were changed after the batch' END
-FROM migration_rows r
-LEFT JOIN orders o ON o.merchant_id = r.merchant_id AND o.id = r.target_id
+    revert_reason = 'the order or its lines were changed after the batch'
+FROM orders o
 WHERE m.merchant_id = $1 AND m.batch_id = $2 AND m.action IN ('created', 'updated')
   AND m.revert IS NULL
-  AND r.merchant_id = m.merchant_id AND r.batch_id = m.batch_id AND r.row_index = m.row_index
-  AND ((o.id IS NULL AND m.action = 'updated')
-       OR (o.id IS NOT NULL AND migration_order_version(o) <> m.after_version))";
+  AND o.merchant_id = m.merchant_id AND o.id = m.target_id
+  AND migration_order_version(o) <> m.after_version";
+
+const GONE_ORDERS: &str = "
+UPDATE migration_rows m SET revert = 'conflict',
+    revert_reason = 'the order was deleted after the batch'
+WHERE m.merchant_id = $1 AND m.batch_id = $2 AND m.action = 'updated' AND m.revert IS NULL
+  AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.merchant_id = m.merchant_id AND o.id = m.target_id)";
 
 const DEPENDENTS_ORDERS: &str = "
-UPDATE migration_rows m SET revert = 'conflict', revert_reason = d.reason
-FROM (
-    SELECT r.row_index,
-        CASE WHEN EXISTS (SELECT 1 FROM payments p WHERE p.merchant_id = r.merchant_id AND p.order_id = r.target_id)
-                  THEN 'payments were added to the order after the batch'
-             WHEN EXISTS (SELECT 1 FROM fulfillments f WHERE f.merchant_id = r.merchant_id AND f.order_id = r.target_id)
-                  THEN 'fulfillments were added to the order after the batch'
-             WHEN EXISTS (SELECT 1 FROM adjustments a WHERE a.merchant_id = r.merchant_id AND a.order_id = r.target_id)
-                  THEN 'discounts were added to the order after the batch'
-             WHEN EXISTS (SELECT 1 FROM order_addresses a WHERE a.merchant_id = r.merchant_id AND a.order_id = r.target_id)
-                  THEN 'addresses were added to the order after the batch'
-        END AS reason
-    FROM migration_rows r
-    WHERE r.merchant_id = $1 AND r.batch_id = $2 AND r.action = 'created' AND r.revert IS NULL
-) d
-WHERE m.merchant_id = $1 AND m.batch_id = $2 AND m.row_index = d.row_index AND d.reason IS NOT NULL";
+UPDATE migration_rows m SET revert = 'conflict', revert_reason =
+    CASE WHEN EXISTS (SELECT 1 FROM payments p WHERE p.merchant_id = m.merchant_id AND p.order_id = m.target_id)
+              THEN 'payments were added to the order after the batch'
+         WHEN EXISTS (SELECT 1 FROM fulfillments f WHERE f.merchant_id = m.merchant_id AND f.order_id = m.target_id)
+              THEN 'fulfillments were added to the order after the batch'
+         WHEN EXISTS (SELECT 1 FROM adjustments a WHERE a.merchant_id = m.merchant_id AND a.order_id = m.target_id)
+              THEN 'discounts were added to the order after the batch'
+         ELSE 'addresses were added to the order after the batch' END
+WHERE m.merchant_id = $1 AND m.batch_id = $2 AND m.action = 'created' AND m.revert IS NULL
+  AND (EXISTS (SELECT 1 FROM payments p WHERE p.merchant_id = m.merchant_id AND p.order_id = m.target_id)
+       OR EXISTS (SELECT 1 FROM fulfillments f WHERE f.merchant_id = m.merchant_id AND f.order_id = m.target_id)
+       OR EXISTS (SELECT 1 FROM adjustments a WHERE a.merchant_id = m.merchant_id AND a.order_id = m.target_id)
+       OR EXISTS (SELECT 1 FROM order_addresses a WHERE a.merchant_id = m.merchant_id AND a.order_id = m.target_id))";
 
 const DELETE_ORDERS: &str = "
 DELETE FROM orders o USING migration_rows m
@@ -185,12 +190,14 @@ pub async fn undo(conn: &mut AsyncPgConnection, b: &BatchRef) -> Result<Undone> 
     let steps: &[&'static str] = match b.kind {
         BatchKind::Customers => &[
             CONFLICTS_CUSTOMERS,
+            GONE_CUSTOMERS,
             DEPENDENTS_CUSTOMERS,
             DELETE_CUSTOMERS,
             RESTORE_CUSTOMERS,
         ],
         BatchKind::Orders => &[
             CONFLICTS_ORDERS,
+            GONE_ORDERS,
             DEPENDENTS_ORDERS,
             DELETE_ORDERS,
             RESTORE_ORDERS,

@@ -252,6 +252,25 @@ async fn import_payload(
     })
 }
 
+/// What an idempotency key's request hash covers; nothing without a key (serializing 100,000
+/// rows only to hash them is not free).
+fn request_hash_input(
+    rows: &impl Serialize,
+    source: &Option<String>,
+    policy: Option<ErrorPolicy>,
+    key: &Option<String>,
+) -> serde_json::Value {
+    if key.is_none() {
+        return serde_json::Value::Null;
+    }
+    serde_json::to_value((
+        rows,
+        source,
+        policy.unwrap_or_default() == ErrorPolicy::RejectFailedRows,
+    ))
+    .unwrap_or_default()
+}
+
 /// Runs an import of `rows` as mutation `operation`.
 async fn import(
     ctx: &Context<'_>,
@@ -264,9 +283,9 @@ async fn import(
 ) -> GqlResult<MigrationImportPayload> {
     let merchant = crate::graphql::context::merchant_id(ctx)?;
     let policy: crate::domain::validate::ErrorPolicy = policy.unwrap_or_default().into();
-    let table = match rows {
-        Rows::Customers(_) => "customers",
-        Rows::Orders(_) => "orders",
+    let (table, total) = match &rows {
+        Rows::Customers(r) => ("customers", r.len()),
+        Rows::Orders(r) => ("orders", r.len()),
     };
     let outcome = run(
         ctx,
@@ -292,8 +311,11 @@ async fn import(
         },
     )
     .await?;
-    if outcome.batch_id.is_some() && !outcome.queued {
-        super::after_bulk_write(ctx, &[table, "migration_rows"], outcome.errors.len().max(1));
+    if outcome.batch_id.is_some() {
+        super::after_bulk_write(ctx, &["migration_rows"], total);
+        if !outcome.queued {
+            super::after_bulk_write(ctx, &[table], total);
+        }
     }
     import_payload(ctx, outcome).await
 }
@@ -326,12 +348,7 @@ impl MigrationMutation {
         idempotency_key: Option<String>,
     ) -> GqlResult<MigrationImportPayload> {
         let rows: Vec<CustomerImport> = rows.into_iter().map(Into::into).collect();
-        let hash_input = serde_json::to_value((
-            &rows,
-            &source,
-            error_policy.unwrap_or_default() == ErrorPolicy::RejectFailedRows,
-        ))
-        .unwrap_or_default();
+        let hash_input = request_hash_input(&rows, &source, error_policy, &idempotency_key);
         import(
             ctx,
             "migrationCustomersImport",
@@ -367,12 +384,7 @@ impl MigrationMutation {
         idempotency_key: Option<String>,
     ) -> GqlResult<MigrationImportPayload> {
         let rows: Vec<OrderImport> = rows.into_iter().map(Into::into).collect();
-        let hash_input = serde_json::to_value((
-            &rows,
-            &source,
-            error_policy.unwrap_or_default() == ErrorPolicy::RejectFailedRows,
-        ))
-        .unwrap_or_default();
+        let hash_input = request_hash_input(&rows, &source, error_policy, &idempotency_key);
         import(
             ctx,
             "migrationOrdersImport",

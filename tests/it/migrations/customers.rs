@@ -294,3 +294,29 @@ async fn listing_batches_with_their_rows_costs_the_same_whatever_their_number() 
     );
     assert!(statements[0] <= 4, "{statements:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_idempotency_key_replays_the_first_answer() {
+    let app = spawn_quiet().await;
+    let key = app.token("acme", MIG).await;
+    let vars = json!({ "rows": customer_rows("I", 0, 3), "key": "import-2024-01" });
+    let first =
+        app.data(&key, IMPORT_CUSTOMERS, vars.clone()).await["migrationCustomersImport"].clone();
+    let again = app.data(&key, IMPORT_CUSTOMERS, vars).await["migrationCustomersImport"].clone();
+    assert_eq!(first["batch"]["id"], again["batch"]["id"]);
+    assert_eq!(again["batch"]["createdRows"], 3);
+    let other = app
+        .data(
+            &key,
+            IMPORT_CUSTOMERS,
+            json!({ "rows": customer_rows("I", 5, 1), "key": "import-2024-01" }),
+        )
+        .await["migrationCustomersImport"]
+        .clone();
+    assert!(other["batch"].is_null());
+    assert_eq!(other["userErrors"][0]["code"], "IDEMPOTENCY_KEY_REUSED");
+    let d = app
+        .data(&key, "{ migrationBatches { totalCount } }", json!({}))
+        .await;
+    assert_eq!(d["migrationBatches"]["totalCount"], 1);
+}
