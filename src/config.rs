@@ -35,6 +35,34 @@ pub struct Config {
     /// How often expired idempotency keys are deleted in the background.
     pub idempotency_purge_interval: Duration,
     pub auth: AuthConfig,
+    /// The background worker of migration batches.
+    pub jobs: JobsConfig,
+}
+
+/// The worker that runs queued migration batches (and queued reverts) in the background.
+#[derive(Clone, Debug)]
+pub struct JobsConfig {
+    /// Whether this gateway runs the worker (several gateways may: they never run one batch
+    /// twice). Tests turn it off and drive the jobs themselves.
+    pub enabled: bool,
+    /// How often the worker looks for waiting batches (a batch queued by this gateway wakes
+    /// it at once).
+    pub poll_interval: Duration,
+    /// Rows processed per transaction.
+    pub chunk_rows: i64,
+    /// A running batch whose worker sent no heartbeat for this long is taken over.
+    pub stale_after: Duration,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            poll_interval: Duration::from_secs(2),
+            chunk_rows: 5_000,
+            stale_after: Duration::from_secs(60),
+        }
+    }
 }
 
 /// Credential checks: revocation of issued tokens and throttling of failed attempts.
@@ -113,6 +141,7 @@ impl Config {
             idempotency_ttl: DEFAULT_IDEMPOTENCY_TTL,
             idempotency_purge_interval: Duration::from_secs(600),
             auth: AuthConfig::default(),
+            jobs: JobsConfig::default(),
         }
     }
 
@@ -191,6 +220,7 @@ impl fmt::Debug for Config {
             .field("cors_origins", &self.cors_origins)
             .field("idempotency_ttl", &self.idempotency_ttl)
             .field("auth", &self.auth)
+            .field("jobs", &self.jobs)
             .finish()
     }
 }

@@ -32,7 +32,8 @@ pub use config::Config;
 
 /// Prepares the database (creating and migrating it), builds the application and starts its
 /// background housekeeping (the purge of expired idempotency keys, the upkeep of the request
-/// metrics). Needs a Tokio runtime.
+/// metrics) and, unless `config.jobs` turns it off, the worker of migration batches. Needs a
+/// Tokio runtime.
 pub async fn build_app(config: Config) -> anyhow::Result<(Router, AppState)> {
     let url = db::prepare(&config.database_url, &config.data_dir).await?;
     let db = db::Db::connect(&url, config.pool_size, &config.session)?;
@@ -46,5 +47,19 @@ pub async fn build_app(config: Config) -> anyhow::Result<(Router, AppState)> {
     );
     // Latencies recorded between two scrapes are folded into the histograms in the background.
     http::metrics::Metrics::spawn_upkeep(&state.metrics);
+    // Queued migration batches are claimed and run in the background (several gateways may
+    // run this worker: a batch is never run twice).
+    if state.config.jobs.enabled {
+        let jobs = &state.config.jobs;
+        let mut opts = domain::migrations::jobs::JobOptions::unique();
+        opts.chunk_rows = jobs.chunk_rows;
+        opts.stale_after = jobs.stale_after;
+        let wake = state
+            .schema
+            .data::<domain::migrations::jobs::Wake>()
+            .cloned()
+            .unwrap_or_default();
+        domain::migrations::jobs::spawn(state.db.clone(), opts, jobs.poll_interval, wake);
+    }
     Ok((http::router(state.clone()), state))
 }

@@ -213,32 +213,47 @@ diesel::table! {
 }
 
 diesel::table! {
-    migration_batch_rows (merchant_id, batch_id, row_index) {
-        merchant_id -> Int8,
-        batch_id -> Int8,
-        row_index -> Int4,
-        entity -> Text,
-        entity_id -> Int8,
-        action -> Text,
-        before_image -> Nullable<Jsonb>,
-    }
-}
-
-diesel::table! {
     migration_batches (merchant_id, id) {
         merchant_id -> Int8,
         id -> Int8,
         kind -> Text,
         status -> Text,
+        error_policy -> Text,
         source -> Nullable<Text>,
         total_rows -> Int4,
+        processed_rows -> Int4,
         created_rows -> Int4,
         updated_rows -> Int4,
-        failed_rows -> Int4,
+        unchanged_rows -> Int4,
+        error_count -> Int4,
+        reverted_rows -> Int4,
+        conflict_rows -> Int4,
         error -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        heartbeat_at -> Nullable<Timestamptz>,
+        attempts -> Int4,
         created_at -> Timestamptz,
-        updated_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
         reverted_at -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    migration_rows (merchant_id, batch_id, row_index) {
+        merchant_id -> Int8,
+        batch_id -> Int8,
+        row_index -> Int4,
+        external_id -> Nullable<Text>,
+        input -> Nullable<Jsonb>,
+        action -> Nullable<Text>,
+        target_id -> Nullable<Int8>,
+        errors -> Jsonb,
+        before_image -> Nullable<Jsonb>,
+        after_version -> Nullable<Text>,
+        revert -> Nullable<Text>,
+        revert_reason -> Nullable<Text>,
     }
 }
 
@@ -646,8 +661,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     line_items,
     merchants,
-    migration_batch_rows,
     migration_batches,
+    migration_rows,
     order_addresses,
     order_daily_rollups,
     order_rollup_timezones,

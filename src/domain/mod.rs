@@ -9,6 +9,7 @@ pub mod filter_macros;
 pub mod idempotency;
 pub mod links;
 pub mod merchants;
+pub mod migrations;
 pub mod orders;
 pub mod pricing;
 pub mod promotions;

@@ -44,6 +44,7 @@ pub struct Query(
     queries::stats::StatsQuery,
     queries::tags::TagQuery,
     queries::shop::ShopQuery,
+    queries::migrations::MigrationQuery,
 );
 
 /// Every write. Payloads carry `userErrors { field code message }`; bulk mutations take up to
@@ -62,6 +63,7 @@ pub struct Mutation(
     mutations::price_lists::PriceListMutation,
     mutations::prices::PriceMutation,
     mutations::shop::ShopMutation,
+    mutations::migrations::MigrationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -78,6 +80,8 @@ pub fn build_schema(config: &Config, cursors: crate::keys::CursorKey) -> AppSche
         .data(argument_errors::InputTypes::default())
         .data(crate::domain::orders::stats::KnownTimezones::default())
         .data(mutations::IdempotencyTtl(config.idempotency_ttl))
+        // Wakes this gateway's migration worker when a request queues a batch.
+        .data(crate::domain::migrations::jobs::Wake::default())
         .register_output_type::<types::node::Node>()
         // Types async-graphql generates, described here (descriptions only).
         .override_output_type_description::<rust_decimal::Decimal>(DECIMAL)
@@ -116,6 +120,9 @@ pub fn build_schema(config: &Config, cursors: crate::keys::CursorKey) -> AppSche
         )
         .override_output_type_description::<Conn<promotion::CouponCode>>(
             "A page of coupon codes (`couponCodes`); keyset cursors, at most 250 per page.",
+        )
+        .override_output_type_description::<Conn<types::migrations::MigrationBatch>>(
+            "A page of legacy migration batches (`migrationBatches`); keyset cursors, at most 250 per page.",
         )
         .limit_depth(config.max_depth)
         .limit_complexity(config.max_complexity)

@@ -35,6 +35,7 @@ mod domain_reads;
 mod firespark;
 mod graphql_reads;
 mod list_reads;
+mod migrations;
 mod orders_mutations;
 mod price_quote;
 mod pricing_mutations;

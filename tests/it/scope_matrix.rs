@@ -28,6 +28,8 @@ const STORES: Option<&str> = Some("stores:read");
 const CATALOG: Option<&str> = Some("catalog:read");
 const PRICING: Option<&str> = Some("pricing:read");
 const PROMOTIONS: Option<&str> = Some("promotions:read");
+/// Migrations have no read scope: who may run them may watch them.
+const MIGRATIONS: Option<&str> = Some("migrations:write");
 /// Structural types (pages, payloads, errors, the viewer) need no scope of their own: what they
 /// hold is judged by its own type.
 const OPEN: Option<&str> = None;
@@ -109,6 +111,11 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("AppliedPromotion", PROMOTIONS),
     ("LineDiscount", PROMOTIONS),
     ("CouponCodeError", PROMOTIONS),
+    // legacy migrations
+    ("MigrationBatch", MIGRATIONS),
+    ("MigrationBatchConnection", MIGRATIONS),
+    ("MigrationBatchEdge", MIGRATIONS),
+    ("MigrationRow", MIGRATIONS),
     // structural: `node` checks the scope of the kind of the ID it is given
     ("Node", OPEN),
     ("PageInfo", OPEN),
@@ -144,6 +151,8 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("PromotionPayload", OPEN),
     ("CouponCodesGeneratePayload", OPEN),
     ("ShopUpdatePayload", OPEN),
+    ("MigrationImportPayload", OPEN),
+    ("MigrationRevertPayload", OPEN),
 ];
 
 fn needs(ty: &str) -> Option<&'static str> {
@@ -280,6 +289,20 @@ async fn setup(app: &TestApp, all: &str) -> Ids {
         )
         .await;
     assert_eq!(d["channelPublishProducts"]["userErrors"], json!([]));
+    // A migration batch whose rows reach a customer.
+    let d = app
+        .data(
+            all,
+            r#"mutation { migrationCustomersImport(rows: [{ externalId: "matrix-seed", email: "matrix-seed@example.com" }]) {
+                batch { id } userErrors { message } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["migrationCustomersImport"]["userErrors"], json!([]));
+    ids.insert(
+        "MigrationBatch",
+        one(&d["migrationCustomersImport"]["batch"]["id"]),
+    );
     ids
 }
 
@@ -369,6 +392,12 @@ fn mutation_for(scope: &str, run: usize, ids: &Ids) -> Option<(&'static str, Str
         "pricing:write" => (
             "priceRuleAdd",
             format!(r#"(priceListId: "{pl}", input: {{ kind: CUSTOMER, customerId: "{c}" }})"#),
+        ),
+        "migrations:write" => (
+            "migrationCustomersImport",
+            format!(
+                r#"(rows: [{{ externalId: "matrix-{run}", email: "matrix-{run}@example.com" }}])"#
+            ),
         ),
         "promotions:write" => (
             "promotionCreate",

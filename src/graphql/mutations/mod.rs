@@ -10,6 +10,7 @@ pub mod channels;
 pub mod customer_groups;
 pub mod customers;
 pub mod fields;
+pub mod migrations;
 pub mod orders;
 pub mod price_lists;
 pub mod prices;

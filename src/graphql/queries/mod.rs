@@ -6,6 +6,7 @@ pub mod coupon_codes;
 pub mod customer_groups;
 pub mod customers;
 pub mod list;
+pub mod migrations;
 pub mod node;
 pub mod orders;
 pub mod price_lists;

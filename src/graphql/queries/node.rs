@@ -1,7 +1,9 @@
 use async_graphql::{Context, Object, ID};
 
 use crate::auth::Scope;
-use crate::domain::{catalog, channels, customers, orders, pricing, promotions, stores};
+use crate::domain::{
+    catalog, channels, customers, migrations, orders, pricing, promotions, stores,
+};
 use crate::graphql::context::principal;
 use crate::graphql::errors::{bad_id, bad_input, gql, GqlResult};
 use crate::graphql::loaders::load;
@@ -10,6 +12,7 @@ use crate::graphql::types::catalog::{Product, Variant};
 use crate::graphql::types::channels::Channel;
 use crate::graphql::types::customer_groups::CustomerGroup;
 use crate::graphql::types::customers::Customer;
+use crate::graphql::types::migrations::MigrationBatch;
 use crate::graphql::types::node::Node;
 use crate::graphql::types::order::{LineItem, Order};
 use crate::graphql::types::pricing::{Price, PriceList};
@@ -29,6 +32,7 @@ fn scope_for(kind: Kind) -> Option<Scope> {
         Kind::Order | Kind::LineItem => Scope::OrdersRead,
         Kind::Store | Kind::Brand | Kind::Channel => Scope::StoresRead,
         Kind::Product | Kind::Variant => Scope::CatalogRead,
+        Kind::MigrationBatch => Scope::MigrationsWrite,
         _ => return None,
     })
 }
@@ -82,6 +86,9 @@ async fn resolve(ctx: &Context<'_>, field: &str, id: &ID) -> GqlResult<Option<No
         Kind::CouponCode => load::<promotions::CouponCode>(ctx, key)
             .await?
             .map(|r| Node::CouponCode(CouponCode(r))),
+        Kind::MigrationBatch => load::<migrations::MigrationBatch>(ctx, key)
+            .await?
+            .map(|r| Node::MigrationBatch(MigrationBatch(r))),
         _ => None,
     })
 }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod channels;
 pub mod customer_groups;
 pub mod customers;
+pub mod migrations;
 pub mod node;
 pub mod order;
 pub mod pricing;

@@ -5,6 +5,7 @@ use super::catalog::{Product, Variant};
 use super::channels::Channel;
 use super::customer_groups::CustomerGroup;
 use super::customers::Customer;
+use super::migrations::MigrationBatch;
 use super::order::{LineItem, Order};
 use super::pricing::{Price, PriceList};
 use super::promotion::{CouponCode, Promotion};
@@ -27,4 +28,5 @@ pub enum Node {
     Price(Price),
     Promotion(Promotion),
     CouponCode(CouponCode),
+    MigrationBatch(MigrationBatch),
 }

@@ -82,11 +82,7 @@ pub(super) fn check_optional_text(
 /// Normalises and validates tags: trimmed, 1–64 characters, deduplicated, at most 250.
 pub use crate::domain::tags::normalize as normalize_tags;
 
-pub(super) fn validate_fields(
-    errors: &mut Errors,
-    path: &Path,
-    input: &CustomerInput,
-) -> CustomerInput {
+pub fn validate_fields(errors: &mut Errors, path: &Path, input: &CustomerInput) -> CustomerInput {
     let mut out = input.clone();
     if let Some(email) = &input.email {
         let email = email.trim().to_owned();
