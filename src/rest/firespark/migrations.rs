@@ -106,9 +106,9 @@ fn row_input(i: usize, row: Value) -> Result<Value, Refusal> {
                 items
                     .into_iter()
                     .map(|item| match item {
-                        Value::Object(m) => Value::Object(
-                            m.into_iter().map(|(k, v)| (camel(&k), v)).collect(),
-                        ),
+                        Value::Object(m) => {
+                            Value::Object(m.into_iter().map(|(k, v)| (camel(&k), v)).collect())
+                        }
                         other => other,
                     })
                     .collect(),
@@ -120,11 +120,11 @@ fn row_input(i: usize, row: Value) -> Result<Value, Refusal> {
     Ok(Value::Object(out))
 }
 
+/// A batch's body: its rows, `source` label and `error_policy` (upper-cased).
+type Batch = (Vec<Value>, Option<String>, Option<String>);
+
 /// The body: an array of rows, or `{rows, source, error_policy}`.
-fn batch_body(
-    headers: &HeaderMap,
-    bytes: &[u8],
-) -> Result<(Vec<Value>, Option<String>, Option<String>), Refusal> {
+fn batch_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Batch, Refusal> {
     let (rows, source, policy) = match body::json(headers, bytes)? {
         Value::Array(rows) => (rows, None, None),
         Value::Object(mut o) => {
@@ -156,8 +156,8 @@ fn batch_body(
                 )),
             };
             let source = text("source", o.remove("source"))?;
-            let policy = text("error_policy", o.remove("error_policy"))?
-                .map(|p| p.to_ascii_uppercase());
+            let policy =
+                text("error_policy", o.remove("error_policy"))?.map(|p| p.to_ascii_uppercase());
             if let Some(p) = &policy {
                 if !matches!(p.as_str(), "REJECT_FAILED_ROWS" | "REJECT_EVERYTHING") {
                     return Err(Refusal::param(
@@ -191,9 +191,43 @@ fn batch_body(
 }
 
 /// The batch of a payload or query as the answer writes it: snake_case, with its failed and
-/// conflicting rows.
+/// conflicting rows; a row error's `field` is named as the row named it
+/// (`["rows", "3", "lineItems", "0", "sku"]` → `line_items[0].sku`).
 fn batch_answer(batch: &Value) -> Value {
-    snake_keys(batch.clone())
+    let mut out = snake_keys(batch.clone());
+    if let Some(rows) = out.get_mut("failed").and_then(Value::as_array_mut) {
+        for e in rows
+            .iter_mut()
+            .filter_map(|r| r.get_mut("user_errors").and_then(Value::as_array_mut))
+            .flatten()
+        {
+            if let Some(Value::Array(path)) = e.get("field") {
+                let segments: Vec<&str> = path.iter().filter_map(Value::as_str).collect();
+                let below = match segments.as_slice() {
+                    ["rows", i, rest @ ..] if super::errors::is_index(i) => rest,
+                    other => other,
+                };
+                e["field"] = Value::String(rest_name(below));
+            }
+        }
+    }
+    out
+}
+
+/// GraphQL path segments as the body names them: `lineItems`, `0`, `sku` → `line_items[0].sku`.
+fn rest_name(segments: &[&str]) -> String {
+    let mut n = String::new();
+    for s in segments {
+        if super::errors::is_index(s) {
+            n.push_str(&format!("[{s}]"));
+        } else {
+            if !n.is_empty() {
+                n.push('.');
+            }
+            n.push_str(&snake(s));
+        }
+    }
+    n
 }
 
 /// 201 for a batch that finished in the request, 202 for one a worker will run.
@@ -209,18 +243,18 @@ fn refused(payload: &Value) -> Option<Refusal> {
     let errors = payload.get("userErrors")?.as_array()?;
     let e = errors.first()?;
     let path = super::errors::path(e);
+    // The batch the route names (`id`) is not the caller's: 404, as a read of it answers.
+    if path.as_slice() == ["id"] && e.get("code").and_then(Value::as_str) == Some("NOT_FOUND") {
+        return Some(Refusal::not_found("no such migration batch"));
+    }
     let name = match path.as_slice() {
         ["rows", i, rest @ ..] if super::errors::is_index(i) => {
-            let mut n = format!("rows[{i}]");
-            for s in rest {
-                if super::errors::is_index(s) {
-                    n.push_str(&format!("[{s}]"));
-                } else {
-                    n.push('.');
-                    n.push_str(&snake(s));
-                }
+            let below = rest_name(rest);
+            if below.is_empty() {
+                format!("rows[{i}]")
+            } else {
+                format!("rows[{i}].{below}")
             }
-            n
         }
         ["idempotencyKey", ..] => "Idempotency-Key".to_owned(),
         ["id", ..] => "id".to_owned(),

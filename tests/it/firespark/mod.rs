@@ -5,6 +5,7 @@
 mod customers;
 mod customers_bulk;
 mod exports;
+mod migrations;
 mod orders;
 mod stores;
 
