@@ -79,7 +79,8 @@ pub struct ProductVariantUpdateInput {
     pub prices: Option<Vec<VariantPriceInput>>,
     /// The "was" price of this variant's price in the shop's default currency among `prices`
     /// (a price without a currency is in it): its `compareAtAmount`, at least its amount.
-    /// Refused (REQUIRED) when none of `prices` is in that currency.
+    /// Without `prices`, it applies to the variant's stored base price in that currency (its
+    /// amount kept). Refused (REQUIRED) when there is no such price.
     pub compare_at_price: Option<Decimal>,
 }
 /// A product to create.
@@ -190,7 +191,8 @@ pub struct VariantUpdateInput {
     pub prices: Option<Vec<VariantPriceInput>>,
     /// The "was" price of this variant's price in the shop's default currency among `prices`
     /// (a price without a currency is in it): its `compareAtAmount`, at least its amount.
-    /// Refused (REQUIRED) when none of `prices` is in that currency.
+    /// Without `prices`, it applies to the variant's stored base price in that currency (its
+    /// amount kept). Refused (REQUIRED) when there is no such price.
     pub compare_at_price: Option<Decimal>,
 }
 

@@ -1045,3 +1045,44 @@ async fn the_sdks_expands_are_answered() {
         .await;
     assert_eq!(st, 400, "{e}");
 }
+
+/// A variant's `compare_at_price` alone (as the admin SDK sends it) goes with its stored price
+/// in the store's currency; a variant without one is told to give prices.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_compare_at_price_alone_updates_the_stored_price() {
+    let app = spawn().await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    let p = create(
+        &s,
+        json!({"name": "Compare Tee", "variants": [{"sku": "CMP-1", "price": 30}, {"sku": "CMP-2"}]}),
+    )
+    .await;
+    let v = p["default_variant_id"].as_str().unwrap().to_owned();
+    let path = format!("/products/{}/variants/{v}", id(&p));
+    let (st, shown) = s.patch(&path, json!({"compare_at_price": 44.99})).await;
+    assert_eq!(st, 200, "{shown}");
+    assert_eq!(shown["price"]["compare_at_amount"], "44.99", "{shown}");
+    assert_eq!(
+        shown["price"]["amount"], "30.00",
+        "the amount is kept: {shown}"
+    );
+    let (st, e) = s.patch(&path, json!({"compare_at_price": 20})).await;
+    assert_eq!(st, 422, "below the price: {e}");
+    let (_, variants) = s.get(&format!("/products/{}/variants", id(&p))).await;
+    let other = variants["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["sku"] == "CMP-2")
+        .expect("CMP-2")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (st, e) = s
+        .patch(
+            &format!("/products/{}/variants/{other}", id(&p)),
+            json!({"compare_at_price": 50}),
+        )
+        .await;
+    assert_eq!(st, 422, "no stored price: {e}");
+}

@@ -13,7 +13,7 @@ use diesel::sql_types;
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::prices::{self, Pending};
+use super::prices::{self, Pending, VariantPrice};
 use super::products::{self, VariantInput};
 use crate::db::savepoint::{self, Violation};
 use crate::db::sql::{Bind, Sql};
@@ -125,7 +125,7 @@ pub async fn create(
     .await?;
     match written {
         Ok(Some(id)) => {
-            write_prices(conn, merchant_id, id, &root, input).await?;
+            write_prices(conn, merchant_id, id, &root, input, &input.prices).await?;
             Ok(Ok(id))
         }
         Ok(None) => Err(Error::internal("inserted variant not returned")),
@@ -144,6 +144,7 @@ async fn write_prices(
     variant_id: i64,
     root: &Path,
     input: &VariantInput,
+    list: &[VariantPrice],
 ) -> Result<()> {
     prices::write(
         conn,
@@ -151,7 +152,7 @@ async fn write_prices(
         &[Pending {
             variant_id,
             path: root.key("prices"),
-            prices: &input.prices,
+            prices: list,
             compare_at: input
                 .compare_at_price
                 .map(|c| (c, root.key("compare_at_price"))),
@@ -259,11 +260,29 @@ pub async fn update(
     prices::check(&mut errors, &root.key("prices"), &input.prices);
     let default =
         prices::default_currency_if(conn, merchant_id, input.compare_at_price.is_some()).await?;
+    // A `compare_at_price` sent without `prices` goes with the variant's stored base price in
+    // the default currency (its amount kept), as Spree's variant update takes it alone.
+    let list = match (
+        &default,
+        input.prices.is_empty() && input.compare_at_price.is_some(),
+    ) {
+        (Some(d), true) => stored_base_price(conn, merchant_id, current.id, d)
+            .await?
+            .map(|amount| {
+                vec![VariantPrice {
+                    currency: Some(d.clone()),
+                    amount,
+                    compare_at_amount: None,
+                }]
+            })
+            .unwrap_or_default(),
+        _ => input.prices.clone(),
+    };
     prices::check_compare_at(
         &mut errors,
         &root.key("compare_at_price"),
         input.compare_at_price,
-        &input.prices,
+        &list,
         default.as_deref(),
     );
     let make_master = match input.is_master {
@@ -325,7 +344,7 @@ pub async fn update(
     })
     .await?;
     if written.is_ok() {
-        write_prices(conn, merchant_id, current.id, &root, input).await?;
+        write_prices(conn, merchant_id, current.id, &root, input, &list).await?;
     }
     Ok(match written {
         Ok(()) => Ok(current.id),
@@ -403,4 +422,32 @@ pub async fn delete(
         products::retire::variant(conn, merchant_id, variant.id).await?;
     }
     Ok(Ok(variant.id))
+}
+
+#[derive(QueryableByName)]
+struct Amount {
+    #[diesel(sql_type = sql_types::Numeric)]
+    amount: rust_decimal::Decimal,
+}
+
+/// The variant's base price (no price list) in `currency`, if it has one.
+async fn stored_base_price(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    variant_id: i64,
+    currency: &str,
+) -> Result<Option<rust_decimal::Decimal>> {
+    let rows: Vec<Amount> = Sql::with_binds(
+        "SELECT amount FROM prices WHERE merchant_id = $1 AND variant_id = $2 \
+         AND currency = $3 AND price_list_id IS NULL",
+        vec![
+            Bind::I64(merchant_id),
+            Bind::I64(variant_id),
+            Bind::Text(currency.to_owned()),
+        ],
+    )
+    .into_query()
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().next().map(|r| r.amount))
 }
