@@ -19,8 +19,8 @@ pub struct Config {
     pub jwt: JwtConfig,
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
-    /// Maximum query depth and complexity accepted by the GraphQL executor.
-    pub max_depth: usize,
+    /// Maximum query complexity accepted by the GraphQL executor (the depth limit is
+    /// `document_limits.max_depth`).
     pub max_complexity: usize,
     /// Length, tokens, nesting and expanded size of a document (checked before parsing).
     pub document_limits: crate::graphql::limits::DocumentLimits,
@@ -127,7 +127,6 @@ impl Config {
             jwt: JwtConfig::default(),
             request_timeout: Duration::from_secs(30),
             body_limit_bytes: 8 * 1024 * 1024,
-            max_depth: 12,
             max_complexity: 20_000,
             document_limits: Default::default(),
             session: crate::db::SessionSettings {

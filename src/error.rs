@@ -48,6 +48,25 @@ fn at(path: &Path, message: &str) -> String {
     }
 }
 
+/// Every `extensions.code` a GraphQL error (or the JSON error of a request that is not a GraphQL
+/// request) can carry: the codes of [`Error`], the document limits (`MAX_COST_EXCEEDED`), the edge
+/// layers (`PAYLOAD_TOO_LARGE`, `TIMEOUT`) and `BAD_REQUEST`. The README lists exactly these (a test
+/// compares them). Mutation `userErrors` have codes of their own.
+pub const EDGE_CODES: [&str; 12] = [
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "BAD_USER_INPUT",
+    "CONFLICT",
+    "MAX_COST_EXCEEDED",
+    "THROTTLED",
+    "PAYLOAD_TOO_LARGE",
+    "TIMEOUT",
+    "SERVICE_UNAVAILABLE",
+    "INTERNAL",
+    "BAD_REQUEST",
+];
+
 impl Error {
     pub fn not_found(message: impl Into<String>) -> Self {
         Error::NotFound {
@@ -90,7 +109,7 @@ impl Error {
         Error::Internal
     }
 
-    /// The stable machine-readable code (GraphQL `extensions.code`).
+    /// The stable machine-readable code (GraphQL `extensions.code`); one of [`EDGE_CODES`].
     pub fn code(&self) -> &'static str {
         match self {
             Error::NotFound { .. } => "NOT_FOUND",
@@ -200,8 +219,41 @@ impl From<diesel_async::pooled_connection::deadpool::PoolError> for Error {
 
 #[cfg(test)]
 mod tests {
-    use super::{constraint_field, Error};
+    use super::{constraint_field, Error, EDGE_CODES};
     use crate::domain::validate::Path;
+
+    #[test]
+    fn every_error_code_is_an_edge_code() {
+        let all = [
+            Error::not_found("x"),
+            Error::bad_input("x", "y"),
+            Error::Unauthenticated("x".into()),
+            Error::forbidden("x"),
+            Error::Conflict {
+                path: Path::input(),
+                message: "x".into(),
+            },
+            Error::Throttled { retry_after: 1 },
+            Error::Unavailable,
+            Error::Timeout,
+            Error::Internal,
+        ];
+        for e in all {
+            // No wildcard: a new variant fails to compile here until it is added above.
+            match &e {
+                Error::NotFound { .. }
+                | Error::BadInput { .. }
+                | Error::Unauthenticated(_)
+                | Error::Forbidden(_)
+                | Error::Conflict { .. }
+                | Error::Throttled { .. }
+                | Error::Unavailable
+                | Error::Timeout
+                | Error::Internal => {}
+            }
+            assert!(EDGE_CODES.contains(&e.code()), "{}", e.code());
+        }
+    }
 
     #[test]
     fn constraints_are_reported_by_field_never_by_name() {

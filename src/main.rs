@@ -353,6 +353,8 @@ async fn demo_credentials(db: &DbArgs, address: SocketAddr, json: bool) -> anyho
         return print_json(&serde_json::json!({
             "demo": summary,
             "graphql": format!("{base}/graphql"),
+            "graphiql": format!("{base}/graphql#token={}", key.key),
+            "dashboard": format!("{base}/dashboard#token={}", key.key),
             "client_id": client.client_id,
             "client_secret": client.client_secret,
             "api_key": key.key,
@@ -364,7 +366,9 @@ async fn demo_credentials(db: &DbArgs, address: SocketAddr, json: bool) -> anyho
     println!(
         "Demo merchant `demo`: {} customers, {} orders, {} products ({} ms).\n\
          \n\
-         GraphQL      {base}/graphql  (GraphiQL when opened in a browser)\n\
+         GraphQL      {base}/graphql\n\
+         GraphiQL     {base}/graphql#token={key}  (open in a browser)\n\
+         Dashboard    {base}/dashboard#token={key}\n\
          Spree REST   {base}/api/v3/admin  (OpenAPI: {base}/openapi.json)\n\
          API key      {key}\n\
          OAuth client {id} / {secret}  (POST {base}/oauth/token, grant_type=client_credentials)\n\

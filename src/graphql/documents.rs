@@ -123,6 +123,13 @@ pub async fn prepare(
             max: limits.max_fields,
         });
     }
+    let depth = limits::data_depth(&doc);
+    if depth > limits.max_depth {
+        return Err(Violation::TooDeep {
+            depth,
+            max: limits.max_depth,
+        });
+    }
     if cacheable {
         cache.put(request.query.clone(), doc.clone());
     }

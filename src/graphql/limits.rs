@@ -35,7 +35,14 @@ pub struct DocumentLimits {
     pub max_nesting: usize,
     /// Most fields an operation may select once its fragments are expanded.
     pub max_fields: usize,
+    /// Deepest nesting of fields (fragments expanded), not counting introspection (`__schema`,
+    /// `__type`), whose depth the schema bounds: GraphiQL's introspection query nests type
+    /// references nine `ofType` deep.
+    pub max_depth: usize,
 }
+
+/// How much deeper than [`DocumentLimits::max_depth`] the executor lets introspection go.
+pub const INTROSPECTION_DEPTH_ALLOWANCE: usize = 8;
 
 impl Default for DocumentLimits {
     fn default() -> Self {
@@ -44,6 +51,7 @@ impl Default for DocumentLimits {
             max_tokens: 100_000,
             max_nesting: 64,
             max_fields: 10_000,
+            max_depth: 12,
         }
     }
 }
@@ -56,12 +64,13 @@ pub enum Violation {
     NestedTooDeep { line: usize, max: usize },
     VariableNestedTooDeep { name: String, max: usize },
     TooManyFields { fields: usize, max: usize },
+    TooDeep { depth: usize, max: usize },
 }
 
 impl Violation {
     pub fn code(&self) -> &'static str {
         match self {
-            Violation::TooManyFields { .. } => "MAX_COST_EXCEEDED",
+            Violation::TooManyFields { .. } | Violation::TooDeep { .. } => "MAX_COST_EXCEEDED",
             _ => "BAD_USER_INPUT",
         }
     }
@@ -94,6 +103,11 @@ impl std::fmt::Display for Violation {
             Violation::VariableNestedTooDeep { name, max } => write!(
                 f,
                 "variable `{name}` nests lists or objects more than {max} levels deep"
+            ),
+            Violation::TooDeep { depth, max } => write!(
+                f,
+                "the operation nests fields {depth} deep once its fragments are expanded; \
+                 at most {max} are accepted"
             ),
             Violation::TooManyFields { fields, max } => write!(
                 f,
@@ -196,6 +210,53 @@ pub fn expanded_fields(doc: &ExecutableDocument) -> usize {
         .map(|(_, op)| count(doc, &op.node.selection_set.node, &mut memo))
         .max()
         .unwrap_or(0)
+}
+
+/// The deepest field nesting of any operation of `doc` (fragments expanded once each, a cycle
+/// counted as nothing), leaving out what lies under `__schema` and `__type`.
+pub fn data_depth(doc: &ExecutableDocument) -> usize {
+    let mut memo: HashMap<&str, Option<usize>> = HashMap::new();
+    doc.operations
+        .iter()
+        .map(|(_, op)| depth(doc, &op.node.selection_set.node, &mut memo))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Nesting under `set`; bounded recursion as in [`count`].
+fn depth<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    memo: &mut HashMap<&'a str, Option<usize>>,
+) -> usize {
+    let mut deepest = 0usize;
+    for item in &set.items {
+        let d = match &item.node {
+            Selection::Field(f) => match f.node.name.node.as_str() {
+                "__schema" | "__type" => 0,
+                _ => 1 + depth(doc, &f.node.selection_set.node, memo),
+            },
+            Selection::InlineFragment(f) => depth(doc, &f.node.selection_set.node, memo),
+            Selection::FragmentSpread(s) => {
+                let name = s.node.fragment_name.node.as_str();
+                match memo.get(name) {
+                    Some(Some(d)) => *d,
+                    Some(None) => 0,
+                    None => match doc.fragments.get_key_value(name) {
+                        None => 0,
+                        Some((key, fragment)) => {
+                            memo.insert(key.as_str(), None);
+                            let d = depth(doc, &fragment.node.selection_set.node, memo);
+                            memo.insert(key.as_str(), Some(d));
+                            d
+                        }
+                    },
+                }
+            }
+        };
+        deepest = deepest.max(d);
+    }
+    deepest
 }
 
 /// Fields under `set`. The nesting of selection sets is already bounded by [`scan`], so this
@@ -310,6 +371,16 @@ mod tests {
             "{ ...A } fragment A on Query { viewer { scopes } ...B } fragment B on Query { ...A }";
         let doc = async_graphql::parser::parse_query(cyclic).unwrap();
         assert_eq!(expanded_fields(&doc), 2);
+    }
+
+    #[test]
+    fn depth_counts_data_fields_through_fragments_but_not_introspection() {
+        let doc = async_graphql::parser::parse_query(
+            "{ a { b { ...F } } __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }\n\
+             fragment F on B { c { ... on C { d } } }",
+        )
+        .unwrap();
+        assert_eq!(data_depth(&doc), 4);
     }
 
     #[test]

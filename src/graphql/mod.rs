@@ -124,7 +124,9 @@ pub fn build_schema(config: &Config, cursors: crate::keys::CursorKey) -> AppSche
         .override_output_type_description::<Conn<types::migrations::MigrationBatch>>(
             "A page of legacy migration batches (`migrationBatches`); keyset cursors, at most 250 per page.",
         )
-        .limit_depth(config.max_depth)
+        // The data depth is checked before execution (`limits::data_depth`, without
+        // introspection); the executor's own limit leaves room for introspection's type refs.
+        .limit_depth(config.document_limits.max_depth + limits::INTROSPECTION_DEPTH_ALLOWANCE)
         .limit_complexity(config.max_complexity)
         .finish();
     // The scope each field needs, read from the schema itself (see `type_scopes`).

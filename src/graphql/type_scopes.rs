@@ -45,7 +45,7 @@ pub fn of_type(name: &str) -> Option<Access> {
             Needs(Scope::CustomersRead)
         }
         "Order" | "OrderAddress" | "LineItem" | "Payment" | "Fulfillment" | "Discount"
-        | "OrderStatsBucket" => Needs(Scope::OrdersRead),
+        | "OrderStatsBucket" | "CustomerSpend" => Needs(Scope::OrdersRead),
         "Store"
         | "Brand"
         | "Channel"

@@ -2,13 +2,12 @@
 //! caller, executes on the shared schema with fresh loaders, and gives every error a code.
 //! Every request is counted and timed by the type of the operation it selected.
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response as GqlResponse};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::metrics::Metrics;
 use super::Peer;
@@ -291,13 +290,7 @@ pub async fn get_graphql(
         .is_some_and(|a| a.contains("text/html"));
     let query = query.unwrap_or_default();
     if accepts_html && !query.contains("query=") {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("commerce-gateway")
-                .finish(),
-        )
-        .into_response();
+        return super::graphiql::page();
     }
     let mut observed = Observed::start(&state.metrics);
     let request = match get_request(&query) {

@@ -1,7 +1,9 @@
 //! The HTTP surface: routes and the tower layers every request goes through (request id,
 //! tracing, timeout, body limit, CORS, compression, panic recovery, request metrics).
 
+pub mod dashboard;
 pub mod edge;
+pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
@@ -33,6 +35,9 @@ pub fn router(state: AppState) -> Router {
     let request_metrics = state.metrics.clone();
     Router::new()
         .route("/graphql", post(graphql::post_graphql).get(graphql::get_graphql))
+        .route("/graphiql/{version}/{file}", get(graphiql::get_graphiql_asset))
+        .route("/dashboard", get(dashboard::get_dashboard))
+        .route("/dashboard/{file}", get(dashboard::get_dashboard_file))
         .route("/oauth/token", post(create_token))
         .route("/healthz", get(health::get_healthz))
         .route("/readyz", get(health::get_readyz))

@@ -55,6 +55,7 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("Fulfillment", ORDERS),
     ("Discount", ORDERS),
     ("OrderStatsBucket", ORDERS),
+    ("CustomerSpend", ORDERS),
     // stores, their brands, channels and configuration
     ("Store", STORES),
     ("StoreConnection", STORES),
@@ -479,7 +480,7 @@ async fn reference(app: &TestApp, all: &str, doc: &str) -> Value {
 async fn every_field_outside_a_single_scope_token_is_null_and_forbidden() {
     // The walk is wide: the depth and cost limits are not what this test is about.
     let app = spawn_with(|c| {
-        c.max_depth = 64;
+        c.document_limits.max_depth = 64;
         c.max_complexity = 100_000_000;
     })
     .await;

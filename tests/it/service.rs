@@ -754,3 +754,38 @@ async fn a_request_without_a_document_is_a_400() {
         .unwrap();
     assert_eq!(res.status(), 400);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn data_nesting_is_capped_but_introspection_goes_as_deep_as_graphiql_asks() {
+    let app = spawn().await;
+    app.seed("m", 5, 10).await;
+    let key = app.api_key("m", "customers:read,orders:read").await;
+    // 12 levels (the default limit), then 14 through a fragment.
+    let twelve = "{ orders(first: 1) { nodes { customer { orders(first: 1) { customer { orders(first: 1) \
+                  { customer { orders(first: 1) { customer { orders(first: 1) { customer { email } } } } } } } } } } } }";
+    let body = app.gql(&key, twelve, json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let fourteen = "{ orders(first: 1) { nodes { customer { orders(first: 1) { customer { orders(first: 1) \
+                    { customer { orders(first: 1) { customer { orders(first: 1) { customer { ...More } } } } } } } } } } } } \
+                    fragment More on Customer { orders(first: 1) { customer { email } } }";
+    let body = app.gql(&key, fourteen, json!({})).await;
+    assert_eq!(error_code(&body), "MAX_COST_EXCEEDED", "{body}");
+    assert!(error_message(&body).contains("14 deep"), "{body}");
+    // graphql-js's introspection query (as GraphiQL sends it): type references nine deep.
+    let mut type_ref = String::from("kind name");
+    for _ in 0..9 {
+        type_ref = format!("kind name ofType {{ {type_ref} }}");
+    }
+    let introspection = format!(
+        "query IntrospectionQuery {{ __schema {{ queryType {{ name }} types {{ ...FullType }} }} }} \
+         fragment FullType on __Type {{ kind name fields(includeDeprecated: true) {{ name args {{ name type {{ ...TypeRef }} }} type {{ ...TypeRef }} }} }} \
+         fragment TypeRef on __Type {{ {type_ref} }}"
+    );
+    let body = app.gql(&key, &introspection, json!({})).await;
+    assert!(
+        body.get("errors").is_none(),
+        "{}",
+        &body.to_string()[..300.min(body.to_string().len())]
+    );
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query");
+}

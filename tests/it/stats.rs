@@ -671,3 +671,83 @@ async fn daily_rollups_answer_exactly_like_the_orders() {
         date_field: DateField::Completed,
     }));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn top_customers_rank_by_the_sum_of_the_selected_orders_and_keep_to_the_merchant() {
+    let app = spawn().await;
+    app.seed("acme", 30, 250).await;
+    app.seed("other", 30, 250).await;
+    let key = app.api_key("acme", ALL).await;
+    let list = app
+        .data(
+            &key,
+            "{ orders(first: 250, filter: {status: {in: [COMPLETE, RETURNED]}}) { nodes { total customer { id } } } }",
+            json!({}),
+        )
+        .await;
+    // The expected ranking, from the orders list: sum per customer, biggest first.
+    let mut sums: BTreeMap<String, (i64, Decimal)> = BTreeMap::new();
+    for o in list["orders"]["nodes"].as_array().expect("nodes") {
+        if let Some(id) = o["customer"]["id"].as_str() {
+            let e = sums.entry(id.to_owned()).or_default();
+            e.0 += 1;
+            e.1 += dec(&o["total"]);
+        }
+    }
+    let mut expected: Vec<(Decimal, i64)> = sums.values().map(|(n, t)| (*t, *n)).collect();
+    expected.sort_by_key(|e| std::cmp::Reverse(e.0));
+    expected.truncate(5);
+
+    let d = app
+        .data(
+            &key,
+            "{ topCustomers(first: 5, filter: {status: {in: [COMPLETE, RETURNED]}}) { customer { id email } orderCount total } }",
+            json!({}),
+        )
+        .await;
+    let top = d["topCustomers"].as_array().expect("list");
+    let got: Vec<(Decimal, i64)> = top
+        .iter()
+        .map(|t| (dec(&t["total"]), t["orderCount"].as_i64().expect("count")))
+        .collect();
+    assert_eq!(got, expected);
+    for t in top {
+        let id = t["customer"]["id"].as_str().expect("a customer of acme");
+        assert!(sums.contains_key(id), "{id} is not among acme's buyers");
+    }
+
+    // The customer edge needs customers:read; the figures only orders:read.
+    let orders_only = app.api_key("acme", "orders:read").await;
+    let body = app
+        .gql(
+            &orders_only,
+            "{ topCustomers(first: 3) { orderCount total customer { email } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+    assert!(
+        body["data"]["topCustomers"][0]["customer"].is_null(),
+        "{body}"
+    );
+    assert!(
+        body["data"]["topCustomers"][0]["total"].is_string(),
+        "{body}"
+    );
+
+    for bad in [0, 101] {
+        let body = app
+            .gql(
+                &key,
+                "query($n: Int!) { topCustomers(first: $n) { total } }",
+                json!({"n": bad}),
+            )
+            .await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    }
+    let none = app.api_key("acme", "customers:read").await;
+    let body = app
+        .gql(&none, "{ topCustomers { total } }", json!({}))
+        .await;
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
+}

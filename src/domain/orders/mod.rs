@@ -8,6 +8,7 @@ pub mod commands;
 pub mod models;
 pub mod queries;
 pub mod stats;
+pub mod top_customers;
 pub mod totals;
 
 pub use models::{Adjustment, Fulfillment, LineItem, Order, OrderAddress, Payment};

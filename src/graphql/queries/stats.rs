@@ -9,10 +9,12 @@ use rust_decimal::Decimal;
 use crate::auth::Scope;
 use crate::domain::channels::Channel as ChannelRow;
 use crate::domain::customers::stats::{self as customer_stats, NewCustomerField};
+use crate::domain::customers::Customer as CustomerRow;
 use crate::domain::filter::Filter;
 use crate::domain::orders::stats::{
     self as order_stats, DateField, GroupKey, Period, StatsQuery as OrderStatsQuery,
 };
+use crate::domain::orders::top_customers::{self, MAX_TOP_CUSTOMERS};
 use crate::domain::stores::Store as StoreRow;
 use crate::graphql::context::{conn, merchant_id};
 use crate::graphql::errors::{GqlResult, IntoGql};
@@ -22,6 +24,7 @@ use crate::graphql::loaders;
 use crate::graphql::queries::list::FilterInput;
 use crate::graphql::queries::orders::OrderFilter;
 use crate::graphql::types::channels::Channel;
+use crate::graphql::types::customers::Customer;
 use crate::graphql::types::money;
 use crate::graphql::types::order::OrderStatus;
 use crate::graphql::types::stores::Store;
@@ -151,6 +154,29 @@ impl OrderStatsBucket {
     }
 }
 
+/// One customer's spend (`topCustomers`).
+pub struct CustomerSpend(pub top_customers::CustomerSpend);
+
+/// One customer's figures over the orders `topCustomers` selected: how many and their summed
+/// totals.
+#[Object(guard = "EdgeScope::of::<Self>()")]
+impl CustomerSpend {
+    /// The customer (requires `customers:read`).
+    async fn customer(&self, ctx: &Context<'_>) -> GqlResult<Option<Customer>> {
+        Ok(loaders::load::<CustomerRow>(ctx, self.0.customer_id)
+            .await?
+            .map(Customer))
+    }
+    /// Number of the customer's matching orders.
+    async fn order_count(&self) -> i64 {
+        self.0.order_count
+    }
+    /// Sum of the matching orders' totals.
+    async fn total(&self) -> Decimal {
+        money(self.0.total)
+    }
+}
+
 /// New customers of one period.
 pub struct CustomerStatsBucket(pub customer_stats::CustomerStatsBucket);
 
@@ -235,6 +261,37 @@ impl StatsQuery {
             .await
             .gql()?;
         Ok(rows.into_iter().map(OrderStatsBucket).collect())
+    }
+
+    /// The customers who spent the most: the `first` (1 to 100) customers by the sum of the
+    /// totals of the orders `filter` and `search` select (the same as `orders`), largest first,
+    /// ties by customer creation. Guest orders are left out. One SQL `GROUP BY`. To rank by what
+    /// was bought in a period, filter on `status` (COMPLETE, RETURNED) and `completedAt`; amounts
+    /// of different currencies are summed together unless `currency` is filtered.
+    #[graphql(
+        guard = "RequireScope(Scope::OrdersRead)",
+        complexity = "crate::graphql::limits::HEAVY_FIELD_COST + first.max(1) as usize * child_complexity"
+    )]
+    async fn top_customers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which orders count, as the `filter` of `orders`.")] filter: Option<
+            OrderFilter,
+        >,
+        #[graphql(
+            desc = "Free text matched against the order number and email (at most 256 characters)."
+        )]
+        search: Option<String>,
+        #[graphql(default = 10, desc = "How many customers, 1 to 100.")] first: i32,
+    ) -> GqlResult<Vec<CustomerSpend>> {
+        let filter = filter.unwrap_or_default().to_filter(search)?;
+        let merchant = merchant_id(ctx)?;
+        let limit = i64::from(first).clamp(i64::MIN, MAX_TOP_CUSTOMERS + 1);
+        let mut conn = conn(ctx).await?;
+        let rows = top_customers::top_customers(&mut conn, merchant, &filter, limit)
+            .await
+            .gql()?;
+        Ok(rows.into_iter().map(CustomerSpend).collect())
     }
 
     /// Customers acquired per day, week or month (of `createdAt`, cut in `timezone`, an IANA

@@ -3,6 +3,8 @@
 //! application served over HTTP on an ephemeral port.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::net::SocketAddr;
 use std::path::Path;
 
