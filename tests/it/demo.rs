@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::common::{spawn, JWT_SECRET};
 
 /// The server process, killed when the test ends (even on a failed assertion).
-struct Server(Child);
+pub struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -20,7 +20,7 @@ impl Drop for Server {
 
 /// Starts `serve --demo` (plus `extra`) on an ephemeral port of `db_url` and returns the
 /// process with the lines it printed before listening.
-fn start(db_url: &str, extra: &[&str]) -> (Server, Vec<String>) {
+pub fn start(db_url: &str, extra: &[&str]) -> (Server, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_commerce-gateway"))
         .args([
             "serve",
@@ -53,7 +53,7 @@ fn start(db_url: &str, extra: &[&str]) -> (Server, Vec<String>) {
 }
 
 /// Runs `command` through `sh -c`, as pasted into a terminal; its standard output as JSON.
-fn paste(command: &str) -> Value {
+pub fn paste(command: &str) -> Value {
     let out = Command::new("sh")
         .args(["-c", command])
         .output()
