@@ -187,7 +187,7 @@ pub async fn list(
 }
 
 /// The list metadata object, its rows written straight from the executor's answer.
-struct Envelope<'a, R> {
+struct Envelope<R> {
     total_count: u64,
     next_page: Option<String>,
     previous_page: Option<String>,
@@ -195,7 +195,7 @@ struct Envelope<'a, R> {
     rows: R,
 }
 
-impl<R: serde::Serialize> serde::Serialize for Envelope<'_, R> {
+impl<R: serde::Serialize> serde::Serialize for Envelope<R> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(4))?;
         map.serialize_entry("total_count", &self.total_count)?;

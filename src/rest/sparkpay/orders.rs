@@ -6,7 +6,8 @@
 //! A new order is a draft (in the shop's default currency unless `currency` is sent), with
 //! its first `items` (`[{"product_id", "quantity"}]`, each product's master variant priced from
 //! the price book; reading the products needs `read_catalog`). A `PUT` changes the fields sent,
-//! `items` setting the draft's lines; its status changes with a `PUT` of `order_status_id`
+//! `items` setting the line of each product given (quantity 0 removes it; the other lines
+//! stay); its status changes with a `PUT` of `order_status_id`
 //! alone (2 places a draft or a canceled order again, 3 cancels), as Spark Pay's status
 //! endpoint does, so a status change never half-applies with other changes. An
 //! `order_status_id` sent back unchanged is ignored. `DELETE` removes a draft; a placed order
@@ -22,7 +23,7 @@ use axum::routing::{delete, get, post, put};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-use super::values::{self, int_id, integer, integer_or_null, money_of, number, number_or_null};
+use super::values::{self, int_id, integer, integer_or_null, money_of, number};
 use super::{Caller, List, Names, SparkPayError, Write};
 use crate::auth::Principal;
 use crate::ids::Kind as IdKind;
@@ -305,7 +306,7 @@ const WRITABLE: &[&str] = &[
 /// the status and the currency sent.
 struct Parsed {
     input: Map<String, Value>,
-    items: Option<Vec<(String, u64, Value)>>,
+    items: Option<Vec<Item>>,
     status: Option<&'static str>,
     currency: Option<Value>,
 }
@@ -375,9 +376,17 @@ fn parse(object: Map<String, Value>) -> Result<Parsed, Refusal> {
 /// Lines a body may carry at once.
 const MAX_ITEMS: usize = 250;
 
-/// `items`: `[{"product_id", "quantity"}]` as (the product's public ID, the quantity, and
-/// the item's name in errors); fields of a line the order only reads are ignored.
-fn items(v: &Value) -> Result<Vec<(String, u64, Value)>, Refusal> {
+/// A line of a body's `items`: the product's public ID, the quantity (0 on a create is
+/// refused, on an update removes the line), and the item's name for errors (`items[2]`).
+struct Item {
+    product: String,
+    quantity: u64,
+    at: String,
+}
+
+/// `items`: `[{"product_id", "quantity"}]` (quantity 1 when omitted); fields of a line the
+/// order only reads are ignored.
+fn items(v: &Value) -> Result<Vec<Item>, Refusal> {
     let Value::Array(list) = v else {
         return Err(Refusal::param(
             "items",
@@ -414,10 +423,10 @@ fn items(v: &Value) -> Result<Vec<(String, u64, Value)>, Refusal> {
                     )?)
                 }
                 "quantity" => {
-                    quantity = v.as_u64().filter(|q| *q > 0).ok_or_else(|| {
+                    quantity = v.as_u64().ok_or_else(|| {
                         Refusal::param(
                             &format!("{at}.quantity"),
-                            "must be a whole number of at least 1",
+                            format!("must be a whole number, not {v}"),
                         )
                     })?;
                 }
@@ -432,7 +441,11 @@ fn items(v: &Value) -> Result<Vec<(String, u64, Value)>, Refusal> {
         }
         let product =
             product.ok_or_else(|| Refusal::param(&format!("{at}.product_id"), "is required"))?;
-        out.push((product, quantity, json!(at)));
+        out.push(Item {
+            product,
+            quantity,
+            at,
+        });
     }
     Ok(out)
 }
@@ -443,12 +456,12 @@ fn items(v: &Value) -> Result<Vec<(String, u64, Value)>, Refusal> {
 async fn lines(
     state: &RestState,
     principal: Principal,
-    items: Vec<(String, u64, Value)>,
+    items: Vec<Item>,
 ) -> Result<Vec<Value>, SparkPayError> {
     if items.is_empty() {
         return Ok(Vec::new());
     }
-    let mut ids: Vec<&str> = items.iter().map(|(p, _, _)| p.as_str()).collect();
+    let mut ids: Vec<&str> = items.iter().map(|i| i.product.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     let data = run(
@@ -472,16 +485,14 @@ async fn lines(
         .collect();
     items
         .iter()
-        .map(
-            |(product, quantity, at)| match masters.get(product.as_str()) {
-                Some(variant) => Ok(json!({"variantId": variant, "quantity": quantity})),
-                None => Err(Refusal::param(
-                    &format!("{}.product_id", at.as_str().unwrap_or("items")),
-                    "names no product of this store",
-                )
-                .into()),
-            },
-        )
+        .map(|i| match masters.get(i.product.as_str()) {
+            Some(variant) => Ok(json!({"variantId": variant, "quantity": i.quantity})),
+            None => Err(Refusal::param(
+                &format!("{}.product_id", i.at),
+                "names no product of this store",
+            )
+            .into()),
+        })
         .collect()
 }
 
@@ -587,6 +598,13 @@ async fn create(
         input.insert("currency".into(), currency);
     }
     if let Some(items) = p.items {
+        if let Some(empty) = items.iter().find(|i| i.quantity == 0) {
+            return Err(Refusal::param(
+                &format!("{}.quantity", empty.at),
+                "must be at least 1 on a new order",
+            )
+            .into());
+        }
         let lines = lines(state, principal.clone(), items).await?;
         input.insert("lineItems".into(), Value::Array(lines));
     }
@@ -780,7 +798,7 @@ fn order_body() -> Value {
         "shipping_total": {"type": ["number", "string"]},
         "items": {"type": "array", "description": "The draft's lines: each product's master variant, priced from the price book.",
             "items": {"type": "object", "required": ["product_id"], "properties": {
-                "product_id": {"type": "integer"}, "quantity": {"type": "integer", "minimum": 1, "default": 1}}}},
+                "product_id": {"type": "integer"}, "quantity": {"type": "integer", "minimum": 0, "default": 1, "description": "At least 1 on a new order; on a PUT, 0 removes the product's line."}}}},
         "order_status_id": {"type": "integer", "enum": [1, 2, 3, 4],
             "description": "1 draft, 2 complete, 3 canceled, 4 returned. A new order is a draft; a PUT of order_status_id alone changes the status."}}})
 }

@@ -14,7 +14,7 @@ use axum::routing::{delete, get, post, put};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-use super::values::{self, int_id, integer, integer_or_null, money_of, number_or_null};
+use super::values::{self, int_id, integer, integer_or_null, number_or_null};
 use super::{Caller, List, Names, SparkPayError, Write};
 use crate::auth::Principal;
 use crate::ids::Kind as IdKind;
@@ -170,6 +170,11 @@ static ROOT: ListRoot = ListRoot {
             attr: "product_status_id",
             field: "status",
             kind: FilterKind::Enum(status_filter),
+        },
+        FilterAttr {
+            attr: "price",
+            field: "price",
+            kind: FilterKind::Decimal,
         },
         FilterAttr {
             attr: "created_at",

@@ -84,9 +84,19 @@ async fn bad_parameters_ids_and_bodies_are_named_and_write_nothing() {
             "order_status_id has an unknown value",
         ),
         (
-            "/products.json?price=gt:5",
+            "/products.json?weight=gt:5",
             400,
-            "price is not a parameter nor a filterable field",
+            "weight is not a parameter nor a filterable field",
+        ),
+        (
+            "/products.json?price=gt:5+OR+lt:1",
+            400,
+            "price combines conditions with OR",
+        ),
+        (
+            "/products.json?price=lots",
+            400,
+            "price must be a decimal number",
         ),
         ("/customers/abc.json", 400, "id must be a whole number"),
         ("/customers/12a", 400, "id must be a whole number"),
@@ -207,6 +217,16 @@ async fn bad_parameters_ids_and_bodies_are_named_and_write_nothing() {
             "/orders.json",
             &format!(
                 "{{\"items\": [{{\"product_id\": {}, \"quantity\": 0}}]}}",
+                id(&p)
+            ),
+            400,
+            "items[0].quantity must be at least 1 on a new order",
+        ),
+        (
+            Method::POST,
+            "/orders.json",
+            &format!(
+                "{{\"items\": [{{\"product_id\": {}, \"quantity\": -2}}]}}",
                 id(&p)
             ),
             400,

@@ -80,7 +80,9 @@ async fn an_order_is_drafted_with_items_placed_canceled_and_placed_again() {
     let (st, put) = sp
         .put(
             &format!("/orders/{oid}.json"),
-            &json!({"items": [{"product_id": id(&chair), "quantity": 1}], "shipping_total": "0"}),
+            &json!({"items": [{"product_id": id(&chair), "quantity": 1},
+                              {"product_id": id(&table), "quantity": 0}],
+                    "shipping_total": "0"}),
         )
         .await;
     assert_eq!(st, 200, "{put}");

@@ -159,7 +159,27 @@ async fn amounts_keep_every_digit_and_sort_with_names() {
         .collect();
     assert_eq!(names, ["Apple", "Dime"]);
     let (_, like) = sp.get("/products.json?item_name=like:a").await;
-    assert_eq!(like["total_count"], 4, "{like}");
+    assert_eq!(like["total_count"], 3, "Large, Apple, Zebra: {like}");
+    // Spark Pay's own example: `price=gt:5.00+AND+lte:25.00`.
+    let (st, window) = sp
+        .get("/products.json?price=gt:5.00+AND+lte:2295&sort=price&fields=item_name")
+        .await;
+    assert_eq!(st, 200, "{window}");
+    let names: Vec<&str> = rows(&window, "products")
+        .iter()
+        .map(|p| p["item_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Fine", "Whole"]);
+    let (_, five) = sp.get("/products.json?price=5").await;
+    assert_eq!(five["total_count"], 2);
+    let d = app
+        .data(
+            &sp.token,
+            "{ products(filter: {price: {gte: \"5\", lt: \"12.3456\"}}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["products"]["totalCount"], 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
