@@ -71,10 +71,10 @@ pub fn integer_or_null() -> Value {
     json!({"type": ["integer", "null"]})
 }
 pub fn number() -> Value {
-    json!({"type": "number", "description": "Exact decimal amount (a string past 15 significant digits)."})
+    json!({"type": ["number", "string"], "description": "The exact decimal amount as a number; past 15 significant digits, as a string."})
 }
 pub fn number_or_null() -> Value {
-    json!({"type": ["number", "null"], "description": "Exact decimal amount (a string past 15 significant digits)."})
+    json!({"type": ["number", "string", "null"], "description": "The exact decimal amount as a number; past 15 significant digits, as a string."})
 }
 
 /// The `{id}` of a route's path (`1402339112`, or `1402339112.json`) as the public ID of

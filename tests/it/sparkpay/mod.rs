@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod customers;
+mod openapi;
 mod orders;
 mod products;
 mod seed_curl;
