@@ -166,6 +166,28 @@ async fn an_order_is_drafted_with_items_placed_canceled_and_placed_again() {
         .post("/orders.json", &json!({"order_status_id": 2}))
         .await;
     assert_error(st, &body, 400, "order_status_id");
+
+    // Without a currency, an order is in the shop's default currency, whichever it is.
+    let settings = app.api_key("alpha", "stores:write").await;
+    let d = app
+        .data(
+            &settings,
+            "mutation { shopUpdate(input: {defaultCurrency: \"EUR\", supportedCurrencies: [\"EUR\", \"USD\"]}) { userErrors { message } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["shopUpdate"]["userErrors"], json!([]), "{d}");
+    let euros = sp
+        .create("orders", json!({"email": "eu@example.com"}))
+        .await;
+    assert_eq!(euros["currency"], "EUR");
+    let dollars = sp
+        .create(
+            "orders",
+            json!({"email": "us@example.com", "currency": "USD"}),
+        )
+        .await;
+    assert_eq!(dollars["currency"], "USD");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -195,3 +195,38 @@ async fn tokens_are_api_keys_or_access_tokens_and_anything_else_is_401() {
     let (_, all) = sp.get("/customers.json").await;
     assert_eq!(all["total_count"], 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn throttled_credentials_are_a_429_in_the_dialect_s_body_with_retry_after() {
+    let app = crate::common::spawn_with(|c| c.auth.failures_per_client = 2).await;
+    let url = app.url("/api/v1/products.json");
+    let wrong = "sk_wrongwrongwrongwrong";
+    for _ in 0..2 {
+        let (st, body) = read(
+            app.http
+                .get(&url)
+                .header("X-AC-Auth-Token", wrong)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_error(st, &body, 401, "");
+    }
+    let res = app
+        .http
+        .get(&url)
+        .header("X-AC-Auth-Token", wrong)
+        .send()
+        .await
+        .unwrap();
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    let (st, body) = read(res).await;
+    assert_error(st, &body, 429, "");
+    assert_eq!(body["message"], "Too Many Requests");
+}
