@@ -21,7 +21,7 @@ use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::operation::ListRoot;
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
-use crate::rest::{Kind, Refusal, RestState};
+use crate::rest::{Refusal, RestState};
 
 /// A customer's address (`expand=addresses`).
 pub static ADDRESS: Resource = Resource {
@@ -305,15 +305,14 @@ pub async fn create_customer(
 ) -> Result<Response, SparkPayError> {
     super::no_query(query.as_deref())?;
     let mut object = values::object(&headers, &bytes)?;
-    if let Some(id) = object.remove("id").filter(|v| !v.is_null()) {
-        let id = values::body_id("id", &id, IdKind::Customer)?;
-        let mut changes = input(object.clone())?;
+    let id = object.remove("id");
+    if let Some(id) =
+        super::existing(&state, principal.clone(), id, IdKind::Customer, "customer").await?
+    {
+        let mut changes = input(object)?;
         changes.insert("id".into(), Value::String(id));
-        match run(&state, principal.clone(), &UPDATE, changes, &headers).await {
-            Ok(row) => return Ok(Json(row).into_response()),
-            Err(SparkPayError(r)) if r.kind != Kind::NotFound => return Err(r.into()),
-            Err(_) => {}
-        }
+        let row = run(&state, principal, &UPDATE, changes, &headers).await?;
+        return Ok(Json(row).into_response());
     }
     body::required(&object, &["email"])?;
     let row = run(&state, principal, &CREATE, input(object)?, &headers).await?;

@@ -48,6 +48,7 @@ use serde::ser::SerializeMap;
 use serde_json::{json, Map, Value};
 
 use super::routes::Route;
+use super::translate;
 use super::translate::operation::{not_found, run, ListRoot};
 use super::translate::params::Params;
 use super::translate::resource::Resource;
@@ -341,6 +342,54 @@ pub async fn delete(
     Err(errors::user_errors(&errors, &[])
         .unwrap_or_else(|| not_found(resource))
         .into())
+}
+
+/// The public ID of the record of `kind` a POST body's `id` names, when the caller has one
+/// (`root_field(id:)` reads it): Spark Pay's POST then updates it instead of creating. A
+/// body `id` that is not a whole number is a 400; one that names nothing is `None`. Read
+/// first, so the write that follows is the request's only one (its `Idempotency-Key` keyed
+/// to it).
+pub async fn existing(
+    state: &RestState,
+    principal: Principal,
+    id: Option<Value>,
+    kind: crate::ids::Kind,
+    root_field: &str,
+) -> Result<Option<String>, SparkPayError> {
+    let Some(id) = id.filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let n = match &id {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        Refusal::param(
+            "id",
+            format!(
+                "must be a {} ID (a whole number), not {}",
+                kind.noun(),
+                translate::body::json_type(&id)
+            ),
+        )
+    })?;
+    // A number that spells no ID names nothing: a create.
+    let Some(public) = crate::ids::integers::to_public(kind, n) else {
+        return Ok(None);
+    };
+    let data = run(
+        &state.app,
+        principal,
+        &format!("query SparkExisting($id: ID!) {{ one: {root_field}(id: $id) {{ id }} }}"),
+        Map::from_iter([("id".to_owned(), Value::String(public.clone()))]),
+        &[("id".into(), "id".into())],
+    )
+    .await?;
+    Ok(data
+        .pointer("/one/id")
+        .is_some_and(Value::is_string)
+        .then_some(public))
 }
 
 /// Refuses any query parameter, for routes that take their input in the body.

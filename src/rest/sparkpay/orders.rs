@@ -725,14 +725,11 @@ pub async fn create_order(
 ) -> Result<Response, SparkPayError> {
     super::no_query(query.as_deref())?;
     let mut object = values::object(&headers, &bytes)?;
-    if let Some(id) = object.remove("id").filter(|v| !v.is_null()) {
-        let id = values::body_id("id", &id, IdKind::Order)?;
-        let parsed = parse(object.clone())?;
-        match update(&state, principal.clone(), id, parsed, &headers).await {
-            Ok(row) => return Ok(Json(row).into_response()),
-            Err(SparkPayError(r)) if r.kind != Kind::NotFound => return Err(r.into()),
-            Err(_) => {}
-        }
+    let id = object.remove("id");
+    if let Some(id) = super::existing(&state, principal.clone(), id, IdKind::Order, "order").await?
+    {
+        let row = update(&state, principal, id, parse(object)?, &headers).await?;
+        return Ok(Json(row).into_response());
     }
     let row = create(&state, principal, parse(object)?, &headers).await?;
     Ok((StatusCode::CREATED, Json(row)).into_response())

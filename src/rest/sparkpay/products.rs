@@ -24,7 +24,7 @@ use crate::rest::translate::filter::{FilterAttr, FilterKind};
 use crate::rest::translate::operation::{run, ListRoot};
 use crate::rest::translate::resource::*;
 use crate::rest::translate::sort::SortAttr;
-use crate::rest::{Kind, Refusal, RestState};
+use crate::rest::{Refusal, RestState};
 
 /// Our product statuses by Spark Pay's `product_status_id`.
 const STATUSES: [(u64, &str); 3] = [(1, "active"), (2, "draft"), (3, "archived")];
@@ -444,14 +444,12 @@ pub async fn create_product(
 ) -> Result<Response, SparkPayError> {
     super::no_query(query.as_deref())?;
     let mut object = values::object(&headers, &bytes)?;
-    if let Some(id) = object.remove("id").filter(|v| !v.is_null()) {
-        let id = values::body_id("id", &id, IdKind::Product)?;
-        let parsed = parse(object.clone())?;
-        match update(&state, principal.clone(), id, parsed, &headers).await {
-            Ok(row) => return Ok(Json(row).into_response()),
-            Err(SparkPayError(r)) if r.kind != Kind::NotFound => return Err(r.into()),
-            Err(_) => {}
-        }
+    let id = object.remove("id");
+    if let Some(id) =
+        super::existing(&state, principal.clone(), id, IdKind::Product, "product").await?
+    {
+        let row = update(&state, principal, id, parse(object)?, &headers).await?;
+        return Ok(Json(row).into_response());
     }
     body::required(&object, &["item_name"])?;
     let row = create(&state, principal, parse(object)?, &headers).await?;

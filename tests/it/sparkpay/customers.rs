@@ -143,6 +143,30 @@ async fn a_customer_is_created_read_updated_upserted_and_deleted() {
     assert_eq!(st, 201, "{new}");
     assert_ne!(id(&new), 12345);
 
+    // A retried POST with one Idempotency-Key writes once, a body `id` naming nothing included.
+    let body = json!({"id": 777, "email": "idem@example.com"}).to_string();
+    let headers = [("Idempotency-Key", "sparkpay-idem-1")];
+    let (st1, once) = sp
+        .send(
+            reqwest::Method::POST,
+            "/customers.json",
+            &headers,
+            Some(&body),
+        )
+        .await;
+    let (st2, twice) = sp
+        .send(
+            reqwest::Method::POST,
+            "/customers.json",
+            &headers,
+            Some(&body),
+        )
+        .await;
+    assert_eq!((st1, st2), (201, 201), "{once} {twice}");
+    assert_eq!(once, twice);
+    let (_, idem) = sp.get("/customers.json?email=idem@example.com").await;
+    assert_eq!(idem["total_count"], 1);
+
     // DELETE: 204, then gone.
     let (st, body) = sp.delete(&format!("/customers/{cid}.json")).await;
     assert_eq!((st, body), (204, Value::Null));
