@@ -625,7 +625,9 @@ async fn update(
     let data = run(
         &state.app,
         principal.clone(),
-        "query SparkOrderNow($id: ID!) { order(id: $id) { status currency } }",
+        "query SparkOrderNow($id: ID!) { order(id: $id) { status currency customerId storeId \
+         email customerNote notes deliveryTotal lineItems { quantity _variant: variant { \
+         product { id } } } } }",
         Map::from_iter([("id".to_owned(), Value::String(id.clone()))]),
         &[("id".into(), "id".into())],
     )
@@ -633,6 +635,8 @@ async fn update(
     let Some(now) = data.get("order").filter(|o| o.is_object()) else {
         return Err(not_found(&ORDER).into());
     };
+    let mut p = p;
+    unchanged_dropped(&mut p, now);
     if let Some(currency) = &p.currency {
         if Some(currency) != now.get("currency") {
             return Err(Refusal::param(
@@ -684,6 +688,44 @@ async fn update(
     }
     vars.insert("input".into(), Value::Object(input));
     super::write(state, principal, &UPDATE, vars, &names()).await
+}
+
+/// Drops from `p` what it sends back as it is (`now`: the order's fields under their GraphQL
+/// names): a client that PUTs a whole order it read, with one change, changes only that,
+/// even on a placed order whose buyer and lines can no longer change.
+fn unchanged_dropped(p: &mut Parsed, now: &Value) {
+    p.input.retain(|k, v| match now.get(k) {
+        Some(Value::String(cur)) if k == "deliveryTotal" => {
+            let amount = |s: &str| s.trim().parse::<rust_decimal::Decimal>().ok();
+            v.as_str().and_then(amount).is_none() || v.as_str().and_then(amount) != amount(cur)
+        }
+        Some(cur) => cur != v,
+        None => true,
+    });
+    let lines = now.get("lineItems").and_then(Value::as_array);
+    let mut current: Option<Vec<(&str, u64)>> = lines.map(|l| {
+        l.iter()
+            .filter_map(|line| {
+                let product = line.pointer("/_variant/product/id")?.as_str()?;
+                Some((product, line.get("quantity")?.as_u64()?))
+            })
+            .collect()
+    });
+    if current.as_ref().map(Vec::len) != lines.map(Vec::len) {
+        // A line whose product the caller cannot read: compared as changed.
+        current = None;
+    }
+    if let (Some(mut current), Some(items)) = (current, p.items.as_ref()) {
+        let mut sent: Vec<(&str, u64)> = items
+            .iter()
+            .map(|i| (i.product.as_str(), i.quantity))
+            .collect();
+        sent.sort_unstable();
+        current.sort_unstable();
+        if sent == current {
+            p.items = None;
+        }
+    }
 }
 
 fn status_number(status: &str) -> u64 {

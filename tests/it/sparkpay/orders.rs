@@ -110,6 +110,12 @@ async fn an_order_is_drafted_with_items_placed_canceled_and_placed_again() {
         .await;
     assert_eq!(st, 200, "{same}");
     assert_eq!(same["admin_comments"], "Paid by phone");
+    // A placed order read back whole and PUT with one change: only the change applies.
+    let (_, mut whole) = sp.get(&format!("/orders/{oid}.json?expand=items")).await;
+    whole["admin_comments"] = json!("Round trip");
+    let (st, back) = sp.put(&format!("/orders/{oid}.json"), &whole).await;
+    assert_eq!(st, 200, "{back}");
+    assert_eq!(back["admin_comments"], "Round trip");
     let (st, body) = sp
         .put(
             &format!("/orders/{oid}.json"),
