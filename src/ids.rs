@@ -5,6 +5,8 @@
 //! minimum length. The prefix names the entity, so `cus_…` can never be used where `or_…` is
 //! expected, and a string that does not decode canonically is rejected as malformed.
 
+pub mod integers;
+
 use sqids::Sqids;
 use std::sync::OnceLock;
 

@@ -61,10 +61,16 @@ fn presented(headers: &HeaderMap) -> Result<Option<Presented<'_>>> {
             Presented::Jwt(token)
         }));
     }
-    for name in ["x-spree-api-key", "x-ac-auth-token"] {
-        if let Some(key) = header(name)? {
-            return Ok(Some(Presented::ApiKey(key)));
-        }
+    if let Some(key) = header("x-spree-api-key")? {
+        return Ok(Some(Presented::ApiKey(key)));
+    }
+    // Spark Pay's header carries an API key or an access token from `POST /oauth/token`.
+    if let Some(token) = header("x-ac-auth-token")? {
+        return Ok(Some(if token.starts_with("sk_") {
+            Presented::ApiKey(token)
+        } else {
+            Presented::Jwt(token)
+        }));
     }
     Ok(None)
 }

@@ -1,4 +1,4 @@
-//! Canonical scopes (DESIGN §8) and the Spree names that map onto them.
+//! Canonical scopes (DESIGN §8) and the Spree and Spark Pay names that map onto them.
 //!
 //! A `:write` scope implies the matching `:read` scope: a client allowed to change customers may
 //! also read them back, as in every commerce platform's admin API.
@@ -81,7 +81,8 @@ impl fmt::Display for Scope {
     }
 }
 
-/// Parses one scope name, canonical or Spree; a Spree name may stand for several scopes.
+/// Parses one scope name, canonical, Spree or Spark Pay; a dialect's name may stand for
+/// several scopes.
 pub fn parse_one(name: &str) -> Option<Vec<Scope>> {
     if let Some(s) = Scope::ALL.into_iter().find(|s| s.as_str() == name) {
         return Some(vec![s]);
@@ -99,6 +100,13 @@ pub fn parse_one(name: &str) -> Option<Vec<Scope>> {
         "read_settings" | "read_stores" => vec![StoresRead],
         "write_settings" | "write_stores" => vec![StoresWrite],
         "read_reports" => vec![ExportsRead],
+        // Spark Pay's names (`read_orders` is Spree's too): people are customers, the catalog
+        // is products with their prices, as Spark Pay's products carry `price` and `retail`.
+        "read_people" => vec![CustomersRead],
+        "people" => vec![CustomersWrite],
+        "orders" => vec![OrdersWrite],
+        "read_catalog" => vec![CatalogRead, PricingRead],
+        "catalog" => vec![CatalogWrite, PricingWrite],
         // Spree's catch-alls: every read of the admin API, or every write (and so every read).
         // Migrations stay explicit: they rewrite history in bulk.
         "read_all" => vec![
@@ -193,6 +201,12 @@ mod tests {
         assert!(s.allows(Scope::OrdersRead));
         assert!(!s.allows(Scope::OrdersWrite));
         assert!(s.allows(Scope::PricingWrite));
+        let spark = ScopeSet::parse("read_people orders,catalog").unwrap();
+        assert!(spark.allows(Scope::CustomersRead) && !spark.allows(Scope::CustomersWrite));
+        assert!(spark.allows(Scope::OrdersWrite) && spark.allows(Scope::OrdersRead));
+        assert!(spark.allows(Scope::CatalogWrite) && spark.allows(Scope::PricingWrite));
+        let read = ScopeSet::parse("read_catalog").unwrap();
+        assert!(read.allows(Scope::PricingRead) && !read.allows(Scope::CatalogWrite));
         assert!(ScopeSet::parse("customers:admin")
             .unwrap_err()
             .contains("customers:admin"));

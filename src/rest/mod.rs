@@ -10,11 +10,13 @@
 //! - [`spree`]: the Spree Admin API v3 (`/api/v3/admin/…`).
 //! - [`firespark`]: Fire spark's Integrations API (`/api/integrations/v1/…`) and Admin API
 //!   (`/api/admin/v1/…`).
+//! - [`sparkpay`]: the Spark Pay Online Store API (`/api/v1/…`).
 
 pub mod error;
 pub mod firespark;
 pub mod openapi;
 pub mod routes;
+pub mod sparkpay;
 pub mod spree;
 pub mod translate;
 
@@ -66,11 +68,16 @@ pub fn router(app: AppState) -> Router {
             }),
         )
         .merge(spree::router(state.clone()))
-        .merge(firespark::router(state))
+        .merge(firespark::router(state.clone()))
+        .merge(sparkpay::router(state))
 }
 
 /// Every dialect, as `GET /openapi.json` documents them.
-pub const DIALECTS: &[&openapi::Dialect] = &[&spree::errors::OPENAPI, &firespark::OPENAPI];
+pub const DIALECTS: &[&openapi::Dialect] = &[
+    &spree::errors::OPENAPI,
+    &firespark::OPENAPI,
+    &sparkpay::OPENAPI,
+];
 
 /// The GraphQL request (`{"query", "variables"}`) that a GET of a page-numbered list route
 /// becomes (`/api/v3/admin/orders?limit=50&expand=items`), built by the same translator the

@@ -99,7 +99,9 @@ fn resource_schema(types: &Types, r: &Resource, prefix: &str) -> Value {
                 Value::Array(_) => json!({"type": "array"}),
                 Value::Object(_) => json!({"type": "object"}),
             },
-            Render::Computed(_) => json!({"type": ["string", "null"]}),
+            Render::Computed(_) => f
+                .schema
+                .map_or(json!({"type": ["string", "null"]}), |s| s()),
         };
         props.insert(f.name.to_owned(), schema);
     }
@@ -136,6 +138,7 @@ fn query_params(q: &Query) -> Vec<Value> {
     let (resource, list, paged) = match q {
         Query::None => return Vec::new(),
         Query::Cursor(root) => return cursor_params(root),
+        Query::Documented(params) => return params(),
         Query::One(r) | Query::Embedded(r) => (*r, None, None),
         Query::List(root) => (root.resource, Some(*root), Some(root.sorts)),
         Query::Paged(r, sorts) => (*r, None, Some(*sorts)),
@@ -311,6 +314,14 @@ pub struct Dialect {
     /// Parameters of a route besides its path and its [`Query`] (headers such as
     /// `Idempotency-Key`, a `format`).
     pub parameters: fn(&Route) -> Vec<Value>,
+    /// The parameter object of a path parameter (`id`): a prefixed ID ([`prefixed_id`]) or
+    /// the dialect's own kind of identifier.
+    pub path_parameter: fn(&str) -> Value,
+}
+
+/// A path parameter holding a prefixed ID (`cus_…`).
+pub fn prefixed_id(name: &str) -> Value {
+    param(name, "path", "Prefixed ID.", json!({"type": "string"}))
 }
 
 /// The OpenAPI document of the `dialects`' routes (`sdl`: the GraphQL schema the resources
@@ -351,7 +362,7 @@ pub fn document(title: &str, dialects: &[&Dialect], sdl: &str) -> Value {
                 .path
                 .split('/')
                 .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
-                .map(|p| param(p, "path", "Prefixed ID.", json!({"type": "string"})))
+                .map(d.path_parameter)
                 .collect();
             parameters.extend(query_params(&r.query));
             parameters.extend((d.parameters)(r));
@@ -369,6 +380,18 @@ pub fn document(title: &str, dialects: &[&Dialect], sdl: &str) -> Value {
                         "type": "object", "required": ["data", "next_cursor"],
                         "properties": {"data": {"type": "array", "items": item},
                             "next_cursor": {"type": ["string", "null"], "description": "The `cursor` of the next page; null after the last."}}}}}}));
+                }
+                Answer::Wrapped { key, resource } => {
+                    let item = add_resource(resource, &mut schemas);
+                    let url = json!({"type": ["string", "null"], "format": "uri"});
+                    let mut props = Map::new();
+                    props.insert("total_count".into(), json!({"type": "integer", "description": "Matching records across all pages."}));
+                    props.insert("next_page".into(), url.clone());
+                    props.insert("previous_page".into(), url);
+                    props.insert((*key).to_owned(), json!({"type": "array", "items": item}));
+                    responses.insert("200".into(), json!({"description": "A page wrapped in the list metadata object", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["total_count", "next_page", "previous_page", key],
+                        "properties": props}}}}));
                 }
                 Answer::One(res) => {
                     let item = add_resource(res, &mut schemas);
@@ -413,7 +436,8 @@ pub fn document(title: &str, dialects: &[&Dialect], sdl: &str) -> Value {
             "schemas": schemas,
             "securitySchemes": {
                 "api_key": {"type": "apiKey", "in": "header", "name": "x-spree-api-key", "description": "A secret API key (`sk_…`)."},
-                "bearer_auth": {"type": "http", "scheme": "bearer", "description": "A secret API key or an access token (JWT) from `POST /oauth/token`."}
+                "bearer_auth": {"type": "http", "scheme": "bearer", "description": "A secret API key or an access token (JWT) from `POST /oauth/token`."},
+                "ac_auth_token": {"type": "apiKey", "in": "header", "name": "X-AC-Auth-Token", "description": "A secret API key (`sk_…`) or an access token (JWT) from `POST /oauth/token`."}
             }
         }
     })

@@ -30,6 +30,9 @@ pub enum Query {
     List(&'static ListRoot),
     /// A cursor-paged list: `fields`, `expand`, `cursor`, `limit` and its filter parameters.
     Cursor(&'static CursorRoot),
+    /// Parameters the dialect documents itself (Spark Pay's `page`, `count` and
+    /// `field=op:value` filters), as OpenAPI parameter objects.
+    Documented(fn() -> Vec<Value>),
 }
 
 /// The request body a route reads.
@@ -52,6 +55,12 @@ pub enum Answer {
     Page(&'static Resource),
     /// 200 `{data: [..], next_cursor}`: a cursor-paged list.
     CursorPage(&'static Resource),
+    /// 200 `{total_count, next_page, previous_page, <key>: [..]}`: Spark Pay's list metadata
+    /// object wrapping a page.
+    Wrapped {
+        key: &'static str,
+        resource: &'static Resource,
+    },
     /// 200 with the object.
     One(&'static Resource),
     /// 201 with the object.

@@ -53,7 +53,7 @@ pub(crate) fn start(db_url: &str, extra: &[&str]) -> (Server, Vec<String>) {
 }
 
 /// Runs `command` through `sh -c`, as pasted into a terminal; its standard output as JSON.
-fn paste(command: &str) -> Value {
+pub(crate) fn paste(command: &str) -> Value {
     let out = Command::new("sh")
         .args(["-c", command])
         .output()

@@ -50,6 +50,7 @@ mod schema_docs;
 mod scope_matrix;
 mod service;
 mod shop;
+mod sparkpay;
 mod spree;
 mod stats;
 mod stores_upsert;

@@ -20,6 +20,9 @@ crate::filter_fields! {
         PublicationChannel => "SELECT 1 FROM product_publications pp \
             WHERE pp.merchant_id = products.merchant_id AND pp.product_id = products.id \
             AND pp.channel_id",
+        /// The master variant's base price in the default currency (the rollup the `Price`
+        /// sort reads; null without one).
+        Price => "price_amount",
         CreatedAt => "created_at",
         UpdatedAt => "updated_at",
     }

@@ -5,7 +5,9 @@ use crate::domain::catalog::queries::{ProductField as PF, ProductSortKey};
 use crate::domain::catalog::Product as ProductRow;
 use crate::domain::filter::{Filter, Sort};
 use crate::graphql::errors::{bad_id, GqlResult};
-use crate::graphql::filters::{DateTimeFilter, IdFilter, SortDirection, StringFilter, TagsFilter};
+use crate::graphql::filters::{
+    DateTimeFilter, DecimalFilter, IdFilter, SortDirection, StringFilter, TagsFilter,
+};
 use crate::graphql::guards::RequireScope;
 use crate::graphql::loaders;
 use crate::graphql::queries::list::{FilterInput, ListField, ListRoot, SortInput};
@@ -30,6 +32,9 @@ pub struct ProductFilter {
     /// least one. With `eq` this pages through all of a channel's products (`Channel.products`
     /// only takes `first`).
     pub channel_id: Option<IdFilter>,
+    /// The master variant's base price in the shop's default currency (`Product.price`'s
+    /// amount); a product without one matches only `isNull: true`, `ne` and `notIn`.
+    pub price: Option<DecimalFilter>,
     /// When the product was created.
     pub created_at: Option<DateTimeFilter>,
     /// When the product last changed.
@@ -84,6 +89,9 @@ impl FilterInput for ProductFilter {
         }
         if let Some(x) = &self.channel_id {
             x.apply_related(f, PF::PublicationChannel, Kind::Channel, "filter.channelId")?;
+        }
+        if let Some(x) = &self.price {
+            x.apply(f, PF::Price, "filter.price")?;
         }
         for (x, field, path) in [
             (&self.created_at, PF::CreatedAt, "filter.createdAt"),

@@ -108,6 +108,7 @@ pub static OPENAPI: super::openapi::Dialect = super::openapi::Dialect {
     errors: errors::openapi_errors,
     security: || json!([{"bearer_auth": []}]),
     parameters,
+    path_parameter: super::openapi::prefixed_id,
 };
 
 /// The headers a route takes besides credentials.

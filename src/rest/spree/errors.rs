@@ -113,6 +113,7 @@ pub static OPENAPI: crate::rest::openapi::Dialect = crate::rest::openapi::Dialec
     }),
     errors: openapi_errors,
     security: || json!([{"api_key": []}, {"bearer_auth": []}]),
+    path_parameter: crate::rest::openapi::prefixed_id,
     parameters: |r| {
         if r.method == axum::http::Method::GET {
             return Vec::new();

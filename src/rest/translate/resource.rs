@@ -26,6 +26,8 @@ pub struct Field {
     /// Other fields (by name) it is computed from: selected whenever it is.
     pub needs: &'static [&'static str],
     pub render: Render,
+    /// The JSON schema of a computed value, for the OpenAPI document (`None`: a string or null).
+    pub schema: Option<fn() -> Value>,
 }
 
 /// How a field's value is written.
@@ -125,6 +127,7 @@ pub const fn value(name: &'static str, select: &'static str) -> Field {
         select,
         needs: &[],
         render: Render::Value,
+        schema: None,
     }
 }
 
@@ -134,6 +137,7 @@ pub const fn id_of(name: &'static str, select: &'static str) -> Field {
         select,
         needs: &[],
         render: Render::IdOf,
+        schema: None,
     }
 }
 
@@ -147,6 +151,23 @@ pub const fn computed(
         select: "",
         needs,
         render: Render::Computed(f),
+        schema: None,
+    }
+}
+
+/// A computed field whose value has the JSON schema `schema` (an integer ID, a number).
+pub const fn typed(
+    name: &'static str,
+    needs: &'static [&'static str],
+    f: fn(&Map<String, Value>) -> Value,
+    schema: fn() -> Value,
+) -> Field {
+    Field {
+        name,
+        select: "",
+        needs,
+        render: Render::Computed(f),
+        schema: Some(schema),
     }
 }
 
@@ -156,6 +177,7 @@ pub const fn fixed(name: &'static str, f: fn() -> Value) -> Field {
         select: "",
         needs: &[],
         render: Render::Fixed(f),
+        schema: None,
     }
 }
 

@@ -533,7 +533,10 @@ async fn every_served_operation_answers_as_the_reference_document_says() {
                 "data": {"type": "array", "items": item_schema(r)}, "meta": {"$ref": "#/components/schemas/PaginationMeta"}}}),
             ),
             Answer::One(r) | Answer::Created(r) => Some(item_schema(r)),
-            Answer::NoContent | Answer::Schema(_) | Answer::CursorPage(_) => None,
+            Answer::NoContent
+            | Answer::Schema(_)
+            | Answer::CursorPage(_)
+            | Answer::Wrapped { .. } => None,
         };
         if let Some(mut schema) = schema {
             schema["components"] = components.clone();
