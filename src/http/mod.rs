@@ -1,6 +1,7 @@
 //! The HTTP surface: routes and the tower layers every request goes through (request id,
 //! tracing, timeout, body limit, CORS, compression, panic recovery, request metrics).
 
+pub mod caching;
 pub mod dashboard;
 pub mod edge;
 pub mod graphiql;
@@ -47,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::rest::router(state))
         // Innermost: a panic in a handler becomes a logged JSON 500 the layers above see.
         .layer(CatchPanicLayer::custom(edge::panic_response))
+        // ETag / Last-Modified / 304 on reads, over the uncompressed body.
+        .layer(axum::middleware::from_fn(caching::conditional_get))
         .layer(CompressionLayer::new())
         .layer(cors)
         // The configured limit is the real one: axum's extractors default to 2 MB otherwise.

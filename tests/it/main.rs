@@ -34,6 +34,7 @@ mod demo;
 mod domain_reads;
 mod firespark;
 mod graphql_reads;
+mod http_caching;
 mod list_reads;
 mod migrations;
 mod orders_mutations;
