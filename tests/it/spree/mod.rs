@@ -9,6 +9,7 @@ mod errors;
 mod idempotency;
 mod openapi;
 mod order_bodies;
+mod order_saved_addresses;
 mod orders;
 mod predicates;
 mod price_lists;
