@@ -862,11 +862,27 @@ pub async fn create_order(
             state
                 .translator
                 .mutate(&state.app, principal, &CREATE, vars, &names)
-                .await?
+                .await
+                .map_err(unknown_variant_is_404)?
         }
-        other => other?,
+        other => other.map_err(unknown_variant_is_404)?,
     };
     Ok((StatusCode::CREATED, Json(written.object("/order")?)).into_response())
+}
+
+/// Spree looks an item's variant up with `find_by_param!`: an unknown variant (deleted,
+/// retired, or another merchant's) answers its 404, not a validation failure. A refusal whose
+/// every detail is such a variant becomes a 404 that still names the items
+/// (`items[0].variant_id`); other refusals are unchanged.
+pub(super) fn unknown_variant_is_404(mut r: crate::rest::Refusal) -> crate::rest::Refusal {
+    if r.kind == crate::rest::Kind::Validation
+        && r.code.as_deref() == Some("NOT_FOUND")
+        && !r.details.is_empty()
+        && r.details.keys().all(|k| k.ends_with("variant_id"))
+    {
+        r.kind = crate::rest::Kind::NotFound;
+    }
+    r
 }
 
 /// Whether a create was refused only because its coupon code does not exist.
@@ -907,7 +923,8 @@ pub async fn update_order(
     let written = state
         .translator
         .mutate(&state.app, principal, &UPDATE, vars, &names)
-        .await?;
+        .await
+        .map_err(unknown_variant_is_404)?;
     Ok(Json(written.object("/order")?))
 }
 
