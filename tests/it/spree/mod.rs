@@ -3,6 +3,7 @@
 
 mod channels;
 mod conformance;
+mod coupon_code_show;
 mod customer_groups;
 mod customers;
 mod errors;
