@@ -20,6 +20,7 @@ mod prices;
 mod products;
 mod promotions;
 mod promotions_refusals;
+mod publications;
 mod sdk;
 mod store;
 mod tags;
