@@ -209,6 +209,10 @@ diesel::table! {
         admin_locale -> Nullable<Text>,
         weight_unit -> Text,
         unit_system -> Text,
+        mail_from_address -> Nullable<Text>,
+        customer_support_email -> Nullable<Text>,
+        new_order_notifications_email -> Nullable<Text>,
+        send_consumer_transactional_emails -> Bool,
     }
 }
 
@@ -412,6 +416,9 @@ diesel::table! {
         channel_id -> Int8,
         product_id -> Int8,
         published_at -> Timestamptz,
+        unpublished_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 

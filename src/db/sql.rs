@@ -23,6 +23,10 @@ pub enum Bind {
     Texts(Vec<String>),
     Time(DateTime<Utc>),
     Times(Vec<DateTime<Utc>>),
+    /// A nullable time.
+    OptTime(Option<DateTime<Utc>>),
+    /// Nullable times, one per row of an `unnest`.
+    OptTimes(Vec<Option<DateTime<Utc>>>),
     Decimal(Decimal),
     Decimals(Vec<Decimal>),
     Bool(bool),
@@ -140,6 +144,12 @@ impl QueryFragment<Pg> for Statement {
                 Bind::Texts(v) => out.push_bind_param_value_only::<sql_types::Array<sql_types::Text>, _>(v)?,
                 Bind::Time(v) => out.push_bind_param_value_only::<sql_types::Timestamptz, _>(v)?,
                 Bind::Times(v) => out.push_bind_param_value_only::<sql_types::Array<sql_types::Timestamptz>, _>(v)?,
+                Bind::OptTime(v) => out
+                    .push_bind_param_value_only::<sql_types::Nullable<sql_types::Timestamptz>, _>(v)?,
+                Bind::OptTimes(v) => out.push_bind_param_value_only::<
+                    sql_types::Array<sql_types::Nullable<sql_types::Timestamptz>>,
+                    _,
+                >(v)?,
                 Bind::Decimal(v) => out.push_bind_param_value_only::<sql_types::Numeric, _>(v)?,
                 Bind::Decimals(v) => out.push_bind_param_value_only::<sql_types::Array<sql_types::Numeric>, _>(v)?,
                 Bind::Bool(v) => out.push_bind_param_value_only::<sql_types::Bool, _>(v)?,

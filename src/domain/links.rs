@@ -7,7 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::db::sql::{Bind, Sql};
 use crate::domain::catalog::Product;
-use crate::domain::channels::Channel;
+use crate::domain::channels::{Channel, Publication};
 use crate::domain::customers::{Customer, CustomerGroup};
 use crate::domain::filter::TopChild;
 use crate::domain::pricing::Price;
@@ -102,6 +102,21 @@ pub async fn channels_of_products(
 ) -> Result<Vec<Tagged<Channel>>> {
     let sql = Sql::with_binds(
         "SELECT pp.product_id AS parent_id, c.* FROM product_publications pp \
+         JOIN channels c ON c.merchant_id = pp.merchant_id AND c.id = pp.channel_id \
+         WHERE pp.merchant_id = $1 AND pp.product_id = ANY($2) ORDER BY c.name, c.id",
+        vec![Bind::I64(merchant_id), Bind::I64s(products.to_vec())],
+    );
+    Ok(sql.cached().into_query().load(conn).await?)
+}
+
+/// The publications of each product (scheduled and ended ones too), by channel name.
+pub async fn publications_of_products(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    products: &[i64],
+) -> Result<Vec<Publication>> {
+    let sql = Sql::with_binds(
+        "SELECT pp.* FROM product_publications pp \
          JOIN channels c ON c.merchant_id = pp.merchant_id AND c.id = pp.channel_id \
          WHERE pp.merchant_id = $1 AND pp.product_id = ANY($2) ORDER BY c.name, c.id",
         vec![Bind::I64(merchant_id), Bind::I64s(products.to_vec())],

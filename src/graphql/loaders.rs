@@ -286,6 +286,29 @@ impl Loader<i64> for ChannelsOfProduct {
     }
 }
 
+/// The publications (with their windows) of each product.
+pub struct PublicationsOfProduct {
+    db: Db,
+    merchant_id: i64,
+}
+
+impl Loader<i64> for PublicationsOfProduct {
+    type Value = Vec<crate::domain::channels::Publication>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let mut conn = self.db.conn().await.map_err(gql)?;
+        let mut out: HashMap<i64, Self::Value> = HashMap::new();
+        for p in links::publications_of_products(&mut conn, self.merchant_id, keys)
+            .await
+            .map_err(gql)?
+        {
+            out.entry(p.product_id).or_default().push(p);
+        }
+        Ok(out)
+    }
+}
+
 /// The base price in the merchant's default currency of each variant.
 pub struct DefaultPriceOfVariant {
     db: Db,
@@ -483,6 +506,7 @@ scoped!(
     CustomersOfGroup,
     ProductsOfChannel,
     ChannelsOfProduct,
+    PublicationsOfProduct,
     DefaultPriceOfVariant,
     DefaultPriceOfProduct,
     PricesOfProduct,

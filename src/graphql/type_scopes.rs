@@ -65,7 +65,7 @@ pub fn of_type(name: &str) -> Option<Access> {
         | "PaymentProvider"
         | "StoreScheduledOverride"
         | "Shop" => Needs(Scope::StoresRead),
-        "Product" | "Variant" => Needs(Scope::CatalogRead),
+        "Product" | "Variant" | "ProductPublication" => Needs(Scope::CatalogRead),
         // No read scope of its own: who may run migrations may watch them.
         "MigrationBatch" | "MigrationRow" => Needs(Scope::MigrationsWrite),
         "PriceList" | "PriceRule" | "Price" | "PriceQuote" => Needs(Scope::PricingRead),

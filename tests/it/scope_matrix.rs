@@ -87,6 +87,7 @@ const TYPE_SCOPES: &[(&str, Option<&str>)] = &[
     ("ProductConnection", CATALOG),
     ("ProductEdge", CATALOG),
     ("Variant", CATALOG),
+    ("ProductPublication", CATALOG),
     ("VariantConnection", CATALOG),
     ("VariantEdge", CATALOG),
     // pricing

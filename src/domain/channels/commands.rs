@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::window::{self, Window};
 use super::Channel;
 use crate::db::savepoint::{self, Failure, Violation};
 use crate::db::sql::{Bind, Sql};
@@ -369,17 +370,19 @@ pub async fn delete(conn: &mut AsyncPgConnection, merchant_id: i64, id: &str) ->
     })
 }
 
-/// Publishes (or unpublishes) up to 1,000 products on a channel: one statement to find the
-/// products, one multi-row statement to write, whatever the number of products. Idempotent:
-/// publishing a published product (or unpublishing one that is not) changes nothing and is no
+/// Publishes (with `Some(window)`) or unpublishes (`None`) up to 1,000 products on a channel:
+/// one statement to find the products, one multi-row statement to write, whatever the number
+/// of products. Publishing a published product sets its window (a start left to now keeps an
+/// earlier start: see [`window::UPSERT_SQL`]); unpublishing one that is not published is no
 /// error. Malformed, unknown and other merchants' product IDs are item errors with the item's
-/// index. Must run inside a transaction.
+/// index; a window that ends before it starts is INVALID at `unpublished_at`. Must run inside
+/// a transaction.
 pub async fn publish(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
     channel_id: &str,
     product_ids: &[String],
-    publish: bool,
+    publish: Option<Window>,
     policy: ErrorPolicy,
 ) -> Result<(Vec<ItemResult>, Vec<FieldError>)> {
     let root = Path::input();
@@ -398,6 +401,9 @@ pub async fn publish(
     }
     let channel_path = Path::field("channel_id");
     let mut request_errors = Errors::default();
+    if let Some(w) = &publish {
+        w.check(&mut request_errors, &Path::input(), Utc::now());
+    }
     let channel = write::decode(
         &mut request_errors,
         &channel_path,
@@ -456,21 +462,20 @@ pub async fn publish(
         && !ok.is_empty();
     let mut written = false;
     if let (true, Some(ch)) = (write_allowed, channel) {
-        let sql = if publish {
-            "INSERT INTO product_publications (merchant_id, channel_id, product_id) \
-             SELECT $1, $2, unnest($3::bigint[]) ON CONFLICT DO NOTHING"
-        } else {
-            "DELETE FROM product_publications \
-             WHERE merchant_id = $1 AND channel_id = $2 AND product_id = ANY($3)"
+        let mut binds = vec![Bind::I64(merchant_id), Bind::I64(ch), Bind::I64s(ok)];
+        let sql = match publish {
+            Some(w) => {
+                binds.push(Bind::OptTime(w.published_at));
+                binds.push(Bind::OptTime(w.unpublished_at));
+                window::UPSERT_SQL
+            }
+            None => {
+                "DELETE FROM product_publications \
+                 WHERE merchant_id = $1 AND channel_id = $2 AND product_id = ANY($3)"
+            }
         };
         let result = savepoint::attempt(conn, async |c| {
-            Sql::with_binds(
-                sql,
-                vec![Bind::I64(merchant_id), Bind::I64(ch), Bind::I64s(ok)],
-            )
-            .into_query()
-            .execute(c)
-            .await?;
+            Sql::with_binds(sql, binds).into_query().execute(c).await?;
             Ok(())
         })
         .await?;

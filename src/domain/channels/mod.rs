@@ -6,5 +6,6 @@ pub mod commands;
 pub mod models;
 pub mod publish_many;
 pub mod queries;
+pub mod window;
 
-pub use models::Channel;
+pub use models::{Channel, Publication};

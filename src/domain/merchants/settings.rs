@@ -5,7 +5,10 @@
 //! repeats, and the default currency is always one of them; locales are a language, optionally
 //! with a region (`en`, `en-US`); the timezone is an IANA name PostgreSQL knows
 //! (`Europe/Madrid`); the weight unit is `g`, `kg`, `lb` or `oz` and the unit system `metric` or
-//! `imperial`. The default currency is what an order takes when it names none.
+//! `imperial`. The default currency is what an order takes when it names none. The mail
+//! settings (sender, support and new-order notification addresses, each a valid email address
+//! of at most 254 characters or none, and whether consumer transactional emails are sent) are
+//! kept for the systems that send email: the gateway sends none itself.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -42,6 +45,10 @@ pub struct Settings {
     pub unit_system: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub mail_from_address: Option<String>,
+    pub customer_support_email: Option<String>,
+    pub new_order_notifications_email: Option<String>,
+    pub send_consumer_transactional_emails: bool,
 }
 
 /// The settings of `merchant_id`.
@@ -78,6 +85,10 @@ pub struct SettingsInput {
     pub admin_locale: Patch<String>,
     pub weight_unit: Option<String>,
     pub unit_system: Option<String>,
+    pub mail_from_address: Patch<String>,
+    pub customer_support_email: Patch<String>,
+    pub new_order_notifications_email: Patch<String>,
+    pub send_consumer_transactional_emails: Option<bool>,
 }
 
 /// `en`, `pt-BR`: a lower-case language of 2–3 letters, optionally `-` and an upper-case region
@@ -241,7 +252,47 @@ fn validate(
     if let Some(tz) = &input.timezone {
         next.timezone = tz.clone();
     }
+    next.mail_from_address = mail_address(
+        errors,
+        &root.key("mail_from_address"),
+        &input.mail_from_address,
+        &current.mail_from_address,
+    );
+    next.customer_support_email = mail_address(
+        errors,
+        &root.key("customer_support_email"),
+        &input.customer_support_email,
+        &current.customer_support_email,
+    );
+    next.new_order_notifications_email = mail_address(
+        errors,
+        &root.key("new_order_notifications_email"),
+        &input.new_order_notifications_email,
+        &current.new_order_notifications_email,
+    );
+    if let Some(send) = input.send_consumer_transactional_emails {
+        next.send_consumer_transactional_emails = send;
+    }
     next
+}
+
+/// A mail setting after `value`: kept, cleared (null or blank), or a checked email address.
+fn mail_address(
+    errors: &mut Errors,
+    path: &Path,
+    value: &Patch<String>,
+    current: &Option<String>,
+) -> Option<String> {
+    match value {
+        Patch::Keep => current.clone(),
+        Patch::Clear => None,
+        Patch::Set(v) if v.trim().is_empty() => None,
+        Patch::Set(v) => {
+            let v = v.trim();
+            errors.email(path, v);
+            Some(v.to_owned())
+        }
+    }
 }
 
 /// Changes the settings of `merchant_id`; omitted fields keep their values. CONFLICT when they
@@ -294,6 +345,11 @@ pub async fn update(
             merchants::admin_locale.eq(&next.admin_locale),
             merchants::weight_unit.eq(&next.weight_unit),
             merchants::unit_system.eq(&next.unit_system),
+            merchants::mail_from_address.eq(&next.mail_from_address),
+            merchants::customer_support_email.eq(&next.customer_support_email),
+            merchants::new_order_notifications_email.eq(&next.new_order_notifications_email),
+            merchants::send_consumer_transactional_emails
+                .eq(next.send_consumer_transactional_emails),
             merchants::updated_at.eq(diesel::dsl::now),
         ))
         .execute(conn)
@@ -320,6 +376,10 @@ mod tests {
             unit_system: "imperial".into(),
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            mail_from_address: None,
+            customer_support_email: None,
+            new_order_notifications_email: None,
+            send_consumer_transactional_emails: false,
         }
     }
 
@@ -397,5 +457,28 @@ mod tests {
             assert!(joined.contains(f), "{f}: {e:?}");
         }
         assert_eq!(e.len(), 4, "{e:?}");
+    }
+
+    #[test]
+    fn mail_settings_are_email_addresses_or_none() {
+        let e = fields(SettingsInput {
+            mail_from_address: Patch::Set("no-reply@shop.example".into()),
+            customer_support_email: Patch::Set("  ".into()),
+            new_order_notifications_email: Patch::Clear,
+            send_consumer_transactional_emails: Some(true),
+            ..Default::default()
+        });
+        assert!(e.is_empty(), "{e:?}");
+        let e = fields(SettingsInput {
+            mail_from_address: Patch::Set("not-an-address".into()),
+            customer_support_email: Patch::Set(format!("{}@example.com", "a".repeat(250))),
+            ..Default::default()
+        });
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(
+            e[0].contains("mail_from_address") && e[0].contains("INVALID"),
+            "{e:?}"
+        );
+        assert!(e[1].contains("customer_support_email"), "{e:?}");
     }
 }

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
 
+use super::publications::{publications, ProductPublicationInput};
 use super::single::{hashed, outcome, patch, set};
 use super::{run, Arguments, ErrorPolicy, Outcome, UserError, EXPECTED_UPDATED_AT};
 use crate::auth::Scope;
@@ -101,15 +102,19 @@ pub struct ProductCreateInput {
     pub variants: Option<Vec<ProductVariantInput>>,
     /// Tags: trimmed, 1–64 characters each, duplicates dropped, at most 250.
     pub tags: Option<Vec<String>>,
-    /// Channels (`ch_…`, at most 100) the product is published on, in the same transaction
-    /// (requires `stores:write`); unknown IDs are NOT_FOUND.
+    /// Channels (`ch_…`, at most 100) the product is published on now, in the same
+    /// transaction (requires `stores:write`); unknown IDs are NOT_FOUND.
     pub channel_ids: Option<Vec<ID>>,
+    /// Instead of `channelIds`: the channels (at most 100) the product is published on, each
+    /// within a window (requires `stores:write`).
+    pub publications: Option<Vec<ProductPublicationInput>>,
 }
 
 impl ProductCreateInput {
     /// Whether it publishes the product on a channel (which needs `stores:write`).
     fn publishes(&self) -> bool {
         self.channel_ids.as_ref().is_some_and(|l| !l.is_empty())
+            || self.publications.as_ref().is_some_and(|l| !l.is_empty())
     }
 }
 
@@ -136,6 +141,7 @@ impl From<ProductCreateInput> for ProductInput {
             }),
             tags: i.tags,
             channel_ids: i.channel_ids.map(|l| l.into_iter().map(|c| c.0).collect()),
+            publications: publications(i.publications),
         }
     }
 }
@@ -156,6 +162,11 @@ pub struct ProductUpdateInput {
     /// Variants to change (with `id`) or add (without), at most 100, in the same transaction;
     /// variants not listed are kept (delete them with `variantDelete`).
     pub variants: Option<Vec<ProductVariantUpdateInput>>,
+    /// The product's whole set of publications (at most 100), in the same transaction
+    /// (requires `stores:write`): channels listed are published with their window (one
+    /// already published keeps an earlier start when `publishedAt` is omitted), channels not
+    /// listed are unpublished; `[]` unpublishes it everywhere.
+    pub publications: Option<Vec<ProductPublicationInput>>,
 }
 
 /// A variant to add to a product.
@@ -419,7 +430,9 @@ impl CatalogMutation {
     }
 
     /// Changes a product (`prod_…`); omitted fields keep their values.
-    #[graphql(guard = "RequireScope(Scope::CatalogWrite)")]
+    #[graphql(
+        guard = "RequireScope(Scope::CatalogWrite).and(RequireScopeIf(input.publications.is_some(), Scope::StoresWrite))"
+    )]
     async fn product_update(
         &self,
         ctx: &Context<'_>,
@@ -444,6 +457,11 @@ impl CatalogMutation {
             input.variants,
             expected_updated_at,
         ]);
+        // Publications join the hash only when given, so keys stored before they existed replay.
+        let hash = match &input.publications {
+            Some(p) => json!([hash, p]),
+            None => hash,
+        };
         let input = ProductInput {
             name: input.name,
             slug: input.slug,
@@ -465,6 +483,7 @@ impl CatalogMutation {
             }),
             tags: input.tags,
             channel_ids: None,
+            publications: publications(input.publications),
         };
         let outcome = run(
             ctx,

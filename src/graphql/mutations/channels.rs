@@ -12,6 +12,7 @@ use super::{run, Arguments, ErrorPolicy, Outcome, UserError, EXPECTED_UPDATED_AT
 use crate::auth::Scope;
 use crate::domain::catalog::Product as ProductRow;
 use crate::domain::channels::commands::{self, ChannelInput};
+use crate::domain::channels::window::Window;
 use crate::domain::channels::Channel as Row;
 use crate::graphql::context::merchant_id;
 use crate::graphql::errors::GqlResult;
@@ -113,11 +114,17 @@ const UPDATE_ARGS: Arguments =
     Arguments::new("input", &["id", EXPECTED_UPDATED_AT, "idempotency_key"]);
 /// `channelDelete(id:, idempotencyKey:)`.
 const DELETE_ARGS: Arguments = Arguments::scalars(&["id", "idempotency_key"]);
-/// `channelPublishProducts(channelId:, productIds:, errorPolicy:, idempotencyKey:)` and
-/// `channelUnpublishProducts(…)`.
+/// `channelPublishProducts(channelId:, productIds:, errorPolicy:, idempotencyKey:,
+/// publishedAt:, unpublishedAt:)` and `channelUnpublishProducts(…)`.
 const PUBLICATION_ARGS: Arguments = Arguments::new(
     "productIds",
-    &["channel_id", "error_policy", "idempotency_key"],
+    &[
+        "channel_id",
+        "error_policy",
+        "idempotency_key",
+        "published_at",
+        "unpublished_at",
+    ],
 );
 
 #[derive(Default)]
@@ -222,9 +229,11 @@ impl ChannelMutation {
         payload(ctx, &DELETE_ARGS, outcome, true).await
     }
 
-    /// Publishes up to 1,000 products on a channel in one statement. Idempotent: products
-    /// already published stay as they are.
+    /// Publishes up to 1,000 products on a channel in one statement, within a window: live
+    /// from `publishedAt` (omitted: now) until `unpublishedAt` (omitted: never). Products
+    /// already published get the window (omitting `publishedAt` keeps an earlier start).
     #[graphql(guard = "RequireScope(Scope::StoresWrite)")]
+    #[allow(clippy::too_many_arguments)]
     async fn channel_publish_products(
         &self,
         ctx: &Context<'_>,
@@ -235,13 +244,23 @@ impl ChannelMutation {
             desc = "Retrying with the same key returns the first result without writing again."
         )]
         idempotency_key: Option<String>,
+        #[graphql(
+            desc = "When the publications go live; omitted: now (a future time schedules them)."
+        )]
+        published_at: Option<DateTime<Utc>>,
+        #[graphql(desc = "When they come down, after `publishedAt` (or now); omitted: never.")]
+        unpublished_at: Option<DateTime<Utc>>,
     ) -> GqlResult<ChannelProductsPayload> {
+        let window = Window {
+            published_at,
+            unpublished_at,
+        };
         publications(
             ctx,
             channel_id,
             product_ids,
             error_policy,
-            true,
+            Some(window),
             idempotency_key,
         )
         .await
@@ -266,7 +285,7 @@ impl ChannelMutation {
             channel_id,
             product_ids,
             error_policy,
-            false,
+            None,
             idempotency_key,
         )
         .await
@@ -278,7 +297,7 @@ async fn publications(
     channel_id: ID,
     product_ids: Vec<ID>,
     error_policy: Option<ErrorPolicy>,
-    publish: bool,
+    publish: Option<Window>,
     key: Option<String>,
 ) -> GqlResult<ChannelProductsPayload> {
     let m = merchant_id(ctx)?;
@@ -286,13 +305,14 @@ async fn publications(
     let policy = error_policy.into();
     let channel = channel_id.0.clone();
     let products: Vec<String> = product_ids.into_iter().map(|i| i.0).collect();
-    let hash = serde_json::to_value((
-        &channel,
-        &products,
-        error_policy == ErrorPolicy::RejectFailedRows,
-    ))
+    let rejects_rows = error_policy == ErrorPolicy::RejectFailedRows;
+    // A window joins the hash only when it is given, so keys stored before it existed replay.
+    let hash = match publish.filter(|w| *w != Window::default()) {
+        Some(w) => serde_json::to_value((&channel, &products, rejects_rows, w)),
+        None => serde_json::to_value((&channel, &products, rejects_rows)),
+    }
     .unwrap_or_default();
-    let operation = if publish {
+    let operation = if publish.is_some() {
         "channelPublishProducts"
     } else {
         "channelUnpublishProducts"

@@ -16,6 +16,7 @@ pub mod price_lists;
 pub mod prices;
 pub mod products_bulk;
 pub mod promotions;
+pub mod publications;
 pub mod shop;
 mod single;
 pub mod stores;

@@ -56,6 +56,13 @@ pub struct OrderCreateInput {
     pub billing_address: Option<OrderAddressInput>,
     /// Where to deliver, checked as a customer's address is.
     pub shipping_address: Option<OrderAddressInput>,
+    /// One of the customer's saved addresses (`addr_…`) to copy as the billing address, instead
+    /// of `billingAddress`; needs `customerId`. Another customer's address (or a deleted one)
+    /// is NOT_FOUND.
+    pub billing_address_id: Option<ID>,
+    /// One of the customer's saved addresses (`addr_…`) to copy as the shipping address,
+    /// instead of `shippingAddress`; needs `customerId`.
+    pub shipping_address_id: Option<ID>,
     /// Copies the customer's default billing and shipping addresses onto the order, each unless
     /// given here (nothing without `customerId`, or when the customer has no such default).
     #[graphql(default)]
@@ -132,6 +139,8 @@ impl From<OrderCreateInput> for OrderCreate {
             locale: i.locale,
             billing_address: i.billing_address.map(Into::into),
             shipping_address: i.shipping_address.map(Into::into),
+            billing_address_id: i.billing_address_id.map(|x| x.0),
+            shipping_address_id: i.shipping_address_id.map(|x| x.0),
             use_customer_default_addresses: i.use_customer_default_addresses,
             coupon_code: i.coupon_code,
         }

@@ -1,7 +1,7 @@
 //! Price mutations in bulk: `pricesUpsert` (up to 10,000 prices, two SQL statements whatever
 //! their number) and `pricesDelete`. Rules are in `domain::pricing::commands::prices`.
 
-use async_graphql::{Context, InputObject, MaybeUndefined, Object, SimpleObject, ID};
+use async_graphql::{Context, Enum, InputObject, MaybeUndefined, Object, SimpleObject, ID};
 use rust_decimal::Decimal;
 
 use serde::{Deserialize, Serialize};
@@ -76,8 +76,20 @@ impl Stored for Upserted {
     }
 }
 
-/// `pricesUpsert(input:, errorPolicy:, idempotencyKey:)`.
-const UPSERT_ARGS: Arguments = Arguments::new("input", &["error_policy", "idempotency_key"]);
+/// `pricesUpsert(input:, errorPolicy:, idempotencyKey:, ifExists:)`.
+const UPSERT_ARGS: Arguments =
+    Arguments::new("input", &["error_policy", "idempotency_key", "if_exists"]);
+
+/// What `pricesUpsert` does with an item addressed by its key (no `id`) whose price exists.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Default)]
+pub enum IfPriceExists {
+    /// Update it: the call is an upsert (the default).
+    #[default]
+    Update,
+    /// Refuse the item with TAKEN at `currency`: the call only creates prices (and updates
+    /// those given by `id`).
+    Refuse,
+}
 /// `pricesDelete(ids:, errorPolicy:)`.
 const DELETE_ARGS: Arguments = Arguments::new("ids", &["error_policy", "idempotency_key"]);
 
@@ -142,13 +154,30 @@ impl PriceMutation {
             desc = "Retrying with the same key returns the first result without writing again."
         )]
         idempotency_key: Option<String>,
+        #[graphql(
+            desc = "An item addressed by a key whose price exists: UPDATE it (default) or REFUSE it (TAKEN)."
+        )]
+        if_exists: Option<IfPriceExists>,
     ) -> GqlResult<PricesUpsertPayload> {
         let m = merchant_id(ctx)?;
         let inputs: Vec<bulk::PriceInput> = input.into_iter().map(Into::into).collect();
         let error_policy = error_policy.unwrap_or_default();
         let policy = error_policy.into();
-        let hashed = serde_json::to_value((&inputs, error_policy == ErrorPolicy::RejectFailedRows))
-            .unwrap_or_default();
+        let if_exists = match if_exists.unwrap_or_default() {
+            IfPriceExists::Update => bulk::IfExists::Update,
+            IfPriceExists::Refuse => bulk::IfExists::Refuse,
+        };
+        let refuse = if_exists == bulk::IfExists::Refuse;
+        let hashed = if refuse {
+            serde_json::to_value((
+                &inputs,
+                error_policy == ErrorPolicy::RejectFailedRows,
+                "refuse",
+            ))
+        } else {
+            serde_json::to_value((&inputs, error_policy == ErrorPolicy::RejectFailedRows))
+        }
+        .unwrap_or_default();
         let Upserted { outcome, refusals } = run(
             ctx,
             &UPSERT_ARGS,
@@ -157,7 +186,7 @@ impl PriceMutation {
             &hashed,
             move |c| {
                 Box::pin(async move {
-                    let outcome = bulk::upsert_many(c, m, &inputs, policy).await?;
+                    let outcome = bulk::write_many(c, m, &inputs, policy, if_exists).await?;
                     Ok(Upserted {
                         outcome,
                         ..Upserted::default()

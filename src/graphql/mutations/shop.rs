@@ -37,6 +37,14 @@ pub struct ShopUpdateInput {
     pub weight_unit: Option<String>,
     /// `metric` or `imperial`.
     pub unit_system: Option<String>,
+    /// Sender address of transactional emails; null or blank clears it.
+    pub mail_from_address: MaybeUndefined<String>,
+    /// Customer-facing reply-to address; null or blank clears it.
+    pub customer_support_email: MaybeUndefined<String>,
+    /// Recipient of new-order notifications; null or blank clears it.
+    pub new_order_notifications_email: MaybeUndefined<String>,
+    /// Whether transactional emails (order confirmation…) go to consumers.
+    pub send_consumer_transactional_emails: Option<bool>,
 }
 
 /// Result of `shopUpdate`.
@@ -81,6 +89,10 @@ impl ShopMutation {
             admin_locale: patch(input.admin_locale),
             weight_unit: input.weight_unit,
             unit_system: input.unit_system,
+            mail_from_address: patch(input.mail_from_address),
+            customer_support_email: patch(input.customer_support_email),
+            new_order_notifications_email: patch(input.new_order_notifications_email),
+            send_consumer_transactional_emails: input.send_consumer_transactional_emails,
         };
         let hash = serde_json::json!([
             input.name,
@@ -92,6 +104,10 @@ impl ShopMutation {
             hashed(&input.admin_locale),
             input.weight_unit,
             input.unit_system,
+            hashed(&input.mail_from_address),
+            hashed(&input.customer_support_email),
+            hashed(&input.new_order_notifications_email),
+            input.send_consumer_transactional_emails,
             expected_updated_at,
         ]);
         let timezones = ctx

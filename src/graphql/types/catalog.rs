@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 
 use super::channels::Channel;
 use super::pricing::Price;
+use super::publications::ProductPublication;
 use crate::domain::catalog as d;
 use crate::domain::pricing as dp;
 use crate::graphql::errors::GqlResult;
@@ -65,7 +66,8 @@ impl Product {
     async fn tags(&self) -> &[String] {
         &self.0.tags
     }
-    /// The sales channels the product is published on, by name (requires `stores:read`).
+    /// The sales channels the product is published on, by name (requires `stores:read`);
+    /// scheduled and ended publications included (see `publications` for their windows).
     async fn channels(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Channel>>> {
         Ok(Some(
             loaders::via::<loaders::ChannelsOfProduct, _>(ctx, self.0.id)
@@ -75,6 +77,18 @@ impl Product {
                 .map(Channel)
                 .collect(),
         ))
+    }
+    /// Its publications on channels, with their windows (scheduled and ended ones too), by
+    /// channel name. `channels` lists the same channels.
+    async fn publications(&self, ctx: &Context<'_>) -> GqlResult<Vec<ProductPublication>> {
+        Ok(
+            loaders::via::<loaders::PublicationsOfProduct, _>(ctx, self.0.id)
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .map(ProductPublication)
+                .collect(),
+        )
     }
     /// The master variant's base price (no price list) in the shop's default currency; null
     /// when it has none (requires `pricing:read`).

@@ -13,6 +13,7 @@ pub mod order;
 pub mod pricing;
 pub mod promotion;
 pub mod promotion_evaluation;
+pub mod publications;
 pub mod shop;
 pub mod store_config;
 pub mod stores;

@@ -56,6 +56,23 @@ impl Shop {
     async fn unit_system(&self) -> &str {
         &self.0.unit_system
     }
+    /// Sender address of transactional emails, or null. The gateway sends no email itself:
+    /// the mail settings are kept for the systems that do.
+    async fn mail_from_address(&self) -> Option<&str> {
+        self.0.mail_from_address.as_deref()
+    }
+    /// Customer-facing reply-to address (storefront and email footers), or null.
+    async fn customer_support_email(&self) -> Option<&str> {
+        self.0.customer_support_email.as_deref()
+    }
+    /// Recipient of new-order notifications, or null.
+    async fn new_order_notifications_email(&self) -> Option<&str> {
+        self.0.new_order_notifications_email.as_deref()
+    }
+    /// Whether transactional emails (order confirmation…) go to consumers; false by default.
+    async fn send_consumer_transactional_emails(&self) -> bool {
+        self.0.send_consumer_transactional_emails
+    }
     /// When the merchant was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -320,6 +320,8 @@ pub async fn delete_channel(
 
 /// `POST /channels/{id}/add_products` and `remove_products`: `{"product_count": n}`, the
 /// products published (unpublished) by this call. All or nothing: an unknown product is 422.
+/// `add_products` takes the publication window (`published_at`, `unpublished_at`; null: now,
+/// never); re-publishing a published product sets its window.
 async fn channel_products(
     state: &RestState,
     principal: crate::auth::Principal,
@@ -332,41 +334,64 @@ async fn channel_products(
     let ids = body::id_list(&object, "product_ids")?
         .ok_or_else(|| Refusal::param("product_ids", "is required"))?;
     object.remove("product_ids");
-    // The publication window is not modelled: a product is published from now on.
-    for window in ["published_at", "unpublished_at"] {
-        match object.remove(window) {
-            None | Some(Value::Null) => {}
-            Some(_) => {
-                return Err(Refusal::param(
-                    window,
-                    "is not supported: products are published immediately and until removed",
-                )
-                .into())
+    let publishing = mutation == "channelPublishProducts";
+    let mut window = Map::new();
+    if publishing {
+        for (rest, gql) in [
+            ("published_at", "publishedAt"),
+            ("unpublished_at", "unpublishedAt"),
+        ] {
+            match object.remove(rest) {
+                None | Some(Value::Null) => {}
+                Some(Value::String(t)) => {
+                    window.insert(gql.to_owned(), Value::String(t));
+                }
+                Some(other) => {
+                    return Err(Refusal::param(
+                        rest,
+                        format!(
+                            "must be an ISO 8601 time or null, not {}",
+                            body::json_type(&other)
+                        ),
+                    )
+                    .into())
+                }
             }
         }
     }
     if let Some(key) = object.keys().next() {
         return Err(Refusal::param(key, "is not a field of this route").into());
     }
+    let (window_vars, window_args) = if publishing {
+        (
+            ", $publishedAt: DateTime, $unpublishedAt: DateTime",
+            ", publishedAt: $publishedAt, unpublishedAt: $unpublishedAt",
+        )
+    } else {
+        ("", "")
+    };
     let text = format!(
-        "mutation RestChannelProducts($id: ID!, $ids: [ID!]!, $key: String) {{ w: \
+        "mutation RestChannelProducts($id: ID!, $ids: [ID!]!, $key: String{window_vars}) {{ w: \
          {mutation}(channelId: $id, productIds: $ids, errorPolicy: REJECT_EVERYTHING, \
-         idempotencyKey: $key) {{ results {{ index }} userErrors {{ field code message }} }} }}"
+         idempotencyKey: $key{window_args}) {{ results {{ index }} userErrors {{ field code \
+         message }} }} }}"
     );
     let count = ids.len();
-    let mut vars = Map::new();
+    let mut vars = window;
     vars.insert("id".into(), Value::String(id));
     vars.insert("ids".into(), json!(ids));
     vars.insert("key".into(), body::idempotency_key(headers));
     let names = [
         ("id".into(), "id".into()),
         ("productIds".into(), "product_ids".into()),
+        ("publishedAt".into(), "published_at".into()),
+        ("unpublishedAt".into(), "unpublished_at".into()),
     ];
     let data = run(&state.app, principal, &text, vars, &names).await?;
     let payload = data.get("w").unwrap_or(&Value::Null);
     if let Some(r) = payload
         .get("userErrors")
-        .and_then(|e| body::user_errors(e, &[("productIds".into(), "product_ids".into())]))
+        .and_then(|e| body::user_errors(e, &names))
     {
         return Err(r.into());
     }
@@ -418,6 +443,16 @@ pub async fn remove_channel_products(
 fn product_ids() -> Value {
     json!({"type": "object", "required": ["product_ids"], "properties": {
         "product_ids": {"type": "array", "items": {"type": "string"}}}})
+}
+
+/// `add_products`' body: the products and their publication window.
+fn product_ids_and_window() -> Value {
+    let mut body = product_ids();
+    body["properties"]["published_at"] = json!({"type": ["string", "null"], "format": "date-time",
+        "description": "When the publications go live; null: now (a future time schedules them)."});
+    body["properties"]["unpublished_at"] = json!({"type": ["string", "null"], "format": "date-time",
+        "description": "When they come down, after published_at (or now); null: never."});
+    body
 }
 
 fn product_count() -> Value {
@@ -493,10 +528,10 @@ pub static ROUTES: &[Route] = &[
         method: Method::POST,
         path: "/api/v3/admin/channels/{id}/add_products",
         operation_id: "addChannelProducts",
-        summary: "Publish products on a channel",
+        summary: "Publish products on a channel, within a publication window",
         scope: "write_settings",
         query: Query::None,
-        body: Body::Schema(product_ids),
+        body: Body::Schema(product_ids_and_window),
         answer: Answer::Schema(product_count),
         handler: || post(add_channel_products),
     },

@@ -1,7 +1,9 @@
 //! `GET /api/v3/admin/promotions/{promotion_id}/coupon_codes`: Spree's `CouponCode` over
 //! GraphQL's `CouponCode`: the generated codes of a multi-code promotion, oldest first, paged
-//! by `page` / `limit` (`q[code_cont]`, `sort=code` as other lists). A single-code promotion keeps its code on the promotion (`code`), so
-//! its list is empty, as Spree's.
+//! by `page` / `limit` (`q[code_cont]`, `sort=code` as other lists). A single-code promotion
+//! keeps its code on the promotion (`code`), so its list is empty, as Spree's.
+//! `GET /promotions/{promotion_id}/coupon_codes/{id}` shows one of them (the admin SDK's
+//! `promotions.couponCodes.get`; the spec lists only the list).
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::Method;
@@ -148,15 +150,70 @@ pub async fn list_coupon_codes(
     Ok(Json(envelope(rows, params.page(), params.limit(), count)))
 }
 
-/// The coupon code route.
-pub static ROUTES: &[Route] = &[Route {
-    method: Method::GET,
-    path: "/api/v3/admin/promotions/{promotion_id}/coupon_codes",
-    operation_id: "listPromotionCouponCodes",
-    summary: "List a multi-code promotion's generated coupon codes",
-    scope: "read_promotions",
-    query: Query::List(&ROOT),
-    body: Body::None,
-    answer: Answer::Page(&COUPON_CODE),
-    handler: || get(list_coupon_codes),
-}];
+/// `GET /promotions/{promotion_id}/coupon_codes/{id}`: one generated code of the promotion;
+/// 404 when the promotion or the code is missing, or the code is another promotion's.
+pub async fn show_coupon_code(
+    State(state): State<RestState>,
+    Caller(principal): Caller,
+    Path((promotion_id, id)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, SpreeError> {
+    let params = Params::parse(query.as_deref(), Accepts::One)?;
+    let built =
+        state
+            .translator
+            .operation("promotionCouponCode", &COUPON_CODE, &params, |sel| {
+                format!(
+                    "query RestCouponCode($promotion: ID!, $id: ID!) \
+                 {{ one: promotion(id: $promotion) {{ id }} \
+                 code: couponCode(id: $id) {{ {sel} owner: promotionId }} }}"
+                )
+            })?;
+    let mut vars = Map::new();
+    vars.insert("promotion".into(), Value::String(promotion_id));
+    vars.insert("id".into(), Value::String(id));
+    let names = [
+        ("promotion".into(), "promotion_id".into()),
+        ("id".into(), "id".into()),
+    ];
+    let data = run(&state.app, principal, &built.text, vars, &names).await?;
+    let Some(promotion) = data.pointer("/one/id").filter(|i| i.is_string()) else {
+        return Err(Refusal::not_found("Promotion not found")
+            .with_code("NOT_FOUND")
+            .into());
+    };
+    match data.get("code") {
+        Some(Value::Object(code)) if code.get("owner") == Some(promotion) => {
+            Ok(Json(built.plan.reshape(code)))
+        }
+        _ => Err(Refusal::not_found("Coupon code not found")
+            .with_code("NOT_FOUND")
+            .into()),
+    }
+}
+
+/// The coupon code routes.
+pub static ROUTES: &[Route] = &[
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/promotions/{promotion_id}/coupon_codes",
+        operation_id: "listPromotionCouponCodes",
+        summary: "List a multi-code promotion's generated coupon codes",
+        scope: "read_promotions",
+        query: Query::List(&ROOT),
+        body: Body::None,
+        answer: Answer::Page(&COUPON_CODE),
+        handler: || get(list_coupon_codes),
+    },
+    Route {
+        method: Method::GET,
+        path: "/api/v3/admin/promotions/{promotion_id}/coupon_codes/{id}",
+        operation_id: "showPromotionCouponCode",
+        summary: "Show one of a multi-code promotion's generated coupon codes",
+        scope: "read_promotions",
+        query: Query::One(&COUPON_CODE),
+        body: Body::None,
+        answer: Answer::One(&COUPON_CODE),
+        handler: || get(show_coupon_code),
+    },
+];

@@ -401,7 +401,8 @@ pub async fn create_item(
     let written = state
         .translator
         .mutate(&state.app, principal, &ADD, vars, &names)
-        .await?;
+        .await
+        .map_err(super::orders::unknown_variant_is_404)?;
     let row = pick(&written, "variant_id", &variant)?;
     Ok((StatusCode::CREATED, Json(row)).into_response())
 }

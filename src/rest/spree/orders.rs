@@ -363,7 +363,8 @@ static ROOT: ListRoot = ListRoot {
 };
 
 /// Body fields of an order's create. `items` become its first lines, the addresses are
-/// translated by [`address`], `use_customer_default_address` copies the customer's defaults.
+/// translated by [`address`], `billing_address_id` / `shipping_address_id` copy one of the
+/// customer's saved addresses, `use_customer_default_address` copies the customer's defaults.
 const CREATE_INPUT: &[InputField] = &[
     InputField {
         rest: "email",
@@ -416,6 +417,14 @@ const CREATE_INPUT: &[InputField] = &[
     InputField {
         rest: "shipping_address",
         gql: "shippingAddress",
+    },
+    InputField {
+        rest: "billing_address_id",
+        gql: "billingAddressId",
+    },
+    InputField {
+        rest: "shipping_address_id",
+        gql: "shippingAddressId",
     },
     InputField {
         rest: "use_customer_default_address",
@@ -543,6 +552,8 @@ const CREATE_ERRORS: &[InputField] = error_names!(
     "locale" => "locale",
     "metadata" => "metadata",
     "couponCode" => "coupon_code",
+    "billingAddressId" => "billing_address_id",
+    "shippingAddressId" => "shipping_address_id",
     "useCustomerDefaultAddresses" => "use_customer_default_address";
     "billingAddress" => "billing_address",
     "shippingAddress" => "shipping_address"
@@ -851,11 +862,27 @@ pub async fn create_order(
             state
                 .translator
                 .mutate(&state.app, principal, &CREATE, vars, &names)
-                .await?
+                .await
+                .map_err(unknown_variant_is_404)?
         }
-        other => other?,
+        other => other.map_err(unknown_variant_is_404)?,
     };
     Ok((StatusCode::CREATED, Json(written.object("/order")?)).into_response())
+}
+
+/// Spree looks an item's variant up with `find_by_param!`: an unknown variant (deleted,
+/// retired, or another merchant's) answers its 404, not a validation failure. A refusal whose
+/// every detail is such a variant becomes a 404 that still names the items
+/// (`items[0].variant_id`); other refusals are unchanged.
+pub(super) fn unknown_variant_is_404(mut r: crate::rest::Refusal) -> crate::rest::Refusal {
+    if r.kind == crate::rest::Kind::Validation
+        && r.code.as_deref() == Some("NOT_FOUND")
+        && !r.details.is_empty()
+        && r.details.keys().all(|k| k.ends_with("variant_id"))
+    {
+        r.kind = crate::rest::Kind::NotFound;
+    }
+    r
 }
 
 /// Whether a create was refused only because its coupon code does not exist.
@@ -896,7 +923,8 @@ pub async fn update_order(
     let written = state
         .translator
         .mutate(&state.app, principal, &UPDATE, vars, &names)
-        .await?;
+        .await
+        .map_err(unknown_variant_is_404)?;
     Ok(Json(written.object("/order")?))
 }
 
@@ -1050,6 +1078,9 @@ fn order_body(update: bool) -> Value {
         props["currency"] = json!({"type": ["string", "null"], "description": "ISO 4217; default: the store's default currency."});
         props["billing_address"] = address_schema();
         props["shipping_address"] = address_schema();
+        for kind in ["billing", "shipping"] {
+            props[format!("{kind}_address_id")] = json!({"type": ["string", "null"], "description": format!("One of the customer's saved addresses (`addr_…`, needs customer_id) copied as the {kind} address, instead of {kind}_address. Another customer's address is 422 naming this field.")});
+        }
         props["use_customer_default_address"] = json!({"type": ["boolean", "null"], "description": "Copies the customer's default billing and shipping addresses onto the order, each unless given."});
         props["coupon_code"] = json!({"type": ["string", "null"], "description": "Applied once the items are priced, non-fatally: an unknown code, or one that does not apply to the order, is not kept and the order is created without it."});
     }

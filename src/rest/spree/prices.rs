@@ -183,8 +183,9 @@ const UPSERT_ONE: Mutation = Mutation {
     resource: &PRICE,
     text: |sel| {
         format!(
-            "mutation RestPriceWrite($input: [PriceInput!]!, $key: String) {{ w: \
-             pricesUpsert(input: $input, idempotencyKey: $key) {{ created \
+            "mutation RestPriceWrite($input: [PriceInput!]!, $key: String, $ifExists: \
+             IfPriceExists) {{ w: pricesUpsert(input: $input, idempotencyKey: $key, \
+             ifExists: $ifExists) {{ created \
              results {{ price {{ {sel}}} }} userErrors {{ field code message }} }} }}"
         )
     },
@@ -229,7 +230,8 @@ fn drop_null_amount(input: &mut Map<String, Value>) {
 
 /// `pricesUpsert`'s userErrors as Spree's body: the item's field named as the body names it
 /// (`prefix` + field: `prices[3].amount`, or `amount` for a one-price route). An unknown or
-/// malformed `id` of a one-price route is a 404.
+/// malformed `id` is a 404: of a one-price route, its price; of a bulk row (as the admin SDK
+/// documents `bulk_upsert`), with the rows named in `details`.
 pub fn upsert_refusal(errors: &Value, prefix: Option<&str>) -> Option<Refusal> {
     let list = errors.as_array().filter(|l| !l.is_empty())?;
     let mut refusal = Refusal::new(Kind::Validation, "");
@@ -249,12 +251,16 @@ pub fn upsert_refusal(errors: &Value, prefix: Option<&str>) -> Option<Refusal> {
             [_, i, f, ..] => (Some(*i), snake(f)),
             _ => (None, "prices".to_owned()),
         };
+        let unknown_id = name == "id" && matches!(code, "NOT_FOUND" | "INVALID");
         let field = match (prefix, index) {
             (Some(p), Some(i)) => format!("{p}[{i}].{name}"),
             _ => name,
         };
-        if prefix.is_none() && field == "id" && matches!(code, "NOT_FOUND" | "INVALID") {
+        if prefix.is_none() && unknown_id {
             return Some(Refusal::not_found("Price not found").with_code("NOT_FOUND"));
+        }
+        if unknown_id {
+            refusal.kind = Kind::NotFound;
         }
         if refusal.code.is_none() {
             refusal.code = Some(code.to_owned());
@@ -273,17 +279,20 @@ pub fn upsert_refusal(errors: &Value, prefix: Option<&str>) -> Option<Refusal> {
     Some(refusal)
 }
 
-/// Writes one price through `pricesUpsert`: the price and whether it was created.
+/// Writes one price through `pricesUpsert` (`if_exists`: `REFUSE` for a create, so an
+/// existing price of the same key is TAKEN rather than updated): the price written.
 async fn write_one(
     state: &RestState,
     principal: crate::auth::Principal,
     item: Map<String, Value>,
     names: body::Names,
     headers: &HeaderMap,
-) -> Result<(Value, bool), SpreeError> {
+    if_exists: &str,
+) -> Result<Value, SpreeError> {
     let mut vars = Map::new();
     vars.insert("input".into(), Value::Array(vec![Value::Object(item)]));
     vars.insert("key".into(), body::idempotency_key(headers));
+    vars.insert("ifExists".into(), Value::String(if_exists.to_owned()));
     let names = body::under("input.0", names);
     let built = state.translator.operation(
         UPSERT_ONE.route,
@@ -299,9 +308,8 @@ async fn write_one(
     {
         return Err(r.into());
     }
-    let created = payload.get("created").and_then(Value::as_i64).unwrap_or(0) > 0;
     match payload.pointer("/results/0/price") {
-        Some(Value::Object(row)) => Ok((built.plan.reshape(row), created)),
+        Some(Value::Object(row)) => Ok(built.plan.reshape(row)),
         _ => Err(not_found(&PRICE).into()),
     }
 }
@@ -361,7 +369,10 @@ pub async fn show_price(
 }
 
 /// `POST /prices`: 201 with the new price. A price that already exists for the variant,
-/// currency and list is updated instead (200), as `bulk_upsert` does.
+/// currency and list is a 422 naming `currency` (update it with `PATCH /prices/{id}`, or write
+/// it with `bulk_upsert`); a null `amount` (Spree's placeholder price) is a 422 naming
+/// `amount`: a price without an amount is not kept (a price list's products are its
+/// `product_ids`).
 pub async fn create_price(
     State(state): State<RestState>,
     Caller(principal): Caller,
@@ -374,13 +385,8 @@ pub async fn create_price(
     money(&mut input, "amount", "amount")?;
     money(&mut input, "compareAtAmount", "compare_at_amount")?;
     drop_null_amount(&mut input);
-    let (price, created) = write_one(&state, principal, input, names, &headers).await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(price)).into_response())
+    let price = write_one(&state, principal, input, names, &headers, "REFUSE").await?;
+    Ok((StatusCode::CREATED, Json(price)).into_response())
 }
 
 /// `PATCH /prices/{id}`: `amount` and `compare_at_amount`, each optional.
@@ -402,7 +408,7 @@ pub async fn update_price(
     money(&mut input, "compareAtAmount", "compare_at_amount")?;
     drop_null_amount(&mut input);
     input.insert("id".into(), Value::String(id));
-    let (price, _) = write_one(&state, principal, input, names, &headers).await?;
+    let price = write_one(&state, principal, input, names, &headers, "UPDATE").await?;
     Ok(Json(price))
 }
 

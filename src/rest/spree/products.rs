@@ -4,7 +4,9 @@
 //! (`Product.price`); `variants` (with their `prices`), `prices` (every price of its variants,
 //! as Spree's `Product#prices`) and `channels` expand. A create or update may carry variants
 //! with their prices, written in one transaction; an update's variants with an `id` are
-//! changed, the others added. Media, option types, categories, SEO
+//! changed, the others added. `product_publications` (channels, each with a publication
+//! window) publishes a new product, and on an update is the product's whole set, reconciled
+//! in the same transaction. Media, option types, categories, SEO
 //! fields and inventory are outside our domain: answered as Spree's empty values and ignored
 //! in bodies.
 
@@ -251,8 +253,9 @@ const IGNORED: &[&str] = &[
     "updated_at",
 ];
 
-/// Spree's `product_publications` of a new product (`[{channel_id}]`) as the channels it is
-/// published on (now: a scheduled `published_at` / `unpublished_at` is refused).
+/// Spree's `product_publications` (`[{channel_id, published_at, unpublished_at}]`) as the
+/// GraphQL `publications`: on a create, where the new product is published; on an update, the
+/// product's whole set of publications (`[]`, or null, unpublishes it everywhere).
 fn publications(v: &Value) -> Result<Value, Refusal> {
     let list = match v {
         Value::Null => return Ok(json!([])),
@@ -264,43 +267,55 @@ fn publications(v: &Value) -> Result<Value, Refusal> {
             ))
         }
     };
-    let mut ids = Vec::with_capacity(list.len());
+    let mut out = Vec::with_capacity(list.len());
     for (i, p) in list.iter().enumerate() {
         let at = format!("product_publications[{i}]");
         let Value::Object(p) = p else {
             return Err(Refusal::param(&at, "must be an object {channel_id}"));
         };
+        let mut one = Map::new();
         for (k, v) in p {
-            match k.as_str() {
-                "channel_id" => match v {
-                    Value::String(id) => ids.push(json!(id)),
-                    other => {
-                        return Err(Refusal::param(
-                            &format!("{at}.channel_id"),
-                            format!("must be a channel ID, not {}", json_type(other)),
-                        ))
-                    }
-                },
-                "published_at" | "unpublished_at" if v.is_null() => {}
-                "published_at" | "unpublished_at" => {
-                    return Err(Refusal::param(
-                        &format!("{at}.{k}"),
-                        "must be null: a new product is published on its channels now",
-                    ))
-                }
+            let gql = match k.as_str() {
+                "channel_id" => "channelId",
+                "published_at" => "publishedAt",
+                "unpublished_at" => "unpublishedAt",
+                // What a publication read back carries besides (ignored when sent back).
+                "id" | "product_id" | "created_at" | "updated_at" => continue,
                 _ => {
                     return Err(Refusal::param(
                         &format!("{at}.{k}"),
-                        "is not a field of a publication (channel_id)",
+                        "is not a field of a publication (channel_id, published_at, \
+                         unpublished_at)",
+                    ))
+                }
+            };
+            match v {
+                Value::String(_) => {
+                    one.insert(gql.to_owned(), v.clone());
+                }
+                Value::Null if gql != "channelId" => {}
+                other => {
+                    return Err(Refusal::param(
+                        &format!("{at}.{k}"),
+                        format!(
+                            "must be {}, not {}",
+                            if gql == "channelId" {
+                                "a channel ID"
+                            } else {
+                                "an ISO 8601 time or null"
+                            },
+                            json_type(other)
+                        ),
                     ))
                 }
             }
         }
-        if !p.contains_key("channel_id") {
+        if !one.contains_key("channelId") {
             return Err(Refusal::param(&format!("{at}.channel_id"), "is required"));
         }
+        out.push(Value::Object(one));
     }
-    Ok(Value::Array(ids))
+    Ok(Value::Array(out))
 }
 
 /// The body as the GraphQL product input; an update's variants may carry their `id`.
@@ -330,8 +345,8 @@ fn product_input(
                 }
                 input.insert("variants".into(), Value::Array(out));
             }
-            "product_publications" if !updating => {
-                input.insert("channelIds".into(), publications(&v)?);
+            "product_publications" => {
+                input.insert("publications".into(), publications(&v)?);
             }
             k if IGNORED.contains(&k) => {}
             k => match INPUT.iter().find(|f| f.rest == k) {
@@ -443,20 +458,25 @@ async fn write(
     }
 }
 
-/// userErrors with the channels named as the body named them: `["input", "channelIds", "2"]`
-/// → `product_publications[2].channel_id`.
+/// userErrors with the publications named as the body named them:
+/// `["input", "publications", "2", "unpublishedAt"]` → `product_publications[2].unpublished_at`.
 fn publications_named(mut errors: Value) -> Value {
     for e in errors.as_array_mut().into_iter().flatten() {
         let renamed = match e.get("field").and_then(Value::as_array).map(Vec::as_slice) {
-            Some([input, list, i, ..]) if input == "input" && list == "channelIds" => {
+            Some([input, list, i, rest @ ..]) if input == "input" && list == "publications" => {
                 let i = i.as_str().map_or_else(|| i.to_string(), str::to_owned);
+                let field = match rest.first().and_then(Value::as_str) {
+                    Some("publishedAt") => "published_at",
+                    Some("unpublishedAt") => "unpublished_at",
+                    _ => "channel_id",
+                };
                 Some(json!([
                     "input",
                     format!("product_publications[{i}]"),
-                    "channel_id"
+                    field
                 ]))
             }
-            Some([input, list]) if input == "input" && list == "channelIds" => {
+            Some([input, list]) if input == "input" && list == "publications" => {
                 Some(json!(["input", "product_publications"]))
             }
             _ => None,
@@ -548,12 +568,29 @@ fn product_body() -> Value {
         "variants": {"type": "array", "items": variant}}})
 }
 
+fn publications_body(description: &str) -> Value {
+    let time = json!({"type": ["string", "null"], "format": "date-time"});
+    json!({"type": "array", "description": description,
+        "items": {"type": "object", "required": ["channel_id"], "properties": {
+            "channel_id": {"type": "string"}, "published_at": time, "unpublished_at": time}}})
+}
+
 fn product_create_body() -> Value {
     let mut body = product_body();
-    body["properties"]["product_publications"] = json!({"type": "array",
-        "description": "Channels the new product is published on (requires write_settings)",
-        "items": {"type": "object", "required": ["channel_id"],
-            "properties": {"channel_id": {"type": "string"}}}});
+    body["properties"]["product_publications"] = publications_body(
+        "Channels the new product is published on, each within a window (published_at null: \
+         now; unpublished_at null: never); requires write_settings",
+    );
+    body
+}
+
+fn product_update_body() -> Value {
+    let mut body = product_body();
+    body["properties"]["product_publications"] = publications_body(
+        "The product's whole set of publications: channels listed are published with their \
+         window (null published_at keeps an earlier start), others unpublished; requires \
+         write_settings",
+    );
     body
 }
 
@@ -596,10 +633,10 @@ pub static ROUTES: &[Route] = &[
         method: Method::PATCH,
         path: "/api/v3/admin/products/{id}",
         operation_id: "updateProduct",
-        summary: "Update a product, its variants (by id; new ones added) and their prices",
+        summary: "Update a product, its variants (by id; new ones added), their prices and its publications",
         scope: "write_products",
         query: Query::None,
-        body: Body::Schema(product_body),
+        body: Body::Schema(product_update_body),
         answer: Answer::One(&PRODUCT),
         handler: || patch(update_product),
     },

@@ -4,9 +4,11 @@
 //! the merchant's slug. Spree's `preferred_timezone`, `preferred_admin_locale`,
 //! `preferred_weight_unit` and `preferred_unit_system` are the shop's `timezone`, `adminLocale`,
 //! `weightUnit` and `unitSystem`; `url`, `default_currency`, `supported_currencies` and
-//! `default_locale` are writable here too (`supported_locales` is the default locale). The
-//! gateway sends no email and keeps no logo nor store metadata: those fields answer null, false
-//! or `{}`, and a write may only send them back unchanged.
+//! `default_locale` are writable here too (`supported_locales` is the default locale). The mail
+//! settings (`mail_from_address`, `customer_support_email`, `new_order_notifications_email`,
+//! `preferred_send_consumer_transactional_emails`) are the shop's own, kept for the systems that
+//! send email (the gateway sends none). The gateway keeps no logo nor store metadata: those
+//! fields answer null or `{}`, and a write may only send them back unchanged.
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -23,10 +25,6 @@ use crate::rest::translate::params::{Accepts, Params};
 use crate::rest::translate::resource::*;
 use crate::rest::{Refusal, RestState};
 
-fn transactional_emails() -> Value {
-    Value::Bool(false)
-}
-
 /// Spree's `Store`.
 pub static STORE: Resource = Resource {
     graphql_type: "Shop",
@@ -36,12 +34,15 @@ pub static STORE: Resource = Resource {
         value("name", "name"),
         value("default_currency", "defaultCurrency"),
         value("default_locale", "defaultLocale"),
-        fixed("mail_from_address", null),
-        fixed("customer_support_email", null),
-        fixed("new_order_notifications_email", null),
-        fixed(
+        value("mail_from_address", "mailFromAddress"),
+        value("customer_support_email", "customerSupportEmail"),
+        value(
+            "new_order_notifications_email",
+            "newOrderNotificationsEmail",
+        ),
+        value(
             "preferred_send_consumer_transactional_emails",
-            transactional_emails,
+            "sendConsumerTransactionalEmails",
         ),
         value("preferred_admin_locale", "adminLocale"),
         value("preferred_timezone", "timezone"),
@@ -99,6 +100,22 @@ const INPUT: &[InputField] = &[
         rest: "preferred_unit_system",
         gql: "unitSystem",
     },
+    InputField {
+        rest: "mail_from_address",
+        gql: "mailFromAddress",
+    },
+    InputField {
+        rest: "customer_support_email",
+        gql: "customerSupportEmail",
+    },
+    InputField {
+        rest: "new_order_notifications_email",
+        gql: "newOrderNotificationsEmail",
+    },
+    InputField {
+        rest: "preferred_send_consumer_transactional_emails",
+        gql: "sendConsumerTransactionalEmails",
+    },
 ];
 
 /// Response fields a client may send back (ignored): derived from others or fixed by the server.
@@ -111,13 +128,6 @@ type Outside = (&'static str, fn() -> Value);
 /// answers, or null): anything else is refused rather than dropped.
 const OUTSIDE: &[Outside] = &[
     ("metadata", empty_object),
-    ("mail_from_address", null),
-    ("customer_support_email", null),
-    ("new_order_notifications_email", null),
-    (
-        "preferred_send_consumer_transactional_emails",
-        transactional_emails,
-    ),
     ("mailer_logo", null),
     ("logo_url", null),
     ("mailer_logo_url", null),
@@ -132,8 +142,7 @@ fn drop_outside(object: &mut Map<String, Value>) -> Result<(), Refusal> {
             Some(_) => {
                 return Err(Refusal::param(
                     field,
-                    "is not supported: the gateway sends no email and keeps no logo nor store \
-                     metadata",
+                    "is not supported: the gateway keeps no logo nor store metadata",
                 ))
             }
         }
@@ -226,18 +235,21 @@ mod tests {
 
     #[test]
     fn fields_outside_the_domain_go_back_unchanged_or_not_at_all() {
-        let mut body = json!({"name": "x", "metadata": {}, "mail_from_address": null,
-            "preferred_send_consumer_transactional_emails": false})
+        let mut body = json!({"name": "x", "metadata": {}, "mailer_logo": null,
+            "logo_url": null, "mail_from_address": "a@example.com"})
         .as_object()
         .cloned()
         .unwrap_or_default();
         assert!(drop_outside(&mut body).is_ok());
-        assert_eq!(Value::Object(body), json!({"name": "x"}));
-        let mut body = json!({"customer_support_email": "help@example.com"})
+        assert_eq!(
+            Value::Object(body),
+            json!({"name": "x", "mail_from_address": "a@example.com"})
+        );
+        let mut body = json!({"mailer_logo": "signed-blob-id"})
             .as_object()
             .cloned()
             .unwrap_or_default();
         let e = drop_outside(&mut body).unwrap_err();
-        assert_eq!(e.param.as_deref(), Some("customer_support_email"));
+        assert_eq!(e.param.as_deref(), Some("mailer_logo"));
     }
 }

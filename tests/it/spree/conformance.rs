@@ -51,6 +51,7 @@ const SDK_ONLY: &[&str] = &[
     "GET /api/v3/admin/promotions/{promotion_id}/promotion_rules/{id}",
     "GET /api/v3/admin/promotions/{promotion_id}/promotion_actions/{id}",
     "PATCH /api/v3/admin/promotions/{promotion_id}/promotion_actions/{id}",
+    "GET /api/v3/admin/promotions/{promotion_id}/coupon_codes/{id}",
 ];
 
 /// The document's component schema of a resource reading GraphQL type `graphql_type`: the
@@ -228,7 +229,16 @@ impl Fixtures<'_> {
         } else if p.starts_with("/prices/{id}") {
             out = out.replace("{id}", &self.price().await);
         } else if p.starts_with("/promotions/{promotion_id}/coupon_codes") {
-            out = out.replace("{promotion_id}", &self.multi_code_promotion().await);
+            let promotion = self.multi_code_promotion().await;
+            if p.ends_with("{id}") {
+                let (_, codes) = self
+                    .s
+                    .get(&format!("/promotions/{promotion}/coupon_codes"))
+                    .await;
+                let code = codes["data"][0]["id"].as_str().expect("a code");
+                out = out.replace("{id}", code);
+            }
+            out = out.replace("{promotion_id}", &promotion);
         } else if p.starts_with("/promotions/{promotion_id}") {
             let (promotion, rule, action) = self.promotion().await;
             let child = if p.contains("/promotion_rules") {

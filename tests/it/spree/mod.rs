@@ -3,19 +3,24 @@
 
 mod channels;
 mod conformance;
+mod coupon_code_show;
 mod customer_groups;
 mod customers;
 mod errors;
 mod idempotency;
 mod openapi;
 mod order_bodies;
+mod order_saved_addresses;
+mod order_variants;
 mod orders;
 mod predicates;
+mod price_creates;
 mod price_lists;
 mod prices;
 mod products;
 mod promotions;
 mod promotions_refusals;
+mod publications;
 mod sdk;
 mod store;
 mod tags;

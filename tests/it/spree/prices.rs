@@ -384,7 +384,7 @@ async fn another_merchants_prices_are_not_found_and_scopes_are_checked() {
             json!({"prices": [{"id": id, "amount": "0.01"}]}),
         )
         .await;
-    assert_eq!(st, 422, "{e}");
+    assert_eq!(st, 404, "{e}");
     assert!(e["error"]["details"].get("prices[0].id").is_some(), "{e}");
     // Alpha's variant under beta's key is unknown too.
     let v = variants(&s, 1).await;

@@ -106,10 +106,21 @@ async fn bad_store_updates_name_the_field_and_write_nothing() {
         (json!({"url": "alpha.example.com"}), 422, "url"),
         (json!({"name": 5}), 400, "name"),
         (
-            json!({"customer_support_email": "help@example.com"}),
-            400,
+            json!({"customer_support_email": "help-at-example.com"}),
+            422,
             "customer_support_email",
         ),
+        (
+            json!({"mail_from_address": "no-reply@example"}),
+            422,
+            "mail_from_address",
+        ),
+        (
+            json!({"preferred_send_consumer_transactional_emails": "yes"}),
+            400,
+            "preferred_send_consumer_transactional_emails",
+        ),
+        (json!({"mailer_logo": "signed-blob-id"}), 400, "mailer_logo"),
         (json!({"metadata": {"a": 1}}), 400, "metadata"),
         (json!({"colour": "red"}), 400, "colour"),
     ] {
@@ -124,6 +135,70 @@ async fn bad_store_updates_name_the_field_and_write_nothing() {
     let (st, e) = s.get("/store?expand=markets").await;
     assert_eq!(st, 400, "{e}");
     assert_eq!(s.get("/store").await.1, before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_mail_settings_are_kept_and_read_back() {
+    let app = spawn().await;
+    let s = Spree::new(&app, "alpha", ALL).await;
+    // What the admin SDK's `StoreUpdateParams` carries besides the preferences.
+    let mail = json!({
+        "mail_from_address": "no-reply@alpha.example",
+        "customer_support_email": " support@alpha.example ",
+        "new_order_notifications_email": "owner@alpha.example",
+        "preferred_send_consumer_transactional_emails": true,
+        "mailer_logo": null,
+    });
+    let (st, updated) = s.patch("/store", mail).await;
+    assert_eq!(st, 200, "{updated}");
+    let (_, read) = s.get("/store").await;
+    for (k, v) in [
+        ("mail_from_address", json!("no-reply@alpha.example")),
+        ("customer_support_email", json!("support@alpha.example")),
+        (
+            "new_order_notifications_email",
+            json!("owner@alpha.example"),
+        ),
+        ("preferred_send_consumer_transactional_emails", json!(true)),
+        ("mailer_logo_url", Value::Null),
+    ] {
+        assert_eq!(updated[k], v, "{k}: {updated}");
+        assert_eq!(read[k], v, "{k}: {read}");
+    }
+    // Other fields keep them; null and blank clear an address.
+    let (st, renamed) = s.patch("/store", json!({"name": "Alpha"})).await;
+    assert_eq!(st, 200, "{renamed}");
+    assert_eq!(renamed["mail_from_address"], "no-reply@alpha.example");
+    let (st, cleared) = s
+        .patch(
+            "/store",
+            json!({"customer_support_email": null, "new_order_notifications_email": "",
+                   "preferred_send_consumer_transactional_emails": false}),
+        )
+        .await;
+    assert_eq!(st, 200, "{cleared}");
+    assert_eq!(cleared["customer_support_email"], Value::Null);
+    assert_eq!(cleared["new_order_notifications_email"], Value::Null);
+    assert_eq!(
+        cleared["preferred_send_consumer_transactional_emails"],
+        false
+    );
+    assert_eq!(cleared["mail_from_address"], "no-reply@alpha.example");
+    // GraphQL reads the same settings.
+    let key = app.api_key("alpha", "stores:read").await;
+    let data = app
+        .data(
+            &key,
+            "{ shop { mailFromAddress customerSupportEmail sendConsumerTransactionalEmails } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["shop"],
+        json!({"mailFromAddress": "no-reply@alpha.example", "customerSupportEmail": null,
+               "sendConsumerTransactionalEmails": false}),
+        "{data}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

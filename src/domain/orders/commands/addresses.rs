@@ -1,15 +1,18 @@
 //! An order's billing and shipping addresses: checked by the rules of a customer's address book
 //! (`customers::commands::addresses::validate_new`), written by the order's create or update in
 //! its transaction, both kinds in one statement (`addresses.sql`). An order's address is a copy:
-//! given whole, or copied from the customer's default billing / shipping address.
+//! given whole, copied from one of the customer's saved addresses named by its ID, or copied
+//! from the customer's default billing / shipping address.
 
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 
 use crate::db::sql::{Bind, Sql};
 use crate::domain::customers::commands::addresses::{validate_new, AddressInput, Fields};
-use crate::domain::validate::{Errors, Patch, Path};
+use crate::domain::validate::{code, Errors, Patch, Path};
+use crate::domain::write::IdRow;
 use crate::error::Result;
+use crate::ids::{self, Kind};
 
 /// A whole address for an order.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -68,12 +71,76 @@ pub(super) fn check_patch(
     }
 }
 
+/// The saved address (`addr_…`) a new order's `field` (`billing_address_id`) names, decoded;
+/// INVALID when the address itself (`whole`, `billing_address`) is given too.
+pub(super) fn pick(
+    errors: &mut Errors,
+    root: &Path,
+    field: &'static str,
+    id: Option<&str>,
+    whole_given: bool,
+) -> Option<i64> {
+    let id = id?;
+    let path = root.key(field);
+    if whole_given {
+        let whole = field.trim_end_matches("_id");
+        errors.add(
+            &path,
+            code::INVALID,
+            format!("give either {whole} or {field}, not both"),
+        );
+        return None;
+    }
+    ids::decode(Kind::Address, id)
+        .map_err(|e| errors.add(&path, code::INVALID, e.to_string()))
+        .ok()
+}
+
+/// Checks that each picked address (`(field, id)`) is one of `customer`'s saved addresses
+/// (NOT_FOUND otherwise: another customer's, another merchant's, or deleted) and locks them
+/// until the transaction ends, so the copy reads what was checked. One statement.
+pub(super) async fn check_saved(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    customer: i64,
+    errors: &mut Errors,
+    root: &Path,
+    picks: &[(&'static str, i64)],
+) -> Result<()> {
+    let found: Vec<IdRow> = Sql::with_binds(
+        "SELECT id FROM addresses WHERE merchant_id = $1 AND customer_id = $2 AND id = ANY($3) \
+         FOR SHARE",
+        vec![
+            Bind::I64(merchant_id),
+            Bind::I64(customer),
+            Bind::I64s(picks.iter().map(|(_, id)| *id).collect()),
+        ],
+    )
+    .into_query()
+    .load(conn)
+    .await?;
+    for &(field, id) in picks {
+        if !found.iter().any(|r| r.id == id) {
+            errors.add(
+                &root.key(field),
+                code::NOT_FOUND,
+                "is not one of the customer's saved addresses",
+            );
+        }
+    }
+    Ok(())
+}
+
 /// What to write of an order's addresses.
 pub(super) struct Write<'a> {
     pub(super) billing: &'a Patch<Fields>,
     pub(super) shipping: &'a Patch<Fields>,
-    /// The customer whose default addresses fill the kinds left `Keep` (a new order with
-    /// `use_customer_default_addresses`).
+    /// A saved address (checked with [`check_saved`]) copied as the billing address.
+    pub(super) billing_saved: Option<i64>,
+    /// A saved address copied as the shipping address.
+    pub(super) shipping_saved: Option<i64>,
+    /// The customer whose default addresses fill the kinds left `Keep` and not picked (a new
+    /// order with `use_customer_default_addresses`).
     pub(super) copy_defaults_of: Option<i64>,
 }
 
@@ -81,6 +148,8 @@ impl Write<'_> {
     fn is_empty(&self) -> bool {
         matches!(self.billing, Patch::Keep)
             && matches!(self.shipping, Patch::Keep)
+            && self.billing_saved.is_none()
+            && self.shipping_saved.is_none()
             && self.copy_defaults_of.is_none()
     }
 }
@@ -99,15 +168,24 @@ pub(super) async fn save(
     let mut keep = Vec::new();
     let mut rows: Vec<Option<&Fields>> = Vec::new();
     let mut copy = Vec::new();
-    for (kind, p) in [(BILLING, w.billing), (SHIPPING, w.shipping)] {
-        match p {
-            Patch::Keep => copy.push(kind.to_owned()),
-            Patch::Clear => {
+    let mut picked_kinds = Vec::new();
+    let mut picked = Vec::new();
+    for (kind, p, saved) in [
+        (BILLING, w.billing, w.billing_saved),
+        (SHIPPING, w.shipping, w.shipping_saved),
+    ] {
+        match (p, saved) {
+            (Patch::Keep, Some(address)) => {
+                picked_kinds.push(kind.to_owned());
+                picked.push(address);
+            }
+            (Patch::Keep, None) => copy.push(kind.to_owned()),
+            (Patch::Clear, _) => {
                 kinds.push(kind.to_owned());
                 keep.push(false);
                 rows.push(None);
             }
-            Patch::Set(f) => {
+            (Patch::Set(f), _) => {
                 kinds.push(kind.to_owned());
                 keep.push(true);
                 rows.push(Some(f));
@@ -138,6 +216,8 @@ pub(super) async fn save(
         } else {
             Vec::new()
         }),
+        Bind::Texts(picked_kinds),
+        Bind::I64s(picked),
     ];
     Sql::with_binds(include_str!("addresses.sql"), binds)
         .into_query()

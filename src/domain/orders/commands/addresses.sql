@@ -3,6 +3,7 @@
 -- 'shipping'), $4 true to set it (false: remove it), $5 first_name, $6 last_name, $7 company,
 -- $8 address1, $9 address2, $10 city, $11 zipcode, $12 state_name, $13 country_code, $14 phone.
 -- $15 a customer (0: none) whose default address of each kind in $16 is copied onto the order.
+-- $17 kinds and $18 the saved addresses copied as them (checked and locked by the caller).
 WITH given AS (
     SELECT g.kind, g.keep, g.first_name, g.last_name, g.company, g.address1, g.address2, g.city,
            g.zipcode, g.state_name, g.country_code, g.phone
@@ -19,10 +20,18 @@ copied AS (
       ON a.merchant_id = $1 AND a.customer_id = $15
      AND CASE k.kind WHEN 'billing' THEN a.is_default_billing ELSE a.is_default_shipping END
 ),
+picked AS (
+    SELECT k.kind, true AS keep, a.first_name, a.last_name, a.company, a.address1, a.address2,
+           a.city, a.zipcode, a.state_name, a.country_code, a.phone
+    FROM unnest($17::text[], $18::bigint[]) AS k(kind, address_id)
+    JOIN addresses a ON a.merchant_id = $1 AND a.id = k.address_id
+),
 input AS (
     SELECT * FROM given
     UNION ALL
     SELECT * FROM copied
+    UNION ALL
+    SELECT * FROM picked
 ),
 removed AS (
     DELETE FROM order_addresses oa

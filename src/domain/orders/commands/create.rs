@@ -47,6 +47,11 @@ pub struct OrderCreate {
     pub locale: Option<String>,
     pub billing_address: Option<OrderAddressInput>,
     pub shipping_address: Option<OrderAddressInput>,
+    /// One of the customer's saved addresses (`addr_…`) copied as the billing address (instead
+    /// of `billing_address`; needs `customer_id`).
+    pub billing_address_id: Option<String>,
+    /// One of the customer's saved addresses copied as the shipping address.
+    pub shipping_address_id: Option<String>,
     /// Copies the customer's default billing / shipping address onto the order for each kind
     /// not given (nothing without a customer, or for a kind the customer has no default of).
     pub use_customer_default_addresses: bool,
@@ -137,6 +142,36 @@ pub async fn create(
         )),
         None => Patch::Keep,
     };
+    let billing_saved = addresses::pick(
+        &mut errors,
+        &root,
+        "billing_address_id",
+        input.billing_address_id.as_deref(),
+        input.billing_address.is_some(),
+    );
+    let shipping_saved = addresses::pick(
+        &mut errors,
+        &root,
+        "shipping_address_id",
+        input.shipping_address_id.as_deref(),
+        input.shipping_address.is_some(),
+    );
+    let picks: Vec<(&'static str, i64)> = [
+        ("billing_address_id", billing_saved),
+        ("shipping_address_id", shipping_saved),
+    ]
+    .into_iter()
+    .filter_map(|(f, id)| Some((f, id?)))
+    .collect();
+    if input.customer_id.is_none() {
+        for &(field, _) in &picks {
+            errors.add(
+                &root.key(field),
+                code::INVALID,
+                "names one of the customer's saved addresses: give customer_id too",
+            );
+        }
+    }
     let coupon_path = root.key("coupon_code");
     let coupon = input
         .coupon_code
@@ -166,6 +201,9 @@ pub async fn create(
         },
     )
     .await?;
+    if let (Some(c), false) = (customer, picks.is_empty()) {
+        addresses::check_saved(conn, merchant_id, c, &mut errors, &root, &picks).await?;
+    }
     let email = email.or(customer_email);
     // An order that names no channel comes through the merchant's default one (as Spree's
     // default to the store's primary channel), so channel price lists apply to it as well.
@@ -271,6 +309,8 @@ pub async fn create(
         &addresses::Write {
             billing: &billing,
             shipping: &shipping,
+            billing_saved,
+            shipping_saved,
             copy_defaults_of: customer.filter(|_| input.use_customer_default_addresses),
         },
     )

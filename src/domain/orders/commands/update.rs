@@ -315,6 +315,8 @@ pub async fn update(
         &addresses::Write {
             billing: &billing,
             shipping: &shipping,
+            billing_saved: None,
+            shipping_saved: None,
             copy_defaults_of: None,
         },
     )

@@ -2,9 +2,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::Utc;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::checks::{existing_slugs, explicit_slug, options_text, sku, status, taken_skus};
+use super::publications::{self, Wanted};
 use super::{ProductInput, MAX_VARIANTS};
 use crate::db::savepoint::{self};
 use crate::db::sql::{Bind, Sql};
@@ -14,9 +16,8 @@ use crate::domain::tags;
 use crate::domain::validate::{
     check_batch_size, code, ErrorPolicy, Errors, ItemResult, Patch, Path, MAX_BULK,
 };
-use crate::domain::write::{self, IdRow, IdText};
+use crate::domain::write::{self, IdText};
 use crate::error::{Error, Result};
-use crate::ids::Kind;
 use rust_decimal::Decimal;
 
 /// A validated variant of a new product.
@@ -45,8 +46,8 @@ struct NewProduct {
     status: String,
     tags: Vec<String>,
     variants: Vec<NewVariant>,
-    /// Channels to publish it on: each key with where the input named it.
-    channels: Vec<(i64, Path)>,
+    /// Channels to publish it on, each with its window and where the input named it.
+    channels: Vec<Wanted>,
 }
 
 /// `default`: the merchant's default currency, when a variant has a `compare_at_price`.
@@ -172,10 +173,12 @@ fn validate_new(
         &path.key("tags"),
         input.tags.as_deref().unwrap_or(&[]),
     );
-    let channels = channels(
+    let channels = publications::decode(
         errors,
-        &path.key("channel_ids"),
+        &path,
         input.channel_ids.as_deref(),
+        input.publications.as_deref(),
+        Utc::now(),
     );
     NewProduct {
         index,
@@ -193,120 +196,6 @@ fn validate_new(
 
 /// Largest position a variant takes.
 const MAX_POSITION: i32 = 100_000;
-
-/// Decodes the channels (`ch_…`) a new product is published on (at most [`MAX_CHANNELS`];
-/// a channel repeated is published once).
-fn channels(errors: &mut Errors, path: &Path, ids: Option<&[String]>) -> Vec<(i64, Path)> {
-    let ids = ids.unwrap_or_default();
-    if ids.len() > MAX_CHANNELS {
-        errors.add(
-            path,
-            code::LIMIT_EXCEEDED,
-            format!("at most {MAX_CHANNELS} channels"),
-        );
-        return Vec::new();
-    }
-    let mut out: Vec<(i64, Path)> = Vec::with_capacity(ids.len());
-    for (k, id) in ids.iter().enumerate() {
-        if let Some(key) = write::decode(errors, &path.index(k), Kind::Channel, id) {
-            if !out.iter().any(|(c, _)| *c == key) {
-                out.push((key, path.index(k)));
-            }
-        }
-    }
-    out
-}
-
-/// Most channels one new product is published on.
-const MAX_CHANNELS: usize = 100;
-
-/// Marks channels that are not the merchant's (another merchant's included) NOT_FOUND: one
-/// statement for every product of the request, none when no channel is named.
-async fn check_channels(
-    conn: &mut AsyncPgConnection,
-    merchant_id: i64,
-    rows: &[NewProduct],
-    errors: &mut [Errors],
-) -> Result<()> {
-    let mut wanted: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| r.channels.iter().map(|(c, _)| *c))
-        .collect();
-    if wanted.is_empty() {
-        return Ok(());
-    }
-    wanted.sort_unstable();
-    wanted.dedup();
-    let found: Vec<IdRow> = Sql::with_binds(
-        "SELECT id FROM channels WHERE merchant_id = $1 AND id = ANY($2)",
-        vec![Bind::I64(merchant_id), Bind::I64s(wanted)],
-    )
-    .into_query()
-    .load(conn)
-    .await?;
-    let found: HashSet<i64> = found.into_iter().map(|r| r.id).collect();
-    for r in rows {
-        for (c, path) in &r.channels {
-            if !found.contains(c) {
-                errors[r.index]
-                    .0
-                    .push(write::not_found(path, Kind::Channel));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Publishes the written products on their channels: one statement for all of them. A channel
-/// deleted since [`check_channels`] fails the whole write on its field (the transaction rolls
-/// back).
-async fn publish(
-    conn: &mut AsyncPgConnection,
-    merchant_id: i64,
-    written: &[(&NewProduct, i64)],
-) -> Result<()> {
-    let (mut channel, mut product) = (Vec::new(), Vec::new());
-    for (r, id) in written {
-        for (c, _) in &r.channels {
-            channel.push(*c);
-            product.push(*id);
-        }
-    }
-    if channel.is_empty() {
-        return Ok(());
-    }
-    let done = savepoint::attempt(conn, async |c| {
-        Sql::with_binds(
-            "INSERT INTO product_publications (merchant_id, channel_id, product_id) \
-             SELECT $1, x.c, x.p FROM unnest($2::bigint[], $3::bigint[]) AS x(c, p) \
-             ON CONFLICT DO NOTHING",
-            vec![
-                Bind::I64(merchant_id),
-                Bind::I64s(channel),
-                Bind::I64s(product),
-            ],
-        )
-        .into_query()
-        .execute(c)
-        .await?;
-        Ok(())
-    })
-    .await?;
-    match done {
-        Ok(()) => Ok(()),
-        Err(_) => {
-            let path = written
-                .iter()
-                .find_map(|(r, _)| <[_]>::first(&r.channels).map(|(_, p)| p.clone()))
-                .unwrap_or_default();
-            Err(Error::BadInput {
-                path,
-                message: "a channel was deleted meanwhile; retry".into(),
-                code: code::NOT_FOUND,
-            })
-        }
-    }
-}
 
 /// Marks duplicates within the request: explicit slugs, and SKUs across every product.
 fn check_duplicates(rows: &[NewProduct], errors: &mut [Errors]) {
@@ -491,7 +380,11 @@ pub async fn create_many(
         })
         .collect();
     check_duplicates(&rows, &mut errors);
-    check_channels(conn, merchant_id, &rows, &mut errors).await?;
+    let wanted: Vec<(usize, &Wanted)> = rows
+        .iter()
+        .flat_map(|r| r.channels.iter().map(move |w| (r.index, w)))
+        .collect();
+    publications::check_channels(conn, merchant_id, &wanted, &mut errors).await?;
     let mut written: HashMap<usize, i64> = HashMap::new();
     let mut variant_ids: HashMap<(i64, i32), i64> = HashMap::new();
     // A concurrent writer may take a slug or SKU between our check and our insert; the check
@@ -552,11 +445,11 @@ pub async fn create_many(
         })
         .collect::<Result<_>>()?;
     prices::write(conn, merchant_id, &pending).await?;
-    let published: Vec<(&NewProduct, i64)> = rows
+    let published: Vec<(i64, &[Wanted])> = rows
         .iter()
-        .filter_map(|r| written.get(&r.index).map(|id| (r, *id)))
+        .filter_map(|r| written.get(&r.index).map(|id| (*id, r.channels.as_slice())))
         .collect();
-    publish(conn, merchant_id, &published).await?;
+    publications::insert(conn, merchant_id, &published).await?;
     Ok(errors
         .into_iter()
         .enumerate()

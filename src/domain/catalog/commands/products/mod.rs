@@ -4,7 +4,8 @@
 //! lists variants, the first is the master and each takes its index in the list as position
 //! (or the position it gives, unique among them); when it lists none, a master variant is
 //! created with the product's `sku` (if any) and no options. A new product may be published
-//! on channels (`channel_ids`) in the same transaction.
+//! on channels (`channel_ids`, or `publications` with windows) in the same transaction, and an
+//! update may replace its publications ([`publications`]).
 //! Slugs are validated against the table's format, generated from the name when absent (with a
 //! `-2`, `-3`… suffix when taken) and unique per merchant (TAKEN). SKUs are unique per merchant
 //! (TAKEN), also within one request (DUPLICATE_IN_REQUEST). A product whose variants line items
@@ -21,6 +22,7 @@ mod bulk;
 mod checks;
 mod create;
 mod delete;
+mod publications;
 pub(in crate::domain::catalog) mod retire;
 mod tags;
 mod update;
@@ -30,6 +32,7 @@ pub(in crate::domain::catalog) use checks::{lock, referenced};
 pub use checks::{options_text, sku, taken_skus};
 pub use create::create_many;
 pub use delete::delete;
+pub use publications::{PublicationInput, MAX_CHANNELS};
 pub use tags::change_tags;
 pub use update::update;
 
@@ -73,6 +76,10 @@ pub struct ProductInput {
     pub variants: Option<Vec<VariantInput>>,
     /// Replaces the product's tags when given.
     pub tags: Option<Vec<String>>,
-    /// Create only: channels (`ch_…`) the new product is published on, in the same transaction.
+    /// Create only: channels (`ch_…`) the new product is published on now, in the same
+    /// transaction.
     pub channel_ids: Option<Vec<String>>,
+    /// Create: the channels the new product is published on, each with a window (instead of
+    /// `channel_ids`). Update: the product's whole set of publications, reconciled.
+    pub publications: Option<Vec<PublicationInput>>,
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::checks::{existing_slugs, explicit_slug, lock, status};
+use super::publications;
 use super::{ProductInput, VariantInput, MAX_VARIANTS};
 use crate::db::savepoint::{self};
 use crate::db::sql::{Bind, Sql};
@@ -105,7 +106,8 @@ async fn write_variants(
 }
 
 /// Changes a product; omitted fields keep their values (the slug stays when the name changes,
-/// so links keep working). Must run inside a transaction.
+/// so links keep working). `publications`, when given, becomes the product's whole set of
+/// publications. Must run inside a transaction.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     merchant_id: i64,
@@ -161,6 +163,22 @@ pub async fn update(
         .tags
         .as_ref()
         .map(|t| tags::normalize(&mut errors, &root.key("tags"), t));
+    if input.channel_ids.is_some() {
+        errors.add(
+            &root.key("channel_ids"),
+            code::INVALID,
+            "give the product's channels as publications (the whole set)",
+        );
+    }
+    let wanted = input
+        .publications
+        .as_deref()
+        .map(|list| publications::decode(&mut errors, &root, None, Some(list), Utc::now()));
+    if let Some(w) = &wanted {
+        let items: Vec<(usize, &publications::Wanted)> = w.iter().map(|w| (0, w)).collect();
+        publications::check_channels(conn, merchant_id, &items, std::slice::from_mut(&mut errors))
+            .await?;
+    }
     let nested = input.variants.as_deref().unwrap_or(&[]);
     check_variants(
         conn,
@@ -212,6 +230,10 @@ pub async fn update(
     .await?;
     if written.is_ok() {
         write_variants(conn, merchant_id, current.id, &root.key("variants"), nested).await?;
+        if let Some(w) = &wanted {
+            let path = root.key("publications");
+            publications::reconcile(conn, merchant_id, current.id, w, &path).await?;
+        }
     }
     Ok(match written {
         Ok(()) => Ok(current.id),

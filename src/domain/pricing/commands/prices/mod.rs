@@ -12,7 +12,9 @@
 //! constraint; `currency` is an upper-case ISO 4217 code; an item with `id` may repeat its
 //! variant / currency / list but not change them (IMMUTABLE); an unknown ID, or another
 //! merchant's, is NOT_FOUND on its field; two items addressing the same price are
-//! DUPLICATE_IN_REQUEST. With `RejectEverything` nothing is written when any item fails.
+//! DUPLICATE_IN_REQUEST. With [`IfExists::Refuse`] an item addressed by a key whose price
+//! exists is TAKEN at `currency` (a create, not an upsert). With `RejectEverything` nothing is
+//! written when any item fails.
 
 mod delete;
 mod upsert;
@@ -24,7 +26,17 @@ use crate::domain::validate::{FieldError, ItemResult, Patch};
 
 pub use delete::delete_many;
 pub(crate) use upsert::check_money;
-pub use upsert::upsert_many;
+pub use upsert::{upsert_many, write_many};
+
+/// What a write does with an item addressed by its key (not by `id`) whose price exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IfExists {
+    /// Update it (an upsert).
+    #[default]
+    Update,
+    /// Refuse the item (TAKEN at `currency`): it creates a price or fails.
+    Refuse,
+}
 
 /// Most items `upsert_many` and `delete_many` take in one call.
 pub const MAX_PRICES: usize = 10_000;

@@ -7,7 +7,7 @@ use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use rust_decimal::Decimal;
 
-use super::{PriceInput, UpsertOutcome, MAX_PRICES};
+use super::{IfExists, PriceInput, UpsertOutcome, MAX_PRICES};
 use crate::domain::pricing::iso;
 use crate::domain::validate::{
     check_batch_size, code, ErrorPolicy, Errors, ItemResult, Patch, Path,
@@ -221,6 +221,7 @@ fn check_against(
     item: &Item,
     input: &PriceInput,
     found: &Lookup,
+    if_exists: IfExists,
 ) -> Option<Key> {
     if let Some(v) = item.variant_id {
         if !found.variants.contains(&v) {
@@ -265,6 +266,22 @@ fn check_against(
         None => {
             let key = (item.variant_id?, item.currency.clone()?, item.price_list_id);
             let stored = found.by_key.get(&key).copied();
+            if let (Some(s), IfExists::Refuse) = (stored, if_exists) {
+                let of = match key.2 {
+                    Some(_) => "this variant on this price list",
+                    None => "this variant's base prices",
+                };
+                errors.add(
+                    &path.key("currency"),
+                    code::TAKEN,
+                    format!(
+                        "{of} already has a price in {} ({}): update that one",
+                        key.1,
+                        ids::encode(Kind::Price, s.id)
+                    ),
+                );
+                return Some(key);
+            }
             (key, stored)
         }
     };
@@ -275,7 +292,8 @@ fn check_against(
             errors.add(
                 &path.key("amount"),
                 code::REQUIRED,
-                "is required for a new price",
+                "is required for a new price (a price without an amount is not kept; a price \
+                 list's products are its productIds)",
             );
             return Some(key);
         }
@@ -324,6 +342,18 @@ pub async fn upsert_many(
     inputs: &[PriceInput],
     policy: ErrorPolicy,
 ) -> Result<UpsertOutcome> {
+    write_many(conn, merchant_id, inputs, policy, IfExists::Update).await
+}
+
+/// Creates prices, and updates those addressed by `id` or (with [`IfExists::Update`]) by an
+/// existing key. Must run inside a transaction.
+pub async fn write_many(
+    conn: &mut AsyncPgConnection,
+    merchant_id: i64,
+    inputs: &[PriceInput],
+    policy: ErrorPolicy,
+    if_exists: IfExists,
+) -> Result<UpsertOutcome> {
     check_batch_size(inputs.len(), MAX_PRICES, "prices")?;
     let root = Path::input();
     let mut errors: Vec<Errors> = inputs.iter().map(|_| Errors::default()).collect();
@@ -343,6 +373,7 @@ pub async fn upsert_many(
             item,
             &inputs[item.index],
             &found,
+            if_exists,
         );
         // Only items valid so far claim their key: an invalid item is never written, so it
         // cannot collide with a valid one.
@@ -381,6 +412,18 @@ pub async fn upsert_many(
                 return Err(Error::conflict(
                     "input",
                     "prices changed while writing; retry",
+                ));
+            }
+            // A key created by a concurrent request after the lookup ends as an update in the
+            // write: refused here, which rolls the whole write back.
+            if if_exists == IfExists::Refuse
+                && rows
+                    .iter()
+                    .any(|r| !r.created && items[r.idx as usize].id.is_none())
+            {
+                return Err(Error::conflict(
+                    "input",
+                    "a price with the same variant, currency and list was created meanwhile",
                 ));
             }
             for r in rows {
