@@ -37,6 +37,27 @@ pub struct Config {
     pub auth: AuthConfig,
     /// The background worker of migration batches.
     pub jobs: JobsConfig,
+    /// Call limits (Spark Pay) and query cost limits (GraphQL and the REST dialects).
+    pub rate_limits: RateLimitConfig,
+}
+
+/// Call and cost limits of API clients (see [`crate::limits`]).
+#[derive(Clone, Debug)]
+pub struct RateLimitConfig {
+    /// Spark Pay calls a client may make per `sparkpay_window` (`X-AC-Call-Limit`); the
+    /// installed applications of a store share one count, a custom client has its own. Zero
+    /// disables the limit.
+    pub sparkpay_calls: u32,
+    pub sparkpay_window: Duration,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            sparkpay_calls: 50,
+            sparkpay_window: Duration::from_secs(10),
+        }
+    }
 }
 
 /// The worker that runs queued migration batches (and queued reverts) in the background.
@@ -141,6 +162,7 @@ impl Config {
             idempotency_purge_interval: Duration::from_secs(600),
             auth: AuthConfig::default(),
             jobs: JobsConfig::default(),
+            rate_limits: RateLimitConfig::default(),
         }
     }
 
@@ -220,6 +242,7 @@ impl fmt::Debug for Config {
             .field("idempotency_ttl", &self.idempotency_ttl)
             .field("auth", &self.auth)
             .field("jobs", &self.jobs)
+            .field("rate_limits", &self.rate_limits)
             .finish()
     }
 }

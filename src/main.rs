@@ -54,6 +54,13 @@ struct LimitArgs {
     /// Comma-separated origins allowed by CORS (`*`: any).
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     cors_origins: Option<Vec<String>>,
+    /// Spark Pay calls per window and client (`X-AC-Call-Limit`; installed applications share
+    /// their store's; 0: no limit).
+    #[arg(long, env = "SPARKPAY_CALL_LIMIT")]
+    sparkpay_call_limit: Option<u32>,
+    /// The window of the Spark Pay call limit, in seconds.
+    #[arg(long, env = "SPARKPAY_CALL_WINDOW_SECONDS")]
+    sparkpay_call_window_seconds: Option<u64>,
 }
 
 impl LimitArgs {
@@ -80,6 +87,12 @@ impl LimitArgs {
                 .map(|o| o.trim().to_owned())
                 .filter(|o| !o.is_empty())
                 .collect();
+        }
+        if let Some(calls) = self.sparkpay_call_limit {
+            config.rate_limits.sparkpay_calls = calls;
+        }
+        if let Some(s) = self.sparkpay_call_window_seconds {
+            config.rate_limits.sparkpay_window = Duration::from_secs(s.max(1));
         }
     }
 }
@@ -199,6 +212,10 @@ enum CredentialAction {
         scopes: String,
         #[arg(long, default_value = "")]
         name: String,
+        /// An installed application's credential: it shares its store's Spark Pay call limit
+        /// with the store's other installed applications (a custom one has its own).
+        #[arg(long)]
+        installed: bool,
     },
     /// Revoke a credential (client_id, or API key / its prefix).
     Revoke {
@@ -244,6 +261,7 @@ async fn credentials_command(action: CredentialAction, api_keys: bool) -> anyhow
             merchant,
             scopes,
             name,
+            installed,
         } => {
             let scopes = ScopeSet::parse(&scopes).map_err(anyhow::Error::msg)?;
             anyhow::ensure!(!scopes.is_empty(), "--scopes must name at least one scope");
@@ -251,11 +269,17 @@ async fn credentials_command(action: CredentialAction, api_keys: bool) -> anyhow
             let m = merchants::find_or_create(&mut conn, &merchant).await?;
             if api_keys {
                 print_json(
-                    &credentials::create_api_key(&mut conn, m.id, &m.slug, &name, &scopes).await?,
+                    &credentials::create_api_key(
+                        &mut conn, m.id, &m.slug, &name, &scopes, installed,
+                    )
+                    .await?,
                 )
             } else {
                 print_json(
-                    &credentials::create_client(&mut conn, m.id, &m.slug, &name, &scopes).await?,
+                    &credentials::create_client(
+                        &mut conn, m.id, &m.slug, &name, &scopes, installed,
+                    )
+                    .await?,
                 )
             }
         }
@@ -337,8 +361,8 @@ async fn demo_credentials(db: &DbArgs, address: SocketAddr, json: bool) -> anyho
     // Secrets are stored hashed, so the previous start's cannot be printed again: revoke them
     // rather than leave one more full-access credential valid per start.
     let revoked = credentials::revoke_named(&mut conn, m.id, "demo").await?;
-    let client = credentials::create_client(&mut conn, m.id, &m.slug, "demo", &all).await?;
-    let key = credentials::create_api_key(&mut conn, m.id, &m.slug, "demo", &all).await?;
+    let client = credentials::create_client(&mut conn, m.id, &m.slug, "demo", &all, false).await?;
+    let key = credentials::create_api_key(&mut conn, m.id, &m.slug, "demo", &all, false).await?;
     let base = format!("http://{address}");
     let try_graphql = format!(
         "curl -s {base}/graphql -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' \

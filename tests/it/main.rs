@@ -34,6 +34,7 @@ mod demo;
 mod domain_reads;
 mod firespark;
 mod graphql_reads;
+mod limits;
 mod list_reads;
 mod migrations;
 mod orders_mutations;

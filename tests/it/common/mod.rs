@@ -247,7 +247,7 @@ impl TestApp {
             .await
             .expect("merchant");
         let scopes = ScopeSet::parse(scopes).expect("scopes");
-        credentials::create_api_key(&mut conn, m.id, &m.slug, "test", &scopes)
+        credentials::create_api_key(&mut conn, m.id, &m.slug, "test", &scopes, false)
             .await
             .expect("key")
             .key
@@ -260,7 +260,7 @@ impl TestApp {
             .await
             .expect("merchant");
         let scopes = ScopeSet::parse(scopes).expect("scopes");
-        let c = credentials::create_client(&mut conn, m.id, &m.slug, "test", &scopes)
+        let c = credentials::create_client(&mut conn, m.id, &m.slug, "test", &scopes, false)
             .await
             .expect("client");
         (c.client_id, c.client_secret)
