@@ -61,6 +61,15 @@ struct LimitArgs {
     /// The window of the Spark Pay call limit, in seconds.
     #[arg(long, env = "SPARKPAY_CALL_WINDOW_SECONDS")]
     sparkpay_call_window_seconds: Option<u64>,
+    /// Largest calculated cost of one operation (GraphQL or REST).
+    #[arg(long, env = "MAX_QUERY_COST")]
+    max_query_cost: Option<u64>,
+    /// Points each credential's query cost bucket holds (0: no bucket).
+    #[arg(long, env = "COST_BUCKET_SIZE")]
+    cost_bucket_size: Option<u64>,
+    /// Points a second a cost bucket restores.
+    #[arg(long, env = "COST_RESTORE_RATE")]
+    cost_restore_rate: Option<u64>,
 }
 
 impl LimitArgs {
@@ -93,6 +102,15 @@ impl LimitArgs {
         }
         if let Some(s) = self.sparkpay_call_window_seconds {
             config.rate_limits.sparkpay_window = Duration::from_secs(s.max(1));
+        }
+        if let Some(max) = self.max_query_cost {
+            config.rate_limits.max_query_cost = max;
+        }
+        if let Some(size) = self.cost_bucket_size {
+            config.rate_limits.cost_bucket_size = size;
+        }
+        if let Some(rate) = self.cost_restore_rate {
+            config.rate_limits.cost_restore_rate = rate.max(1);
         }
     }
 }

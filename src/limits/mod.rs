@@ -2,10 +2,14 @@
 //!
 //! - [`calls`]: Spark Pay's call limit, a count of calls per fixed window (`X-AC-Call-Limit:
 //!   used/limit`), shared by the installed applications of a store, one per custom client.
+//! - [`bucket`]: a leaky bucket of query cost per credential, charged by GraphQL and by the
+//!   REST dialects with the calculated cost of the operation they run
+//!   ([`crate::graphql::cost`]).
 //!
 //! Windows are aligned on wall-clock time (a window starts at a multiple of its length since
 //! the Unix epoch), so any node computes the same window for the same instant.
 
+pub mod bucket;
 pub mod calls;
 
 use crate::auth::Principal;
@@ -15,6 +19,7 @@ use crate::config::RateLimitConfig;
 pub struct Limits {
     pub config: RateLimitConfig,
     calls: calls::Windows,
+    buckets: bucket::Buckets,
 }
 
 impl Limits {
@@ -22,6 +27,7 @@ impl Limits {
         Self {
             config: config.clone(),
             calls: calls::Windows::default(),
+            buckets: bucket::Buckets::default(),
         }
     }
 
@@ -36,5 +42,21 @@ impl Limits {
             self.calls
                 .count(&key, limit, self.config.sparkpay_window, calls::now_ms()),
         )
+    }
+
+    /// Takes `cost` from `principal`'s cost bucket; `None` when buckets are disabled.
+    pub fn charge(&self, principal: &Principal, cost: u64) -> Option<bucket::Take> {
+        let size = self.config.cost_bucket_size;
+        if size == 0 {
+            return None;
+        }
+        let key = format!("cost:{}", principal.client_key);
+        Some(self.buckets.take(
+            &key,
+            cost,
+            size,
+            self.config.cost_restore_rate,
+            calls::now_ms(),
+        ))
     }
 }

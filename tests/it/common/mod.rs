@@ -177,6 +177,10 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         secret: Some(JWT_SECRET.into()),
         ..JwtConfig::default()
     };
+    // Tests of other areas send many costly calls with one credential in a second: the cost
+    // buckets are on only where a test turns them on (`limits`). The call limit and the
+    // maximum cost per operation keep their defaults.
+    config.rate_limits.cost_bucket_size = 0;
     configure(&mut config);
     let (router, state) = build_app(config).await.expect("build app");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -3,6 +3,7 @@
 //! custom clients counted alone.
 
 mod calls;
+mod cost;
 
 use std::time::Duration;
 
