@@ -37,6 +37,8 @@ pub struct AppState {
     pub revocations: Arc<Revocations>,
     /// Failed credential attempts, per client and per address.
     pub throttle: Arc<Throttle>,
+    /// Call and cost limits of API clients.
+    pub limits: Arc<crate::limits::Limits>,
     merchant_ids: Arc<RwLock<HashMap<String, i64>>>,
 }
 
@@ -56,6 +58,7 @@ impl AppState {
         Self {
             revocations: Arc::new(Revocations::new(config.auth.revocation_cache_ttl)),
             throttle: Arc::new(Throttle::new(&config.auth)),
+            limits: Arc::new(crate::limits::Limits::new(&config.rate_limits)),
             config: Arc::new(config),
             db,
             jwt: Arc::new(jwt),

@@ -20,7 +20,8 @@ pub struct Config {
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
     /// Maximum query complexity accepted by the GraphQL executor (the depth limit is
-    /// `document_limits.max_depth`).
+    /// `document_limits.max_depth`); the calculated cost has its own maximum,
+    /// [`RateLimitConfig::max_query_cost`].
     pub max_complexity: usize,
     /// Length, tokens, nesting and expanded size of a document (checked before parsing).
     pub document_limits: crate::graphql::limits::DocumentLimits,
@@ -37,6 +38,40 @@ pub struct Config {
     pub auth: AuthConfig,
     /// The background worker of migration batches.
     pub jobs: JobsConfig,
+    /// Call limits (Spark Pay) and query cost limits (GraphQL and the REST dialects).
+    pub rate_limits: RateLimitConfig,
+}
+
+/// Call and cost limits of API clients (see [`crate::limits`]).
+#[derive(Clone, Debug)]
+pub struct RateLimitConfig {
+    /// Spark Pay calls a client may make per `sparkpay_window` (`X-AC-Call-Limit`); the
+    /// installed applications of a store share one count, a custom client has its own. Zero
+    /// disables the limit.
+    pub sparkpay_calls: u32,
+    pub sparkpay_window: Duration,
+    /// Largest calculated cost (`graphql::cost`) of one operation, GraphQL or REST: over it,
+    /// MAX_COST_EXCEEDED before anything runs.
+    pub max_query_cost: u64,
+    /// Points a client's query cost bucket holds (GraphQL and the Spree and Fire spark
+    /// dialects take each operation's calculated cost from it). Zero disables the buckets.
+    pub cost_bucket_size: u64,
+    /// Points a second a bucket refills.
+    pub cost_restore_rate: u64,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        Self {
+            sparkpay_calls: 50,
+            sparkpay_window: Duration::from_secs(10),
+            // A page of 250 orders with their lines, the REST dialects' largest default page,
+            // costs about 19,000.
+            max_query_cost: 50_000,
+            cost_bucket_size: 100_000,
+            cost_restore_rate: 5_000,
+        }
+    }
 }
 
 /// The worker that runs queued migration batches (and queued reverts) in the background.
@@ -141,6 +176,7 @@ impl Config {
             idempotency_purge_interval: Duration::from_secs(600),
             auth: AuthConfig::default(),
             jobs: JobsConfig::default(),
+            rate_limits: RateLimitConfig::default(),
         }
     }
 
@@ -220,6 +256,7 @@ impl fmt::Debug for Config {
             .field("idempotency_ttl", &self.idempotency_ttl)
             .field("auth", &self.auth)
             .field("jobs", &self.jobs)
+            .field("rate_limits", &self.rate_limits)
             .finish()
     }
 }

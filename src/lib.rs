@@ -23,6 +23,7 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod keys;
+pub mod limits;
 pub mod rest;
 
 use axum::Router;

@@ -54,6 +54,22 @@ struct LimitArgs {
     /// Comma-separated origins allowed by CORS (`*`: any).
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     cors_origins: Option<Vec<String>>,
+    /// Spark Pay calls per window and client (`X-AC-Call-Limit`; installed applications share
+    /// their store's; 0: no limit).
+    #[arg(long, env = "SPARKPAY_CALL_LIMIT")]
+    sparkpay_call_limit: Option<u32>,
+    /// The window of the Spark Pay call limit, in seconds.
+    #[arg(long, env = "SPARKPAY_CALL_WINDOW_SECONDS")]
+    sparkpay_call_window_seconds: Option<u64>,
+    /// Largest calculated cost of one operation (GraphQL or REST).
+    #[arg(long, env = "MAX_QUERY_COST")]
+    max_query_cost: Option<u64>,
+    /// Points each credential's query cost bucket holds (0: no bucket).
+    #[arg(long, env = "COST_BUCKET_SIZE")]
+    cost_bucket_size: Option<u64>,
+    /// Points a second a cost bucket restores.
+    #[arg(long, env = "COST_RESTORE_RATE")]
+    cost_restore_rate: Option<u64>,
 }
 
 impl LimitArgs {
@@ -80,6 +96,21 @@ impl LimitArgs {
                 .map(|o| o.trim().to_owned())
                 .filter(|o| !o.is_empty())
                 .collect();
+        }
+        if let Some(calls) = self.sparkpay_call_limit {
+            config.rate_limits.sparkpay_calls = calls;
+        }
+        if let Some(s) = self.sparkpay_call_window_seconds {
+            config.rate_limits.sparkpay_window = Duration::from_secs(s.max(1));
+        }
+        if let Some(max) = self.max_query_cost {
+            config.rate_limits.max_query_cost = max;
+        }
+        if let Some(size) = self.cost_bucket_size {
+            config.rate_limits.cost_bucket_size = size;
+        }
+        if let Some(rate) = self.cost_restore_rate {
+            config.rate_limits.cost_restore_rate = rate.max(1);
         }
     }
 }
@@ -199,6 +230,10 @@ enum CredentialAction {
         scopes: String,
         #[arg(long, default_value = "")]
         name: String,
+        /// An installed application's credential: it shares its store's Spark Pay call limit
+        /// with the store's other installed applications (a custom one has its own).
+        #[arg(long)]
+        installed: bool,
     },
     /// Revoke a credential (client_id, or API key / its prefix).
     Revoke {
@@ -244,6 +279,7 @@ async fn credentials_command(action: CredentialAction, api_keys: bool) -> anyhow
             merchant,
             scopes,
             name,
+            installed,
         } => {
             let scopes = ScopeSet::parse(&scopes).map_err(anyhow::Error::msg)?;
             anyhow::ensure!(!scopes.is_empty(), "--scopes must name at least one scope");
@@ -251,11 +287,17 @@ async fn credentials_command(action: CredentialAction, api_keys: bool) -> anyhow
             let m = merchants::find_or_create(&mut conn, &merchant).await?;
             if api_keys {
                 print_json(
-                    &credentials::create_api_key(&mut conn, m.id, &m.slug, &name, &scopes).await?,
+                    &credentials::create_api_key(
+                        &mut conn, m.id, &m.slug, &name, &scopes, installed,
+                    )
+                    .await?,
                 )
             } else {
                 print_json(
-                    &credentials::create_client(&mut conn, m.id, &m.slug, &name, &scopes).await?,
+                    &credentials::create_client(
+                        &mut conn, m.id, &m.slug, &name, &scopes, installed,
+                    )
+                    .await?,
                 )
             }
         }
@@ -337,8 +379,8 @@ async fn demo_credentials(db: &DbArgs, address: SocketAddr, json: bool) -> anyho
     // Secrets are stored hashed, so the previous start's cannot be printed again: revoke them
     // rather than leave one more full-access credential valid per start.
     let revoked = credentials::revoke_named(&mut conn, m.id, "demo").await?;
-    let client = credentials::create_client(&mut conn, m.id, &m.slug, "demo", &all).await?;
-    let key = credentials::create_api_key(&mut conn, m.id, &m.slug, "demo", &all).await?;
+    let client = credentials::create_client(&mut conn, m.id, &m.slug, "demo", &all, false).await?;
+    let key = credentials::create_api_key(&mut conn, m.id, &m.slug, "demo", &all, false).await?;
     let base = format!("http://{address}");
     let try_graphql = format!(
         "curl -s {base}/graphql -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' \

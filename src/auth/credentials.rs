@@ -19,6 +19,9 @@ pub struct Grant {
     pub credential_id: i64,
     pub scopes: ScopeSet,
     pub last_used_at: Option<DateTime<Utc>>,
+    /// An installed application's credential (shares its store's Spark Pay call limit), not a
+    /// custom one (which has its own).
+    pub installed: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -27,6 +30,7 @@ pub struct NewClient {
     pub client_secret: String,
     pub merchant: String,
     pub scopes: Vec<String>,
+    pub installed: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -34,6 +38,7 @@ pub struct NewApiKey {
     pub key: String,
     pub merchant: String,
     pub scopes: Vec<String>,
+    pub installed: bool,
 }
 
 pub async fn create_client(
@@ -42,6 +47,7 @@ pub async fn create_client(
     merchant_slug: &str,
     name: &str,
     scopes: &ScopeSet,
+    installed: bool,
 ) -> Result<NewClient> {
     let client_id = secrets::new_client_id();
     let client_secret = secrets::new_client_secret();
@@ -52,6 +58,7 @@ pub async fn create_client(
             api_clients::secret_hash.eq(secrets::digest(&client_secret)),
             api_clients::name.eq(name),
             api_clients::scopes.eq(scopes.to_strings()),
+            api_clients::installed.eq(installed),
         ))
         .execute(conn)
         .await?;
@@ -60,6 +67,7 @@ pub async fn create_client(
         client_secret,
         merchant: merchant_slug.to_owned(),
         scopes: scopes.to_strings(),
+        installed,
     })
 }
 
@@ -69,6 +77,7 @@ pub async fn create_api_key(
     merchant_slug: &str,
     name: &str,
     scopes: &ScopeSet,
+    installed: bool,
 ) -> Result<NewApiKey> {
     let key = secrets::new_api_key();
     diesel::insert_into(api_keys::table)
@@ -78,6 +87,7 @@ pub async fn create_api_key(
             api_keys::key_prefix.eq(&key[..10]),
             api_keys::name.eq(name),
             api_keys::scopes.eq(scopes.to_strings()),
+            api_keys::installed.eq(installed),
         ))
         .execute(conn)
         .await?;
@@ -85,18 +95,22 @@ pub async fn create_api_key(
         key,
         merchant: merchant_slug.to_owned(),
         scopes: scopes.to_strings(),
+        installed,
     })
 }
 
-type GrantRow = (i64, String, i64, Vec<String>, Option<DateTime<Utc>>);
+type GrantRow = (i64, String, i64, Vec<String>, Option<DateTime<Utc>>, bool);
 
-fn grant((merchant_id, merchant_slug, credential_id, scopes, last_used_at): GrantRow) -> Grant {
+fn grant(
+    (merchant_id, merchant_slug, credential_id, scopes, last_used_at, installed): GrantRow,
+) -> Grant {
     Grant {
         merchant_id,
         merchant_slug,
         credential_id,
         scopes: ScopeSet::from_strings(&scopes),
         last_used_at,
+        installed,
     }
 }
 
@@ -123,6 +137,7 @@ pub async fn authenticate_client(
                 api_clients::id,
                 api_clients::scopes,
                 api_clients::last_used_at,
+                api_clients::installed,
             ),
             api_clients::secret_hash,
         ))
@@ -161,6 +176,7 @@ pub async fn authenticate_api_key(
             api_keys::id,
             api_keys::scopes,
             api_keys::last_used_at,
+            api_keys::installed,
         ))
         .first(conn)
         .await

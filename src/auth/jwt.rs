@@ -31,6 +31,10 @@ pub struct Claims {
     pub merchant: String,
     /// Space-separated canonical scopes.
     pub scope: String,
+    /// Issued to an installed application's client (which shares its store's Spark Pay call
+    /// limit), not a custom one. Absent: custom.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub installed: bool,
 }
 
 struct Key {
@@ -114,6 +118,7 @@ impl JwtKeys {
         subject: &str,
         merchant: &str,
         scope: &str,
+        installed: bool,
     ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
@@ -126,6 +131,7 @@ impl JwtKeys {
             jti: uuid::Uuid::new_v4().to_string(),
             merchant: merchant.to_owned(),
             scope: scope.to_owned(),
+            installed,
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.kid.clone());
@@ -196,7 +202,9 @@ mod tests {
             ..JwtConfig::default()
         };
         let old_keys = JwtKeys::new(&old);
-        let token = old_keys.issue("cli_x", "demo", "customers:read").unwrap();
+        let token = old_keys
+            .issue("cli_x", "demo", "customers:read", false)
+            .unwrap();
         let new = JwtConfig {
             secret: Some("n".repeat(40)),
             previous_secrets: vec!["o".repeat(40)],
@@ -218,7 +226,7 @@ mod tests {
             secret: Some("r".repeat(40)),
             ..JwtConfig::default()
         });
-        let token = keys.issue("cli_r", "demo", "orders:read").unwrap();
+        let token = keys.issue("cli_r", "demo", "orders:read", false).unwrap();
         assert_eq!(keys.verify(&token).unwrap().scope, "orders:read");
         // Served from memory the second time, with the same claims.
         assert!(keys.verified.lock().unwrap().contains(&token));

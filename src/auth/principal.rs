@@ -18,6 +18,12 @@ pub struct Principal {
     pub scopes: ScopeSet,
     /// `client:<client_id>` or `api_key:<prefix>`, for logs.
     pub subject: String,
+    /// The credential, as the call and cost limits key it: `client:<client_id>` or
+    /// `api_key:<merchant id>:<key id>`.
+    pub client_key: String,
+    /// Whether the credential is an installed application's (see
+    /// [`super::credentials::Grant::installed`]).
+    pub installed: bool,
 }
 
 impl Principal {
@@ -109,6 +115,8 @@ pub async fn authenticate_from(
                         .collect::<Vec<_>>(),
                 ),
                 subject: format!("client:{}", claims.sub),
+                client_key: format!("client:{}", claims.sub),
+                installed: claims.installed,
             }))
         }
         Some(Presented::ApiKey(key)) => {
@@ -129,6 +137,8 @@ pub async fn authenticate_from(
                 merchant_slug: grant.merchant_slug,
                 scopes: grant.scopes,
                 subject: format!("api_key:{}", key.get(..10).unwrap_or("sk_")),
+                client_key: format!("api_key:{}:{}", grant.merchant_id, grant.credential_id),
+                installed: grant.installed,
             }))
         }
     }

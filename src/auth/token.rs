@@ -216,7 +216,10 @@ pub async fn create_token(
         _ => grant.scopes.clone(),
     };
     let scope = scopes.to_oauth_string();
-    match state.jwt.issue(&client_id, &grant.merchant_slug, &scope) {
+    match state
+        .jwt
+        .issue(&client_id, &grant.merchant_slug, &scope, grant.installed)
+    {
         Ok(token) => {
             let mut res = Json(json!({
                 "access_token": token,

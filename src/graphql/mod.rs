@@ -5,6 +5,7 @@ pub mod argument_errors;
 pub mod batch;
 pub mod connection;
 pub mod context;
+pub mod cost;
 pub mod documents;
 pub mod errors;
 pub mod filters;
@@ -77,6 +78,7 @@ pub fn build_schema(config: &Config, cursors: crate::keys::CursorKey) -> AppSche
     let schema = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(cursors)
         .data(type_scopes::Edges::default())
+        .data(cost::CostModel::default())
         .data(argument_errors::InputTypes::default())
         .data(crate::domain::orders::stats::KnownTimezones::default())
         .data(mutations::IdempotencyTtl(config.idempotency_ttl))
@@ -133,6 +135,10 @@ pub fn build_schema(config: &Config, cursors: crate::keys::CursorKey) -> AppSche
     if let Some(edges) = schema.data::<type_scopes::Edges>() {
         edges.init(|| schema.sdl());
     }
+    // The types the calculated cost of a document is read against (see `cost`).
+    if let Some(model) = schema.data::<cost::CostModel>() {
+        model.init(|| schema.sdl());
+    }
     schema
 }
 
@@ -173,6 +179,142 @@ impl Prepared {
             },
         }?;
         Some(op.node.ty)
+    }
+
+    /// The calculated cost of the selected operation ([`cost`]); `None` when the document does
+    /// not parse or selects no operation.
+    pub fn cost(&mut self, schema: &AppSchema) -> Option<u64> {
+        let model = schema.data::<cost::CostModel>()?;
+        let name = self.0.operation_name.clone();
+        let variables = self.0.variables.clone();
+        let doc = self.0.parsed_query().ok()?;
+        model.requested(doc, name.as_deref(), &variables)
+    }
+}
+
+/// What an operation was charged: `extensions.cost`.
+#[derive(Debug, Clone, Copy)]
+pub struct Charge {
+    pub requested: u64,
+    /// `None` when the operation did not run.
+    pub actual: Option<u64>,
+    pub throttle: Option<crate::limits::bucket::ThrottleStatus>,
+}
+
+impl Charge {
+    /// Writes `extensions.cost` into `response`.
+    pub fn extend(&self, response: &mut async_graphql::Response) {
+        use async_graphql::{Name, Value};
+        let mut cost = async_graphql::indexmap::IndexMap::new();
+        cost.insert(Name::new("requestedQueryCost"), Value::from(self.requested));
+        cost.insert(
+            Name::new("actualQueryCost"),
+            self.actual.map(Value::from).unwrap_or(Value::Null),
+        );
+        let throttle = match self.throttle {
+            None => Value::Null,
+            Some(t) => {
+                let mut m = async_graphql::indexmap::IndexMap::new();
+                m.insert(
+                    Name::new("maximumAvailable"),
+                    Value::from(t.maximum_available),
+                );
+                m.insert(
+                    Name::new("currentlyAvailable"),
+                    Value::from(t.currently_available),
+                );
+                m.insert(Name::new("restoreRate"), Value::from(t.restore_rate));
+                Value::Object(m)
+            }
+        };
+        cost.insert(Name::new("throttleStatus"), throttle);
+        response
+            .extensions
+            .insert("cost".into(), Value::Object(cost));
+    }
+}
+
+/// Checks the calculated cost of `prepared` against the configured maximum and takes it from
+/// the caller's cost bucket. Refused: a response with MAX_COST_EXCEEDED (over the maximum) or
+/// THROTTLED (the bucket holds too little; `extensions.retryAfter` seconds and the wait in the
+/// message), carrying `extensions.cost`. A document that does not parse costs nothing here:
+/// execution reports why.
+pub fn charge(
+    schema: &AppSchema,
+    limits: &crate::limits::Limits,
+    max_cost: u64,
+    principal: &crate::auth::Principal,
+    prepared: &mut Prepared,
+) -> Result<Charge, async_graphql::Response> {
+    use crate::limits::bucket::Take;
+    let requested = prepared.cost(schema).unwrap_or(0);
+    let refuse = |charge: Charge, code: &str, message: String, retry_after: Option<u64>| {
+        let mut error = async_graphql::ServerError::new(message, None);
+        let ext = error.extensions.get_or_insert_with(Default::default);
+        ext.set("code", code);
+        if let Some(secs) = retry_after {
+            ext.set("retryAfter", secs);
+        }
+        let mut response = async_graphql::Response::from_errors(vec![error]);
+        charge.extend(&mut response);
+        response
+    };
+    if requested > max_cost {
+        let charge = Charge {
+            requested,
+            actual: None,
+            throttle: None,
+        };
+        return Err(refuse(
+            charge,
+            "MAX_COST_EXCEEDED",
+            format!(
+                "the operation's calculated cost is {requested}; at most {max_cost} is accepted"
+            ),
+            None,
+        ));
+    }
+    match limits.charge(principal, requested) {
+        None => Ok(Charge {
+            requested,
+            actual: Some(requested),
+            throttle: None,
+        }),
+        Some(Take::Taken(status)) => Ok(Charge {
+            requested,
+            actual: Some(requested),
+            throttle: Some(status),
+        }),
+        Some(Take::Refused { status, wait_ms }) => {
+            let charge = Charge {
+                requested,
+                actual: None,
+                throttle: Some(status),
+            };
+            if requested as f64 > status.maximum_available {
+                return Err(refuse(
+                    charge,
+                    "MAX_COST_EXCEEDED",
+                    format!(
+                        "the operation's calculated cost is {requested}; a bucket holds at \
+                         most {}",
+                        status.maximum_available
+                    ),
+                    None,
+                ));
+            }
+            let secs = wait_ms.div_ceil(1000).max(1);
+            Err(refuse(
+                charge,
+                "THROTTLED",
+                format!(
+                    "throttled: the operation costs {requested} and {} is available, \
+                     restoring {} a second; retry in {secs} s ({wait_ms} ms)",
+                    status.currently_available, status.restore_rate
+                ),
+                Some(secs),
+            ))
+        }
     }
 }
 

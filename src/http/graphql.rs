@@ -203,7 +203,18 @@ async fn execute(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return res;
     }
-    let response = crate::graphql::execute(&state.schema, &state.db, principal, prepared).await;
+    let charge = match crate::graphql::charge(
+        &state.schema,
+        &state.limits,
+        state.config.rate_limits.max_query_cost,
+        &principal,
+        &mut prepared,
+    ) {
+        Ok(c) => c,
+        Err(refused) => return render(headers, refused),
+    };
+    let mut response = crate::graphql::execute(&state.schema, &state.db, principal, prepared).await;
+    charge.extend(&mut response);
     render(headers, response)
 }
 

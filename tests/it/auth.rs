@@ -280,7 +280,9 @@ async fn missing_or_invalid_credentials_are_401_and_missing_scopes_forbidden() {
         secret: Some("another-secret-another-secret-another-secret".into()),
         ..Default::default()
     });
-    let forged = other.issue("cli_x", "acme", "customers:read").unwrap();
+    let forged = other
+        .issue("cli_x", "acme", "customers:read", false)
+        .unwrap();
     let (status, _) = app.gql_status(&forged, VIEWER, json!({})).await;
     assert_eq!(status, 401);
 

@@ -35,6 +35,7 @@ mod domain_reads;
 mod firespark;
 mod graphql_reads;
 mod http_caching;
+mod limits;
 mod list_reads;
 mod migrations;
 mod orders_mutations;

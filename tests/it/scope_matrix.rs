@@ -483,6 +483,7 @@ async fn every_field_outside_a_single_scope_token_is_null_and_forbidden() {
     let app = spawn_with(|c| {
         c.document_limits.max_depth = 64;
         c.max_complexity = 100_000_000;
+        c.rate_limits.max_query_cost = u64::MAX;
     })
     .await;
     let all = app.api_key("acme", &all_scopes()).await;

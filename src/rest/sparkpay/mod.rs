@@ -29,9 +29,10 @@
 //! - **Errors**: `{"status_code", "message", "details"}` ([`errors`]), for unknown paths and
 //!   methods under `/api/v1` too.
 //!
-//! The call limit of the dialect (`X-AC-Call-Limit`, 429 with `Retry-After`) belongs in
-//! [`router`], as a layer over these routes only; [`errors`] writes its 429.
+//! The call limit of the dialect (`X-AC-Call-Limit`, 429 with `Retry-After`) is
+//! [`call_limit`], a layer over these routes only; [`errors`] writes its 429.
 
+pub mod call_limit;
 pub mod customers;
 pub mod errors;
 pub mod orders;
@@ -73,6 +74,10 @@ pub fn router(state: RestState) -> Router {
         }
     }
     router
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            call_limit::layer,
+        ))
         .route(PREFIX, axum::routing::any(unknown_route))
         .route(
             &format!("{PREFIX}/{{*path}}"),
@@ -106,16 +111,27 @@ impl FromRequestParts<RestState> for Caller {
         parts: &mut Parts,
         state: &RestState,
     ) -> Result<Self, SparkPayError> {
-        match super::authenticate(state, parts).await {
-            Ok(p) => Ok(Caller(p)),
-            Err(r) if r.kind == Kind::AuthenticationRequired => Err(Refusal::new(
-                Kind::AuthenticationRequired,
-                "X-AC-Auth-Token is required: send an API key (sk_…) or an access token from \
-                 POST /oauth/token",
-            )
-            .into()),
-            Err(r) => Err(r.into()),
+        if let Some(call_limit::Authenticated(p)) = parts.extensions.remove() {
+            return Ok(Caller(p));
         }
+        authenticate_caller(state, parts).await.map(Caller)
+    }
+}
+
+/// Authenticates the caller of a Spark Pay route; a failure is written in its error body.
+pub async fn authenticate_caller(
+    state: &RestState,
+    parts: &Parts,
+) -> Result<Principal, SparkPayError> {
+    match super::authenticate(state, parts).await {
+        Ok(p) => Ok(p),
+        Err(r) if r.kind == Kind::AuthenticationRequired => Err(Refusal::new(
+            Kind::AuthenticationRequired,
+            "X-AC-Auth-Token is required: send an API key (sk_…) or an access token from \
+             POST /oauth/token",
+        )
+        .into()),
+        Err(r) => Err(r.into()),
     }
 }
 

@@ -315,13 +315,23 @@ pub async fn run_raw(
 ) -> Result<ConstValue, Refusal> {
     let request =
         async_graphql::Request::new(text).variables(Variables::from_json(Value::Object(variables)));
-    let prepared =
+    let mut prepared =
         match crate::graphql::prepare(request, &state.documents, &state.config.document_limits)
             .await
         {
             Ok(p) => p,
             Err(refused) => return Err(refusal(&refused.errors, names)),
         };
+    // Every dialect's call takes the cost of the operation it runs from the caller's bucket.
+    if let Err(refused) = crate::graphql::charge(
+        &state.schema,
+        &state.limits,
+        state.config.rate_limits.max_query_cost,
+        &principal,
+        &mut prepared,
+    ) {
+        return Err(refusal(&refused.errors, names));
+    }
     let mut response = crate::graphql::execute(&state.schema, &state.db, principal, prepared).await;
     // A source field (`_variant`: a line's product name) of another aggregate the caller may not
     // read is null, as GraphQL answers it, and so is what is computed from it; a field the
@@ -378,6 +388,10 @@ fn refusal(errors: &[async_graphql::ServerError], names: &[(String, String)]) ->
         _ => kind,
     };
     let mut r = Refusal::new(kind, e.message.clone()).with_code(code);
+    r.retry_after = ext.and_then(|x| x.get("retryAfter")).and_then(|v| match v {
+        async_graphql::Value::Number(n) => n.as_u64(),
+        _ => None,
+    });
     if let Some(field) = field {
         let param = names
             .iter()

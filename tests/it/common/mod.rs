@@ -177,6 +177,10 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         secret: Some(JWT_SECRET.into()),
         ..JwtConfig::default()
     };
+    // Tests of other areas send many costly calls with one credential in a second: the cost
+    // buckets are on only where a test turns them on (`limits`). The call limit and the
+    // maximum cost per operation keep their defaults.
+    config.rate_limits.cost_bucket_size = 0;
     configure(&mut config);
     let (router, state) = build_app(config).await.expect("build app");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -247,7 +251,7 @@ impl TestApp {
             .await
             .expect("merchant");
         let scopes = ScopeSet::parse(scopes).expect("scopes");
-        credentials::create_api_key(&mut conn, m.id, &m.slug, "test", &scopes)
+        credentials::create_api_key(&mut conn, m.id, &m.slug, "test", &scopes, false)
             .await
             .expect("key")
             .key
@@ -260,7 +264,7 @@ impl TestApp {
             .await
             .expect("merchant");
         let scopes = ScopeSet::parse(scopes).expect("scopes");
-        let c = credentials::create_client(&mut conn, m.id, &m.slug, "test", &scopes)
+        let c = credentials::create_client(&mut conn, m.id, &m.slug, "test", &scopes, false)
             .await
             .expect("client");
         (c.client_id, c.client_secret)
