@@ -44,8 +44,8 @@ pub struct AppState {
 
 impl AppState {
     /// The state of a gateway serving `config` from `db` (no background task is started: see
-    /// [`crate::build_app`]).
-    pub fn new(config: Config, db: Db) -> Self {
+    /// [`crate::build_app`]); an error when `REDIS_URL` does not parse.
+    pub fn new(config: Config, db: Db) -> anyhow::Result<Self> {
         let jwt = JwtKeys::new(&config.jwt);
         if jwt.generated {
             tracing::warn!(
@@ -55,10 +55,17 @@ impl AppState {
             );
         }
         let schema = crate::graphql::build_schema(&config, jwt.cursor_key());
-        Self {
+        let limits = crate::limits::Limits::new(&config.rate_limits)?;
+        if let Some(url) = &config.rate_limits.redis_url {
+            tracing::info!(
+                redis = %crate::config::redis_url_for_logs(url),
+                "call and cost limits are shared through Redis"
+            );
+        }
+        Ok(Self {
             revocations: Arc::new(Revocations::new(config.auth.revocation_cache_ttl)),
             throttle: Arc::new(Throttle::new(&config.auth)),
-            limits: Arc::new(crate::limits::Limits::new(&config.rate_limits)),
+            limits: Arc::new(limits),
             config: Arc::new(config),
             db,
             jwt: Arc::new(jwt),
@@ -66,7 +73,7 @@ impl AppState {
             documents: Default::default(),
             metrics: Default::default(),
             merchant_ids: Default::default(),
-        }
+        })
     }
 
     /// The internal key of the merchant a token names.

@@ -43,7 +43,7 @@ pub struct Config {
 }
 
 /// Call and cost limits of API clients (see [`crate::limits`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct RateLimitConfig {
     /// Spark Pay calls a client may make per `sparkpay_window` (`X-AC-Call-Limit`); the
     /// installed applications of a store share one count, a custom client has its own. Zero
@@ -58,6 +58,28 @@ pub struct RateLimitConfig {
     pub cost_bucket_size: u64,
     /// Points a second a bucket refills.
     pub cost_restore_rate: u64,
+    /// Where the counts and buckets are shared between gateways (`redis://…`); `None`: each
+    /// gateway counts in-process.
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key (gateways sharing a Redis for different purposes, tests).
+    pub redis_prefix: String,
+}
+
+impl fmt::Debug for RateLimitConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RateLimitConfig")
+            .field("sparkpay_calls", &self.sparkpay_calls)
+            .field("sparkpay_window", &self.sparkpay_window)
+            .field("max_query_cost", &self.max_query_cost)
+            .field("cost_bucket_size", &self.cost_bucket_size)
+            .field("cost_restore_rate", &self.cost_restore_rate)
+            .field(
+                "redis_url",
+                &self.redis_url.as_deref().map(redis_url_for_logs),
+            )
+            .field("redis_prefix", &self.redis_prefix)
+            .finish()
+    }
 }
 
 impl Default for RateLimitConfig {
@@ -70,6 +92,8 @@ impl Default for RateLimitConfig {
             max_query_cost: 50_000,
             cost_bucket_size: 100_000,
             cost_restore_rate: 5_000,
+            redis_url: None,
+            redis_prefix: "cg:limits:".into(),
         }
     }
 }
@@ -130,7 +154,8 @@ impl Default for AuthConfig {
 
 #[derive(Clone)]
 pub struct JwtConfig {
-    /// HMAC secret used to sign new tokens. `None`: generate one at start.
+    /// HMAC secret used to sign new tokens and page cursors. `None`: the secret stored in the
+    /// database, shared by every gateway on it ([`crate::db::secrets`]).
     pub secret: Option<String>,
     /// Older secrets still accepted for verification while clients roll over.
     pub previous_secrets: Vec<String>,
@@ -223,6 +248,19 @@ impl Config {
             jwt.ttl = Duration::from_secs(secs.clamp(60, 86_400));
         }
         Ok(jwt)
+    }
+}
+
+/// A Redis URL without its password, for logs.
+pub fn redis_url_for_logs(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "<unparseable redis url>".into(),
     }
 }
 

@@ -35,10 +35,21 @@ pub use config::Config;
 /// background housekeeping (the purge of expired idempotency keys, the upkeep of the request
 /// metrics) and, unless `config.jobs` turns it off, the worker of migration batches. Needs a
 /// Tokio runtime.
-pub async fn build_app(config: Config) -> anyhow::Result<(Router, AppState)> {
+pub async fn build_app(mut config: Config) -> anyhow::Result<(Router, AppState)> {
     let url = db::prepare(&config.database_url, &config.data_dir).await?;
     let db = db::Db::connect(&url, config.pool_size, &config.session)?;
-    let state = AppState::new(config, db);
+    // Without JWT_SECRET the signing secret (tokens, page cursors) is the one stored in the
+    // database, shared by every gateway on it and kept across restarts; never a per-process
+    // random key, which would make a token or a cursor fail on another node.
+    if config.jwt.secret.is_none() {
+        let candidate = auth::secrets::random_token(64);
+        let stored = db::secrets::shared_secret(&db, "jwt_signing", candidate)
+            .await
+            .map_err(|e| anyhow::anyhow!("reading the signing secret from the database: {e}"))?;
+        config.jwt.secret = Some(stored);
+        tracing::info!("no JWT_SECRET configured: signing with the secret stored in the database");
+    }
+    let state = AppState::new(config, db)?;
     // Expired idempotency keys are deleted in the background (they stop being honoured at
     // expiry whether or not this has run yet).
     domain::idempotency::spawn_purge(

@@ -70,6 +70,13 @@ struct LimitArgs {
     /// Points a second a cost bucket restores.
     #[arg(long, env = "COST_RESTORE_RATE")]
     cost_restore_rate: Option<u64>,
+    /// Redis shared by the gateways for call and cost limits (`redis://127.0.0.1:6379`);
+    /// without it each gateway counts in-process.
+    #[arg(long, env = "REDIS_URL")]
+    redis_url: Option<String>,
+    /// Prefix of the gateway's Redis keys.
+    #[arg(long, env = "REDIS_KEY_PREFIX")]
+    redis_key_prefix: Option<String>,
 }
 
 impl LimitArgs {
@@ -111,6 +118,10 @@ impl LimitArgs {
         }
         if let Some(rate) = self.cost_restore_rate {
             config.rate_limits.cost_restore_rate = rate.max(1);
+        }
+        config.rate_limits.redis_url = self.redis_url.filter(|u| !u.is_empty());
+        if let Some(prefix) = self.redis_key_prefix {
+            config.rate_limits.redis_prefix = prefix;
         }
     }
 }

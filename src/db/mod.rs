@@ -4,6 +4,7 @@
 pub mod embedded;
 pub mod savepoint;
 pub mod schema;
+pub mod secrets;
 pub mod sql;
 pub mod stats;
 

@@ -169,6 +169,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    gateway_secrets (name) {
+        name -> Text,
+        value -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     idempotency_keys (merchant_id, key) {
         merchant_id -> Int8,
         key -> Text,
@@ -667,6 +675,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_groups,
     customers,
     fulfillments,
+    gateway_secrets,
     idempotency_keys,
     line_items,
     merchants,

@@ -239,7 +239,7 @@ impl Charge {
 /// THROTTLED (the bucket holds too little; `extensions.retryAfter` seconds and the wait in the
 /// message), carrying `extensions.cost`. A document that does not parse costs nothing here:
 /// execution reports why.
-pub fn charge(
+pub async fn charge(
     schema: &AppSchema,
     limits: &crate::limits::Limits,
     max_cost: u64,
@@ -274,7 +274,7 @@ pub fn charge(
             None,
         ));
     }
-    match limits.charge(principal, requested) {
+    match limits.charge(principal, requested).await {
         None => Ok(Charge {
             requested,
             actual: Some(requested),

@@ -209,7 +209,9 @@ async fn execute(
         state.config.rate_limits.max_query_cost,
         &principal,
         &mut prepared,
-    ) {
+    )
+    .await
+    {
         Ok(c) => c,
         Err(refused) => return render(headers, refused),
     };

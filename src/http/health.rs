@@ -61,6 +61,15 @@ pub async fn get_metrics(State(state): State<AppState>) -> impl IntoResponse {
         hits,
         misses
     );
+    if let Some(up) = state.limits.redis_up() {
+        body.push_str(&format!(
+            "# HELP gateway_rate_limit_redis_up Whether Redis answered the last limit check (0: \
+             this node counts calls and cost in-process).\n\
+             # TYPE gateway_rate_limit_redis_up gauge\n\
+             gateway_rate_limit_redis_up {}\n",
+            u8::from(up)
+        ));
+    }
     body.push_str(&state.metrics.render());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

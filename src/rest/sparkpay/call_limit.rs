@@ -29,7 +29,7 @@ pub async fn layer(State(state): State<RestState>, request: Request, next: Next)
         Ok(p) => p,
         Err(e) => return e.into_response(),
     };
-    let verdict = state.app.limits.sparkpay_call(&principal);
+    let verdict = state.app.limits.sparkpay_call(&principal).await;
     let mut response = match verdict {
         Some(Verdict::Refused(usage)) => {
             let window = state.app.limits.config.sparkpay_window;

@@ -329,7 +329,9 @@ pub async fn run_raw(
         state.config.rate_limits.max_query_cost,
         &principal,
         &mut prepared,
-    ) {
+    )
+    .await
+    {
         return Err(refusal(&refused.errors, names));
     }
     let mut response = crate::graphql::execute(&state.schema, &state.db, principal, prepared).await;

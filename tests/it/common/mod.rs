@@ -284,8 +284,9 @@ impl TestApp {
             .send()
             .await
             .expect("token request");
-        assert_eq!(res.status(), 200);
+        let status = res.status();
         let body: Value = res.json().await.expect("json");
+        assert_eq!(status, 200, "{body}");
         body["access_token"]
             .as_str()
             .expect("access_token")

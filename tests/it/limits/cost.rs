@@ -7,11 +7,11 @@ use serde_json::{json, Value};
 use crate::common::{error_code, error_message, spawn_with, TestApp};
 
 /// 2 + 10 × (one customer): 12.
-const TWELVE: &str =
+pub const TWELVE: &str =
     "{ customers(first: 10) { edges { cursor node { id email } } pageInfo { hasNextPage } } }";
 
 /// (2 + 250) + (2 + 36): 290 of a 300-point bucket.
-const DRAIN: &str =
+pub const DRAIN: &str =
     "{ a: customers(first: 250) { nodes { id } } b: customers(first: 36) { nodes { id } } }";
 
 async fn bucket(size: u64, rate: u64) -> TestApp {

@@ -4,6 +4,7 @@
 
 mod calls;
 mod cost;
+mod nodes;
 
 use std::time::Duration;
 

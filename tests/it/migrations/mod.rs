@@ -14,7 +14,8 @@ mod orders;
 mod revert;
 
 /// What the import tests hold: migrations plus reading what they wrote.
-const MIG: &str = "migrations:write,customers:read,customers:write,orders:read,catalog:read";
+pub(crate) const MIG: &str =
+    "migrations:write,customers:read,customers:write,orders:read,catalog:read";
 
 const IMPORT_CUSTOMERS: &str = "mutation($rows: [MigrationCustomerInput!]!, $policy: ErrorPolicy, $source: String, $key: String) {
   migrationCustomersImport(rows: $rows, errorPolicy: $policy, source: $source, idempotencyKey: $key) {
@@ -42,7 +43,7 @@ async fn spawn_quiet() -> TestApp {
 }
 
 /// `n` customer rows `{prefix}-{i}` from `from`.
-fn customer_rows(prefix: &str, from: usize, n: usize) -> Vec<Value> {
+pub(crate) fn customer_rows(prefix: &str, from: usize, n: usize) -> Vec<Value> {
     (from..from + n)
         .map(|i| {
             json!({
@@ -58,13 +59,13 @@ fn customer_rows(prefix: &str, from: usize, n: usize) -> Vec<Value> {
         .collect()
 }
 
-async fn import_customers(app: &TestApp, key: &str, rows: Vec<Value>) -> Value {
+pub(crate) async fn import_customers(app: &TestApp, key: &str, rows: Vec<Value>) -> Value {
     app.data(key, IMPORT_CUSTOMERS, json!({ "rows": rows }))
         .await["migrationCustomersImport"]
         .clone()
 }
 
-async fn batch(app: &TestApp, key: &str, id: &str) -> Value {
+pub(crate) async fn batch(app: &TestApp, key: &str, id: &str) -> Value {
     app.data(key, BATCH, json!({ "id": id })).await["migrationBatch"].clone()
 }
 
