@@ -126,6 +126,8 @@ impl LimitArgs {
     }
 }
 
+// Parsed once per process: boxing `serve`'s many flags would save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (creates and migrates the database first).

@@ -80,8 +80,8 @@ pub const DIALECTS: &[&openapi::Dialect] = &[
 ];
 
 /// The GraphQL request (`{"query", "variables"}`) that a GET of a page-numbered list route
-/// becomes (`/api/v3/admin/orders?limit=50&expand=items`), built by the same translator the
-/// route uses. `commerce-gateway rest-operation` prints it, so a benchmark compares a REST
+/// becomes (`/api/v3/admin/orders?limit=50&expand=items`, `/api/v1/orders.json?count=50`),
+/// built by the same translator the route uses. `commerce-gateway rest-operation` prints it, so a benchmark compares a REST
 /// route with exactly the operation it runs, and a developer sees what a request turns into.
 pub fn list_request(path_and_query: &str) -> Result<serde_json::Value, String> {
     use translate::params::{Accepts, Params};
@@ -89,6 +89,17 @@ pub fn list_request(path_and_query: &str) -> Result<serde_json::Value, String> {
         Some((p, q)) => (p, Some(q)),
         None => (path_and_query, None),
     };
+    let explain = |r: Refusal| match r.param {
+        Some(p) => format!("{p}: {}", r.message),
+        None => r.message,
+    };
+    if let Some(list) = sparkpay::list_at(path) {
+        let params = sparkpay::query::list(query, list.root).map_err(explain)?;
+        let op = Translator::default()
+            .list_operation(list.root, &params)
+            .map_err(explain)?;
+        return Ok(serde_json::json!({"query": op.built.text, "variables": op.variables}));
+    }
     let root = spree::ROUTES
         .iter()
         .flat_map(|g| g.iter())
@@ -98,10 +109,6 @@ pub fn list_request(path_and_query: &str) -> Result<serde_json::Value, String> {
             _ => None,
         })
         .ok_or_else(|| format!("{path} is not a list route without path parameters"))?;
-    let explain = |r: Refusal| match r.param {
-        Some(p) => format!("{p}: {}", r.message),
-        None => r.message,
-    };
     let params = Params::parse(query, Accepts::List).map_err(explain)?;
     let op = Translator::default()
         .list_operation(root, &params)

@@ -158,7 +158,7 @@ static ROOT: ListRoot = ListRoot {
     resource: &CUSTOMER,
 };
 
-static LIST: List = List {
+pub(super) static LIST: List = List {
     key: "customers",
     root: &ROOT,
 };

@@ -163,6 +163,17 @@ pub static OPENAPI: super::openapi::Dialect = super::openapi::Dialect {
     },
 };
 
+/// The list route at `path` (`/api/v1/orders.json`, or without its `.json`).
+pub fn list_at(path: &str) -> Option<&'static List> {
+    let lists: [(&str, &'static List); 3] = [
+        ("/api/v1/customers", &customers::LIST),
+        ("/api/v1/orders", &orders::LIST),
+        ("/api/v1/products", &products::LIST),
+    ];
+    let bare = path.strip_suffix(".json").unwrap_or(path);
+    lists.iter().find(|(p, _)| *p == bare).map(|(_, l)| *l)
+}
+
 /// A list route: its GraphQL root and the key its page is written under.
 pub struct List {
     pub key: &'static str,

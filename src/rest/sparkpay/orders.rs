@@ -285,7 +285,7 @@ static ROOT: ListRoot = ListRoot {
     resource: &ORDER,
 };
 
-static LIST: List = List {
+pub(super) static LIST: List = List {
     key: "orders",
     root: &ROOT,
 };

@@ -208,7 +208,7 @@ static ROOT: ListRoot = ListRoot {
     resource: &PRODUCT,
 };
 
-static LIST: List = List {
+pub(super) static LIST: List = List {
     key: "products",
     root: &ROOT,
 };

@@ -296,3 +296,29 @@ async fn a_page_of_orders_with_items_keeps_a_flat_statement_count() {
         "statements per request: {counts:?}"
     );
 }
+
+/// `commerce-gateway rest-operation` also prints the operation of a Spark Pay list (the
+/// benchmark of its p99 against GraphQL posts it to `/graphql`): it answers the same orders.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_printed_operation_of_a_list_is_the_one_it_runs() {
+    let app = spawn().await;
+    app.seed("alpha", 10, 40).await;
+    let sp = Sp::new(&app, "alpha", ALL).await;
+    let path = "/api/v1/orders.json?count=7&page=2&sort=-id";
+    let request = commerce_gateway::rest::list_request(path).unwrap();
+    let (st, rest) = sp.get(path.trim_start_matches("/api/v1")).await;
+    assert_eq!(st, 200, "{rest}");
+    let d = app
+        .data(
+            &sp.token,
+            request["query"].as_str().unwrap(),
+            request["variables"].clone(),
+        )
+        .await;
+    let nodes = d["list"]["nodes"].as_array().unwrap();
+    let orders = rest["orders"].as_array().unwrap();
+    assert_eq!((nodes.len(), orders.len()), (7, 7), "{d}");
+    assert_eq!(rest["total_count"], d["list"]["totalCount"]);
+    let refused = commerce_gateway::rest::list_request("/api/v1/orders.json?count=0").unwrap_err();
+    assert!(refused.starts_with("count"), "{refused}");
+}
