@@ -304,7 +304,7 @@ async fn the_printed_operation_of_a_list_is_the_one_it_runs() {
     let app = spawn().await;
     app.seed("alpha", 10, 40).await;
     let sp = Sp::new(&app, "alpha", ALL).await;
-    let path = "/api/v1/orders.json?count=7&page=2&sort=-id";
+    let path = "/api/v1/orders.json?count=7&page=2&sort=-order_number";
     let request = commerce_gateway::rest::list_request(path).unwrap();
     let (st, rest) = sp.get(path.trim_start_matches("/api/v1")).await;
     assert_eq!(st, 200, "{rest}");
