@@ -126,6 +126,9 @@ impl LimitArgs {
     }
 }
 
+// Parsed once at start-up: the size of the `Serve` variant (its flattened option groups) costs
+// nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (creates and migrates the database first).
