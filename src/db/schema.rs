@@ -396,13 +396,13 @@ diesel::table! {
         id -> Int8,
         price_list_id -> Int8,
         kind -> Text,
-        customer_group_id -> Nullable<Int8>,
-        channel_id -> Nullable<Int8>,
-        customer_id -> Nullable<Int8>,
         min_quantity -> Nullable<Int4>,
         market_code -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        customer_group_ids -> Array<Int8>,
+        channel_ids -> Array<Int8>,
+        customer_ids -> Array<Int8>,
     }
 }
 

@@ -74,12 +74,12 @@ async fn list(
         ts(window.1)
     );
     for (i, (kind, value)) in rules.iter().enumerate() {
-        let column = match *kind {
-            "customer_group" => "customer_group_id",
-            "channel" => "channel_id",
-            "customer" => "customer_id",
-            "volume" => "min_quantity",
-            _ => "market_code",
+        let (column, value) = match *kind {
+            "customer_group" => ("customer_group_ids", format!("ARRAY[{value}]")),
+            "channel" => ("channel_ids", format!("ARRAY[{value}]")),
+            "customer" => ("customer_ids", format!("ARRAY[{value}]")),
+            "volume" => ("min_quantity", value.to_string()),
+            _ => ("market_code", value.to_string()),
         };
         sql.push_str(&format!(
             "INSERT INTO price_rules (merchant_id, id, price_list_id, kind, {column}) VALUES ({m}, {}, {id}, '{kind}', {value});",

@@ -69,14 +69,14 @@ UPDATE migration_rows m SET revert = 'conflict', revert_reason =
               THEN 'addresses were added to the customer after the batch'
          WHEN EXISTS (SELECT 1 FROM customer_group_memberships g WHERE g.merchant_id = m.merchant_id AND g.customer_id = m.target_id)
               THEN 'the customer joined groups after the batch'
-         WHEN EXISTS (SELECT 1 FROM price_rules p WHERE p.merchant_id = m.merchant_id AND p.customer_id = m.target_id)
+         WHEN EXISTS (SELECT 1 FROM price_rules p WHERE p.merchant_id = m.merchant_id AND p.customer_ids @> ARRAY[m.target_id])
               THEN 'price rules name the customer'
          ELSE 'promotion rules name the customer' END
 WHERE m.merchant_id = $1 AND m.batch_id = $2 AND m.action = 'created' AND m.revert IS NULL
   AND (EXISTS (SELECT 1 FROM orders o WHERE o.merchant_id = m.merchant_id AND o.customer_id = m.target_id)
        OR EXISTS (SELECT 1 FROM addresses a WHERE a.merchant_id = m.merchant_id AND a.customer_id = m.target_id)
        OR EXISTS (SELECT 1 FROM customer_group_memberships g WHERE g.merchant_id = m.merchant_id AND g.customer_id = m.target_id)
-       OR EXISTS (SELECT 1 FROM price_rules p WHERE p.merchant_id = m.merchant_id AND p.customer_id = m.target_id)
+       OR EXISTS (SELECT 1 FROM price_rules p WHERE p.merchant_id = m.merchant_id AND p.customer_ids @> ARRAY[m.target_id])
        OR EXISTS (SELECT 1 FROM promotion_rules p WHERE p.merchant_id = m.merchant_id AND m.target_id = ANY(p.customer_ids)))";
 
 const DELETE_CUSTOMERS: &str = "

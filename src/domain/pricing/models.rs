@@ -43,13 +43,16 @@ pub struct PriceRule {
     pub id: i64,
     pub price_list_id: i64,
     pub kind: String,
-    pub customer_group_id: Option<i64>,
-    pub channel_id: Option<i64>,
-    pub customer_id: Option<i64>,
     pub min_quantity: Option<i32>,
     pub market_code: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// customer_group rules: the groups (any of them matches); empty for other kinds.
+    pub customer_group_ids: Vec<i64>,
+    /// channel rules: the channels (any of them matches); empty for other kinds.
+    pub channel_ids: Vec<i64>,
+    /// customer rules: the customers (any of them matches); empty for other kinds.
+    pub customer_ids: Vec<i64>,
 }
 impl_row!(PriceRule, "price_rules");
 

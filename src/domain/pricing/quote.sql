@@ -8,7 +8,9 @@
 --   * is in effect at `at`: status active or scheduled, and `at` inside [starts_at, ends_at)
 --     where a missing bound is open (draft and inactive lists never apply), and
 --   * matches the buyer under its match_policy: 'all' = every rule matches, 'any' = at least one,
---     and a list without rules matches everyone.
+--     and a list without rules matches everyone. A rule naming several customers, groups or
+--     channels matches when the buyer's customer / one of their groups / the channel is ANY of
+--     them (tested inside the rule row; memberships through their primary key).
 -- The matching list with the lowest position wins (tie: lowest id); the base price otherwise.
 -- The deciding rule is the matching rule with the lowest id (NULL for a list without rules).
 WITH req AS (
@@ -31,10 +33,10 @@ LEFT JOIN LATERAL (
                    CASE pr.kind
                        WHEN 'customer_group' THEN EXISTS (
                            SELECT 1 FROM customer_group_memberships gm
-                           WHERE gm.merchant_id = $1 AND gm.customer_group_id = pr.customer_group_id
+                           WHERE gm.merchant_id = $1 AND gm.customer_group_id = ANY (pr.customer_group_ids)
                              AND gm.customer_id = r.customer_id)
-                       WHEN 'channel' THEN coalesce(pr.channel_id = r.channel_id, false)
-                       WHEN 'customer' THEN coalesce(pr.customer_id = r.customer_id, false)
+                       WHEN 'channel' THEN coalesce(r.channel_id = ANY (pr.channel_ids), false)
+                       WHEN 'customer' THEN coalesce(r.customer_id = ANY (pr.customer_ids), false)
                        WHEN 'volume' THEN r.quantity >= pr.min_quantity
                        -- No market given: a market rule matches nobody.
                        WHEN 'market' THEN coalesce(pr.market_code = r.market, false)

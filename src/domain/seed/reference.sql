@@ -92,8 +92,8 @@ INSERT INTO price_lists (merchant_id, name, description, status, position, match
 SELECT $1, 'Wholesale', 'Trade prices for the Wholesale group', 'active', 1, 'all'
 WHERE NOT EXISTS (SELECT 1 FROM price_lists WHERE merchant_id = $1 AND name = 'Wholesale');
 
-INSERT INTO price_rules (merchant_id, price_list_id, kind, customer_group_id)
-SELECT pl.merchant_id, pl.id, 'customer_group', g.id
+INSERT INTO price_rules (merchant_id, price_list_id, kind, customer_group_ids)
+SELECT pl.merchant_id, pl.id, 'customer_group', ARRAY[g.id]
 FROM price_lists pl JOIN customer_groups g ON g.merchant_id = pl.merchant_id AND g.name = 'Wholesale'
 WHERE pl.merchant_id = $1 AND pl.name = 'Wholesale'
   AND NOT EXISTS (SELECT 1 FROM price_rules r WHERE r.merchant_id = $1 AND r.price_list_id = pl.id);

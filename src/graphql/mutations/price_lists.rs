@@ -42,11 +42,11 @@ impl PriceListMatchPolicy {
 /// What a price rule matches on.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum PriceRuleKind {
-    /// The buyer is a member of `customerGroupId`.
+    /// The buyer is a member of one of `customerGroupIds`.
     CustomerGroup,
-    /// The order is placed on `channelId`.
+    /// The order is placed on one of `channelIds`.
     Channel,
-    /// The buyer is `customerId`.
+    /// The buyer is one of `customerIds`.
     Customer,
     /// The quantity is at least `minQuantity` (volume break).
     Volume,
@@ -54,16 +54,33 @@ pub enum PriceRuleKind {
     Market,
 }
 
-/// A rule of a price list: `kind` plus exactly the reference of that kind.
+fn strings(ids: Vec<ID>) -> Vec<String> {
+    ids.into_iter().map(|i| i.0).collect()
+}
+
+/// A rule of a price list: `kind` plus exactly the reference(s) of that kind.
 #[derive(InputObject)]
 pub struct PriceRuleInput {
-    /// What the rule matches on; give exactly the one field of that kind.
+    /// What the rule matches on; give exactly the reference field(s) of that kind.
     pub kind: PriceRuleKind,
-    /// For CUSTOMER_GROUP: a customer group (`cg_…`) of this merchant.
+    /// For CUSTOMER_GROUP: 1 to 100 distinct customer groups (`cg_…`) of this merchant; the
+    /// rule matches members of ANY of them.
+    pub customer_group_ids: Option<Vec<ID>>,
+    /// For CHANNEL: 1 to 100 distinct channels (`ch_…`) of this merchant; orders on ANY of
+    /// them match.
+    pub channel_ids: Option<Vec<ID>>,
+    /// For CUSTOMER: 1 to 100 distinct customers (`cus_…`) of this merchant; ANY of them
+    /// matches.
+    pub customer_ids: Option<Vec<ID>>,
+    /// For CUSTOMER_GROUP: one customer group (`cg_…`) of this merchant; not with
+    /// `customerGroupIds`.
+    #[graphql(deprecation = "Give customerGroupIds (one or more groups).")]
     pub customer_group_id: Option<ID>,
-    /// For CHANNEL: a channel (`ch_…`) of this merchant.
+    /// For CHANNEL: one channel (`ch_…`) of this merchant; not with `channelIds`.
+    #[graphql(deprecation = "Give channelIds (one or more channels).")]
     pub channel_id: Option<ID>,
-    /// For CUSTOMER: a customer (`cus_…`) of this merchant.
+    /// For CUSTOMER: one customer (`cus_…`) of this merchant; not with `customerIds`.
+    #[graphql(deprecation = "Give customerIds (one or more customers).")]
     pub customer_id: Option<ID>,
     /// For VOLUME: the smallest quantity that gets the list's price, at least 1.
     pub min_quantity: Option<i32>,
@@ -85,6 +102,9 @@ impl From<PriceRuleInput> for RuleInput {
             customer_group_id: r.customer_group_id.map(|i| i.0),
             channel_id: r.channel_id.map(|i| i.0),
             customer_id: r.customer_id.map(|i| i.0),
+            customer_group_ids: r.customer_group_ids.map(strings),
+            channel_ids: r.channel_ids.map(strings),
+            customer_ids: r.customer_ids.map(strings),
             min_quantity: r.min_quantity,
             market_code: r.market_code,
         }
@@ -153,13 +173,26 @@ pub struct PriceListCreateInput {
 pub struct PriceListRuleInput {
     /// An existing rule of this list (`prule_…`), which keeps its ID; omitted: a new rule.
     pub id: Option<ID>,
-    /// What the rule matches on; give exactly the one field of that kind.
+    /// What the rule matches on; give exactly the reference field(s) of that kind.
     pub kind: PriceRuleKind,
-    /// For CUSTOMER_GROUP: a customer group (`cg_…`) of this merchant.
+    /// For CUSTOMER_GROUP: 1 to 100 distinct customer groups (`cg_…`) of this merchant; the
+    /// rule matches members of ANY of them.
+    pub customer_group_ids: Option<Vec<ID>>,
+    /// For CHANNEL: 1 to 100 distinct channels (`ch_…`) of this merchant; orders on ANY of
+    /// them match.
+    pub channel_ids: Option<Vec<ID>>,
+    /// For CUSTOMER: 1 to 100 distinct customers (`cus_…`) of this merchant; ANY of them
+    /// matches.
+    pub customer_ids: Option<Vec<ID>>,
+    /// For CUSTOMER_GROUP: one customer group (`cg_…`) of this merchant; not with
+    /// `customerGroupIds`.
+    #[graphql(deprecation = "Give customerGroupIds (one or more groups).")]
     pub customer_group_id: Option<ID>,
-    /// For CHANNEL: a channel (`ch_…`) of this merchant.
+    /// For CHANNEL: one channel (`ch_…`) of this merchant; not with `channelIds`.
+    #[graphql(deprecation = "Give channelIds (one or more channels).")]
     pub channel_id: Option<ID>,
-    /// For CUSTOMER: a customer (`cus_…`) of this merchant.
+    /// For CUSTOMER: one customer (`cus_…`) of this merchant; not with `customerIds`.
+    #[graphql(deprecation = "Give customerIds (one or more customers).")]
     pub customer_id: Option<ID>,
     /// For VOLUME: the smallest quantity that gets the list's price, at least 1.
     pub min_quantity: Option<i32>,
@@ -173,6 +206,9 @@ impl From<PriceListRuleInput> for RuleChange {
             id: r.id.map(|i| i.0),
             rule: PriceRuleInput {
                 kind: r.kind,
+                customer_group_ids: r.customer_group_ids,
+                channel_ids: r.channel_ids,
+                customer_ids: r.customer_ids,
                 customer_group_id: r.customer_group_id,
                 channel_id: r.channel_id,
                 customer_id: r.customer_id,

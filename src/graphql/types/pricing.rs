@@ -8,6 +8,8 @@ use super::customer_groups::CustomerGroup;
 use super::customers::Customer;
 use super::money;
 use super::page_size;
+use crate::domain::channels as dch;
+use crate::domain::customers as dcu;
 use crate::domain::pricing as d;
 use crate::graphql::errors::GqlResult;
 use crate::graphql::guards::EdgeScope;
@@ -44,6 +46,14 @@ impl PriceListStatus {
             _ => PriceListStatus::Draft,
         }
     }
+}
+
+fn id_list(kind: Kind, keys: &[i64]) -> Vec<ID> {
+    keys.iter().map(|k| ID(ids::encode(kind, *k))).collect()
+}
+
+fn first_id(kind: Kind, keys: &[i64]) -> Option<ID> {
+    keys.first().map(|k| ID(ids::encode(kind, *k)))
 }
 
 /// A set of prices that applies to buyers matching its rules.
@@ -147,7 +157,7 @@ impl PriceList {
 /// A condition of a price list.
 pub struct PriceRule(pub d::PriceRule);
 
-/// A condition of a price list (`prule_…`); `kind` says which one reference is set.
+/// A condition of a price list (`prule_…`); `kind` says which reference field is set.
 #[Object(guard = "EdgeScope::of::<Self>()")]
 impl PriceRule {
     /// Public ID (`prule_…`).
@@ -162,48 +172,102 @@ impl PriceRule {
     async fn price_list_id(&self) -> ID {
         ID(ids::encode(Kind::PriceList, self.0.price_list_id))
     }
-    /// customer_group rules: the group's ID (`cg_…`), readable without `customers:read`.
+    /// customer_group rules: the groups' IDs (`cg_…`), in the order given (the rule matches
+    /// members of ANY of them; deleted groups drop out); empty for other kinds. Readable
+    /// without `customers:read`.
+    async fn customer_group_ids(&self) -> Vec<ID> {
+        id_list(Kind::CustomerGroup, &self.0.customer_group_ids)
+    }
+    /// channel rules: the channels' IDs (`ch_…`), in the order given (orders on ANY of them
+    /// match; deleted channels drop out); empty for other kinds. Readable without `stores:read`.
+    async fn channel_ids(&self) -> Vec<ID> {
+        id_list(Kind::Channel, &self.0.channel_ids)
+    }
+    /// customer rules: the customers' IDs (`cus_…`), in the order given (ANY of them matches;
+    /// deleted customers drop out); empty for other kinds. Readable without `customers:read`.
+    async fn customer_ids(&self) -> Vec<ID> {
+        id_list(Kind::Customer, &self.0.customer_ids)
+    }
+    /// customer_group rules: the first of `customerGroupIds` (`cg_…`), readable without
+    /// `customers:read`.
+    #[graphql(deprecation = "A rule can name several groups: read customerGroupIds.")]
     async fn customer_group_id(&self) -> Option<ID> {
-        self.0
-            .customer_group_id
-            .map(|k| ID(ids::encode(Kind::CustomerGroup, k)))
+        first_id(Kind::CustomerGroup, &self.0.customer_group_ids)
     }
-    /// channel rules: the channel's ID (`ch_…`), readable without `stores:read`.
+    /// channel rules: the first of `channelIds` (`ch_…`), readable without `stores:read`.
+    #[graphql(deprecation = "A rule can name several channels: read channelIds.")]
     async fn channel_id(&self) -> Option<ID> {
-        self.0.channel_id.map(|k| ID(ids::encode(Kind::Channel, k)))
+        first_id(Kind::Channel, &self.0.channel_ids)
     }
-    /// customer rules: the customer's ID (`cus_…`), readable without `customers:read`.
+    /// customer rules: the first of `customerIds` (`cus_…`), readable without `customers:read`.
+    #[graphql(deprecation = "A rule can name several customers: read customerIds.")]
     async fn customer_id(&self) -> Option<ID> {
-        self.0
-            .customer_id
-            .map(|k| ID(ids::encode(Kind::Customer, k)))
+        first_id(Kind::Customer, &self.0.customer_ids)
     }
     /// When the rule was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
-    /// When the rule last changed (it is changed in place by `priceListUpdate` rules).
+    /// When the rule last changed (it is changed in place by `priceListUpdate` rules, and when
+    /// a row it names is deleted).
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-    /// customer_group rules: the group whose members match; null for other kinds (requires
-    /// `customers:read`).
-    async fn customer_group(&self, ctx: &Context<'_>) -> GqlResult<Option<CustomerGroup>> {
-        Ok(loaders::load_opt(ctx, self.0.customer_group_id)
-            .await?
-            .map(CustomerGroup))
+    /// customer_group rules: the groups whose members match, in `customerGroupIds` order;
+    /// empty for other kinds (requires `customers:read`).
+    async fn customer_groups(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<CustomerGroup>>> {
+        Ok(Some(
+            loaders::load_many::<dcu::CustomerGroup>(ctx, &self.0.customer_group_ids)
+                .await?
+                .into_iter()
+                .map(CustomerGroup)
+                .collect(),
+        ))
     }
-    /// channel rules: the channel orders must be placed on; null for other kinds (requires
-    /// `stores:read`).
+    /// channel rules: the channels orders must be placed on (any of them), in `channelIds`
+    /// order; empty for other kinds (requires `stores:read`).
+    async fn channels(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Channel>>> {
+        Ok(Some(
+            loaders::load_many::<dch::Channel>(ctx, &self.0.channel_ids)
+                .await?
+                .into_iter()
+                .map(Channel)
+                .collect(),
+        ))
+    }
+    /// customer rules: the customers who match, in `customerIds` order; empty for other kinds
+    /// (requires `customers:read`).
+    async fn customers(&self, ctx: &Context<'_>) -> GqlResult<Option<Vec<Customer>>> {
+        Ok(Some(
+            loaders::load_many::<dcu::Customer>(ctx, &self.0.customer_ids)
+                .await?
+                .into_iter()
+                .map(Customer)
+                .collect(),
+        ))
+    }
+    /// customer_group rules: the first of `customerGroups`; null for other kinds (requires
+    /// `customers:read`).
+    #[graphql(deprecation = "A rule can name several groups: read customerGroups.")]
+    async fn customer_group(&self, ctx: &Context<'_>) -> GqlResult<Option<CustomerGroup>> {
+        Ok(
+            loaders::load_opt(ctx, self.0.customer_group_ids.first().copied())
+                .await?
+                .map(CustomerGroup),
+        )
+    }
+    /// channel rules: the first of `channels`; null for other kinds (requires `stores:read`).
+    #[graphql(deprecation = "A rule can name several channels: read channels.")]
     async fn channel(&self, ctx: &Context<'_>) -> GqlResult<Option<Channel>> {
-        Ok(loaders::load_opt(ctx, self.0.channel_id)
+        Ok(loaders::load_opt(ctx, self.0.channel_ids.first().copied())
             .await?
             .map(Channel))
     }
-    /// customer rules: the one customer who matches; null for other kinds (requires
+    /// customer rules: the first of `customers`; null for other kinds (requires
     /// `customers:read`).
+    #[graphql(deprecation = "A rule can name several customers: read customers.")]
     async fn customer(&self, ctx: &Context<'_>) -> GqlResult<Option<Customer>> {
-        Ok(loaders::load_opt(ctx, self.0.customer_id)
+        Ok(loaders::load_opt(ctx, self.0.customer_ids.first().copied())
             .await?
             .map(Customer))
     }

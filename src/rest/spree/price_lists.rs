@@ -462,7 +462,8 @@ async fn write(
 }
 
 /// The body's name of a price list mutation's error path: `["input", "rules", "2",
-/// "customerGroupId"]` → `rules[2].preferences.customer_group_ids`, `["input", "productIds",
+/// "customerGroupIds", "1"]` → `rules[2].preferences.customer_group_ids` (the preference as a
+/// whole, as Spree keys its errors), `["input", "productIds",
 /// "3"]` → `product_ids[3]`, `["input", "endsAt"]` → `ends_at`.
 fn body_name(path: &[&str]) -> String {
     match path {
@@ -704,6 +705,10 @@ mod tests {
         assert_eq!(
             body_name(&["input", "rules", "2", "customerGroupId"]),
             "rules[2].preferences.customer_group_ids"
+        );
+        assert_eq!(
+            body_name(&["input", "rules", "0", "customerIds", "1"]),
+            "rules[0].preferences.user_ids"
         );
         assert_eq!(body_name(&["input", "productIds", "3"]), "product_ids[3]");
         assert_eq!(

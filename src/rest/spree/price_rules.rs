@@ -1,16 +1,18 @@
 //! Spree's STI price rules (`{"type": "volume_rule", "preferences": {…}}`) over our
-//! `PriceRule` (`kind` + one reference). Each Spree type maps onto one kind:
+//! `PriceRule` (`kind` + its references). Each Spree type maps onto one kind:
 //!
 //! | Spree `type`          | kind           | preferences                         |
 //! |-----------------------|----------------|-------------------------------------|
 //! | `volume_rule`         | VOLUME         | `min_quantity` (`max_quantity` null) |
-//! | `customer_group_rule` | CUSTOMER_GROUP | `customer_group_ids`: one `cg_…`     |
-//! | `user_rule`           | CUSTOMER       | `user_ids`: one `cus_…`              |
-//! | `channel_rule`        | CHANNEL        | `channel_ids`: one `ch_…`            |
+//! | `customer_group_rule` | CUSTOMER_GROUP | `customer_group_ids`: `cg_…`s        |
+//! | `user_rule`           | CUSTOMER       | `user_ids`: `cus_…`s                 |
+//! | `channel_rule`        | CHANNEL        | `channel_ids`: `ch_…`s               |
 //! | `market_rule`         | MARKET         | `market_code`: an ISO country code   |
 //!
-//! Spree's class names (`Spree::PriceRules::VolumeRule`) are read as the short names. A rule
-//! of ours matches one reference, so a list of several ids is refused (give one rule each).
+//! Spree's class names (`Spree::PriceRules::VolumeRule`) are read as the short names. The id
+//! lists map onto our list fields (`customerIds`, …) both ways: 1 to 100 distinct ids of the
+//! store, and the rule matches when the buyer / one of their groups / the channel is ANY of
+//! them (Spree's semantic); responses list every id.
 
 use serde_json::{json, Map, Value};
 
@@ -25,17 +27,20 @@ const TYPES: &[(&str, &str, &str, &str)] = &[
         "customer_group_rule",
         "CUSTOMER_GROUP",
         "customer_group_ids",
-        "customerGroupId",
+        "customerGroupIds",
     ),
-    ("user_rule", "CUSTOMER", "user_ids", "customerId"),
-    ("channel_rule", "CHANNEL", "channel_ids", "channelId"),
+    ("user_rule", "CUSTOMER", "user_ids", "customerIds"),
+    ("channel_rule", "CHANNEL", "channel_ids", "channelIds"),
     ("market_rule", "MARKET", "market_code", "marketCode"),
 ];
 
-/// The Spree preference of one of our rule input fields (`customerGroupId` →
-/// `customer_group_ids`).
+/// The Spree preference of one of our rule input fields (`customerGroupIds`, or the single
+/// `customerGroupId` → `customer_group_ids`).
 pub fn preference_of(gql_field: &str) -> Option<&'static str> {
-    TYPES.iter().find(|t| t.3 == gql_field).map(|t| t.2)
+    TYPES
+        .iter()
+        .find(|t| t.3 == gql_field || t.3.strip_suffix('s') == Some(gql_field))
+        .map(|t| t.2)
 }
 
 /// Our kind (`volume`, as GraphQL's `PriceRule.kind` reads) → Spree's type.
@@ -52,9 +57,9 @@ fn preferences(r: &Map<String, Value>) -> Value {
     let kind = r.get("_kind").and_then(Value::as_str).unwrap_or_default();
     match kind {
         "volume" => json!({"min_quantity": get("_min_quantity"), "max_quantity": null}),
-        "customer_group" => json!({"customer_group_ids": [get("_customer_group_id")]}),
-        "customer" => json!({"user_ids": [get("_customer_id")]}),
-        "channel" => json!({"channel_ids": [get("_channel_id")]}),
+        "customer_group" => json!({"customer_group_ids": get("_customer_group_ids")}),
+        "customer" => json!({"user_ids": get("_customer_ids")}),
+        "channel" => json!({"channel_ids": get("_channel_ids")}),
         "market" => json!({"market_code": get("_market_code")}),
         _ => json!({}),
     }
@@ -125,9 +130,9 @@ pub static PRICE_RULE: Resource = Resource {
             &[
                 "_kind",
                 "_min_quantity",
-                "_customer_group_id",
-                "_customer_id",
-                "_channel_id",
+                "_customer_group_ids",
+                "_customer_ids",
+                "_channel_ids",
                 "_market_code",
             ],
             preferences,
@@ -137,9 +142,9 @@ pub static PRICE_RULE: Resource = Resource {
         fixed("description", null),
         value("_kind", "kind"),
         value("_min_quantity", "minQuantity"),
-        value("_customer_group_id", "customerGroupId"),
-        value("_customer_id", "customerId"),
-        value("_channel_id", "channelId"),
+        value("_customer_group_ids", "customerGroupIds"),
+        value("_customer_ids", "customerIds"),
+        value("_channel_ids", "channelIds"),
         value("_market_code", "marketCode"),
     ],
     expands: &[],
@@ -219,17 +224,15 @@ pub fn from_spree(rules: &Value, with_ids: bool) -> Result<Value, Refusal> {
                 .ok_or_else(|| Refusal::param(&p, "must be a whole number of at least 1"))?),
             (&"MARKET", Some(Value::String(s))) => json!(s),
             (&"MARKET", Some(_)) => return Err(Refusal::param(&p, "must be a country code")),
-            (_, Some(Value::Array(ids))) => match ids.as_slice() {
-                [Value::String(id)] => json!(id),
-                [] => return Err(invalid(&p, "is required")),
-                [_] => return Err(Refusal::param(&p, "must be a list of IDs (strings)")),
-                _ => {
-                    return Err(invalid(
-                        &p,
-                        "holds one ID per rule here; give one rule per ID",
-                    ))
-                }
-            },
+            (_, Some(Value::Array(ids))) if ids.is_empty() => {
+                return Err(invalid(&p, "is required"))
+            }
+            // Any of the ids matches; the GraphQL layer checks them (1 to 100, distinct, of
+            // this store) and names the list in its errors.
+            (_, Some(Value::Array(ids))) if ids.iter().all(Value::is_string) => json!(ids),
+            (_, Some(Value::Array(_))) => {
+                return Err(Refusal::param(&p, "must be a list of IDs (strings)"))
+            }
             (_, Some(_)) => return Err(Refusal::param(&p, "must be a list of IDs")),
         };
         if let Some(max) = prefs.get("max_quantity").filter(|v| !v.is_null()) {
@@ -280,6 +283,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn several_ids_are_accepted_as_any_of() {
+        let rules = json!([
+            {"type": "user_rule", "preferences": {"user_ids": ["cus_a", "cus_b"]}},
+            {"type": "customer_group_rule", "preferences": {"customer_group_ids": ["cg_1", "cg_2"]}},
+            {"type": "channel_rule", "preferences": {"channel_ids": ["ch_1", "ch_2", "ch_3"]}},
+        ]);
+        assert_eq!(
+            from_spree(&rules, false).unwrap(),
+            json!([{"kind": "CUSTOMER", "customerIds": ["cus_a", "cus_b"]},
+                   {"kind": "CUSTOMER_GROUP", "customerGroupIds": ["cg_1", "cg_2"]},
+                   {"kind": "CHANNEL", "channelIds": ["ch_1", "ch_2", "ch_3"]}])
+        );
+    }
+
+    #[test]
     fn spree_rules_map_onto_ours_and_back() {
         let rules = json!([
             {"type": "volume_rule", "preferences": {"min_quantity": "10", "max_quantity": null}},
@@ -289,7 +307,7 @@ mod tests {
         assert_eq!(
             from_spree(&rules, true).unwrap(),
             json!([{"kind": "VOLUME", "minQuantity": 10},
-                   {"id": "prule_1", "kind": "CUSTOMER_GROUP", "customerGroupId": "cg_1"},
+                   {"id": "prule_1", "kind": "CUSTOMER_GROUP", "customerGroupIds": ["cg_1"]},
                    {"kind": "MARKET", "marketCode": "EC"}])
         );
         for (bad, param, kind) in [
@@ -309,9 +327,14 @@ mod tests {
                 Kind::BadRequest,
             ),
             (
-                json!([{"type": "user_rule", "preferences": {"user_ids": ["a", "b"]}}]),
+                json!([{"type": "user_rule", "preferences": {"user_ids": []}}]),
                 "rules[0].preferences.user_ids",
                 Kind::Validation,
+            ),
+            (
+                json!([{"type": "channel_rule", "preferences": {"channel_ids": ["ch_1", 2]}}]),
+                "rules[0].preferences.channel_ids",
+                Kind::BadRequest,
             ),
             (
                 json!([{"type": "volume_rule", "preferences": {"min_quantity": 2, "max_quantity": 5}}]),
@@ -324,9 +347,13 @@ mod tests {
             assert_eq!(e.param.as_deref(), Some(param), "{bad}");
             assert_eq!(e.kind, kind, "{bad}");
         }
-        let row: Map<String, Value> =
-            serde_json::from_value(json!({"_kind": "customer", "_customer_id": "cus_1"})).unwrap();
-        assert_eq!(preferences(&row), json!({"user_ids": ["cus_1"]}));
+        let row: Map<String, Value> = serde_json::from_value(
+            json!({"_kind": "customer", "_customer_ids": ["cus_1", "cus_2"]}),
+        )
+        .unwrap();
+        assert_eq!(preferences(&row), json!({"user_ids": ["cus_1", "cus_2"]}));
+        assert_eq!(preference_of("customerIds"), Some("user_ids"));
+        assert_eq!(preference_of("customerId"), Some("user_ids"));
         assert_eq!(spree_type("customer_group"), Some("customer_group_rule"));
     }
 }

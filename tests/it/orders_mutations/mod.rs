@@ -161,7 +161,7 @@ async fn fixtures(app: &TestApp, slug: &str) -> Fx {
            ({m}, {tee}, 'USD', 15.00, NULL, {vip}), ({m}, {mug}, 'USD', 7.25, NULL, {volume});
          INSERT INTO prices (merchant_id, variant_id, currency, amount)
            SELECT {m}, v, 'USD', 1.00 FROM unnest(ARRAY[{bulk}]::bigint[]) v;
-         INSERT INTO price_rules (merchant_id, price_list_id, kind, customer_group_id) VALUES ({m}, {vip}, 'customer_group', {vip_group});
+         INSERT INTO price_rules (merchant_id, price_list_id, kind, customer_group_ids) VALUES ({m}, {vip}, 'customer_group', ARRAY[{vip_group}]);
          INSERT INTO price_rules (merchant_id, price_list_id, kind, min_quantity) VALUES ({m}, {volume}, 'volume', 10);
          INSERT INTO promotion_rules (merchant_id, promotion_id, kind, amount_min) VALUES
            ({m}, {ten}, 'item_total', 50), ({m}, {free}, 'item_total', 100);

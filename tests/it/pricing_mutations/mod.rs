@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 mod list_updates;
 mod prices;
 mod rest_additions;
+mod rule_lists;
 
 const SCOPES: &str = "pricing:read,pricing:write,customers:read,catalog:read,stores:read";
 

@@ -16,6 +16,7 @@ mod orders;
 mod predicates;
 mod price_creates;
 mod price_lists;
+mod price_rule_lists;
 mod prices;
 mod products;
 mod promotions;

@@ -299,9 +299,9 @@ pub async fn create(
              INSERT INTO price_lists (merchant_id, name, description, position, match_policy, starts_at, ends_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id), \
          r AS ( \
-             INSERT INTO price_rules (merchant_id, price_list_id, kind, customer_group_id, channel_id, customer_id, min_quantity, market_code) \
-             SELECT $1, l.id, r.kind, r.g, r.ch, r.cu, r.q, r.m \
-             FROM l, unnest($8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::int[], $13::text[]) WITH ORDINALITY AS r(kind, g, ch, cu, q, m, n) \
+             INSERT INTO price_rules (merchant_id, price_list_id, kind, customer_group_ids, channel_ids, customer_ids, min_quantity, market_code) \
+             SELECT $1, l.id, r.kind, r.g::bigint[], r.ch::bigint[], r.cu::bigint[], r.q, r.m \
+             FROM l, unnest($8::text[], $9::text[], $10::text[], $11::text[], $12::int[], $13::text[]) WITH ORDINALITY AS r(kind, g, ch, cu, q, m, n) \
              ORDER BY r.n) \
          SELECT id FROM l",
     )
@@ -313,9 +313,9 @@ pub async fn create(
     .bind::<Nullable<Timestamptz>, _>(starts)
     .bind::<Nullable<Timestamptz>, _>(ends)
     .bind::<Array<Text>, _>(kinds)
-    .bind::<Array<Nullable<BigInt>>, _>(groups)
-    .bind::<Array<Nullable<BigInt>>, _>(channels)
-    .bind::<Array<Nullable<BigInt>>, _>(customers)
+    .bind::<Array<Text>, _>(groups)
+    .bind::<Array<Text>, _>(channels)
+    .bind::<Array<Text>, _>(customers)
     .bind::<Array<Nullable<Integer>>, _>(quantities)
     .bind::<Array<Nullable<Text>>, _>(markets)
     .load(conn)

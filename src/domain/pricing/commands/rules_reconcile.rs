@@ -106,7 +106,7 @@ pub async fn check(
     for (_, key, rule) in checked {
         match key {
             Some(k) => {
-                if by_id.get(&k).is_some_and(|old| !rule.same_as(old)) {
+                if by_id.get(&k).is_some_and(|old| !rule.unchanged(old)) {
                     plan.updates.push((k, rule));
                 }
             }
@@ -141,9 +141,10 @@ pub async fn apply(
         let keys: Vec<i64> = plan.updates.iter().map(|(k, _)| *k).collect();
         let (kinds, groups, channels, customers, quantities, markets) = rules::columns(&valid);
         diesel::sql_query(
-            "UPDATE price_rules p SET kind = r.kind, customer_group_id = r.g, channel_id = r.ch, \
-             customer_id = r.cu, min_quantity = r.q, market_code = r.m, updated_at = now() \
-             FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::bigint[], $8::int[], $9::text[]) \
+            "UPDATE price_rules p SET kind = r.kind, customer_group_ids = r.g::bigint[], \
+             channel_ids = r.ch::bigint[], customer_ids = r.cu::bigint[], min_quantity = r.q, \
+             market_code = r.m, updated_at = now() \
+             FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[]) \
                   AS r(id, kind, g, ch, cu, q, m) \
              WHERE p.merchant_id = $1 AND p.price_list_id = $2 AND p.id = r.id",
         )
@@ -151,9 +152,9 @@ pub async fn apply(
         .bind::<BigInt, _>(list_id)
         .bind::<Array<BigInt>, _>(keys)
         .bind::<Array<Text>, _>(kinds)
-        .bind::<Array<Nullable<BigInt>>, _>(groups)
-        .bind::<Array<Nullable<BigInt>>, _>(channels)
-        .bind::<Array<Nullable<BigInt>>, _>(customers)
+        .bind::<Array<Text>, _>(groups)
+        .bind::<Array<Text>, _>(channels)
+        .bind::<Array<Text>, _>(customers)
         .bind::<Array<Nullable<Integer>>, _>(quantities)
         .bind::<Array<Nullable<Text>>, _>(markets)
         .execute(conn)
