@@ -23,17 +23,9 @@ POOL_SIZE=${BENCH_POOL_SIZE:-16}
 BASE="http://127.0.0.1:$PORT"
 export JWT_SECRET=${JWT_SECRET:-bench-only-jwt-secret-bench-only-jwt-secret-42}
 
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
-for tool in curl jq psql; do command -v "$tool" >/dev/null || die "$tool is required"; done
-if [ -n "${BENCH_BIN:-}" ]; then
-  BIN=$BENCH_BIN
-else
-  log "building the release binary…"
-  cargo build --release --quiet
-  BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/commerce-gateway"
-fi
-[ -x "$BIN" ] || die "no binary at $BIN"
+. bench/lib.sh
+need curl jq psql bc
+release_bin
 
 WORK=$(mktemp -d)
 SERVER_PID=""
@@ -58,11 +50,7 @@ KEY=$("$BIN" api-keys create --database-url "$DB_URL" --merchant "$MERCHANT" --n
 RUST_LOG=warn COST_BUCKET_SIZE=0 "$BIN" serve --bind "127.0.0.1:$PORT" --database-url "$DB_URL" \
   --pool-size "$POOL_SIZE" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 600); do
-  curl -fs "$BASE/readyz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server exited"; }
-  sleep 0.1
-done
+wait_ready "$BASE" "$SERVER_PID" "$WORK/server.log"
 psql "$DB_URL" -qc "VACUUM (ANALYZE)" >/dev/null
 
 rss_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status"; }

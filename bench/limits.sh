@@ -36,22 +36,11 @@ THREADS=${BENCH_THREADS:-2}
 REDIS=${BENCH_REDIS:-redis://127.0.0.1:6379}
 export JWT_SECRET=${JWT_SECRET:-bench-only-jwt-secret-bench-only-jwt-secret-42}
 
-log() { printf '%s\n' "$*" >&2; }
-die() { log "bench: $*"; exit 1; }
-for tool in curl jq psql redis-cli; do command -v "$tool" >/dev/null || die "$tool is required"; done
+. bench/lib.sh
+need curl jq psql redis-cli
 redis-cli -u "$REDIS" ping >/dev/null 2>&1 || die "Redis does not answer at $REDIS"
-if ! command -v wrk >/dev/null; then
-  log "installing wrk…"
-  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null; else sudo apt-get install -y wrk >/dev/null; fi
-fi
-if [ -n "${BENCH_BIN:-}" ]; then
-  BIN=$BENCH_BIN
-else
-  log "building the release binary…"
-  cargo build --release --quiet
-  BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/commerce-gateway"
-fi
-[ -x "$BIN" ] || die "no binary at $BIN"
+ensure_wrk
+release_bin
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -79,11 +68,7 @@ start() { # name port env…
   env "$@" RUST_LOG=warn "$BIN" serve --bind "127.0.0.1:$port" --database-url "$DB_URL" \
     --pool-size "$POOL_SIZE" >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 600); do
-    curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return
-    sleep 0.1
-  done
-  cat "$WORK/$name.log" >&2; die "the $name gateway did not start"
+  wait_ready "http://127.0.0.1:$port" "$!" "$WORK/$name.log"
 }
 PREFIX="cg:bench:$$:"
 start off $PORT COST_BUCKET_SIZE=0 SPARKPAY_CALL_LIMIT=0
